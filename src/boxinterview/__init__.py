@@ -1,0 +1,10 @@
+"""boxinterview: a self-hosted one-way video interview appliance."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("boxinterview")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+source"

@@ -1,0 +1,319 @@
+"""The `boxinterview` command. Each subcommand parses its arguments, calls core services and prints.
+
+This is the composition root: `serve` and `console` import the web and console faces here, lazily, so the core
+itself never depends on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from boxinterview import __version__, datadir
+from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
+from boxinterview.errors import BoxError
+from boxinterview.store import Database
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _open(settings: Settings) -> Database:
+    return Database.open(
+        settings.database_path, settings.store.busy_timeout_ms, settings.store.readers
+    )
+
+
+def _parse_deadline(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time; write it like 2026-12-31T17:00+01:00"
+        ) from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone; add one, e.g. {text}+00:00")
+    return value.astimezone(UTC)
+
+
+# -- commands ----------------------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    path = datadir.init(settings.data_dir)
+    print(f"created {path} (schema version {datadir.migrations.HEAD})")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    before, applied = datadir.migrate(settings.data_dir)
+    if applied:
+        print(f"migrated {settings.database_path} from schema version {before} to {applied[-1]}")
+    else:
+        print(f"{settings.database_path} is already at schema version {before}; nothing to do")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import demo
+
+    if not settings.database_path.exists():
+        datadir.init(settings.data_dir)
+    with _open(settings) as db:
+        result = demo.run(db, settings)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+        return 0
+    print(
+        f"Demo interview {result.interview_id} is open with {len(result.questions)} questions.\n\n"
+        f"  Candidate link:  {result.candidate_url}\n"
+        f"  Reviewer login:  {result.base_url}/login\n"
+        f"      e-mail:      {result.reviewer_email}\n"
+        f"      password:    {result.reviewer_password}\n\n"
+        "Each run of `boxinterview demo` adds a new candidate link and sets a new reviewer password."
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.web.app import serve  # the web face, loaded only to serve
+
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    # Open once up front so a missing or outdated database is reported before anything listens.
+    _open(settings).close()
+    serve(settings, host=host, port=port)
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.tui.app import run  # the console face
+
+    _open(settings).close()
+    return run(settings)
+
+
+def cmd_interview_list(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interviews
+
+    with _open(settings) as db:
+        rows = interviews.summaries(db)
+    if args.json:
+        print(json.dumps([
+            {
+                "id": s.id, "title": s.title, "role": s.role, "status": s.status.value, "version": s.version,
+                "questions": s.questions, "invited": s.invited, "started": s.started, "completed": s.completed,
+            }
+            for s in rows
+        ], indent=2))
+        return 0
+    if not rows:
+        print("no interviews yet: `boxinterview interview import FILE.yaml` creates one")
+        return 0
+    print(f"{'ID':>4}  {'STATUS':<7} {'V':>2}  {'Q':>2}  {'INVITED':>7} {'DONE':>5}  TITLE")
+    for s in rows:
+        print(f"{s.id:>4}  {s.status.value:<7} {s.version:>2}  {s.questions:>2}  {s.invited:>7} {s.completed:>5}  {s.title}")
+    return 0
+
+
+def cmd_interview_export(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interview_io, interviews
+
+    with _open(settings) as db:
+        text = interview_io.to_yaml(interviews.get(db, args.id))
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote interview {args.id} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_interview_import(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interview_io, interviews
+
+    path = Path(args.file)
+    try:
+        text = sys.stdin.read() if args.file == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BoxError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise BoxError(f"{path}: not a UTF-8 text file; save it as UTF-8 YAML") from None
+    iv = interview_io.from_yaml(text, str(path))
+    with _open(settings) as db:
+        new_id = interviews.create(db, iv, _actor())
+        for warning in interviews.advice(iv):
+            print(f"advice: {warning}", file=sys.stderr)
+    print(f"imported interview {new_id} ({iv.title}) as a draft; open it with `boxinterview interview open {new_id}`")
+    return 0
+
+
+def _status_command(status_name: str) -> Command:
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        from boxinterview.domain import interviews
+        from boxinterview.domain.models import InterviewStatus
+
+        with _open(settings) as db:
+            interviews.set_status(db, args.id, InterviewStatus(status_name), _actor())
+        print(f"interview {args.id} is now {status_name}")
+        return 0
+
+    return run
+
+
+def cmd_interview_duplicate(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interviews
+
+    with _open(settings) as db:
+        new_id = interviews.duplicate(db, args.id, _actor())
+        version = interviews.get(db, new_id).version
+    print(f"interview {new_id} is a new draft (version {version}) copied from interview {args.id}")
+    return 0
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import invitations
+
+    with _open(settings) as db:
+        invitation, token = invitations.invite(
+            db, args.interview, args.name, args.email, _actor(), deadline=args.deadline,
+            time_multiplier=args.extra_time,
+        )
+    print(f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)")
+    print(f"link (shown only now): {settings.base_url}/i/{token}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import accounts
+    from boxinterview.domain.models import Role
+
+    with _open(settings) as db:
+        account, password = accounts.create(db, args.email, Role(args.role), _actor(), name=args.name or "")
+    print(f"created {account.role} {account.email}; password (shown only now): {password}")
+    return 0
+
+
+def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import accounts
+
+    with _open(settings) as db:
+        accounts.assign(db, args.email, args.interview, _actor())
+    print(f"{args.email} now reviews interview {args.interview}")
+    return 0
+
+
+def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"config OK ({settings.source}); data in {settings.data_dir}; serving on {settings.base_url}")
+    return 0
+
+
+def cmd_config_show(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"# from {settings.source}")
+    for key, _doc, _default in documented_settings():
+        value: object = settings
+        for part in key.split("."):
+            value = getattr(value, part)
+        print(f"{key} = {value}    # {env_name(key)}")
+    return 0
+
+
+# -- parser ------------------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="boxinterview",
+        description="Self-hosted one-way video interviews: candidates record, reviewers score, you run it.",
+    )
+    parser.add_argument("--version", action="version", version=f"boxinterview {__version__}")
+    parser.add_argument(
+        "--config", metavar="PATH",
+        help="settings file (default: $BOXINTERVIEW_CONFIG, ./boxinterview.yaml, /etc/boxinterview/config.yaml)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Command, help_text: str, parent=sub) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    add("init", cmd_init, "create the data directory and a new database")
+    add("migrate", cmd_migrate, "upgrade the database to this version's schema")
+    p = add("demo", cmd_demo, "create a demo interview, a reviewer and a candidate link")
+    p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+    p = add("serve", cmd_serve, "run the web server")
+    p.add_argument("--host", help="listen address (default: server.host)")
+    p.add_argument("--port", type=int, help="listen port (default: server.port)")
+    add("console", cmd_console, "open the operator console")
+
+    interview = sub.add_parser("interview", help="list, export, import, open and close interviews")
+    isub = interview.add_subparsers(dest="interview_command", metavar="ACTION", required=True)
+    p = add("list", cmd_interview_list, "list interviews", isub)
+    p.add_argument("--json", action="store_true")
+    p = add("export", cmd_interview_export, "write an interview as a YAML template", isub)
+    p.add_argument("id", type=int)
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    p = add("import", cmd_interview_import, "create a draft interview from a YAML template", isub)
+    p.add_argument("file", metavar="FILE.yaml", help="template to read ('-' for standard input)")
+    for name, text in (("open", "open an interview for invitations"), ("close", "close an interview")):
+        p = add(name, _status_command("open" if name == "open" else "closed"), text, isub)
+        p.add_argument("id", type=int)
+    p = add("duplicate", cmd_interview_duplicate, "copy an interview into a new draft version", isub)
+    p.add_argument("id", type=int)
+
+    p = add("invite", cmd_invite, "invite a candidate to an open interview and print their link")
+    p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+    p.add_argument("name")
+    p.add_argument("email")
+    p.add_argument("--deadline", type=_parse_deadline, help="e.g. 2026-12-31T17:00+01:00 (default: the interview's)")
+    p.add_argument("--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier")
+
+    user = sub.add_parser("user", help="reviewer and admin accounts")
+    usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    p = add("add", cmd_user_add, "create an account and print its password", usub)
+    p.add_argument("email")
+    p.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
+    p.add_argument("--name")
+    p = add("assign", cmd_user_assign, "let a reviewer review an interview", usub)
+    p.add_argument("email")
+    p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+
+    config = sub.add_parser("config", help="check or show the settings")
+    csub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    add("check", cmd_config_check, "validate the settings and say where they come from", csub)
+    add("show", cmd_config_show, "print every setting with its value", csub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"boxinterview: config error: {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return args.func(args, settings)
+    except BoxError as exc:
+        print(f"boxinterview: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

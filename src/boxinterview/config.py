@@ -1,0 +1,309 @@
+"""One validated settings object.
+
+Where the settings come from, first match wins: `--config PATH`, `$BOXINTERVIEW_CONFIG`, `./boxinterview.yaml`,
+`/etc/boxinterview/config.yaml`, else the embedded default (data in `./var`, server on 127.0.0.1:8080).
+Every setting can then be overridden from the environment as `BOXINTERVIEW_<SECTION>_<KEY>` (for example
+`BOXINTERVIEW_SERVER_PORT=8081`); a text setting can also be read from a file named by the same variable with
+`_FILE` appended, which is how secrets reach the server. Every setting is documented in docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from boxinterview import yamlsrc
+
+ENV_PREFIX = "BOXINTERVIEW_"
+SYSTEM_CONFIG = Path("/etc/boxinterview/config.yaml")
+LOCAL_CONFIG = Path("boxinterview.yaml")
+
+
+class ConfigError(Exception):
+    """One or more settings are wrong. `problems` holds one line for each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def setting(default: Any, doc: str, check: Callable[[Any], str | None] | None = None, **kw: Any) -> Any:
+    """A documented setting; `check` returns what is expected when a value is wrong, else None."""
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc, "check": check}, **kw)
+    return field(default=default, metadata={"doc": doc, "check": check}, **kw)
+
+
+def _port(value: int) -> str | None:
+    return None if 1 <= value <= 65535 else "a port number from 1 to 65535"
+
+
+def _one_of(*choices: str) -> Callable[[Any], str | None]:
+    def check(value: str) -> str | None:
+        return None if value in choices else "one of " + ", ".join(choices)
+
+    return check
+
+
+def _url_or_empty(value: str) -> str | None:
+    if value == "" or value.startswith(("http://", "https://")):
+        return None
+    return "an address starting with http:// or https://, or empty"
+
+
+def _at_least(low: int) -> Callable[[Any], str | None]:
+    def check(value: int) -> str | None:
+        return None if value >= low else f"a whole number of at least {low}"
+
+    return check
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = setting("127.0.0.1", "Address the web server listens on. Keep it on loopback behind Caddy.")
+    port: int = setting(8080, "TCP port the web server listens on.", _port)
+    public_url: str = setting(
+        "",
+        "Address candidates and reviewers use to reach the server, e.g. https://interviews.example.com. "
+        "Empty means http://HOST:PORT, which is only right for a demo on this machine.",
+        _url_or_empty,
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationSettings:
+    name: str = setting("Our company", "Company name shown to candidates on every page and message.")
+    privacy_notice_version: str = setting(
+        "1", "Version of the privacy notice candidates consent to; change it when the notice changes."
+    )
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    busy_timeout_ms: int = setting(
+        5000, "How long a database connection waits for another writer before giving up.", _at_least(100)
+    )
+    readers: int = setting(4, "Threads that read the database for the web server.", _at_least(1))
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = setting(
+        Path("var"),
+        "Directory for the database, recordings and backups. A relative path is taken from the directory "
+        "of the config file (or the current directory when there is none).",
+    )
+    log_level: str = setting("info", "How much the server logs.", _one_of("debug", "info", "warning", "error"))
+    server: ServerSettings = setting(ServerSettings(), "The web server.")
+    organisation: OrganisationSettings = setting(OrganisationSettings(), "Who runs the interviews.")
+    store: StoreSettings = setting(StoreSettings(), "The SQLite database.")
+    # Where the settings came from; not a setting itself.
+    source: str = field(default="embedded default", metadata={"internal": True})
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "boxinterview.db"
+
+    @property
+    def base_url(self) -> str:
+        if self.server.public_url:
+            return self.server.public_url.rstrip("/")
+        host = self.server.host
+        if ":" in host:
+            host = f"[{host}]"
+        elif host in ("0.0.0.0", ""):
+            host = "127.0.0.1"
+        return f"http://{host}:{self.server.port}"
+
+
+def documented_settings(cls: type = Settings, prefix: str = "") -> list[tuple[str, str, Any]]:
+    """Every setting as (dotted key, doc, default), for docs and their test."""
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        key = prefix + f.name
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        if dataclasses.is_dataclass(default):
+            out.extend(documented_settings(type(default), key + "."))
+        else:
+            out.append((key, f.metadata["doc"], default))
+    return out
+
+
+def env_name(dotted_key: str) -> str:
+    return ENV_PREFIX + dotted_key.replace(".", "_").upper()
+
+
+def find_config_file(explicit: str | os.PathLike[str] | None, environ: Mapping[str, str]) -> Path | None:
+    """The file to read, or None for the embedded default. An explicitly named file must exist."""
+    named = explicit or environ.get(ENV_PREFIX + "CONFIG")
+    if named:
+        path = Path(named)
+        how = "--config" if explicit else f"{ENV_PREFIX}CONFIG"
+        if not path.is_file():
+            raise ConfigError([f"{path}: no such config file (named by {how}); check the path"])
+        return path
+    for candidate in (LOCAL_CONFIG, SYSTEM_CONFIG):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Read, override and validate the settings; raise ConfigError listing every problem."""
+    environ = os.environ if environ is None else environ
+    path = find_config_file(explicit, environ)
+    problems: list[str] = []
+    if path is None:
+        doc = yamlsrc.YamlDoc(source="embedded default", value={})
+        base_dir = Path.cwd()
+    else:
+        try:
+            doc = yamlsrc.load_file(path)
+        except yamlsrc.YamlSyntaxError as exc:
+            raise ConfigError([str(exc)]) from None
+        except OSError as exc:
+            raise ConfigError([f"{path}: cannot read the config file: {exc.strerror}"]) from None
+        base_dir = path.resolve().parent
+        if doc.value is None:
+            doc.value = {}
+        if not isinstance(doc.value, dict):
+            raise ConfigError([f"{path}:{doc.line_of(())}: expected a mapping of settings at the top level"])
+    values = _build(Settings, doc.value, (), doc, environ, problems)
+    if problems:
+        raise ConfigError(problems)
+    settings = dataclasses.replace(values, source=str(path) if path else "embedded default")
+    if not settings.data_dir.is_absolute():
+        settings = dataclasses.replace(settings, data_dir=(base_dir / settings.data_dir))
+    return settings
+
+
+def _build(
+    cls: type,
+    raw: dict[str, Any],
+    path: yamlsrc.PathKey,
+    doc: yamlsrc.YamlDoc,
+    environ: Mapping[str, str],
+    problems: list[str],
+) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    for key in raw:
+        if key not in fields:
+            near = difflib.get_close_matches(str(key), fields, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f"; known keys here: {', '.join(fields)}"
+            problems.append(_where(doc, (*path, key)) + f"unknown setting {yamlsrc.dotted((*path, key))!r}{hint}")
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        key_path = (*path, name)
+        dotted_key = yamlsrc.dotted(key_path)
+        kind = hints[name]
+        if dataclasses.is_dataclass(kind):
+            section = raw.get(name, {})
+            if section is None:
+                section = {}
+            if not isinstance(section, dict):
+                problems.append(_where(doc, key_path) + f"{dotted_key}: expected a section of settings")
+                continue
+            kwargs[name] = _build(kind, section, key_path, doc, environ, problems)
+            continue
+        env_key = env_name(dotted_key)
+        if env_key in environ or env_key + "_FILE" in environ:
+            value, where = _from_env(env_key, environ, problems)
+            if value is None:
+                continue
+        elif name in raw:
+            value, where = raw[name], _where(doc, key_path)
+        else:
+            continue
+        converted, expected = _convert(value, kind, from_env=where.startswith("environment"))
+        check = f.metadata.get("check")
+        if expected is None and check is not None:
+            expected = check(converted)
+        if expected is not None:
+            problems.append(f"{where}{dotted_key}: expected {expected}, got {value!r}")
+            continue
+        kwargs[name] = converted
+    return cls(**kwargs)
+
+
+def _from_env(env_key: str, environ: Mapping[str, str], problems: list[str]) -> tuple[Any, str]:
+    if env_key + "_FILE" in environ:
+        file_path = Path(environ[env_key + "_FILE"])
+        try:
+            return file_path.read_text(encoding="utf-8").strip(), f"environment {env_key}_FILE: "
+        except OSError as exc:
+            problems.append(f"environment {env_key}_FILE: cannot read {file_path}: {exc.strerror}")
+            return None, ""
+    return environ[env_key], f"environment {env_key}: "
+
+
+def _where(doc: yamlsrc.YamlDoc, path: yamlsrc.PathKey) -> str:
+    line = doc.line_of(path)
+    return f"{doc.source}:{line}: " if line else f"{doc.source}: "
+
+
+def _convert(value: Any, kind: Any, from_env: bool) -> tuple[Any, str | None]:
+    """Convert a YAML or environment value to `kind`; return (value, None) or (None, what was expected)."""
+    if isinstance(kind, types.UnionType):  # `str | None`
+        if value is None:
+            return None, None
+        kind = next(k for k in typing.get_args(kind) if k is not type(None))
+    if kind is bool:
+        if isinstance(value, bool):
+            return value, None
+        if from_env and str(value).lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            return str(value).lower() in ("1", "true", "yes", "on"), None
+        return None, "true or false"
+    if kind is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value, None
+        if from_env:
+            try:
+                return int(value), None
+            except ValueError:
+                pass
+        return None, "a whole number"
+    if kind is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value), None
+        if from_env:
+            try:
+                return float(value), None
+            except ValueError:
+                pass
+        return None, "a number"
+    if kind is str:
+        if isinstance(value, str):
+            return value, None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value), None
+        return None, "text"
+    if kind is Path:
+        if isinstance(value, str) and value.strip():
+            return Path(value), None
+        return None, "a path"
+    if typing.get_origin(kind) is list:
+        item_kind = typing.get_args(kind)[0]
+        if from_env and isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, list):
+            return None, "a list"
+        items = []
+        for item in value:
+            converted, expected = _convert(item, item_kind, from_env)
+            if expected is not None:
+                return None, f"a list of {expected}"
+            items.append(converted)
+        return items, None
+    raise TypeError(f"setting type {kind!r} is not supported")

@@ -1,0 +1,75 @@
+"""The data directory: the database and the folders for uploads, recordings and backups."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from boxinterview.errors import DatabaseError
+from boxinterview.store import connect, inspect_version, migrations
+
+SUBDIRS = ("uploads", "recordings", "files", "backups")
+
+
+def _check_writable(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # A real write, not os.access: it also catches read-only mounts and full disks.
+        with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise DatabaseError(
+            f"cannot write to the data directory {data_dir} ({reason}): create it and give this user write "
+            "access, or set data_dir in the config to a writable place"
+        ) from None
+
+
+def init(data_dir: Path) -> Path:
+    """Create the data directory and a new database at the current schema. Refuses to touch existing data."""
+    db_path = data_dir / "boxinterview.db"
+    if db_path.exists():
+        raise DatabaseError(
+            f"{db_path} already exists, so {data_dir} is already initialised; nothing was changed "
+            "(use `boxinterview migrate` to upgrade it, or choose another data_dir for a new one)"
+        )
+    _check_writable(data_dir)
+    for name in SUBDIRS:
+        (data_dir / name).mkdir(exist_ok=True)
+    tmp = data_dir / f".boxinterview.db.init-{os.getpid()}"
+    # Build the database under a temporary name and rename it into place: a crash leaves no half-made database.
+    try:
+        con = connect(tmp)
+        try:
+            migrations.migrate(con)
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return db_path
+
+
+def migrate(data_dir: Path) -> tuple[int, list[int]]:
+    """Bring an existing database to the current schema. Returns (version before, versions applied)."""
+    db_path = data_dir / "boxinterview.db"
+    if not db_path.exists():
+        raise DatabaseError(f"no database at {db_path}: run `boxinterview init` first")
+    before = inspect_version(db_path)
+    if before > migrations.HEAD:
+        migrations.check_version(before, db_path)
+    _check_writable(data_dir)
+    con = connect(db_path)
+    try:
+        return before, migrations.migrate(con)
+    finally:
+        con.close()
+
+
+def ensure_subdirs(data_dir: Path) -> None:
+    for name in SUBDIRS:
+        (data_dir / name).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,124 @@
+"""Reviewer and admin accounts: created by the operator, passwords hashed with argon2id."""
+
+from __future__ import annotations
+
+import functools
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from boxinterview import clock
+from boxinterview.domain.invitations import check_email
+from boxinterview.domain.models import Account, Role
+from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.store import Database
+from boxinterview.store import accounts as sql
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import interviews as interviews_sql
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+MIN_PASSWORD = 12
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so a wrong e-mail costs as long as a wrong password."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create(
+    db: Database,
+    email: str,
+    role: Role,
+    actor: str,
+    *,
+    name: str = "",
+    password: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Account, str]:
+    """Create an account; returns it with its password (generated when none is given), shown once."""
+    now = now or clock.now()
+    email = check_email(email)
+    password = password or generate_password()
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"a password needs at least {MIN_PASSWORD} characters", [("password", "too short")])
+    hashed = _hasher.hash(password)
+
+    def tx(con) -> Account:
+        if sql.by_email(con, email) is not None:
+            raise Conflict(f"an account for {email} already exists; reset its password instead")
+        account_id = sql.insert(con, email, name.strip(), role, hashed, now)
+        audit_sql.record(
+            con, actor=actor, action="account.create", subject_type="account", subject_id=account_id,
+            detail={"email": email, "role": role.value}, now=now,
+        )
+        found = sql.get(con, account_id)
+        assert found is not None
+        return found
+
+    return db.write(tx), password
+
+
+def reset_password(db: Database, email: str, actor: str, now: datetime | None = None) -> str:
+    now = now or clock.now()
+    password = generate_password()
+    hashed = _hasher.hash(password)
+
+    def tx(con) -> None:
+        account = sql.by_email(con, email)
+        if account is None:
+            raise NotFound(f"no account for {email}")
+        sql.set_password_hash(con, account.id, hashed, now)
+        audit_sql.record(
+            con, actor=actor, action="account.reset_password", subject_type="account", subject_id=account.id, now=now
+        )
+
+    db.write(tx)
+    return password
+
+
+def authenticate(db: Database, email: str, password: str) -> Account | None:
+    """The active account with this e-mail and password, or None. Takes as long whether or not it exists."""
+    account = db.read(sql.by_email, email.strip())
+    stored = db.read(sql.password_hash, account.id) if account else None
+    try:
+        _hasher.verify(stored or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if account is None or stored is None or not account.active:
+        return None
+    if _hasher.check_needs_rehash(stored):
+        db.write(sql.set_password_hash, account.id, _hasher.hash(password), clock.now())
+    return account
+
+
+def assign(db: Database, email: str, interview_id: int, actor: str, now: datetime | None = None) -> None:
+    now = now or clock.now()
+
+    def tx(con) -> None:
+        account = sql.by_email(con, email)
+        if account is None:
+            raise NotFound(f"no account for {email}; add it with `boxinterview user add {email}`")
+        if interviews_sql.status(con, interview_id) is None:
+            raise NotFound(f"no interview with id {interview_id}")
+        sql.assign(con, account.id, interview_id, now)
+        audit_sql.record(
+            con, actor=actor, action="account.assign", subject_type="account", subject_id=account.id,
+            detail={"interview": interview_id}, now=now,
+        )
+
+    db.write(tx)
+
+
+def listing(db: Database) -> list[Account]:
+    return db.read(sql.all_accounts)
+
+
+def assigned_interviews(db: Database, account_id: int) -> list[int]:
+    return db.read(sql.assigned_interviews, account_id)

@@ -1,0 +1,178 @@
+"""Answers: the rules of taking a recorded answer (takes allowed, which take counts) and of text and choice
+answers. A candidate's link must be active: consented, started, before the deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import apsw
+
+from boxinterview import clock
+from boxinterview.domain import lifecycle
+from boxinterview.domain.models import Answer, Invitation, InvitationStatus, Question, QuestionKind, Take
+from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
+from boxinterview.store import Database
+from boxinterview.store import answers as sql
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import interviews as interviews_sql
+
+
+def _active(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> tuple[Invitation, Question]:
+    invitation = candidates_sql.get_invitation(con, invitation_id)
+    if invitation is None:
+        raise NotFound(f"no invitation with id {invitation_id}")
+    if invitation.deadline <= now:
+        raise Forbidden("the deadline for this interview has passed; ask the hiring team to extend it")
+    if invitation.status in (InvitationStatus.WITHDRAWN, InvitationStatus.EXPIRED, InvitationStatus.COMPLETED):
+        raise Forbidden(f"this interview is {invitation.status}; no more answers can be given")
+    if invitation.consent_at is None:
+        raise Forbidden("the privacy notice has not been accepted yet; nothing is recorded before that")
+    interview = interviews_sql.get(con, invitation.interview_id)
+    assert interview is not None
+    question = next((q for q in interview.questions if q.id == question_id), None)
+    if question is None:
+        raise NotFound(f"question {question_id} is not part of this interview")
+    if invitation.status in (InvitationStatus.INVITED, InvitationStatus.OPENED):
+        for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
+            if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
+                candidates_sql.set_invitation_status(con, invitation_id, invitation.status, step, now)
+                invitation = candidates_sql.get_invitation(con, invitation_id)  # type: ignore[assignment]
+    return invitation, question
+
+
+def _answer_row(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> Answer:
+    answer = sql.get_answer(con, invitation_id, question_id)
+    if answer is None:
+        sql.insert_answer(con, invitation_id, question_id, now)
+        answer = sql.get_answer(con, invitation_id, question_id)
+    assert answer is not None
+    return answer
+
+
+def takes_left(con: apsw.Connection, invitation_id: int, question: Question) -> int:
+    answer = sql.get_answer(con, invitation_id, question.id)  # type: ignore[arg-type]
+    used = len(sql.takes_of(con, answer.id)) if answer else 0
+    return max(0, question.takes - used)
+
+
+def begin_take(db: Database, invitation_id: int, question_id: int, now: datetime | None = None) -> Take:
+    """Start a new take of a video or audio answer, if the candidate has one left."""
+    now = now or clock.now()
+
+    def tx(con) -> Take:
+        _, question = _active(con, invitation_id, question_id, now)
+        if not question.kind.is_recorded:
+            raise Invalid(f"question {question_id} is a {question.kind} question; it is not recorded")
+        answer = _answer_row(con, invitation_id, question_id, now)
+        if answer.submitted_at is not None:
+            raise Conflict("this answer has already been submitted")
+        used = len(sql.takes_of(con, answer.id))
+        if used >= question.takes:
+            raise Forbidden(f"all {question.takes} takes for this question have been used; submit one of them")
+        return sql.insert_take(con, answer.id, now)
+
+    return db.write(tx)
+
+
+def submit_take(
+    db: Database, invitation_id: int, question_id: int, take_number: int, now: datetime | None = None
+) -> Answer:
+    """Choose which take is the answer reviewers will see."""
+    now = now or clock.now()
+
+    def tx(con) -> Answer:
+        _active(con, invitation_id, question_id, now)
+        answer = sql.get_answer(con, invitation_id, question_id)
+        if answer is None:
+            raise Conflict("there is no take to submit yet; record one first")
+        take = next((t for t in sql.takes_of(con, answer.id) if t.number == take_number), None)
+        if take is None:
+            raise NotFound(f"there is no take {take_number} for this question")
+        sql.mark_take_submitted(con, answer.id, take.id)
+        sql.submit_answer(con, answer.id, now)
+        audit_sql.record(
+            con, actor=f"candidate:{invitation_id}", action="answer.submit", subject_type="answer",
+            subject_id=answer.id, detail={"take": take_number}, now=now,
+        )
+        found = sql.get_answer(con, invitation_id, question_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def submit_text(db: Database, invitation_id: int, question_id: int, text: str, now: datetime | None = None) -> Answer:
+    now = now or clock.now()
+
+    def tx(con) -> Answer:
+        _, question = _active(con, invitation_id, question_id, now)
+        if question.kind is not QuestionKind.TEXT:
+            raise Invalid(f"question {question_id} is a {question.kind} question, not a text question")
+        body = text.strip()
+        if not body:
+            raise Invalid("the answer is empty; write your answer before submitting")
+        limit = question.max_chars or 0
+        if limit and len(body) > limit:
+            raise Invalid(f"the answer has {len(body)} characters; the limit is {limit}. Shorten it and submit again")
+        answer = _answer_row(con, invitation_id, question_id, now)
+        if answer.submitted_at is not None:
+            raise Conflict("this answer has already been submitted")
+        sql.submit_answer(con, answer.id, now, text_value=body)
+        found = sql.get_answer(con, invitation_id, question_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def submit_choice(
+    db: Database, invitation_id: int, question_id: int, position: int, now: datetime | None = None
+) -> Answer:
+    """`position` is the 1-based position of the chosen option."""
+    now = now or clock.now()
+
+    def tx(con) -> Answer:
+        _, question = _active(con, invitation_id, question_id, now)
+        if question.kind is not QuestionKind.CHOICE:
+            raise Invalid(f"question {question_id} is a {question.kind} question, not a choice question")
+        if not 1 <= position <= len(question.choices):
+            raise Invalid(f"choose one of the {len(question.choices)} options")
+        answer = _answer_row(con, invitation_id, question_id, now)
+        if answer.submitted_at is not None:
+            raise Conflict("this answer has already been submitted")
+        sql.submit_answer(con, answer.id, now, choice_position=position)
+        found = sql.get_answer(con, invitation_id, question_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def complete(db: Database, invitation_id: int, now: datetime | None = None) -> Invitation:
+    """Finish the interview: every question must have a submitted answer."""
+    now = now or clock.now()
+
+    def tx(con) -> Invitation:
+        invitation = candidates_sql.get_invitation(con, invitation_id)
+        if invitation is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        if invitation.status is InvitationStatus.COMPLETED:
+            return invitation
+        interview = interviews_sql.get(con, invitation.interview_id)
+        assert interview is not None
+        submitted = {a.question_id for a in sql.answers_of(con, invitation_id) if a.submitted_at is not None}
+        missing = [i for i, q in enumerate(interview.questions, start=1) if q.id not in submitted]
+        if missing:
+            raise Conflict(f"questions {', '.join(map(str, missing))} have no submitted answer yet")
+        lifecycle.advance("invitation", invitation.status, InvitationStatus.COMPLETED)
+        candidates_sql.set_invitation_status(con, invitation_id, invitation.status, InvitationStatus.COMPLETED, now)
+        audit_sql.record(
+            con, actor=f"candidate:{invitation_id}", action="invitation.completed", subject_type="invitation",
+            subject_id=invitation_id, now=now,
+        )
+        found = candidates_sql.get_invitation(con, invitation_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)

@@ -1,0 +1,263 @@
+"""Invitations: who is asked to which interview, with which link, until when, and how far they have got.
+
+A candidate's link carries a random token of 256 bits. Only its SHA-256 is stored, so a copy of the database
+(or a backup) does not hand out working links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from boxinterview import clock
+from boxinterview.domain import lifecycle
+from boxinterview.domain.models import Candidate, Invitation, InvitationStatus, InterviewStatus
+from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
+from boxinterview.store import Database
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import candidates as sql
+from boxinterview.store import interviews as interviews_sql
+
+TOKEN_BYTES = 32
+DEFAULT_DAYS = 14
+MAX_MULTIPLIER = 4.0
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+# Deliberately simple: one @, something on both sides, a dot in the domain, no spaces or control characters.
+_EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]{2,}$")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+def check_email(email: str) -> str:
+    email = email.strip()
+    if len(email) > 254 or not _EMAIL_RE.match(email):
+        raise Invalid(f"{email!r} is not an e-mail address; write it as name@example.com", [("email", "invalid")])
+    return email
+
+
+def check_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid("the candidate's name must not be empty", [("name", "empty")])
+    if len(name) > 200:
+        raise Invalid("the candidate's name must be at most 200 characters", [("name", "too long")])
+    return name
+
+
+def invite(
+    db: Database,
+    interview_id: int,
+    name: str,
+    email: str,
+    actor: str,
+    *,
+    deadline: datetime | None = None,
+    time_multiplier: float = 1.0,
+    accommodation_note: str = "",
+    phone: str = "",
+    now: datetime | None = None,
+) -> tuple[Invitation, str]:
+    """Invite a candidate (new or known by e-mail) to an open interview. Returns the invitation and its token:
+    the token is shown once, here, and never again."""
+    now = now or clock.now()
+    name = check_name(name)
+    email = check_email(email)
+    if not 1.0 <= time_multiplier <= MAX_MULTIPLIER:
+        raise Invalid(f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")])
+    token = new_token()
+
+    def tx(con) -> Invitation:
+        interview = interviews_sql.get(con, interview_id)
+        if interview is None:
+            raise NotFound(f"no interview with id {interview_id}")
+        if interview.status is not InterviewStatus.OPEN:
+            raise Conflict(
+                f"interview {interview_id} is {interview.status}: candidates can only be invited to an open "
+                f"interview (`boxinterview interview open {interview_id}`)"
+            )
+        due = deadline or interview.deadline or (now + timedelta(days=DEFAULT_DAYS))
+        if due <= now:
+            raise Invalid("the deadline has already passed; give a later one", [("deadline", "past")])
+        candidate = sql.candidate_by_email(con, email)
+        if candidate is None:
+            candidate_id = sql.insert_candidate(con, name, email, phone, now)
+        else:
+            candidate_id = candidate.id
+            if sql.invitation_exists(con, interview_id, candidate_id):
+                raise Conflict(
+                    f"{email} is already invited to interview {interview_id}; resend or extend that invitation"
+                )
+        invitation_id = sql.insert_invitation(
+            con,
+            interview_id=interview_id,
+            candidate_id=candidate_id,
+            token_hash=hash_token(token),
+            deadline=due,
+            time_multiplier=time_multiplier,
+            accommodation_note=accommodation_note,
+            now=now,
+        )
+        audit_sql.record(
+            con, actor=actor, action="invitation.create", subject_type="invitation", subject_id=invitation_id,
+            detail={"interview": interview_id, "candidate": candidate_id}, now=now,
+        )
+        found = sql.get_invitation(con, invitation_id)
+        assert found is not None
+        return found
+
+    return db.write(tx), token
+
+
+def get(db: Database, invitation_id: int) -> Invitation:
+    found = db.read(sql.get_invitation, invitation_id)
+    if found is None:
+        raise NotFound(f"no invitation with id {invitation_id}")
+    return found
+
+
+def by_token(db: Database, token: str) -> Invitation:
+    """The invitation a link's token belongs to. An unknown token says nothing about which tokens exist."""
+    if not _TOKEN_RE.match(token or ""):
+        raise NotFound("this interview link is not valid; check that the whole link was copied")
+    found = db.read(sql.invitation_by_token_hash, hash_token(token))
+    if found is None:
+        raise NotFound("this interview link is not valid; check that the whole link was copied")
+    return found
+
+
+def candidate_of(db: Database, invitation: Invitation) -> Candidate:
+    found = db.read(sql.get_candidate, invitation.candidate_id)
+    assert found is not None  # the foreign key guarantees it
+    return found
+
+
+def listing(db: Database, interview_id: int) -> list[tuple[Invitation, Candidate]]:
+    return db.read(sql.invitations_of, interview_id)
+
+
+def is_past_deadline(invitation: Invitation, now: datetime) -> bool:
+    return invitation.deadline <= now
+
+
+def move(
+    db: Database,
+    invitation_id: int,
+    target: InvitationStatus,
+    actor: str,
+    now: datetime | None = None,
+) -> Invitation:
+    """Move an invitation along its lifecycle (opened, started, completed, withdrawn, expired)."""
+    now = now or clock.now()
+
+    def tx(con) -> Invitation:
+        current = sql.get_invitation(con, invitation_id)
+        if current is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        if current.status is target:
+            return current
+        if target in (InvitationStatus.OPENED, InvitationStatus.STARTED, InvitationStatus.COMPLETED):
+            if is_past_deadline(current, now):
+                raise Forbidden(
+                    f"the deadline ({current.deadline:%Y-%m-%d %H:%M} UTC) has passed; "
+                    "ask the hiring team to extend it"
+                )
+            if target is InvitationStatus.STARTED and current.consent_at is None:
+                raise Conflict("the candidate must consent to the privacy notice before starting")
+        lifecycle.advance("invitation", current.status, target)
+        sql.set_invitation_status(con, invitation_id, current.status, target, now)
+        audit_sql.record(
+            con, actor=actor, action=f"invitation.{target.value}", subject_type="invitation",
+            subject_id=invitation_id, detail={"from": current.status.value}, now=now,
+        )
+        found = sql.get_invitation(con, invitation_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def record_consent(db: Database, invitation_id: int, notice_version: str, now: datetime | None = None) -> None:
+    now = now or clock.now()
+
+    def tx(con) -> None:
+        current = sql.get_invitation(con, invitation_id)
+        if current is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        if current.status in (InvitationStatus.WITHDRAWN, InvitationStatus.EXPIRED, InvitationStatus.COMPLETED):
+            raise Conflict(f"this invitation is {current.status}; consent cannot be given now")
+        sql.record_consent(con, invitation_id, notice_version, now)
+        audit_sql.record(
+            con, actor=f"candidate:{invitation_id}", action="invitation.consent", subject_type="invitation",
+            subject_id=invitation_id, detail={"notice_version": notice_version}, now=now,
+        )
+
+    db.write(tx)
+
+
+def extend_deadline(
+    db: Database, invitation_id: int, deadline: datetime, actor: str, now: datetime | None = None
+) -> Invitation:
+    """Give a candidate more time; an expired invitation goes back to where the candidate had got to."""
+    now = now or clock.now()
+    if deadline <= now:
+        raise Invalid("the new deadline must be in the future", [("deadline", "past")])
+
+    def tx(con) -> Invitation:
+        current = sql.get_invitation(con, invitation_id)
+        if current is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
+            raise Conflict(f"this invitation is {current.status}; its deadline no longer matters")
+        sql.set_deadline(con, invitation_id, deadline)
+        if current.status is InvitationStatus.EXPIRED:
+            back = (
+                InvitationStatus.STARTED
+                if current.started_at
+                else InvitationStatus.OPENED
+                if current.opened_at
+                else InvitationStatus.INVITED
+            )
+            lifecycle.advance("invitation", current.status, back)
+            sql.set_invitation_status(con, invitation_id, current.status, back, now)
+        audit_sql.record(
+            con, actor=actor, action="invitation.extend", subject_type="invitation", subject_id=invitation_id,
+            detail={"from": clock.to_db(current.deadline), "to": clock.to_db(deadline)}, now=now,
+        )
+        found = sql.get_invitation(con, invitation_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def grant_accommodation(
+    db: Database, invitation_id: int, multiplier: float, note: str, actor: str, now: datetime | None = None
+) -> None:
+    """Extra time (think and answer time multiplied) for a candidate who needs it."""
+    now = now or clock.now()
+    if not 1.0 <= multiplier <= MAX_MULTIPLIER:
+        raise Invalid(f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")])
+
+    def tx(con) -> None:
+        current = sql.get_invitation(con, invitation_id)
+        if current is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        interview = interviews_sql.get(con, current.interview_id)
+        assert interview is not None
+        if not interview.allow_accommodations:
+            raise Conflict("this interview does not allow accommodations; change that setting first")
+        sql.set_accommodation(con, invitation_id, multiplier, note)
+        audit_sql.record(
+            con, actor=actor, action="invitation.accommodation", subject_type="invitation",
+            subject_id=invitation_id, detail={"time_multiplier": multiplier}, now=now,
+        )
+
+    db.write(tx)

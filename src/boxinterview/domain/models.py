@@ -1,0 +1,254 @@
+"""The things boxinterview talks about, as plain dataclasses. The store reads and writes them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class InterviewStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class QuestionKind(enum.StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"
+    TEXT = "text"
+    CHOICE = "choice"
+    FILE = "file"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self in (QuestionKind.VIDEO, QuestionKind.AUDIO)
+
+
+class QuestionCategory(enum.StrEnum):
+    BEHAVIOURAL = "behavioural"
+    SITUATIONAL = "situational"
+    ROLE_SPECIFIC = "role-specific"
+
+
+class InvitationStatus(enum.StrEnum):
+    INVITED = "invited"
+    OPENED = "opened"
+    STARTED = "started"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class RecordingState(enum.StrEnum):
+    UPLOADING = "uploading"
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    READY = "ready"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+
+class Role(enum.StrEnum):
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class Outcome(enum.StrEnum):
+    ADVANCE = "advance"
+    REJECT = "reject"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class Competency:
+    name: str
+    description: str = ""
+    # Score (1-5) -> what that score looks like for this competency.
+    anchors: dict[int, str] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    knockout: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    prompt: str
+    kind: QuestionKind
+    category: QuestionCategory
+    answer_seconds: int
+    think_seconds: int = 0
+    takes: int = 1
+    max_chars: int | None = None
+    choices: tuple[Choice, ...] = ()
+    competencies: tuple[str, ...] = ()  # names of the interview's competencies this question assesses
+    position: int = 0
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Interview:
+    title: str
+    role: str
+    objectives: str = ""
+    instructions: str = ""
+    intro: str = ""
+    deadline: datetime | None = None
+    support_contact: str = ""
+    retention_days: int = 180
+    blind_review: bool = False
+    allow_accommodations: bool = True
+    status: InterviewStatus = InterviewStatus.DRAFT
+    competencies: tuple[Competency, ...] = ()
+    questions: tuple[Question, ...] = ()
+    version: int = 1
+    previous_id: int | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def total_answer_seconds(self) -> int:
+        return sum(q.think_seconds + q.answer_seconds for q in self.questions)
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    id: int
+    title: str
+    role: str
+    status: InterviewStatus
+    version: int
+    questions: int
+    invited: int
+    started: int
+    completed: int
+    deadline: datetime | None
+    locked: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    name: str
+    email: str | None
+    phone: str = ""
+    created_at: datetime | None = None
+    erased_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    id: int
+    interview_id: int
+    candidate_id: int
+    number: int
+    deadline: datetime
+    status: InvitationStatus
+    time_multiplier: float = 1.0
+    accommodation_note: str = ""
+    consent_at: datetime | None = None
+    consent_version: str | None = None
+    created_at: datetime | None = None
+    opened_at: datetime | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    invitation_id: int
+    question_id: int
+    started_at: datetime
+    submitted_at: datetime | None = None
+    text_value: str | None = None
+    choice_position: int | None = None
+    file_path: str | None = None
+    file_name: str | None = None
+    file_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Take:
+    id: int
+    answer_id: int
+    number: int
+    submitted: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Recording:
+    id: int
+    take_id: int
+    state: RecordingState
+    mime_type: str = ""
+    size_bytes: int = 0
+    duration_ms: int | None = None
+    original_path: str | None = None
+    playback_path: str | None = None
+    poster_path: str | None = None
+    reason: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    name: str
+    role: Role
+    created_at: datetime
+    disabled_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    invitation_id: int
+    question_id: int
+    reviewer_id: int
+    notes: str
+    scores: dict[int, int]  # competency id -> 1..5
+    submitted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    id: int
+    review_id: int
+    at_ms: int | None
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    invitation_id: int
+    outcome: Outcome
+    feedback: str
+    decided_by: int | None
+    decided_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: int | None
+    detail: dict

@@ -1,0 +1,81 @@
+"""SQL for reviewer and admin accounts and their assignments to interviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview.clock import from_db, to_db
+from boxinterview.domain.models import Account, Role
+from boxinterview.store._sql import row, rows, value
+
+
+def _account(r: dict[str, Any]) -> Account:
+    return Account(
+        id=r["id"],
+        email=r["email"],
+        name=r["name"],
+        role=Role(r["role"]),
+        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+        disabled_at=from_db(r["disabled_at"]),
+    )
+
+
+def insert(con: apsw.Connection, email: str, name: str, role: Role, password_hash: str, now: datetime) -> int:
+    con.execute(
+        "INSERT INTO accounts (email, name, role, password_hash, created_at, password_changed_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (email, name, role.value, password_hash, to_db(now), to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def by_email(con: apsw.Connection, email: str) -> Account | None:
+    r = row(con, "SELECT * FROM accounts WHERE email = ?", (email,))
+    return _account(r) if r else None
+
+
+def get(con: apsw.Connection, account_id: int) -> Account | None:
+    r = row(con, "SELECT * FROM accounts WHERE id = ?", (account_id,))
+    return _account(r) if r else None
+
+
+def password_hash(con: apsw.Connection, account_id: int) -> str | None:
+    return value(con, "SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
+
+
+def set_password_hash(con: apsw.Connection, account_id: int, password_hash: str, now: datetime) -> None:
+    con.execute(
+        "UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+        (password_hash, to_db(now), account_id),
+    )
+
+
+def set_disabled(con: apsw.Connection, account_id: int, disabled_at: datetime | None) -> None:
+    con.execute("UPDATE accounts SET disabled_at = ? WHERE id = ?", (to_db(disabled_at), account_id))
+
+
+def all_accounts(con: apsw.Connection) -> list[Account]:
+    return [_account(r) for r in rows(con, "SELECT * FROM accounts ORDER BY email")]
+
+
+def assign(con: apsw.Connection, account_id: int, interview_id: int, now: datetime) -> None:
+    con.execute(
+        "INSERT OR IGNORE INTO assignments (account_id, interview_id, created_at) VALUES (?, ?, ?)",
+        (account_id, interview_id, to_db(now)),
+    )
+
+
+def unassign(con: apsw.Connection, account_id: int, interview_id: int) -> None:
+    con.execute("DELETE FROM assignments WHERE account_id = ? AND interview_id = ?", (account_id, interview_id))
+
+
+def assigned_interviews(con: apsw.Connection, account_id: int) -> list[int]:
+    return [
+        i
+        for (i,) in con.execute(
+            "SELECT interview_id FROM assignments WHERE account_id = ? ORDER BY interview_id", (account_id,)
+        )
+    ]

@@ -1,0 +1,153 @@
+"""SQL for answers, the takes of a recorded answer, and recordings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview.clock import from_db, to_db
+from boxinterview.domain.models import Answer, Recording, RecordingState, Take
+from boxinterview.store._sql import row, rows, value
+
+
+def _answer(r: dict[str, Any]) -> Answer:
+    return Answer(
+        id=r["id"],
+        invitation_id=r["invitation_id"],
+        question_id=r["question_id"],
+        started_at=from_db(r["started_at"]),  # type: ignore[arg-type]
+        submitted_at=from_db(r["submitted_at"]),
+        text_value=r["text_value"],
+        choice_position=r["choice_position"],
+        file_path=r["file_path"],
+        file_name=r["file_name"],
+        file_type=r["file_type"],
+    )
+
+
+def _take(r: dict[str, Any]) -> Take:
+    return Take(
+        id=r["id"],
+        answer_id=r["answer_id"],
+        number=r["number"],
+        submitted=bool(r["submitted"]),
+        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+    )
+
+
+def _recording(r: dict[str, Any]) -> Recording:
+    return Recording(
+        id=r["id"],
+        take_id=r["take_id"],
+        state=RecordingState(r["state"]),
+        mime_type=r["mime_type"],
+        size_bytes=r["size_bytes"],
+        duration_ms=r["duration_ms"],
+        original_path=r["original_path"],
+        playback_path=r["playback_path"],
+        poster_path=r["poster_path"],
+        reason=r["reason"],
+        created_at=from_db(r["created_at"]),
+        updated_at=from_db(r["updated_at"]),
+    )
+
+
+def get_answer(con: apsw.Connection, invitation_id: int, question_id: int) -> Answer | None:
+    r = row(con, "SELECT * FROM answers WHERE invitation_id = ? AND question_id = ?", (invitation_id, question_id))
+    return _answer(r) if r else None
+
+
+def answers_of(con: apsw.Connection, invitation_id: int) -> list[Answer]:
+    return [_answer(r) for r in rows(con, "SELECT * FROM answers WHERE invitation_id = ?", (invitation_id,))]
+
+
+def insert_answer(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> int:
+    con.execute(
+        "INSERT INTO answers (invitation_id, question_id, started_at) VALUES (?, ?, ?)",
+        (invitation_id, question_id, to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def submit_answer(
+    con: apsw.Connection,
+    answer_id: int,
+    now: datetime,
+    *,
+    text_value: str | None = None,
+    choice_position: int | None = None,
+    file_path: str | None = None,
+    file_name: str | None = None,
+    file_type: str | None = None,
+) -> None:
+    con.execute(
+        "UPDATE answers SET submitted_at = ?, text_value = ?, choice_position = ?, file_path = ?, file_name = ?, "
+        "file_type = ? WHERE id = ?",
+        (to_db(now), text_value, choice_position, file_path, file_name, file_type, answer_id),
+    )
+
+
+def takes_of(con: apsw.Connection, answer_id: int) -> list[Take]:
+    return [_take(r) for r in rows(con, "SELECT * FROM takes WHERE answer_id = ? ORDER BY number", (answer_id,))]
+
+
+def get_take(con: apsw.Connection, take_id: int) -> Take | None:
+    r = row(con, "SELECT * FROM takes WHERE id = ?", (take_id,))
+    return _take(r) if r else None
+
+
+def insert_take(con: apsw.Connection, answer_id: int, now: datetime) -> Take:
+    number = (value(con, "SELECT max(number) FROM takes WHERE answer_id = ?", (answer_id,)) or 0) + 1
+    con.execute(
+        "INSERT INTO takes (answer_id, number, created_at) VALUES (?, ?, ?)", (answer_id, number, to_db(now))
+    )
+    return Take(id=con.last_insert_rowid(), answer_id=answer_id, number=number, submitted=False, created_at=now)
+
+
+def mark_take_submitted(con: apsw.Connection, answer_id: int, take_id: int) -> None:
+    con.execute("UPDATE takes SET submitted = 0 WHERE answer_id = ? AND submitted = 1", (answer_id,))
+    con.execute("UPDATE takes SET submitted = 1 WHERE id = ? AND answer_id = ?", (take_id, answer_id))
+
+
+def insert_recording(con: apsw.Connection, take_id: int, mime_type: str, now: datetime) -> int:
+    con.execute(
+        "INSERT INTO recordings (take_id, mime_type, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        (take_id, mime_type, to_db(now), to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def recording_of_take(con: apsw.Connection, take_id: int) -> Recording | None:
+    r = row(con, "SELECT * FROM recordings WHERE take_id = ?", (take_id,))
+    return _recording(r) if r else None
+
+
+def get_recording(con: apsw.Connection, recording_id: int) -> Recording | None:
+    r = row(con, "SELECT * FROM recordings WHERE id = ?", (recording_id,))
+    return _recording(r) if r else None
+
+
+_RECORDING_FIELDS = frozenset(
+    {"original_path", "playback_path", "poster_path", "mime_type", "size_bytes", "duration_ms", "reason"}
+)
+
+
+def set_recording_state(
+    con: apsw.Connection,
+    recording_id: int,
+    expected: RecordingState,
+    new: RecordingState,
+    now: datetime,
+    **fields: Any,
+) -> bool:
+    unknown = set(fields) - _RECORDING_FIELDS
+    if unknown:
+        raise ValueError(f"not recording fields: {sorted(unknown)}")
+    sets = ", ".join(["state = ?", "updated_at = ?", *(f"{k} = ?" for k in fields)])
+    con.execute(
+        f"UPDATE recordings SET {sets} WHERE id = ? AND state = ?",
+        (new.value, to_db(now), *fields.values(), recording_id, expected.value),
+    )
+    return con.changes() == 1

@@ -1,0 +1,203 @@
+"""The database handle: one writer thread, reader connections per thread, async wrappers.
+
+SQLite allows one writer at a time. Every write in this process goes through one connection owned by one
+thread and runs inside `BEGIN IMMEDIATE`, so writers queue in Python instead of failing on SQLITE_BUSY; other
+processes (the console, a backup) are covered by the busy timeout. Reads use a connection per thread and run in
+a read transaction, so a page sees one consistent snapshot. The event loop never touches a connection: `aread`
+and `awrite` hand the work to the reader pool or the writer thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import apsw
+import apsw.bestpractice
+
+from boxinterview.errors import DatabaseError
+from boxinterview.store import migrations
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_applied = False
+_applied_lock = threading.Lock()
+
+
+def _apply_bestpractice() -> None:
+    global _applied
+    with _applied_lock:
+        if not _applied:
+            apsw.bestpractice.apply(apsw.bestpractice.recommended)
+            _applied = True
+
+
+def connect(path: Path, busy_timeout_ms: int = 5000, readonly: bool = False) -> apsw.Connection:
+    _apply_bestpractice()
+    flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
+    con = apsw.Connection(str(path), flags=flags)
+    con.set_busy_timeout(busy_timeout_ms)
+    return con
+
+
+@contextlib.contextmanager
+def immediate(con: apsw.Connection) -> Iterator[apsw.Connection]:
+    """A write transaction that takes the write lock up front (no deadlock on upgrade from read)."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def inspect_version(path: Path) -> int:
+    """The schema version of an existing database file, read without changing anything."""
+    try:
+        con = connect(path, readonly=True)
+    except apsw.CantOpenError:
+        raise DatabaseError(f"cannot open the database {path}: check that the file exists and is readable") from None
+    try:
+        return con.pragma("user_version")
+    except apsw.NotADBError:
+        raise DatabaseError(
+            f"{path} is not a boxinterview database (not SQLite); move it away or point data_dir elsewhere"
+        ) from None
+    finally:
+        con.close()
+
+
+class Database:
+    """An open, migrated database. Use `Database.open`, then `read`/`write` (or `aread`/`awrite`)."""
+
+    def __init__(self, path: Path, busy_timeout_ms: int = 5000, readers: int = 4) -> None:
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
+        self._writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
+        self._reader_pool = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="db-reader")
+        self._writer_thread: threading.Thread | None = None
+        self._write_con: apsw.Connection | None = None
+        self._local = threading.local()
+        self._readers: list[apsw.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    @classmethod
+    def open(cls, path: Path, busy_timeout_ms: int = 5000, readers: int = 4) -> Database:
+        """Open a database that exists and is at the current schema version; otherwise say what to do."""
+        if not path.exists():
+            raise DatabaseError(f"no database at {path}: run `boxinterview init` first")
+        version = inspect_version(path)
+        migrations.check_version(version, path)
+        return cls(path, busy_timeout_ms, readers)
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def _writer(self) -> apsw.Connection:
+        if self._write_con is None:
+            self._write_con = connect(self.path, self.busy_timeout_ms)
+            self._writer_thread = threading.current_thread()
+        return self._write_con
+
+    def _run_write(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        con = self._writer()
+        if con.in_transaction:  # a write function calling another: join the open transaction
+            return fn(con, *args, **kwargs)
+        with immediate(con):
+            return fn(con, *args, **kwargs)
+
+    def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(con, *args)` in one write transaction on the writer thread and return its result."""
+        self._check_open()
+        if threading.current_thread() is self._writer_thread:
+            return self._run_write(fn, args, kwargs)
+        return self._writer_pool.submit(self._run_write, fn, args, kwargs).result()
+
+    async def awrite(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer_pool, self._run_write, fn, args, kwargs)
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def _reader(self) -> apsw.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = connect(self.path, self.busy_timeout_ms)
+            self._local.con = con
+            with self._readers_lock:
+                self._readers.append(con)
+        return con
+
+    def _run_read(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+        if threading.current_thread() is self._writer_thread:  # reading inside a write sees its own changes
+            return fn(self._writer(), *args, **kwargs)
+        con = self._reader()
+        if con.in_transaction:  # a read inside a read shares its snapshot
+            return fn(con, *args, **kwargs)
+        con.execute("BEGIN")
+        try:
+            return fn(con, *args, **kwargs)
+        finally:
+            con.execute("COMMIT")
+
+    def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(con, *args)` in one read transaction (a consistent snapshot) on this thread."""
+        self._check_open()
+        return self._run_read(fn, args, kwargs)
+
+    async def aread(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reader_pool, self._run_read, fn, args, kwargs)
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a blocking core service off the event loop (on a reader thread; its writes still go to the
+        writer thread)."""
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reader_pool, functools.partial(fn, *args, **kwargs))
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DatabaseError("the database has been closed")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+
+        def close_writer() -> None:
+            if self._write_con is not None:
+                with contextlib.suppress(apsw.Error):
+                    self._write_con.pragma("optimize")
+                self._write_con.close()
+                self._write_con = None
+
+        self._writer_pool.submit(close_writer).result()
+        self._writer_pool.shutdown(wait=True)
+        self._reader_pool.shutdown(wait=True)
+        with self._readers_lock:
+            for con in self._readers:
+                # Connections made on other threads are closed here; APSW allows it once the thread is idle.
+                con.close()
+            self._readers.clear()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,310 @@
+"""Schema migrations, in order, on `PRAGMA user_version`.
+
+Step N takes a database at version N-1 to version N inside one transaction: either all of it lands, with the
+new version number, or nothing does. Never edit a step that has shipped; add a new one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import apsw
+
+from boxinterview.errors import DatabaseError
+
+# Times are ISO 8601 UTC text with milliseconds ("2026-11-28T13:49:12.345Z"): sortable and readable.
+STEPS: list[tuple[str, str]] = [
+    (
+        "interviews, competencies with rubric anchors, questions",
+        """
+        CREATE TABLE interviews (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+            role TEXT NOT NULL CHECK (length(role) BETWEEN 1 AND 200),
+            objectives TEXT NOT NULL DEFAULT '',
+            instructions TEXT NOT NULL DEFAULT '',
+            intro TEXT NOT NULL DEFAULT '',
+            deadline TEXT,
+            support_contact TEXT NOT NULL DEFAULT '',
+            retention_days INTEGER NOT NULL DEFAULT 180 CHECK (retention_days >= 1),
+            blind_review INTEGER NOT NULL DEFAULT 0 CHECK (blind_review IN (0, 1)),
+            allow_accommodations INTEGER NOT NULL DEFAULT 1 CHECK (allow_accommodations IN (0, 1)),
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+            version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+            previous_id INTEGER REFERENCES interviews (id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE competencies (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+            description TEXT NOT NULL DEFAULT '',
+            UNIQUE (interview_id, name),
+            UNIQUE (interview_id, position)
+        );
+        CREATE TABLE rubric_anchors (
+            competency_id INTEGER NOT NULL REFERENCES competencies (id) ON DELETE CASCADE,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            descriptor TEXT NOT NULL CHECK (length(descriptor) >= 1),
+            PRIMARY KEY (competency_id, score)
+        ) WITHOUT ROWID;
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            prompt TEXT NOT NULL CHECK (length(prompt) >= 1),
+            kind TEXT NOT NULL CHECK (kind IN ('video', 'audio', 'text', 'choice', 'file')),
+            category TEXT NOT NULL CHECK (category IN ('behavioural', 'situational', 'role-specific')),
+            think_seconds INTEGER NOT NULL DEFAULT 0 CHECK (think_seconds >= 0),
+            answer_seconds INTEGER NOT NULL CHECK (answer_seconds >= 1),
+            takes INTEGER NOT NULL DEFAULT 1 CHECK (takes >= 1),
+            max_chars INTEGER CHECK (max_chars IS NULL OR max_chars >= 1),
+            UNIQUE (interview_id, position)
+        );
+        CREATE TABLE question_choices (
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            label TEXT NOT NULL CHECK (length(label) >= 1),
+            knockout INTEGER NOT NULL DEFAULT 0 CHECK (knockout IN (0, 1)),
+            PRIMARY KEY (question_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE question_competencies (
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+            competency_id INTEGER NOT NULL REFERENCES competencies (id) ON DELETE CASCADE,
+            PRIMARY KEY (question_id, competency_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX question_competencies_by_competency ON question_competencies (competency_id);
+        """,
+    ),
+    (
+        "candidates and invitations; questions lock once a candidate starts",
+        """
+        CREATE TABLE candidates (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT UNIQUE COLLATE NOCASE,
+            phone TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            erased_at TEXT
+        );
+        CREATE TABLE invitations (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+            candidate_id INTEGER NOT NULL REFERENCES candidates (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            deadline TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'invited' CHECK (
+                status IN ('invited', 'opened', 'started', 'completed', 'withdrawn', 'expired')),
+            time_multiplier REAL NOT NULL DEFAULT 1.0 CHECK (time_multiplier BETWEEN 1.0 AND 4.0),
+            accommodation_note TEXT NOT NULL DEFAULT '',
+            consent_at TEXT,
+            consent_version TEXT,
+            created_at TEXT NOT NULL,
+            opened_at TEXT,
+            started_at TEXT,
+            completed_at TEXT,
+            closed_at TEXT,
+            UNIQUE (interview_id, candidate_id),
+            UNIQUE (interview_id, number)
+        );
+        CREATE INDEX invitations_by_candidate ON invitations (candidate_id);
+        CREATE INDEX invitations_by_status ON invitations (interview_id, status);
+
+        -- Every candidate of an interview answers the same questions against the same rubric: once one has
+        -- started, none of it may change. The domain refuses first with a friendlier message; these triggers
+        -- guard against any path that forgets.
+        CREATE TRIGGER questions_locked_insert BEFORE INSERT ON questions
+        WHEN EXISTS (SELECT 1 FROM invitations WHERE interview_id = NEW.interview_id AND started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        CREATE TRIGGER questions_locked_update BEFORE UPDATE ON questions
+        WHEN EXISTS (SELECT 1 FROM invitations WHERE interview_id = OLD.interview_id AND started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        CREATE TRIGGER questions_locked_delete BEFORE DELETE ON questions
+        WHEN EXISTS (SELECT 1 FROM invitations WHERE interview_id = OLD.interview_id AND started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        CREATE TRIGGER choices_locked_insert BEFORE INSERT ON question_choices
+        WHEN EXISTS (SELECT 1 FROM invitations i JOIN questions q ON q.interview_id = i.interview_id
+                     WHERE q.id = NEW.question_id AND i.started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        CREATE TRIGGER choices_locked_update BEFORE UPDATE ON question_choices
+        WHEN EXISTS (SELECT 1 FROM invitations i JOIN questions q ON q.interview_id = i.interview_id
+                     WHERE q.id = OLD.question_id AND i.started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        CREATE TRIGGER anchors_locked_update BEFORE UPDATE ON rubric_anchors
+        WHEN EXISTS (SELECT 1 FROM invitations i JOIN competencies c ON c.interview_id = i.interview_id
+                     WHERE c.id = OLD.competency_id AND i.started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        CREATE TRIGGER anchors_locked_delete BEFORE DELETE ON rubric_anchors
+        WHEN EXISTS (SELECT 1 FROM invitations i JOIN competencies c ON c.interview_id = i.interview_id
+                     WHERE c.id = OLD.competency_id AND i.started_at IS NOT NULL)
+        BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+        """,
+    ),
+    (
+        "answers, takes and recordings",
+        """
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            invitation_id INTEGER NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE RESTRICT,
+            text_value TEXT,
+            choice_position INTEGER,
+            file_path TEXT,
+            file_name TEXT,
+            file_type TEXT,
+            started_at TEXT NOT NULL,
+            submitted_at TEXT,
+            UNIQUE (invitation_id, question_id)
+        );
+        CREATE INDEX answers_by_question ON answers (question_id);
+        CREATE TABLE takes (
+            id INTEGER PRIMARY KEY,
+            answer_id INTEGER NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            submitted INTEGER NOT NULL DEFAULT 0 CHECK (submitted IN (0, 1)),
+            created_at TEXT NOT NULL,
+            UNIQUE (answer_id, number)
+        );
+        CREATE UNIQUE INDEX takes_one_submitted ON takes (answer_id) WHERE submitted = 1;
+        CREATE TABLE recordings (
+            id INTEGER PRIMARY KEY,
+            take_id INTEGER NOT NULL UNIQUE REFERENCES takes (id) ON DELETE CASCADE,
+            state TEXT NOT NULL DEFAULT 'uploading' CHECK (
+                state IN ('uploading', 'uploaded', 'processing', 'ready', 'rejected', 'failed')),
+            original_path TEXT,
+            playback_path TEXT,
+            poster_path TEXT,
+            mime_type TEXT NOT NULL DEFAULT '',
+            size_bytes INTEGER NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),
+            duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0),
+            reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX recordings_by_state ON recordings (state);
+        """,
+    ),
+    (
+        "accounts, assignments, reviews, scores, comments and decisions",
+        """
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('reviewer', 'admin')),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL,
+            disabled_at TEXT
+        );
+        CREATE TABLE assignments (
+            account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (account_id, interview_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX assignments_by_interview ON assignments (interview_id);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            invitation_id INTEGER NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+            question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE RESTRICT,
+            reviewer_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE RESTRICT,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            UNIQUE (invitation_id, question_id, reviewer_id)
+        );
+        CREATE INDEX reviews_by_reviewer ON reviews (reviewer_id);
+        CREATE TABLE review_scores (
+            review_id INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+            competency_id INTEGER NOT NULL REFERENCES competencies (id) ON DELETE RESTRICT,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            PRIMARY KEY (review_id, competency_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE review_comments (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
+            at_ms INTEGER CHECK (at_ms IS NULL OR at_ms >= 0),
+            body TEXT NOT NULL CHECK (length(body) >= 1),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX review_comments_by_review ON review_comments (review_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            invitation_id INTEGER NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+            outcome TEXT NOT NULL CHECK (outcome IN ('advance', 'reject', 'hold')),
+            feedback TEXT NOT NULL DEFAULT '',
+            decided_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX decisions_by_invitation ON decisions (invitation_id, decided_at);
+        """,
+    ),
+    (
+        "audit log",
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject_type TEXT NOT NULL DEFAULT '',
+            subject_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX audit_log_by_at ON audit_log (at);
+        CREATE INDEX audit_log_by_subject ON audit_log (subject_type, subject_id);
+        """,
+    ),
+]
+
+HEAD = len(STEPS)
+
+
+def current_version(con: apsw.Connection) -> int:
+    return con.pragma("user_version")
+
+
+def check_version(version: int, path: Path | str) -> None:
+    """Raise with what to do if a database at `version` cannot be used as it is."""
+    if version > HEAD:
+        raise DatabaseError(
+            f"{path} is at schema version {version}, newer than this boxinterview knows ({HEAD}): "
+            "install the newer boxinterview that wrote it, or restore a backup made by this version"
+        )
+    if version < HEAD:
+        raise DatabaseError(
+            f"{path} is at schema version {version}, this boxinterview needs {HEAD}: "
+            "run `boxinterview migrate` (take a backup first)"
+        )
+
+
+def migrate(con: apsw.Connection, target: int = HEAD) -> list[int]:
+    """Apply every step above the current version up to `target`; return the versions applied."""
+    if target > HEAD or target < 0:
+        raise ValueError(f"no schema version {target}; versions run from 0 to {HEAD}")
+    applied = []
+    while True:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            version = current_version(con)
+            if version > HEAD:
+                raise DatabaseError(
+                    f"the database is at schema version {version}, newer than this boxinterview knows ({HEAD}): "
+                    "install the newer boxinterview that wrote it, or restore a backup made by this version"
+                )
+            if version >= target:
+                con.execute("COMMIT")
+                return applied
+            _, sql = STEPS[version]
+            con.execute(sql)
+            con.pragma("user_version", version + 1)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version + 1)

@@ -1,0 +1,52 @@
+"""The application factory. Resources live on typed keys and are opened and closed with the app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from boxinterview import datadir
+from boxinterview.config import Settings
+from boxinterview.store import Database
+from boxinterview.web.errors import error_middleware
+from boxinterview.web.keys import DB, SETTINGS, TEMPLATES
+from boxinterview.web.render import make_environment
+from boxinterview.web.routes import setup_routes
+
+log = logging.getLogger(__name__)
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    db = Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
+    datadir.ensure_subdirs(settings.data_dir)
+    app[DB] = db
+    yield
+    db.close()
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+def init_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=[security_headers, error_middleware])
+    app[SETTINGS] = settings
+    app[TEMPLATES] = make_environment()
+    app.cleanup_ctx.append(_database)
+    setup_routes(app)
+    return app
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    app = init_app(settings)
+    log.info("boxinterview serving %s on http://%s:%s", settings.data_dir, host, port)
+    print(f"boxinterview: serving on http://{host}:{port} (public address {settings.base_url}); Ctrl+C stops")
+    web.run_app(app, host=host, port=port, print=None, access_log_format='%a "%r" %s %b %Tfs')

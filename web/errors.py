@@ -1,0 +1,63 @@
+"""One place that turns core errors into HTTP answers: a JSON body for the API, a page for people."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from boxinterview.errors import BoxError, Conflict, DatabaseError, Forbidden, Invalid, NotFound
+from boxinterview.web.render import render
+
+log = logging.getLogger(__name__)
+
+STATUS: list[tuple[type[BoxError], int]] = [
+    (NotFound, 404),
+    (Invalid, 422),
+    (Conflict, 409),
+    (Forbidden, 403),
+    (DatabaseError, 503),
+]
+
+
+def status_for(exc: BoxError) -> int:
+    for kind, status in STATUS:
+        if isinstance(exc, kind):
+            return status
+    return 400
+
+
+def json_error(status: int, message: str, **extra: object) -> web.Response:
+    """The one JSON error shape: {"error": {"status": ..., "message": ...}}."""
+    return web.json_response({"error": {"status": status, "message": message, **extra}}, status=status)
+
+
+def wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def page_error(request: web.Request, status: int, message: str) -> web.Response:
+    return render(request, "error.html", status=status, code=status, message=message, title="Something is not right")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    try:
+        return await handler(request)
+    except BoxError as exc:
+        status = status_for(exc)
+        if wants_json(request):
+            problems = [{"field": p, "message": m} for p, m in getattr(exc, "problems", [])]
+            return json_error(status, str(exc), **({"problems": problems} if problems else {}))
+        return page_error(request, status, str(exc))
+    except web.HTTPException as exc:
+        if exc.status >= 400 and wants_json(request):
+            return json_error(exc.status, exc.text or exc.reason)
+        if exc.status == 404:
+            return page_error(request, 404, "There is no page at this address. Check that the link is complete.")
+        raise
+    except Exception:
+        log.exception("unexpected error serving %s %s", request.method, request.path)
+        if wants_json(request):
+            return json_error(500, "internal error; the operator can find the details in the server log")
+        return page_error(request, 500, "Something went wrong on our side. Please try again in a moment.")

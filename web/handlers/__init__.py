@@ -1,0 +1,1 @@
+"""Request handlers: parse, call the core, render. No SQL and no business rules here."""

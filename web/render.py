@@ -1,0 +1,38 @@
+"""Server-rendered pages with Jinja2 (autoescaped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from markupsafe import Markup
+
+from boxinterview import __version__
+from boxinterview.web.keys import TEMPLATES
+
+
+def paragraphs(text: str) -> Markup:
+    """Operator-written text as paragraphs: a blank line starts a new one; single line breaks are wrapping."""
+    parts = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in parts if p)
+
+
+def make_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("boxinterview.web", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    env.filters["paragraphs"] = paragraphs
+    return env
+
+
+def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
+    template = request.app[TEMPLATES].get_template(name)
+    static = request.app.router["static"]
+    context.setdefault("static", lambda path: static.url_for(filename=path))
+    return web.Response(text=template.render(**context), status=status, content_type="text/html")
