@@ -56,8 +56,15 @@ class ConsoleApp(App[None]):
         table.clear()
         for s in rows:
             table.add_row(
-                str(s.id), s.status.value, str(s.version), str(s.questions), str(s.invited), str(s.started),
-                str(s.completed), s.title, key=str(s.id),
+                str(s.id),
+                s.status.value,
+                str(s.version),
+                str(s.questions),
+                str(s.invited),
+                str(s.started),
+                str(s.completed),
+                s.title,
+                key=str(s.id),
             )
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))

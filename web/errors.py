@@ -37,7 +37,9 @@ def wants_json(request: web.Request) -> bool:
 
 
 def page_error(request: web.Request, status: int, message: str) -> web.Response:
-    return render(request, "error.html", status=status, code=status, message=message, title="Something is not right")
+    return render(
+        request, "error.html", status=status, code=status, message=message, title="Something is not right"
+    )
 
 
 @web.middleware
@@ -54,7 +56,9 @@ async def error_middleware(request: web.Request, handler):  # type: ignore[no-un
         if exc.status >= 400 and wants_json(request):
             return json_error(exc.status, exc.text or exc.reason)
         if exc.status == 404:
-            return page_error(request, 404, "There is no page at this address. Check that the link is complete.")
+            return page_error(
+                request, 404, "There is no page at this address. Check that the link is complete."
+            )
         raise
     except Exception:
         log.exception("unexpected error serving %s %s", request.method, request.path)

@@ -31,9 +31,7 @@ def _actor() -> str:
 
 
 def _open(settings: Settings) -> Database:
-    return Database.open(
-        settings.database_path, settings.store.busy_timeout_ms, settings.store.readers
-    )
+    return Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
 
 
 def _parse_deadline(text: str) -> datetime:
@@ -111,20 +109,34 @@ def cmd_interview_list(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as db:
         rows = interviews.summaries(db)
     if args.json:
-        print(json.dumps([
-            {
-                "id": s.id, "title": s.title, "role": s.role, "status": s.status.value, "version": s.version,
-                "questions": s.questions, "invited": s.invited, "started": s.started, "completed": s.completed,
-            }
-            for s in rows
-        ], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "role": s.role,
+                        "status": s.status.value,
+                        "version": s.version,
+                        "questions": s.questions,
+                        "invited": s.invited,
+                        "started": s.started,
+                        "completed": s.completed,
+                    }
+                    for s in rows
+                ],
+                indent=2,
+            )
+        )
         return 0
     if not rows:
         print("no interviews yet: `boxinterview interview import FILE.yaml` creates one")
         return 0
     print(f"{'ID':>4}  {'STATUS':<7} {'V':>2}  {'Q':>2}  {'INVITED':>7} {'DONE':>5}  TITLE")
     for s in rows:
-        print(f"{s.id:>4}  {s.status.value:<7} {s.version:>2}  {s.questions:>2}  {s.invited:>7} {s.completed:>5}  {s.title}")
+        print(
+            f"{s.id:>4}  {s.status.value:<7} {s.version:>2}  {s.questions:>2}  {s.invited:>7} {s.completed:>5}  {s.title}"
+        )
     return 0
 
 
@@ -156,7 +168,9 @@ def cmd_interview_import(args: argparse.Namespace, settings: Settings) -> int:
         new_id = interviews.create(db, iv, _actor())
         for warning in interviews.advice(iv):
             print(f"advice: {warning}", file=sys.stderr)
-    print(f"imported interview {new_id} ({iv.title}) as a draft; open it with `boxinterview interview open {new_id}`")
+    print(
+        f"imported interview {new_id} ({iv.title}) as a draft; open it with `boxinterview interview open {new_id}`"
+    )
     return 0
 
 
@@ -188,10 +202,17 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
 
     with _open(settings) as db:
         invitation, token = invitations.invite(
-            db, args.interview, args.name, args.email, _actor(), deadline=args.deadline,
+            db,
+            args.interview,
+            args.name,
+            args.email,
+            _actor(),
+            deadline=args.deadline,
             time_multiplier=args.extra_time,
         )
-    print(f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)")
+    print(
+        f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)"
+    )
     print(f"link (shown only now): {settings.base_url}/i/{token}")
     return 0
 
@@ -240,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"boxinterview {__version__}")
     parser.add_argument(
-        "--config", metavar="PATH",
+        "--config",
+        metavar="PATH",
         help="settings file (default: $BOXINTERVIEW_CONFIG, ./boxinterview.yaml, /etc/boxinterview/config.yaml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -278,8 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
     p.add_argument("name")
     p.add_argument("email")
-    p.add_argument("--deadline", type=_parse_deadline, help="e.g. 2026-12-31T17:00+01:00 (default: the interview's)")
-    p.add_argument("--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier")
+    p.add_argument(
+        "--deadline", type=_parse_deadline, help="e.g. 2026-12-31T17:00+01:00 (default: the interview's)"
+    )
+    p.add_argument(
+        "--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier"
+    )
 
     user = sub.add_parser("user", help="reviewer and admin accounts")
     usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)

@@ -37,7 +37,9 @@ class ConfigError(Exception):
 def setting(default: Any, doc: str, check: Callable[[Any], str | None] | None = None, **kw: Any) -> Any:
     """A documented setting; `check` returns what is expected when a value is wrong, else None."""
     if isinstance(default, list | dict):
-        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc, "check": check}, **kw)
+        return field(
+            default_factory=lambda: type(default)(default), metadata={"doc": doc, "check": check}, **kw
+        )
     return field(default=default, metadata={"doc": doc, "check": check}, **kw)
 
 
@@ -90,7 +92,12 @@ class StoreSettings:
     busy_timeout_ms: int = setting(
         5000, "How long a database connection waits for another writer before giving up.", _at_least(100)
     )
-    readers: int = setting(4, "Threads that read the database for the web server.", _at_least(1))
+    readers: int = setting(
+        2,
+        "Threads that read the database for the web server. More than the number of cores makes pages slower, "
+        "not faster (Python holds one lock while turning rows into objects; see bench/loop_latency.py).",
+        _at_least(1),
+    )
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,9 @@ class Settings:
         "Directory for the database, recordings and backups. A relative path is taken from the directory "
         "of the config file (or the current directory when there is none).",
     )
-    log_level: str = setting("info", "How much the server logs.", _one_of("debug", "info", "warning", "error"))
+    log_level: str = setting(
+        "info", "How much the server logs.", _one_of("debug", "info", "warning", "error")
+    )
     server: ServerSettings = setting(ServerSettings(), "The web server.")
     organisation: OrganisationSettings = setting(OrganisationSettings(), "Who runs the interviews.")
     store: StoreSettings = setting(StoreSettings(), "The SQLite database.")
@@ -202,7 +211,9 @@ def _build(
         if key not in fields:
             near = difflib.get_close_matches(str(key), fields, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else f"; known keys here: {', '.join(fields)}"
-            problems.append(_where(doc, (*path, key)) + f"unknown setting {yamlsrc.dotted((*path, key))!r}{hint}")
+            problems.append(
+                _where(doc, (*path, key)) + f"unknown setting {yamlsrc.dotted((*path, key))!r}{hint}"
+            )
     kwargs: dict[str, Any] = {}
     for name, f in fields.items():
         key_path = (*path, name)

@@ -39,7 +39,9 @@ class DemoResult:
 
 
 def demo_interview_yaml() -> str:
-    return resources.files("boxinterview").joinpath("defaults/demo-interview.yaml").read_text(encoding="utf-8")
+    return (
+        resources.files("boxinterview").joinpath("defaults/demo-interview.yaml").read_text(encoding="utf-8")
+    )
 
 
 def run(db: Database, settings: Settings) -> DemoResult:

@@ -22,7 +22,8 @@ async def healthz(request: web.Request) -> web.Response:
         version = await db.aread(_probe)
     except apsw.Error as exc:
         return web.json_response(
-            {"status": "error", "version": __version__, "database": {"ok": False, "error": str(exc)}}, status=503
+            {"status": "error", "version": __version__, "database": {"ok": False, "error": str(exc)}},
+            status=503,
         )
     ok = version == migrations.HEAD
     body = {

@@ -55,8 +55,13 @@ def create(
             raise Conflict(f"an account for {email} already exists; reset its password instead")
         account_id = sql.insert(con, email, name.strip(), role, hashed, now)
         audit_sql.record(
-            con, actor=actor, action="account.create", subject_type="account", subject_id=account_id,
-            detail={"email": email, "role": role.value}, now=now,
+            con,
+            actor=actor,
+            action="account.create",
+            subject_type="account",
+            subject_id=account_id,
+            detail={"email": email, "role": role.value},
+            now=now,
         )
         found = sql.get(con, account_id)
         assert found is not None
@@ -76,7 +81,12 @@ def reset_password(db: Database, email: str, actor: str, now: datetime | None = 
             raise NotFound(f"no account for {email}")
         sql.set_password_hash(con, account.id, hashed, now)
         audit_sql.record(
-            con, actor=actor, action="account.reset_password", subject_type="account", subject_id=account.id, now=now
+            con,
+            actor=actor,
+            action="account.reset_password",
+            subject_type="account",
+            subject_id=account.id,
+            now=now,
         )
 
     db.write(tx)
@@ -109,8 +119,13 @@ def assign(db: Database, email: str, interview_id: int, actor: str, now: datetim
             raise NotFound(f"no interview with id {interview_id}")
         sql.assign(con, account.id, interview_id, now)
         audit_sql.record(
-            con, actor=actor, action="account.assign", subject_type="account", subject_id=account.id,
-            detail={"interview": interview_id}, now=now,
+            con,
+            actor=actor,
+            action="account.assign",
+            subject_type="account",
+            subject_id=account.id,
+            detail={"interview": interview_id},
+            now=now,
         )
 
     db.write(tx)

@@ -18,13 +18,19 @@ from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import interviews as interviews_sql
 
 
-def _active(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> tuple[Invitation, Question]:
+def _active(
+    con: apsw.Connection, invitation_id: int, question_id: int, now: datetime
+) -> tuple[Invitation, Question]:
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None:
         raise NotFound(f"no invitation with id {invitation_id}")
     if invitation.deadline <= now:
         raise Forbidden("the deadline for this interview has passed; ask the hiring team to extend it")
-    if invitation.status in (InvitationStatus.WITHDRAWN, InvitationStatus.EXPIRED, InvitationStatus.COMPLETED):
+    if invitation.status in (
+        InvitationStatus.WITHDRAWN,
+        InvitationStatus.EXPIRED,
+        InvitationStatus.COMPLETED,
+    ):
         raise Forbidden(f"this interview is {invitation.status}; no more answers can be given")
     if invitation.consent_at is None:
         raise Forbidden("the privacy notice has not been accepted yet; nothing is recorded before that")
@@ -69,7 +75,9 @@ def begin_take(db: Database, invitation_id: int, question_id: int, now: datetime
             raise Conflict("this answer has already been submitted")
         used = len(sql.takes_of(con, answer.id))
         if used >= question.takes:
-            raise Forbidden(f"all {question.takes} takes for this question have been used; submit one of them")
+            raise Forbidden(
+                f"all {question.takes} takes for this question have been used; submit one of them"
+            )
         return sql.insert_take(con, answer.id, now)
 
     return db.write(tx)
@@ -92,8 +100,13 @@ def submit_take(
         sql.mark_take_submitted(con, answer.id, take.id)
         sql.submit_answer(con, answer.id, now)
         audit_sql.record(
-            con, actor=f"candidate:{invitation_id}", action="answer.submit", subject_type="answer",
-            subject_id=answer.id, detail={"take": take_number}, now=now,
+            con,
+            actor=f"candidate:{invitation_id}",
+            action="answer.submit",
+            subject_type="answer",
+            subject_id=answer.id,
+            detail={"take": take_number},
+            now=now,
         )
         found = sql.get_answer(con, invitation_id, question_id)
         assert found is not None
@@ -102,7 +115,9 @@ def submit_take(
     return db.write(tx)
 
 
-def submit_text(db: Database, invitation_id: int, question_id: int, text: str, now: datetime | None = None) -> Answer:
+def submit_text(
+    db: Database, invitation_id: int, question_id: int, text: str, now: datetime | None = None
+) -> Answer:
     now = now or clock.now()
 
     def tx(con) -> Answer:
@@ -114,7 +129,9 @@ def submit_text(db: Database, invitation_id: int, question_id: int, text: str, n
             raise Invalid("the answer is empty; write your answer before submitting")
         limit = question.max_chars or 0
         if limit and len(body) > limit:
-            raise Invalid(f"the answer has {len(body)} characters; the limit is {limit}. Shorten it and submit again")
+            raise Invalid(
+                f"the answer has {len(body)} characters; the limit is {limit}. Shorten it and submit again"
+            )
         answer = _answer_row(con, invitation_id, question_id, now)
         if answer.submitted_at is not None:
             raise Conflict("this answer has already been submitted")
@@ -166,10 +183,16 @@ def complete(db: Database, invitation_id: int, now: datetime | None = None) -> I
         if missing:
             raise Conflict(f"questions {', '.join(map(str, missing))} have no submitted answer yet")
         lifecycle.advance("invitation", invitation.status, InvitationStatus.COMPLETED)
-        candidates_sql.set_invitation_status(con, invitation_id, invitation.status, InvitationStatus.COMPLETED, now)
+        candidates_sql.set_invitation_status(
+            con, invitation_id, invitation.status, InvitationStatus.COMPLETED, now
+        )
         audit_sql.record(
-            con, actor=f"candidate:{invitation_id}", action="invitation.completed", subject_type="invitation",
-            subject_id=invitation_id, now=now,
+            con,
+            actor=f"candidate:{invitation_id}",
+            action="invitation.completed",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            now=now,
         )
         found = candidates_sql.get_invitation(con, invitation_id)
         assert found is not None

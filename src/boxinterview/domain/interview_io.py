@@ -35,7 +35,15 @@ _TOP = {
 }
 _COMPETENCY = {"name", "description", "anchors"}
 _QUESTION = {
-    "prompt", "kind", "category", "think_seconds", "answer_seconds", "takes", "max_chars", "choices", "competencies",
+    "prompt",
+    "kind",
+    "category",
+    "think_seconds",
+    "answer_seconds",
+    "takes",
+    "max_chars",
+    "choices",
+    "competencies",
 }
 _CHOICE = {"label", "knockout"}
 
@@ -106,7 +114,9 @@ def to_dict(iv: Interview) -> dict[str, Any]:
 
 
 def to_yaml(iv: Interview) -> str:
-    header = f"# {iv.title} ({iv.role}), version {iv.version}: import with `boxinterview interview import FILE`\n"
+    header = (
+        f"# {iv.title} ({iv.role}), version {iv.version}: import with `boxinterview interview import FILE`\n"
+    )
     return header + yaml.dump(to_dict(iv), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -188,11 +198,15 @@ class _Reader:
             try:
                 value = datetime.fromisoformat(value)
             except ValueError:
-                self.problem(("deadline",), f"expected a date and time like 2026-12-31T17:00:00+01:00, got {value!r}")
+                self.problem(
+                    ("deadline",), f"expected a date and time like 2026-12-31T17:00:00+01:00, got {value!r}"
+                )
                 return None
         if isinstance(value, datetime):
             if value.tzinfo is None:
-                self.problem(("deadline",), "needs a time zone, e.g. 2026-12-31T17:00:00+01:00 or ...Z for UTC")
+                self.problem(
+                    ("deadline",), "needs a time zone, e.g. 2026-12-31T17:00:00+01:00 or ...Z for UTC"
+                )
                 return None
             return value.astimezone(UTC)
         if isinstance(value, date):
@@ -213,7 +227,9 @@ class _Reader:
             anchors: dict[int, str] = {}
             raw_anchors = m.get("anchors") or {}
             if not isinstance(raw_anchors, dict):
-                self.problem((*path, "anchors"), "expected scores 1 to 5, each with what that score looks like")
+                self.problem(
+                    (*path, "anchors"), "expected scores 1 to 5, each with what that score looks like"
+                )
                 raw_anchors = {}
             for score, text in raw_anchors.items():
                 if not str(score).isdigit():
@@ -240,7 +256,10 @@ class _Reader:
                     continue
                 cm = self.mapping(c, cpath, _CHOICE)
                 choices.append(
-                    Choice(label=self.text(cm, cpath, "label", None), knockout=self.boolean(cm, cpath, "knockout", False))
+                    Choice(
+                        label=self.text(cm, cpath, "label", None),
+                        knockout=self.boolean(cm, cpath, "knockout", False),
+                    )
                 )
             assessed = []
             for j, name in enumerate(self.listing(m, path, "competencies")):
@@ -304,11 +323,13 @@ def from_yaml(text: str, source: str = "<interview>") -> Interview:
         found = [(_path_key(p), m) for p, m in interviews.validate(iv)]
     if found:
         lines = [
-            (f"{source}:{doc.line_of(path) or '?'}", f"{yamlsrc.dotted(path)}: {message}") for path, message in found
+            (f"{source}:{doc.line_of(path) or '?'}", f"{yamlsrc.dotted(path)}: {message}")
+            for path, message in found
         ]
         lines.sort(key=lambda pm: int(pm[0].rsplit(":", 1)[1]) if pm[0].rsplit(":", 1)[1].isdigit() else 0)
         raise Invalid(
-            f"{source}: {len(lines)} problem(s) in the interview:\n" + "\n".join(f"{w}: {m}" for w, m in lines),
+            f"{source}: {len(lines)} problem(s) in the interview:\n"
+            + "\n".join(f"{w}: {m}" for w, m in lines),
             problems=lines,
         )
     return interviews.normalised(iv)

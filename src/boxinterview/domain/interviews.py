@@ -48,11 +48,13 @@ def validate(iv: Interview) -> list[Problem]:
         path = f"competencies[{i}]"
         need_text(f"{path}.name", comp.name, 100)
         if comp.name in names:
-            problems.append((f"{path}.name", f"competency {comp.name!r} is listed twice; names must be unique"))
+            problems.append(
+                (f"{path}.name", f"competency {comp.name!r} is listed twice; names must be unique")
+            )
         names.add(comp.name)
         for score, text in comp.anchors.items():
             if score not in (1, 2, 3, 4, 5):
-                problems.append((f"{path}.anchors", f"score {score} is not on the 1-5 scale"))
+                problems.append((f"{path}.anchors.{score}", f"score {score} is not on the 1-5 scale"))
             elif not str(text).strip():
                 problems.append((f"{path}.anchors.{score}", "an anchor needs a description of that score"))
 
@@ -63,7 +65,9 @@ def validate(iv: Interview) -> list[Problem]:
         need_text(f"{path}.prompt", q.prompt, 2000)
         limit = MAX_ANSWER_SECONDS[q.kind.value]
         if not 1 <= q.answer_seconds <= limit:
-            problems.append((f"{path}.answer_seconds", f"must be from 1 to {limit} seconds for a {q.kind} question"))
+            problems.append(
+                (f"{path}.answer_seconds", f"must be from 1 to {limit} seconds for a {q.kind} question")
+            )
         if not 0 <= q.think_seconds <= MAX_THINK_SECONDS:
             problems.append((f"{path}.think_seconds", f"must be from 0 to {MAX_THINK_SECONDS} seconds"))
         if not 1 <= q.takes <= MAX_TAKES:
@@ -80,9 +84,13 @@ def validate(iv: Interview) -> list[Problem]:
                 if not c.label.strip():
                     problems.append((f"{path}.choices[{j}].label", "must not be empty"))
             if q.choices and all(c.knockout for c in q.choices):
-                problems.append((f"{path}.choices", "every choice is a knockout; leave at least one that passes"))
+                problems.append(
+                    (f"{path}.choices", "every choice is a knockout; leave at least one that passes")
+                )
         elif q.choices:
-            problems.append((f"{path}.choices", f"only choice questions have choices, not a {q.kind} question"))
+            problems.append(
+                (f"{path}.choices", f"only choice questions have choices, not a {q.kind} question")
+            )
         if q.kind is QuestionKind.TEXT:
             if q.max_chars is not None and not 1 <= q.max_chars <= MAX_TEXT_CHARS:
                 problems.append((f"{path}.max_chars", f"must be from 1 to {MAX_TEXT_CHARS}"))
@@ -93,7 +101,10 @@ def validate(iv: Interview) -> list[Problem]:
             if name not in names:
                 known = ", ".join(sorted(names)) or "none are defined"
                 problems.append(
-                    (f"{path}.competencies[{j}]", f"no competency named {name!r} in this interview (known: {known})")
+                    (
+                        f"{path}.competencies[{j}]",
+                        f"no competency named {name!r} in this interview (known: {known})",
+                    )
                 )
             if name in seen:
                 problems.append((f"{path}.competencies[{j}]", f"{name!r} is listed twice"))
@@ -111,7 +122,9 @@ def advice(iv: Interview) -> list[str]:
         out.append(f"about {minutes:.0f} minutes of thinking and answering: keep a pre-screen under 20")
     for i, q in enumerate(iv.questions, start=1):
         if not q.competencies and q.kind is not QuestionKind.FILE:
-            out.append(f"question {i} assesses no competency: reviewers will have nothing to score it against")
+            out.append(
+                f"question {i} assesses no competency: reviewers will have nothing to score it against"
+            )
         if q.kind.is_recorded and q.think_seconds == 0:
             out.append(f"question {i} gives no think time before recording")
     for comp in iv.competencies:
@@ -158,8 +171,13 @@ def create(db: Database, iv: Interview, actor: str, now: datetime | None = None)
     def tx(con) -> int:
         interview_id = sql.insert(con, dataclasses.replace(iv, status=InterviewStatus.DRAFT), now)
         audit_sql.record(
-            con, actor=actor, action="interview.create", subject_type="interview", subject_id=interview_id,
-            detail={"title": iv.title}, now=now,
+            con,
+            actor=actor,
+            action="interview.create",
+            subject_type="interview",
+            subject_id=interview_id,
+            detail={"title": iv.title},
+            now=now,
         )
         return interview_id
 
@@ -198,8 +216,13 @@ def update(db: Database, interview_id: int, iv: Interview, actor: str, now: date
         else:
             sql.replace(con, interview_id, iv, now)
         audit_sql.record(
-            con, actor=actor, action="interview.update", subject_type="interview", subject_id=interview_id,
-            detail={"title": iv.title}, now=now,
+            con,
+            actor=actor,
+            action="interview.update",
+            subject_type="interview",
+            subject_id=interview_id,
+            detail={"title": iv.title},
+            now=now,
         )
 
     db.write(tx)
@@ -214,13 +237,20 @@ def duplicate(db: Database, interview_id: int, actor: str, now: datetime | None 
         if current is None:
             raise NotFound(f"no interview with id {interview_id}")
         copy = dataclasses.replace(
-            current, status=InterviewStatus.DRAFT, version=sql.next_version(con, interview_id),
+            current,
+            status=InterviewStatus.DRAFT,
+            version=sql.next_version(con, interview_id),
             previous_id=interview_id,
         )
         new_id = sql.insert(con, copy, now)
         audit_sql.record(
-            con, actor=actor, action="interview.duplicate", subject_type="interview", subject_id=new_id,
-            detail={"from": interview_id, "version": copy.version}, now=now,
+            con,
+            actor=actor,
+            action="interview.duplicate",
+            subject_type="interview",
+            subject_id=new_id,
+            detail={"from": interview_id, "version": copy.version},
+            now=now,
         )
         return new_id
 
@@ -239,8 +269,13 @@ def set_status(
         lifecycle.advance("interview", current, status)
         sql.set_status(con, interview_id, status, now)
         audit_sql.record(
-            con, actor=actor, action=f"interview.{status.value}", subject_type="interview",
-            subject_id=interview_id, detail={"from": current.value}, now=now,
+            con,
+            actor=actor,
+            action=f"interview.{status.value}",
+            subject_type="interview",
+            subject_id=interview_id,
+            detail={"from": current.value},
+            now=now,
         )
 
     db.write(tx)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from boxinterview import clock
 from boxinterview.domain import lifecycle
-from boxinterview.domain.models import Candidate, Invitation, InvitationStatus, InterviewStatus
+from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -39,7 +39,9 @@ def hash_token(token: str) -> str:
 def check_email(email: str) -> str:
     email = email.strip()
     if len(email) > 254 or not _EMAIL_RE.match(email):
-        raise Invalid(f"{email!r} is not an e-mail address; write it as name@example.com", [("email", "invalid")])
+        raise Invalid(
+            f"{email!r} is not an e-mail address; write it as name@example.com", [("email", "invalid")]
+        )
     return email
 
 
@@ -71,7 +73,9 @@ def invite(
     name = check_name(name)
     email = check_email(email)
     if not 1.0 <= time_multiplier <= MAX_MULTIPLIER:
-        raise Invalid(f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")])
+        raise Invalid(
+            f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")]
+        )
     token = new_token()
 
     def tx(con) -> Invitation:
@@ -106,8 +110,13 @@ def invite(
             now=now,
         )
         audit_sql.record(
-            con, actor=actor, action="invitation.create", subject_type="invitation", subject_id=invitation_id,
-            detail={"interview": interview_id, "candidate": candidate_id}, now=now,
+            con,
+            actor=actor,
+            action="invitation.create",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"interview": interview_id, "candidate": candidate_id},
+            now=now,
         )
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
@@ -174,8 +183,13 @@ def move(
         lifecycle.advance("invitation", current.status, target)
         sql.set_invitation_status(con, invitation_id, current.status, target, now)
         audit_sql.record(
-            con, actor=actor, action=f"invitation.{target.value}", subject_type="invitation",
-            subject_id=invitation_id, detail={"from": current.status.value}, now=now,
+            con,
+            actor=actor,
+            action=f"invitation.{target.value}",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"from": current.status.value},
+            now=now,
         )
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
@@ -184,19 +198,30 @@ def move(
     return db.write(tx)
 
 
-def record_consent(db: Database, invitation_id: int, notice_version: str, now: datetime | None = None) -> None:
+def record_consent(
+    db: Database, invitation_id: int, notice_version: str, now: datetime | None = None
+) -> None:
     now = now or clock.now()
 
     def tx(con) -> None:
         current = sql.get_invitation(con, invitation_id)
         if current is None:
             raise NotFound(f"no invitation with id {invitation_id}")
-        if current.status in (InvitationStatus.WITHDRAWN, InvitationStatus.EXPIRED, InvitationStatus.COMPLETED):
+        if current.status in (
+            InvitationStatus.WITHDRAWN,
+            InvitationStatus.EXPIRED,
+            InvitationStatus.COMPLETED,
+        ):
             raise Conflict(f"this invitation is {current.status}; consent cannot be given now")
         sql.record_consent(con, invitation_id, notice_version, now)
         audit_sql.record(
-            con, actor=f"candidate:{invitation_id}", action="invitation.consent", subject_type="invitation",
-            subject_id=invitation_id, detail={"notice_version": notice_version}, now=now,
+            con,
+            actor=f"candidate:{invitation_id}",
+            action="invitation.consent",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"notice_version": notice_version},
+            now=now,
         )
 
     db.write(tx)
@@ -228,8 +253,13 @@ def extend_deadline(
             lifecycle.advance("invitation", current.status, back)
             sql.set_invitation_status(con, invitation_id, current.status, back, now)
         audit_sql.record(
-            con, actor=actor, action="invitation.extend", subject_type="invitation", subject_id=invitation_id,
-            detail={"from": clock.to_db(current.deadline), "to": clock.to_db(deadline)}, now=now,
+            con,
+            actor=actor,
+            action="invitation.extend",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"from": clock.to_db(current.deadline), "to": clock.to_db(deadline)},
+            now=now,
         )
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
@@ -244,7 +274,9 @@ def grant_accommodation(
     """Extra time (think and answer time multiplied) for a candidate who needs it."""
     now = now or clock.now()
     if not 1.0 <= multiplier <= MAX_MULTIPLIER:
-        raise Invalid(f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")])
+        raise Invalid(
+            f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")]
+        )
 
     def tx(con) -> None:
         current = sql.get_invitation(con, invitation_id)
@@ -256,8 +288,13 @@ def grant_accommodation(
             raise Conflict("this interview does not allow accommodations; change that setting first")
         sql.set_accommodation(con, invitation_id, multiplier, note)
         audit_sql.record(
-            con, actor=actor, action="invitation.accommodation", subject_type="invitation",
-            subject_id=invitation_id, detail={"time_multiplier": multiplier}, now=now,
+            con,
+            actor=actor,
+            action="invitation.accommodation",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"time_multiplier": multiplier},
+            now=now,
         )
 
     db.write(tx)

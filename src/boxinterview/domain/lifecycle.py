@@ -58,7 +58,9 @@ def advance(machine: str, current: str, target: str) -> str:
     if can(machine, current, target):
         return target
     why = _WHY.get((current, "*"), "")
-    allowed = ", ".join(sorted(TRANSITIONS[machine][type(next(iter(TRANSITIONS[machine])))(current)])) or "none"
+    allowed = (
+        ", ".join(sorted(TRANSITIONS[machine][type(next(iter(TRANSITIONS[machine])))(current)])) or "none"
+    )
     raise Conflict(
         f"a {machine} that is {current} cannot become {target}"
         + (f": {why}" if why else f" (from {current} it can become: {allowed})")

@@ -69,7 +69,9 @@ def assign(con: apsw.Connection, account_id: int, interview_id: int, now: dateti
 
 
 def unassign(con: apsw.Connection, account_id: int, interview_id: int) -> None:
-    con.execute("DELETE FROM assignments WHERE account_id = ? AND interview_id = ?", (account_id, interview_id))
+    con.execute(
+        "DELETE FROM assignments WHERE account_id = ? AND interview_id = ?", (account_id, interview_id)
+    )
 
 
 def assigned_interviews(con: apsw.Connection, account_id: int) -> list[int]:

@@ -55,7 +55,9 @@ def _recording(r: dict[str, Any]) -> Recording:
 
 
 def get_answer(con: apsw.Connection, invitation_id: int, question_id: int) -> Answer | None:
-    r = row(con, "SELECT * FROM answers WHERE invitation_id = ? AND question_id = ?", (invitation_id, question_id))
+    r = row(
+        con, "SELECT * FROM answers WHERE invitation_id = ? AND question_id = ?", (invitation_id, question_id)
+    )
     return _answer(r) if r else None
 
 
@@ -90,7 +92,9 @@ def submit_answer(
 
 
 def takes_of(con: apsw.Connection, answer_id: int) -> list[Take]:
-    return [_take(r) for r in rows(con, "SELECT * FROM takes WHERE answer_id = ? ORDER BY number", (answer_id,))]
+    return [
+        _take(r) for r in rows(con, "SELECT * FROM takes WHERE answer_id = ? ORDER BY number", (answer_id,))
+    ]
 
 
 def get_take(con: apsw.Connection, take_id: int) -> Take | None:
@@ -103,7 +107,9 @@ def insert_take(con: apsw.Connection, answer_id: int, now: datetime) -> Take:
     con.execute(
         "INSERT INTO takes (answer_id, number, created_at) VALUES (?, ?, ?)", (answer_id, number, to_db(now))
     )
-    return Take(id=con.last_insert_rowid(), answer_id=answer_id, number=number, submitted=False, created_at=now)
+    return Take(
+        id=con.last_insert_rowid(), answer_id=answer_id, number=number, submitted=False, created_at=now
+    )
 
 
 def mark_take_submitted(con: apsw.Connection, answer_id: int, take_id: int) -> None:

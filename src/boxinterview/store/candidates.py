@@ -87,7 +87,9 @@ def insert_invitation(
     now: datetime,
 ) -> int:
     # Numbers are per interview and never reused: blind review calls the candidate "Candidate <number>".
-    number = (value(con, "SELECT max(number) FROM invitations WHERE interview_id = ?", (interview_id,)) or 0) + 1
+    number = (
+        value(con, "SELECT max(number) FROM invitations WHERE interview_id = ?", (interview_id,)) or 0
+    ) + 1
     con.execute(
         "INSERT INTO invitations (interview_id, candidate_id, number, token_hash, deadline, time_multiplier, "
         "accommodation_note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -145,12 +147,16 @@ def set_invitation_status(
     stamp = _STAMP.get(new)
     sets = "status = ?" + (f", {stamp} = coalesce({stamp}, ?)" if stamp else "")
     params: tuple = (new.value, to_db(now)) if stamp else (new.value,)
-    con.execute(f"UPDATE invitations SET {sets} WHERE id = ? AND status = ?", (*params, invitation_id, expected.value))
+    con.execute(
+        f"UPDATE invitations SET {sets} WHERE id = ? AND status = ?", (*params, invitation_id, expected.value)
+    )
     return con.changes() == 1
 
 
 def set_deadline(con: apsw.Connection, invitation_id: int, deadline: datetime) -> None:
-    con.execute("UPDATE invitations SET deadline = ?, closed_at = NULL WHERE id = ?", (to_db(deadline), invitation_id))
+    con.execute(
+        "UPDATE invitations SET deadline = ?, closed_at = NULL WHERE id = ?", (to_db(deadline), invitation_id)
+    )
 
 
 def set_accommodation(con: apsw.Connection, invitation_id: int, multiplier: float, note: str) -> None:
@@ -162,5 +168,6 @@ def set_accommodation(con: apsw.Connection, invitation_id: int, multiplier: floa
 
 def record_consent(con: apsw.Connection, invitation_id: int, version: str, now: datetime) -> None:
     con.execute(
-        "UPDATE invitations SET consent_at = ?, consent_version = ? WHERE id = ?", (to_db(now), version, invitation_id)
+        "UPDATE invitations SET consent_at = ?, consent_version = ? WHERE id = ?",
+        (to_db(now), version, invitation_id),
     )

@@ -67,7 +67,9 @@ def inspect_version(path: Path) -> int:
     try:
         con = connect(path, readonly=True)
     except apsw.CantOpenError:
-        raise DatabaseError(f"cannot open the database {path}: check that the file exists and is readable") from None
+        raise DatabaseError(
+            f"cannot open the database {path}: check that the file exists and is readable"
+        ) from None
     try:
         return con.pragma("user_version")
     except apsw.NotADBError:
@@ -81,7 +83,7 @@ def inspect_version(path: Path) -> int:
 class Database:
     """An open, migrated database. Use `Database.open`, then `read`/`write` (or `aread`/`awrite`)."""
 
-    def __init__(self, path: Path, busy_timeout_ms: int = 5000, readers: int = 4) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = 5000, readers: int = 2) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
         self._writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
@@ -94,7 +96,7 @@ class Database:
         self._closed = False
 
     @classmethod
-    def open(cls, path: Path, busy_timeout_ms: int = 5000, readers: int = 4) -> Database:
+    def open(cls, path: Path, busy_timeout_ms: int = 5000, readers: int = 2) -> Database:
         """Open a database that exists and is at the current schema version; otherwise say what to do."""
         if not path.exists():
             raise DatabaseError(f"no database at {path}: run `boxinterview init` first")

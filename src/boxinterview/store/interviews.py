@@ -131,19 +131,27 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
         return None
     competencies = []
     names: dict[int, str] = {}
-    for c in rows(con, "SELECT * FROM competencies WHERE interview_id = ? ORDER BY position", (interview_id,)):
+    for c in rows(
+        con, "SELECT * FROM competencies WHERE interview_id = ? ORDER BY position", (interview_id,)
+    ):
         anchors = {
             a["score"]: a["descriptor"]
-            for a in rows(con, "SELECT score, descriptor FROM rubric_anchors WHERE competency_id = ?", (c["id"],))
+            for a in rows(
+                con, "SELECT score, descriptor FROM rubric_anchors WHERE competency_id = ?", (c["id"],)
+            )
         }
         names[c["id"]] = c["name"]
-        competencies.append(Competency(name=c["name"], description=c["description"], anchors=anchors, id=c["id"]))
+        competencies.append(
+            Competency(name=c["name"], description=c["description"], anchors=anchors, id=c["id"])
+        )
     questions = []
     for q in rows(con, "SELECT * FROM questions WHERE interview_id = ? ORDER BY position", (interview_id,)):
         choices = tuple(
             Choice(label=c["label"], knockout=bool(c["knockout"]))
             for c in rows(
-                con, "SELECT label, knockout FROM question_choices WHERE question_id = ? ORDER BY position", (q["id"],)
+                con,
+                "SELECT label, knockout FROM question_choices WHERE question_id = ? ORDER BY position",
+                (q["id"],),
             )
         )
         assessed = tuple(

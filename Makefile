@@ -1,0 +1,13 @@
+.PHONY: setup demo test lint format bench
+setup:          ## install system packages (when missing) and the venv
+	scripts/bootstrap --test
+demo:           ## install and run the demo on http://127.0.0.1:8080
+	scripts/demo
+test:           ## the whole suite, as CI runs it
+	scripts/test
+lint:
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+format:
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+bench:          ## measure; results go to bench/results/
+	.venv/bin/python bench/loop_latency.py

@@ -1,0 +1,93 @@
+"""Shared fixtures: a real data directory with a real database (APSW on disk), and the CLI in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from boxinterview import datadir
+from boxinterview.cli import main
+from boxinterview.config import Settings, load_settings
+from boxinterview.demo import demo_interview_yaml
+from boxinterview.domain import interview_io, interviews
+from boxinterview.domain.models import Interview, InterviewStatus
+from boxinterview.store import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the machine's own config or writes outside its temporary directory."""
+    for key in list(os.environ):
+        if key.startswith("BOXINTERVIEW_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setattr("boxinterview.config.SYSTEM_CONFIG", tmp_path / "no-such-system-config.yaml")
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(environ={})
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    datadir.init(settings.data_dir)
+    database = Database.open(settings.database_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def template() -> Interview:
+    return interview_io.from_yaml(demo_interview_yaml(), "demo-interview.yaml")
+
+
+@pytest.fixture
+def open_interview(db: Database, template: Interview) -> Interview:
+    interview_id = interviews.create(db, template, "test")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "test")
+    return interviews.get(db, interview_id)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str) -> Result:
+    """Run `boxinterview ARGS` in this process and capture what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse exits on bad usage
+            code = int(exc.code or 0)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def boxinterview_cmd() -> list[str]:
+    """The installed command of the Python running the tests."""
+    return [sys.executable, "-m", "boxinterview"]

@@ -1,0 +1,83 @@
+"""The shape of the code: SQL only in the store, the core free of its faces, files kept small."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ROOT / "src" / "boxinterview"
+STORE = CORE / "store"
+SOURCES = [*CORE.rglob("*.py"), *(ROOT / "web").rglob("*.py"), *(ROOT / "tui").rglob("*.py")]
+SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b", re.I | re.S
+)
+
+
+def _strings(tree: ast.AST) -> list[tuple[int, str]]:
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+
+
+def _imports(tree: ast.AST, top_level_only: bool) -> list[str]:
+    nodes = tree.body if top_level_only else list(ast.walk(tree))  # type: ignore[attr-defined]
+    out = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            out += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append(node.module)
+    return out
+
+
+def test_no_sql_outside_the_store() -> None:
+    offenders = []
+    for path in SOURCES:
+        if STORE in path.parents:
+            continue
+        for line, text in _strings(ast.parse(path.read_text())):
+            if SQL.search(text):
+                offenders.append(f"{path.relative_to(ROOT)}:{line}")
+    assert offenders == []
+
+
+def test_sqlite_only_through_apsw() -> None:
+    for path in SOURCES:
+        assert "sqlite3" not in _imports(ast.parse(path.read_text()), top_level_only=False), path
+
+
+def test_core_does_not_import_its_faces() -> None:
+    for path in CORE.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        faces = [
+            m
+            for m in _imports(tree, top_level_only=True)
+            if m.startswith(("boxinterview.web", "boxinterview.tui"))
+        ]
+        assert faces == [], f"{path.relative_to(ROOT)} imports {faces}"
+        if path.name != "cli.py":  # the CLI is the composition root and loads a face inside its command
+            every = [
+                m
+                for m in _imports(tree, top_level_only=False)
+                if m.startswith(("boxinterview.web", "boxinterview.tui"))
+            ]
+            assert every == [], f"{path.relative_to(ROOT)} imports {every}"
+
+
+def test_faces_do_not_reach_into_the_store_for_writes() -> None:
+    for path in [*(ROOT / "web").rglob("*.py"), *(ROOT / "tui").rglob("*.py")]:
+        imported = _imports(ast.parse(path.read_text()), top_level_only=False)
+        assert not [
+            m
+            for m in imported
+            if m.startswith("boxinterview.store.") and m != "boxinterview.store.migrations"
+        ], path
+
+
+def test_files_stay_under_500_lines() -> None:
+    long = [f"{p.relative_to(ROOT)}: {n}" for p in SOURCES if (n := len(p.read_text().splitlines())) > 500]
+    assert long == []

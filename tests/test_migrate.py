@@ -1,0 +1,145 @@
+"""Schema migrations: from empty, from every earlier version, refusing newer ones, all-or-nothing steps."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import apsw
+import pytest
+
+from boxinterview import datadir
+from boxinterview.store import connect, migrations
+
+
+def schema(con: apsw.Connection) -> list[tuple[str, str, str]]:
+    return sorted(
+        (t, n, " ".join((s or "").split()))
+        for t, n, s in con.execute("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")
+    )
+
+
+def fresh_head(tmp_path: Path) -> list[tuple[str, str, str]]:
+    con = connect(tmp_path / "head.db")
+    migrations.migrate(con)
+    try:
+        return schema(con)
+    finally:
+        con.close()
+
+
+# Rows each version's tables can hold, to prove later steps keep earlier data.
+SEED = {
+    1: [
+        "INSERT INTO interviews (id, title, role, created_at, updated_at) VALUES (1, 'T', 'R', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+        "INSERT INTO competencies (id, interview_id, position, name) VALUES (1, 1, 1, 'C')",
+        "INSERT INTO rubric_anchors VALUES (1, 3, 'fine')",
+        "INSERT INTO questions (id, interview_id, position, prompt, kind, category, answer_seconds, takes) VALUES (1, 1, 1, 'Q?', 'video', 'behavioural', 60, 2)",
+        "INSERT INTO question_competencies VALUES (1, 1)",
+    ],
+    2: [
+        "INSERT INTO candidates (id, name, email, created_at) VALUES (1, 'Ann', 'ann@example.com', '2026-01-01T00:00:00.000Z')",
+        "INSERT INTO invitations (id, interview_id, candidate_id, number, token_hash, deadline, created_at) VALUES (1, 1, 1, 1, 'h', '2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+    ],
+    3: [
+        "INSERT INTO answers (id, invitation_id, question_id, started_at) VALUES (1, 1, 1, '2026-01-02T00:00:00.000Z')",
+        "INSERT INTO takes (id, answer_id, number, created_at) VALUES (1, 1, 1, '2026-01-02T00:00:00.000Z')",
+        "INSERT INTO recordings (take_id, created_at, updated_at) VALUES (1, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')",
+    ],
+    4: [
+        "INSERT INTO accounts (id, email, role, password_hash, created_at, password_changed_at) VALUES (1, 'r@example.com', 'reviewer', 'x', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+        "INSERT INTO reviews (id, invitation_id, question_id, reviewer_id, created_at, updated_at) VALUES (1, 1, 1, 1, '2026-01-03T00:00:00.000Z', '2026-01-03T00:00:00.000Z')",
+        "INSERT INTO review_scores VALUES (1, 1, 4)",
+    ],
+    5: [
+        "INSERT INTO audit_log (at, actor, action) VALUES ('2026-01-03T00:00:00.000Z', 'test', 'seed')",
+    ],
+}
+COUNTS = {"interviews": 1, "questions": 1, "invitations": 1, "takes": 1, "review_scores": 1, "audit_log": 1}
+
+
+def test_seed_covers_every_version() -> None:
+    assert sorted(SEED) == list(range(1, migrations.HEAD + 1))
+
+
+def test_empty_database_migrates_to_head(tmp_path: Path) -> None:
+    con = connect(tmp_path / "new.db")
+    applied = migrations.migrate(con)
+    assert applied == list(range(1, migrations.HEAD + 1))
+    assert migrations.current_version(con) == migrations.HEAD
+    assert con.pragma("journal_mode") == "wal"
+    assert con.pragma("foreign_keys") == 1
+    assert list(con.execute("PRAGMA foreign_key_check")) == []
+    assert list(con.execute("PRAGMA integrity_check")) == [("ok",)]
+    assert migrations.migrate(con) == []  # running again is a no-op
+    con.close()
+
+
+@pytest.mark.parametrize("start", range(0, migrations.HEAD))
+def test_every_earlier_version_migrates_to_head_keeping_data(tmp_path: Path, start: int) -> None:
+    con = connect(tmp_path / "old.db")
+    migrations.migrate(con, target=start)
+    assert migrations.current_version(con) == start
+    with con:
+        for version in range(1, start + 1):
+            for statement in SEED[version]:
+                con.execute(statement)
+    applied = migrations.migrate(con)
+    assert applied == list(range(start + 1, migrations.HEAD + 1))
+    assert schema(con) == fresh_head(tmp_path)
+    for version in range(start + 1, migrations.HEAD + 1):  # later tables accept their rows after upgrading
+        with con:
+            for statement in SEED[version]:
+                con.execute(statement)
+    for table, count in COUNTS.items():
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchall() == [(count,)]
+    assert list(con.execute("PRAGMA foreign_key_check")) == []
+    con.close()
+
+
+def test_a_failing_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    con = connect(tmp_path / "x.db")
+    migrations.migrate(con)
+    broken = ("broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);")
+    monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, broken])
+    monkeypatch.setattr(migrations, "HEAD", len(migrations.STEPS))
+    with pytest.raises(apsw.SQLError):
+        migrations.migrate(con, target=migrations.HEAD)
+    assert migrations.current_version(con) == migrations.HEAD - 1
+    assert con.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'").fetchall() == [(0,)]
+    con.close()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_newer_database_is_refused_and_untouched(tmp_path: Path, cli) -> None:
+    datadir.init(tmp_path / "var")
+    db_path = tmp_path / "var" / "boxinterview.db"
+    con = connect(db_path)
+    con.pragma("user_version", migrations.HEAD + 3)
+    con.close()
+    before = _digest(db_path)
+    for args in (["migrate"], ["serve", "--port", "1"], ["interview", "list"], ["demo", "--json"]):
+        result = cli(*args)
+        assert result.code == 1, args
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1, result.err
+        assert f"schema version {migrations.HEAD + 3}" in lines[0]
+        assert "newer" in lines[0]
+        assert result.out == ""
+    assert _digest(db_path) == before
+
+
+def test_migrate_command_upgrades_an_old_database(tmp_path: Path, cli) -> None:
+    (tmp_path / "var").mkdir()
+    con = connect(tmp_path / "var" / "boxinterview.db")
+    migrations.migrate(con, target=2)
+    con.close()
+    assert "run `boxinterview migrate`" in cli("interview", "list").err
+    result = cli("migrate")
+    assert result.code == 0
+    assert f"from schema version 2 to {migrations.HEAD}" in result.out
+    assert "nothing to do" in cli("migrate").out
+    assert cli("interview", "list").code == 0
