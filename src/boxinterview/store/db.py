@@ -41,7 +41,11 @@ def _apply_bestpractice() -> None:
     bp = apsw.bestpractice
     with _applied_lock:
         if not _applied:
-            bp.apply(tuple(f for f in bp.recommended if f not in (bp.connection_busy_timeout, bp.connection_optimize)))
+            bp.apply(
+                tuple(
+                    f for f in bp.recommended if f not in (bp.connection_busy_timeout, bp.connection_optimize)
+                )
+            )
             _applied = True
 
 
