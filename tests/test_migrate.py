@@ -54,8 +54,21 @@ SEED = {
     5: [
         "INSERT INTO audit_log (at, actor, action) VALUES ('2026-01-03T00:00:00.000Z', 'test', 'seed')",
     ],
+    6: [
+        "INSERT INTO uploads (id, recording_id, created_at, updated_at, expires_at) VALUES ('ab', 1, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z')",
+        "INSERT INTO jobs (kind, subject_id, run_after, created_at, updated_at) VALUES ('process_recording', 1, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')",
+    ],
 }
-COUNTS = {"interviews": 1, "questions": 1, "invitations": 1, "takes": 1, "review_scores": 1, "audit_log": 1}
+COUNTS = {
+    "interviews": 1,
+    "questions": 1,
+    "invitations": 1,
+    "takes": 1,
+    "review_scores": 1,
+    "audit_log": 1,
+    "uploads": 1,
+    "jobs": 1,
+}
 
 
 def test_seed_covers_every_version() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
@@ -12,7 +13,7 @@ from boxinterview import datadir
 from boxinterview.config import Settings
 from boxinterview.store import Database
 from boxinterview.web.errors import error_middleware
-from boxinterview.web.keys import DB, SETTINGS, TEMPLATES
+from boxinterview.web.keys import DB, FILE_IO, SETTINGS, TEMPLATES
 from boxinterview.web.render import make_environment
 from boxinterview.web.routes import setup_routes
 
@@ -22,6 +23,14 @@ log = logging.getLogger(__name__)
 # 5 ms by default, which the event loop feels as stalls under load; a shorter interval keeps it responsive
 # (bench/loop_latency.py measures both).
 SWITCH_INTERVAL_MS = 1.0
+
+
+async def _file_io(app: web.Application) -> AsyncIterator[None]:
+    # Enough threads that one slow disk write does not hold up every other candidate's upload.
+    pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="file-io")
+    app[FILE_IO] = pool
+    yield
+    pool.shutdown(wait=True)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -47,6 +56,7 @@ def init_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[TEMPLATES] = make_environment()
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_file_io)
     setup_routes(app)
     return app
 

@@ -30,3 +30,11 @@ class Conflict(BoxError):
 
 class Forbidden(BoxError):
     """The one asking may not do this."""
+
+
+class Gone(BoxError):
+    """It existed but is no longer available (an expired upload, a passed deadline)."""
+
+
+class TooLarge(BoxError):
+    """More bytes than allowed."""

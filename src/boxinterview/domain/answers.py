@@ -62,25 +62,33 @@ def takes_left(con: apsw.Connection, invitation_id: int, question: Question) -> 
     return max(0, question.takes - used)
 
 
-def begin_take(db: Database, invitation_id: int, question_id: int, now: datetime | None = None) -> Take:
+def begin_take_in(
+    con: apsw.Connection, invitation_id: int, question_id: int, now: datetime, number: int | None = None
+) -> Take:
+    """Start a take inside the caller's transaction. `number` (1-based) is the take the candidate is on; by
+    default the next one."""
+    _, question = _active(con, invitation_id, question_id, now)
+    if not question.kind.is_recorded:
+        raise Invalid(f"question {question_id} is a {question.kind} question; it is not recorded")
+    answer = _answer_row(con, invitation_id, question_id, now)
+    if answer.submitted_at is not None:
+        raise Conflict("this answer has already been submitted")
+    existing = sql.takes_of(con, answer.id)
+    if len(existing) >= question.takes:
+        raise Forbidden(f"all {question.takes} takes for this question have been used; submit one of them")
+    if number is not None:
+        if not 1 <= number <= question.takes:
+            raise Invalid(f"take {number} does not exist: this question allows takes 1 to {question.takes}")
+        if any(t.number == number for t in existing):
+            raise Conflict(f"take {number} of this question has already been recorded; record the next take")
+    return sql.insert_take(con, answer.id, now, number)
+
+
+def begin_take(
+    db: Database, invitation_id: int, question_id: int, now: datetime | None = None, number: int | None = None
+) -> Take:
     """Start a new take of a video or audio answer, if the candidate has one left."""
-    now = now or clock.now()
-
-    def tx(con) -> Take:
-        _, question = _active(con, invitation_id, question_id, now)
-        if not question.kind.is_recorded:
-            raise Invalid(f"question {question_id} is a {question.kind} question; it is not recorded")
-        answer = _answer_row(con, invitation_id, question_id, now)
-        if answer.submitted_at is not None:
-            raise Conflict("this answer has already been submitted")
-        used = len(sql.takes_of(con, answer.id))
-        if used >= question.takes:
-            raise Forbidden(
-                f"all {question.takes} takes for this question have been used; submit one of them"
-            )
-        return sql.insert_take(con, answer.id, now)
-
-    return db.write(tx)
+    return db.write(begin_take_in, invitation_id, question_id, now or clock.now(), number)
 
 
 def submit_take(

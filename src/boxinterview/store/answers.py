@@ -102,8 +102,9 @@ def get_take(con: apsw.Connection, take_id: int) -> Take | None:
     return _take(r) if r else None
 
 
-def insert_take(con: apsw.Connection, answer_id: int, now: datetime) -> Take:
-    number = (value(con, "SELECT max(number) FROM takes WHERE answer_id = ?", (answer_id,)) or 0) + 1
+def insert_take(con: apsw.Connection, answer_id: int, now: datetime, number: int | None = None) -> Take:
+    if number is None:
+        number = (value(con, "SELECT max(number) FROM takes WHERE answer_id = ?", (answer_id,)) or 0) + 1
     con.execute(
         "INSERT INTO takes (answer_id, number, created_at) VALUES (?, ?, ?)", (answer_id, number, to_db(now))
     )
@@ -157,3 +158,20 @@ def set_recording_state(
         (new.value, to_db(now), *fields.values(), recording_id, expected.value),
     )
     return con.changes() == 1
+
+
+def recording_listing(con: apsw.Connection, state: str | None = None) -> list[dict[str, Any]]:
+    """Every recording with where it belongs, for operators and scripts."""
+    return rows(
+        con,
+        """
+        SELECT r.id, a.invitation_id, i.interview_id, a.question_id, t.number AS take, r.state, r.reason,
+               r.duration_ms, r.size_bytes, r.mime_type, r.original_path, r.playback_path, r.poster_path,
+               r.created_at, r.updated_at
+        FROM recordings r JOIN takes t ON t.id = r.take_id JOIN answers a ON a.id = t.answer_id
+        JOIN invitations i ON i.id = a.invitation_id
+        WHERE ?1 IS NULL OR r.state = ?1
+        ORDER BY r.id
+        """,
+        (state,),
+    )

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
+SERVICE_THREADS = 8
 _applied = False
 _applied_lock = threading.Lock()
 
@@ -98,6 +99,8 @@ class Database:
         self.busy_timeout_ms = busy_timeout_ms
         self._writer_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db-writer")
         self._reader_pool = ThreadPoolExecutor(max_workers=readers, thread_name_prefix="db-reader")
+        # Services mostly wait on the writer; they get their own threads so they never hold up plain reads.
+        self._service_pool = ThreadPoolExecutor(max_workers=SERVICE_THREADS, thread_name_prefix="db-service")
         self._writer_thread: threading.Thread | None = None
         self._write_con: apsw.Connection | None = None
         self._local = threading.local()
@@ -175,11 +178,11 @@ class Database:
         return await loop.run_in_executor(self._reader_pool, self._run_read, fn, args, kwargs)
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a blocking core service off the event loop (on a reader thread; its writes still go to the
+        """Run a blocking core service off the event loop (its reads on its own thread, its writes on the
         writer thread)."""
         self._check_open()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._reader_pool, functools.partial(fn, *args, **kwargs))
+        return await loop.run_in_executor(self._service_pool, functools.partial(fn, *args, **kwargs))
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -190,6 +193,9 @@ class Database:
     def close(self) -> None:
         if self._closed:
             return
+        # Services first: they may still hand writes to the writer, so it stays open for them.
+        self._service_pool.shutdown(wait=True)
+        self._reader_pool.shutdown(wait=True)
         self._closed = True
 
         def close_writer() -> None:
@@ -201,7 +207,6 @@ class Database:
 
         self._writer_pool.submit(close_writer).result()
         self._writer_pool.shutdown(wait=True)
-        self._reader_pool.shutdown(wait=True)
         with self._readers_lock:
             for con in self._readers:
                 # Connections made on other threads are closed here; APSW allows it once the thread is idle.

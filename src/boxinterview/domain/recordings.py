@@ -1,0 +1,105 @@
+"""A recording's lifecycle, in one place: uploading → uploaded → processing → ready | rejected | failed.
+
+Each function moves one recording one step, inside the caller's transaction, through `lifecycle.advance`, so no
+status string is written anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import apsw
+
+from boxinterview.domain import lifecycle
+from boxinterview.domain.models import Recording, RecordingState
+from boxinterview.errors import Conflict, NotFound
+from boxinterview.store import Database
+from boxinterview.store import answers as sql
+from boxinterview.store import audit as audit_sql
+
+PROCESS_JOB = "process_recording"
+
+
+def _move(con: apsw.Connection, recording_id: int, target: RecordingState, now: datetime, **fields) -> Recording:
+    current = sql.get_recording(con, recording_id)
+    if current is None:
+        raise NotFound(f"no recording with id {recording_id}")
+    lifecycle.advance("recording", current.state, target)
+    if not sql.set_recording_state(con, recording_id, current.state, target, now, **fields):
+        raise Conflict(f"recording {recording_id} changed while it was being updated; try again")
+    found = sql.get_recording(con, recording_id)
+    assert found is not None
+    return found
+
+
+def start_upload(con: apsw.Connection, take_id: int, mime_type: str, now: datetime) -> int:
+    return sql.insert_recording(con, take_id, mime_type, now)
+
+
+def mark_uploaded(con: apsw.Connection, recording_id: int, original_path: str, size: int, now: datetime) -> Recording:
+    return _move(con, recording_id, RecordingState.UPLOADED, now, original_path=original_path, size_bytes=size)
+
+
+def start_processing(con: apsw.Connection, recording_id: int, now: datetime) -> Recording:
+    return _move(con, recording_id, RecordingState.PROCESSING, now, reason="")
+
+
+def mark_ready(
+    con: apsw.Connection,
+    recording_id: int,
+    *,
+    playback_path: str,
+    poster_path: str | None,
+    duration_ms: int,
+    now: datetime,
+) -> Recording:
+    return _move(
+        con, recording_id, RecordingState.READY, now,
+        playback_path=playback_path, poster_path=poster_path, duration_ms=duration_ms,
+    )  # fmt: skip
+
+
+def reject(con: apsw.Connection, recording_id: int, reason: str, now: datetime) -> Recording:
+    """The recording cannot be used; `reason` is written for the candidate, who can record another take."""
+    recording = _move(con, recording_id, RecordingState.REJECTED, now, reason=reason)
+    audit_sql.record(
+        con, actor="worker", action="recording.rejected", subject_type="recording", subject_id=recording_id,
+        detail={"reason": reason}, now=now,
+    )  # fmt: skip
+    return recording
+
+
+def fail(con: apsw.Connection, recording_id: int, reason: str, now: datetime) -> Recording:
+    """Something on our side went wrong (or the upload was abandoned); the operator can retry processing."""
+    return _move(con, recording_id, RecordingState.FAILED, now, reason=reason)
+
+
+def get(db: Database, recording_id: int) -> Recording:
+    found = db.read(sql.get_recording, recording_id)
+    if found is None:
+        raise NotFound(f"no recording with id {recording_id}")
+    return found
+
+
+@dataclass(frozen=True)
+class RecordingListing:
+    id: int
+    invitation_id: int
+    interview_id: int
+    question_id: int
+    take: int
+    state: str
+    reason: str
+    duration_ms: int | None
+    size_bytes: int
+    mime_type: str
+    original_path: str | None
+    playback_path: str | None
+    poster_path: str | None
+    created_at: str
+    updated_at: str
+
+
+def listing(db: Database, state: str | None = None) -> list[RecordingListing]:
+    return [RecordingListing(**r) for r in db.read(sql.recording_listing, state)]

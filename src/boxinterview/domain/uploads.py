@@ -1,0 +1,213 @@
+"""Resumable uploads of recorded answers (the tus 1.0.0 protocol's rules, without its HTTP).
+
+The database row holds the acknowledged offset: bytes count as received only once they are fsynced and the row
+says so. The bytes themselves go to `uploads/<id>.part`; when the last byte is in, the recording becomes
+`uploaded` and a processing job is queued in the same transaction, and the file moves to the recording's folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import apsw
+
+from boxinterview import clock, files
+from boxinterview.config import Settings
+from boxinterview.domain import answers, recordings
+from boxinterview.domain.invitations import hash_token
+from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
+from boxinterview.store import Database
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import jobs as jobs_sql
+from boxinterview.store import uploads as sql
+from boxinterview.store.uploads import UploadRow
+
+REQUIRED_METADATA = ("token", "question", "take")
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_bytes: int
+    expire_after: timedelta
+    deadline_grace: timedelta
+    max_attempts: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Policy:
+        return cls(
+            max_bytes=settings.uploads.max_bytes,
+            expire_after=timedelta(hours=settings.uploads.expire_hours),
+            deadline_grace=timedelta(minutes=settings.uploads.deadline_grace_minutes),
+            max_attempts=settings.media.job_max_attempts,
+        )
+
+
+def parse_metadata(header: str) -> dict[str, str]:
+    """`key base64,key2 base64` -> {key: value}. Raises Invalid with what is wrong."""
+    out: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in header.split(","))):
+        key, _, encoded = pair.partition(" ")
+        if not key or " " in encoded.strip():
+            raise Invalid(f"Upload-Metadata: {pair!r} is not 'key base64value'")
+        try:
+            out[key] = base64.b64decode(encoded.strip(), validate=True).decode("utf-8") if encoded else ""
+        except (binascii.Error, UnicodeDecodeError):
+            raise Invalid(f"Upload-Metadata: the value of {key!r} is not base64-encoded UTF-8") from None
+    return out
+
+
+def _expiry(now: datetime, deadline: datetime, policy: Policy) -> datetime:
+    return min(now + policy.expire_after, deadline + policy.deadline_grace)
+
+
+def create(
+    db: Database,
+    data_dir: Path,
+    policy: Policy,
+    *,
+    length: int | None,
+    metadata_header: str,
+    now: datetime | None = None,
+) -> UploadRow:
+    """Check the candidate may upload this take, then create the take, its recording and the upload."""
+    now = now or clock.now()
+    meta = parse_metadata(metadata_header)
+    missing = [k for k in REQUIRED_METADATA if not meta.get(k)]
+    if missing:
+        raise Invalid(f"Upload-Metadata needs {', '.join(REQUIRED_METADATA)}; missing: {', '.join(missing)}")
+    try:
+        question_id, take_number = int(meta["question"]), int(meta["take"])
+    except ValueError:
+        raise Invalid("Upload-Metadata: question and take must be whole numbers") from None
+    if length is not None and length > policy.max_bytes:
+        raise TooLarge(f"the upload is {length} bytes; the most this server accepts is {policy.max_bytes}")
+    file_type = meta.get("filetype", "")[:200]
+
+    def tx(con: apsw.Connection) -> UploadRow:
+        invitation = candidates_sql.invitation_by_token_hash(con, hash_token(meta["token"]))
+        if invitation is None:
+            raise Forbidden("the interview link (token) is not valid")
+        take = answers.begin_take_in(con, invitation.id, question_id, now, take_number)
+        recording_id = recordings.start_upload(con, take.id, file_type, now)
+        upload_id = secrets.token_hex(16)
+        sql.insert(
+            con,
+            upload_id=upload_id,
+            recording_id=recording_id,
+            length=length,
+            metadata=metadata_header,
+            file_type=file_type,
+            expires_at=_expiry(now, invitation.deadline, policy),
+            now=now,
+        )
+        found = sql.get(con, upload_id)
+        assert found is not None
+        return found
+
+    upload = db.write(tx)
+    files.create_empty(files.upload_part(data_dir, upload.id))
+    return upload
+
+
+def get(db: Database, upload_id: str, now: datetime | None = None) -> UploadRow:
+    """An upload that can still be asked about: unknown or cancelled ones are NotFound, abandoned ones Gone."""
+    now = now or clock.now()
+    upload = db.read(sql.get, upload_id) if len(upload_id) == 32 else None
+    if upload is None:
+        raise NotFound("there is no upload at this address; start a new one")
+    if upload.ended_at is not None:
+        if upload.end_reason == "expired":
+            raise Gone("this upload was abandoned and has expired; record the answer again")
+        raise NotFound("this upload was cancelled; start a new one")
+    if upload.completed_at is None and upload.expires_at <= now:
+        raise Gone("this upload has expired; record the answer again")
+    return upload
+
+
+def check_length(upload: UploadRow, policy: Policy, new_length: int | None, end: int) -> int | None:
+    """The upload's length once this request is applied; raises if `end` bytes would not fit."""
+    length = upload.length
+    if new_length is not None:
+        if length is not None and new_length != length:
+            raise Invalid(f"Upload-Length is already {length} and cannot change")
+        if new_length < upload.received:
+            raise Invalid(f"Upload-Length {new_length} is less than the {upload.received} bytes already received")
+        if new_length > policy.max_bytes:
+            raise TooLarge(f"the upload is {new_length} bytes; the most this server accepts is {policy.max_bytes}")
+        length = new_length
+    limit = length if length is not None else policy.max_bytes
+    if end > limit:
+        what = "its Upload-Length" if length is not None else "the most this server accepts"
+        raise TooLarge(f"the upload would be {end} bytes, more than {what} ({limit})")
+    return length
+
+
+def commit(
+    db: Database,
+    data_dir: Path,
+    policy: Policy,
+    upload: UploadRow,
+    received: int,
+    length: int | None,
+    now: datetime | None = None,
+) -> UploadRow:
+    """Acknowledge bytes up to `received` (already fsynced). On the last byte, hand the recording over."""
+    now = now or clock.now()
+
+    def tx(con: apsw.Connection) -> UploadRow:
+        invitation = candidates_sql.get_invitation(con, upload.invitation_id)
+        assert invitation is not None
+        if not sql.advance(
+            con, upload.id, upload.received, received, length, _expiry(now, invitation.deadline, policy), now
+        ):
+            raise Conflict("the upload offset moved while these bytes were arriving; ask for the offset and resume")
+        if length is not None and received == length:
+            final = files.recording_dir(data_dir, upload.recording_id) / ("original" + files.extension_for(upload.file_type))
+            sql.mark_completed(con, upload.id, now)
+            recordings.mark_uploaded(con, upload.recording_id, str(final), received, now)
+            jobs_sql.enqueue(con, recordings.PROCESS_JOB, upload.recording_id, now, policy.max_attempts)
+        found = sql.get(con, upload.id)
+        assert found is not None
+        return found
+
+    done = db.write(tx)
+    if done.completed_at is not None:
+        recording = recordings.get(db, done.recording_id)
+        files.finish_move(files.upload_part(data_dir, done.id), Path(recording.original_path or ""))
+    return done
+
+
+def terminate(db: Database, data_dir: Path, upload_id: str, now: datetime | None = None) -> None:
+    """The client cancels an unfinished upload: its bytes are deleted; the take stays used."""
+    now = now or clock.now()
+    upload = get(db, upload_id, now)
+    if upload.completed_at is not None:
+        raise Conflict("this upload is complete and is being processed; it can no longer be cancelled")
+
+    def tx(con: apsw.Connection) -> None:
+        sql.mark_ended(con, upload_id, "terminated", now)
+        recordings.fail(con, upload.recording_id, "the upload was cancelled", now)
+
+    db.write(tx)
+    files.remove(files.upload_part(data_dir, upload_id))
+
+
+def expire_abandoned(db: Database, data_dir: Path, now: datetime | None = None) -> int:
+    """Delete uploads nobody has added to before their expiry; returns how many."""
+    now = now or clock.now()
+    count = 0
+    for upload in db.read(sql.expired, now):
+
+        def tx(con: apsw.Connection, upload: UploadRow = upload) -> None:
+            sql.mark_ended(con, upload.id, "expired", now)
+            recordings.fail(con, upload.recording_id, "the upload was abandoned before it finished", now)
+
+        db.write(tx)
+        files.remove(files.upload_part(data_dir, upload.id))
+        count += 1
+    return count

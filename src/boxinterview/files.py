@@ -1,0 +1,84 @@
+"""Where recordings live on disk, and writing them so that what we acknowledge survives a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+EXTENSIONS = {
+    "video/webm": ".webm",
+    "audio/webm": ".webm",
+    "video/mp4": ".mp4",
+    "audio/mp4": ".m4a",
+    "video/x-matroska": ".mkv",
+    "audio/ogg": ".ogg",
+    "video/quicktime": ".mov",
+}
+
+
+def extension_for(file_type: str) -> str:
+    """A file extension for the container the browser says it recorded (`video/webm;codecs=vp8,opus`)."""
+    return EXTENSIONS.get(file_type.split(";")[0].strip().lower(), ".bin")
+
+
+def upload_part(data_dir: Path, upload_id: str) -> Path:
+    return data_dir / "uploads" / f"{upload_id}.part"
+
+
+def recording_dir(data_dir: Path, recording_id: int) -> Path:
+    return data_dir / "recordings" / str(recording_id)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def create_empty(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)
+
+
+def write_at(path: Path, offset: int, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o640)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.pwrite(fd, view, offset)
+            view = view[written:]
+            offset += written
+    finally:
+        os.close(fd)
+
+
+def sync_and_trim(path: Path, length: int) -> None:
+    """Make the first `length` bytes durable and drop anything after them (an unacknowledged tail)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o640)
+    try:
+        if os.fstat(fd).st_size != length:
+            os.ftruncate(fd, length)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def finish_move(part: Path, final: Path) -> None:
+    """Move a completed upload to its place; safe to repeat after a crash part-way."""
+    if part.exists():
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, final)
+        fsync_dir(final.parent)
+
+
+def remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()

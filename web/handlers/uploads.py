@@ -1,0 +1,232 @@
+"""The tus 1.0.0 server: creation, creation-with-upload, creation-defer-length, termination, checksum,
+expiration. The protocol's rules are in `domain.uploads`; this module speaks its HTTP.
+
+Durability: bytes are written to the upload's file as they arrive, but the offset is acknowledged only after
+they are fsynced and the database row says so. A crash leaves at most an unacknowledged tail, which the next
+request trims.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from email.utils import format_datetime
+
+import aiohttp
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+
+from boxinterview import clock, files
+from boxinterview.domain import uploads
+from boxinterview.errors import BoxError, Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
+from boxinterview.store.uploads import UploadRow
+from boxinterview.web.keys import DB, FILE_IO, SETTINGS
+
+log = logging.getLogger(__name__)
+
+TUS_VERSION = "1.0.0"
+EXTENSIONS = "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration"
+CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
+OFFSET_STREAM = "application/offset+octet-stream"
+PIECE = 256 * 1024
+BASE = "/api/v1/uploads/"
+
+STATUS: list[tuple[type[BoxError], int]] = [
+    (TooLarge, 413),
+    (Gone, 410),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (Invalid, 400),
+]
+
+# One request at a time per upload; entries vanish when no request holds them.
+_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+class ChecksumMismatch(Exception):
+    pass
+
+
+def tus_response(status: int, headers: dict[str, str] | None = None, text: str | None = None) -> web.Response:
+    all_headers = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store", **(headers or {})}
+    if text is None:
+        return web.Response(status=status, headers=all_headers)
+    return web.Response(status=status, headers=all_headers, text=text + "\n", content_type="text/plain")
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def tus_endpoint(handler: Handler) -> Handler:
+    """Check the protocol version and turn core errors into the protocol's status codes."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
+            return tus_response(
+                412,
+                {"Tus-Version": TUS_VERSION},
+                f"this server speaks tus {TUS_VERSION}: send the header Tus-Resumable: {TUS_VERSION}",
+            )
+        try:
+            return await handler(request)
+        except ChecksumMismatch as exc:
+            return tus_response(460, text=str(exc))
+        except BoxError as exc:
+            status = next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
+            return tus_response(status, text=str(exc))
+
+    return wrapped
+
+
+def _expires(upload: UploadRow) -> dict[str, str]:
+    if upload.completed_at is not None:
+        return {}
+    return {"Upload-Expires": format_datetime(upload.expires_at, usegmt=True)}
+
+
+def _int_header(request: web.Request, name: str) -> int | None:
+    raw = request.headers.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise Invalid(f"{name} must be a whole number of bytes, not {raw!r}")
+    return int(raw)
+
+
+def _checksum(request: web.Request) -> tuple[str, bytes] | None:
+    raw = request.headers.get("Upload-Checksum")
+    if raw is None:
+        return None
+    algorithm, _, encoded = raw.strip().partition(" ")
+    if algorithm not in CHECKSUMS:
+        raise Invalid(f"Upload-Checksum algorithm {algorithm!r} is not supported; use one of {', '.join(CHECKSUMS)}")
+    try:
+        return algorithm, base64.b64decode(encoded.strip(), validate=True)
+    except binascii.Error:
+        raise Invalid("Upload-Checksum: the digest is not base64") from None
+
+
+async def options(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    return tus_response(
+        204,
+        {
+            "Tus-Version": TUS_VERSION,
+            "Tus-Extension": EXTENSIONS,
+            "Tus-Max-Size": str(settings.uploads.max_bytes),
+            "Tus-Checksum-Algorithm": ",".join(CHECKSUMS),
+        },
+    )
+
+
+async def _receive(request: web.Request, upload: UploadRow, policy: uploads.Policy) -> UploadRow:
+    """Write the request body at the upload's offset, fsync, then acknowledge; returns the updated upload."""
+    settings = request.app[SETTINGS]
+    db = request.app[DB]
+    io = request.app[FILE_IO]
+    loop = asyncio.get_running_loop()
+    length = uploads.check_length(upload, policy, _int_header(request, "Upload-Length"), upload.received)
+    checksum = _checksum(request)
+    hasher = CHECKSUMS[checksum[0]]() if checksum else None
+    part = files.upload_part(settings.data_dir, upload.id)
+    start = upload.received
+    received = 0
+    try:
+        async for piece in request.content.iter_chunked(PIECE):
+            uploads.check_length(upload, policy, length, start + received + len(piece))
+            await loop.run_in_executor(io, files.write_at, part, start + received, piece)
+            if hasher:
+                hasher.update(piece)
+            received += len(piece)
+    except (OSError, aiohttp.ClientPayloadError, HttpProcessingError) as exc:
+        # The connection broke mid-request. Keep what arrived unless a checksum must vouch for all of it.
+        log.info("upload %s interrupted after %d bytes: %s", upload.id, received, exc)
+        if hasher:
+            received = 0
+    except TooLarge:
+        await loop.run_in_executor(io, files.sync_and_trim, part, start)
+        raise
+    if checksum and hasher and hasher.digest() != checksum[1]:
+        await loop.run_in_executor(io, files.sync_and_trim, part, start)
+        raise ChecksumMismatch(f"the {checksum[0]} checksum of these bytes does not match; send them again")
+    await loop.run_in_executor(io, files.sync_and_trim, part, start + received)
+    if received == 0 and length == upload.length:
+        return upload
+    return await db.call(
+        uploads.commit, db, settings.data_dir, policy, upload, start + received, length, clock.now()
+    )
+
+
+@tus_endpoint
+async def create(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    db = request.app[DB]
+    policy = uploads.Policy.from_settings(settings)
+    length = _int_header(request, "Upload-Length")
+    deferred = request.headers.get("Upload-Defer-Length")
+    if deferred is not None and deferred != "1":
+        raise Invalid("Upload-Defer-Length can only be 1")
+    if (length is None) == (deferred is None):
+        raise Invalid("send exactly one of Upload-Length or Upload-Defer-Length: 1")
+    has_body = request.content_length not in (None, 0) or request.headers.get("Transfer-Encoding") == "chunked"
+    if has_body and request.content_type != OFFSET_STREAM:
+        raise Invalid(f"data sent with the creation request must be {OFFSET_STREAM}")
+    upload = await db.call(
+        uploads.create, db, settings.data_dir, policy,
+        length=length, metadata_header=request.headers.get("Upload-Metadata", ""), now=clock.now(),
+    )  # fmt: skip
+    headers = {"Location": BASE + upload.id}
+    if has_body:
+        async with _locks.setdefault(upload.id, asyncio.Lock()):
+            upload = await _receive(request, upload, policy)
+        headers["Upload-Offset"] = str(upload.received)
+    return tus_response(201, {**headers, **_expires(upload)})
+
+
+@tus_endpoint
+async def head(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    upload = await db.call(uploads.get, db, request.match_info["upload_id"], clock.now())
+    headers = {"Upload-Offset": str(upload.received), **_expires(upload)}
+    if upload.length is None:
+        headers["Upload-Defer-Length"] = "1"
+    else:
+        headers["Upload-Length"] = str(upload.length)
+    if upload.metadata:
+        headers["Upload-Metadata"] = upload.metadata
+    return tus_response(200, headers)
+
+
+@tus_endpoint
+async def patch(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    settings = request.app[SETTINGS]
+    if request.content_type != OFFSET_STREAM:
+        return tus_response(415, text=f"PATCH requests must have Content-Type: {OFFSET_STREAM}")
+    offset = _int_header(request, "Upload-Offset")
+    if offset is None:
+        raise Invalid("PATCH requests need an Upload-Offset header")
+    upload_id = request.match_info["upload_id"]
+    async with _locks.setdefault(upload_id, asyncio.Lock()):
+        upload = await db.call(uploads.get, db, upload_id, clock.now())
+        if offset != upload.received:
+            raise Conflict(
+                f"Upload-Offset is {offset} but the server has {upload.received} bytes; resume from there"
+            )
+        upload = await _receive(request, upload, uploads.Policy.from_settings(settings))
+    return tus_response(204, {"Upload-Offset": str(upload.received), **_expires(upload)})
+
+
+@tus_endpoint
+async def delete(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    upload_id = request.match_info["upload_id"]
+    async with _locks.setdefault(upload_id, asyncio.Lock()):
+        await db.call(uploads.terminate, db, request.app[SETTINGS].data_dir, upload_id, clock.now())
+    return tus_response(204)
