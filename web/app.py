@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ from boxinterview.web.errors import error_middleware
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS, TEMPLATES
 from boxinterview.web.render import make_environment
 from boxinterview.web.routes import setup_routes
+from boxinterview.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +53,25 @@ async def security_headers(request: web.Request, handler):  # type: ignore[no-un
     return response
 
 
+async def _worker(app: web.Application) -> AsyncIterator[None]:
+    """Process recordings inside the server unless a separate `boxinterview worker` does it."""
+    if not app[SETTINGS].media.worker_in_server:
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(app[DB], app[SETTINGS]).run(stop))
+    yield
+    stop.set()
+    await task
+
+
 def init_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, error_middleware])
     app[SETTINGS] = settings
     app[TEMPLATES] = make_environment()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_file_io)
+    app.cleanup_ctx.append(_worker)
     setup_routes(app)
     return app
 

@@ -96,6 +96,63 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import signal
+
+    from boxinterview.worker import Worker
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        with _open(settings) as db:
+            await Worker(db, settings).run(stop)
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_recordings(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+
+    from boxinterview.domain import recordings
+
+    with _open(settings) as db:
+        found = recordings.listing(db, args.state)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in found], indent=2))
+        return 0
+    if not found:
+        print("no recordings" + (f" in state {args.state}" if args.state else ""))
+        return 0
+    print(f"{'ID':>5}  {'STATE':<10} {'INV':>5} {'Q':>4} {'TAKE':>4} {'SECONDS':>7}  REASON / FILE")
+    for r in found:
+        seconds = f"{r.duration_ms / 1000:.1f}" if r.duration_ms is not None else "-"
+        detail = r.reason or r.playback_path or r.original_path or ""
+        print(f"{r.id:>5}  {r.state:<10} {r.invitation_id:>5} {r.question_id:>4} {r.take:>4} {seconds:>7}  {detail}")
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import jobs
+
+    with _open(settings) as db:
+        if args.retry:
+            jobs.retry(db, args.retry, _actor())
+            print(f"job {args.retry} is queued again")
+            return 0
+        counts, recent = jobs.overview(db)
+    if args.json:
+        print(json.dumps({"counts": counts, "jobs": [jobs.as_dict(j) for j in recent]}, indent=2))
+        return 0
+    print("  ".join(f"{state}: {n}" for state, n in counts.items()))
+    for j in recent:
+        print(f"{j.id:>5}  {j.state:<8} {j.kind} {j.subject_id}  attempts {j.attempts}/{j.max_attempts}  {j.last_error}")
+    return 0
+
+
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview.tui.app import run  # the console face
 
@@ -280,6 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="listen address (default: server.host)")
     p.add_argument("--port", type=int, help="listen port (default: server.port)")
     add("console", cmd_console, "open the operator console")
+    add("worker", cmd_worker, "process recordings (when not done inside `serve`)")
+    p = add("recordings", cmd_recordings, "list recordings and their processing state")
+    p.add_argument("--json", action="store_true", help="print a JSON list for scripts")
+    p.add_argument("--state", choices=["uploading", "uploaded", "processing", "ready", "rejected", "failed"])
+    p = add("jobs", cmd_jobs, "show the processing queue, or retry a failed job")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--retry", type=int, metavar="JOB_ID", help="queue a failed job again")
 
     interview = sub.add_parser("interview", help="list, export, import, open and close interviews")
     isub = interview.add_subparsers(dest="interview_command", metavar="ACTION", required=True)

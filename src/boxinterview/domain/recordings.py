@@ -75,6 +75,19 @@ def fail(con: apsw.Connection, recording_id: int, reason: str, now: datetime) ->
     return _move(con, recording_id, RecordingState.FAILED, now, reason=reason)
 
 
+def fail_if_unfinished(con: apsw.Connection, recording_id: int, reason: str, now: datetime) -> None:
+    current = sql.get_recording(con, recording_id)
+    if current is not None and current.state in (RecordingState.UPLOADED, RecordingState.PROCESSING):
+        fail(con, recording_id, reason, now)
+
+
+def retry_processing(con: apsw.Connection, recording_id: int, now: datetime) -> None:
+    """An operator retries a failed recording: back to processing, the worker picks it up."""
+    current = sql.get_recording(con, recording_id)
+    if current is not None and current.state is RecordingState.FAILED and current.original_path:
+        start_processing(con, recording_id, now)
+
+
 def get(db: Database, recording_id: int) -> Recording:
     found = db.read(sql.get_recording, recording_id)
     if found is None:

@@ -91,6 +91,13 @@ def submit_answer(
     )
 
 
+def answers_of_take(con: apsw.Connection, take_id: int) -> list[Answer]:
+    return [
+        _answer(r)
+        for r in rows(con, "SELECT a.* FROM answers a JOIN takes t ON t.answer_id = a.id WHERE t.id = ?", (take_id,))
+    ]
+
+
 def takes_of(con: apsw.Connection, answer_id: int) -> list[Take]:
     return [
         _take(r) for r in rows(con, "SELECT * FROM takes WHERE answer_id = ? ORDER BY number", (answer_id,))

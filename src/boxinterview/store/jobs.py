@@ -9,7 +9,7 @@ from typing import Any
 import apsw
 
 from boxinterview.clock import from_db, to_db
-from boxinterview.store._sql import row, rows
+from boxinterview.store._sql import row, rows, value
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,28 @@ def claim(con: apsw.Connection, owner: str, now: datetime, lease_until: datetime
     if con.changes() != 1:
         return None
     return get(con, candidate["id"])
+
+
+def due(con: apsw.Connection, now: datetime) -> bool:
+    """Is any job ready to be claimed? (A cheap read before taking the write lock to claim.)"""
+    return bool(
+        value(
+            con,
+            "SELECT EXISTS (SELECT 1 FROM jobs WHERE (state = 'queued' AND run_after <= ?1) "
+            "OR (state = 'running' AND lease_expires_at <= ?1))",
+            (to_db(now),),
+        )
+    )
+
+
+def release(con: apsw.Connection, job_id: int, owner: str, now: datetime) -> bool:
+    """Give a job back at once, without counting the attempt (the worker is stopping, not failing)."""
+    con.execute(
+        "UPDATE jobs SET state = 'queued', run_after = ?, attempts = max(0, attempts - 1), lease_owner = NULL, "
+        "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        (to_db(now), to_db(now), job_id, owner),
+    )
+    return con.changes() == 1
 
 
 def get(con: apsw.Connection, job_id: int) -> Job | None:

@@ -1,0 +1,91 @@
+"""Running ffmpeg and ffprobe as child processes without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shlex
+from collections.abc import Callable, Sequence
+
+log = logging.getLogger(__name__)
+
+STDERR_TAIL = 20
+
+
+class MediaError(Exception):
+    """ffmpeg or ffprobe failed. `tail` holds its last messages, which usually say why."""
+
+    def __init__(self, message: str, command: Sequence[str] = (), tail: str = "") -> None:
+        self.command = list(command)
+        self.tail = tail
+        super().__init__(message)
+
+
+def _tail(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return "\n".join(lines[-STDERR_TAIL:])
+
+
+def _nice() -> None:
+    # Processing must never starve the web server or the candidates' uploads on a small machine.
+    with contextlib.suppress(OSError):
+        os.nice(10)
+
+
+async def run_capture(command: Sequence[str], timeout: float | None = None) -> bytes:
+    """Run a command (ffprobe) and return its standard output; raise MediaError on failure."""
+    proc = await asyncio.create_subprocess_exec(
+        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=_nice
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    except (TimeoutError, asyncio.CancelledError):
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        raise
+    if proc.returncode != 0:
+        tail = _tail(err)
+        log.warning("command failed (%s): %s\n%s", proc.returncode, shlex.join(command), tail)
+        raise MediaError(f"{command[0]} exited with status {proc.returncode}", command, tail)
+    return out
+
+
+async def run_ffmpeg(
+    command: Sequence[str],
+    duration_s: float | None = None,
+    progress: Callable[[float], None] | None = None,
+    stdin: int | None = None,
+) -> asyncio.subprocess.Process:
+    """Run an ffmpeg command that was built with `-progress pipe:1`; report progress from 0 to 1.
+
+    Cancelling the caller kills ffmpeg, so a stopping worker leaves no process behind."""
+    proc = await asyncio.create_subprocess_exec(
+        *command,
+        stdin=stdin if stdin is not None else asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=_nice,
+    )
+    stderr_task = asyncio.ensure_future(proc.stderr.read())  # type: ignore[union-attr]
+    try:
+        assert proc.stdout is not None
+        async for raw in proc.stdout:
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key == "out_time_us" and progress and duration_s and value.isdigit():
+                progress(min(1.0, int(value) / 1e6 / duration_s))
+        await proc.wait()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
+        stderr_task.cancel()
+        raise
+    err = await stderr_task
+    if proc.returncode != 0:
+        tail = _tail(err)
+        log.warning("ffmpeg failed (%s): %s\n%s", proc.returncode, shlex.join(command), tail)
+        raise MediaError(f"ffmpeg exited with status {proc.returncode}", command, tail)
+    return proc

@@ -1,0 +1,153 @@
+"""Turning an uploaded recording into something every reviewer can play: validate, transcode, poster, verify.
+
+A recording that is not usable (no sound, too long, not media at all) is *rejected* with a reason written for the
+candidate, who can then record another take. A failure on our side raises, and the job is retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from boxinterview import clock, files
+from boxinterview.config import Settings
+from boxinterview.domain import recordings
+from boxinterview.domain.models import QuestionKind, RecordingState
+from boxinterview.media import MediaError, MediaInfo, PlaybackOptions, poster, probe, transcode_playback
+from boxinterview.store import Database
+from boxinterview.store import answers as answers_sql
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import uploads as uploads_sql
+
+log = logging.getLogger(__name__)
+
+MIN_SECONDS = 0.5
+IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "gif", "webp_pipe", "bmp_pipe"}
+
+
+class Rejected(Exception):
+    """The recording cannot be used; the message is for the candidate."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    kind: QuestionKind
+    max_seconds: float
+
+
+def playback_options(settings: Settings) -> PlaybackOptions:
+    m = settings.media
+    return PlaybackOptions(
+        ffmpeg=m.ffmpeg,
+        threads=m.ffmpeg_threads,
+        max_height=m.max_height,
+        preset=m.x264_preset,
+        crf=m.x264_crf,
+        audio_bitrate_kbps=m.audio_bitrate_kbps,
+        loudness_lufs=m.loudness_lufs,
+    )
+
+
+def expectation(db: Database, recording_id: int, tolerance: float) -> Expectation:
+    def read(con) -> Expectation:
+        rec = answers_sql.get_recording(con, recording_id)
+        take = answers_sql.get_take(con, rec.take_id)  # type: ignore[union-attr]
+        answer = next(a for a in answers_sql.answers_of_take(con, take.id))  # type: ignore[union-attr]
+        invitation = candidates_sql.get_invitation(con, answer.invitation_id)
+        interview = interviews_sql.get(con, invitation.interview_id)  # type: ignore[union-attr]
+        question = next(q for q in interview.questions if q.id == answer.question_id)  # type: ignore[union-attr]
+        return Expectation(question.kind, question.answer_seconds * invitation.time_multiplier + tolerance)  # type: ignore[union-attr]
+
+    return db.read(read)
+
+
+def validate(info: MediaInfo, expected: Expectation) -> None:
+    """Raise Rejected with what the candidate should do, if the recording is not a usable answer."""
+    if info.format_name in IMAGE_FORMATS or info.format_name.endswith("_pipe"):
+        raise Rejected("the file is a picture, not a recording: record this answer again")
+    if expected.kind is QuestionKind.VIDEO and info.video is None:
+        raise Rejected(
+            "no picture was recorded: allow the camera in your browser (and close other apps using it), then "
+            "record this answer again"
+        )
+    if info.audio is None:
+        raise Rejected(
+            "no sound was recorded: allow the microphone in your browser and check it is not muted, then record "
+            "this answer again"
+        )
+    if info.duration_s < MIN_SECONDS:
+        raise Rejected("the recording is empty: record this answer again")
+    if info.duration_s > expected.max_seconds:
+        raise Rejected(
+            f"the recording is {info.duration_s:.0f} seconds long, longer than this question allows "
+            f"({expected.max_seconds:.0f} s): record a shorter answer"
+        )
+
+
+def _damaged(exc: MediaError) -> bool:
+    text = exc.tail.lower()
+    return any(s in text for s in ("invalid data", "corrupt", "error while decoding", "truncat", "end of file"))
+
+
+async def process(
+    db: Database, settings: Settings, recording_id: int, progress: Callable[[float], None] | None = None
+) -> RecordingState:
+    """Process one recording to ready or rejected; raise on failures worth retrying."""
+    rec = recordings.get(db, recording_id)
+    if rec.state in (RecordingState.READY, RecordingState.REJECTED):
+        return rec.state  # done already (a retried job after a crash at the very end)
+    if rec.state is not RecordingState.PROCESSING:
+        db.write(recordings.start_processing, recording_id, clock.now())
+    original = Path(rec.original_path or "")
+    files.finish_move(files.upload_part(settings.data_dir, _upload_id(db, recording_id)), original)
+    folder = original.parent
+    expected = expectation(db, recording_id, settings.media.duration_tolerance_seconds)
+    opts = playback_options(settings)
+    try:
+        try:
+            info = await probe(original, settings.media.ffprobe)
+        except MediaError as exc:
+            raise Rejected(
+                "the file is not a recording we can read (it may be damaged or incomplete): record this answer again"
+            ) from exc
+        validate(info, expected)
+        is_video = info.video is not None and expected.kind is QuestionKind.VIDEO
+        target = folder / ("playback.mp4" if is_video else "playback.m4a")
+        partial = target.with_suffix(".tmp" + target.suffix)
+        try:
+            await transcode_playback(original, partial, info if is_video else _audio_only(info), opts, progress)
+        except MediaError as exc:
+            if _damaged(exc):
+                raise Rejected("the recording is damaged and cannot be played: record this answer again") from exc
+            raise
+        played = await probe(partial, settings.media.ffprobe)  # verify before anything depends on it
+        if abs(played.duration_s - info.duration_s) > max(2.0, info.duration_s * 0.05) or played.audio is None:
+            raise MediaError(f"the playback file does not match the recording ({played.duration_s:.1f} s)")
+        os.replace(partial, target)
+        still = folder / "poster.jpg"
+        await poster(target, still, played, opts)
+        files.fsync_dir(folder)
+    except Rejected as why:
+        log.info("recording %s rejected: %s", recording_id, why)
+        db.write(recordings.reject, recording_id, str(why), clock.now())
+        return RecordingState.REJECTED
+    db.write(
+        lambda con: recordings.mark_ready(
+            con, recording_id, playback_path=str(target), poster_path=str(still),
+            duration_ms=round(played.duration_s * 1000), now=clock.now(),
+        )
+    )  # fmt: skip
+    return RecordingState.READY
+
+
+def _audio_only(info: MediaInfo) -> MediaInfo:
+    return MediaInfo(info.format_name, info.duration_s, None, info.audio, info.size_bytes)
+
+
+def _upload_id(db: Database, recording_id: int) -> str:
+    upload = db.read(uploads_sql.by_recording, recording_id)
+    return upload.id if upload else "none"

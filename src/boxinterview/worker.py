@@ -1,0 +1,137 @@
+"""The processing worker: takes jobs from the queue, at most `media.max_ffmpeg` at once.
+
+Jobs are rows. A worker claims one with a conditional UPDATE and holds it with a lease it renews while working;
+if the worker dies, the lease runs out and another worker takes the job over. Failures are retried with
+exponential backoff, then marked failed with the reason. On SIGTERM the worker stops claiming, cancels what runs
+(killing ffmpeg) and hands those jobs back to the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+
+from boxinterview import clock, processing
+from boxinterview.config import Settings
+from boxinterview.domain import recordings, uploads
+from boxinterview.store import Database
+from boxinterview.store import jobs as jobs_sql
+from boxinterview.store.jobs import Job
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.25
+SWEEP_SECONDS = 60.0
+BACKOFF_BASE_SECONDS = 5.0
+BACKOFF_MAX_SECONDS = 600.0
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)))
+
+
+class Worker:
+    def __init__(self, db: Database, settings: Settings, name: str | None = None) -> None:
+        self.db = db
+        self.settings = settings
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease = timedelta(seconds=settings.media.job_lease_seconds)
+        self.slots = asyncio.Semaphore(settings.media.max_ffmpeg)
+        self.running: dict[int, asyncio.Task[None]] = {}
+        self.wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("worker %s started (%d ffmpeg at most)", self.name, self.settings.media.max_ffmpeg)
+        sweeper = asyncio.create_task(self._sweep_forever(stop))
+        try:
+            while not stop.is_set():
+                await self.slots.acquire()
+                job = await self._claim() if not stop.is_set() else None
+                if job is None:
+                    self.slots.release()
+                    self.wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(_first(stop.wait(), self.wake.wait()), POLL_SECONDS)
+                    continue
+                task = asyncio.create_task(self._handle(job))
+                self.running[job.id] = task
+                task.add_done_callback(lambda _t, job_id=job.id: (self.running.pop(job_id, None), self.slots.release()))
+        finally:
+            sweeper.cancel()
+            for task in list(self.running.values()):
+                task.cancel()
+            await asyncio.gather(*self.running.values(), sweeper, return_exceptions=True)
+            log.info("worker %s stopped", self.name)
+
+    async def _claim(self) -> Job | None:
+        now = clock.now()
+        if not await self.db.aread(jobs_sql.due, now):
+            return None
+        return await self.db.awrite(jobs_sql.claim, self.name, now, now + self.lease)
+
+    async def _handle(self, job: Job) -> None:
+        progress = 0.0
+
+        def report(p: float) -> None:
+            nonlocal progress
+            progress = p
+
+        async def heartbeat() -> None:
+            while True:
+                await asyncio.sleep(self.lease.total_seconds() / 3)
+                now = clock.now()
+                await self.db.awrite(jobs_sql.heartbeat, job.id, self.name, now + self.lease, progress, now)
+
+        beat = asyncio.create_task(heartbeat())
+        try:
+            if job.kind != recordings.PROCESS_JOB:
+                raise RuntimeError(f"unknown job kind {job.kind!r}")
+            state = await processing.process(self.db, self.settings, job.subject_id, report)
+            await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+            log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
+        except asyncio.CancelledError:
+            # Stopping: hand the job back now rather than after the lease runs out.
+            await asyncio.shield(self.db.awrite(self._release, job))
+            raise
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            log.exception("job %s (recording %s) failed on attempt %d", job.id, job.subject_id, job.attempts)
+            await self.db.awrite(self._failed, job, reason)
+        finally:
+            beat.cancel()
+
+    def _release(self, con, job: Job) -> None:  # type: ignore[no-untyped-def]
+        jobs_sql.release(con, job.id, self.name, clock.now())
+
+    def _failed(self, con, job: Job, reason: str) -> None:  # type: ignore[no-untyped-def]
+        now = clock.now()
+        if job.attempts >= job.max_attempts:
+            jobs_sql.fail(con, job.id, self.name, reason, now)
+            recordings.fail_if_unfinished(con, job.subject_id, f"processing failed: {reason}", now)
+        else:
+            jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
+
+    async def _sweep_forever(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                expired = await self.db.call(uploads.expire_abandoned, self.db, self.settings.data_dir)
+                if expired:
+                    log.info("removed %d abandoned upload(s)", expired)
+            except Exception:
+                log.exception("sweeping abandoned uploads failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SWEEP_SECONDS)
+
+
+async def _first(*aws) -> None:  # type: ignore[no-untyped-def]
+    tasks = [asyncio.ensure_future(a) for a in aws]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in tasks:
+            t.cancel()
