@@ -137,30 +137,64 @@ async def _receive(request: web.Request, upload: UploadRow, policy: uploads.Poli
     part = files.upload_part(settings.data_dir, upload.id)
     start = upload.received
     received = 0
+    pending = bytearray()
+
+    async def flush() -> None:
+        nonlocal received
+        if pending:
+            await loop.run_in_executor(io, files.write_at, part, start + received, bytes(pending))
+            received += len(pending)
+            pending.clear()
+
+    pieces: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=64)
+    pump = asyncio.create_task(_pump(request, pieces))
     try:
-        async for piece in request.content.iter_chunked(PIECE):
-            uploads.check_length(upload, policy, length, start + received + len(piece))
-            await loop.run_in_executor(io, files.write_at, part, start + received, piece)
+        while (piece := await pieces.get()) is not None:
+            if isinstance(piece, BaseException):
+                # The connection broke mid-request. Keep what arrived unless a checksum must vouch for all.
+                log.info("upload %s interrupted after %d bytes: %s", upload.id, received + len(pending), piece)
+                if hasher:
+                    pending.clear()
+                    received = 0
+                break
+            uploads.check_length(upload, policy, length, start + received + len(pending) + len(piece))
             if hasher:
                 hasher.update(piece)
-            received += len(piece)
-    except (OSError, aiohttp.ClientPayloadError, HttpProcessingError) as exc:
-        # The connection broke mid-request. Keep what arrived unless a checksum must vouch for all of it.
-        log.info("upload %s interrupted after %d bytes: %s", upload.id, received, exc)
-        if hasher:
-            received = 0
+            pending += piece
+            if len(pending) >= PIECE:
+                await flush()
+        else:
+            if checksum and hasher and hasher.digest() != checksum[1]:
+                await loop.run_in_executor(io, files.sync_and_trim, part, start)
+                raise ChecksumMismatch(f"the {checksum[0]} checksum of these bytes does not match; send them again")
+        await flush()
     except TooLarge:
         await loop.run_in_executor(io, files.sync_and_trim, part, start)
         raise
-    if checksum and hasher and hasher.digest() != checksum[1]:
-        await loop.run_in_executor(io, files.sync_and_trim, part, start)
-        raise ChecksumMismatch(f"the {checksum[0]} checksum of these bytes does not match; send them again")
+    finally:
+        pump.cancel()
     await loop.run_in_executor(io, files.sync_and_trim, part, start + received)
     if received == 0 and length == upload.length:
         return upload
     return await db.call(
         uploads.commit, db, settings.data_dir, policy, upload, start + received, length, clock.now()
     )
+
+
+async def _pump(request: web.Request, pieces: asyncio.Queue[bytes | BaseException | None]) -> None:
+    """Move the body into a queue as it arrives. Once the connection breaks, aiohttp will not hand out bytes
+    it had already buffered, so this loop does nothing but read, to take every byte before that happens."""
+    try:
+        while chunk := await request.content.readany():
+            await pieces.put(chunk)
+        await pieces.put(None)
+    except (OSError, aiohttp.ClientPayloadError, HttpProcessingError) as exc:
+        # Bytes that arrived together with the disconnect are still in the reader's buffer; aiohttp offers no
+        # public way to them, and they are worth keeping (the candidate may be on a link that drops often).
+        for chunk in list(getattr(request.content, "_buffer", ())):
+            if isinstance(chunk, bytes | bytearray | memoryview):
+                await pieces.put(bytes(chunk))
+        await pieces.put(exc)
 
 
 @tus_endpoint

@@ -10,7 +10,7 @@ import apsw
 from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import Answer, Invitation, InvitationStatus, Question, QuestionKind, Take
-from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
+from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import answers as sql
 from boxinterview.store import audit as audit_sql
@@ -24,13 +24,9 @@ def _active(
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None:
         raise NotFound(f"no invitation with id {invitation_id}")
-    if invitation.deadline <= now:
-        raise Forbidden("the deadline for this interview has passed; ask the hiring team to extend it")
-    if invitation.status in (
-        InvitationStatus.WITHDRAWN,
-        InvitationStatus.EXPIRED,
-        InvitationStatus.COMPLETED,
-    ):
+    if invitation.deadline <= now or invitation.status is InvitationStatus.EXPIRED:
+        raise Gone("the deadline for this interview has passed; ask the hiring team to extend it")
+    if invitation.status in (InvitationStatus.WITHDRAWN, InvitationStatus.COMPLETED):
         raise Forbidden(f"this interview is {invitation.status}; no more answers can be given")
     if invitation.consent_at is None:
         raise Forbidden("the privacy notice has not been accepted yet; nothing is recorded before that")
