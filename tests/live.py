@@ -68,7 +68,9 @@ class Live:
                 return
             except requests.ConnectionError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("server did not start: " + (self.root / "server.log").read_text()) from None
+                    raise AssertionError(
+                        "server did not start: " + (self.root / "server.log").read_text()
+                    ) from None
                 time.sleep(0.05)
 
     def stop(self, kill: bool = False) -> None:
@@ -76,7 +78,9 @@ class Live:
             self.proc.kill() if kill else self.proc.terminate()
             self.proc.wait(timeout=15)
 
-    def candidate(self, *, consent: bool = True, deadline: datetime | None = None, now: datetime | None = None) -> str:
+    def candidate(
+        self, *, consent: bool = True, deadline: datetime | None = None, now: datetime | None = None
+    ) -> str:
         """A new invited candidate (consented by default); returns their token."""
         self.count += 1
         inv, token = invitations.invite(
@@ -88,7 +92,12 @@ class Live:
         return token
 
     def metadata(self, token: str, question: int = 0, take: int = 1, **extra: str) -> dict[str, str]:
-        return {"token": token, "question": str(self.interview.questions[question].id), "take": str(take), **extra}
+        return {
+            "token": token,
+            "question": str(self.interview.questions[question].id),
+            "take": str(take),
+            **extra,
+        }
 
 
 def prepare(root: Path, port: int = 8080, **overrides: Any) -> tuple[Path, Settings, Database, Interview]:

@@ -34,9 +34,16 @@ def env(tmp_path: Path):
 def uploaded(env, clip: Path, question: int = 0, file_type: str = "video/webm") -> int:
     """Send `clip` through the real upload path as a new candidate's take; returns the recording id."""
     settings, db, interview = env
-    inv, token = invitations.invite(db, interview.id, "C", f"c{clip.stat().st_ino}-{question}@example.com", "t")
+    inv, token = invitations.invite(
+        db, interview.id, "C", f"c{clip.stat().st_ino}-{question}@example.com", "t"
+    )
     invitations.record_consent(db, inv.id, "1")
-    meta = {"token": token, "question": str(interview.questions[question].id), "take": "1", "filetype": file_type}
+    meta = {
+        "token": token,
+        "question": str(interview.questions[question].id),
+        "take": "1",
+        "filetype": file_type,
+    }
     header = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
     policy = uploads.Policy.from_settings(settings)
     data = clip.read_bytes()
@@ -107,15 +114,26 @@ async def test_h264_within_720p_is_copied_and_larger_video_is_scaled(env, clips)
     rid = uploaded(env, small, file_type="video/mp4")
     assert await run(env, rid) is RecordingState.READY
     src = ffprobe_json(small)["streams"][0]
-    out = next(s for s in ffprobe_json(Path(recordings.get(env[1], rid).playback_path))["streams"] if s["codec_type"] == "video")
+    out = next(
+        s
+        for s in ffprobe_json(Path(recordings.get(env[1], rid).playback_path))["streams"]
+        if s["codec_type"] == "video"
+    )
     assert (out["width"], out["height"], out["nb_frames"]) == (1280, 720, src["nb_frames"])
-    assert out["bit_rate"] == src["bit_rate"] or abs(int(out["bit_rate"]) - int(src["bit_rate"])) < int(src["bit_rate"]) * 0.02
+    assert (
+        out["bit_rate"] == src["bit_rate"]
+        or abs(int(out["bit_rate"]) - int(src["bit_rate"])) < int(src["bit_rate"]) * 0.02
+    )
 
     big = make("h264_1080.mp4", clips, seconds=2)
     assert needs_video_encode(await probe(big), opts)
     rid = uploaded(env, big, file_type="video/mp4")
     assert await run(env, rid) is RecordingState.READY
-    out = next(s for s in ffprobe_json(Path(recordings.get(env[1], rid).playback_path))["streams"] if s["codec_type"] == "video")
+    out = next(
+        s
+        for s in ffprobe_json(Path(recordings.get(env[1], rid).playback_path))["streams"]
+        if s["codec_type"] == "video"
+    )
     assert (out["width"], out["height"]) == (1280, 720)
 
 

@@ -80,7 +80,11 @@ def test_tuspy_uploads_a_recording_in_chunks(live, tmp_path: Path) -> None:
     upload_id = uploader.url.rsplit("/", 1)[1]
     assert len(upload_id) == 32 and int(upload_id, 16) >= 0  # 128 random bits
     r = head(uploader.url)
-    assert (r.status_code, r.headers["Upload-Offset"], r.headers["Upload-Length"]) == (200, "700000", "700000")
+    assert (r.status_code, r.headers["Upload-Offset"], r.headers["Upload-Length"]) == (
+        200,
+        "700000",
+        "700000",
+    )
     assert r.headers["Cache-Control"] == "no-store"
     upload = uploads.get(live.db, upload_id)
     recording = recordings.get(live.db, upload.recording_id)
@@ -155,7 +159,9 @@ def test_too_large_is_413(live) -> None:
 
 def test_patch_needs_the_offset_content_type(live) -> None:
     url = absolute(live, create(live, live.metadata(live.candidate()), length=10))
-    r = requests.patch(url, headers={**TUS, "Upload-Offset": "0", "Content-Type": "text/plain"}, data=b"x", timeout=5)
+    r = requests.patch(
+        url, headers={**TUS, "Upload-Offset": "0", "Content-Type": "text/plain"}, data=b"x", timeout=5
+    )
     assert r.status_code == 415
 
 
@@ -225,7 +231,9 @@ def test_unknown_terminated_and_expired_uploads(live) -> None:
 
 def test_cut_mid_patch_keeps_what_arrived_and_resumes(live, tmp_path: Path) -> None:
     data = os.urandom(400_000)
-    url = absolute(live, create(live, live.metadata(live.candidate(), filetype="video/webm"), length=len(data)))
+    url = absolute(
+        live, create(live, live.metadata(live.candidate(), filetype="video/webm"), length=len(data))
+    )
     path = url.split(str(live.port), 1)[1]
     with socket.create_connection(("127.0.0.1", live.port)) as s:
         s.sendall(
@@ -253,7 +261,9 @@ def test_cut_mid_patch_keeps_what_arrived_and_resumes(live, tmp_path: Path) -> N
 def test_kill_9_mid_upload_loses_no_acknowledged_byte(tmp_path: Path) -> None:
     data = os.urandom(2_000_000)
     with live_server(tmp_path) as live:
-        url = absolute(live, create(live, live.metadata(live.candidate(), filetype="video/webm"), length=len(data)))
+        url = absolute(
+            live, create(live, live.metadata(live.candidate(), filetype="video/webm"), length=len(data))
+        )
         upload_id = url.rsplit("/", 1)[1]
         assert patch(url, 0, data[:500_000]).headers["Upload-Offset"] == "500000"
         path = url.split(str(live.port), 1)[1]
@@ -268,7 +278,9 @@ def test_kill_9_mid_upload_loses_no_acknowledged_byte(tmp_path: Path) -> None:
             live.stop(kill=True)  # SIGKILL while the request is in flight
         recording_id = uploads.get(live.db, upload_id).recording_id
         assert recordings.get(live.db, recording_id).state is RecordingState.UPLOADING
-        assert not files.recording_dir(live.settings.data_dir, recording_id).exists()  # nothing looks complete
+        assert not files.recording_dir(
+            live.settings.data_dir, recording_id
+        ).exists()  # nothing looks complete
 
         live.start()
         offset = int(head(url).headers["Upload-Offset"])

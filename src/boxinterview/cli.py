@@ -131,7 +131,9 @@ def cmd_recordings(args: argparse.Namespace, settings: Settings) -> int:
     for r in found:
         seconds = f"{r.duration_ms / 1000:.1f}" if r.duration_ms is not None else "-"
         detail = r.reason or r.playback_path or r.original_path or ""
-        print(f"{r.id:>5}  {r.state:<10} {r.invitation_id:>5} {r.question_id:>4} {r.take:>4} {seconds:>7}  {detail}")
+        print(
+            f"{r.id:>5}  {r.state:<10} {r.invitation_id:>5} {r.question_id:>4} {r.take:>4} {seconds:>7}  {detail}"
+        )
     return 0
 
 
@@ -149,7 +151,9 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print("  ".join(f"{state}: {n}" for state, n in counts.items()))
     for j in recent:
-        print(f"{j.id:>5}  {j.state:<8} {j.kind} {j.subject_id}  attempts {j.attempts}/{j.max_attempts}  {j.last_error}")
+        print(
+            f"{j.id:>5}  {j.state:<8} {j.kind} {j.subject_id}  attempts {j.attempts}/{j.max_attempts}  {j.last_error}"
+        )
     return 0
 
 

@@ -103,7 +103,9 @@ class StoreSettings:
 @dataclass(frozen=True)
 class UploadSettings:
     max_bytes: int = setting(
-        1024**3, "Largest recording or file a candidate may upload, in bytes (advertised as Tus-Max-Size).", _at_least(1)
+        1024**3,
+        "Largest recording or file a candidate may upload, in bytes (advertised as Tus-Max-Size).",
+        _at_least(1),
     )
     expire_hours: int = setting(
         24, "An unfinished upload with no new bytes for this long is abandoned and deleted.", _at_least(1)
@@ -119,18 +121,24 @@ class UploadSettings:
 @dataclass(frozen=True)
 class MediaSettings:
     max_ffmpeg: int = setting(
-        2, "Most ffmpeg processes running at once (a transcode starves a small server: keep it at the cores).", _at_least(1)
+        2,
+        "Most ffmpeg processes running at once (a transcode starves a small server: keep it at the cores).",
+        _at_least(1),
     )
     ffmpeg_threads: int = setting(2, "Threads each ffmpeg process may use.", _at_least(1))
     ffmpeg: str = setting("ffmpeg", "The ffmpeg program (a name on PATH or a full path).")
     ffprobe: str = setting("ffprobe", "The ffprobe program (a name on PATH or a full path).")
-    max_height: int = setting(720, "Playback video is scaled down to at most this many lines.", _at_least(144))
+    max_height: int = setting(
+        720, "Playback video is scaled down to at most this many lines.", _at_least(144)
+    )
     x264_preset: str = setting(
         "veryfast",
         "x264 speed preset when a recording must be re-encoded (faster presets make bigger files).",
         _one_of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
     )
-    x264_crf: int = setting(23, "x264 quality when re-encoding (lower is better and bigger; 18-28 is sensible).")
+    x264_crf: int = setting(
+        23, "x264 quality when re-encoding (lower is better and bigger; 18-28 is sensible)."
+    )
     audio_bitrate_kbps: int = setting(96, "AAC bitrate of playback audio.", _at_least(32))
     loudness_lufs: float = setting(
         -16.0, "Integrated loudness every answer is normalised to (EBU R128), so all candidates sound alike."
@@ -139,7 +147,9 @@ class MediaSettings:
         5.0, "How much longer than the question's answer time a recording may be before it is rejected."
     )
     job_lease_seconds: int = setting(
-        60, "A worker that stops reporting for this long is presumed dead and its job is taken over.", _at_least(5)
+        60,
+        "A worker that stops reporting for this long is presumed dead and its job is taken over.",
+        _at_least(5),
     )
     job_max_attempts: int = setting(5, "Attempts before a processing job is marked failed.", _at_least(1))
     worker_in_server: bool = setting(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,9 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
 
 def _damaged(exc: MediaError) -> bool:
     text = exc.tail.lower()
-    return any(s in text for s in ("invalid data", "corrupt", "error while decoding", "truncat", "end of file"))
+    return any(
+        s in text for s in ("invalid data", "corrupt", "error while decoding", "truncat", "end of file")
+    )
 
 
 async def process(
@@ -117,17 +120,30 @@ async def process(
         validate(info, expected)
         is_video = info.video is not None and expected.kind is QuestionKind.VIDEO
         target = folder / ("playback.mp4" if is_video else "playback.m4a")
-        partial = target.with_suffix(".tmp" + target.suffix)
+        partial = target.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp{target.suffix}")  # one per attempt
         try:
-            await transcode_playback(original, partial, info if is_video else _audio_only(info), opts, progress)
+            await transcode_playback(
+                original, partial, info if is_video else _audio_only(info), opts, progress
+            )
+            played = await probe(partial, settings.media.ffprobe)  # verify before anything depends on it
+            if (
+                abs(played.duration_s - info.duration_s) > max(2.0, info.duration_s * 0.05)
+                or played.audio is None
+            ):
+                raise MediaError(
+                    f"the playback file does not match the recording ({played.duration_s:.1f} s)"
+                )
+            os.replace(partial, target)
         except MediaError as exc:
             if _damaged(exc):
-                raise Rejected("the recording is damaged and cannot be played: record this answer again") from exc
+                raise Rejected(
+                    "the recording is damaged and cannot be played: record this answer again"
+                ) from exc
             raise
-        played = await probe(partial, settings.media.ffprobe)  # verify before anything depends on it
-        if abs(played.duration_s - info.duration_s) > max(2.0, info.duration_s * 0.05) or played.audio is None:
-            raise MediaError(f"the playback file does not match the recording ({played.duration_s:.1f} s)")
-        os.replace(partial, target)
+        finally:
+            files.remove(partial)
+        for stale in folder.glob("playback.*.tmp.*"):  # left by an attempt that died
+            files.remove(stale)
         still = folder / "poster.jpg"
         await poster(target, still, played, opts)
         files.fsync_dir(folder)

@@ -60,7 +60,9 @@ class Worker:
                     continue
                 task = asyncio.create_task(self._handle(job))
                 self.running[job.id] = task
-                task.add_done_callback(lambda _t, job_id=job.id: (self.running.pop(job_id, None), self.slots.release()))
+                task.add_done_callback(
+                    lambda _t, job_id=job.id: (self.running.pop(job_id, None), self.slots.release())
+                )
         finally:
             sweeper.cancel()
             for task in list(self.running.values()):

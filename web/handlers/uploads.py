@@ -24,7 +24,6 @@ from aiohttp.http_exceptions import HttpProcessingError
 from boxinterview import clock, files
 from boxinterview.domain import uploads
 from boxinterview.errors import BoxError, Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
-from boxinterview.store.uploads import UploadRow
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS
 
 log = logging.getLogger(__name__)
@@ -84,7 +83,7 @@ def tus_endpoint(handler: Handler) -> Handler:
     return wrapped
 
 
-def _expires(upload: UploadRow) -> dict[str, str]:
+def _expires(upload: uploads.UploadRow) -> dict[str, str]:
     if upload.completed_at is not None:
         return {}
     return {"Upload-Expires": format_datetime(upload.expires_at, usegmt=True)}
@@ -105,7 +104,9 @@ def _checksum(request: web.Request) -> tuple[str, bytes] | None:
         return None
     algorithm, _, encoded = raw.strip().partition(" ")
     if algorithm not in CHECKSUMS:
-        raise Invalid(f"Upload-Checksum algorithm {algorithm!r} is not supported; use one of {', '.join(CHECKSUMS)}")
+        raise Invalid(
+            f"Upload-Checksum algorithm {algorithm!r} is not supported; use one of {', '.join(CHECKSUMS)}"
+        )
     try:
         return algorithm, base64.b64decode(encoded.strip(), validate=True)
     except binascii.Error:
@@ -125,7 +126,9 @@ async def options(request: web.Request) -> web.Response:
     )
 
 
-async def _receive(request: web.Request, upload: UploadRow, policy: uploads.Policy) -> UploadRow:
+async def _receive(
+    request: web.Request, upload: uploads.UploadRow, policy: uploads.Policy
+) -> uploads.UploadRow:
     """Write the request body at the upload's offset, fsync, then acknowledge; returns the updated upload."""
     settings = request.app[SETTINGS]
     db = request.app[DB]
@@ -152,7 +155,9 @@ async def _receive(request: web.Request, upload: UploadRow, policy: uploads.Poli
         while (piece := await pieces.get()) is not None:
             if isinstance(piece, BaseException):
                 # The connection broke mid-request. Keep what arrived unless a checksum must vouch for all.
-                log.info("upload %s interrupted after %d bytes: %s", upload.id, received + len(pending), piece)
+                log.info(
+                    "upload %s interrupted after %d bytes: %s", upload.id, received + len(pending), piece
+                )
                 if hasher:
                     pending.clear()
                     received = 0
@@ -166,7 +171,9 @@ async def _receive(request: web.Request, upload: UploadRow, policy: uploads.Poli
         else:
             if checksum and hasher and hasher.digest() != checksum[1]:
                 await loop.run_in_executor(io, files.sync_and_trim, part, start)
-                raise ChecksumMismatch(f"the {checksum[0]} checksum of these bytes does not match; send them again")
+                raise ChecksumMismatch(
+                    f"the {checksum[0]} checksum of these bytes does not match; send them again"
+                )
         await flush()
     except TooLarge:
         await loop.run_in_executor(io, files.sync_and_trim, part, start)
@@ -208,7 +215,9 @@ async def create(request: web.Request) -> web.Response:
         raise Invalid("Upload-Defer-Length can only be 1")
     if (length is None) == (deferred is None):
         raise Invalid("send exactly one of Upload-Length or Upload-Defer-Length: 1")
-    has_body = request.content_length not in (None, 0) or request.headers.get("Transfer-Encoding") == "chunked"
+    has_body = (
+        request.content_length not in (None, 0) or request.headers.get("Transfer-Encoding") == "chunked"
+    )
     if has_body and request.content_type != OFFSET_STREAM:
         raise Invalid(f"data sent with the creation request must be {OFFSET_STREAM}")
     upload = await db.call(

@@ -21,7 +21,9 @@ from boxinterview.store import audit as audit_sql
 PROCESS_JOB = "process_recording"
 
 
-def _move(con: apsw.Connection, recording_id: int, target: RecordingState, now: datetime, **fields) -> Recording:
+def _move(
+    con: apsw.Connection, recording_id: int, target: RecordingState, now: datetime, **fields
+) -> Recording:
     current = sql.get_recording(con, recording_id)
     if current is None:
         raise NotFound(f"no recording with id {recording_id}")
@@ -37,8 +39,12 @@ def start_upload(con: apsw.Connection, take_id: int, mime_type: str, now: dateti
     return sql.insert_recording(con, take_id, mime_type, now)
 
 
-def mark_uploaded(con: apsw.Connection, recording_id: int, original_path: str, size: int, now: datetime) -> Recording:
-    return _move(con, recording_id, RecordingState.UPLOADED, now, original_path=original_path, size_bytes=size)
+def mark_uploaded(
+    con: apsw.Connection, recording_id: int, original_path: str, size: int, now: datetime
+) -> Recording:
+    return _move(
+        con, recording_id, RecordingState.UPLOADED, now, original_path=original_path, size_bytes=size
+    )
 
 
 def start_processing(con: apsw.Connection, recording_id: int, now: datetime) -> Recording:

@@ -136,9 +136,13 @@ def check_length(upload: UploadRow, policy: Policy, new_length: int | None, end:
         if length is not None and new_length != length:
             raise Invalid(f"Upload-Length is already {length} and cannot change")
         if new_length < upload.received:
-            raise Invalid(f"Upload-Length {new_length} is less than the {upload.received} bytes already received")
+            raise Invalid(
+                f"Upload-Length {new_length} is less than the {upload.received} bytes already received"
+            )
         if new_length > policy.max_bytes:
-            raise TooLarge(f"the upload is {new_length} bytes; the most this server accepts is {policy.max_bytes}")
+            raise TooLarge(
+                f"the upload is {new_length} bytes; the most this server accepts is {policy.max_bytes}"
+            )
         length = new_length
     limit = length if length is not None else policy.max_bytes
     if end > limit:
@@ -165,9 +169,13 @@ def commit(
         if not sql.advance(
             con, upload.id, upload.received, received, length, _expiry(now, invitation.deadline, policy), now
         ):
-            raise Conflict("the upload offset moved while these bytes were arriving; ask for the offset and resume")
+            raise Conflict(
+                "the upload offset moved while these bytes were arriving; ask for the offset and resume"
+            )
         if length is not None and received == length:
-            final = files.recording_dir(data_dir, upload.recording_id) / ("original" + files.extension_for(upload.file_type))
+            final = files.recording_dir(data_dir, upload.recording_id) / (
+                "original" + files.extension_for(upload.file_type)
+            )
             sql.mark_completed(con, upload.id, now)
             recordings.mark_uploaded(con, upload.recording_id, str(final), received, now)
             jobs_sql.enqueue(con, recordings.PROCESS_JOB, upload.recording_id, now, policy.max_attempts)

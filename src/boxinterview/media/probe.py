@@ -65,7 +65,11 @@ async def probe(path: Path, ffprobe: str = "ffprobe") -> MediaInfo:
         raise MediaError("ffprobe found no media container in the file")
     video = audio = None
     for s in data.get("streams", []):
-        if s.get("codec_type") == "video" and video is None and s.get("disposition", {}).get("attached_pic") != 1:
+        if (
+            s.get("codec_type") == "video"
+            and video is None
+            and s.get("disposition", {}).get("attached_pic") != 1
+        ):
             video = VideoStream(
                 codec=s.get("codec_name", ""),
                 width=int(s.get("width") or 0),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import os
 import shlex
+import signal
 from collections.abc import Callable, Sequence
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,16 @@ def _tail(stderr: bytes) -> str:
     return "\n".join(lines[-STDERR_TAIL:])
 
 
+_PR_SET_PDEATHSIG = 1
+
+
 def _nice() -> None:
     # Processing must never starve the web server or the candidates' uploads on a small machine.
     with contextlib.suppress(OSError):
         os.nice(10)
+    # If the worker dies (even by SIGKILL), its ffmpeg dies with it instead of writing on as an orphan.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 async def run_capture(command: Sequence[str], timeout: float | None = None) -> bytes:

@@ -36,7 +36,10 @@ def needs_video_encode(info: MediaInfo, opts: PlaybackOptions) -> bool:
         return False
     max_width = opts.max_height * 16 // 9
     return not (
-        v.codec == "h264" and v.height <= opts.max_height and v.width <= max_width and v.pix_fmt in COPYABLE_PIX_FMTS
+        v.codec == "h264"
+        and v.height <= opts.max_height
+        and v.width <= max_width
+        and v.pix_fmt in COPYABLE_PIX_FMTS
     )
 
 
@@ -81,14 +84,23 @@ async def transcode_playback(
     progress: Callable[[float], None] | None = None,
 ) -> None:
     command = playback_command(
-        str(source), target, info, opts, video=info.video is not None, encode_video=needs_video_encode(info, opts)
+        str(source),
+        target,
+        info,
+        opts,
+        video=info.video is not None,
+        encode_video=needs_video_encode(info, opts),
     )
     await run_ffmpeg(command, info.duration_s, progress)
 
 
 async def poster(source: Path, target: Path, info: MediaInfo, opts: PlaybackOptions) -> None:
     """A still for the player: a frame a second in for video, the waveform for audio."""
-    inp = ffmpeg.input(str(source), ss=min(1.0, info.duration_s / 2)) if info.video else ffmpeg.input(str(source))
+    inp = (
+        ffmpeg.input(str(source), ss=min(1.0, info.duration_s / 2))
+        if info.video
+        else ffmpeg.input(str(source))
+    )
     if info.video:
         picture = inp.video.filter("scale", w=-2, h=f"trunc(min(ih,{opts.max_height})/2)*2")
     else:

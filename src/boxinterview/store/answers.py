@@ -94,7 +94,9 @@ def submit_answer(
 def answers_of_take(con: apsw.Connection, take_id: int) -> list[Answer]:
     return [
         _answer(r)
-        for r in rows(con, "SELECT a.* FROM answers a JOIN takes t ON t.answer_id = a.id WHERE t.id = ?", (take_id,))
+        for r in rows(
+            con, "SELECT a.* FROM answers a JOIN takes t ON t.answer_id = a.id WHERE t.id = ?", (take_id,)
+        )
     ]
 
 

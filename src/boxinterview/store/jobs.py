@@ -135,7 +135,9 @@ def finish(con: apsw.Connection, job_id: int, owner: str, now: datetime) -> bool
     return con.changes() == 1
 
 
-def retry_later(con: apsw.Connection, job_id: int, owner: str, error: str, run_after: datetime, now: datetime) -> bool:
+def retry_later(
+    con: apsw.Connection, job_id: int, owner: str, error: str, run_after: datetime, now: datetime
+) -> bool:
     con.execute(
         "UPDATE jobs SET state = 'queued', run_after = ?, last_error = ?, lease_owner = NULL, "
         "lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'running'",
@@ -176,5 +178,7 @@ def recent(con: apsw.Connection, limit: int = 50) -> list[Job]:
 def for_subject(con: apsw.Connection, kind: str, subject_id: int) -> list[Job]:
     return [
         _job(r)
-        for r in rows(con, "SELECT * FROM jobs WHERE kind = ? AND subject_id = ? ORDER BY id", (kind, subject_id))
+        for r in rows(
+            con, "SELECT * FROM jobs WHERE kind = ? AND subject_id = ? ORDER BY id", (kind, subject_id)
+        )
     ]

@@ -115,7 +115,10 @@ def set_length(con: apsw.Connection, upload_id: str, length: int, now: datetime)
 
 
 def mark_completed(con: apsw.Connection, upload_id: str, now: datetime) -> None:
-    con.execute("UPDATE uploads SET completed_at = ?, updated_at = ? WHERE id = ?", (to_db(now), to_db(now), upload_id))
+    con.execute(
+        "UPDATE uploads SET completed_at = ?, updated_at = ? WHERE id = ?",
+        (to_db(now), to_db(now), upload_id),
+    )
 
 
 def mark_ended(con: apsw.Connection, upload_id: str, reason: str, now: datetime) -> None:
@@ -140,5 +143,7 @@ def expired(con: apsw.Connection, now: datetime, limit: int = 100) -> list[Uploa
 def in_progress(con: apsw.Connection) -> list[UploadRow]:
     return [
         _upload(r)
-        for r in rows(con, _SELECT + " WHERE u.completed_at IS NULL AND u.ended_at IS NULL ORDER BY u.created_at")
+        for r in rows(
+            con, _SELECT + " WHERE u.completed_at IS NULL AND u.ended_at IS NULL ORDER BY u.created_at"
+        )
     ]
