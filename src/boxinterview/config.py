@@ -146,6 +146,12 @@ class MediaSettings:
     duration_tolerance_seconds: float = setting(
         5.0, "How much longer than the question's answer time a recording may be before it is rejected."
     )
+    live_transcodes: int = setting(
+        2,
+        "Recordings transcoded while they are still being uploaded, so they are playable moments after the last "
+        "byte instead of after a full transcode. 0 turns this off.",
+        _at_least(0),
+    )
     job_lease_seconds: int = setting(
         60,
         "A worker that stops reporting for this long is presumed dead and its job is taken over.",

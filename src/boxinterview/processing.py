@@ -6,6 +6,8 @@ candidate, who can then record another take. A failure on our side raises, and t
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import os
 import uuid
@@ -17,7 +19,15 @@ from boxinterview import clock, files
 from boxinterview.config import Settings
 from boxinterview.domain import recordings
 from boxinterview.domain.models import QuestionKind, RecordingState
-from boxinterview.media import MediaError, MediaInfo, PlaybackOptions, poster, probe, transcode_playback
+from boxinterview.media import (
+    MediaError,
+    MediaInfo,
+    PlaybackOptions,
+    content_duration,
+    poster,
+    probe,
+    transcode_playback,
+)
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
 from boxinterview.store import candidates as candidates_sql
@@ -107,9 +117,7 @@ async def process(
         db.write(recordings.start_processing, recording_id, clock.now())
     original = Path(rec.original_path or "")
     files.finish_move(files.upload_part(settings.data_dir, _upload_id(db, recording_id)), original)
-    folder = original.parent
     expected = expectation(db, recording_id, settings.media.duration_tolerance_seconds)
-    opts = playback_options(settings)
     try:
         try:
             info = await probe(original, settings.media.ffprobe)
@@ -118,35 +126,10 @@ async def process(
                 "the file is not a recording we can read (it may be damaged or incomplete): record this answer again"
             ) from exc
         validate(info, expected)
-        is_video = info.video is not None and expected.kind is QuestionKind.VIDEO
-        target = folder / ("playback.mp4" if is_video else "playback.m4a")
-        partial = target.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp{target.suffix}")  # one per attempt
-        try:
-            await transcode_playback(
-                original, partial, info if is_video else _audio_only(info), opts, progress
-            )
-            played = await probe(partial, settings.media.ffprobe)  # verify before anything depends on it
-            if (
-                abs(played.duration_s - info.duration_s) > max(2.0, info.duration_s * 0.05)
-                or played.audio is None
-            ):
-                raise MediaError(
-                    f"the playback file does not match the recording ({played.duration_s:.1f} s)"
-                )
-            os.replace(partial, target)
-        except MediaError as exc:
-            if _damaged(exc):
-                raise Rejected(
-                    "the recording is damaged and cannot be played: record this answer again"
-                ) from exc
-            raise
-        finally:
-            files.remove(partial)
-        for stale in folder.glob("playback.*.tmp.*"):  # left by an attempt that died
-            files.remove(stale)
-        still = folder / "poster.jpg"
-        await poster(target, still, played, opts)
-        files.fsync_dir(folder)
+        target, played = await _playback(original, info, expected, settings, progress)
+        still = target.parent / "poster.jpg"
+        await poster(target, still, played, playback_options(settings))
+        files.fsync_dir(target.parent)
     except Rejected as why:
         log.info("recording %s rejected: %s", recording_id, why)
         db.write(recordings.reject, recording_id, str(why), clock.now())
@@ -158,6 +141,66 @@ async def process(
         )
     )  # fmt: skip
     return RecordingState.READY
+
+
+async def _playback(
+    original: Path,
+    info: MediaInfo,
+    expected: Expectation,
+    settings: Settings,
+    progress: Callable[[float], None] | None,
+) -> tuple[Path, MediaInfo]:
+    """Make and verify the playback file; use the live transcode's result when there is a good one."""
+    folder = original.parent
+    is_video = info.video is not None and expected.kind is QuestionKind.VIDEO
+    target = folder / ("playback.mp4" if is_video else "playback.m4a")
+    live = folder / ("live-playback" + target.suffix)
+    partial = target.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp{target.suffix}")  # one per attempt
+    try:
+        played = await _verified(live, original, info, is_video, settings) if live.exists() else None
+        if played is not None:
+            os.replace(live, target)  # made while the upload was arriving
+        else:
+            source = info if is_video else _audio_only(info)
+            await transcode_playback(original, partial, source, playback_options(settings), progress)
+            played = await _verified(partial, original, info, is_video, settings)
+            if played is None:
+                raise MediaError("the playback file does not hold the whole recording")
+            os.replace(partial, target)
+    except MediaError as exc:
+        if _damaged(exc):
+            raise Rejected("the recording is damaged and cannot be played: record this answer again") from exc
+        raise
+    finally:
+        files.remove(partial)
+        files.remove(live)
+    for stale in folder.glob("*.tmp.*"):  # left by an attempt that died
+        files.remove(stale)
+    return target, played
+
+
+async def _verified(
+    path: Path, original: Path, source: MediaInfo, video: bool, settings: Settings
+) -> MediaInfo | None:
+    """The playback file's own description, if it really holds the whole recording; else None."""
+    try:
+        played = await probe(path, settings.media.ffprobe)
+    except MediaError:
+        return None
+
+    def close(duration: float) -> bool:
+        return abs(played.duration_s - duration) <= max(1.0, duration * 0.02)
+
+    if not close(source.duration_s):  # a cut file's header may promise more than its packets hold
+        with contextlib.suppress(MediaError):
+            if close(await content_duration(original, settings.media.ffprobe, source.video is not None)):
+                source = dataclasses.replace(source, duration_s=played.duration_s)
+    if not close(source.duration_s) or played.audio is None or (video and played.video is None):
+        log.warning(
+            "%s does not match its recording (%.2f s, not %.2f s)", path, played.duration_s, source.duration_s
+        )
+        return None
+    return played
 
 
 def _audio_only(info: MediaInfo) -> MediaInfo:

@@ -16,17 +16,20 @@ import socket
 import uuid
 from datetime import timedelta
 
-from boxinterview import clock, processing
+from boxinterview import clock, live, processing
 from boxinterview.config import Settings
 from boxinterview.domain import recordings, uploads
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
+from boxinterview.store import uploads as uploads_sql
 from boxinterview.store.jobs import Job
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
 SWEEP_SECONDS = 60.0
+FOLLOW_SECONDS = 0.5
+LIVE_FINISH_SECONDS = 60.0
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
 
@@ -43,11 +46,14 @@ class Worker:
         self.lease = timedelta(seconds=settings.media.job_lease_seconds)
         self.slots = asyncio.Semaphore(settings.media.max_ffmpeg)
         self.running: dict[int, asyncio.Task[None]] = {}
+        self.live: dict[int, asyncio.Task[object]] = {}  # recording id -> its live transcode
+        self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("worker %s started (%d ffmpeg at most)", self.name, self.settings.media.max_ffmpeg)
         sweeper = asyncio.create_task(self._sweep_forever(stop))
+        follower = asyncio.create_task(self._follow_uploads(stop))
         try:
             while not stop.is_set():
                 await self.slots.acquire()
@@ -65,9 +71,12 @@ class Worker:
                 )
         finally:
             sweeper.cancel()
-            for task in list(self.running.values()):
+            follower.cancel()
+            for task in [*self.running.values(), *self.live.values()]:
                 task.cancel()
-            await asyncio.gather(*self.running.values(), sweeper, return_exceptions=True)
+            await asyncio.gather(
+                *self.running.values(), *self.live.values(), sweeper, follower, return_exceptions=True
+            )
             log.info("worker %s stopped", self.name)
 
     async def _claim(self) -> Job | None:
@@ -93,6 +102,10 @@ class Worker:
         try:
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
+            following = self.live.get(job.subject_id)
+            if following is not None:  # let the live transcode finish its last second of input
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
             state = await processing.process(self.db, self.settings, job.subject_id, report)
             await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
@@ -117,6 +130,26 @@ class Worker:
             recordings.fail_if_unfinished(con, job.subject_id, f"processing failed: {reason}", now)
         else:
             jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
+
+    async def _follow_uploads(self, stop: asyncio.Event) -> None:
+        """Start a live transcode for each upload in progress, as far as `media.live_transcodes` allows."""
+        cap = self.settings.media.live_transcodes
+        while cap and not stop.is_set():
+            try:
+                if len(self.live) < cap:
+                    for upload in await self.db.aread(uploads_sql.in_progress):
+                        if len(self.live) >= cap:
+                            break
+                        if upload.received == 0 or upload.id in self.followed:
+                            continue
+                        self.followed.add(upload.id)
+                        task = asyncio.create_task(live.follow(self.db, self.settings, upload))
+                        self.live[upload.recording_id] = task
+                        task.add_done_callback(lambda _t, rid=upload.recording_id: self.live.pop(rid, None))
+            except Exception:
+                log.exception("looking for uploads to follow failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), FOLLOW_SECONDS)
 
     async def _sweep_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -54,6 +54,11 @@ async def _duration_from_packets(path: Path, ffprobe: str, stream: str) -> float
     return end
 
 
+async def content_duration(path: Path, ffprobe: str = "ffprobe", video: bool = True) -> float:
+    """How long the file's packets really last (a damaged or cut file may claim more in its header)."""
+    return await _duration_from_packets(path, ffprobe, "v:0" if video else "a:0")
+
+
 async def probe(path: Path, ffprobe: str = "ffprobe") -> MediaInfo:
     """Raise MediaError if ffprobe cannot read the file as media."""
     out = await run_capture(

@@ -9,7 +9,7 @@ import logging
 import os
 import shlex
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -65,19 +65,21 @@ async def run_ffmpeg(
     command: Sequence[str],
     duration_s: float | None = None,
     progress: Callable[[float], None] | None = None,
-    stdin: int | None = None,
-) -> asyncio.subprocess.Process:
+    feed: Callable[[asyncio.StreamWriter], Awaitable[None]] | None = None,
+) -> None:
     """Run an ffmpeg command that was built with `-progress pipe:1`; report progress from 0 to 1.
 
-    Cancelling the caller kills ffmpeg, so a stopping worker leaves no process behind."""
+    With `feed`, ffmpeg reads its input from a pipe that `feed` writes to (and returns when the input is
+    complete). Cancelling the caller kills ffmpeg, so a stopping worker leaves no process behind."""
     proc = await asyncio.create_subprocess_exec(
         *command,
-        stdin=stdin if stdin is not None else asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.PIPE if feed else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         preexec_fn=_nice,
     )
     stderr_task = asyncio.ensure_future(proc.stderr.read())  # type: ignore[union-attr]
+    feeder = asyncio.ensure_future(_feed(proc, feed)) if feed else None
     try:
         assert proc.stdout is not None
         async for raw in proc.stdout:
@@ -85,15 +87,32 @@ async def run_ffmpeg(
             if key == "out_time_us" and progress and duration_s and value.isdigit():
                 progress(min(1.0, int(value) / 1e6 / duration_s))
         await proc.wait()
+        if feeder:
+            await feeder  # re-raises what stopped the feeding, if anything did
     except BaseException:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         await proc.wait()
-        stderr_task.cancel()
+        for task in (stderr_task, feeder):
+            if task:
+                task.cancel()
         raise
     err = await stderr_task
     if proc.returncode != 0:
         tail = _tail(err)
         log.warning("ffmpeg failed (%s): %s\n%s", proc.returncode, shlex.join(command), tail)
         raise MediaError(f"ffmpeg exited with status {proc.returncode}", command, tail)
-    return proc
+
+
+async def _feed(
+    proc: asyncio.subprocess.Process, feed: Callable[[asyncio.StreamWriter], Awaitable[None]]
+) -> None:
+    assert proc.stdin is not None
+    try:
+        await feed(proc.stdin)
+    except (BrokenPipeError, ConnectionResetError):
+        return  # ffmpeg stopped reading: its exit status says why
+    finally:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            proc.stdin.close()
+            await proc.stdin.wait_closed()

@@ -7,7 +7,8 @@ re-encoded, because loudness normalisation needs it anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,22 @@ async def transcode_playback(
         encode_video=needs_video_encode(info, opts),
     )
     await run_ffmpeg(command, info.duration_s, progress)
+
+
+async def transcode_playback_streaming(
+    feed: Callable[[asyncio.StreamWriter], Awaitable[None]],
+    target: Path,
+    info: MediaInfo,
+    opts: PlaybackOptions,
+    *,
+    video: bool,
+) -> None:
+    """The same playback file, made from bytes fed through a pipe as they arrive (`info` comes from the
+    beginning of the file), so it is finished moments after the last byte."""
+    command = playback_command(
+        "pipe:0", target, info, opts, video=video, encode_video=video and needs_video_encode(info, opts)
+    )
+    await run_ffmpeg(command, feed=feed)
 
 
 async def poster(source: Path, target: Path, info: MediaInfo, opts: PlaybackOptions) -> None:

@@ -1,0 +1,142 @@
+"""Time to playable: from the last byte of an answer acknowledged to its playback file ready.
+
+Each simulated candidate uploads a 1280x720 answer the way the browser does while recording: one chunk per
+second of media (a real-time pace), deferred length, then the final chunk with its Upload-Length. Scenarios run
+one answer at a time and several at once, for H.264 (Chromium and Safari record it; the server only remuxes)
+and VP8 (the fallback; the server re-encodes).
+
+    .venv/bin/python bench/time_to_playable.py [--seconds 30,120] [--parallel 1,4] [--formats h264,vp8] [--fast]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+from _harness import Server, clip
+from boxinterview.domain import recordings, uploads
+from boxinterview.domain.models import RecordingState
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+def upload(server: Server, data: bytes, seconds: int, realtime: bool, filetype: str) -> tuple[int, float]:
+    """Upload like a recording browser; return (recording id, time of the last acknowledgement)."""
+    meta = {"token": server.candidate(), "question": str(server.interview.questions[0].id), "take": "1",
+            "filetype": filetype}  # fmt: skip
+    header = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
+    r = requests.post(server.url("/api/v1/uploads/"), headers={**TUS, "Upload-Defer-Length": "1",
+                                                              "Upload-Metadata": header}, timeout=30)  # fmt: skip
+    r.raise_for_status()
+    url = server.url(r.headers["Location"])
+    per_second = max(1, len(data) // seconds)
+    started = time.monotonic()
+    offset = 0
+    session = requests.Session()
+    for i in range(seconds):
+        chunk = data[offset : offset + per_second] if i < seconds - 1 else data[offset:]
+        extra = {"Upload-Length": str(len(data))} if i == seconds - 1 else {}
+        if realtime:
+            time.sleep(max(0.0, started + i + 1 - time.monotonic()))
+        resp = session.patch(
+            url,
+            data=chunk,
+            timeout=60,
+            headers={
+                **TUS,
+                "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream",
+                **extra,
+            },
+        )
+        resp.raise_for_status()
+        offset += len(chunk)
+    last_ack = time.time()
+    assert int(resp.headers["Upload-Offset"]) == len(data)
+    return uploads.get(server.db, url.rsplit("/", 1)[1]).recording_id, last_ack
+
+
+def run(kind: str, seconds: int, parallel: int, realtime: bool) -> dict:
+    source = clip(kind, seconds)
+    data = source.read_bytes()
+    filetype = "video/webm;codecs=vp8,opus" if kind == "vp8" else "video/x-matroska;codecs=avc1,opus"
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(
+            Path(tmp), media={"max_ffmpeg": 2, "live_transcodes": 4, "duration_tolerance_seconds": 10}
+        )
+        try:
+            cpu_before = server.cpu_seconds()
+            results: list[tuple[int, float]] = []
+            threads = [
+                threading.Thread(
+                    target=lambda: results.append(upload(server, data, seconds, realtime, filetype))
+                )
+                for _ in range(parallel)
+            ]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            waits, sizes = [], []
+            for rid, last_ack in results:
+                while (rec := recordings.get(server.db, rid)).state not in (RecordingState.READY,
+                                                                             RecordingState.REJECTED,
+                                                                             RecordingState.FAILED):  # fmt: skip
+                    time.sleep(0.02)
+                assert rec.state is RecordingState.READY, rec.reason
+                ready_at = rec.updated_at.astimezone(UTC).timestamp() if rec.updated_at else time.time()
+                waits.append(max(0.0, ready_at - last_ack))
+                sizes.append(Path(rec.playback_path).stat().st_size)
+            time.sleep(0.5)  # let the server reap ffmpeg so its CPU time is counted
+            cpu = server.cpu_seconds() - cpu_before
+        finally:
+            server.close()
+    minutes = seconds * parallel / 60
+    return {
+        "format": kind,
+        "seconds": seconds,
+        "parallel": parallel,
+        "ready_s_median": statistics.median(waits),
+        "ready_s_max": max(waits),
+        "cpu_s_per_answer_min": cpu / minutes,
+        "playback_mb_per_answer_min": sum(sizes) / 1e6 / minutes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", default="30,120")
+    parser.add_argument("--parallel", default="1,4")
+    parser.add_argument("--formats", default="h264,vp8")
+    parser.add_argument(
+        "--fast", action="store_true", help="upload as fast as possible instead of in real time"
+    )
+    args = parser.parse_args()
+    rows = []
+    print(
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, pace: {'as fast as possible' if args.fast else 'real time'}"
+    )
+    print(
+        "| format | answer | at once | ready after last byte (median / max) | CPU s per answer-min | playback MB per answer-min |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    for kind in args.formats.split(","):
+        for seconds in map(int, args.seconds.split(",")):
+            for parallel in map(int, args.parallel.split(",")):
+                r = run(kind, seconds, parallel, not args.fast)
+                rows.append(r)
+                print(f"| {r['format']} | {r['seconds']} s | {r['parallel']} | {r['ready_s_median']:.2f} s / "
+                      f"{r['ready_s_max']:.2f} s | {r['cpu_s_per_answer_min']:.1f} | "
+                      f"{r['playback_mb_per_answer_min']:.1f} |", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
