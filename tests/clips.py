@@ -67,9 +67,15 @@ def make(kind: str, folder: Path, seconds: float = 3.0) -> Path:
             [*video_src(seconds), *audio_src(seconds, 1.0), *VP8, "-c:a", "libopus", "-f", "webm"], out
         ),
         "picture.webm": lambda out: _run([*video_src(1), "-frames:v", "1", "-f", "image2", "-c:v", "png"], out),
-        "empty.webm": lambda out: (out.write_bytes(b""), out)[1],
         "random.webm": lambda out: (out.write_bytes(os.urandom(50_000)), out)[1],
     }  # fmt: skip
+    if (
+        kind == "header_only.webm"
+    ):  # the browser stopped before the first frame: a container and nothing in it
+        whole = make("vp8_opus.webm", folder, seconds)
+        out = folder / f"{name}.webm"
+        out.write_bytes(whole.read_bytes()[:300])
+        return out
     if kind == "truncated.webm":
         whole = make("vp8_opus.webm", folder, seconds)
         out = folder / f"{name}.webm"

@@ -108,8 +108,11 @@ def prepare(root: Path, port: int = 8080, **overrides: Any) -> tuple[Path, Setti
         "uploads": {"max_bytes": 5_000_000},
         "media": {"worker_in_server": False},
     }
-    for section, values in overrides.items():
-        config.setdefault(section, {}).update(values)
+    for key, values in overrides.items():
+        if isinstance(values, dict):
+            config.setdefault(key, {}).update(values)
+        else:
+            config[key] = values
     path = root / "boxinterview.yaml"
     path.write_text(yaml.safe_dump(config))
     settings = load_settings(path, environ={})

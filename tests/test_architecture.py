@@ -81,3 +81,27 @@ def test_faces_do_not_reach_into_the_store_for_writes() -> None:
 def test_files_stay_under_500_lines() -> None:
     long = [f"{p.relative_to(ROOT)}: {n}" for p in SOURCES if (n := len(p.read_text().splitlines())) > 500]
     assert long == []
+
+
+def test_every_package_ships_in_the_wheel() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"boxinterview." + ".".join(p.parent.relative_to(CORE).parts) for p in CORE.rglob("__init__.py")}
+    found = {name.rstrip(".") for name in found}
+    for face in ("web", "tui"):
+        found |= {
+            ".".join(["boxinterview", face, *p.parent.relative_to(ROOT / face).parts])
+            for p in (ROOT / face).rglob("__init__.py")
+        }
+    assert found <= listed, f"packages missing from pyproject.toml: {sorted(found - listed)}"
+
+
+def test_ffmpeg_only_in_media() -> None:
+    for path in SOURCES:
+        if CORE / "media" in path.parents:
+            continue
+        imported = _imports(ast.parse(path.read_text()), top_level_only=False)
+        assert "ffmpeg" not in imported, path
+        text = path.read_text()
+        assert "create_subprocess_exec" not in text and "subprocess" not in imported, path

@@ -148,6 +148,8 @@ def test_checksums_are_verified(live) -> None:
 
 def test_too_large_is_413(live) -> None:
     meta = live.metadata(live.candidate())
+    empty = create(live, meta, length=0)
+    assert empty.status_code == 400 and "empty upload" in empty.text
     r = create(live, meta, length=5_000_001)
     assert r.status_code == 413 and "5000000" in r.text
     url = absolute(live, create(live, meta, length=100))

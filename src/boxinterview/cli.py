@@ -312,6 +312,15 @@ def cmd_config_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_config_docs(args: argparse.Namespace, settings: Settings) -> int:
+    print("| Key | Default | Environment variable | What it does |")
+    print("| --- | --- | --- | --- |")
+    for key, doc, default in documented_settings():
+        shown = f"`{default}`" if default != "" else "(empty)"
+        print(f"| `{key}` | {shown} | `{env_name(key)}` | {doc} |")
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------------------------------
 
 
@@ -389,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     add("check", cmd_config_check, "validate the settings and say where they come from", csub)
     add("show", cmd_config_show, "print every setting with its value", csub)
+    add("docs", cmd_config_docs, "print the table of settings for docs/configuration.md", csub)
     return parser
 
 

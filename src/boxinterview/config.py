@@ -147,9 +147,10 @@ class MediaSettings:
         5.0, "How much longer than the question's answer time a recording may be before it is rejected."
     )
     live_transcodes: int = setting(
-        2,
+        1,
         "Recordings transcoded while they are still being uploaded, so they are playable moments after the last "
-        "byte instead of after a full transcode. 0 turns this off.",
+        "byte instead of after a full transcode. They count against max_ffmpeg, and at most max_ffmpeg - 1 run, "
+        "so one process is always free for finished uploads. 0 turns this off.",
         _at_least(0),
     )
     job_lease_seconds: int = setting(

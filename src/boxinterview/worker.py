@@ -132,20 +132,28 @@ class Worker:
             jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
 
     async def _follow_uploads(self, stop: asyncio.Event) -> None:
-        """Start a live transcode for each upload in progress, as far as `media.live_transcodes` allows."""
-        cap = self.settings.media.live_transcodes
-        while cap and not stop.is_set():
+        """Start a live transcode for uploads in progress while ffmpeg slots are free (one always stays free for
+        finished uploads, so a long live transcode never holds up the queue)."""
+        media = self.settings.media
+        cap = min(media.live_transcodes, media.max_ffmpeg - 1)
+        while cap > 0 and not stop.is_set():
             try:
-                if len(self.live) < cap:
+                if len(self.live) < cap and not self.slots.locked():
                     for upload in await self.db.aread(uploads_sql.in_progress):
-                        if len(self.live) >= cap:
+                        if len(self.live) >= cap or self.slots.locked():
                             break
                         if upload.received == 0 or upload.id in self.followed:
                             continue
                         self.followed.add(upload.id)
+                        await self.slots.acquire()  # free: checked just above, nothing awaited in between
                         task = asyncio.create_task(live.follow(self.db, self.settings, upload))
                         self.live[upload.recording_id] = task
-                        task.add_done_callback(lambda _t, rid=upload.recording_id: self.live.pop(rid, None))
+                        task.add_done_callback(
+                            lambda _t, rid=upload.recording_id: (
+                                self.live.pop(rid, None),
+                                self.slots.release(),
+                            )
+                        )
             except Exception:
                 log.exception("looking for uploads to follow failed")
             with contextlib.suppress(TimeoutError):
