@@ -67,6 +67,7 @@ def make(kind: str, folder: Path, seconds: float = 3.0) -> Path:
             [*video_src(seconds), *audio_src(seconds, 1.0), *VP8, "-c:a", "libopus", "-f", "webm"], out
         ),
         "picture.webm": lambda out: _run([*video_src(1), "-frames:v", "1", "-f", "image2", "-c:v", "png"], out),
+        "empty.webm": lambda out: (out.write_bytes(b""), out)[1],
         "random.webm": lambda out: (out.write_bytes(os.urandom(50_000)), out)[1],
     }  # fmt: skip
     if (

@@ -48,9 +48,10 @@ def uploaded(env, clip: Path, question: int = 0, file_type: str = "video/webm") 
     policy = uploads.Policy.from_settings(settings)
     data = clip.read_bytes()
     up = uploads.create(db, settings.data_dir, policy, length=len(data), metadata_header=header)
-    part = settings.data_dir / "uploads" / f"{up.id}.part"
-    part.write_bytes(data)
-    uploads.commit(db, settings.data_dir, policy, up, len(data), len(data))
+    if data:
+        part = settings.data_dir / "uploads" / f"{up.id}.part"
+        part.write_bytes(data)
+        uploads.commit(db, settings.data_dir, policy, up, len(data), len(data))
     return up.recording_id
 
 
@@ -169,6 +170,7 @@ async def test_every_answer_is_normalised_to_the_same_loudness(env, clips) -> No
 @pytest.mark.parametrize(
     ("kind", "question", "reason"),
     [
+        ("empty.webm", 0, "not a recording we can read"),
         ("header_only.webm", 0, "record this answer again"),
         ("random.webm", 0, "not a recording we can read"),
         ("picture.webm", 0, "a picture, not a recording"),

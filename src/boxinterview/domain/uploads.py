@@ -84,8 +84,6 @@ def create(
         question_id, take_number = int(meta["question"]), int(meta["take"])
     except ValueError:
         raise Invalid("Upload-Metadata: question and take must be whole numbers") from None
-    if length == 0:
-        raise Invalid("Upload-Length is 0: an empty upload cannot be an answer")
     if length is not None and length > policy.max_bytes:
         raise TooLarge(f"the upload is {length} bytes; the most this server accepts is {policy.max_bytes}")
     file_type = meta.get("filetype", "")[:200]
@@ -113,6 +111,8 @@ def create(
 
     upload = db.write(tx)
     files.create_empty(files.upload_part(data_dir, upload.id))
+    if length == 0:  # complete as soon as it exists; processing will tell the candidate it is empty
+        upload = commit(db, data_dir, policy, upload, 0, 0, now)
     return upload
 
 
