@@ -125,6 +125,15 @@ def test_metadata_is_returned_as_sent(live) -> None:
     assert head(url).headers["Upload-Metadata"] == meta_header(meta)
 
 
+def test_method_override_for_clients_behind_restrictive_proxies(live) -> None:
+    url = absolute(live, create(live, live.metadata(live.candidate()), length=20))
+    r = requests.post(url, data=b"x" * 20, headers={
+        **TUS, "X-HTTP-Method-Override": "PATCH", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"}, timeout=5)  # fmt: skip
+    assert (r.status_code, r.headers["Upload-Offset"]) == (204, "20")
+    assert requests.post(url, headers={**TUS}, timeout=5).status_code == 405
+
+
 def test_wrong_protocol_version_is_412(live) -> None:
     r = requests.post(live.uploads_url, headers={"Tus-Resumable": "0.2.2", "Upload-Length": "5"}, timeout=5)
     assert r.status_code == 412

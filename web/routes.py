@@ -21,5 +21,6 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_route("HEAD", "/api/v1/uploads/{upload_id}", uploads.head, name="upload")
     app.router.add_patch("/api/v1/uploads/{upload_id}", uploads.patch)
     app.router.add_delete("/api/v1/uploads/{upload_id}", uploads.delete)
+    app.router.add_post("/api/v1/uploads/{upload_id}", uploads.method_override)
     static = resources.files("boxinterview.web").joinpath("static")
     app.router.add_static("/static/", str(static), name="static", append_version=True)

@@ -273,3 +273,15 @@ async def delete(request: web.Request) -> web.Response:
     async with _locks.setdefault(upload_id, asyncio.Lock()):
         await db.call(uploads.terminate, db, request.app[SETTINGS].data_dir, upload_id, clock.now())
     return tus_response(204)
+
+
+async def method_override(request: web.Request) -> web.StreamResponse:
+    """tus: a client behind a proxy that allows only GET and POST sends the real method in
+    X-HTTP-Method-Override, and the server must honour it."""
+    method = request.headers.get("X-HTTP-Method-Override", "").upper()
+    handler = {"PATCH": patch, "DELETE": delete, "HEAD": head}.get(method)
+    if handler is None:
+        return tus_response(
+            405, {"Allow": "HEAD, PATCH, DELETE, OPTIONS"}, "use PATCH, HEAD or DELETE on an upload"
+        )
+    return await handler(request)
