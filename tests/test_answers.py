@@ -8,12 +8,17 @@ from boxinterview.domain import answers, invitations
 from boxinterview.domain.models import InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Invalid
 from boxinterview.store import answers as answers_sql
+from tests.flows import record_take
 
 
 @pytest.fixture
-def invitation(db, open_interview):
-    inv, _ = invitations.invite(db, open_interview.id, "Ann", "ann@example.com", "test")
-    return inv
+def candidate(db, open_interview):
+    return invitations.invite(db, open_interview.id, "Ann", "ann@example.com", "test")
+
+
+@pytest.fixture
+def invitation(candidate):
+    return candidate[0]
 
 
 def test_nothing_is_recorded_before_consent(db, open_interview, invitation) -> None:
@@ -21,11 +26,12 @@ def test_nothing_is_recorded_before_consent(db, open_interview, invitation) -> N
         answers.begin_take(db, invitation.id, open_interview.questions[0].id)
 
 
-def test_takes_are_counted_and_one_is_submitted(db, open_interview, invitation) -> None:
+def test_takes_are_counted_and_one_is_submitted(db, settings, open_interview, candidate) -> None:
+    invitation, token = candidate
     invitations.record_consent(db, invitation.id, "1")
     video = open_interview.questions[0]
-    takes = [answers.begin_take(db, invitation.id, video.id) for _ in range(video.takes)]
-    assert [t.number for t in takes] == [1, 2, 3]
+    for take in (1, 2, 3):
+        record_take(db, settings, token, video.id, take, b"take %d" % take)
     assert invitations.get(db, invitation.id).status is InvitationStatus.STARTED
     with pytest.raises(Forbidden, match="all 3 takes"):
         answers.begin_take(db, invitation.id, video.id)
@@ -37,9 +43,27 @@ def test_takes_are_counted_and_one_is_submitted(db, open_interview, invitation) 
         answers.begin_take(db, invitation.id, video.id)
 
 
-def test_text_and_choice_answers_are_checked(db, open_interview, invitation) -> None:
+def test_questions_are_answered_in_order(db, open_interview, invitation) -> None:
+    invitations.record_consent(db, invitation.id, "1")
+    with pytest.raises(Conflict, match="answer question 1 before question 3"):
+        answers.submit_text(db, invitation.id, open_interview.questions[2].id, "Too early.")
+
+
+def test_a_take_without_a_usable_recording_cannot_be_submitted(db, open_interview, invitation) -> None:
+    invitations.record_consent(db, invitation.id, "1")
+    video = open_interview.questions[0]
+    answers.begin_take(db, invitation.id, video.id)  # started, but nothing was ever uploaded
+    with pytest.raises(Conflict, match="take 1 cannot be submitted"):
+        answers.submit_take(db, invitation.id, video.id, 1)
+
+
+def test_text_and_choice_answers_are_checked(db, settings, open_interview, candidate) -> None:
+    invitation, token = candidate
     invitations.record_consent(db, invitation.id, "1")
     text_q, choice_q = open_interview.questions[2], open_interview.questions[3]
+    for video in open_interview.questions[:2]:
+        record_take(db, settings, token, video.id, 1, b"video")
+        answers.submit_take(db, invitation.id, video.id, 1)
     with pytest.raises(Invalid, match="limit is 1500"):
         answers.submit_text(db, invitation.id, text_q.id, "x" * 1501)
     with pytest.raises(Invalid, match="empty"):
@@ -52,11 +76,12 @@ def test_text_and_choice_answers_are_checked(db, open_interview, invitation) -> 
     assert answers.submit_choice(db, invitation.id, choice_q.id, 2).choice_position == 2
 
 
-def test_complete_needs_every_answer(db, open_interview, invitation) -> None:
+def test_complete_needs_every_answer(db, settings, open_interview, candidate) -> None:
+    invitation, token = candidate
     invitations.record_consent(db, invitation.id, "1")
     q = open_interview.questions
     for video in q[:2]:
-        answers.begin_take(db, invitation.id, video.id)
+        record_take(db, settings, token, video.id, 1, b"video")
         answers.submit_take(db, invitation.id, video.id, 1)
     answers.submit_text(db, invitation.id, q[2].id, "An answer.")
     answers.submit_choice(db, invitation.id, q[3].id, 1)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from boxinterview import processing
-from boxinterview.domain import invitations, recordings, uploads
+from boxinterview.domain import answers, invitations, recordings
 from boxinterview.domain.models import RecordingState
 from boxinterview.media import PlaybackOptions, needs_video_encode, probe
 from tests.clips import make
+from tests.flows import record_take
 from tests.live import prepare
 
 
@@ -32,27 +33,17 @@ def env(tmp_path: Path):
 
 
 def uploaded(env, clip: Path, question: int = 0, file_type: str = "video/webm") -> int:
-    """Send `clip` through the real upload path as a new candidate's take; returns the recording id."""
+    """Send `clip` through the real upload path as a new candidate's take; returns the recording id. For a later
+    question, the earlier ones are answered first (questions are answered in order)."""
     settings, db, interview = env
     inv, token = invitations.invite(
-        db, interview.id, "C", f"c{clip.stat().st_ino}-{question}@example.com", "t"
+        db, interview.id, "C", f"c{clip.stat().st_ino}-{question}-{time.monotonic_ns()}@example.com", "t"
     )
     invitations.record_consent(db, inv.id, "1")
-    meta = {
-        "token": token,
-        "question": str(interview.questions[question].id),
-        "take": "1",
-        "filetype": file_type,
-    }
-    header = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
-    policy = uploads.Policy.from_settings(settings)
-    data = clip.read_bytes()
-    up = uploads.create(db, settings.data_dir, policy, length=len(data), metadata_header=header)
-    if data:
-        part = settings.data_dir / "uploads" / f"{up.id}.part"
-        part.write_bytes(data)
-        uploads.commit(db, settings.data_dir, policy, up, len(data), len(data))
-    return up.recording_id
+    for earlier in interview.questions[:question]:
+        record_take(db, settings, token, earlier.id, 1, b"earlier answer")
+        answers.submit_take(db, inv.id, earlier.id, 1)
+    return record_take(db, settings, token, interview.questions[question].id, 1, clip.read_bytes(), file_type)
 
 
 def ffprobe_json(path: Path) -> dict:

@@ -9,7 +9,16 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import lifecycle
-from boxinterview.domain.models import Answer, Invitation, InvitationStatus, Question, QuestionKind, Take
+from boxinterview.domain.models import (
+    Answer,
+    Invitation,
+    InvitationStatus,
+    Question,
+    QuestionKind,
+    Recording,
+    RecordingState,
+    Take,
+)
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import answers as sql
@@ -19,8 +28,14 @@ from boxinterview.store import interviews as interviews_sql
 
 
 def _active(
-    con: apsw.Connection, invitation_id: int, question_id: int, now: datetime
+    con: apsw.Connection,
+    invitation_id: int,
+    question_id: int,
+    now: datetime,
+    kinds: tuple[QuestionKind, ...] | None = None,
 ) -> tuple[Invitation, Question]:
+    """The invitation and question, if the candidate may answer it now: consented, before the deadline, not
+    finished or withdrawn, the question of a kind in `kinds`, and every earlier question answered."""
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None:
         raise NotFound(f"no invitation with id {invitation_id}")
@@ -35,12 +50,37 @@ def _active(
     question = next((q for q in interview.questions if q.id == question_id), None)
     if question is None:
         raise NotFound(f"question {question_id} is not part of this interview")
+    if kinds is not None and question.kind not in kinds:
+        what = "recorded" if QuestionKind.VIDEO in kinds else f"a {kinds[0]} question"
+        raise Invalid(f"question {question_id} is a {question.kind} question; it is not {what}")
+    submitted = {a.question_id for a in sql.answers_of(con, invitation_id) if a.submitted_at is not None}
+    earlier = [q for q in interview.questions if q.position < question.position and q.id not in submitted]
+    if earlier:
+        raise Conflict(
+            f"questions are answered in order: answer question {earlier[0].position} before question "
+            f"{question.position}"
+        )
     if invitation.status in (InvitationStatus.INVITED, InvitationStatus.OPENED):
         for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
             if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
                 candidates_sql.set_invitation_status(con, invitation_id, invitation.status, step, now)
                 invitation = candidates_sql.get_invitation(con, invitation_id)  # type: ignore[assignment]
     return invitation, question
+
+
+RECORDED = (QuestionKind.VIDEO, QuestionKind.AUDIO)
+UNUSABLE = (RecordingState.REJECTED, RecordingState.FAILED)
+
+
+def _submitted_recording(con: apsw.Connection, answer_id: int) -> Recording | None:
+    take = next((t for t in sql.takes_of(con, answer_id) if t.submitted), None)
+    return sql.recording_of_take(con, take.id) if take else None
+
+
+def _submitted_recording_usable(con: apsw.Connection, answer_id: int) -> bool:
+    """False when the submitted take's recording was rejected or failed: the candidate may record again."""
+    recording = _submitted_recording(con, answer_id)
+    return recording is None or recording.state not in UNUSABLE
 
 
 def _answer_row(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> Answer:
@@ -63,11 +103,9 @@ def begin_take_in(
 ) -> Take:
     """Start a take inside the caller's transaction. `number` (1-based) is the take the candidate is on; by
     default the next one."""
-    _, question = _active(con, invitation_id, question_id, now)
-    if not question.kind.is_recorded:
-        raise Invalid(f"question {question_id} is a {question.kind} question; it is not recorded")
+    _, question = _active(con, invitation_id, question_id, now, RECORDED)
     answer = _answer_row(con, invitation_id, question_id, now)
-    if answer.submitted_at is not None:
+    if answer.submitted_at is not None and _submitted_recording_usable(con, answer.id):
         raise Conflict("this answer has already been submitted")
     existing = sql.takes_of(con, answer.id)
     if len(existing) >= question.takes:
@@ -94,13 +132,17 @@ def submit_take(
     now = now or clock.now()
 
     def tx(con) -> Answer:
-        _active(con, invitation_id, question_id, now)
+        _active(con, invitation_id, question_id, now, RECORDED)
         answer = sql.get_answer(con, invitation_id, question_id)
         if answer is None:
             raise Conflict("there is no take to submit yet; record one first")
         take = next((t for t in sql.takes_of(con, answer.id) if t.number == take_number), None)
         if take is None:
             raise NotFound(f"there is no take {take_number} for this question")
+        recording = sql.recording_of_take(con, take.id)
+        if recording is None or recording.state in UNUSABLE:
+            why = recording.reason if recording and recording.reason else "its upload never started"
+            raise Conflict(f"take {take_number} cannot be submitted: {why}")
         sql.mark_take_submitted(con, answer.id, take.id)
         sql.submit_answer(con, answer.id, now)
         audit_sql.record(
@@ -125,9 +167,7 @@ def submit_text(
     now = now or clock.now()
 
     def tx(con) -> Answer:
-        _, question = _active(con, invitation_id, question_id, now)
-        if question.kind is not QuestionKind.TEXT:
-            raise Invalid(f"question {question_id} is a {question.kind} question, not a text question")
+        _, question = _active(con, invitation_id, question_id, now, (QuestionKind.TEXT,))
         body = text.strip()
         if not body:
             raise Invalid("the answer is empty; write your answer before submitting")
@@ -154,15 +194,37 @@ def submit_choice(
     now = now or clock.now()
 
     def tx(con) -> Answer:
-        _, question = _active(con, invitation_id, question_id, now)
-        if question.kind is not QuestionKind.CHOICE:
-            raise Invalid(f"question {question_id} is a {question.kind} question, not a choice question")
+        _, question = _active(con, invitation_id, question_id, now, (QuestionKind.CHOICE,))
         if not 1 <= position <= len(question.choices):
             raise Invalid(f"choose one of the {len(question.choices)} options")
         answer = _answer_row(con, invitation_id, question_id, now)
         if answer.submitted_at is not None:
             raise Conflict("this answer has already been submitted")
         sql.submit_answer(con, answer.id, now, choice_position=position)
+        found = sql.get_answer(con, invitation_id, question_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def submit_file(
+    db: Database,
+    invitation_id: int,
+    question_id: int,
+    *,
+    path: str,
+    name: str,
+    file_type: str,
+    now: datetime | None = None,
+) -> Answer:
+    """A file answer (a CV) that is already stored and checked; a new one replaces an earlier one."""
+    now = now or clock.now()
+
+    def tx(con) -> Answer:
+        _active(con, invitation_id, question_id, now, (QuestionKind.FILE,))
+        answer = _answer_row(con, invitation_id, question_id, now)
+        sql.submit_answer(con, answer.id, now, file_path=path, file_name=name, file_type=file_type)
         found = sql.get_answer(con, invitation_id, question_id)
         assert found is not None
         return found
@@ -182,10 +244,22 @@ def complete(db: Database, invitation_id: int, now: datetime | None = None) -> I
             return invitation
         interview = interviews_sql.get(con, invitation.interview_id)
         assert interview is not None
-        submitted = {a.question_id for a in sql.answers_of(con, invitation_id) if a.submitted_at is not None}
-        missing = [i for i, q in enumerate(interview.questions, start=1) if q.id not in submitted]
+        answers = {a.question_id: a for a in sql.answers_of(con, invitation_id) if a.submitted_at is not None}
+        missing = [i for i, q in enumerate(interview.questions, start=1) if q.id not in answers]
         if missing:
             raise Conflict(f"questions {', '.join(map(str, missing))} have no submitted answer yet")
+        for i, q in enumerate(interview.questions, start=1):
+            if not q.kind.is_recorded:
+                continue
+            recording = _submitted_recording(con, answers[q.id].id)
+            if recording is None or recording.state is RecordingState.UPLOADING:
+                raise Conflict(
+                    f"the answer to question {i} is still uploading; wait until every answer is saved"
+                )
+            if recording.state in UNUSABLE:
+                raise Conflict(
+                    f"the answer to question {i} could not be used ({recording.reason}); record it again"
+                )
         lifecycle.advance("invitation", invitation.status, InvitationStatus.COMPLETED)
         candidates_sql.set_invitation_status(
             con, invitation_id, invitation.status, InvitationStatus.COMPLETED, now
