@@ -58,6 +58,10 @@ SEED = {
         "INSERT INTO uploads (id, recording_id, created_at, updated_at, expires_at) VALUES ('ab', 1, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z')",
         "INSERT INTO jobs (kind, subject_id, run_after, created_at, updated_at) VALUES ('process_recording', 1, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')",
     ],
+    7: [
+        "INSERT INTO device_checks (invitation_id, at, passed) VALUES (1, '2026-01-02T00:00:00.000Z', 1)",
+        "INSERT INTO candidate_feedback (invitation_id, rating, at) VALUES (1, 5, '2026-01-04T00:00:00.000Z')",
+    ],
 }
 COUNTS = {
     "interviews": 1,
@@ -68,6 +72,8 @@ COUNTS = {
     "audit_log": 1,
     "uploads": 1,
     "jobs": 1,
+    "device_checks": 1,
+    "candidate_feedback": 1,
 }
 
 

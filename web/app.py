@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -46,6 +47,10 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 @web.middleware
 async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    origin = request.headers.get("Origin")
+    if request.method == "POST" and origin and origin != "null" and urlsplit(origin).netloc != request.host:
+        # A page on another site must not post in a candidate's or reviewer's name.
+        raise web.HTTPForbidden(text="cross-site requests are not accepted")
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")

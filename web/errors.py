@@ -6,12 +6,23 @@ import logging
 
 from aiohttp import web
 
-from boxinterview.errors import BoxError, Conflict, DatabaseError, Forbidden, Invalid, NotFound
+from boxinterview.errors import (
+    BoxError,
+    Conflict,
+    DatabaseError,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    TooLarge,
+)
 from boxinterview.web.render import render
 
 log = logging.getLogger(__name__)
 
 STATUS: list[tuple[type[BoxError], int]] = [
+    (TooLarge, 413),
+    (Gone, 410),
     (NotFound, 404),
     (Invalid, 422),
     (Conflict, 409),

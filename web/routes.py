@@ -6,13 +6,24 @@ from importlib import resources
 
 from aiohttp import web
 
-from boxinterview.web.handlers import candidate, health, home, uploads
+from boxinterview.web.handlers import candidate, candidate_api, health, home, uploads
 
 
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", home.index, name="home")
     app.router.add_get("/healthz", health.healthz, name="healthz")
+    # The candidate's journey: invitation and consent, device check, the interview, the finish page
     app.router.add_get("/i/{token}", candidate.invitation, name="invitation")
+    app.router.add_post("/i/{token}/consent", candidate.consent, name="consent")
+    app.router.add_get("/i/{token}/{page}", candidate.page, name="candidate-page")
+    api = "/api/v1/candidate/{token}"
+    app.router.add_get(api + "/state", candidate_api.state)
+    app.router.add_post(api + "/answers/{question_id:\\d+}", candidate_api.submit)
+    app.router.add_post(api + "/answers/{question_id:\\d+}/file", candidate_api.upload_document)
+    app.router.add_post(api + "/device-check", candidate_api.device_check)
+    app.router.add_post(api + "/speedtest", candidate_api.speedtest)
+    app.router.add_post(api + "/finish", candidate_api.finish)
+    app.router.add_post(api + "/feedback", candidate_api.feedback)
 
     # tus 1.0.0 resumable uploads of recorded answers
     app.router.add_route("OPTIONS", "/api/v1/uploads/", uploads.options, name="uploads-options")

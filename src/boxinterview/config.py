@@ -82,6 +82,12 @@ class ServerSettings:
 @dataclass(frozen=True)
 class OrganisationSettings:
     name: str = setting("Our company", "Company name shown to candidates on every page and message.")
+    privacy_notice: str = setting(
+        "We use your answers only to assess your application for this role. Your recordings and answers are "
+        "seen by the hiring team, kept for the period stated below, and then deleted. You may ask us to "
+        "delete them earlier or to see what we hold about you by writing to the support contact.",
+        "The privacy notice candidates read and accept before anything is recorded.",
+    )
     privacy_notice_version: str = setting(
         "1", "Version of the privacy notice candidates consent to; change it when the notice changes."
     )
@@ -105,6 +111,11 @@ class UploadSettings:
     max_bytes: int = setting(
         1024**3,
         "Largest recording or file a candidate may upload, in bytes (advertised as Tus-Max-Size).",
+        _at_least(1),
+    )
+    max_document_bytes: int = setting(
+        10 * 1024**2,
+        "Largest document (a CV: PDF, DOCX or ODT) a candidate may upload, in bytes.",
         _at_least(1),
     )
     expire_hours: int = setting(

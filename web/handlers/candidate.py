@@ -1,43 +1,138 @@
-"""Candidate pages. The invitation token in the URL is the candidate's only credential."""
+"""Candidate pages. The invitation token in the URL is the candidate's only credential, so every page sends
+`Referrer-Policy: no-referrer` and `Cache-Control: no-store`."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from boxinterview.domain import interviews, invitations
-from boxinterview.domain.models import InvitationStatus
+from boxinterview.domain import journey
+from boxinterview.domain.journey import Progress
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render
+
+PAGES = ("check", "interview", "done")
 
 
 def _minutes(seconds: float) -> int:
     return max(1, round(seconds / 60))
 
 
-async def invitation(request: web.Request) -> web.Response:
-    db = request.app[DB]
-    settings = request.app[SETTINGS]
-    inv = await db.call(invitations.by_token, db, request.match_info["token"])
-    interview = await db.call(interviews.get, db, inv.interview_id)
-    multiplier = inv.time_multiplier
-    kinds: dict[str, int] = {}
-    for q in interview.questions:
-        kinds[q.kind.value] = kinds.get(q.kind.value, 0) + 1
-    # Reading, device check and practice take a few minutes on top of the answers themselves.
-    estimate = _minutes(interview.total_answer_seconds * multiplier + 300)
-    closed = inv.status in (InvitationStatus.WITHDRAWN, InvitationStatus.EXPIRED, InvitationStatus.COMPLETED)
-    response = render(
-        request,
-        "invitation.html",
-        title=f"{interview.role} at {settings.organisation.name}",
-        organisation=settings.organisation.name,
-        interview=interview,
-        invitation=inv,
-        kinds=kinds,
-        multiplier=multiplier,
-        estimate_minutes=estimate,
-        closed=closed,
-    )
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
+def _private(response: web.Response) -> web.Response:
+    response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _context(request: web.Request, p: Progress) -> dict:
+    settings = request.app[SETTINGS]
+    kinds: dict[str, int] = {}
+    for q in p.interview.questions:
+        kinds[q.kind.value] = kinds.get(q.kind.value, 0) + 1
+    return {
+        "organisation": settings.organisation.name,
+        "interview": p.interview,
+        "invitation": p.invitation,
+        "progress": p,
+        "token": request.match_info["token"],
+        "multiplier": p.invitation.time_multiplier,
+        "kinds": kinds,
+        # Reading, the device check and the practice question take a few minutes on top of the answers.
+        "estimate_minutes": _minutes(p.interview.total_answer_seconds * p.invitation.time_multiplier + 300),
+        "notice": settings.organisation.privacy_notice,
+        "notice_version": settings.organisation.privacy_notice_version,
+        "audio_allowed": any(q.kind.value == "audio" for q in p.interview.questions),
+        "needs_camera": any(q.kind.value == "video" for q in p.interview.questions),
+    }
+
+
+def _closed_page(request: web.Request, p: Progress) -> web.Response | None:
+    if p.closed is None:
+        return None
+    return _private(render(request, "closed.html", status=410 if p.closed == "expired" else 403,
+                           title="This interview is closed", **_context(request, p)))  # fmt: skip
+
+
+async def invitation(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    p = await db.call(journey.opened, db, request.match_info["token"])
+    if (closed := _closed_page(request, p)) is not None:
+        return closed
+    settings = request.app[SETTINGS]
+    return _private(
+        render(
+            request,
+            "invitation.html",
+            title=f"{p.interview.role} at {settings.organisation.name}",
+            **_context(request, p),
+        )
+    )
+
+
+async def consent(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    token = request.match_info["token"]
+    form = await request.post()
+    p = await db.call(journey.progress, db, token)
+    if (closed := _closed_page(request, p)) is not None:
+        return closed
+    settings = request.app[SETTINGS]
+    if form.get("consent") != "yes":
+        context = _context(request, p)
+        return _private(render(request, "invitation.html", status=400, title="Please accept the privacy notice",
+                               error="Please tick the box to accept the privacy notice; nothing is recorded before that.",
+                               **context))  # fmt: skip
+    await db.call(
+        journey.consent,
+        db,
+        token,
+        settings.organisation.privacy_notice_version,
+        str(form.get("accommodation", "")),
+    )
+    raise web.HTTPSeeOther(f"/i/{token}/check")
+
+
+async def page(request: web.Request) -> web.Response:
+    """The device check, the interview itself, and the finish page."""
+    db = request.app[DB]
+    token = request.match_info["token"]
+    name = request.match_info["page"]
+    if name not in PAGES:
+        raise web.HTTPNotFound()
+    p = await db.call(journey.progress, db, token)
+    if p.finished and name != "done":
+        raise web.HTTPSeeOther(f"/i/{token}/done")
+    if (closed := _closed_page(request, p)) is not None:
+        return closed
+    if p.invitation.consent_at is None:
+        raise web.HTTPSeeOther(f"/i/{token}")
+    if name == "done" and not p.finished:
+        raise web.HTTPSeeOther(f"/i/{token}/interview")
+    titles = {"check": "Check your camera and microphone", "interview": p.interview.role, "done": "Thank you"}
+    context = _context(request, p)
+    if name == "interview":
+        context["config"] = _config(p, request.match_info["token"])
+    return _private(render(request, f"{name}.html", title=titles[name], **context))
+
+
+def _config(p: Progress, token: str) -> dict:
+    """What the interview page's script needs: the questions with the candidate's own time limits."""
+    m = p.invitation.time_multiplier
+    return {
+        "token": token,
+        "multiplier": m,
+        "support": p.interview.support_contact,
+        "questions": [
+            {
+                "id": q.id,
+                "position": q.position,
+                "kind": q.kind.value,
+                "prompt": q.prompt,
+                "think": round(q.think_seconds * m),
+                "answer": round(q.answer_seconds * m),
+                "takes": q.takes,
+                "max_chars": q.max_chars,
+                "choices": [c.label for c in q.choices],
+            }
+            for q in p.interview.questions
+        ],
+    }

@@ -158,6 +158,8 @@ class Invitation:
     started_at: datetime | None = None
     completed_at: datetime | None = None
     closed_at: datetime | None = None
+    accommodation_request: str = ""
+    accommodation_requested_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ def _invitation(r: dict[str, Any]) -> Invitation:
         started_at=from_db(r["started_at"]),
         completed_at=from_db(r["completed_at"]),
         closed_at=from_db(r["closed_at"]),
+        accommodation_request=r["accommodation_request"],
+        accommodation_requested_at=from_db(r["accommodation_requested_at"]),
     )
 
 
@@ -170,4 +172,11 @@ def record_consent(con: apsw.Connection, invitation_id: int, version: str, now: 
     con.execute(
         "UPDATE invitations SET consent_at = ?, consent_version = ? WHERE id = ?",
         (to_db(now), version, invitation_id),
+    )
+
+
+def request_accommodation(con: apsw.Connection, invitation_id: int, request: str, now: datetime) -> None:
+    con.execute(
+        "UPDATE invitations SET accommodation_request = ?, accommodation_requested_at = ? WHERE id = ?",
+        (request, to_db(now), invitation_id),
     )

@@ -1,0 +1,227 @@
+"""The candidate's journey as the candidate's browser sees it: where they are, what they may do next.
+
+Everything here is reached with the invitation token from the candidate's link; the rules themselves live in
+`answers`, `invitations` and `uploads`, so they hold whatever the browser does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview import clock
+from boxinterview.domain import answers, invitations
+from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
+from boxinterview.errors import Conflict, Invalid
+from boxinterview.store import Database
+from boxinterview.store import answers as answers_sql
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import journey as sql
+
+MAX_COMMENT = 2000
+MAX_REQUEST = 1000
+
+
+@dataclass(frozen=True)
+class TakeState:
+    number: int
+    state: str  # the recording's state, or "none" when no upload started
+    reason: str
+    submitted: bool
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    question: Question
+    submitted: bool
+    takes: tuple[TakeState, ...]
+    takes_left: int
+    text_value: str | None = None
+    choice_position: int | None = None
+    file_name: str | None = None
+
+    @property
+    def needs_retake(self) -> bool:
+        """The submitted take was rejected by processing: the candidate records another (if any are left)."""
+        return any(t.submitted and t.state in ("rejected", "failed") for t in self.takes)
+
+
+@dataclass(frozen=True)
+class Progress:
+    invitation: Invitation
+    interview: Interview
+    questions: tuple[QuestionState, ...]
+    closed: str | None  # why the candidate can no longer answer, or None
+    feedback: tuple[int, str] | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def current(self) -> int | None:
+        """0-based index of the first question still to answer, or None when all are answered."""
+        for i, q in enumerate(self.questions):
+            if not q.submitted or q.needs_retake:
+                return i
+        return None
+
+    @property
+    def finished(self) -> bool:
+        return self.invitation.status is InvitationStatus.COMPLETED
+
+
+def _closed(invitation: Invitation, now: datetime) -> str | None:
+    if invitation.status is InvitationStatus.WITHDRAWN:
+        return "withdrawn"
+    if invitation.status is InvitationStatus.COMPLETED:
+        return None
+    if invitation.status is InvitationStatus.EXPIRED or invitation.deadline <= now:
+        return "expired"
+    return None
+
+
+def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Progress:
+    interview = interviews_sql.get(con, invitation.interview_id)
+    assert interview is not None
+    by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation.id)}
+    states = []
+    for q in interview.questions:
+        answer = by_question.get(q.id)
+        takes: list[TakeState] = []
+        if answer is not None:
+            for t in answers_sql.takes_of(con, answer.id):
+                rec = answers_sql.recording_of_take(con, t.id)
+                takes.append(
+                    TakeState(
+                        t.number, rec.state.value if rec else "none", rec.reason if rec else "", t.submitted
+                    )
+                )
+        states.append(
+            QuestionState(
+                question=q,
+                submitted=answer is not None and answer.submitted_at is not None,
+                takes=tuple(takes),
+                takes_left=max(0, q.takes - len(takes)) if q.kind.is_recorded else 1,
+                text_value=answer.text_value if answer else None,
+                choice_position=answer.choice_position if answer else None,
+                file_name=answer.file_name if answer else None,
+            )
+        )
+    return Progress(
+        invitation=invitation,
+        interview=interview,
+        questions=tuple(states),
+        closed=_closed(invitation, now),
+        feedback=sql.feedback_of(con, invitation.id),
+    )
+
+
+def progress(db: Database, token: str, now: datetime | None = None) -> Progress:
+    invitation = invitations.by_token(db, token)
+    return db.read(_progress, invitation, now or clock.now())
+
+
+def opened(db: Database, token: str, now: datetime | None = None) -> Progress:
+    """The candidate opened their link: record it (once) and return where they are."""
+    now = now or clock.now()
+    invitation = invitations.by_token(db, token)
+    if invitation.status is InvitationStatus.INVITED and invitation.deadline > now:
+        invitations.move(db, invitation.id, InvitationStatus.OPENED, f"candidate:{invitation.id}", now)
+    return progress(db, token, now)
+
+
+def consent(
+    db: Database,
+    token: str,
+    notice_version: str,
+    accommodation_request: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Consent to the privacy notice (required before anything is recorded), with an optional request for an
+    accommodation such as extra time, which the hiring team then grants or discusses."""
+    now = now or clock.now()
+    invitation = invitations.by_token(db, token)
+    request = " ".join(accommodation_request.split())[:MAX_REQUEST]
+    if invitation.consent_at is None or invitation.consent_version != notice_version:
+        invitations.record_consent(db, invitation.id, notice_version, now)
+    if request:
+
+        def tx(con: apsw.Connection) -> None:
+            interview = interviews_sql.get(con, invitation.interview_id)
+            assert interview is not None
+            if not interview.allow_accommodations:
+                raise Conflict(
+                    "this interview does not take accommodation requests; contact the support address"
+                )
+            candidates_sql.request_accommodation(con, invitation.id, request, now)
+            audit_sql.record(
+                con, actor=f"candidate:{invitation.id}", action="invitation.accommodation_request",
+                subject_type="invitation", subject_id=invitation.id, detail={"request": request}, now=now,
+            )  # fmt: skip
+
+        db.write(tx)
+
+
+def record_device_check(
+    db: Database, token: str, report: dict[str, Any], now: datetime | None = None
+) -> None:
+    """What the device check found, for the candidate's support and the process insight."""
+    now = now or clock.now()
+    invitation = invitations.by_token(db, token)
+
+    def text(key: str, limit: int = 200) -> str:
+        return str(report.get(key) or "")[:limit]
+
+    kbps = report.get("upload_kbps")
+    db.write(
+        sql.insert_device_check, invitation.id,
+        passed=bool(report.get("passed")), camera=bool(report.get("camera")),
+        microphone=bool(report.get("microphone")),
+        upload_kbps=int(kbps) if isinstance(kbps, int | float) and kbps >= 0 else None,
+        recorder_type=text("recorder_type"), browser=text("browser"), problem=text("problem", 500), now=now,
+    )  # fmt: skip
+
+
+def submit(
+    db: Database, token: str, question_id: int, body: dict[str, Any], now: datetime | None = None
+) -> None:
+    """Submit an answer: `{"take": n}` for a recording, `{"text": ...}` or `{"choice": position}`."""
+    invitation = invitations.by_token(db, token)
+    if "take" in body:
+        answers.submit_take(db, invitation.id, question_id, _int(body["take"], "take"), now)
+    elif "text" in body:
+        answers.submit_text(db, invitation.id, question_id, str(body["text"]), now)
+    elif "choice" in body:
+        answers.submit_choice(db, invitation.id, question_id, _int(body["choice"], "choice"), now)
+    else:
+        raise Invalid("send one of: take (a recorded take's number), text, or choice")
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise Invalid(f"{name} must be a whole number")
+    return int(value)
+
+
+def finish(db: Database, token: str, now: datetime | None = None) -> Invitation:
+    invitation = invitations.by_token(db, token)
+    return answers.complete(db, invitation.id, now)
+
+
+def feedback(db: Database, token: str, rating: int, comment: str, now: datetime | None = None) -> None:
+    """The one-question satisfaction rating on the finish page (1 to 5), with an optional comment."""
+    now = now or clock.now()
+    invitation = invitations.by_token(db, token)
+    if not 1 <= rating <= 5:
+        raise Invalid("choose a rating from 1 to 5")
+    db.write(sql.set_feedback, invitation.id, rating, comment.strip()[:MAX_COMMENT], now)
+
+
+def file_question(progress: Progress, question_id: int) -> Question:
+    q = next((s.question for s in progress.questions if s.question.id == question_id), None)
+    if q is None or q.kind is not QuestionKind.FILE:
+        raise Invalid(f"question {question_id} is not a file question of this interview")
+    return q

@@ -1,0 +1,132 @@
+"""The JSON the candidate's browser talks to while it records (uploads themselves go through tus)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from boxinterview import documents
+from boxinterview.domain import answers, journey
+from boxinterview.domain.journey import Progress
+from boxinterview.errors import Invalid, TooLarge
+from boxinterview.web.keys import DB, SETTINGS
+
+SPEEDTEST_MAX = 4 * 1024 * 1024
+
+
+def progress_json(p: Progress) -> dict:
+    return {
+        "status": p.invitation.status.value,
+        "closed": p.closed,
+        "finished": p.finished,
+        "current": p.current,
+        "deadline": p.invitation.deadline.isoformat(),
+        "questions": [
+            {
+                "id": s.question.id,
+                "position": s.question.position,
+                "kind": s.question.kind.value,
+                "submitted": s.submitted,
+                "needs_retake": s.needs_retake,
+                "takes_left": s.takes_left,
+                "takes": [
+                    {"number": t.number, "state": t.state, "reason": t.reason, "submitted": t.submitted}
+                    for t in s.takes
+                ],
+                "file_name": s.file_name,
+            }
+            for s in p.questions
+        ],
+    }
+
+
+def _json(data: dict, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, headers={"Cache-Control": "no-store"})
+
+
+async def state(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    p = await db.call(journey.progress, db, request.match_info["token"])
+    return _json(progress_json(p))
+
+
+async def _body(request: web.Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise Invalid("the request body must be JSON") from None
+    if not isinstance(body, dict):
+        raise Invalid("the request body must be a JSON object")
+    return body
+
+
+async def submit(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    token = request.match_info["token"]
+    question_id = int(request.match_info["question_id"])
+    await db.call(journey.submit, db, token, question_id, await _body(request))
+    return _json(progress_json(await db.call(journey.progress, db, token)))
+
+
+async def upload_document(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    settings = request.app[SETTINGS]
+    token = request.match_info["token"]
+    question_id = int(request.match_info["question_id"])
+    p = await db.call(journey.progress, db, token)
+    journey.file_question(p, question_id)
+    limit = settings.uploads.max_document_bytes
+    if request.content_length and request.content_length > limit + 64 * 1024:
+        raise TooLarge(f"the file is too large; the limit is {limit / 1e6:.0f} MB")
+    reader = await request.multipart()
+    part = await reader.next()
+    if part is None or getattr(part, "name", None) != "file":
+        raise Invalid("send the document as the form field 'file'")
+    data = bytearray()
+    while chunk := await part.read_chunk(256 * 1024):  # type: ignore[union-attr]
+        data += chunk
+        if len(data) > limit:
+            raise TooLarge(f"the file is larger than {limit / 1e6:.0f} MB; upload a smaller one")
+    name = (getattr(part, "filename", None) or "document")[:200]
+    folder = settings.data_dir / "files" / str(p.invitation.id)
+    path, _kind, mime = await request.loop.run_in_executor(
+        None, documents.store, bytes(data), folder, f"question-{question_id}", limit
+    )
+    await db.call(
+        answers.submit_file, db, p.invitation.id, question_id, path=str(path), name=name, file_type=mime
+    )
+    return _json(progress_json(await db.call(journey.progress, db, token)))
+
+
+async def device_check(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    await db.call(journey.record_device_check, db, request.match_info["token"], await _body(request))
+    return _json({"ok": True})
+
+
+async def speedtest(request: web.Request) -> web.Response:
+    """The device check times an upload of random bytes here; they are counted and dropped."""
+    db = request.app[DB]
+    await db.call(journey.progress, db, request.match_info["token"])  # only for a valid link
+    received = 0
+    async for chunk in request.content.iter_any():
+        received += len(chunk)
+        if received > SPEEDTEST_MAX:
+            raise Invalid("the speed test sends at most 4 MB")
+    return _json({"received": received})
+
+
+async def finish(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    token = request.match_info["token"]
+    await db.call(journey.finish, db, token)
+    return _json(progress_json(await db.call(journey.progress, db, token)))
+
+
+async def feedback(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    body = await _body(request)
+    rating = body.get("rating")
+    if not isinstance(rating, int) or isinstance(rating, bool):
+        raise Invalid("choose a rating from 1 to 5")
+    await db.call(journey.feedback, db, request.match_info["token"], rating, str(body.get("comment", "")))
+    return _json({"ok": True})

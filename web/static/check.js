@@ -1,0 +1,113 @@
+/* The device check: camera preview, microphone level, what this browser can record, and how fast uploads go. */
+"use strict";
+(() => {
+  const root = document.getElementById("check");
+  const $ = (id) => document.getElementById(id);
+  const token = root.dataset.token;
+  const needsCamera = root.dataset.needsCamera === "yes";
+  const report = { camera: false, microphone: false, upload_kbps: null, recorder_type: "", browser: navigator.userAgent, passed: false, problem: "" };
+
+  function result(id, text, ok) {
+    const li = $(id);
+    li.textContent = text;
+    li.className = ok ? "ok" : "bad";
+  }
+  function help(text) {
+    $("help").hidden = !text;
+    $("help").textContent = text || "";
+  }
+  function ready(ok) {
+    const a = $("continue");
+    a.setAttribute("aria-disabled", ok ? "false" : "true");
+    a.classList.toggle("disabled", !ok);
+  }
+  $("continue").addEventListener("click", (e) => { if ($("continue").getAttribute("aria-disabled") === "true") e.preventDefault(); });
+
+  function deniedHelp() {
+    const ua = navigator.userAgent;
+    if (/iPhone|iPad/.test(ua)) return "On iPhone or iPad: open Settings › Safari › Camera and Microphone, choose Allow, then reload this page.";
+    if (/Firefox/.test(ua)) return "In Firefox: click the camera icon left of the address, remove the block, then reload this page.";
+    if (/Android/.test(ua)) return "On Android: tap the lock icon left of the address › Permissions, allow Camera and Microphone, then reload.";
+    return "Click the camera icon or lock at the left of the address bar, allow the camera and microphone, then reload this page.";
+  }
+
+  async function speed() {
+    const size = 512 * 1024;
+    const body = new Uint8Array(size);
+    crypto.getRandomValues(body.subarray(0, 65536));
+    const started = performance.now();
+    const r = await fetch(`/api/v1/candidate/${token}/speedtest`, { method: "POST", body });
+    if (!r.ok) throw new Error("speed test failed");
+    const seconds = (performance.now() - started) / 1000;
+    return Math.round((size * 8) / 1000 / seconds);
+  }
+
+  async function run() {
+    help("");
+    $("retry").hidden = true;
+    const canRecord = !!(navigator.mediaDevices && window.MediaRecorder);
+    report.recorder_type = canRecord ? Recorder.pickType(needsCamera) : "";
+    result("r-browser", canRecord ? `Browser: can record (${report.recorder_type || "default format"})` :
+      "Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari.", canRecord);
+    if (!canRecord) { report.problem = "no MediaRecorder"; return finish(); }
+    let stream = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: needsCamera });
+    } catch (e) {
+      if (needsCamera && (e.name === "NotFoundError" || e.name === "OverconstrainedError")) {
+        result("r-camera", "Camera: none found. Connect a camera, or use a phone.", false);
+        report.problem = "no camera";
+        help(root.dataset.audioAllowed === "yes" ? "Some questions can be answered with sound only, but this interview also has video questions that need a camera." : "This interview needs a camera: connect one or open your link on a phone.");
+      } else {
+        result("r-camera", "Camera: blocked", false);
+        result("r-mic", "Microphone: blocked", false);
+        report.problem = e.name || "permission denied";
+        help(deniedHelp());
+      }
+      $("retry").hidden = false;
+      return finish();
+    }
+    report.camera = stream.getVideoTracks().length > 0;
+    report.microphone = stream.getAudioTracks().length > 0;
+    $("preview").srcObject = stream;
+    result("r-camera", needsCamera ? (report.camera ? "Camera: working ✓" : "Camera: not found") : "Camera: not needed", report.camera || !needsCamera);
+    result("r-mic", report.microphone ? "Microphone: working ✓ (speak and watch the level)" : "Microphone: not found", report.microphone);
+    meter(stream);
+    try {
+      result("r-speed", "Connection: measuring…", true);
+      report.upload_kbps = await speed();
+      localStorage.setItem("boxinterview:kbps", String(report.upload_kbps));
+      const slow = report.upload_kbps < 350;
+      result("r-speed", `Connection: about ${report.upload_kbps} kbit/s up${slow ? " — slow: we record at lower quality so your answers still arrive" : " ✓"}`, true);
+    } catch (e) {
+      result("r-speed", "Connection: could not measure; we will record at a quality most connections carry", true);
+    }
+    finish();
+  }
+
+  function meter(stream) {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    const ctx = new Ctx();
+    const analyser = ctx.createAnalyser();
+    ctx.createMediaStreamSource(stream).connect(analyser);
+    const data = new Uint8Array(analyser.fftSize);
+    const draw = () => {
+      analyser.getByteTimeDomainData(data);
+      let peak = 0;
+      for (const v of data) peak = Math.max(peak, Math.abs(v - 128) / 128);
+      $("level").value = peak;
+      requestAnimationFrame(draw);
+    };
+    draw();
+  }
+
+  function finish() {
+    report.passed = report.microphone && (report.camera || !needsCamera) && !!report.recorder_type;
+    ready(report.passed);
+    fetch(`/api/v1/candidate/${token}/device-check`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(report) });
+  }
+
+  $("retry").addEventListener("click", run);
+  run();
+})();

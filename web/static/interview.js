@@ -1,0 +1,316 @@
+/* The interview page: a practice question, then each question in order. Recorded answers go through the
+   vault and the upload queue; the candidate is told an answer is saved only when the server has every byte. */
+"use strict";
+(() => {
+  const cfg = JSON.parse(document.getElementById("config").textContent);
+  const $ = (id) => document.getElementById(id);
+  const token = cfg.token;
+  const api = `/api/v1/candidate/${token}`;
+  const total = cfg.questions.length;
+  const BUTTONS = ["start", "stop", "retake", "submit", "begin", "practice-again", "finish"];
+  let state = null;
+  let ticking = null;
+
+  /* ---- one tab at a time ---- */
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel("boxinterview:" + token) : null;
+  let blocked = false;
+  if (channel) {
+    channel.onmessage = (e) => {
+      if (e.data === "hello" && !blocked) channel.postMessage("here");
+      else if (e.data === "here" && !blocked) block();
+    };
+    channel.postMessage("hello");
+  }
+  function block() {
+    blocked = true;
+    stopTimer();
+    Recorder.close();
+    $("app").innerHTML = '<h1 tabindex="-1" id="blocked">This interview is already open in another tab or window</h1>' +
+      "<p>Close this one and continue there, so that your answers stay in order.</p>";
+    $("blocked").focus();
+  }
+
+  /* ---- small helpers ---- */
+  function buttons(...visible) {
+    BUTTONS.forEach((id) => { $(id).hidden = !visible.includes(id); $(id).disabled = false; });
+  }
+  function say(text) { $("status").textContent = text || ""; }
+  function fail(text) { $("error").textContent = text || ""; }
+  function stopTimer() { if (ticking) clearInterval(ticking); ticking = null; }
+  function countdown(label, seconds, onEnd) {
+    stopTimer();
+    const end = Date.now() + seconds * 1000;
+    $("timer-label").textContent = label;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+      $("timer").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      if (left <= 0) { stopTimer(); onEnd(); }
+    };
+    tick();
+    ticking = setInterval(tick, 250);
+  }
+  function once(id) {
+    return new Promise((resolve) => $(id).addEventListener("click", resolve, { once: true }));
+  }
+  async function call(path, options) {
+    const r = await fetch(api + path, { headers: { "Content-Type": "application/json" }, ...options });
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) throw new Error((body.error && body.error.message) || `the server answered ${r.status}`);
+    return body;
+  }
+  function sections(which) {
+    ["media", "text-answer", "choice-answer", "file-answer"].forEach((id) => { $(id).hidden = id !== which; });
+  }
+  function heading(step, prompt, hint) {
+    $("step").textContent = step;
+    $("prompt").textContent = prompt;
+    $("hint").textContent = hint || "";
+    say("");
+    fail("");
+    $("prompt").focus();
+  }
+
+  Uploads.onChange((u) => {
+    const banner = $("network");
+    if (u.offline) {
+      banner.hidden = false;
+      banner.textContent = "Your connection dropped. Keep going: your answers are kept on this device and upload as soon as you are back online.";
+    } else if (!u.refused) {
+      banner.hidden = true;
+    }
+  });
+
+  /* ---- recording a take (also the practice question) ---- */
+  async function recordTake(q, takeNumber, practice) {
+    const video = q.kind === "video";
+    sections("media");
+    $("live").hidden = !video;
+    $("playback").hidden = true;
+    try {
+      const stream = await Recorder.open(video);
+      $("live").srcObject = stream;
+    } catch (e) {
+      fail("We cannot use your " + (video ? "camera or microphone" : "microphone") + ": allow access in your browser's address bar, then reload this page.");
+      buttons();
+      throw e;
+    }
+    if (q.think > 0) {
+      buttons("start");
+      await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", q.think, resolve))]);
+    }
+    stopTimer();
+    const type = Recorder.pickType(video);
+    const upload = practice ? null : await Uploads.begin(token, q.id, takeNumber, type);
+    const blobs = [];
+    const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
+    say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.takes}.`);
+    buttons("stop");
+    $("stop").focus();
+    countdown("Time left", q.answer, rec.stop);
+    $("stop").onclick = rec.stop;
+    await rec.stopped;
+    stopTimer();
+    $("timer-label").textContent = "";
+    $("timer").textContent = "";
+    if (upload) await Uploads.finish(upload);
+    const playback = $("playback");
+    playback.src = URL.createObjectURL(new Blob(blobs, { type: rec.type }));
+    playback.hidden = false;
+    $("live").hidden = true;
+    return upload;
+  }
+
+  async function practice() {
+    const q = { id: 0, kind: cfg.questions.some((x) => x.kind === "video") ? "video" : "audio", think: 5, answer: 30, takes: 1 };
+    heading("Practice question (not saved)", "Tell us what you had for breakfast.",
+      "This is only for you: try the controls as often as you like. Nothing is recorded for the hiring team.");
+    for (;;) {
+      await recordTake(q, 0, true);
+      say("Watch your practice take. When you are ready, start the interview.");
+      buttons("practice-again", "begin");
+      const choice = await Promise.race([once("practice-again").then(() => "again"), once("begin").then(() => "begin")]);
+      if (choice === "begin") break;
+    }
+    localStorage.setItem(`boxinterview:practised:${token}`, "1");
+    await next();
+  }
+
+  async function waitForUpload(key) {
+    for (;;) {
+      const u = await Uploads.status(key);
+      if (!u) return null;
+      if (u.refused) throw new Error(u.refused);
+      if (u.done) return u;
+      const pct = u.size ? Math.floor((100 * u.acked) / u.size) : 0;
+      say(`Saving your answer… ${pct}%`);
+      Uploads.kick();
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }
+
+  async function recordedQuestion(q, s) {
+    const local = (await Vault.all("uploads")).filter((u) => u.token === token && u.question === q.id);
+    let used = Math.max(s.takes.length, ...local.map((u) => u.take), 0);
+    let last = local.find((u) => u.take === used) || null;
+    if (used === 0 || (s.needs_retake && used < q.takes)) {
+      last = await recordTake(q, used + 1, false);
+      used += 1;
+    } else {
+      sections("media");
+      $("live").hidden = true;
+      say(`Your take ${used} is saved on this device or the server. Submit it, or record again if you have takes left.`);
+    }
+    for (;;) {
+      const left = q.takes - used;
+      $("retake").textContent = left > 0 ? `Record again (${left} take${left === 1 ? "" : "s"} left)` : "No takes left";
+      buttons("submit", "retake");
+      $("retake").disabled = left <= 0;
+      say(`Watch your take. ${left > 0 ? "Record again if you want to, or submit it." : "Submit it when you are ready."}`);
+      const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake")]);
+      if (choice === "retake" && left > 0) {
+        last = await recordTake(q, used + 1, false);
+        used += 1;
+        continue;
+      }
+      buttons();
+      try {
+        if (last) await waitForUpload(last.key);
+        state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ take: used }) });
+        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        return;
+      } catch (e) {
+        fail(e.message);
+      }
+    }
+  }
+
+  async function textQuestion(q) {
+    sections("text-answer");
+    const area = $("text");
+    area.maxLength = q.max_chars || 2000;
+    const count = () => { $("text-count").textContent = `${area.value.length} of ${area.maxLength} characters`; };
+    area.oninput = count;
+    count();
+    buttons("submit");
+    area.focus();
+    let timeUp = new Promise((resolve) => countdown("Time left", q.answer, resolve));
+    for (;;) {
+      await Promise.race([once("submit"), timeUp]);
+      timeUp = new Promise(() => {}); // the time limit submits once; after that only the button does
+      try {
+        state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ text: area.value }) });
+        stopTimer();
+        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        return;
+      } catch (e) {
+        fail(e.message);
+      }
+    }
+  }
+
+  async function choiceQuestion(q) {
+    sections("choice-answer");
+    $("choices").innerHTML = "";
+    q.choices.forEach((label, i) => {
+      const id = `choice-${i + 1}`;
+      const p = document.createElement("p");
+      p.className = "check";
+      p.innerHTML = `<input type="radio" name="choice" id="${id}" value="${i + 1}"> <label for="${id}"></label>`;
+      p.querySelector("label").textContent = label;
+      $("choices").appendChild(p);
+    });
+    buttons("submit");
+    for (;;) {
+      await once("submit");
+      const picked = document.querySelector('input[name="choice"]:checked');
+      if (!picked) { fail("Choose one of the answers first."); continue; }
+      try {
+        state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ choice: Number(picked.value) }) });
+        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        return;
+      } catch (e) {
+        fail(e.message);
+      }
+    }
+  }
+
+  async function fileQuestion(q) {
+    sections("file-answer");
+    buttons("submit");
+    for (;;) {
+      await once("submit");
+      const file = $("file").files[0];
+      if (!file) { fail("Choose your document first."); continue; }
+      const form = new FormData();
+      form.append("file", file);
+      say("Uploading your document…");
+      try {
+        const r = await fetch(`${api}/answers/${q.id}/file`, { method: "POST", body: form });
+        const body = await r.json();
+        if (!r.ok) throw new Error(body.error.message);
+        state = body;
+        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        return;
+      } catch (e) {
+        say("");
+        fail(e.message);
+      }
+    }
+  }
+
+  async function finishStep() {
+    heading("All questions answered", "Almost done", "");
+    sections(null);
+    for (;;) {
+      const pending = await Uploads.pending(token);
+      if (!pending.length) break;
+      say(`Saving your last ${pending.length === 1 ? "answer" : pending.length + " answers"}… please keep this page open.`);
+      Uploads.kick();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    say("Every answer is saved. Finish the interview to send it to the hiring team.");
+    buttons("finish");
+    for (;;) {
+      await once("finish");
+      try {
+        await call("/finish", { method: "POST", body: "{}" });
+        location.assign(`/i/${token}/done`);
+        return;
+      } catch (e) {
+        fail(e.message);
+        buttons("finish");
+      }
+    }
+  }
+
+  async function next() {
+    while (!blocked) {
+      if (state.current === null) return finishStep();
+      const q = cfg.questions[state.current];
+      const s = state.questions[state.current];
+      const limits = q.kind === "video" || q.kind === "audio"
+        ? `${q.think} s to think, up to ${q.answer} s to answer, ${q.takes} take${q.takes === 1 ? "" : "s"}.`
+        : q.kind === "text" ? `Up to ${q.max_chars} characters.` : "";
+      heading(`Question ${q.position} of ${total}`, q.prompt, limits);
+      if (q.kind === "video" || q.kind === "audio") await recordedQuestion(q, s);
+      else if (q.kind === "text") await textQuestion(q);
+      else if (q.kind === "choice") await choiceQuestion(q);
+      else await fileQuestion(q);
+    }
+  }
+
+  async function main() {
+    await Uploads.recover(token);
+    state = await call("/state");
+    if (state.finished) { location.assign(`/i/${token}/done`); return; }
+    const started = state.questions.some((s) => s.submitted || s.takes.length);
+    if (!started && !localStorage.getItem(`boxinterview:practised:${token}`) &&
+        cfg.questions.some((q) => q.kind === "video" || q.kind === "audio")) {
+      await practice();
+    } else {
+      await next();
+    }
+  }
+
+  main().catch((e) => fail("Something went wrong: " + e.message + (cfg.support ? ` Contact ${cfg.support} if it happens again.` : "")));
+})();

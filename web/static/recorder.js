@@ -1,0 +1,75 @@
+/* Camera, microphone and MediaRecorder: the best format the browser can record (H.264 first, so the server
+   only remuxes), at most 720p, at a bitrate the measured connection can carry. */
+"use strict";
+const Recorder = (() => {
+  const VIDEO_TYPES = {
+    h264: ["video/mp4;codecs=avc1,opus", "video/webm;codecs=h264,opus", "video/x-matroska;codecs=avc1,opus"],
+    vp8: ["video/webm;codecs=vp8,opus"],
+    vp9: ["video/webm;codecs=vp9,opus"],
+    any: ["video/webm", "video/mp4"],
+  };
+  const AUDIO_TYPES = ["audio/webm;codecs=opus", "audio/mp4", "audio/ogg;codecs=opus", "audio/webm"];
+  let stream = null;
+  let streamKind = null;
+
+  function speedKbps() {
+    const v = Number(localStorage.getItem("boxinterview:kbps"));
+    return v > 0 ? v : 1500;
+  }
+
+  function pickType(video) {
+    if (!window.MediaRecorder) return "";
+    const wanted = new URLSearchParams(location.search).get("codec");
+    const order = video
+      ? [...(wanted ? VIDEO_TYPES[wanted] || [] : []), ...VIDEO_TYPES.h264, ...VIDEO_TYPES.vp8, ...VIDEO_TYPES.vp9, ...VIDEO_TYPES.any]
+      : AUDIO_TYPES;
+    return order.find((t) => MediaRecorder.isTypeSupported(t)) || "";
+  }
+
+  function plan(video) {
+    const kbps = speedKbps();
+    const audio = kbps < 600 ? 32000 : 64000;
+    // Leave a third of the link spare, so uploads keep up with recording even when the connection wavers.
+    const total = Math.max(160000, Math.min(2600000, kbps * 1000 * 0.66));
+    const height = kbps >= 1800 ? 720 : kbps >= 800 ? 480 : 360;
+    return { audio, video: video ? Math.max(100000, total - audio) : 0, height };
+  }
+
+  async function open(video) {
+    const kind = video ? "video" : "audio";
+    if (stream && streamKind === kind && stream.getTracks().every((t) => t.readyState === "live")) return stream;
+    close();
+    const p = plan(video);
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      video: video ? { height: { ideal: p.height, max: 720 }, frameRate: { ideal: 30, max: 30 }, facingMode: "user" } : false,
+    });
+    streamKind = kind;
+    return stream;
+  }
+
+  function close() {
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    stream = null;
+  }
+
+  /* Record from the open stream; onChunk gets each ~1 s Blob in order; resolves when stopped. */
+  function record(video, onChunk) {
+    const type = pickType(video);
+    const p = plan(video);
+    const options = { mimeType: type, audioBitsPerSecond: p.audio };
+    if (video) options.videoBitsPerSecond = p.video;
+    if (type.startsWith("video/mp4")) options.videoKeyFrameIntervalDuration = 1000; // else one chunk at the end
+    const rec = new MediaRecorder(stream, options);
+    let chain = Promise.resolve();
+    const stopped = new Promise((resolve, reject) => {
+      rec.ondataavailable = (e) => { if (e.data && e.data.size) chain = chain.then(() => onChunk(e.data)); };
+      rec.onstop = () => chain.then(resolve, reject);
+      rec.onerror = (e) => reject(e.error || new Error("recording failed"));
+    });
+    rec.start(1000);
+    return { type: rec.mimeType || type, stop: () => { if (rec.state !== "inactive") rec.stop(); }, stopped };
+  }
+
+  return { open, close, record, pickType, plan, speedKbps };
+})();
