@@ -1,0 +1,45 @@
+"""Debian's Chromium driven by Playwright, with a fake camera and microphone (for the browser tests)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page, async_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 667}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@asynccontextmanager
+async def chromium(viewport: dict | None = None):
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = await browser.new_context(viewport=viewport or DESKTOP)
+        try:
+            yield context
+        finally:
+            await context.close()
+            await browser.close()
+
+
+async def serious_accessibility_problems(page: Page) -> list[str]:
+    """axe-core's violations of serious or critical impact on the page as it is now."""
+    results = await Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
