@@ -35,6 +35,10 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def human_size(n: int) -> str:
+    return f"{n / 1024**2:.1f} MB" if n >= 1024**2 else f"{max(1, round(n / 1024))} KB"
+
+
 def store(data: bytes, folder: Path, stem: str, max_bytes: int) -> tuple[Path, str, str]:
     """Check and keep a document; returns (path, kind, MIME type). Nothing is written for a refused file."""
     if len(data) > max_bytes:

@@ -76,7 +76,9 @@ async def upload_document(request: web.Request) -> web.Response:
     journey.file_question(p, question_id)
     limit = settings.uploads.max_document_bytes
     if request.content_length and request.content_length > limit + 64 * 1024:
-        raise TooLarge(f"the file is too large; the limit is {limit / 1e6:.0f} MB")
+        raise TooLarge(
+            f"the file is too large; the limit is {documents.human_size(limit)}. Upload a smaller file"
+        )
     reader = await request.multipart()
     part = await reader.next()
     if part is None or getattr(part, "name", None) != "file":
@@ -85,7 +87,9 @@ async def upload_document(request: web.Request) -> web.Response:
     while chunk := await part.read_chunk(256 * 1024):  # type: ignore[union-attr]
         data += chunk
         if len(data) > limit:
-            raise TooLarge(f"the file is larger than {limit / 1e6:.0f} MB; upload a smaller one")
+            raise TooLarge(
+                f"the file is larger than the limit of {documents.human_size(limit)}; upload a smaller one"
+            )
     name = (getattr(part, "filename", None) or "document")[:200]
     folder = settings.data_dir / "files" / str(p.invitation.id)
     path, _kind, mime = await request.loop.run_in_executor(

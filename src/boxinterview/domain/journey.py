@@ -145,6 +145,8 @@ def consent(
     now = now or clock.now()
     invitation = invitations.by_token(db, token)
     request = " ".join(accommodation_request.split())[:MAX_REQUEST]
+    if invitation.status is InvitationStatus.INVITED and invitation.deadline > now:
+        invitations.move(db, invitation.id, InvitationStatus.OPENED, f"candidate:{invitation.id}", now)
     if invitation.consent_at is None or invitation.consent_version != notice_version:
         invitations.record_consent(db, invitation.id, notice_version, now)
     if request:
