@@ -327,3 +327,46 @@ async def test_links_that_do_not_work_say_so_plainly(live) -> None:
         text = await page.text_content("main")
         assert "deadline for this interview has passed" in text and "help@example.com" in text
         assert await serious_accessibility_problems(page) == []
+
+
+async def test_the_demo_link_can_be_completed(tmp_path: Path) -> None:
+    """What the README promises a new user: `boxinterview demo` prints a link that works to the end."""
+    import json
+    import subprocess
+    import sys
+
+    with live_server(tmp_path, media={"worker_in_server": True}) as live:
+        out = subprocess.run(
+            [sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        demo = json.loads(out.stdout)
+        token = demo["token"]
+        async with chromium() as context:
+            page = await context.new_page()
+            await page.goto(demo["candidate_url"])
+            await page.check("#consent")
+            await page.click("button[type=submit]")
+            await page.wait_for_selector("#continue[aria-disabled=false]", timeout=30_000)
+            await page.click("#continue")
+            await practice(page)
+            for n in (1, 2):
+                await record(page, 2)
+                await receipt(page, n)
+            await page.fill("#text", "Helping people and fixing the cause.")
+            await page.click("#submit")
+            await receipt(page, 3)
+            await page.check("#choice-1")
+            await page.click("#submit")
+            await receipt(page, 4)
+            await page.check("#choice-1")
+            await page.click("#submit")
+            await page.wait_for_selector("#finish:not([hidden])", timeout=60_000)
+            await page.click("#finish")
+            await page.wait_for_url("**/done")
+        inv = invitations.by_token(live.db, token)
+        assert inv.status is InvitationStatus.COMPLETED
+        deadline = time.monotonic() + 60
+        while {r.state for r in recordings.listing(live.db) if r.invitation_id == inv.id} != {"ready"}:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
