@@ -370,3 +370,44 @@ async def test_the_demo_link_can_be_completed(tmp_path: Path) -> None:
         while {r.state for r in recordings.listing(live.db) if r.invitation_id == inv.id} != {"ready"}:
             assert time.monotonic() < deadline
             time.sleep(0.2)
+
+
+NO_CAMERA = """
+const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (c) => c && c.video
+  ? Promise.reject(new DOMException("Requested device not found", "NotFoundError"))
+  : realGetUserMedia(c);
+"""
+
+
+async def test_without_a_camera_a_candidate_answers_with_sound_where_allowed(live, tmp_path: Path) -> None:
+    from boxinterview.domain import interview_io, interviews
+    from boxinterview.domain.models import InterviewStatus
+
+    iv = interviews.create(
+        live.db, interview_io.from_yaml(JOURNEY_INTERVIEW + "allow_audio_only: true\n"), "t"
+    )
+    interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
+    live.interview = interviews.get(live.db, iv)
+    token, inv_id = new_link(live)
+    _tokens[inv_id] = token
+    async with chromium() as context:
+        await context.add_init_script(NO_CAMERA)
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}")
+        assert "answer every question with sound only" in await page.text_content("main")
+        await page.check("#consent")
+        await page.click("button[type=submit]")
+        await page.wait_for_selector("#continue[aria-disabled=false]", timeout=30_000)
+        assert "sound only" in await page.text_content("#r-camera")
+        await page.click("#continue")
+        await practice(page)
+        await record(page, 2)
+        await receipt(page, 1)
+        await record(page, 2)
+        await receipt(page, 2)
+        await answer_the_rest(page, tmp_path)
+    chosen = wait_playable(live, inv_id)
+    assert {r.state for r in chosen} == {"ready"}
+    video_question = next(r for r in chosen if r.question_id == live.interview.questions[0].id)
+    assert video_question.playback_path.endswith(".m4a")

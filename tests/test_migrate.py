@@ -62,6 +62,7 @@ SEED = {
         "INSERT INTO device_checks (invitation_id, at, passed) VALUES (1, '2026-01-02T00:00:00.000Z', 1)",
         "INSERT INTO candidate_feedback (invitation_id, rating, at) VALUES (1, 5, '2026-01-04T00:00:00.000Z')",
     ],
+    8: ["UPDATE interviews SET allow_audio_only = 1"],
 }
 COUNTS = {
     "interviews": 1,

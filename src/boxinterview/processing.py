@@ -48,6 +48,7 @@ class Rejected(Exception):
 class Expectation:
     kind: QuestionKind
     max_seconds: float
+    audio_only_ok: bool = False  # the interview lets candidates without a camera answer with sound only
 
 
 def playback_options(settings: Settings) -> PlaybackOptions:
@@ -71,7 +72,11 @@ def expectation(db: Database, recording_id: int, tolerance: float) -> Expectatio
         invitation = candidates_sql.get_invitation(con, answer.invitation_id)
         interview = interviews_sql.get(con, invitation.interview_id)  # type: ignore[union-attr]
         question = next(q for q in interview.questions if q.id == answer.question_id)  # type: ignore[union-attr]
-        return Expectation(question.kind, question.answer_seconds * invitation.time_multiplier + tolerance)  # type: ignore[union-attr]
+        return Expectation(
+            question.kind,
+            question.answer_seconds * invitation.time_multiplier + tolerance,  # type: ignore[union-attr]
+            interview.allow_audio_only,  # type: ignore[union-attr]
+        )
 
     return db.read(read)
 
@@ -80,7 +85,7 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
     """Raise Rejected with what the candidate should do, if the recording is not a usable answer."""
     if info.format_name in IMAGE_FORMATS or info.format_name.endswith("_pipe"):
         raise Rejected("the file is a picture, not a recording: record this answer again")
-    if expected.kind is QuestionKind.VIDEO and info.video is None:
+    if expected.kind is QuestionKind.VIDEO and info.video is None and not expected.audio_only_ok:
         raise Rejected(
             "no picture was recorded: allow the camera in your browser (and close other apps using it), then "
             "record this answer again"

@@ -40,7 +40,7 @@ def _context(request: web.Request, p: Progress) -> dict:
         "estimate_minutes": _minutes(p.interview.total_answer_seconds * p.invitation.time_multiplier + 300),
         "notice": settings.organisation.privacy_notice,
         "notice_version": settings.organisation.privacy_notice_version,
-        "audio_allowed": any(q.kind.value == "audio" for q in p.interview.questions),
+        "audio_only": p.interview.allow_audio_only,
         "needs_camera": any(q.kind.value == "video" for q in p.interview.questions),
     }
 
@@ -121,6 +121,7 @@ def _config(p: Progress, token: str) -> dict:
         "token": token,
         "multiplier": m,
         "support": p.interview.support_contact,
+        "audio_only": p.interview.allow_audio_only,
         "questions": [
             {
                 "id": q.id,

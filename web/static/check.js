@@ -55,26 +55,44 @@
       "Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari.", canRecord);
     if (!canRecord) { report.problem = "no MediaRecorder"; return finish(); }
     let stream = null;
+    const soundOnly = root.dataset.audioOnly === "yes";
+    localStorage.removeItem(`boxinterview:nocamera:${token}`);
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: needsCamera });
-    } catch (e) {
-      if (needsCamera && (e.name === "NotFoundError" || e.name === "OverconstrainedError")) {
+    } catch (err) {
+      let e = err;
+      const noCamera = needsCamera && (e.name === "NotFoundError" || e.name === "OverconstrainedError");
+      if (noCamera && soundOnly) {
+        try {
+          stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+          localStorage.setItem(`boxinterview:nocamera:${token}`, "1");
+        } catch (again) {
+          e = again;
+        }
+      }
+      if (stream) {
+        report.problem = "no camera: answering with sound only";
+      } else if (noCamera) {
         result("r-camera", "Camera: none found. Connect a camera, or use a phone.", false);
         report.problem = "no camera";
-        help(root.dataset.audioAllowed === "yes" ? "Some questions can be answered with sound only, but this interview also has video questions that need a camera." : "This interview needs a camera: connect one or open your link on a phone.");
+        help("This interview needs a camera: connect one or open your link on a phone.");
       } else {
         result("r-camera", "Camera: blocked", false);
         result("r-mic", "Microphone: blocked", false);
         report.problem = e.name || "permission denied";
         help(deniedHelp());
       }
-      $("retry").hidden = false;
-      return finish();
+      if (!stream) {
+        $("retry").hidden = false;
+        return finish();
+      }
     }
     report.camera = stream.getVideoTracks().length > 0;
     report.microphone = stream.getAudioTracks().length > 0;
     $("preview").srcObject = stream;
-    result("r-camera", needsCamera ? (report.camera ? "Camera: working ✓" : "Camera: not found") : "Camera: not needed", report.camera || !needsCamera);
+    const withoutCamera = needsCamera && !report.camera && soundOnly;
+    result("r-camera", !needsCamera ? "Camera: not needed" : report.camera ? "Camera: working ✓" :
+      withoutCamera ? "Camera: none found — you can answer with sound only ✓" : "Camera: not found", report.camera || !needsCamera || withoutCamera);
     result("r-mic", report.microphone ? "Microphone: working ✓ (speak and watch the level)" : "Microphone: not found", report.microphone);
     meter(stream);
     try {
@@ -107,7 +125,8 @@
   }
 
   function finish() {
-    report.passed = report.microphone && (report.camera || !needsCamera) && !!report.recorder_type;
+    const soundOnlyOk = root.dataset.audioOnly === "yes" && localStorage.getItem(`boxinterview:nocamera:${token}`) === "1";
+    report.passed = report.microphone && (report.camera || !needsCamera || soundOnlyOk) && !!report.recorder_type;
     ready(report.passed);
     fetch(`/api/v1/candidate/${token}/device-check`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(report) });
   }

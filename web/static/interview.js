@@ -81,8 +81,12 @@
   });
 
   /* ---- recording a take (also the practice question) ---- */
+  function soundOnly() {
+    return cfg.audio_only && localStorage.getItem(`boxinterview:nocamera:${token}`) === "1";
+  }
+
   async function recordTake(q, takeNumber, practice) {
-    const video = q.kind === "video";
+    const video = q.kind === "video" && !soundOnly();
     sections("media");
     $("live").hidden = !video;
     $("playback").hidden = true;
@@ -90,6 +94,10 @@
       const stream = await Recorder.open(video);
       $("live").srcObject = stream;
     } catch (e) {
+      if (video && cfg.audio_only && e.name === "NotFoundError") {
+        localStorage.setItem(`boxinterview:nocamera:${token}`, "1");
+        return recordTake(q, takeNumber, practice);
+      }
       fail("We cannot use your " + (video ? "camera or microphone" : "microphone") + ": allow access in your browser's address bar, then reload this page.");
       buttons();
       throw e;
@@ -121,7 +129,7 @@
   }
 
   async function practice() {
-    const q = { id: 0, kind: cfg.questions.some((x) => x.kind === "video") ? "video" : "audio", think: 5, answer: 30, takes: 1 };
+    const q = { id: 0, kind: cfg.questions.some((x) => x.kind === "video") && !soundOnly() ? "video" : "audio", think: 5, answer: 30, takes: 1 };
     heading("Practice question (not saved)", "Tell us what you had for breakfast.",
       "This is only for you: try the controls as often as you like. Nothing is recorded for the hiring team.");
     for (;;) {
@@ -152,6 +160,10 @@
     const local = (await Vault.all("uploads")).filter((u) => u.token === token && u.question === q.id);
     let used = Math.max(s.takes.length, ...local.map((u) => u.take), 0);
     let last = local.find((u) => u.take === used) || null;
+    if (s.needs_retake) {
+      const why = s.takes.find((t) => t.submitted && t.reason);
+      fail(`Your answer could not be used${why ? ": " + why.reason : ""}.` + (used < q.takes ? "" : " No takes are left; contact the support address."));
+    }
     if (used === 0 || (s.needs_retake && used < q.takes)) {
       last = await recordTake(q, used + 1, false);
       used += 1;
@@ -278,6 +290,12 @@
         return;
       } catch (e) {
         fail(e.message);
+        state = await call("/state");
+        if (state.current !== null) {
+          // A recording could not be used (no sound, say): go back to that question to record it again.
+          await new Promise((r) => setTimeout(r, 2500));
+          return next();
+        }
         buttons("finish");
       }
     }

@@ -30,6 +30,7 @@ _TOP = {
     "retention_days": "a whole number",
     "blind_review": "true or false",
     "allow_accommodations": "true or false",
+    "allow_audio_only": "true or false",
     "competencies": "a list",
     "questions": "a list",
 }
@@ -83,6 +84,7 @@ def to_dict(iv: Interview) -> dict[str, Any]:
         retention_days=iv.retention_days,
         blind_review=iv.blind_review,
         allow_accommodations=iv.allow_accommodations,
+        allow_audio_only=iv.allow_audio_only,
         competencies=[
             {
                 "name": c.name,
@@ -292,6 +294,7 @@ class _Reader:
             retention_days=self.integer(top, (), "retention_days", 180),
             blind_review=self.boolean(top, (), "blind_review", False),
             allow_accommodations=self.boolean(top, (), "allow_accommodations", True),
+            allow_audio_only=self.boolean(top, (), "allow_audio_only", False),
             competencies=tuple(competencies),
             questions=tuple(questions),
         )

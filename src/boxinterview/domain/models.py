@@ -102,6 +102,7 @@ class Interview:
     retention_days: int = 180
     blind_review: bool = False
     allow_accommodations: bool = True
+    allow_audio_only: bool = False  # candidates without a camera may answer video questions with sound only
     status: InterviewStatus = InterviewStatus.DRAFT
     competencies: tuple[Competency, ...] = ()
     questions: tuple[Question, ...] = ()

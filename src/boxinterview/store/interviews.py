@@ -21,7 +21,7 @@ from boxinterview.store._sql import row, rows, value
 
 _FIELDS = (
     "title, role, objectives, instructions, intro, deadline, support_contact, retention_days, "
-    "blind_review, allow_accommodations"
+    "blind_review, allow_accommodations, allow_audio_only"
 )
 
 
@@ -37,13 +37,14 @@ def _field_values(iv: Interview) -> tuple:
         iv.retention_days,
         int(iv.blind_review),
         int(iv.allow_accommodations),
+        int(iv.allow_audio_only),
     )
 
 
 def insert(con: apsw.Connection, iv: Interview, now: datetime) -> int:
     con.execute(
         f"INSERT INTO interviews ({_FIELDS}, status, version, previous_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*_field_values(iv), iv.status.value, iv.version, iv.previous_id, to_db(now), to_db(now)),
     )
     interview_id = con.last_insert_rowid()
@@ -55,8 +56,8 @@ def replace(con: apsw.Connection, interview_id: int, iv: Interview, now: datetim
     """Overwrite an interview's settings, competencies and questions (only while nobody has started it)."""
     con.execute(
         "UPDATE interviews SET title = ?, role = ?, objectives = ?, instructions = ?, intro = ?, deadline = ?, "
-        "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, updated_at = ? "
-        "WHERE id = ?",
+        "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, allow_audio_only = ?, "
+        "updated_at = ? WHERE id = ?",
         (*_field_values(iv), to_db(now), interview_id),
     )
     con.execute("DELETE FROM questions WHERE interview_id = ?", (interview_id,))
@@ -68,8 +69,8 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
     """Settings that may change at any time (they do not change what candidates are asked)."""
     con.execute(
         "UPDATE interviews SET title = ?, objectives = ?, instructions = ?, intro = ?, deadline = ?, "
-        "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, updated_at = ? "
-        "WHERE id = ?",
+        "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, allow_audio_only = ?, "
+        "updated_at = ? WHERE id = ?",
         (
             iv.title,
             iv.objectives,
@@ -80,6 +81,7 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
             iv.retention_days,
             int(iv.blind_review),
             int(iv.allow_accommodations),
+            int(iv.allow_audio_only),
             to_db(now),
             interview_id,
         ),
@@ -188,6 +190,7 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
         retention_days=r["retention_days"],
         blind_review=bool(r["blind_review"]),
         allow_accommodations=bool(r["allow_accommodations"]),
+        allow_audio_only=bool(r["allow_audio_only"]),
         status=InterviewStatus(r["status"]),
         competencies=tuple(competencies),
         questions=tuple(questions),

@@ -325,6 +325,12 @@ STEPS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "sound-only answers for candidates without a camera",
+        """
+        ALTER TABLE interviews ADD COLUMN allow_audio_only INTEGER NOT NULL DEFAULT 0 CHECK (allow_audio_only IN (0, 1));
+        """,
+    ),
 ]
 
 HEAD = len(STEPS)
