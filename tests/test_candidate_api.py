@@ -117,3 +117,23 @@ def test_consent_is_required_before_anything_else(tmp_path) -> None:
             headers={"Origin": "https://evil.example"},
         )
         assert r.status_code == 403
+
+
+def test_a_candidate_can_watch_their_own_take_again(tmp_path) -> None:
+    from tests.flows import record_take
+    from tests.live import live_server
+
+    with live_server(tmp_path) as live:
+        inv, token = invitations.invite(live.db, live.interview.id, "Cy", "cy@example.com", "t")
+        invitations.record_consent(live.db, inv.id, "1")
+        question = live.interview.questions[0].id
+        url = f"{live.base}/api/v1/candidate/{token}/takes/{question}/1"
+        assert requests.get(url, timeout=5).status_code == 404
+        record_take(live.db, live.settings, token, question, 1, b"0123456789" * 100)
+        r = requests.get(url, timeout=5)
+        assert r.status_code == 200 and r.content == b"0123456789" * 100
+        assert r.headers["Cache-Control"] == "no-store"
+        part = requests.get(url, headers={"Range": "bytes=10-19"}, timeout=5)
+        assert part.status_code == 206 and part.content == b"0123456789"
+        other, other_token = invitations.invite(live.db, live.interview.id, "Di", "di@example.com", "t")
+        assert requests.get(url.replace(token, other_token), timeout=5).status_code == 404

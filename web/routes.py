@@ -20,6 +20,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get(api + "/state", candidate_api.state)
     app.router.add_post(api + "/answers/{question_id:\\d+}", candidate_api.submit)
     app.router.add_post(api + "/answers/{question_id:\\d+}/file", candidate_api.upload_document)
+    app.router.add_get(api + "/takes/{question_id:\\d+}/{take:\\d+}", candidate_api.take_media)
     app.router.add_post(api + "/device-check", candidate_api.device_check)
     app.router.add_post(api + "/speedtest", candidate_api.speedtest)
     app.router.add_post(api + "/finish", candidate_api.finish)

@@ -101,6 +101,15 @@ async def upload_document(request: web.Request) -> web.Response:
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 
+async def take_media(request: web.Request) -> web.StreamResponse:
+    db = request.app[DB]
+    path = await db.call(
+        journey.take_file, db, request.match_info["token"], int(request.match_info["question_id"]),
+        int(request.match_info["take"]),
+    )  # fmt: skip
+    return web.FileResponse(path, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
 async def device_check(request: web.Request) -> web.Response:
     db = request.app[DB]
     await db.call(journey.record_device_check, db, request.match_info["token"], await _body(request))

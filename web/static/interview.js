@@ -170,7 +170,10 @@
     } else {
       sections("media");
       $("live").hidden = true;
-      say(`Your take ${used} is saved on this device or the server. Submit it, or record again if you have takes left.`);
+      const playback = $("playback");
+      playback.src = `${api}/takes/${q.id}/${used}`; // watch it again from the server once it has arrived
+      playback.hidden = false;
+      playback.onerror = () => { playback.hidden = true; };
     }
     for (;;) {
       const left = q.takes - used;

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import apsw
@@ -15,7 +16,7 @@ import apsw
 from boxinterview import clock
 from boxinterview.domain import answers, invitations
 from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
-from boxinterview.errors import Conflict, Invalid
+from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
 from boxinterview.store import audit as audit_sql
@@ -227,3 +228,27 @@ def file_question(progress: Progress, question_id: int) -> Question:
     if q is None or q.kind is not QuestionKind.FILE:
         raise Invalid(f"question {question_id} is not a file question of this interview")
     return q
+
+
+def take_file(db: Database, token: str, question_id: int, take_number: int) -> Path:
+    """The candidate's own take, to watch again after a reload: the playback file once it is ready, else the
+    original as uploaded."""
+    invitation = invitations.by_token(db, token)
+
+    def read(con: apsw.Connection) -> Path | None:
+        answer = answers_sql.get_answer(con, invitation.id, question_id)
+        take = (
+            next((t for t in answers_sql.takes_of(con, answer.id) if t.number == take_number), None)
+            if answer
+            else None
+        )
+        rec = answers_sql.recording_of_take(con, take.id) if take else None
+        if rec is None or rec.state.value in ("uploading", "rejected", "failed"):
+            return None
+        chosen = rec.playback_path if rec.state.value == "ready" else rec.original_path
+        return Path(chosen) if chosen else None
+
+    path = db.read(read)
+    if path is None or not path.exists():
+        raise NotFound("this take is not available to watch yet")
+    return path
