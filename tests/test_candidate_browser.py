@@ -98,6 +98,21 @@ async def practice(page: Page) -> None:
     await page.click("#begin")
 
 
+async def answer_everything(page: Page, tmp_path: Path, seconds: float = 2) -> None:
+    """Both recorded questions with one take each, then the text, choice and file questions, then finish."""
+    for n in (1, 2):
+        await record(page, seconds)
+        await receipt(page, n)
+    await answer_the_rest(page, tmp_path)
+
+
+def submitted_recordings_ready(live, inv_id: int) -> dict[int, object]:
+    """Wait until the submitted takes are processed; assert all are playable; return them by question id."""
+    chosen = wait_playable(live, inv_id)
+    assert {r.state for r in chosen} == {"ready"}, [(r.question_id, r.state) for r in chosen]
+    return {r.question_id: r for r in chosen}
+
+
 async def answer_the_rest(page: Page, tmp_path: Path) -> None:
     await page.fill("#text", "Listening first, then solving the problem for good.")
     await page.click("#submit")
@@ -192,13 +207,8 @@ async def test_vp8_recording_path_on_desktop(live, tmp_path: Path) -> None:
         page = await context.new_page()
         await consent_and_check(page, live, token, "?codec=vp8")
         await practice(page)
-        await record(page, 2)
-        await receipt(page, 1)
-        await record(page, 2)
-        await receipt(page, 2)
-        await answer_the_rest(page, tmp_path)
-    chosen = wait_playable(live, inv_id)
-    assert {r.state for r in chosen} == {"ready"}
+        await answer_everything(page, tmp_path)
+    chosen = list(submitted_recordings_ready(live, inv_id).values())
     video = next(r for r in chosen if r.question_id == live.interview.questions[0].id)
     assert video.mime_type.startswith("video/webm;codecs=vp8")
 
@@ -402,12 +412,7 @@ async def test_without_a_camera_a_candidate_answers_with_sound_where_allowed(liv
         assert "sound only" in await page.text_content("#r-camera")
         await page.click("#continue")
         await practice(page)
-        await record(page, 2)
-        await receipt(page, 1)
-        await record(page, 2)
-        await receipt(page, 2)
-        await answer_the_rest(page, tmp_path)
-    chosen = wait_playable(live, inv_id)
-    assert {r.state for r in chosen} == {"ready"}
+        await answer_everything(page, tmp_path)
+    chosen = list(submitted_recordings_ready(live, inv_id).values())
     video_question = next(r for r in chosen if r.question_id == live.interview.questions[0].id)
     assert video_question.playback_path.endswith(".m4a")
