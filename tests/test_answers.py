@@ -43,10 +43,15 @@ def test_takes_are_counted_and_one_is_submitted(db, settings, open_interview, ca
         answers.begin_take(db, invitation.id, video.id)
 
 
-def test_questions_are_answered_in_order(db, open_interview, invitation) -> None:
+def test_questions_are_answered_in_order(db, settings, open_interview, candidate) -> None:
+    invitation, token = candidate
     invitations.record_consent(db, invitation.id, "1")
     with pytest.raises(Conflict, match="answer question 1 before question 3"):
         answers.submit_text(db, invitation.id, open_interview.questions[2].id, "Too early.")
+    second = open_interview.questions[1]
+    record_take(db, settings, token, second.id, 1, b"recorded ahead")  # recording ahead is harmless...
+    with pytest.raises(Conflict, match="answer question 1 before question 2"):
+        answers.submit_take(db, invitation.id, second.id, 1)  # ...submitting it before question 1 is not
 
 
 def test_a_take_without_a_usable_recording_cannot_be_submitted(db, open_interview, invitation) -> None:

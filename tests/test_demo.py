@@ -28,6 +28,7 @@ def test_demo_json_on_a_fresh_directory(cli) -> None:
     settings = load_settings(environ={})
     with Database.open(settings.database_path) as db:
         invitation = invitations.by_token(db, data["token"])
+        assert invitation.consent_at is not None  # so scripts can upload to the demo link at once
         interview = interviews.get(db, invitation.interview_id)
         assert interview.status is InterviewStatus.OPEN
         assert len(interview.competencies) == 3

@@ -195,6 +195,8 @@ def test_authorisation_before_a_byte_is_accepted(live) -> None:
         assert create(live, live.metadata(token, take=take), length=10).status_code == 201
     used_up = create(live, live.metadata(token, take=3), length=10)
     assert used_up.status_code == 403 and "all 3 takes" in used_up.text
+    elsewhere = create(live, {**live.metadata(token), "question": "9999"}, length=10)
+    assert elsewhere.status_code == 400 and "not part of this interview" in elsewhere.text
     missing = create(live, {"token": token}, length=10)
     assert missing.status_code == 400 and "missing: question, take" in missing.text
 

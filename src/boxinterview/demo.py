@@ -66,9 +66,12 @@ def run(db: Database, settings: Settings) -> DemoResult:
     accounts.assign(db, REVIEWER_EMAIL, interview_id, ACTOR)
 
     number = len(invitations.listing(db, interview_id)) + 1
-    _, token = invitations.invite(
+    invitation, token = invitations.invite(
         db, interview_id, f"Demo Candidate {number}", f"candidate{number}@example.com", ACTOR
     )
+    # The demo candidate is fictional; their consent is recorded up front so that scripts can upload answers
+    # to the demo link straight away. A real candidate consents on their invitation page before anything else.
+    invitations.record_consent(db, invitation.id, settings.organisation.privacy_notice_version)
     base = settings.base_url
     return DemoResult(
         base_url=base,

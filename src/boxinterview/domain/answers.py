@@ -33,9 +33,11 @@ def _active(
     question_id: int,
     now: datetime,
     kinds: tuple[QuestionKind, ...] | None = None,
+    in_order: bool = True,
 ) -> tuple[Invitation, Question]:
     """The invitation and question, if the candidate may answer it now: consented, before the deadline, not
-    finished or withdrawn, the question of a kind in `kinds`, and every earlier question answered."""
+    finished or withdrawn, the question of a kind in `kinds`, and (for submitting, `in_order`) every earlier
+    question answered. Recording a take is allowed out of order; submitting it is not."""
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None:
         raise NotFound(f"no invitation with id {invitation_id}")
@@ -55,7 +57,7 @@ def _active(
         raise Invalid(f"question {question_id} is a {question.kind} question; it is not {what}")
     submitted = {a.question_id for a in sql.answers_of(con, invitation_id) if a.submitted_at is not None}
     earlier = [q for q in interview.questions if q.position < question.position and q.id not in submitted]
-    if earlier:
+    if earlier and in_order:
         raise Conflict(
             f"questions are answered in order: answer question {earlier[0].position} before question "
             f"{question.position}"
@@ -103,7 +105,7 @@ def begin_take_in(
 ) -> Take:
     """Start a take inside the caller's transaction. `number` (1-based) is the take the candidate is on; by
     default the next one."""
-    _, question = _active(con, invitation_id, question_id, now, RECORDED)
+    _, question = _active(con, invitation_id, question_id, now, RECORDED, in_order=False)
     answer = _answer_row(con, invitation_id, question_id, now)
     if answer.submitted_at is not None and _submitted_recording_usable(con, answer.id):
         raise Conflict("this answer has already been submitted")

@@ -92,7 +92,10 @@ def create(
         invitation = candidates_sql.invitation_by_token_hash(con, hash_token(meta["token"]))
         if invitation is None:
             raise Forbidden("the interview link (token) is not valid")
-        take = answers.begin_take_in(con, invitation.id, question_id, now, take_number)
+        try:
+            take = answers.begin_take_in(con, invitation.id, question_id, now, take_number)
+        except NotFound as exc:  # a question of another interview: the request is wrong, not the upload URL
+            raise Invalid(str(exc)) from None
         recording_id = recordings.start_upload(con, take.id, file_type, now)
         upload_id = secrets.token_hex(16)
         sql.insert(
