@@ -63,6 +63,10 @@ SEED = {
         "INSERT INTO candidate_feedback (invitation_id, rating, at) VALUES (1, 5, '2026-01-04T00:00:00.000Z')",
     ],
     8: ["UPDATE interviews SET allow_audio_only = 1"],
+    9: [
+        "INSERT INTO sessions VALUES ('h', 1, 'c', '2026-01-05T00:00:00.000Z', '2026-01-05T00:00:00.000Z', '')",
+        "INSERT INTO outbox (kind, invitation_id, recipient, subject, body, created_at) VALUES ('outcome', 1, 'a@example.com', 's', 'b', '2026-01-05T00:00:00.000Z')",
+    ],
 }
 COUNTS = {
     "interviews": 1,

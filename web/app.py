@@ -14,6 +14,7 @@ from aiohttp import web
 from boxinterview import datadir
 from boxinterview.config import Settings
 from boxinterview.store import Database
+from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS, TEMPLATES
 from boxinterview.web.render import make_environment
@@ -71,7 +72,7 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
 
 
 def init_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers, error_middleware])
+    app = web.Application(middlewares=[security_headers, error_middleware, session_middleware])
     app[SETTINGS] = settings
     app[TEMPLATES] = make_environment()
     app.cleanup_ctx.append(_database)

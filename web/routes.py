@@ -6,7 +6,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from boxinterview.web.handlers import candidate, candidate_api, health, home, uploads
+from boxinterview.web.handlers import candidate, candidate_api, health, home, review, uploads
 
 
 def setup_routes(app: web.Application) -> None:
@@ -25,6 +25,16 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post(api + "/speedtest", candidate_api.speedtest)
     app.router.add_post(api + "/finish", candidate_api.finish)
     app.router.add_post(api + "/feedback", candidate_api.feedback)
+
+    # The reviewer workspace
+    app.router.add_get("/login", review.login_page, name="login")
+    app.router.add_post("/login", review.login)
+    app.router.add_post("/logout", review.logout, name="logout")
+    app.router.add_get("/review", review.queue, name="queue")
+    app.router.add_get("/review/{invitation_id:\\d+}", review.candidate, name="review")
+    app.router.add_post("/review/{invitation_id:\\d+}/questions/{question_id:\\d+}", review.save)
+    app.router.add_post("/review/{invitation_id:\\d+}/decision", review.decide)
+    app.router.add_get("/media/recordings/{recording_id:\\d+}/{kind:playback|poster}", review.media)
 
     # tus 1.0.0 resumable uploads of recorded answers
     app.router.add_route("OPTIONS", "/api/v1/uploads/", uploads.options, name="uploads-options")

@@ -178,6 +178,22 @@ class MediaSettings:
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    session_idle_minutes: int = setting(
+        60, "A reviewer is signed out after this long without a request.", _at_least(1)
+    )
+    session_max_hours: int = setting(
+        12, "A reviewer signs in again after this long, however active.", _at_least(1)
+    )
+    login_max_failures: int = setting(
+        5, "Failed sign-ins for one account within 15 minutes before it must wait.", _at_least(1)
+    )
+    login_max_failures_per_address: int = setting(
+        20, "Failed sign-ins from one network address within 15 minutes before it must wait.", _at_least(1)
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = setting(
         Path("var"),
@@ -192,6 +208,7 @@ class Settings:
     store: StoreSettings = setting(StoreSettings(), "The SQLite database.")
     uploads: UploadSettings = setting(UploadSettings(), "Resumable uploads (tus).")
     media: MediaSettings = setting(MediaSettings(), "Processing recordings with ffmpeg.")
+    reviews: ReviewSettings = setting(ReviewSettings(), "Reviewers' sign-in.")
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 

@@ -184,3 +184,16 @@ def recording_listing(con: apsw.Connection, state: str | None = None) -> list[di
         """,
         (state,),
     )
+
+
+def recording_owner(con: apsw.Connection, recording_id: int) -> dict[str, Any] | None:
+    """Whose recording this is (invitation and interview) and where its files are."""
+    return row(
+        con,
+        """
+        SELECT r.id, a.invitation_id, i.interview_id, r.state, r.playback_path, r.poster_path
+        FROM recordings r JOIN takes t ON t.id = r.take_id JOIN answers a ON a.id = t.answer_id
+        JOIN invitations i ON i.id = a.invitation_id WHERE r.id = ?
+        """,
+        (recording_id,),
+    )

@@ -1,0 +1,280 @@
+"""Structured, fair review: each reviewer scores every answer against the anchored rubric of the competencies
+its question assesses, without seeing anyone else's scores until they have submitted their own; a blind
+interview hides who the candidate is. A decision (advance, reject, hold) queues feedback to the candidate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview import clock
+from boxinterview.domain.models import (
+    Account,
+    Answer,
+    Candidate,
+    Decision,
+    Interview,
+    Invitation,
+    InvitationStatus,
+    Outcome,
+    Question,
+    Recording,
+    Review,
+    Role,
+)
+from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.store import Database
+from boxinterview.store import accounts as accounts_sql
+from boxinterview.store import answers as answers_sql
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import reviews as sql
+
+MAX_NOTES = 5000
+MAX_FEEDBACK = 5000
+
+TEMPLATES = {
+    Outcome.ADVANCE: (
+        "Next steps for your application: {role}",
+        "Dear {name},\n\nThank you for completing the interview for the {role} role. We would like to invite you "
+        "to the next step, and will contact you shortly to arrange it.\n\n{feedback}\n\nKind regards,\n{organisation}",
+    ),
+    Outcome.REJECT: (
+        "Your application: {role}",
+        "Dear {name},\n\nThank you for the time you gave to the interview for the {role} role. After reviewing "
+        "every candidate's answers against the same criteria, we will not take your application further this "
+        "time.\n\n{feedback}\n\nWe wish you every success.\n{organisation}",
+    ),
+    Outcome.HOLD: (
+        "Your application: {role}",
+        "Dear {name},\n\nThank you for completing the interview for the {role} role. We need a little more time "
+        "before we decide, and will write to you again soon.\n\n{feedback}\n\nKind regards,\n{organisation}",
+    ),
+}
+
+
+def may_review(con: apsw.Connection, account: Account, interview_id: int) -> bool:
+    return account.role is Role.ADMIN or interview_id in accounts_sql.assigned_interviews(con, account.id)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    invitation_id: int
+    interview_id: int
+    interview_title: str
+    candidate_label: str
+    completed_at: datetime
+    questions: int
+    reviewed: int
+
+
+def queue(db: Database, account: Account) -> list[QueueItem]:
+    """Completed interviews waiting for my review, oldest first (so reviews are prompt)."""
+    out = []
+    for r in db.read(sql.queue, account.id, account.role is Role.ADMIN):
+        if r["reviewed"] >= r["questions"]:
+            continue
+        label = f"Candidate {r['number']}" if r["blind_review"] else r["candidate_name"]
+        out.append(QueueItem(r["invitation_id"], r["interview_id"], r["title"], label,
+                             clock.from_db(r["completed_at"]), r["questions"], r["reviewed"]))  # type: ignore[arg-type]  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True)
+class AnswerReview:
+    question: Question
+    answer: Answer | None
+    recording: Recording | None  # the submitted take's recording, for recorded questions
+    mine: Review | None
+    others: tuple[Review, ...]  # empty until my own review of this answer is submitted
+    others_hidden: int  # how many other reviewers' reviews are waiting behind mine
+
+
+@dataclass(frozen=True)
+class CandidateReview:
+    invitation: Invitation
+    interview: Interview
+    label: str  # the candidate's name, or "Candidate 7" in blind mode
+    candidate: Candidate | None  # None in blind mode
+    answers: tuple[AnswerReview, ...]
+    decision: Decision | None
+    reviewer_names: dict[int, str]
+
+    @property
+    def complete_for_me(self) -> bool:
+        return all(a.mine and a.mine.submitted_at for a in self.answers if a.question.kind.value != "file")
+
+
+def _load(con: apsw.Connection, account: Account, invitation_id: int) -> CandidateReview:
+    invitation = candidates_sql.get_invitation(con, invitation_id)
+    if invitation is None or not may_review(con, account, invitation.interview_id):
+        raise NotFound("there is no candidate here for you to review")
+    if invitation.status is not InvitationStatus.COMPLETED:
+        raise Conflict("this candidate has not completed the interview yet")
+    interview = interviews_sql.get(con, invitation.interview_id)
+    assert interview is not None
+    candidate = candidates_sql.get_candidate(con, invitation.candidate_id)
+    blind = interview.blind_review
+    by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
+    reviews = sql.reviews_of(con, invitation_id)
+    items = []
+    for q in interview.questions:
+        answer = by_question.get(q.id)
+        recording = None
+        if answer and q.kind.is_recorded:
+            take = next((t for t in answers_sql.takes_of(con, answer.id) if t.submitted), None)
+            recording = answers_sql.recording_of_take(con, take.id) if take else None
+        mine = next((r for r in reviews if r.question_id == q.id and r.reviewer_id == account.id), None)
+        others = [
+            r for r in reviews if r.question_id == q.id and r.reviewer_id != account.id and r.submitted_at
+        ]
+        visible = mine is not None and mine.submitted_at is not None
+        items.append(AnswerReview(q, answer, recording, mine, tuple(others) if visible else (),
+                                  0 if visible else len(others)))  # fmt: skip
+    names = {a.id: (a.name or a.email) for a in accounts_sql.all_accounts(con)}
+    return CandidateReview(
+        invitation=invitation,
+        interview=interview,
+        label=f"Candidate {invitation.number}" if blind else (candidate.name if candidate else "?"),
+        candidate=None if blind else candidate,
+        answers=tuple(items),
+        decision=sql.latest_decision(con, invitation_id),
+        reviewer_names=names,
+    )
+
+
+def candidate(db: Database, account: Account, invitation_id: int) -> CandidateReview:
+    view = db.read(_load, account, invitation_id)
+    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="review.view", subject_type="invitation",
+             subject_id=invitation_id, now=clock.now())  # fmt: skip
+    return view
+
+
+def save(
+    db: Database,
+    account: Account,
+    invitation_id: int,
+    question_id: int,
+    scores: dict[int, int],
+    notes: str,
+    submit: bool,
+    now: datetime | None = None,
+) -> None:
+    """Save my scores (1-5 per competency the question assesses) and notes; `submit` makes them final."""
+    now = now or clock.now()
+    if len(notes) > MAX_NOTES:
+        raise Invalid(f"notes are limited to {MAX_NOTES} characters")
+
+    def tx(con: apsw.Connection) -> None:
+        view = _load(con, account, invitation_id)
+        item = next((a for a in view.answers if a.question.id == question_id), None)
+        if item is None:
+            raise NotFound(f"question {question_id} is not part of this interview")
+        if item.mine and item.mine.submitted_at:
+            raise Conflict("you have already submitted your review of this answer")
+        assessed = {c.id: c for c in view.interview.competencies if c.name in item.question.competencies}
+        unknown = set(scores) - set(assessed)
+        if unknown:
+            raise Invalid("score only the competencies this question assesses")
+        if any(not 1 <= s <= 5 for s in scores.values()):
+            raise Invalid("scores run from 1 to 5")
+        if submit and set(scores) != set(assessed):
+            missing = ", ".join(c.name for cid, c in assessed.items() if cid not in scores)
+            raise Invalid(f"score every competency before submitting (missing: {missing})")
+        sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
+        audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.submit" if submit else "review.save",
+                         subject_type="invitation", subject_id=invitation_id,
+                         detail={"question": question_id, "scores": {str(k): v for k, v in scores.items()}}, now=now)  # fmt: skip
+
+    db.write(tx)
+
+
+def render_feedback(
+    view: CandidateReview, outcome: Outcome, personal: str, organisation: str
+) -> tuple[str, str]:
+    """The message the candidate will get: the outcome's template with the reviewer's own words."""
+    subject, body = TEMPLATES[outcome]
+    name = view.candidate.name if view.candidate else "candidate"
+    if view.candidate is None:  # blind mode hides the name from the reviewer, not from the message
+        name = "{name}"
+    fields: dict[str, Any] = {"name": name, "role": view.interview.role, "organisation": organisation,
+                              "feedback": personal.strip()}  # fmt: skip
+    return subject.format(**fields), body.format(**fields).replace("\n\n\n\n", "\n\n")
+
+
+def decide(
+    db: Database,
+    account: Account,
+    invitation_id: int,
+    outcome: Outcome,
+    personal: str,
+    organisation: str,
+    now: datetime | None = None,
+) -> Decision:
+    """Record the decision and queue the feedback message to the candidate, in one transaction."""
+    now = now or clock.now()
+    if len(personal) > MAX_FEEDBACK:
+        raise Invalid(f"feedback is limited to {MAX_FEEDBACK} characters")
+
+    def tx(con: apsw.Connection) -> Decision:
+        view = _load(con, account, invitation_id)
+        candidate_row = candidates_sql.get_candidate(con, view.invitation.candidate_id)
+        subject, body = render_feedback(view, outcome, personal, organisation)
+        if candidate_row is not None:
+            body = body.replace("{name}", candidate_row.name)
+        decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), account.id, now)
+        if candidate_row is not None and candidate_row.email:
+            sql.queue_message(
+                con, f"outcome.{outcome.value}", invitation_id, candidate_row.email, subject, body, now
+            )
+        audit_sql.record(con, actor=f"reviewer:{account.id}", action=f"decision.{outcome.value}",
+                         subject_type="invitation", subject_id=invitation_id, detail={"decision": decision_id}, now=now)  # fmt: skip
+        found = sql.latest_decision(con, invitation_id)
+        assert found is not None
+        return found
+
+    return db.write(tx)
+
+
+def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
+    """Oldest day first, so reviews stay prompt; within a day each reviewer sees candidates in their own stable
+    random order, so no candidate is always seen first (or last) by everyone."""
+
+    def key(item: QueueItem) -> tuple:
+        digest = hashlib.sha256(f"{account.id}:{item.invitation_id}".encode()).hexdigest()
+        return (item.completed_at.date(), digest)
+
+    return sorted(items, key=key)
+
+
+def media_path(db: Database, account: Account, recording_id: int, kind: str) -> str:
+    """The playback file or poster of a recording, if this reviewer may see it. The path comes from the store,
+    never from the request."""
+
+    def read(con: apsw.Connection) -> str:
+        owner = answers_sql.recording_owner(con, recording_id)
+        if owner is None or not may_review(con, account, owner["interview_id"]):
+            raise NotFound("no such recording")
+        interview = interviews_sql.get(con, owner["interview_id"])
+        assert interview is not None
+        path = (
+            owner["playback_path"]
+            if kind == "playback"
+            else owner["poster_path"]
+            if kind == "poster"
+            else None
+        )
+        if owner["state"] != "ready" or not path:
+            raise NotFound("this recording is not ready to play yet")
+        return path
+
+    path = db.read(read)
+    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action=f"recording.{kind}", subject_type="recording",
+             subject_id=recording_id, now=clock.now())  # fmt: skip
+    return path

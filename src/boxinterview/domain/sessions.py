@@ -1,0 +1,94 @@
+"""Reviewer sign-in: sessions kept in the store (the cookie holds a random value, the store its hash), idle and
+absolute expiry, and throttling of failed logins per account and per address."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from boxinterview import clock
+from boxinterview.config import Settings
+from boxinterview.domain import accounts
+from boxinterview.domain.models import Account
+from boxinterview.errors import BoxError, Forbidden
+from boxinterview.store import Database
+from boxinterview.store import accounts as accounts_sql
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import sessions as sql
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+
+
+class Throttled(BoxError):
+    """Too many failed logins; `retry_after` seconds until the next try."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Session:
+    account: Account
+    csrf: str
+    id_hash: str
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def login(
+    db: Database, settings: Settings, email: str, password: str, address: str, now: datetime | None = None
+) -> str:
+    """Check the password; return the new session's cookie value. Raises Forbidden or Throttled."""
+    now = now or clock.now()
+    email = email.strip()
+    r = settings.reviews
+    by_email, by_address = db.read(sql.failures_since, email, address, now - THROTTLE_WINDOW)
+    if by_email >= r.login_max_failures or by_address >= r.login_max_failures_per_address:
+        raise Throttled(
+            "too many failed sign-ins; wait 15 minutes and try again, or ask the operator to reset your password",
+            int(THROTTLE_WINDOW.total_seconds()),
+        )
+    account = accounts.authenticate(db, email, password)
+    if account is None:
+        db.write(sql.record_failure, email, address, now)
+        raise Forbidden("the e-mail address or password is not right")
+    raw = secrets.token_urlsafe(32)
+
+    def tx(con) -> None:  # type: ignore[no-untyped-def]
+        sql.clear_failures(con, email)
+        sql.insert(con, _hash(raw), account.id, secrets.token_urlsafe(24), address, now)
+        audit_sql.record(con, actor=f"reviewer:{account.id}", action="session.login", subject_type="account",
+                         subject_id=account.id, detail={"address": address}, now=now)  # fmt: skip
+
+    db.write(tx)
+    return raw
+
+
+def resolve(db: Database, settings: Settings, raw: str, now: datetime | None = None) -> Session | None:
+    """The live session for a cookie value, or None (unknown, idle too long, too old, account disabled)."""
+    if not raw or len(raw) > 100:
+        return None
+    now = now or clock.now()
+    id_hash = _hash(raw)
+    found = db.read(sql.get, id_hash)
+    if found is None:
+        return None
+    r = settings.reviews
+    idle = now - found["last_seen_at"] > timedelta(minutes=r.session_idle_minutes)
+    old = now - found["created_at"] > timedelta(hours=r.session_max_hours)
+    account = db.read(accounts_sql.get, found["account_id"])
+    if idle or old or account is None or not account.active:
+        db.write(sql.delete, id_hash)
+        return None
+    if now - found["last_seen_at"] > timedelta(minutes=1):  # no write on every request
+        db.write(sql.touch, id_hash, now)
+    return Session(account=account, csrf=found["csrf"], id_hash=id_hash)
+
+
+def logout(db: Database, session: Session) -> None:
+    db.write(sql.delete, session.id_hash)

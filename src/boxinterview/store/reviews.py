@@ -1,0 +1,143 @@
+"""SQL for reviews (scores per competency, notes), decisions, the review queue and the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview.clock import from_db, to_db
+from boxinterview.domain.models import Decision, Outcome, Review
+from boxinterview.store._sql import row, rows, value
+
+
+def queue(con: apsw.Connection, account_id: int, everything: bool) -> list[dict[str, Any]]:
+    """Completed interviews this reviewer may review and has not finished reviewing, oldest first."""
+    return rows(
+        con,
+        """
+        SELECT v.id AS invitation_id, v.number, v.completed_at, i.id AS interview_id, i.title, i.blind_review,
+               c.name AS candidate_name,
+               (SELECT count(*) FROM questions q WHERE q.interview_id = i.id AND q.kind != 'file') AS questions,
+               (SELECT count(*) FROM reviews r WHERE r.invitation_id = v.id AND r.reviewer_id = ?1
+                  AND r.submitted_at IS NOT NULL) AS reviewed
+        FROM invitations v
+        JOIN interviews i ON i.id = v.interview_id
+        JOIN candidates c ON c.id = v.candidate_id
+        WHERE v.status = 'completed'
+          AND (?2 OR EXISTS (SELECT 1 FROM assignments a WHERE a.account_id = ?1 AND a.interview_id = i.id))
+          AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.invitation_id = v.id)
+        ORDER BY v.completed_at, v.id
+        """,
+        (account_id, int(everything)),
+    )
+
+
+def _review(con: apsw.Connection, r: dict[str, Any]) -> Review:
+    scores = {cid: score for cid, score in con.execute(
+        "SELECT competency_id, score FROM review_scores WHERE review_id = ?", (r["id"],))}  # fmt: skip
+    return Review(
+        id=r["id"],
+        invitation_id=r["invitation_id"],
+        question_id=r["question_id"],
+        reviewer_id=r["reviewer_id"],
+        notes=r["notes"],
+        scores=scores,
+        submitted_at=from_db(r["submitted_at"]),
+    )
+
+
+def reviews_of(con: apsw.Connection, invitation_id: int) -> list[Review]:
+    return [
+        _review(con, r)
+        for r in rows(con, "SELECT * FROM reviews WHERE invitation_id = ? ORDER BY id", (invitation_id,))
+    ]
+
+
+def review_for(con: apsw.Connection, invitation_id: int, question_id: int, reviewer_id: int) -> Review | None:
+    r = row(
+        con,
+        "SELECT * FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
+        (invitation_id, question_id, reviewer_id),
+    )
+    return _review(con, r) if r else None
+
+
+def save_review(
+    con: apsw.Connection,
+    invitation_id: int,
+    question_id: int,
+    reviewer_id: int,
+    scores: dict[int, int],
+    notes: str,
+    submit: bool,
+    now: datetime,
+) -> int:
+    con.execute(
+        "INSERT INTO reviews (invitation_id, question_id, reviewer_id, notes, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (invitation_id, question_id, reviewer_id) "
+        "DO UPDATE SET notes = excluded.notes, updated_at = excluded.updated_at",
+        (invitation_id, question_id, reviewer_id, notes, to_db(now), to_db(now)),
+    )
+    review_id = value(
+        con,
+        "SELECT id FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
+        (invitation_id, question_id, reviewer_id),
+    )
+    con.execute("DELETE FROM review_scores WHERE review_id = ?", (review_id,))
+    con.executemany(
+        "INSERT INTO review_scores (review_id, competency_id, score) VALUES (?, ?, ?)",
+        [(review_id, cid, score) for cid, score in scores.items()],
+    )
+    if submit:
+        con.execute("UPDATE reviews SET submitted_at = ? WHERE id = ?", (to_db(now), review_id))
+    return review_id
+
+
+def insert_decision(
+    con: apsw.Connection, invitation_id: int, outcome: Outcome, feedback: str, decided_by: int, now: datetime
+) -> int:
+    con.execute(
+        "INSERT INTO decisions (invitation_id, outcome, feedback, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",
+        (invitation_id, outcome.value, feedback, decided_by, to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def latest_decision(con: apsw.Connection, invitation_id: int) -> Decision | None:
+    r = row(
+        con,
+        "SELECT * FROM decisions WHERE invitation_id = ? ORDER BY decided_at DESC, id DESC LIMIT 1",
+        (invitation_id,),
+    )
+    if r is None:
+        return None
+    return Decision(
+        id=r["id"],
+        invitation_id=r["invitation_id"],
+        outcome=Outcome(r["outcome"]),
+        feedback=r["feedback"],
+        decided_by=r["decided_by"],
+        decided_at=from_db(r["decided_at"]),  # type: ignore[arg-type]
+    )
+
+
+def queue_message(
+    con: apsw.Connection,
+    kind: str,
+    invitation_id: int | None,
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime,
+) -> int:
+    con.execute(
+        "INSERT INTO outbox (kind, invitation_id, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (kind, invitation_id, recipient, subject, body, to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def messages_for(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]]:
+    return rows(con, "SELECT * FROM outbox WHERE invitation_id = ? ORDER BY id", (invitation_id,))

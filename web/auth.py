@@ -1,0 +1,89 @@
+"""Who is asking: the reviewer's session (a cookie), CSRF protection for their forms, and the decorators
+handlers use to say who may call them."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from boxinterview.domain import sessions
+from boxinterview.domain.models import Role
+from boxinterview.web.keys import DB, SETTINGS
+
+COOKIE = "boxinterview_session"
+SESSION = web.RequestKey("session", sessions.Session)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def is_secure(request: web.Request) -> bool:
+    """HTTPS as the browser sees it: directly, or through the proxy on loopback (Caddy)."""
+    if request.secure:
+        return True
+    peer = request.remote or ""
+    return peer in ("127.0.0.1", "::1") and request.headers.get("X-Forwarded-Proto") == "https"
+
+
+def client_address(request: web.Request) -> str:
+    peer = request.remote or ""
+    if peer in ("127.0.0.1", "::1") and "X-Forwarded-For" in request.headers:
+        return request.headers["X-Forwarded-For"].split(",")[-1].strip()
+    return peer
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
+    response.set_cookie(
+        COOKIE, value, httponly=True, samesite="Lax", secure=is_secure(request), path="/",
+        max_age=request.app[SETTINGS].reviews.session_max_hours * 3600,
+    )  # fmt: skip
+
+
+@web.middleware
+async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    raw = request.cookies.get(COOKIE)
+    if raw:
+        db = request.app[DB]
+        found = await db.call(sessions.resolve, db, request.app[SETTINGS], raw)
+        if found is not None:
+            request[SESSION] = found
+    return await handler(request)
+
+
+def current(request: web.Request) -> sessions.Session | None:
+    return request.get(SESSION)
+
+
+def reviewer(handler: Handler) -> Handler:
+    """Signed-in reviewers and admins only; a form post must carry the session's CSRF token."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        session = current(request)
+        if session is None:
+            if request.method == "GET" and not request.path.startswith("/api/"):
+                raise web.HTTPSeeOther(f"/login?next={request.rel_url}")
+            raise web.HTTPUnauthorized(text="sign in first")
+        if request.method not in ("GET", "HEAD"):
+            form = await request.post()
+            sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
+            if not hmac.compare_digest(sent, session.csrf):
+                raise web.HTTPForbidden(
+                    text="the form has expired (CSRF check failed); reload the page and try again"
+                )
+        return await handler(request)
+
+    return wrapped
+
+
+def admin(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        session = current(request)
+        if session is None or session.account.role is not Role.ADMIN:
+            raise web.HTTPForbidden(text="only an admin may do this")
+        return await handler(request)
+
+    return reviewer(wrapped)

@@ -1,0 +1,134 @@
+"""The reviewer workspace: sign-in, my queue, reviewing a candidate, deciding; and recordings for reviewers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from boxinterview.domain import reviews, sessions
+from boxinterview.domain.models import Outcome
+from boxinterview.errors import Forbidden, Invalid
+from boxinterview.web import auth
+from boxinterview.web.keys import DB, SETTINGS
+from boxinterview.web.render import render
+
+
+def _next(value: str | None) -> str:
+    return value if value and value.startswith("/") and not value.startswith("//") else "/review"
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return render(request, "login.html", title="Sign in", next=_next(request.query.get("next")), error=None)
+
+
+async def login(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    form = await request.post()
+    target = _next(str(form.get("next", "")))
+    try:
+        raw = await db.call(
+            sessions.login, db, request.app[SETTINGS], str(form.get("email", "")), str(form.get("password", "")),
+            auth.client_address(request),
+        )  # fmt: skip
+    except sessions.Throttled as exc:
+        response = render(request, "login.html", status=429, title="Sign in", next=target, error=str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except Forbidden as exc:
+        return render(request, "login.html", status=401, title="Sign in", next=target, error=str(exc))
+    response = web.HTTPSeeOther(target)
+    auth.set_cookie(request, response, raw)
+    raise response
+
+
+@auth.reviewer
+async def logout(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    await db.call(sessions.logout, db, session)
+    response = web.HTTPSeeOther("/login")
+    response.del_cookie(auth.COOKIE, path="/")
+    raise response
+
+
+def _page(request: web.Request, template: str, **context) -> web.Response:
+    session = auth.current(request)
+    assert session is not None
+    response = render(request, template, account=session.account, csrf=session.csrf, **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@auth.reviewer
+async def queue(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    items = reviews.shuffled(await db.call(reviews.queue, db, session.account), session.account)
+    return _page(request, "queue.html", title="My queue", items=items)
+
+
+@auth.reviewer
+async def candidate(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    view = await db.call(reviews.candidate, db, session.account, int(request.match_info["invitation_id"]))
+    return _page(request, "review.html", title=f"Review: {view.label}", view=view, outcomes=list(Outcome))
+
+
+@auth.reviewer
+async def save(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    invitation_id = int(request.match_info["invitation_id"])
+    question_id = int(request.match_info["question_id"])
+    form = await request.post()
+    scores = {}
+    for key, value in form.items():
+        if key.startswith("score-") and str(value):
+            if not key[6:].isdigit() or not str(value).isdigit():
+                raise Invalid("scores are whole numbers from 1 to 5")
+            scores[int(key[6:])] = int(str(value))
+    await db.call(
+        reviews.save, db, session.account, invitation_id, question_id, scores, str(form.get("notes", "")),
+        form.get("action") == "submit",
+    )  # fmt: skip
+    raise web.HTTPSeeOther(f"/review/{invitation_id}#q{question_id}")
+
+
+@auth.reviewer
+async def decide(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    invitation_id = int(request.match_info["invitation_id"])
+    form = await request.post()
+    try:
+        outcome = Outcome(str(form.get("outcome", "")))
+    except ValueError:
+        raise Invalid("choose advance, reject or hold") from None
+    personal = str(form.get("feedback", ""))
+    organisation = request.app[SETTINGS].organisation.name
+    if form.get("action") != "confirm":
+        view = await db.call(reviews.candidate, db, session.account, invitation_id)
+        subject, body = reviews.render_feedback(view, outcome, personal, organisation)
+        return _page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
+                     feedback=personal, subject=subject, body=body)  # fmt: skip
+    await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal, organisation)
+    raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
+
+
+@auth.reviewer
+async def media(request: web.Request) -> web.StreamResponse:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    kind = request.match_info["kind"]
+    path = await db.call(
+        reviews.media_path, db, session.account, int(request.match_info["recording_id"]), kind
+    )
+    return web.FileResponse(Path(path), headers={"Cache-Control": "private, max-age=3600"})

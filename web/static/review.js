@@ -1,0 +1,18 @@
+/* The reviewer's player: playback speed, keyboard shortcuts (space, arrows, [ and ]). */
+"use strict";
+(() => {
+  document.querySelectorAll("select[data-speed-for]").forEach((select) => {
+    const media = document.getElementById(select.dataset.speedFor).querySelector("video, audio");
+    select.addEventListener("change", () => { if (media) media.playbackRate = Number(select.value); });
+  });
+  let active = document.querySelector("video, audio");
+  document.querySelectorAll("video, audio").forEach((m) => m.addEventListener("play", () => { active = m; }));
+  document.addEventListener("keydown", (e) => {
+    if (!active || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(e.target.tagName)) return;
+    if (e.key === " ") { e.preventDefault(); active.paused ? active.play() : active.pause(); }
+    else if (e.key === "ArrowRight") active.currentTime += 5;
+    else if (e.key === "ArrowLeft") active.currentTime = Math.max(0, active.currentTime - 5);
+    else if (e.key === "]") active.playbackRate = Math.min(2, active.playbackRate + 0.25);
+    else if (e.key === "[") active.playbackRate = Math.max(0.75, active.playbackRate - 0.25);
+  });
+})();
