@@ -63,7 +63,7 @@ def reviewer(handler: Handler) -> Handler:
     async def wrapped(request: web.Request) -> web.StreamResponse:
         session = current(request)
         if session is None:
-            if request.method == "GET" and not request.path.startswith("/api/"):
+            if request.method == "GET" and not request.path.startswith(("/api/", "/media/")):
                 raise web.HTTPSeeOther(f"/login?next={request.rel_url}")
             raise web.HTTPUnauthorized(text="sign in first")
         if request.method not in ("GET", "HEAD"):

@@ -1,0 +1,185 @@
+"""The reviewer workspace over HTTP: sign-in, throttling, CSRF, who sees what, fair scoring, decisions, media."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from boxinterview import processing
+from boxinterview.domain import accounts, answers, interviews, invitations, recordings
+from boxinterview.domain.models import Role
+from boxinterview.store import reviews as reviews_sql
+from tests.clips import make
+from tests.flows import record_take
+from tests.live import live_server
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    root = tmp_path_factory.mktemp("review")
+    with live_server(root, reviews={"login_max_failures": 3}) as server:
+        yield server
+
+
+def completed_candidate(live, name: str = "Ann Example") -> int:
+    """A candidate who answered everything (small takes, processed to 'uploaded' only)."""
+    live.count += 1
+    inv, token = invitations.invite(live.db, live.interview.id, name, f"c{live.count}@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    q = live.interview.questions
+    for question in q[:2]:
+        record_take(live.db, live.settings, token, question.id, 1, b"take")
+        answers.submit_take(live.db, inv.id, question.id, 1)
+    answers.submit_text(live.db, inv.id, q[2].id, "Listening first.")
+    answers.complete(live.db, inv.id)
+    return inv.id
+
+
+def reviewer(live, email: str, assign: bool = True, role: Role = Role.REVIEWER) -> requests.Session:
+    _, password = accounts.create(live.db, email, role, "t", name=email.split("@")[0])
+    if assign:
+        accounts.assign(live.db, email, live.interview.id, "t")
+    s = requests.Session()
+    r = s.post(f"{live.base}/login", data={"email": email, "password": password, "next": "/review"})
+    assert r.status_code == 200 and r.url.endswith("/review"), r.text
+    return s
+
+
+def csrf(session: requests.Session, live, path: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', session.get(live.base + path).text).group(1)
+
+
+def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(live) -> None:
+    _, password = accounts.create(live.db, "lee@example.com", Role.REVIEWER, "t")
+    r = requests.post(
+        f"{live.base}/login", data={"email": "lee@example.com", "password": password}, allow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["Location"] == "/review"
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    s = requests.Session()
+    s.cookies.update(r.cookies)
+    assert s.get(f"{live.base}/review").status_code == 200
+    token = csrf(s, live, "/review")
+    assert s.post(f"{live.base}/logout", data={"csrf": token}).url.endswith("/login")
+    assert s.get(f"{live.base}/review", allow_redirects=False).status_code == 303  # to /login again
+
+
+def test_wrong_passwords_are_throttled_per_account(live) -> None:
+    _, password = accounts.create(live.db, "kim@example.com", Role.REVIEWER, "t")
+    for _ in range(3):
+        r = requests.post(
+            f"{live.base}/login", data={"email": "kim@example.com", "password": "wrong password!"}
+        )
+        assert r.status_code == 401 and "not right" in r.text
+    r = requests.post(f"{live.base}/login", data={"email": "kim@example.com", "password": password})
+    assert r.status_code == 429 and "too many failed sign-ins" in r.text
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_forms_without_the_csrf_token_are_refused(live) -> None:
+    invitation_id = completed_candidate(live)
+    s = reviewer(live, "csrf@example.com")
+    question = live.interview.questions[0].id
+    r = s.post(
+        f"{live.base}/review/{invitation_id}/questions/{question}", data={"notes": "x", "action": "save"}
+    )
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = s.post(f"{live.base}/review/{invitation_id}/questions/{question}",
+               data={"notes": "x", "action": "save", "csrf": "forged"})  # fmt: skip
+    assert r.status_code == 403
+
+
+def test_reviewers_see_only_interviews_they_are_assigned_to(live) -> None:
+    invitation_id = completed_candidate(live)
+    outsider = reviewer(live, "outsider@example.com", assign=False)
+    assert "Nothing is waiting" in outsider.get(f"{live.base}/review").text
+    assert outsider.get(f"{live.base}/review/{invitation_id}").status_code == 404
+    admin = reviewer(live, "boss@example.com", assign=False, role=Role.ADMIN)
+    assert admin.get(f"{live.base}/review/{invitation_id}").status_code == 200
+    assert requests.get(f"{live.base}/review/{invitation_id}", allow_redirects=False).status_code == 303
+
+
+def test_scores_stay_hidden_until_my_own_are_submitted(live) -> None:
+    invitation_id = completed_candidate(live, "Bo Candidate")
+    first = reviewer(live, "first@example.com")
+    second = reviewer(live, "second@example.com")
+    question = live.interview.questions[0]
+    comp = next(c for c in live.interview.competencies if c.name in question.competencies)
+    path = f"/review/{invitation_id}"
+    assert "Bo Candidate" in first.get(live.base + "/review").text  # in the queue
+    r = first.post(f"{live.base}{path}/questions/{question.id}",
+                   data={"csrf": csrf(first, live, path), f"score-{comp.id}": "2", "notes": "vague", "action": "submit"})  # fmt: skip
+    assert r.status_code == 200 and "Your review is submitted" in r.text
+    page = second.get(live.base + path).text
+    assert "1 other review — shown after you submit yours" in page and "vague" not in page
+    incomplete = second.post(f"{live.base}{path}/questions/{question.id}",
+                             data={"csrf": csrf(second, live, path), "action": "submit"})  # fmt: skip
+    assert incomplete.status_code == 422 and "score every competency" in incomplete.text
+    second.post(f"{live.base}{path}/questions/{question.id}",
+                data={"csrf": csrf(second, live, path), f"score-{comp.id}": "4", "action": "submit"})  # fmt: skip
+    page = " ".join(second.get(live.base + path).text.split())
+    assert "first: Clarity 2" in page and "vague" in page
+    again = first.post(f"{live.base}{path}/questions/{question.id}",
+                       data={"csrf": csrf(first, live, path), f"score-{comp.id}": "5", "action": "submit"})  # fmt: skip
+    assert again.status_code == 409
+
+
+def test_blind_review_hides_who_the_candidate_is(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        blind = interviews.get(live.db, live.interview.id)
+        interviews.update(live.db, blind.id, dataclasses.replace(blind, blind_review=True), "t")
+        invitation_id = completed_candidate(live, "Secret Person")
+        s = reviewer(live, "blind@example.com")
+        page = s.get(f"{live.base}/review/{invitation_id}").text
+        assert "Secret Person" not in page and "Candidate 1" in page
+        assert "Secret Person" not in s.get(f"{live.base}/review").text
+
+
+def test_a_decision_is_previewed_then_queued_with_the_feedback(live) -> None:
+    invitation_id = completed_candidate(live, "Cy Candidate")
+    s = reviewer(live, "decider@example.com")
+    path = f"/review/{invitation_id}/decision"
+    preview = s.post(live.base + path, data={"csrf": csrf(s, live, f"/review/{invitation_id}"), "outcome": "reject",
+                                            "feedback": "Your written answer was strong.", "action": "preview"})  # fmt: skip
+    assert (
+        preview.status_code == 200
+        and "Dear Cy Candidate" in preview.text
+        and "Your written answer was strong." in preview.text
+    )
+    assert live.db.read(reviews_sql.messages_for, invitation_id) == []  # nothing queued by a preview
+    s.post(live.base + path, data={"csrf": csrf(s, live, f"/review/{invitation_id}"), "outcome": "reject",
+                                   "feedback": "Your written answer was strong.", "action": "confirm"})  # fmt: skip
+    [message] = live.db.read(reviews_sql.messages_for, invitation_id)
+    assert message["kind"] == "outcome.reject" and message["state"] == "queued"
+    assert "Dear Cy Candidate" in message["body"] and "Your written answer was strong." in message["body"]
+    assert "Cy Candidate" not in s.get(f"{live.base}/review").text  # decided: out of the queue
+
+
+def test_recordings_reach_only_authorised_reviewers_with_ranges(live, tmp_path) -> None:
+    invitation_id = completed_candidate(live)
+    rec = next(r for r in recordings.listing(live.db) if r.invitation_id == invitation_id)
+    shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), rec.original_path)  # a real recording to process
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)).value == "ready"
+    s = reviewer(live, "viewer@example.com")
+    url = f"{live.base}/media/recordings/{rec.id}/playback"
+    whole = s.get(url)
+    assert whole.status_code == 200 and whole.headers["Content-Type"] == "video/mp4"
+    assert "private" in whole.headers["Cache-Control"]
+    part = s.get(url, headers={"Range": "bytes=0-99"})
+    assert part.status_code == 206 and len(part.content) == 100 and part.content == whole.content[:100]
+    beyond = s.get(url, headers={"Range": f"bytes={len(whole.content) + 10}-"})
+    assert beyond.status_code == 416
+    assert s.get(f"{live.base}/media/recordings/{rec.id}/poster").headers["Content-Type"] == "image/jpeg"
+    assert requests.get(url).status_code == 401
+    outsider = reviewer(live, "nosy@example.com", assign=False)
+    assert outsider.get(url).status_code == 404
+    assert s.get(f"{live.base}/media/recordings/{rec.id}/original").status_code == 404
+    assert s.get(f"{live.base}/media/recordings/{rec.id}/..%2F..%2Fboxinterview.db").status_code == 404
+    assert Path(rec.original_path).exists()
