@@ -67,6 +67,11 @@ SEED = {
         "INSERT INTO sessions VALUES ('h', 1, 'c', '2026-01-05T00:00:00.000Z', '2026-01-05T00:00:00.000Z', '')",
         "INSERT INTO outbox (kind, invitation_id, recipient, subject, body, created_at) VALUES ('outcome', 1, 'a@example.com', 's', 'b', '2026-01-05T00:00:00.000Z')",
     ],
+    10: [
+        "INSERT INTO share_links (id, token_hash, interview_id, created_at, expires_at) VALUES (1, 'x', 1, '2026-01-05T00:00:00.000Z', '2026-02-05T00:00:00.000Z')",
+        "INSERT INTO share_link_candidates VALUES (1, 1)",
+        "INSERT INTO share_link_questions VALUES (1, 1)",
+    ],
 }
 COUNTS = {
     "interviews": 1,

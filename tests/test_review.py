@@ -183,3 +183,33 @@ def test_recordings_reach_only_authorised_reviewers_with_ranges(live, tmp_path) 
     assert s.get(f"{live.base}/media/recordings/{rec.id}/original").status_code == 404
     assert s.get(f"{live.base}/media/recordings/{rec.id}/..%2F..%2Fboxinterview.db").status_code == 404
     assert Path(rec.original_path).exists()
+
+
+def test_a_share_link_shows_chosen_answers_until_withdrawn(live, tmp_path) -> None:
+    from boxinterview.store import audit as audit_sql
+
+    invitation_id = completed_candidate(live, "Dee Shared")
+    recs = {r.question_id: r for r in recordings.listing(live.db) if r.invitation_id == invitation_id}
+    first_q, second_q = live.interview.questions[0].id, live.interview.questions[1].id
+    for question_id in (first_q, second_q):
+        shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), recs[question_id].original_path)
+        assert asyncio.run(processing.process(live.db, live.settings, recs[question_id].id)).value == "ready"
+    s = reviewer(live, "sharer@example.com")
+    page = f"/review/{invitation_id}"
+    made = s.post(f"{live.base}{page}/share", data={"csrf": csrf(s, live, page), "question": [str(first_q)],
+                                                   "days": "3", "label": "For Sam"})  # fmt: skip
+    assert made.status_code == 200
+    url = re.search(r'value="(http[^"]+/s/[^"]+)"', made.text).group(1)
+    anonymous = requests.Session()
+    shared = anonymous.get(url)
+    assert shared.status_code == 200 and "Dee Shared" in shared.text and "For Sam" in shared.text
+    token = url.rsplit("/", 1)[1]
+    assert anonymous.get(f"{live.base}/s/{token}/media/{recs[first_q].id}/playback").status_code == 200
+    assert anonymous.get(f"{live.base}/s/{token}/media/{recs[second_q].id}/playback").status_code == 404  # not chosen
+    opened = [e for e in live.db.read(audit_sql.entries, "share.open") if e.action == "share.open"]
+    assert opened and opened[0].actor.startswith("share:")
+    share_id = opened[0].subject_id
+    assert s.post(f"{live.base}/review/shares/{share_id}/revoke", data={"csrf": csrf(s, live, "/review")}).status_code == 200
+    assert anonymous.get(url).status_code == 410
+    assert anonymous.get(f"{live.base}/s/{token}/media/{recs[first_q].id}/playback").status_code == 410
+    assert anonymous.get(f"{live.base}/s/{'x' * 43}").status_code == 404

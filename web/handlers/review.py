@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from boxinterview.domain import reviews, sessions
+from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.web import auth
@@ -67,7 +67,8 @@ async def queue(request: web.Request) -> web.Response:
     session = auth.current(request)
     assert session is not None
     items = reviews.shuffled(await db.call(reviews.queue, db, session.account), session.account)
-    return _page(request, "queue.html", title="My queue", items=items)
+    mine = await db.call(shares.mine, db, session.account)
+    return _page(request, "queue.html", title="My queue", items=items, shares=mine)
 
 
 @auth.reviewer

@@ -1,0 +1,67 @@
+"""Share links: made by a reviewer, opened by a hiring manager without an account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from boxinterview.domain import shares
+from boxinterview.errors import Invalid
+from boxinterview.web import auth
+from boxinterview.web.keys import DB
+from boxinterview.web.render import render
+
+
+@auth.reviewer
+async def create(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    form = await request.post()
+    invitation_id = int(request.match_info["invitation_id"])
+    try:
+        questions = [int(str(q)) for q in form.getall("question", [])]
+        days = int(str(form.get("days", "7")))
+    except ValueError:
+        raise Invalid("questions and days are whole numbers") from None
+    share_id, token = await db.call(
+        shares.create, db, session.account, [invitation_id], questions, days, str(form.get("label", ""))
+    )
+    url = f"{request.scheme}://{request.host}/s/{token}"
+    response = render(request, "share_created.html", title="Share link", account=session.account, csrf=session.csrf,
+                      url=url, days=days, share_id=share_id, invitation_id=invitation_id)  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@auth.reviewer
+async def revoke(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    await db.call(shares.revoke, db, session.account, int(request.match_info["share_id"]))
+    raise web.HTTPSeeOther("/review#shares")
+
+
+async def view(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    token = request.match_info["token"]
+    shared = await db.call(shares.open_view, db, token, auth.client_address(request))
+    response = render(
+        request, "shared.html", title=f"{shared.interview.role}: shared answers", view=shared, token=token
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def media(request: web.Request) -> web.StreamResponse:
+    db = request.app[DB]
+    path = await db.call(
+        shares.media_path, db, request.match_info["token"], int(request.match_info["recording_id"]),
+        request.match_info["kind"],
+    )  # fmt: skip
+    return web.FileResponse(
+        Path(path), headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    )
