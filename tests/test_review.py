@@ -205,11 +205,55 @@ def test_a_share_link_shows_chosen_answers_until_withdrawn(live, tmp_path) -> No
     assert shared.status_code == 200 and "Dee Shared" in shared.text and "For Sam" in shared.text
     token = url.rsplit("/", 1)[1]
     assert anonymous.get(f"{live.base}/s/{token}/media/{recs[first_q].id}/playback").status_code == 200
-    assert anonymous.get(f"{live.base}/s/{token}/media/{recs[second_q].id}/playback").status_code == 404  # not chosen
+    assert (
+        anonymous.get(f"{live.base}/s/{token}/media/{recs[second_q].id}/playback").status_code == 404
+    )  # not chosen
     opened = [e for e in live.db.read(audit_sql.entries, "share.open") if e.action == "share.open"]
     assert opened and opened[0].actor.startswith("share:")
     share_id = opened[0].subject_id
-    assert s.post(f"{live.base}/review/shares/{share_id}/revoke", data={"csrf": csrf(s, live, "/review")}).status_code == 200
+    assert (
+        s.post(
+            f"{live.base}/review/shares/{share_id}/revoke", data={"csrf": csrf(s, live, "/review")}
+        ).status_code
+        == 200
+    )
     assert anonymous.get(url).status_code == 410
     assert anonymous.get(f"{live.base}/s/{token}/media/{recs[first_q].id}/playback").status_code == 410
     assert anonymous.get(f"{live.base}/s/{'x' * 43}").status_code == 404
+
+
+def test_pipeline_results_and_export(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        first_id = completed_candidate(live, "Eve First")
+        second_id = completed_candidate(live, "Finn Second")
+        live.count += 1
+        invitations.invite(live.db, live.interview.id, "Gus Invited", "gus@example.com", "t")
+        a = reviewer(live, "a@example.com")
+        b = reviewer(live, "b@example.com")
+        late = reviewer(live, "late@example.com")
+        comp = live.interview.competencies[0]
+        scored = [q for q in live.interview.questions if q.competencies]
+        for session, invitation_id, score in ((a, first_id, 5), (b, first_id, 3), (a, second_id, 2)):
+            for q in scored:
+                page = f"/review/{invitation_id}"
+                r = session.post(f"{live.base}{page}/questions/{q.id}",
+                                 data={"csrf": csrf(session, live, page), f"score-{comp.id}": str(score), "action": "submit"})  # fmt: skip
+                assert r.status_code == 200
+        base = f"{live.base}/review/interviews/{live.interview.id}"
+        pipeline = a.get(base).text
+        assert "Gus Invited" in pipeline and "in review" in pipeline
+        only_invited = a.get(base, params={"stage": "invited"}).text
+        assert "Gus Invited" in only_invited and "Eve First" not in only_invited
+        results_page = " ".join(a.get(base + "/results").text.split())
+        assert results_page.index("Eve First") < results_page.index("Finn Second")  # ranked: 4.0 before 2.0
+        assert "4.0 · 4.0 · 2.0 ⚠" in results_page  # reviewers 5 and 3: mean, median, spread, disagreement
+        assert "Eve First" not in late.get(base + "/results").text  # has not reviewed anyone yet
+        exported = a.get(base + "/export.csv")
+        assert exported.headers["Content-Type"].startswith("text/csv")
+        lines = exported.text.strip().splitlines()
+        assert lines[0].startswith("rank,candidate,overall,Clarity mean")
+        assert lines[1].startswith("1,Eve First,4.0,4.0")
+        side = a.get(f"{live.base}/review/compare", params={"question": scored[0].id, "c": [first_id, second_id]})
+        assert side.status_code == 200 and "Eve First" in side.text and "Finn Second" in side.text
+        outsider = reviewer(live, "o@example.com", assign=False)
+        assert outsider.get(base).status_code == 404 and outsider.get(base + "/export.csv").status_code == 404

@@ -6,7 +6,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from boxinterview.web.handlers import candidate, candidate_api, health, home, review, shares, uploads
+from boxinterview.web.handlers import candidate, candidate_api, health, home, results, review, shares, uploads
 
 
 def setup_routes(app: web.Application) -> None:
@@ -35,6 +35,10 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/review/{invitation_id:\\d+}/questions/{question_id:\\d+}", review.save)
     app.router.add_post("/review/{invitation_id:\\d+}/decision", review.decide)
     app.router.add_get("/media/recordings/{recording_id:\\d+}/{kind:playback|poster}", review.media)
+    app.router.add_get("/review/interviews/{interview_id:\\d+}", results.pipeline, name="pipeline")
+    app.router.add_get("/review/interviews/{interview_id:\\d+}/results", results.ranking, name="results")
+    app.router.add_get("/review/interviews/{interview_id:\\d+}/export.csv", results.export, name="export")
+    app.router.add_get("/review/compare", results.compare, name="compare")
     app.router.add_post("/review/{invitation_id:\\d+}/share", shares.create)
     app.router.add_post("/review/shares/{share_id:\\d+}/revoke", shares.revoke)
     app.router.add_get("/s/{token}", shares.view, name="share")

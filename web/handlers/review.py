@@ -68,7 +68,10 @@ async def queue(request: web.Request) -> web.Response:
     assert session is not None
     items = reviews.shuffled(await db.call(reviews.queue, db, session.account), session.account)
     mine = await db.call(shares.mine, db, session.account)
-    return _page(request, "queue.html", title="My queue", items=items, shares=mine)
+    mine_interviews = await db.call(reviews.interviews_for, db, session.account)
+    return _page(
+        request, "queue.html", title="My queue", items=items, shares=mine, interviews=mine_interviews
+    )
 
 
 @auth.reviewer

@@ -19,6 +19,7 @@ from boxinterview.domain.models import (
     Candidate,
     Decision,
     Interview,
+    InterviewSummary,
     Invitation,
     InvitationStatus,
     Outcome,
@@ -278,3 +279,13 @@ def media_path(db: Database, account: Account, recording_id: int, kind: str) -> 
     db.write(audit_sql.record, actor=f"reviewer:{account.id}", action=f"recording.{kind}", subject_type="recording",
              subject_id=recording_id, now=clock.now())  # fmt: skip
     return path
+
+
+def interviews_for(db: Database, account: Account) -> list[InterviewSummary]:
+    """The interviews this reviewer is assigned to (every interview for an admin)."""
+
+    def read(con: apsw.Connection) -> list[InterviewSummary]:
+        allowed = set(accounts_sql.assigned_interviews(con, account.id))
+        return [s for s in interviews_sql.summaries(con) if account.role is Role.ADMIN or s.id in allowed]
+
+    return db.read(read)

@@ -141,3 +141,37 @@ def queue_message(
 
 def messages_for(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]]:
     return rows(con, "SELECT * FROM outbox WHERE invitation_id = ? ORDER BY id", (invitation_id,))
+
+
+def submitted_scores(con: apsw.Connection, interview_id: int) -> list[tuple[int, int, int, int, int]]:
+    """(invitation, reviewer, question, competency, score) for every submitted review of an interview."""
+    return list(
+        con.execute(
+            """
+            SELECT r.invitation_id, r.reviewer_id, r.question_id, s.competency_id, s.score
+            FROM reviews r JOIN review_scores s ON s.review_id = r.id
+            JOIN invitations v ON v.id = r.invitation_id
+            WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL
+            """,
+            (interview_id,),
+        )
+    )
+
+
+def pipeline(con: apsw.Connection, interview_id: int) -> list[dict[str, Any]]:
+    """Every candidate of an interview with their progress, latest decision and review count."""
+    return rows(
+        con,
+        """
+        SELECT v.id AS invitation_id, v.number, v.status, v.created_at, v.opened_at, v.started_at, v.completed_at,
+               v.deadline, c.name, c.email,
+               (SELECT d.outcome FROM decisions d WHERE d.invitation_id = v.id
+                ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS outcome,
+               (SELECT count(DISTINCT r.reviewer_id) FROM reviews r
+                WHERE r.invitation_id = v.id AND r.submitted_at IS NOT NULL) AS reviewers
+        FROM invitations v JOIN candidates c ON c.id = v.candidate_id
+        WHERE v.interview_id = ?
+        ORDER BY v.number
+        """,
+        (interview_id,),
+    )

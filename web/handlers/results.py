@@ -1,0 +1,94 @@
+"""An interview as the hiring team sees it: the pipeline of candidates, ranked results, side-by-side answers,
+and a CSV export of scores and decisions."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from aiohttp import web
+
+from boxinterview import clock
+from boxinterview.domain import results, reviews
+from boxinterview.errors import Invalid
+from boxinterview.store import audit as audit_sql
+from boxinterview.web import auth
+from boxinterview.web.handlers.review import _page
+from boxinterview.web.keys import DB
+
+SORTS = {
+    "number": lambda r: r.invitation_id,
+    "name": lambda r: r.label.lower(),
+    "stage": lambda r: results.STAGES.index(r.stage) if r.stage in results.STAGES else 99,
+    "completed": lambda r: (r.completed_at is None, r.completed_at),
+}
+
+
+@auth.reviewer
+async def pipeline(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    interview, rows = await db.call(
+        results.pipeline, db, session.account, int(request.match_info["interview_id"])
+    )
+    stage = request.query.get("stage", "")
+    shown = [r for r in rows if not stage or r.stage == stage]
+    sort = request.query.get("sort", "number")
+    shown.sort(key=SORTS.get(sort, SORTS["number"]))
+    counts = {s: sum(1 for r in rows if r.stage == s) for s in results.STAGES}
+    return _page(request, "pipeline.html", title=f"{interview.title}: candidates", interview=interview, rows=shown,
+                 counts=counts, stage=stage, sort=sort, stages=results.STAGES)  # fmt: skip
+
+
+@auth.reviewer
+async def ranking(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    interview, rows = await db.call(
+        results.results, db, session.account, int(request.match_info["interview_id"])
+    )
+    return _page(request, "results.html", title=f"{interview.title}: results", interview=interview, rows=rows)
+
+
+@auth.reviewer
+async def compare(request: web.Request) -> web.Response:
+    """Two or three candidates' answers to the same question, side by side."""
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    try:
+        question_id = int(request.query.get("question", ""))
+        chosen = [int(c) for c in request.query.getall("c", [])][:3]
+    except ValueError:
+        raise Invalid("choose a question and two or three candidates") from None
+    views = [await db.call(reviews.candidate, db, session.account, c) for c in chosen]
+    items = [(v, next(a for a in v.answers if a.question.id == question_id)) for v in views]
+    interview = views[0].interview if views else None
+    return _page(request, "compare.html", title="Side by side", interview=interview, items=items)
+
+
+@auth.reviewer
+async def export(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    interview_id = int(request.match_info["interview_id"])
+    interview, rows = await db.call(results.results, db, session.account, interview_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = [c.name for c in interview.competencies]
+    writer.writerow(["rank", "candidate", "overall", *(f"{n} mean" for n in names), *(f"{n} spread" for n in names),
+                     "disagreement", "decision"])  # fmt: skip
+    for r in rows:
+        by_name = {c.name: c for c in r.competencies}
+        writer.writerow([r.rank, r.label, r.overall, *(by_name[n].mean for n in names),
+                         *(by_name[n].spread for n in names), "yes" if r.disagreement else "", r.outcome or ""])  # fmt: skip
+    await db.awrite(audit_sql.record, actor=f"reviewer:{session.account.id}", action="results.export",
+                    subject_type="interview", subject_id=interview_id, now=clock.now())  # fmt: skip
+    return web.Response(
+        text=out.getvalue(), content_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="interview-{interview_id}-results.csv"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
