@@ -253,7 +253,9 @@ def test_pipeline_results_and_export(tmp_path) -> None:
         lines = exported.text.strip().splitlines()
         assert lines[0].startswith("rank,candidate,overall,Clarity mean")
         assert lines[1].startswith("1,Eve First,4.0,4.0")
-        side = a.get(f"{live.base}/review/compare", params={"question": scored[0].id, "c": [first_id, second_id]})
+        side = a.get(
+            f"{live.base}/review/compare", params={"question": scored[0].id, "c": [first_id, second_id]}
+        )
         assert side.status_code == 200 and "Eve First" in side.text and "Finn Second" in side.text
         outsider = reviewer(live, "o@example.com", assign=False)
         assert outsider.get(base).status_code == 404 and outsider.get(base + "/export.csv").status_code == 404
