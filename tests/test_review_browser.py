@@ -56,7 +56,7 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
     shots.mkdir(parents=True, exist_ok=True)
     with live_server(tmp_path) as live:
         demos = []
-        for seed in range(3):
+        for _ in range(3):
             out = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
                                  capture_output=True, text=True, check=True)  # fmt: skip
             demos.append(json.loads(out.stdout))
