@@ -214,11 +214,11 @@ def finish(db: Database, token: str, now: datetime | None = None) -> Invitation:
     return answers.complete(db, invitation.id, now)
 
 
-def feedback(db: Database, token: str, rating: int, comment: str, now: datetime | None = None) -> None:
+def feedback(db: Database, token: str, rating: Any, comment: str, now: datetime | None = None) -> None:
     """The one-question satisfaction rating on the finish page (1 to 5), with an optional comment."""
     now = now or clock.now()
     invitation = invitations.by_token(db, token)
-    if not 1 <= rating <= 5:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise Invalid("choose a rating from 1 to 5")
     db.write(sql.set_feedback, invitation.id, rating, comment.strip()[:MAX_COMMENT], now)
 
