@@ -259,3 +259,20 @@ def test_pipeline_results_and_export(tmp_path) -> None:
         assert side.status_code == 200 and "Eve First" in side.text and "Finn Second" in side.text
         outsider = reviewer(live, "o@example.com", assign=False)
         assert outsider.get(base).status_code == 404 and outsider.get(base + "/export.csv").status_code == 404
+
+
+def test_comments_pinned_to_a_moment_follow_the_same_fairness_rule(live, tmp_path) -> None:
+    invitation_id = completed_candidate(live, "Hal Commented")
+    rec = next(r for r in recordings.listing(live.db) if r.invitation_id == invitation_id)
+    shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), rec.original_path)
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)).value == "ready"
+    a = reviewer(live, "commenter@example.com")
+    b = reviewer(live, "reader@example.com")
+    page = f"/review/{invitation_id}"
+    q = rec.question_id
+    r = a.post(f"{live.base}{page}/questions/{q}/comments",
+               data={"csrf": csrf(a, live, page), "at_ms": "75500", "body": "Clear example here"})  # fmt: skip
+    assert r.status_code == 200 and 'data-at="75500"' in r.text and "1:15" in r.text and "Clear example here" in r.text
+    assert "Clear example here" not in b.get(live.base + page).text  # not before b has scored
+    bad = a.post(f"{live.base}{page}/questions/{q}/comments", data={"csrf": csrf(a, live, page), "body": "  "})
+    assert bad.status_code == 422

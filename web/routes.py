@@ -34,6 +34,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/review/{invitation_id:\\d+}", review.candidate, name="review")
     app.router.add_post("/review/{invitation_id:\\d+}/questions/{question_id:\\d+}", review.save)
     app.router.add_post("/review/{invitation_id:\\d+}/decision", review.decide)
+    app.router.add_post("/review/{invitation_id:\\d+}/questions/{question_id:\\d+}/comments", review.comment)
     app.router.add_get("/media/recordings/{recording_id:\\d+}/{kind:playback|poster}", review.media)
     app.router.add_get("/review/interviews/{interview_id:\\d+}", results.pipeline, name="pipeline")
     app.router.add_get("/review/interviews/{interview_id:\\d+}/results", results.ranking, name="results")

@@ -105,6 +105,22 @@ async def save(request: web.Request) -> web.Response:
 
 
 @auth.reviewer
+async def comment(request: web.Request) -> web.Response:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    invitation_id = int(request.match_info["invitation_id"])
+    question_id = int(request.match_info["question_id"])
+    form = await request.post()
+    at = str(form.get("at_ms", ""))
+    if at and not at.isdigit():
+        raise Invalid("the moment is a whole number of milliseconds")
+    await db.call(reviews.comment, db, session.account, invitation_id, question_id, int(at) if at else None,
+                  str(form.get("body", "")))  # fmt: skip
+    raise web.HTTPSeeOther(f"/review/{invitation_id}#q{question_id}")
+
+
+@auth.reviewer
 async def decide(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.current(request)

@@ -16,3 +16,16 @@
     else if (e.key === "[") active.playbackRate = Math.max(0.75, active.playbackRate - 0.25);
   });
 })();
+(() => {
+  const player = (id) => document.getElementById(id).querySelector("video, audio");
+  document.querySelectorAll("form.comment-form").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const media = player(form.dataset.player);
+      if (media) form.querySelector("input[name=at_ms]").value = String(Math.floor(media.currentTime * 1000));
+    });
+  });
+  document.querySelectorAll("button.seek").forEach((b) => b.addEventListener("click", () => {
+    const media = player(b.dataset.player);
+    if (media) { media.currentTime = Number(b.dataset.at) / 1000; media.play(); }
+  }));
+})();

@@ -95,6 +95,7 @@ class AnswerReview:
     mine: Review | None
     others: tuple[Review, ...]  # empty until my own review of this answer is submitted
     others_hidden: int  # how many other reviewers' reviews are waiting behind mine
+    comments: tuple[dict[str, Any], ...] = ()  # mine, and others' once mine is submitted; by moment
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     blind = interview.blind_review
     by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
     reviews = sql.reviews_of(con, invitation_id)
+    all_comments = sql.comments_of(con, invitation_id)
     items = []
     for q in interview.questions:
         answer = by_question.get(q.id)
@@ -136,8 +138,12 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
             r for r in reviews if r.question_id == q.id and r.reviewer_id != account.id and r.submitted_at
         ]
         visible = mine is not None and mine.submitted_at is not None
+        comments = tuple(
+            c for c in all_comments
+            if c["question_id"] == q.id and (c["reviewer_id"] == account.id or visible)
+        )  # fmt: skip
         items.append(AnswerReview(q, answer, recording, mine, tuple(others) if visible else (),
-                                  0 if visible else len(others)))  # fmt: skip
+                                  0 if visible else len(others), comments))  # fmt: skip
     names = {a.id: (a.name or a.email) for a in accounts_sql.all_accounts(con)}
     return CandidateReview(
         invitation=invitation,
@@ -289,3 +295,37 @@ def interviews_for(db: Database, account: Account) -> list[InterviewSummary]:
         return [s for s in interviews_sql.summaries(con) if account.role is Role.ADMIN or s.id in allowed]
 
     return db.read(read)
+
+
+MAX_COMMENT = 2000
+
+
+def comment(
+    db: Database,
+    account: Account,
+    invitation_id: int,
+    question_id: int,
+    at_ms: int | None,
+    body: str,
+    now: datetime | None = None,
+) -> None:
+    """A note pinned to a moment of the recording (`at_ms`), which reviewers click to jump to."""
+    now = now or clock.now()
+    body = body.strip()
+    if not body:
+        raise Invalid("write the comment first")
+    if len(body) > MAX_COMMENT:
+        raise Invalid(f"a comment is at most {MAX_COMMENT} characters")
+    if at_ms is not None and not 0 <= at_ms <= 24 * 3600 * 1000:
+        raise Invalid("the moment must be within the recording")
+
+    def tx(con: apsw.Connection) -> None:
+        view = _load(con, account, invitation_id)
+        if not any(a.question.id == question_id for a in view.answers):
+            raise NotFound(f"question {question_id} is not part of this interview")
+        review_id = sql.ensure_review(con, invitation_id, question_id, account.id, now)
+        sql.add_comment(con, review_id, at_ms, body, now)
+        audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.comment", subject_type="invitation",
+                         subject_id=invitation_id, detail={"question": question_id, "at_ms": at_ms}, now=now)  # fmt: skip
+
+    db.write(tx)

@@ -175,3 +175,35 @@ def pipeline(con: apsw.Connection, interview_id: int) -> list[dict[str, Any]]:
         """,
         (interview_id,),
     )
+
+
+def ensure_review(
+    con: apsw.Connection, invitation_id: int, question_id: int, reviewer_id: int, now: datetime
+) -> int:
+    con.execute(
+        "INSERT INTO reviews (invitation_id, question_id, reviewer_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (invitation_id, question_id, reviewer_id) DO NOTHING",
+        (invitation_id, question_id, reviewer_id, to_db(now), to_db(now)),
+    )
+    return value(
+        con,
+        "SELECT id FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
+        (invitation_id, question_id, reviewer_id),
+    )
+
+
+def add_comment(con: apsw.Connection, review_id: int, at_ms: int | None, body: str, now: datetime) -> int:
+    con.execute(
+        "INSERT INTO review_comments (review_id, at_ms, body, created_at) VALUES (?, ?, ?, ?)",
+        (review_id, at_ms, body, to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def comments_of(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]]:
+    return rows(
+        con,
+        "SELECT c.id, c.at_ms, c.body, c.created_at, r.question_id, r.reviewer_id FROM review_comments c "
+        "JOIN reviews r ON r.id = c.review_id WHERE r.invitation_id = ? ORDER BY r.question_id, c.at_ms, c.id",
+        (invitation_id,),
+    )
