@@ -13,14 +13,14 @@ import requests
 
 from boxinterview import processing
 from boxinterview.config import load_settings
-from boxinterview.domain import accounts, answers, invitations, recordings, shares
+from boxinterview.domain import accounts, answers, api, invitations, recordings, shares
 from boxinterview.domain.models import Role
 from boxinterview.web.app import init_app
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import live_server
 
-ACTORS = ("anonymous", "candidate", "share", "unassigned", "assigned", "admin")
+ACTORS = ("anonymous", "candidate", "share", "unassigned", "assigned", "admin", "api")
 SESSIONS = ("unassigned", "assigned", "admin")
 BAD_TOKEN = "A" * 43
 
@@ -31,15 +31,18 @@ SHARE_ONLY = {a: ({200} if a == "share" else {404}) for a in ACTORS}
 
 def reviewer_page(unassigned: set[int]) -> dict[str, set[int]]:
     return {"anonymous": {303}, "candidate": {303}, "share": {303}, "unassigned": unassigned,
-            "assigned": {200}, "admin": {200}}  # fmt: skip
+            "assigned": {200}, "admin": {200}, "api": {303}}  # fmt: skip
 
 
 REVIEWER_MEDIA = {"anonymous": {401}, "candidate": {401}, "share": {401}, "unassigned": {404}, "assigned": {200},
-                  "admin": {200}}  # fmt: skip
+                  "admin": {200}, "api": {401}}  # fmt: skip
 REVIEWER_POST = {
     a: ({403} if a in SESSIONS else {401}) for a in ACTORS
 }  # sessions: refused without the CSRF token
 CANDIDATE_POST = {a: ({200, 400, 409, 422} if a == "candidate" else {404}) for a in ACTORS}
+
+API_READ_ALL = {a: ({200} if a in (*SESSIONS, "api") else {401}) for a in ACTORS}
+API_READ = {**API_READ_ALL, "unassigned": {404}}
 
 RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/"): PUBLIC,
@@ -73,6 +76,11 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/review/compare"): reviewer_page({404}),
     ("GET", "/s/{token}"): SHARE_ONLY,
     ("GET", "/s/{token}/media/{recording_id}/{kind}"): SHARE_ONLY,
+    ("GET", "/api/v1/openapi.json"): PUBLIC,
+    ("GET", "/api/v1/interviews"): API_READ_ALL,
+    ("GET", "/api/v1/interviews/{interview_id}"): API_READ,
+    ("GET", "/api/v1/interviews/{interview_id}/invitations"): API_READ,
+    ("GET", "/api/v1/invitations/{invitation_id}"): API_READ,
     ("OPTIONS", "/api/v1/uploads/"): {a: {204} for a in ACTORS},
     ("POST", "/api/v1/uploads/"): {a: ({201} if a == "candidate" else {403}) for a in ACTORS},
     ("OPTIONS", "/api/v1/uploads/{upload_id}"): {a: {204} for a in ACTORS},
@@ -134,9 +142,10 @@ def world(tmp_path_factory):
         assigned = accounts.listing(live.db)
         owner = next(a for a in assigned if a.email == "assigned@example.com")
         share_id, share_token = shares.create(live.db, owner, [inv.id], [q[0].id], 3)
+        api_token = api.create_token(live.db, "ats", "test")
         yield {
             "live": live, "sessions": sessions, "candidate_token": token, "uploading_token": other_token,
-            "share_token": share_token,
+            "share_token": share_token, "api_token": api_token,
             "invitation_id": inv.id, "question_id": q[0].id, "take": "1", "recording_id": rid,
             "share_id": share_id, "interview_id": live.interview.id, "other_question": q[0].id,
         }  # fmt: skip
@@ -163,7 +172,7 @@ def url_for(world: dict, method: str, path: str, actor: str) -> str:
 def call(world: dict, method: str, path: str, actor: str) -> int:
     session = world["sessions"].get(actor, requests.Session())
     url = url_for(world, method, path, actor)
-    headers = {}
+    headers = {"Authorization": f"Bearer {world['api_token']}"} if actor == "api" else {}
     data: object = None
     if path.startswith("/api/v1/uploads"):
         headers["Tus-Resumable"] = "1.0.0"

@@ -72,6 +72,9 @@ SEED = {
         "INSERT INTO share_link_candidates VALUES (1, 1)",
         "INSERT INTO share_link_questions VALUES (1, 1)",
     ],
+    11: [
+        "INSERT INTO api_tokens (token_hash, name, created_at) VALUES ('h', 'ats', '2026-01-06T00:00:00.000Z')"
+    ],
 }
 COUNTS = {
     "interviews": 1,

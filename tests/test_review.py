@@ -272,7 +272,14 @@ def test_comments_pinned_to_a_moment_follow_the_same_fairness_rule(live, tmp_pat
     q = rec.question_id
     r = a.post(f"{live.base}{page}/questions/{q}/comments",
                data={"csrf": csrf(a, live, page), "at_ms": "75500", "body": "Clear example here"})  # fmt: skip
-    assert r.status_code == 200 and 'data-at="75500"' in r.text and "1:15" in r.text and "Clear example here" in r.text
+    assert (
+        r.status_code == 200
+        and 'data-at="75500"' in r.text
+        and "1:15" in r.text
+        and "Clear example here" in r.text
+    )
     assert "Clear example here" not in b.get(live.base + page).text  # not before b has scored
-    bad = a.post(f"{live.base}{page}/questions/{q}/comments", data={"csrf": csrf(a, live, page), "body": "  "})
+    bad = a.post(
+        f"{live.base}{page}/questions/{q}/comments", data={"csrf": csrf(a, live, page), "body": "  "}
+    )
     assert bad.status_code == 422

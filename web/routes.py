@@ -6,7 +6,17 @@ from importlib import resources
 
 from aiohttp import web
 
-from boxinterview.web.handlers import candidate, candidate_api, health, home, results, review, shares, uploads
+from boxinterview.web.handlers import (
+    api,
+    candidate,
+    candidate_api,
+    health,
+    home,
+    results,
+    review,
+    shares,
+    uploads,
+)
 
 
 def setup_routes(app: web.Application) -> None:
@@ -16,15 +26,17 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/i/{token}", candidate.invitation, name="invitation")
     app.router.add_post("/i/{token}/consent", candidate.consent, name="consent")
     app.router.add_get("/i/{token}/{page}", candidate.page, name="candidate-page")
-    api = "/api/v1/candidate/{token}"
-    app.router.add_get(api + "/state", candidate_api.state)
-    app.router.add_post(api + "/answers/{question_id:\\d+}", candidate_api.submit)
-    app.router.add_post(api + "/answers/{question_id:\\d+}/file", candidate_api.upload_document)
-    app.router.add_get(api + "/takes/{question_id:\\d+}/{take:\\d+}", candidate_api.take_media)
-    app.router.add_post(api + "/device-check", candidate_api.device_check)
-    app.router.add_post(api + "/speedtest", candidate_api.speedtest)
-    app.router.add_post(api + "/finish", candidate_api.finish)
-    app.router.add_post(api + "/feedback", candidate_api.feedback)
+    candidate_api_base = "/api/v1/candidate/{token}"
+    app.router.add_get(candidate_api_base + "/state", candidate_api.state)
+    app.router.add_post(candidate_api_base + "/answers/{question_id:\\d+}", candidate_api.submit)
+    app.router.add_post(
+        candidate_api_base + "/answers/{question_id:\\d+}/file", candidate_api.upload_document
+    )
+    app.router.add_get(candidate_api_base + "/takes/{question_id:\\d+}/{take:\\d+}", candidate_api.take_media)
+    app.router.add_post(candidate_api_base + "/device-check", candidate_api.device_check)
+    app.router.add_post(candidate_api_base + "/speedtest", candidate_api.speedtest)
+    app.router.add_post(candidate_api_base + "/finish", candidate_api.finish)
+    app.router.add_post(candidate_api_base + "/feedback", candidate_api.feedback)
 
     # The reviewer workspace
     app.router.add_get("/login", review.login_page, name="login")
@@ -44,6 +56,13 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/review/shares/{share_id:\\d+}/revoke", shares.revoke)
     app.router.add_get("/s/{token}", shares.view, name="share")
     app.router.add_get("/s/{token}/media/{recording_id:\\d+}/{kind:playback|poster}", shares.media)
+
+    # The JSON API for integrations (described at /api/v1/openapi.json)
+    app.router.add_get("/api/v1/openapi.json", api.openapi, name="openapi")
+    app.router.add_get("/api/v1/interviews", api.interviews)
+    app.router.add_get("/api/v1/interviews/{interview_id:\\d+}", api.interview)
+    app.router.add_get("/api/v1/interviews/{interview_id:\\d+}/invitations", api.invitations)
+    app.router.add_get("/api/v1/invitations/{invitation_id:\\d+}", api.invitation)
 
     # tus 1.0.0 resumable uploads of recorded answers
     app.router.add_route("OPTIONS", "/api/v1/uploads/", uploads.options, name="uploads-options")

@@ -297,6 +297,19 @@ def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import api
+
+    with _open(settings) as db:
+        if args.token_command == "add":
+            token = api.create_token(db, args.name, _actor())
+            print(f"API token for {args.name} (shown only now): {token}")
+        elif args.token_command == "revoke":
+            api.revoke_token(db, args.name, _actor())
+            print(f"revoked the API token {args.name}")
+    return 0
+
+
 def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"config OK ({settings.source}); data in {settings.data_dir}; serving on {settings.base_url}")
     return 0
@@ -393,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("assign", cmd_user_assign, "let a reviewer review an interview", usub)
     p.add_argument("email")
     p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+
+    token = sub.add_parser("token", help="API tokens for integrations")
+    tsub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    for action, text in (("add", "make a token and print it once"), ("revoke", "stop a token from working")):
+        p = add(action, cmd_token, text, tsub)
+        p.add_argument("name", help="what the token is for, e.g. the system that uses it")
 
     config = sub.add_parser("config", help="check or show the settings")
     csub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)

@@ -1,0 +1,118 @@
+"""The OpenAPI 3.1 description of `/api/v1/`. A test checks it lists exactly the routes the server has."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boxinterview import __version__
+
+ERROR = {
+    "description": "An error: what is wrong and what to do",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _op(summary: str, *, params: tuple[str, ...] = (), body: str | None = None, ok: str = "200",
+        security: bool = False, tus: bool = False) -> dict[str, Any]:  # fmt: skip
+    op: dict[str, Any] = {
+        "summary": summary,
+        "parameters": [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params
+        ],
+        "responses": {ok: {"description": "OK"}, "4XX": ERROR},
+    }
+    if tus:
+        op["parameters"].append({"name": "Tus-Resumable", "in": "header", "required": True,
+                                 "schema": {"type": "string", "const": "1.0.0"}})  # fmt: skip
+    if body:
+        op["requestBody"] = {"required": True, "content": {body: {"schema": {"type": "object"}}}}
+    if security:
+        op["security"] = [{"token": []}, {"session": []}]
+    return op
+
+
+def spec() -> dict[str, Any]:
+    cand = "/api/v1/candidate/{token}"
+    up = "/api/v1/uploads/{upload_id}"
+    offset = "application/offset+octet-stream"
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "boxinterview",
+            "version": __version__,
+            "description": "One-way video interviews: data for integrations, the candidate's page, and tus uploads.",
+        },  # fmt: skip
+        "components": {
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token from `boxinterview token add`",
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": "boxinterview_session"},
+            },  # fmt: skip
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
+                        }
+                    },
+                }
+            },  # fmt: skip
+        },
+        "paths": {
+            "/api/v1/openapi.json": {"get": _op("This document")},
+            "/api/v1/interviews": {"get": _op("Interviews", security=True)},
+            "/api/v1/interviews/{interview_id}": {
+                "get": _op("One interview", params=("interview_id",), security=True)
+            },
+            "/api/v1/interviews/{interview_id}/invitations": {
+                "get": _op("Candidates invited to an interview", params=("interview_id",), security=True)
+            },
+            "/api/v1/invitations/{invitation_id}": {
+                "get": _op(
+                    "A candidate's answers, reviews and decision", params=("invitation_id",), security=True
+                )
+            },
+            cand + "/state": {"get": _op("Where the candidate is", params=("token",))},
+            cand + "/answers/{question_id}": {
+                "post": _op("Submit an answer", params=("token", "question_id"), body="application/json")
+            },
+            cand + "/answers/{question_id}/file": {
+                "post": _op("Upload a document", params=("token", "question_id"), body="multipart/form-data")
+            },
+            cand + "/takes/{question_id}/{take}": {
+                "get": _op("The candidate's own take", params=("token", "question_id", "take"))
+            },
+            cand + "/device-check": {
+                "post": _op("Device check result", params=("token",), body="application/json")
+            },
+            cand + "/speedtest": {
+                "post": _op("Upload speed sample", params=("token",), body="application/octet-stream")
+            },
+            cand + "/finish": {
+                "post": _op("Complete the interview", params=("token",), body="application/json")
+            },
+            cand + "/feedback": {
+                "post": _op("Satisfaction rating", params=("token",), body="application/json")
+            },
+            "/api/v1/uploads/": {
+                "options": _op("tus capabilities", ok="204"),
+                "post": _op("Create an upload (tus creation)", ok="201", tus=True),
+            },
+            up: {
+                "options": _op("tus capabilities", params=("upload_id",), ok="204"),
+                "head": _op("The upload's offset", params=("upload_id",), tus=True),
+                "patch": _op("Append bytes", params=("upload_id",), body=offset, ok="204", tus=True),
+                "delete": _op(
+                    "Cancel the upload (tus termination)", params=("upload_id",), ok="204", tus=True
+                ),
+                "post": _op(
+                    "PATCH, HEAD or DELETE through X-HTTP-Method-Override", params=("upload_id",), tus=True
+                ),
+            },
+        },
+    }
