@@ -16,29 +16,22 @@ from boxinterview.web import auth
 from boxinterview.web.handlers.review import _page
 from boxinterview.web.keys import DB
 
-SORTS = {
-    "number": lambda r: r.invitation_id,
-    "name": lambda r: r.label.lower(),
-    "stage": lambda r: results.STAGES.index(r.stage) if r.stage in results.STAGES else 99,
-    "completed": lambda r: (r.completed_at is None, r.completed_at),
-}
-
 
 @auth.reviewer
 async def pipeline(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.current(request)
     assert session is not None
-    interview, rows = await db.call(
-        results.pipeline, db, session.account, int(request.match_info["interview_id"])
-    )
     stage = request.query.get("stage", "")
-    shown = [r for r in rows if not stage or r.stage == stage]
     sort = request.query.get("sort", "number")
-    shown.sort(key=SORTS.get(sort, SORTS["number"]))
-    counts = {s: sum(1 for r in rows if r.stage == s) for s in results.STAGES}
-    return _page(request, "pipeline.html", title=f"{interview.title}: candidates", interview=interview, rows=shown,
-                 counts=counts, stage=stage, sort=sort, stages=results.STAGES)  # fmt: skip
+    page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 1
+    interview, rows, counts = await db.call(
+        results.pipeline, db, session.account, int(request.match_info["interview_id"]), stage, sort, page
+    )
+    total = counts.get(stage, 0) if stage else sum(counts.values())
+    pages = max(1, -(-total // results.PAGE))
+    return _page(request, "pipeline.html", title=f"{interview.title}: candidates", interview=interview, rows=rows,
+                 counts=counts, stage=stage, sort=sort, stages=results.STAGES, page=page, pages=pages, total=total)  # fmt: skip
 
 
 @auth.reviewer

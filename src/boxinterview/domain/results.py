@@ -47,6 +47,20 @@ class CandidateResult:
         return any(c.disagreement for c in self.competencies)
 
 
+def summarise(competency_id: int, name: str, values: list[float]) -> CompetencyResult:
+    """Mean, median and spread of the reviewers' scores for one competency of one candidate."""
+    if not values:
+        return CompetencyResult(competency_id, name, 0, None, None, None)
+    return CompetencyResult(
+        competency_id,
+        name,
+        len(values),
+        round(statistics.fmean(values), 2),
+        round(statistics.median(values), 2),
+        round(max(values) - min(values), 2),
+    )
+
+
 def aggregate(
     scores: list[tuple[int, int, int, int, int]], competencies: dict[int, str]
 ) -> dict[int, list[CompetencyResult]]:
@@ -62,15 +76,9 @@ def aggregate(
     invitations = {i for i, _ in across}
     for invitation_id in invitations:
         for competency_id, name in competencies.items():
-            values = across.get((invitation_id, competency_id), [])
             out[invitation_id].append(
-                CompetencyResult(
-                    competency_id, name, len(values),
-                    round(statistics.fmean(values), 2) if values else None,
-                    round(statistics.median(values), 2) if values else None,
-                    round(max(values) - min(values), 2) if values else None,
-                )
-            )  # fmt: skip
+                summarise(competency_id, name, across.get((invitation_id, competency_id), []))
+            )
     return out
 
 
@@ -82,23 +90,23 @@ def results(db: Database, account: Account, interview_id: int) -> tuple[Intervie
         interview = interviews_sql.get(con, interview_id)
         if interview is None or not reviews.may_review(con, account, interview_id):
             raise NotFound("there is no interview here for you")
-        return interview, sql.submitted_scores(con, interview_id), sql.pipeline(con, interview_id)
+        mine = None if account.role is Role.ADMIN else sql.reviewed_by(con, interview_id, account.id)
+        return interview, sql.competency_summary(con, interview_id), sql.labels(con, interview_id), mine
 
-    interview, scores, people = db.read(read)
+    interview, summary, labels, mine = db.read(read)
     competencies = {c.id: c.name for c in interview.competencies}  # type: ignore[misc]
-    mine = {inv for inv, reviewer, *_ in scores if reviewer == account.id}
-    table = aggregate(scores, competencies)
+    per_candidate: dict[int, dict[int, list[float]]] = defaultdict(dict)
+    for invitation_id, competency_id, joined in summary:
+        if mine is None or invitation_id in mine:
+            per_candidate[invitation_id][competency_id] = [float(v) for v in joined.split(",")]
     rows = []
-    for p in people:
-        if p["invitation_id"] not in table:
-            continue
-        if account.role is not Role.ADMIN and p["invitation_id"] not in mine:
-            continue
-        comps = tuple(table[p["invitation_id"]])
+    for invitation_id, by_competency in per_candidate.items():
+        comps = tuple(summarise(cid, name, by_competency.get(cid, [])) for cid, name in competencies.items())
         means = [c.mean for c in comps if c.mean is not None]
-        label = f"Candidate {p['number']}" if interview.blind_review else p["name"]
-        rows.append(CandidateResult(p["invitation_id"], label, comps,
-                                    round(statistics.fmean(means), 2) if means else None, None, p["outcome"]))  # fmt: skip
+        number, name, outcome = labels[invitation_id]
+        label = f"Candidate {number}" if interview.blind_review else name
+        rows.append(CandidateResult(invitation_id, label, comps,
+                                    round(statistics.fmean(means), 2) if means else None, None, outcome))  # fmt: skip
     rows.sort(key=lambda r: (-(r.overall or 0), r.label))
     ranked = [CandidateResult(r.invitation_id, r.label, r.competencies, r.overall, i, r.outcome)
               for i, r in enumerate(rows, start=1)]  # fmt: skip
@@ -119,22 +127,25 @@ class PipelineRow:
     reviewers: int
 
 
-def pipeline(db: Database, account: Account, interview_id: int) -> tuple[Interview, list[PipelineRow]]:
+PAGE = 100
+
+
+def pipeline(
+    db: Database, account: Account, interview_id: int, stage: str = "", sort: str = "number", page: int = 1
+) -> tuple[Interview, list[PipelineRow], dict[str, int]]:
+    """One page of the interview's candidates with their stage, and how many are at each stage."""
+
     def read(con):  # type: ignore[no-untyped-def]
         interview = interviews_sql.get(con, interview_id)
         if interview is None or not reviews.may_review(con, account, interview_id):
             raise NotFound("there is no interview here for you")
-        return interview, sql.pipeline(con, interview_id)
+        rows = sql.pipeline_page(con, interview_id, stage, sort, PAGE, (max(1, page) - 1) * PAGE)
+        return interview, rows, sql.stage_counts(con, interview_id)
 
-    interview, people = db.read(read)
+    interview, people, counts = db.read(read)
     out = []
     for p in people:
-        stage = p["status"]
-        if p["outcome"]:
-            stage = {"advance": "advanced", "reject": "rejected", "hold": "on hold"}[p["outcome"]]
-        elif stage == "completed" and p["reviewers"]:
-            stage = "in review"
         label = f"Candidate {p['number']}" if interview.blind_review else p["name"]
-        out.append(PipelineRow(p["invitation_id"], label, stage, clock.from_db(p["created_at"]),  # type: ignore[arg-type]
+        out.append(PipelineRow(p["invitation_id"], label, p["stage"], clock.from_db(p["created_at"]),  # type: ignore[arg-type]
                                clock.from_db(p["completed_at"]), p["reviewers"]))  # fmt: skip
-    return interview, out
+    return interview, out, {s: counts.get(s, 0) for s in STAGES}

@@ -207,3 +207,85 @@ def comments_of(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]
         "JOIN reviews r ON r.id = c.review_id WHERE r.invitation_id = ? ORDER BY r.question_id, c.at_ms, c.id",
         (invitation_id,),
     )
+
+
+_STAGED = """
+    WITH p AS (
+        SELECT v.id AS invitation_id, v.number, v.status, v.created_at, v.completed_at, c.name,
+               (SELECT d.outcome FROM decisions d WHERE d.invitation_id = v.id
+                ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS outcome,
+               EXISTS (SELECT 1 FROM reviews r WHERE r.invitation_id = v.id AND r.submitted_at IS NOT NULL) AS reviewed
+        FROM invitations v JOIN candidates c ON c.id = v.candidate_id
+        WHERE v.interview_id = :interview
+    ), staged AS (
+        SELECT *, CASE outcome WHEN 'advance' THEN 'advanced' WHEN 'reject' THEN 'rejected' WHEN 'hold' THEN 'on hold'
+                  ELSE CASE WHEN status = 'completed' AND reviewed THEN 'in review' ELSE status END END AS stage
+        FROM p
+    )
+"""
+_ORDER = {
+    "number": "number",
+    "name": "name COLLATE NOCASE, number",
+    "stage": "stage, number",
+    "completed": "completed_at IS NULL, completed_at, number",
+}
+
+
+def stage_counts(con: apsw.Connection, interview_id: int) -> dict[str, int]:
+    return {stage: n for stage, n in con.execute(
+        _STAGED + "SELECT stage, count(*) FROM staged GROUP BY stage", {"interview": interview_id})}  # fmt: skip
+
+
+def pipeline_page(
+    con: apsw.Connection, interview_id: int, stage: str, sort: str, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """One page of the interview's candidates, filtered by stage ('' for all) and sorted."""
+    order = _ORDER.get(sort, _ORDER["number"])
+    found = rows(
+        con,
+        _STAGED
+        + f"SELECT * FROM staged WHERE :stage = '' OR stage = :stage ORDER BY {order} LIMIT :limit OFFSET :offset",
+        {"interview": interview_id, "stage": stage, "limit": limit, "offset": offset},
+    )
+    for r in found:
+        r["reviewers"] = value(
+            con,
+            "SELECT count(DISTINCT reviewer_id) FROM reviews WHERE invitation_id = ? AND submitted_at IS NOT NULL",
+            (r["invitation_id"],),
+        )
+    return found
+
+
+def competency_summary(con: apsw.Connection, interview_id: int) -> list[tuple]:
+    """Per (invitation, competency): each reviewer's mean over the questions, as (invitation, competency,
+    reviewer scores joined by commas). The database does the grouping; Python only the median."""
+    return list(
+        con.execute(
+            """
+            WITH per_reviewer AS (
+                SELECT r.invitation_id, s.competency_id, r.reviewer_id, avg(s.score) AS score
+                FROM invitations v JOIN reviews r ON r.invitation_id = v.id
+                JOIN review_scores s ON s.review_id = r.id
+                WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL
+                GROUP BY r.invitation_id, s.competency_id, r.reviewer_id
+            )
+            SELECT invitation_id, competency_id, group_concat(score) FROM per_reviewer
+            GROUP BY invitation_id, competency_id
+            """,
+            (interview_id,),
+        )
+    )
+
+
+def reviewed_by(con: apsw.Connection, interview_id: int, reviewer_id: int) -> set[int]:
+    return {i for (i,) in con.execute(
+        "SELECT DISTINCT r.invitation_id FROM reviews r JOIN invitations v ON v.id = r.invitation_id "
+        "WHERE v.interview_id = ? AND r.reviewer_id = ? AND r.submitted_at IS NOT NULL", (interview_id, reviewer_id))}  # fmt: skip
+
+
+def labels(con: apsw.Connection, interview_id: int) -> dict[int, tuple[int, str, str | None]]:
+    """invitation id -> (number, candidate name, latest decision)."""
+    return {r[0]: (r[1], r[2], r[3]) for r in con.execute(
+        "SELECT v.id, v.number, c.name, (SELECT d.outcome FROM decisions d WHERE d.invitation_id = v.id "
+        "ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) FROM invitations v JOIN candidates c ON c.id = v.candidate_id "
+        "WHERE v.interview_id = ?", (interview_id,))}  # fmt: skip
