@@ -75,6 +75,10 @@ SEED = {
     11: [
         "INSERT INTO api_tokens (token_hash, name, created_at) VALUES ('h', 'ats', '2026-01-06T00:00:00.000Z')"
     ],
+    12: [
+        "INSERT INTO candidate_results VALUES (1, 1, 4.0, 0)",
+        "INSERT INTO competency_results VALUES (1, 1, 1, 4.0, 4.0, 0.0)",
+    ],
 }
 COUNTS = {
     "interviews": 1,

@@ -41,7 +41,7 @@ async def demo_candidate_completes(live, demo: dict, clips: Path, name_seed: int
 
 async def score_everything(page, value: int) -> None:
     """Score every competency of every answer on the review page and submit each answer's review."""
-    forms = page.locator("form[action*='/questions/']")
+    forms = page.locator("form:has(fieldset.rubric)")
     for i in range(await forms.count()):
         form = forms.nth(i)
         fieldsets = form.locator("fieldset")

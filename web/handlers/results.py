@@ -39,10 +39,12 @@ async def ranking(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.current(request)
     assert session is not None
-    interview, rows = await db.call(
-        results.results, db, session.account, int(request.match_info["interview_id"])
+    page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 1
+    interview, rows, more = await db.call(
+        results.results, db, session.account, int(request.match_info["interview_id"]), page
     )
-    return _page(request, "results.html", title=f"{interview.title}: results", interview=interview, rows=rows)
+    return _page(request, "results.html", title=f"{interview.title}: results", interview=interview, rows=rows,
+                 page=page, more=more)  # fmt: skip
 
 
 @auth.reviewer
@@ -68,7 +70,7 @@ async def export(request: web.Request) -> web.Response:
     session = auth.current(request)
     assert session is not None
     interview_id = int(request.match_info["interview_id"])
-    interview, rows = await db.call(results.results, db, session.account, interview_id)
+    interview, rows, _ = await db.call(results.results, db, session.account, interview_id, 1, 1_000_000)
     out = io.StringIO()
     writer = csv.writer(out)
     names = [c.name for c in interview.competencies]

@@ -13,6 +13,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
+from boxinterview.domain import scoring
 from boxinterview.domain.models import (
     Account,
     Answer,
@@ -195,6 +196,8 @@ def save(
             missing = ", ".join(c.name for cid, c in assessed.items() if cid not in scores)
             raise Invalid(f"score every competency before submitting (missing: {missing})")
         sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
+        if submit:
+            scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
         audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.submit" if submit else "review.save",
                          subject_type="invitation", subject_id=invitation_id,
                          detail={"question": question_id, "scores": {str(k): v for k, v in scores.items()}}, now=now)  # fmt: skip

@@ -289,3 +289,79 @@ def labels(con: apsw.Connection, interview_id: int) -> dict[int, tuple[int, str,
         "SELECT v.id, v.number, c.name, (SELECT d.outcome FROM decisions d WHERE d.invitation_id = v.id "
         "ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) FROM invitations v JOIN candidates c ON c.id = v.candidate_id "
         "WHERE v.interview_id = ?", (interview_id,))}  # fmt: skip
+
+
+def reviewer_means(con: apsw.Connection, invitation_id: int) -> dict[int, list[float]]:
+    """competency id -> each reviewer's mean score over the questions assessing it (submitted reviews only)."""
+    out: dict[int, list[float]] = {}
+    for competency_id, score in con.execute(
+        "SELECT s.competency_id, avg(s.score) FROM reviews r JOIN review_scores s ON s.review_id = r.id "
+        "WHERE r.invitation_id = ? AND r.submitted_at IS NOT NULL GROUP BY s.competency_id, r.reviewer_id",
+        (invitation_id,),
+    ):
+        out.setdefault(competency_id, []).append(score)
+    return out
+
+
+def store_results(
+    con: apsw.Connection,
+    invitation_id: int,
+    interview_id: int,
+    competencies: list[tuple[int, int, float | None, float | None, float | None]],
+    overall: float | None,
+    disagreement: bool,
+) -> None:
+    con.execute("DELETE FROM competency_results WHERE invitation_id = ?", (invitation_id,))
+    con.executemany(
+        "INSERT INTO competency_results (invitation_id, competency_id, reviewers, mean, median, spread) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(invitation_id, *c) for c in competencies],
+    )
+    con.execute(
+        "INSERT INTO candidate_results (invitation_id, interview_id, overall, disagreement) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (invitation_id) DO UPDATE SET overall = excluded.overall, disagreement = excluded.disagreement",
+        (invitation_id, interview_id, overall, int(disagreement)),
+    )
+
+
+def unsummarised(con: apsw.Connection, interview_id: int) -> list[int]:
+    """Candidates with submitted reviews but no stored results (reviews from before results were stored)."""
+    return [i for (i,) in con.execute(
+        "SELECT DISTINCT r.invitation_id FROM reviews r JOIN invitations v ON v.id = r.invitation_id "
+        "WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM candidate_results c WHERE c.invitation_id = r.invitation_id)", (interview_id,))]  # fmt: skip
+
+
+def ranking(
+    con: apsw.Connection, interview_id: int, reviewer_id: int | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """One page of stored results, best first (up to `limit` rows); for a reviewer, only candidates they
+    reviewed themselves."""
+    mine = (
+        "" if reviewer_id is None else
+        "AND EXISTS (SELECT 1 FROM reviews r WHERE r.invitation_id = cr.invitation_id AND r.reviewer_id = :reviewer "
+        "AND r.submitted_at IS NOT NULL)"
+    )  # fmt: skip
+    params = {"interview": interview_id, "reviewer": reviewer_id, "limit": limit, "offset": offset}
+    found = rows(
+        con,
+        f"""
+        SELECT cr.invitation_id, cr.overall, cr.disagreement, v.number, c.name,
+               (SELECT d.outcome FROM decisions d WHERE d.invitation_id = v.id
+                ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS outcome
+        FROM candidate_results cr JOIN invitations v ON v.id = cr.invitation_id
+        JOIN candidates c ON c.id = v.candidate_id
+        WHERE cr.interview_id = :interview {mine}
+        ORDER BY cr.overall DESC, cr.invitation_id LIMIT :limit OFFSET :offset
+        """,
+        params,
+    )
+    by_id = {r["invitation_id"]: r for r in found}
+    for r in found:
+        r["competencies"] = {}
+    marks = ",".join("?" * len(by_id))
+    for invitation_id, cid, n, mean, median, spread in con.execute(
+        f"SELECT invitation_id, competency_id, reviewers, mean, median, spread FROM competency_results "
+        f"WHERE invitation_id IN ({marks})", tuple(by_id)) if by_id else ():  # fmt: skip
+        by_id[invitation_id]["competencies"][cid] = (n, mean, median, spread)
+    return found
