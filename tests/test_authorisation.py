@@ -74,6 +74,7 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/review/interviews/{interview_id}/results"): reviewer_page({404}),
     ("GET", "/review/interviews/{interview_id}/export.csv"): reviewer_page({404}),
     ("GET", "/review/compare"): reviewer_page({404}),
+    ("POST", "/review/interviews/{interview_id}/bulk"): REVIEWER_POST,
     ("GET", "/s/{token}"): SHARE_ONLY,
     ("GET", "/s/{token}/media/{recording_id}/{kind}"): SHARE_ONLY,
     ("GET", "/api/v1/openapi.json"): PUBLIC,

@@ -283,3 +283,19 @@ def test_comments_pinned_to_a_moment_follow_the_same_fairness_rule(live, tmp_pat
         f"{live.base}{page}/questions/{q}/comments", data={"csrf": csrf(a, live, page), "body": "  "}
     )
     assert bad.status_code == 422
+
+
+def test_bulk_decisions_are_previewed_then_queued(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        ids = [completed_candidate(live, f"Bulk {n}") for n in range(3)]
+        s = reviewer(live, "bulk@example.com")
+        base = f"/review/interviews/{live.interview.id}"
+        data = {"csrf": csrf(s, live, base), "outcome": "reject", "invitation": [str(i) for i in ids[:2]]}
+        preview = s.post(f"{live.base}{base}/bulk", data={**data, "action": "preview"})
+        assert preview.status_code == 200 and "Reject 2 candidates?" in preview.text
+        assert all(live.db.read(reviews_sql.messages_for, i) == [] for i in ids)
+        s.post(f"{live.base}{base}/bulk", data={**data, "action": "confirm"})
+        assert [len(live.db.read(reviews_sql.messages_for, i)) for i in ids] == [1, 1, 0]
+        assert "rejected" in s.get(f"{live.base}{base}", params={"stage": "rejected"}).text
+        empty = s.post(f"{live.base}{base}/bulk", data={"csrf": csrf(s, live, base), "outcome": "hold"})
+        assert empty.status_code == 422

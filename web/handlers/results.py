@@ -10,11 +10,12 @@ from aiohttp import web
 
 from boxinterview import clock
 from boxinterview.domain import results, reviews
+from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.store import audit as audit_sql
 from boxinterview.web import auth
 from boxinterview.web.handlers.review import _page
-from boxinterview.web.keys import DB
+from boxinterview.web.keys import DB, SETTINGS
 
 
 @auth.reviewer
@@ -87,3 +88,31 @@ async def export(request: web.Request) -> web.Response:
         headers={"Content-Disposition": f'attachment; filename="interview-{interview_id}-results.csv"',
                  "Cache-Control": "no-store"},
     )  # fmt: skip
+
+
+@auth.reviewer
+async def bulk(request: web.Request) -> web.Response:
+    """Advance, reject or hold several candidates at once, with the outcome's standard message; previewed first."""
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    interview_id = int(request.match_info["interview_id"])
+    form = await request.post()
+    try:
+        outcome = Outcome(str(form.get("outcome", "")))
+        chosen = sorted({int(str(i)) for i in form.getall("invitation", [])})
+    except ValueError:
+        raise Invalid("choose candidates and one of advance, reject or hold") from None
+    if not chosen:
+        raise Invalid("tick the candidates to decide for first")
+    organisation = request.app[SETTINGS].organisation.name
+    views = [await db.call(reviews.candidate, db, session.account, i) for i in chosen]
+    if any(v.interview.id != interview_id for v in views):
+        raise Invalid("these candidates are not all in this interview")
+    if form.get("action") != "confirm":
+        subject, body = reviews.render_feedback(views[0], outcome, "", organisation)
+        return _page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
+                     outcome=outcome, subject=subject, body=body)  # fmt: skip
+    for v in views:
+        await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", organisation)
+    raise web.HTTPSeeOther(f"/review/interviews/{interview_id}")

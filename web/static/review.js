@@ -29,3 +29,27 @@
     if (media) { media.currentTime = Number(b.dataset.at) / 1000; media.play(); }
   }));
 })();
+(() => {
+  const box = document.getElementById("listen-only");
+  if (!box) return;
+  const apply = () => {
+    document.querySelectorAll("section.answer video").forEach((video) => {
+      let audio = video.nextElementSibling;
+      if (!audio || audio.tagName !== "AUDIO") {
+        audio = document.createElement("audio");
+        audio.controls = true;
+        audio.preload = "none";
+        audio.src = video.getAttribute("src");
+        audio.setAttribute("aria-label", video.getAttribute("aria-label") + " (sound only)");
+        video.after(audio);
+      }
+      video.pause();
+      video.hidden = box.checked;
+      audio.hidden = !box.checked;
+    });
+    localStorage.setItem("boxinterview:listen-only", box.checked ? "1" : "");
+  };
+  box.checked = localStorage.getItem("boxinterview:listen-only") === "1";
+  box.addEventListener("change", apply);
+  if (box.checked) apply();
+})();
