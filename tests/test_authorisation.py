@@ -70,6 +70,8 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("POST", "/review/{invitation_id}/share"): REVIEWER_POST,
     ("POST", "/review/shares/{share_id}/revoke"): REVIEWER_POST,
     ("GET", "/media/recordings/{recording_id}/{kind}"): REVIEWER_MEDIA,
+    ("GET", "/review/{invitation_id}/documents/{question_id}"): reviewer_page({404})
+    | {"assigned": {404}, "admin": {404}},
     ("GET", "/review/interviews/{interview_id}"): reviewer_page({404}),
     ("GET", "/review/interviews/{interview_id}/results"): reviewer_page({404}),
     ("GET", "/review/interviews/{interview_id}/export.csv"): reviewer_page({404}),

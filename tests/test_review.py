@@ -299,3 +299,37 @@ def test_bulk_decisions_are_previewed_then_queued(tmp_path) -> None:
         assert "rejected" in s.get(f"{live.base}{base}", params={"stage": "rejected"}).text
         empty = s.post(f"{live.base}{base}/bulk", data={"csrf": csrf(s, live, base), "outcome": "hold"})
         assert empty.status_code == 422
+
+
+def test_two_reviewers_scoring_at_once_both_land(tmp_path) -> None:
+    import threading
+
+    with live_server(tmp_path) as live:
+        invitation_id = completed_candidate(live)
+        sessions = [reviewer(live, f"p{n}@example.com") for n in range(4)]
+        page = f"/review/{invitation_id}"
+        comp = live.interview.competencies[0]
+        scored = [q for q in live.interview.questions if q.competencies]
+        tokens = [csrf(s, live, page) for s in sessions]
+        failures: list[int] = []
+
+        def score(n: int) -> None:
+            for q in scored:
+                r = sessions[n].post(f"{live.base}{page}/questions/{q.id}",
+                                     data={"csrf": tokens[n], f"score-{comp.id}": str(n + 1), "action": "submit"})  # fmt: skip
+                if r.status_code != 200:
+                    failures.append(r.status_code)
+
+        threads = [threading.Thread(target=score, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+        submitted = [r for r in live.db.read(reviews_sql.reviews_of, invitation_id) if r.submitted_at]
+        assert len(submitted) == 4 * len(scored)
+        admin = reviewer(live, "overseer@example.com", assign=False, role=Role.ADMIN)
+        results_page = " ".join(
+            admin.get(f"{live.base}/review/interviews/{live.interview.id}/results").text.split()
+        )
+        assert "2.5 · 2.5 · 3.0 ⚠" in results_page  # scores 1, 2, 3, 4 from the four reviewers

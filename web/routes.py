@@ -53,6 +53,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/review/interviews/{interview_id:\\d+}/export.csv", results.export, name="export")
     app.router.add_get("/review/compare", results.compare, name="compare")
     app.router.add_post("/review/interviews/{interview_id:\\d+}/bulk", results.bulk)
+    app.router.add_get("/review/{invitation_id:\\d+}/documents/{question_id:\\d+}", review.document)
     app.router.add_post("/review/{invitation_id:\\d+}/share", shares.create)
     app.router.add_post("/review/shares/{share_id:\\d+}/revoke", shares.revoke)
     app.router.add_get("/s/{token}", shares.view, name="share")

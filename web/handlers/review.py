@@ -152,3 +152,18 @@ async def media(request: web.Request) -> web.StreamResponse:
         reviews.media_path, db, session.account, int(request.match_info["recording_id"]), kind
     )
     return web.FileResponse(Path(path), headers={"Cache-Control": "private, max-age=3600"})
+
+
+@auth.reviewer
+async def document(request: web.Request) -> web.StreamResponse:
+    db = request.app[DB]
+    session = auth.current(request)
+    assert session is not None
+    path, name, mime = await db.call(
+        reviews.document_path, db, session.account, int(request.match_info["invitation_id"]),
+        int(request.match_info["question_id"]),
+    )  # fmt: skip
+    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._- ")[:100] or "document"
+    return web.FileResponse(Path(path), headers={
+        "Content-Type": mime or "application/octet-stream", "Cache-Control": "private, no-store",
+        "Content-Disposition": f'attachment; filename="{safe}"', "X-Content-Type-Options": "nosniff"})  # fmt: skip

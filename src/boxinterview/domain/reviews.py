@@ -332,3 +332,23 @@ def comment(
                          subject_id=invitation_id, detail={"question": question_id, "at_ms": at_ms}, now=now)  # fmt: skip
 
     db.write(tx)
+
+
+def document_path(
+    db: Database, account: Account, invitation_id: int, question_id: int
+) -> tuple[str, str, str]:
+    """(path, file name, MIME type) of a candidate's uploaded document; hidden in blind review."""
+
+    def read(con: apsw.Connection) -> tuple[str, str, str]:
+        view = _load(con, account, invitation_id)
+        if view.interview.blind_review:
+            raise NotFound("documents are hidden in blind review")
+        item = next((a for a in view.answers if a.question.id == question_id), None)
+        if item is None or item.answer is None or not item.answer.file_path:
+            raise NotFound("no document for this question")
+        return item.answer.file_path, item.answer.file_name or "document", item.answer.file_type or ""
+
+    found = db.read(read)
+    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="document.view", subject_type="invitation",
+             subject_id=invitation_id, detail={"question": question_id}, now=clock.now())  # fmt: skip
+    return found
