@@ -333,3 +333,18 @@ def test_two_reviewers_scoring_at_once_both_land(tmp_path) -> None:
             admin.get(f"{live.base}/review/interviews/{live.interview.id}/results").text.split()
         )
         assert "2.5 · 2.5 · 3.0 ⚠" in results_page  # scores 1, 2, 3, 4 from the four reviewers
+
+
+def test_behind_caddy_the_app_authorises_and_names_the_file(tmp_path) -> None:
+    with live_server(tmp_path, server={"accel_redirect": True}) as live:
+        invitation_id = completed_candidate(live)
+        rec = next(r for r in recordings.listing(live.db) if r.invitation_id == invitation_id)
+        shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), rec.original_path)
+        assert asyncio.run(processing.process(live.db, live.settings, rec.id)).value == "ready"
+        s = reviewer(live, "proxied@example.com")
+        r = s.get(f"{live.base}/media/recordings/{rec.id}/playback")
+        assert r.status_code == 200 and r.content == b""
+        assert r.headers["X-Accel-Redirect"] == f"/recordings/{rec.id}/playback.mp4"
+        outsider = reviewer(live, "blocked@example.com", assign=False)
+        blocked = outsider.get(f"{live.base}/media/recordings/{rec.id}/playback")
+        assert blocked.status_code == 404 and "X-Accel-Redirect" not in blocked.headers

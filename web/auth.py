@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -41,14 +42,34 @@ def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -
     )  # fmt: skip
 
 
+# A player asks for a recording in dozens of byte ranges; looking the session up in the store for each would
+# cost more than sending the bytes. A resolved session is trusted for a few seconds; signing out clears it.
+RECHECK_SECONDS = 10.0
+_recent: dict[str, tuple[float, sessions.Session]] = {}
+
+
+def forget(raw: str) -> None:
+    _recent.pop(raw, None)
+
+
 @web.middleware
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     raw = request.cookies.get(COOKIE)
     if raw:
-        db = request.app[DB]
-        found = await db.call(sessions.resolve, db, request.app[SETTINGS], raw)
-        if found is not None:
-            request[SESSION] = found
+        now = time.monotonic()
+        cached = _recent.get(raw)
+        if cached is not None and now - cached[0] < RECHECK_SECONDS:
+            request[SESSION] = cached[1]
+        else:
+            db = request.app[DB]
+            found = await db.call(sessions.resolve, db, request.app[SETTINGS], raw)
+            if found is not None:
+                if len(_recent) > 10_000:
+                    _recent.clear()
+                _recent[raw] = (now, found)
+                request[SESSION] = found
+            else:
+                forget(raw)
     return await handler(request)
 
 

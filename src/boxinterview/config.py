@@ -71,6 +71,12 @@ def _at_least(low: int) -> Callable[[Any], str | None]:
 class ServerSettings:
     host: str = setting("127.0.0.1", "Address the web server listens on. Keep it on loopback behind Caddy.")
     port: int = setting(8080, "TCP port the web server listens on.", _port)
+    accel_redirect: bool = setting(
+        False,
+        "Let the reverse proxy send recordings: once a request is authorised, the server answers with an "
+        "X-Accel-Redirect header naming the file (relative to data_dir) and Caddy's file_server sends the bytes. "
+        "Only behind a proxy configured for it (`boxinterview caddy` renders that).",
+    )
     public_url: str = setting(
         "",
         "Address candidates and reviewers use to reach the server, e.g. https://interviews.example.com. "

@@ -8,6 +8,7 @@ from boxinterview import documents
 from boxinterview.domain import answers, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
+from boxinterview.web import sendfile
 from boxinterview.web.keys import DB, SETTINGS
 
 SPEEDTEST_MAX = 4 * 1024 * 1024
@@ -107,7 +108,7 @@ async def take_media(request: web.Request) -> web.StreamResponse:
         journey.take_file, db, request.match_info["token"], int(request.match_info["question_id"]),
         int(request.match_info["take"]),
     )  # fmt: skip
-    return web.FileResponse(path, headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return sendfile.send(request, path, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
 async def device_check(request: web.Request) -> web.Response:

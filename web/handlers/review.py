@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -9,7 +10,7 @@ from aiohttp import web
 from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
-from boxinterview.web import auth
+from boxinterview.web import auth, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render
 
@@ -48,6 +49,7 @@ async def logout(request: web.Request) -> web.Response:
     session = auth.current(request)
     assert session is not None
     await db.call(sessions.logout, db, session)
+    auth.forget(request.cookies.get(auth.COOKIE, ""))
     response = web.HTTPSeeOther("/login")
     response.del_cookie(auth.COOKIE, path="/")
     raise response
@@ -142,16 +144,29 @@ async def decide(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 
+_granted: dict[tuple[str, int, str], tuple[float, str]] = {}
+
+
 @auth.reviewer
 async def media(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
     session = auth.current(request)
     assert session is not None
     kind = request.match_info["kind"]
-    path = await db.call(
-        reviews.media_path, db, session.account, int(request.match_info["recording_id"]), kind
-    )
-    return web.FileResponse(Path(path), headers={"Cache-Control": "private, max-age=3600"})
+    recording_id = int(request.match_info["recording_id"])
+    # A player fetches a recording in many byte ranges; the viewing is audited once, when it starts, and a
+    # granted recording is not looked up again for a few seconds.
+    starts = request.headers.get("Range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
+    key = (session.id_hash, recording_id, kind)
+    granted = _granted.get(key)
+    if starts or granted is None or time.monotonic() - granted[0] > auth.RECHECK_SECONDS:
+        path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
+        if len(_granted) > 10_000:
+            _granted.clear()
+        _granted[key] = (time.monotonic(), path)
+    else:
+        path = granted[1]
+    return sendfile.send(request, Path(path), {"Cache-Control": "private, max-age=3600"})
 
 
 @auth.reviewer

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from boxinterview.domain import shares
 from boxinterview.errors import Invalid
-from boxinterview.web import auth
+from boxinterview.web import auth, sendfile
 from boxinterview.web.keys import DB
 from boxinterview.web.render import render
 
@@ -62,6 +62,6 @@ async def media(request: web.Request) -> web.StreamResponse:
         shares.media_path, db, request.match_info["token"], int(request.match_info["recording_id"]),
         request.match_info["kind"],
     )  # fmt: skip
-    return web.FileResponse(
-        Path(path), headers={"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    return sendfile.send(
+        request, Path(path), {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
     )

@@ -263,9 +263,9 @@ def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
     return sorted(items, key=key)
 
 
-def media_path(db: Database, account: Account, recording_id: int, kind: str) -> str:
+def media_path(db: Database, account: Account, recording_id: int, kind: str, audit: bool = True) -> str:
     """The playback file or poster of a recording, if this reviewer may see it. The path comes from the store,
-    never from the request."""
+    never from the request. `audit` records the viewing (once per viewing, not for every byte range)."""
 
     def read(con: apsw.Connection) -> str:
         owner = answers_sql.recording_owner(con, recording_id)
@@ -285,8 +285,9 @@ def media_path(db: Database, account: Account, recording_id: int, kind: str) -> 
         return path
 
     path = db.read(read)
-    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action=f"recording.{kind}", subject_type="recording",
-             subject_id=recording_id, now=clock.now())  # fmt: skip
+    if audit:
+        db.write(audit_sql.record, actor=f"reviewer:{account.id}", action=f"recording.{kind}",
+                 subject_type="recording", subject_id=recording_id, now=clock.now())  # fmt: skip
     return path
 
 
