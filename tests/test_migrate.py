@@ -79,6 +79,7 @@ SEED = {
         "INSERT INTO candidate_results VALUES (1, 1, 4.0, 0)",
         "INSERT INTO competency_results VALUES (1, 1, 1, 4.0, 4.0, 0.0)",
     ],
+    13: ["UPDATE outbox SET message_id = '<1@example.com>', attempts = 1"],
 }
 COUNTS = {
     "interviews": 1,

@@ -18,6 +18,7 @@ from pathlib import Path
 from boxinterview import __version__, datadir
 from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -270,6 +271,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
             _actor(),
             deadline=args.deadline,
             time_multiplier=args.extra_time,
+            letterhead=Letterhead.from_settings(settings),
         )
     print(
         f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)"
@@ -297,6 +299,48 @@ def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mail(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from boxinterview.mail import compose, sender
+    from boxinterview.store import outbox
+
+    if args.mail_command == "test":
+        if not settings.smtp.host:
+            raise BoxError(
+                "no SMTP server is configured: set smtp.host (and port, security) in the config first"
+            )
+        letter = compose.render("test", organisation=settings.organisation.name)
+        message = compose.build(sender=settings.smtp.sender, recipient=args.to, subject=letter.subject,
+                                text=letter.text, html=letter.html,
+                                message_id=compose.new_message_id(settings.smtp.sender))  # fmt: skip
+        try:
+            reply = asyncio.run(sender.deliver(settings, message))
+        except Exception as exc:  # noqa: BLE001 - the point is to report what the server said
+            print(
+                f"the SMTP server {settings.smtp.host}:{settings.smtp.port} did not accept it: {exc}",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"sent to {args.to}; {settings.smtp.host} answered: {reply}")
+        return 0
+    with _open(settings) as db:
+        counts = db.read(outbox.counts)
+        recent = db.read(outbox.recent, args.limit)
+        found = db.read(outbox.get, args.show) if args.show else None
+    print("  ".join(f"{state}: {n}" for state, n in counts.items()))
+    for m in recent:
+        detail = m["last_error"] or (m["sent_at"] or "")
+        print(
+            f"{m['id']:>5}  {m['state']:<8} {m['kind']:<16} {m['recipient']:<30} {m['subject'][:40]}  {detail}"
+        )
+    if args.show:
+        if found is None:
+            raise BoxError(f"no message {args.show} in the outbox")
+        print(f"\nTo: {found['recipient']}\nSubject: {found['subject']}\n\n{found['body']}")
+    return 0
+
+
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview.domain import api
 
@@ -320,7 +364,7 @@ def cmd_config_show(args: argparse.Namespace, settings: Settings) -> int:
     for key, _doc, _default in documented_settings():
         value: object = settings
         for part in key.split("."):
-            value = getattr(value, part)
+            value = getattr(value, "sender" if part == "from" else part)
         print(f"{key} = {value}    # {env_name(key)}")
     return 0
 
@@ -406,6 +450,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("assign", cmd_user_assign, "let a reviewer review an interview", usub)
     p.add_argument("email")
     p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+
+    mail = sub.add_parser("mail", help="e-mail: test the SMTP server, look at the outbox")
+    msub = mail.add_subparsers(dest="mail_command", metavar="ACTION", required=True)
+    p = add("test", cmd_mail, "send a test message and report the server's answer", msub)
+    p.add_argument("--to", required=True, metavar="ADDR")
+    p = add("outbox", cmd_mail, "list queued, sent and failed messages (with the text to send by hand)", msub)
+    p.add_argument("--limit", type=int, default=30)
+    p.add_argument("--show", type=int, metavar="ID", help="print one message in full")
 
     token = sub.add_parser("token", help="API tokens for integrations")
     tsub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

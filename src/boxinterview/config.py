@@ -34,13 +34,19 @@ class ConfigError(Exception):
         super().__init__("\n".join(problems))
 
 
-def setting(default: Any, doc: str, check: Callable[[Any], str | None] | None = None, **kw: Any) -> Any:
-    """A documented setting; `check` returns what is expected when a value is wrong, else None."""
+def setting(
+    default: Any,
+    doc: str,
+    check: Callable[[Any], str | None] | None = None,
+    key: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A documented setting; `check` returns what is expected when a value is wrong, else None; `key` is its
+    name in the file when that cannot be the attribute's (`from`)."""
+    metadata = {"doc": doc, "check": check, **({"key": key} if key else {})}
     if isinstance(default, list | dict):
-        return field(
-            default_factory=lambda: type(default)(default), metadata={"doc": doc, "check": check}, **kw
-        )
-    return field(default=default, metadata={"doc": doc, "check": check}, **kw)
+        return field(default_factory=lambda: type(default)(default), metadata=metadata, **kw)
+    return field(default=default, metadata=metadata, **kw)
 
 
 def _port(value: int) -> str | None:
@@ -184,6 +190,22 @@ class MediaSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    host: str = setting(
+        "", "SMTP server for e-mail to candidates and the team. Empty: messages queue to send by hand."
+    )
+    port: int = setting(25, "SMTP port (25, 587 for STARTTLS, 465 for implicit TLS).", _port)
+    security: str = setting("none", "How to protect the SMTP connection.", _one_of("none", "starttls", "tls"))
+    username: str = setting("", "SMTP user name; empty when the server needs no login.")
+    password_file: str = setting("", "File holding the SMTP password (kept out of the config file).")
+    sender: str = setting("boxinterview@localhost", "The From address of every message.", key="from")
+    reply_to: str = setting("", "Reply-To address, e.g. the hiring team's mailbox; empty for none.")
+    timeout_seconds: int = setting(
+        30, "How long to wait for the SMTP server before trying again later.", _at_least(1)
+    )
+
+
+@dataclass(frozen=True)
 class ReviewSettings:
     session_idle_minutes: int = setting(
         60, "A reviewer is signed out after this long without a request.", _at_least(1)
@@ -215,6 +237,7 @@ class Settings:
     uploads: UploadSettings = setting(UploadSettings(), "Resumable uploads (tus).")
     media: MediaSettings = setting(MediaSettings(), "Processing recordings with ffmpeg.")
     reviews: ReviewSettings = setting(ReviewSettings(), "Reviewers' sign-in.")
+    smtp: SmtpSettings = setting(SmtpSettings(), "E-mail to candidates and the team.")
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 
@@ -240,7 +263,7 @@ def documented_settings(cls: type = Settings, prefix: str = "") -> list[tuple[st
     for f in dataclasses.fields(cls):
         if f.metadata.get("internal"):
             continue
-        key = prefix + f.name
+        key = prefix + f.metadata.get("key", f.name)
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
         if dataclasses.is_dataclass(default):
             out.extend(documented_settings(type(default), key + "."))
@@ -308,7 +331,9 @@ def _build(
     problems: list[str],
 ) -> Any:
     hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    fields = {
+        f.metadata.get("key", f.name): f for f in dataclasses.fields(cls) if not f.metadata.get("internal")
+    }
     for key in raw:
         if key not in fields:
             near = difflib.get_close_matches(str(key), fields, n=1)
@@ -320,7 +345,7 @@ def _build(
     for name, f in fields.items():
         key_path = (*path, name)
         dotted_key = yamlsrc.dotted(key_path)
-        kind = hints[name]
+        kind = hints[f.name]
         if dataclasses.is_dataclass(kind):
             section = raw.get(name, {})
             if section is None:
@@ -328,7 +353,7 @@ def _build(
             if not isinstance(section, dict):
                 problems.append(_where(doc, key_path) + f"{dotted_key}: expected a section of settings")
                 continue
-            kwargs[name] = _build(kind, section, key_path, doc, environ, problems)
+            kwargs[f.name] = _build(kind, section, key_path, doc, environ, problems)
             continue
         env_key = env_name(dotted_key)
         if env_key in environ or env_key + "_FILE" in environ:
@@ -346,7 +371,7 @@ def _build(
         if expected is not None:
             problems.append(f"{where}{dotted_key}: expected {expected}, got {value!r}")
             continue
-        kwargs[name] = converted
+        kwargs[f.name] = converted
     return cls(**kwargs)
 
 

@@ -10,6 +10,7 @@ from boxinterview.config import Settings
 from boxinterview.domain import accounts, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.errors import NotFound
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 
 REVIEWER_EMAIL = "reviewer@example.com"
@@ -67,7 +68,12 @@ def run(db: Database, settings: Settings) -> DemoResult:
 
     number = len(invitations.listing(db, interview_id)) + 1
     invitation, token = invitations.invite(
-        db, interview_id, f"Demo Candidate {number}", f"candidate{number}@example.com", ACTOR
+        db,
+        interview_id,
+        f"Demo Candidate {number}",
+        f"candidate{number}@example.com",
+        ACTOR,
+        letterhead=Letterhead.from_settings(settings),
     )
     # The demo candidate is fictional; their consent is recorded up front so that scripts can upload answers
     # to the demo link straight away. A real candidate consents on their invitation page before anything else.

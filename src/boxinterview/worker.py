@@ -19,6 +19,7 @@ from datetime import timedelta
 from boxinterview import clock, live, processing
 from boxinterview.config import Settings
 from boxinterview.domain import recordings, uploads
+from boxinterview.mail import sender
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
@@ -54,6 +55,7 @@ class Worker:
         log.info("worker %s started (%d ffmpeg at most)", self.name, self.settings.media.max_ffmpeg)
         sweeper = asyncio.create_task(self._sweep_forever(stop))
         follower = asyncio.create_task(self._follow_uploads(stop))
+        mailer = asyncio.create_task(sender.run(self.db, self.settings, stop))
         try:
             while not stop.is_set():
                 await self.slots.acquire()
@@ -72,10 +74,11 @@ class Worker:
         finally:
             sweeper.cancel()
             follower.cancel()
+            mailer.cancel()
             for task in [*self.running.values(), *self.live.values()]:
                 task.cancel()
             await asyncio.gather(
-                *self.running.values(), *self.live.values(), sweeper, follower, return_exceptions=True
+                *self.running.values(), *self.live.values(), sweeper, follower, mailer, return_exceptions=True
             )
             log.info("worker %s stopped", self.name)
 

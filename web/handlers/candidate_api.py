@@ -8,6 +8,7 @@ from boxinterview import documents
 from boxinterview.domain import answers, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
+from boxinterview.mail.letters import Letterhead
 from boxinterview.web import sendfile
 from boxinterview.web.keys import DB, SETTINGS
 
@@ -132,7 +133,7 @@ async def speedtest(request: web.Request) -> web.Response:
 async def finish(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
-    await db.call(journey.finish, db, token)
+    await db.call(journey.finish, db, token, None, Letterhead.from_settings(request.app[SETTINGS]))
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 

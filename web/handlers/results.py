@@ -114,5 +114,7 @@ async def bulk(request: web.Request) -> web.Response:
         return _page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
                      outcome=outcome, subject=subject, body=body)  # fmt: skip
     for v in views:
-        await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", organisation)
+        smtp = request.app[SETTINGS].smtp
+        await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", organisation, None,
+                      smtp.sender, smtp.reply_to)  # fmt: skip
     raise web.HTTPSeeOther(f"/review/interviews/{interview_id}")

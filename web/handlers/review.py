@@ -140,7 +140,9 @@ async def decide(request: web.Request) -> web.Response:
         subject, body = reviews.render_feedback(view, outcome, personal, organisation)
         return _page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
                      feedback=personal, subject=subject, body=body)  # fmt: skip
-    await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal, organisation)
+    smtp = request.app[SETTINGS].smtp
+    await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal, organisation, None,
+                  smtp.sender, smtp.reply_to)  # fmt: skip
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 

@@ -20,6 +20,8 @@ from boxinterview.domain.models import (
     Take,
 )
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from boxinterview.mail import letters
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 from boxinterview.store import answers as sql
 from boxinterview.store import audit as audit_sql
@@ -234,8 +236,11 @@ def submit_file(
     return db.write(tx)
 
 
-def complete(db: Database, invitation_id: int, now: datetime | None = None) -> Invitation:
-    """Finish the interview: every question must have a submitted answer."""
+def complete(
+    db: Database, invitation_id: int, now: datetime | None = None, letterhead: Letterhead | None = None
+) -> Invitation:
+    """Finish the interview: every question must have a submitted answer. With a `letterhead`, the thank-you and
+    confirmation e-mail is queued in the same transaction."""
     now = now or clock.now()
 
     def tx(con) -> Invitation:
@@ -276,6 +281,10 @@ def complete(db: Database, invitation_id: int, now: datetime | None = None) -> I
         )
         found = candidates_sql.get_invitation(con, invitation_id)
         assert found is not None
+        if letterhead is not None:
+            person = candidates_sql.get_candidate(con, found.candidate_id)
+            if person is not None and person.email:
+                letters.confirmation(con, letterhead, found, person, interview, now)
         return found
 
     return db.write(tx)

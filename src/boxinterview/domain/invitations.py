@@ -15,6 +15,8 @@ from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
+from boxinterview.mail import letters
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import candidates as sql
@@ -66,9 +68,11 @@ def invite(
     accommodation_note: str = "",
     phone: str = "",
     now: datetime | None = None,
+    letterhead: Letterhead | None = None,
 ) -> tuple[Invitation, str]:
     """Invite a candidate (new or known by e-mail) to an open interview. Returns the invitation and its token:
-    the token is shown once, here, and never again."""
+    the token is shown once, here, and never again. With a `letterhead`, the invitation e-mail is queued in the
+    same transaction."""
     now = now or clock.now()
     name = check_name(name)
     email = check_email(email)
@@ -120,6 +124,10 @@ def invite(
         )
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
+        if letterhead is not None:
+            person = sql.get_candidate(con, found.candidate_id)
+            assert person is not None
+            letters.invitation(con, letterhead, found, person, interview, token, now)
         return found
 
     return db.write(tx), token

@@ -17,6 +17,7 @@ from boxinterview import clock
 from boxinterview.domain import answers, invitations
 from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
 from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
 from boxinterview.store import audit as audit_sql
@@ -209,9 +210,11 @@ def _int(value: Any, name: str) -> int:
     return int(value)
 
 
-def finish(db: Database, token: str, now: datetime | None = None) -> Invitation:
+def finish(
+    db: Database, token: str, now: datetime | None = None, letterhead: Letterhead | None = None
+) -> Invitation:
     invitation = invitations.by_token(db, token)
-    return answers.complete(db, invitation.id, now)
+    return answers.complete(db, invitation.id, now, letterhead)
 
 
 def feedback(db: Database, token: str, rating: Any, comment: str, now: datetime | None = None) -> None:

@@ -123,22 +123,6 @@ def latest_decision(con: apsw.Connection, invitation_id: int) -> Decision | None
     )
 
 
-def queue_message(
-    con: apsw.Connection,
-    kind: str,
-    invitation_id: int | None,
-    recipient: str,
-    subject: str,
-    body: str,
-    now: datetime,
-) -> int:
-    con.execute(
-        "INSERT INTO outbox (kind, invitation_id, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (kind, invitation_id, recipient, subject, body, to_db(now)),
-    )
-    return con.last_insert_rowid()
-
-
 def messages_for(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]]:
     return rows(con, "SELECT * FROM outbox WHERE invitation_id = ? ORDER BY id", (invitation_id,))
 

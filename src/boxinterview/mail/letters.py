@@ -1,0 +1,74 @@
+"""The messages a fair process owes candidates, queued inside the transaction that causes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import apsw
+
+from boxinterview.config import Settings
+from boxinterview.domain.models import Candidate, Interview, Invitation
+from boxinterview.mail.compose import Letter, new_message_id, render
+from boxinterview.store import outbox as sql
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    organisation: str
+    base_url: str
+    sender: str
+    reply_to: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Letterhead:
+        return cls(
+            settings.organisation.name, settings.base_url, settings.smtp.sender, settings.smtp.reply_to
+        )
+
+
+def queue(
+    con: apsw.Connection, head: Letterhead, kind: str, invitation_id: int | None, recipient: str, letter: Letter,
+    now: datetime,
+) -> int:  # fmt: skip
+    return sql.queue(
+        con, kind=kind, invitation_id=invitation_id, recipient=recipient, subject=letter.subject, text=letter.text,
+        html=letter.html, message_id=new_message_id(head.sender), reply_to=head.reply_to, now=now,
+    )  # fmt: skip
+
+
+def _kinds(interview: Interview) -> str:
+    counts: dict[str, int] = {}
+    for q in interview.questions:
+        counts[q.kind.value] = counts.get(q.kind.value, 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+def invitation(
+    con: apsw.Connection, head: Letterhead, inv: Invitation, candidate: Candidate, interview: Interview, token: str,
+    now: datetime,
+) -> int:  # fmt: skip
+    letter = render(
+        "invitation", name=candidate.name, organisation=head.organisation, role=interview.role,
+        questions=len(interview.questions), kinds=_kinds(interview),
+        minutes=max(1, round((interview.total_answer_seconds * inv.time_multiplier + 300) / 60)),
+        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
+        support=interview.support_contact,
+    )  # fmt: skip
+    return queue(con, head, "invitation", inv.id, candidate.email or "", letter, now)
+
+
+def confirmation(
+    con: apsw.Connection,
+    head: Letterhead,
+    inv: Invitation,
+    candidate: Candidate,
+    interview: Interview,
+    now: datetime,
+) -> int:
+    letter = render(
+        "confirmation", name=candidate.name, organisation=head.organisation, role=interview.role,
+        questions=len(interview.questions), support=interview.support_contact,
+        news_by=interview.deadline.strftime("%d %B %Y") if interview.deadline else "",
+    )  # fmt: skip
+    return queue(con, head, "confirmation", inv.id, candidate.email or "", letter, now)

@@ -1,0 +1,91 @@
+"""SQL for the outbox: messages written in the same transaction as the change that causes them, then
+delivered by the sender loop."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview.clock import to_db
+from boxinterview.store._sql import row, rows
+
+
+def queue(
+    con: apsw.Connection,
+    *,
+    kind: str,
+    invitation_id: int | None,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    reply_to: str,
+    now: datetime,
+) -> int:
+    con.execute(
+        "INSERT INTO outbox (kind, invitation_id, recipient, subject, body, html, message_id, reply_to, created_at, "
+        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (kind, invitation_id, recipient, subject, text, html, message_id, reply_to, to_db(now), to_db(now)),
+    )
+    return con.last_insert_rowid()
+
+
+def claim(con: apsw.Connection, now: datetime, lease_until: datetime, limit: int) -> list[dict[str, Any]]:
+    """Due messages, leased to this sender until `lease_until`: queued ones whose next attempt has come and that
+    no sender holds (a lease that ran out means the sender died mid-way)."""
+    due = rows(
+        con,
+        "SELECT * FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?1 "
+        "AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY id LIMIT ?2",
+        (to_db(now), limit),
+    )
+    for m in due:
+        con.execute(
+            "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+            (to_db(lease_until), m["id"]),
+        )
+    return due
+
+
+def sent(con: apsw.Connection, message_id: int, now: datetime, redacted: str | None) -> None:
+    con.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '', "
+        "body = coalesce(?, body), html = CASE WHEN ? IS NULL THEN html ELSE '' END WHERE id = ?",
+        (to_db(now), redacted, redacted, message_id),
+    )
+
+
+def retry(con: apsw.Connection, message_id: int, error: str, at: datetime) -> None:
+    con.execute(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = ?, lease_until = NULL, last_error = ? WHERE id = ?",
+        (to_db(at), error, message_id),
+    )
+
+
+def failed(con: apsw.Connection, message_id: int, error: str) -> None:
+    con.execute(
+        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?",
+        (error, message_id),
+    )
+
+
+def get(con: apsw.Connection, message_id: int) -> dict[str, Any] | None:
+    return row(con, "SELECT * FROM outbox WHERE id = ?", (message_id,))
+
+
+def for_invitation(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]]:
+    return rows(con, "SELECT * FROM outbox WHERE invitation_id = ? ORDER BY id", (invitation_id,))
+
+
+def recent(con: apsw.Connection, limit: int = 100) -> list[dict[str, Any]]:
+    return rows(con, "SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
+
+
+def counts(con: apsw.Connection) -> dict[str, int]:
+    found = {s: 0 for s in ("queued", "sent", "failed", "cancelled")}
+    for state, n in con.execute("SELECT state, count(*) FROM outbox GROUP BY state"):
+        found[state] = n
+    return found

@@ -1,0 +1,184 @@
+"""E-mail through a real SMTP server (aiosmtpd): content and headers, retries, refusals, no loss, no
+surprises after a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+from datetime import timedelta
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from boxinterview import clock
+from boxinterview.domain import answers, invitations
+from boxinterview.mail import sender
+from boxinterview.mail.letters import Letterhead
+from boxinterview.store import outbox
+from tests.conftest import free_port
+from tests.flows import record_take
+from tests.live import prepare
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it accepts, or answers with a chosen refusal."""
+
+    def __init__(self, port: int) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.reply: str | None = None
+        self.port = port
+        self.controller: Controller | None = None
+
+    def up(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def down(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.reply:
+            return self.reply
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox(free_port())
+    inbox.up()
+    yield inbox
+    inbox.down()
+
+
+@pytest.fixture
+def env(tmp_path, smtp):
+    path, settings, db, interview = prepare(
+        tmp_path, smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com",
+                        "reply_to": "team@example.com"},
+        organisation={"name": "Example Ltd"},
+    )  # fmt: skip
+    yield path, settings, db, interview
+    db.close()
+
+
+def deliver(settings, db, now=None) -> int:
+    return asyncio.run(sender.deliver_due(db, settings, now))
+
+
+def test_the_invitation_arrives_with_its_link_and_proper_headers(env, smtp) -> None:
+    _, settings, db, interview = env
+    inv, token = invitations.invite(db, interview.id, "Ann Example", "ann@example.com", "t",
+                                    letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    [queued] = db.read(outbox.for_invitation, inv.id)
+    assert queued["state"] == "queued" and queued["kind"] == "invitation"
+    assert deliver(settings, db) == 1
+    [msg] = smtp.messages
+    assert msg["To"] == "ann@example.com" and msg["Reply-To"] == "team@example.com"
+    assert msg["From"] == "Example Ltd <jobs@example.com>"
+    assert msg["Subject"] == "Your interview for Tester at Example Ltd"
+    assert msg["Message-ID"].strip() == queued["message_id"]
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert f"/i/{token}" in text and f'href="{settings.base_url}/i/{token}"' in html
+    assert "3 questions" in text and "Dear Ann Example" in text
+    stored = db.read(outbox.get, queued["id"])
+    assert stored["state"] == "sent" and token not in stored["body"] and stored["html"] == ""
+    assert deliver(settings, db) == 0  # nothing twice
+
+
+def test_smtp_down_for_a_while_then_everything_arrives_once(env, smtp) -> None:
+    _, settings, db, interview = env
+    smtp.down()
+    head = Letterhead.from_settings(settings)
+    ids = [invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
+           for i in range(3)]  # fmt: skip
+    assert deliver(settings, db) == 0
+    waiting = [db.read(outbox.for_invitation, i)[0] for i in ids]
+    assert all(m["state"] == "queued" and "Connect" in m["last_error"] for m in waiting)
+    smtp.up()
+    assert deliver(settings, db) == 0  # not before the backoff
+    later = clock.now() + timedelta(minutes=2)
+    assert deliver(settings, db, later) == 3
+    assert deliver(settings, db, later + timedelta(hours=1)) == 0
+    assert sorted(m["To"] for m in smtp.messages) == ["c0@example.com", "c1@example.com", "c2@example.com"]
+
+
+def test_temporary_refusals_retry_and_permanent_ones_keep_the_reply(env, smtp) -> None:
+    _, settings, db, interview = env
+    head = Letterhead.from_settings(settings)
+    inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t", letterhead=head)
+    smtp.reply = "451 4.3.0 Mailbox temporarily unavailable"
+    deliver(settings, db)
+    [m] = db.read(outbox.for_invitation, inv.id)
+    assert m["state"] == "queued" and m["last_error"].startswith("451")
+    smtp.reply = "550 5.1.1 No such user here"
+    deliver(settings, db, clock.now() + timedelta(hours=2))
+    [m] = db.read(outbox.for_invitation, inv.id)
+    assert m["state"] == "failed" and m["last_error"].startswith("550") and "No such user" in m["last_error"]
+    assert smtp.messages == []
+
+
+def test_a_crash_between_send_and_mark_resends_the_same_message(env, smtp, monkeypatch) -> None:
+    _, settings, db, interview = env
+    inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
+                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+
+    def crash(*args, **kwargs):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(outbox, "sent", crash)
+    with pytest.raises(SystemExit):
+        deliver(settings, db)
+    monkeypatch.undo()
+    assert deliver(settings, db) == 0  # the lease still holds
+    assert deliver(settings, db, clock.now() + sender.LEASE + timedelta(seconds=1)) == 1
+    assert len(smtp.messages) == 2
+    assert smtp.messages[0]["Message-ID"] == smtp.messages[1]["Message-ID"]  # recognisably the same message
+    assert db.read(outbox.for_invitation, inv.id)[0]["state"] == "sent"
+
+
+def test_finishing_queues_the_thank_you(env, smtp) -> None:
+    _, settings, db, interview = env
+    inv, token = invitations.invite(
+        db, interview.id, "Bo", "bo@example.com", "t"
+    )  # queued nothing: no letterhead
+    invitations.record_consent(db, inv.id, "1")
+    q = interview.questions
+    for question in q[:2]:
+        record_take(db, settings, token, question.id, 1, b"take")
+        answers.submit_take(db, inv.id, question.id, 1)
+    answers.submit_text(db, inv.id, q[2].id, "Done.")
+    answers.complete(db, inv.id, letterhead=Letterhead.from_settings(settings))
+    deliver(settings, db)
+    [msg] = smtp.messages
+    assert msg["Subject"] == "Thank you: your interview for Tester is complete"
+    assert "received all 3 of your answers" in msg.get_body(("plain",)).get_content()
+
+
+def test_no_header_injection_through_names(env) -> None:
+    _, settings, db, interview = env
+    inv, _ = invitations.invite(db, interview.id, "Eve\r\nBcc: all@example.com", "eve@example.com", "t",
+                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    [m] = db.read(outbox.for_invitation, inv.id)
+    assert "\n" not in m["subject"] and "Bcc" not in m["recipient"]
+    assert invitations.get(db, inv.id)  # the name was flattened to one line, not refused
+    from boxinterview.mail.compose import build
+
+    with pytest.raises(Exception, match="line break"):
+        build(sender="a@example.com", recipient="b@example.com", subject="Hi\nBcc: x@example.com", text="t",
+              html="", message_id="<1@example.com>")  # fmt: skip
+
+
+def test_mail_test_reports_the_servers_answer(env, smtp, cli) -> None:
+    path, *_ = env
+    result = cli("--config", str(path), "mail", "test", "--to", "ops@example.com")
+    assert result.code == 0, result.err
+    assert "answered: " in result.out and "accepted" in result.out
+    assert smtp.messages[0]["Subject"] == "boxinterview test message"
+    smtp.reply = "554 5.7.1 Relay denied"
+    failed = cli("--config", str(path), "mail", "test", "--to", "ops@example.com")
+    assert failed.code == 1 and "554" in failed.err
