@@ -182,3 +182,49 @@ def test_mail_test_reports_the_servers_answer(env, smtp, cli) -> None:
     smtp.reply = "554 5.7.1 Relay denied"
     failed = cli("--config", str(path), "mail", "test", "--to", "ops@example.com")
     assert failed.code == 1 and "554" in failed.err
+
+
+def test_reminders_and_nudges_go_to_the_right_candidates_at_the_right_time(env, smtp) -> None:
+    from boxinterview.mail import schedule
+
+    _, settings, db, interview = env
+    head = Letterhead.from_settings(settings)
+    t0 = clock.now().replace(microsecond=0)
+    deadline = t0 + timedelta(hours=100)
+    waiting, first_token = invitations.invite(db, interview.id, "Wai Ting", "wait@example.com", "t",
+                                              deadline=deadline, now=t0, letterhead=head)  # fmt: skip
+    done, done_token = invitations.invite(
+        db, interview.id, "Don E", "done@example.com", "t", deadline=deadline, now=t0
+    )
+    started, started_token = invitations.invite(db, interview.id, "Star Ted", "start@example.com", "t",
+                                                deadline=deadline, now=t0)  # fmt: skip
+    for inv_id, token in ((done.id, done_token), (started.id, started_token)):
+        invitations.record_consent(db, inv_id, "1", now=t0)
+        record_take(db, settings, token, interview.questions[0].id, 1, b"take")
+    for question in interview.questions[:2]:
+        if question is not interview.questions[0]:
+            record_take(db, settings, done_token, question.id, 1, b"take")
+        answers.submit_take(db, done.id, question.id, 1)
+    answers.submit_text(db, done.id, interview.questions[2].id, "Done.")
+    answers.complete(db, done.id)
+
+    def kinds(inv_id: int) -> list[str]:
+        return [m["kind"] for m in db.read(outbox.for_invitation, inv_id)]
+
+    assert schedule.queue_due(db, settings, t0 + timedelta(hours=10)) == 0
+    at = deadline - timedelta(hours=72) + timedelta(minutes=1)
+    assert schedule.queue_due(db, settings, at) == 3  # two 72 h reminders and, started 28 h ago, one nudge
+    assert kinds(waiting.id) == ["invitation", "reminder.72h"]
+    assert kinds(started.id) == ["reminder.72h", "nudge"]
+    assert kinds(done.id) == []  # completed: nothing
+    assert schedule.queue_due(db, settings, at) == 0  # once only
+    assert schedule.queue_due(db, settings, deadline - timedelta(hours=23)) == 2
+    assert kinds(waiting.id)[-1] == "reminder.24h"
+    assert schedule.queue_due(db, settings, deadline + timedelta(hours=1)) == 0  # past the deadline: silence
+    deliver(settings, db, deadline - timedelta(hours=23))
+    reminder = next(m for m in smtp.messages if m["To"] == "wait@example.com" and "closes" in m["Subject"])
+    text = reminder.get_body(("plain",)).get_content()
+    fresh = text.split("/i/")[1].split()[0]
+    assert fresh != first_token
+    assert invitations.by_token(db, fresh).id == waiting.id  # the reminder's own link works
+    assert invitations.by_token(db, first_token).id == waiting.id  # and so does the first one

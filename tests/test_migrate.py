@@ -80,6 +80,7 @@ SEED = {
         "INSERT INTO competency_results VALUES (1, 1, 1, 4.0, 4.0, 0.0)",
     ],
     13: ["UPDATE outbox SET message_id = '<1@example.com>', attempts = 1"],
+    14: ["INSERT INTO invitation_links VALUES ('h2', 1, '2026-01-07T00:00:00.000Z')"],
 }
 COUNTS = {
     "interviews": 1,

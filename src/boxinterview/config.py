@@ -206,6 +206,19 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class ReminderSettings:
+    before_deadline_hours: list[int] = setting(
+        [72, 24],
+        "Remind candidates who have not completed this many hours before their deadline (one per entry).",
+    )
+    nudge_after_hours: int = setting(
+        24,
+        "Nudge a candidate who started but has not finished after this many hours (0: never).",
+        _at_least(0),
+    )
+
+
+@dataclass(frozen=True)
 class ReviewSettings:
     session_idle_minutes: int = setting(
         60, "A reviewer is signed out after this long without a request.", _at_least(1)
@@ -238,6 +251,9 @@ class Settings:
     media: MediaSettings = setting(MediaSettings(), "Processing recordings with ffmpeg.")
     reviews: ReviewSettings = setting(ReviewSettings(), "Reviewers' sign-in.")
     smtp: SmtpSettings = setting(SmtpSettings(), "E-mail to candidates and the team.")
+    reminders: ReminderSettings = setting(
+        ReminderSettings(), "Reminders to candidates before their deadline."
+    )
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 

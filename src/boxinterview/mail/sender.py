@@ -16,6 +16,7 @@ import aiosmtplib
 
 from boxinterview import clock
 from boxinterview.config import Settings
+from boxinterview.mail import schedule
 from boxinterview.mail.compose import build
 from boxinterview.store import Database
 from boxinterview.store import outbox as sql
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 BATCH = 20
 POLL_SECONDS = 2.0
+SCHEDULE_SECONDS = 60.0
 _LINK = re.compile(r"/i/[A-Za-z0-9_-]{20,}")
 
 
@@ -93,8 +95,14 @@ async def deliver_due(db: Database, settings: Settings, now: datetime | None = N
 
 
 async def run(db: Database, settings: Settings, stop: asyncio.Event) -> None:
+    last_schedule = 0.0
     while not stop.is_set():
         try:
+            if asyncio.get_running_loop().time() - last_schedule >= SCHEDULE_SECONDS:
+                last_schedule = asyncio.get_running_loop().time()
+                queued = await db.call(schedule.queue_due, db, settings)
+                if queued:
+                    log.info("queued %d reminder(s)", queued)
             while await deliver_due(db, settings) == BATCH:
                 pass
         except Exception:

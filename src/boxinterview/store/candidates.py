@@ -116,7 +116,36 @@ def get_invitation(con: apsw.Connection, invitation_id: int) -> Invitation | Non
 
 def invitation_by_token_hash(con: apsw.Connection, token_hash: str) -> Invitation | None:
     r = row(con, "SELECT * FROM invitations WHERE token_hash = ?", (token_hash,))
+    if r is None:  # a link from a reminder
+        r = row(
+            con,
+            "SELECT v.* FROM invitation_links l JOIN invitations v ON v.id = l.invitation_id WHERE l.token_hash = ?",
+            (token_hash,),
+        )
     return _invitation(r) if r else None
+
+
+def add_link(con: apsw.Connection, invitation_id: int, token_hash: str, now: datetime) -> None:
+    con.execute(
+        "INSERT INTO invitation_links (token_hash, invitation_id, created_at) VALUES (?, ?, ?)",
+        (token_hash, invitation_id, to_db(now)),
+    )
+
+
+def awaiting(con: apsw.Connection, now: datetime) -> list[tuple[Invitation, Candidate]]:
+    """Invitations still open before their deadline, with their candidates (for reminders)."""
+    out = []
+    for r in rows(
+        con,
+        "SELECT v.*, c.id AS c_id, c.name AS c_name, c.email AS c_email, c.phone AS c_phone, "
+        "c.created_at AS c_created_at, c.erased_at AS c_erased_at "
+        "FROM invitations v JOIN candidates c ON c.id = v.candidate_id "
+        "WHERE v.status IN ('invited', 'opened', 'started') AND v.deadline > ? AND c.email IS NOT NULL",
+        (to_db(now),),
+    ):
+        cand = {k[2:]: v for k, v in r.items() if k.startswith("c_")}
+        out.append((_invitation(r), _candidate(cand)))
+    return out
 
 
 def invitations_of(con: apsw.Connection, interview_id: int) -> list[tuple[Invitation, Candidate]]:

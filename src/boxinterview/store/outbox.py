@@ -72,6 +72,10 @@ def failed(con: apsw.Connection, message_id: int, error: str) -> None:
     )
 
 
+def kinds_for(con: apsw.Connection, invitation_id: int) -> set[str]:
+    return {k for (k,) in con.execute("SELECT kind FROM outbox WHERE invitation_id = ?", (invitation_id,))}
+
+
 def get(con: apsw.Connection, message_id: int) -> dict[str, Any] | None:
     return row(con, "SELECT * FROM outbox WHERE id = ?", (message_id,))
 

@@ -430,4 +430,15 @@ STEPS: list[tuple[str, str]] = [
         CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
         """,
     ),
+    (
+        "more than one working link per invitation (each reminder carries its own)",
+        """
+        CREATE TABLE invitation_links (
+            token_hash TEXT PRIMARY KEY,
+            invitation_id INTEGER NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX invitation_links_by_invitation ON invitation_links (invitation_id);
+        """,
+    ),
 ]

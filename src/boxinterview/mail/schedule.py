@@ -1,0 +1,61 @@
+"""Messages that are due because time passed: reminders before the deadline to candidates who have not
+completed, and a nudge to candidates who started but did not finish. Each goes once per invitation, and
+each carries a fresh personal link (only hashes of links are stored, so an earlier one cannot be repeated)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import apsw
+
+from boxinterview import clock
+from boxinterview.config import Settings
+from boxinterview.domain.invitations import hash_token, new_token
+from boxinterview.domain.models import InvitationStatus
+from boxinterview.mail import letters
+from boxinterview.mail.compose import render
+from boxinterview.store import Database
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import outbox as outbox_sql
+
+
+def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> int:
+    """Queue every reminder and nudge that has come due; returns how many were queued."""
+    now = now or clock.now()
+    head = letters.Letterhead.from_settings(settings)
+    offsets = sorted(set(settings.reminders.before_deadline_hours), reverse=True)
+    nudge = timedelta(hours=settings.reminders.nudge_after_hours)
+
+    def tx(con: apsw.Connection) -> int:
+        queued = 0
+        interviews: dict[int, object] = {}
+        for inv, candidate in candidates_sql.awaiting(con, now):
+            sent = outbox_sql.kinds_for(con, inv.id)
+            due: list[tuple[str, str, dict]] = []
+            # Only the nearest reminder that has come due: a candidate invited late gets one, not a burst.
+            passed = [h for h in offsets if inv.deadline - timedelta(hours=h) <= now and inv.created_at
+                      and inv.created_at < inv.deadline - timedelta(hours=h)]  # fmt: skip
+            if passed and f"reminder.{min(passed)}h" not in sent and not any(f"reminder.{h}h" in sent for h in passed
+                                                                            if h < min(passed)):  # fmt: skip
+                hours_left = max(1, round((inv.deadline - now).total_seconds() / 3600))
+                due.append((f"reminder.{min(passed)}h", "reminder", {"hours_left": hours_left}))
+            if (nudge and inv.status is InvitationStatus.STARTED and inv.started_at
+                    and inv.started_at + nudge <= now and "nudge" not in sent):  # fmt: skip
+                due.append(("nudge", "nudge", {}))
+            for kind, template, extra in due:
+                if inv.interview_id not in interviews:
+                    interviews[inv.interview_id] = interviews_sql.get(con, inv.interview_id)
+                interview = interviews[inv.interview_id]
+                token = new_token()
+                candidates_sql.add_link(con, inv.id, hash_token(token), now)
+                letter = render(
+                    template, name=candidate.name, organisation=head.organisation, role=interview.role,  # type: ignore[attr-defined]
+                    deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
+                    support=interview.support_contact, **extra,  # type: ignore[attr-defined]
+                )  # fmt: skip
+                letters.queue(con, head, kind, inv.id, candidate.email or "", letter, now)
+                queued += 1
+        return queued
+
+    return db.write(tx)
