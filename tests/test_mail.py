@@ -228,3 +228,16 @@ def test_reminders_and_nudges_go_to_the_right_candidates_at_the_right_time(env, 
     assert fresh != first_token
     assert invitations.by_token(db, fresh).id == waiting.id  # the reminder's own link works
     assert invitations.by_token(db, first_token).id == waiting.id  # and so does the first one
+
+
+def test_an_extended_deadline_is_told_with_a_fresh_link(env, smtp) -> None:
+    _, settings, db, interview = env
+    head = Letterhead.from_settings(settings)
+    inv, _ = invitations.invite(db, interview.id, "Ext Ended", "ext@example.com", "t")
+    new_deadline = clock.now() + timedelta(days=30)
+    invitations.extend_deadline(db, inv.id, new_deadline, "t", letterhead=head)
+    deliver(settings, db)
+    [msg] = smtp.messages
+    assert msg["Subject"] == "More time for your interview for Tester"
+    link = msg.get_body(("plain",)).get_content().split("/i/")[1].split()[0]
+    assert invitations.by_token(db, link).id == inv.id

@@ -236,9 +236,15 @@ def record_consent(
 
 
 def extend_deadline(
-    db: Database, invitation_id: int, deadline: datetime, actor: str, now: datetime | None = None
+    db: Database,
+    invitation_id: int,
+    deadline: datetime,
+    actor: str,
+    now: datetime | None = None,
+    letterhead: Letterhead | None = None,
 ) -> Invitation:
-    """Give a candidate more time; an expired invitation goes back to where the candidate had got to."""
+    """Give a candidate more time; an expired invitation goes back to where the candidate had got to. With a
+    `letterhead`, the candidate is told, with a fresh link, in the same transaction."""
     now = now or clock.now()
     if deadline <= now:
         raise Invalid("the new deadline must be in the future", [("deadline", "past")])
@@ -271,6 +277,13 @@ def extend_deadline(
         )
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
+        person = sql.get_candidate(con, found.candidate_id)
+        if letterhead is not None and person is not None and person.email:
+            interview = interviews_sql.get(con, found.interview_id)
+            assert interview is not None
+            token = new_token()
+            sql.add_link(con, found.id, hash_token(token), now)
+            letters.extension(con, letterhead, found, person, interview, token, now)
         return found
 
     return db.write(tx)

@@ -111,6 +111,9 @@ class CandidateReview:
     answers: tuple[AnswerReview, ...]
     decision: Decision | None
     reviewer_names: dict[int, str]
+    messages: tuple[
+        dict[str, Any], ...
+    ] = ()  # what the candidate was sent, with any refusal from their server
 
     @property
     def complete_for_me(self) -> bool:
@@ -157,6 +160,10 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
         answers=tuple(items),
         decision=sql.latest_decision(con, invitation_id),
         reviewer_names=names,
+        messages=tuple(
+            {k: m[k] for k in ("kind", "state", "created_at", "sent_at", "last_error", "subject")}
+            for m in sql.messages_for(con, invitation_id)
+        ),
     )
 
 

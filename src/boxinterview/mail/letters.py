@@ -72,3 +72,15 @@ def confirmation(
         news_by=interview.deadline.strftime("%d %B %Y") if interview.deadline else "",
     )  # fmt: skip
     return queue(con, head, "confirmation", inv.id, candidate.email or "", letter, now)
+
+
+def extension(
+    con: apsw.Connection, head: Letterhead, inv: Invitation, candidate: Candidate, interview: Interview, token: str,
+    now: datetime,
+) -> int:  # fmt: skip
+    letter = render(
+        "extension", name=candidate.name, organisation=head.organisation, role=interview.role,
+        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
+        support=interview.support_contact,
+    )  # fmt: skip
+    return queue(con, head, "extension", inv.id, candidate.email or "", letter, now)
