@@ -7,7 +7,6 @@ itself never depends on them.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
 import sys
@@ -16,23 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from boxinterview import __version__, datadir
+from boxinterview.cli_base import actor as _actor
+from boxinterview.cli_base import open_db as _open
+from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
 from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
-from boxinterview.store import Database
 
 Command = Callable[[argparse.Namespace, Settings], int]
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
-def _open(settings: Settings) -> Database:
-    return Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
 
 
 def _parse_deadline(text: str) -> datetime:
@@ -94,67 +84,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     # Open once up front so a missing or outdated database is reported before anything listens.
     _open(settings).close()
     serve(settings, host=host, port=port)
-    return 0
-
-
-def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    import asyncio
-    import signal
-
-    from boxinterview.worker import Worker
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        with _open(settings) as db:
-            await Worker(db, settings).run(stop)
-
-    asyncio.run(main())
-    return 0
-
-
-def cmd_recordings(args: argparse.Namespace, settings: Settings) -> int:
-    import dataclasses
-
-    from boxinterview.domain import recordings
-
-    with _open(settings) as db:
-        found = recordings.listing(db, args.state)
-    if args.json:
-        print(json.dumps([dataclasses.asdict(r) for r in found], indent=2))
-        return 0
-    if not found:
-        print("no recordings" + (f" in state {args.state}" if args.state else ""))
-        return 0
-    print(f"{'ID':>5}  {'STATE':<10} {'INV':>5} {'Q':>4} {'TAKE':>4} {'SECONDS':>7}  REASON / FILE")
-    for r in found:
-        seconds = f"{r.duration_ms / 1000:.1f}" if r.duration_ms is not None else "-"
-        detail = r.reason or r.playback_path or r.original_path or ""
-        print(
-            f"{r.id:>5}  {r.state:<10} {r.invitation_id:>5} {r.question_id:>4} {r.take:>4} {seconds:>7}  {detail}"
-        )
-    return 0
-
-
-def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import jobs
-
-    with _open(settings) as db:
-        if args.retry:
-            jobs.retry(db, args.retry, _actor())
-            print(f"job {args.retry} is queued again")
-            return 0
-        counts, recent = jobs.overview(db)
-    if args.json:
-        print(json.dumps({"counts": counts, "jobs": [jobs.as_dict(j) for j in recent]}, indent=2))
-        return 0
-    print("  ".join(f"{state}: {n}" for state, n in counts.items()))
-    for j in recent:
-        print(
-            f"{j.id:>5}  {j.state:<8} {j.kind} {j.subject_id}  attempts {j.attempts}/{j.max_attempts}  {j.last_error}"
-        )
     return 0
 
 
@@ -296,61 +225,6 @@ def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as db:
         accounts.assign(db, args.email, args.interview, _actor())
     print(f"{args.email} now reviews interview {args.interview}")
-    return 0
-
-
-def cmd_mail(args: argparse.Namespace, settings: Settings) -> int:
-    import asyncio
-
-    from boxinterview.mail import compose, sender
-    from boxinterview.store import outbox
-
-    if args.mail_command == "test":
-        if not settings.smtp.host:
-            raise BoxError(
-                "no SMTP server is configured: set smtp.host (and port, security) in the config first"
-            )
-        letter = compose.render("test", organisation=settings.organisation.name)
-        message = compose.build(sender=settings.smtp.sender, recipient=args.to, subject=letter.subject,
-                                text=letter.text, html=letter.html,
-                                message_id=compose.new_message_id(settings.smtp.sender))  # fmt: skip
-        try:
-            reply = asyncio.run(sender.deliver(settings, message))
-        except Exception as exc:  # noqa: BLE001 - the point is to report what the server said
-            print(
-                f"the SMTP server {settings.smtp.host}:{settings.smtp.port} did not accept it: {exc}",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"sent to {args.to}; {settings.smtp.host} answered: {reply}")
-        return 0
-    with _open(settings) as db:
-        counts = db.read(outbox.counts)
-        recent = db.read(outbox.recent, args.limit)
-        found = db.read(outbox.get, args.show) if args.show else None
-    print("  ".join(f"{state}: {n}" for state, n in counts.items()))
-    for m in recent:
-        detail = m["last_error"] or (m["sent_at"] or "")
-        print(
-            f"{m['id']:>5}  {m['state']:<8} {m['kind']:<16} {m['recipient']:<30} {m['subject'][:40]}  {detail}"
-        )
-    if args.show:
-        if found is None:
-            raise BoxError(f"no message {args.show} in the outbox")
-        print(f"\nTo: {found['recipient']}\nSubject: {found['subject']}\n\n{found['body']}")
-    return 0
-
-
-def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import api
-
-    with _open(settings) as db:
-        if args.token_command == "add":
-            token = api.create_token(db, args.name, _actor())
-            print(f"API token for {args.name} (shown only now): {token}")
-        elif args.token_command == "revoke":
-            api.revoke_token(db, args.name, _actor())
-            print(f"revoked the API token {args.name}")
     return 0
 
 
