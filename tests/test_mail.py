@@ -241,3 +241,32 @@ def test_an_extended_deadline_is_told_with_a_fresh_link(env, smtp) -> None:
     assert msg["Subject"] == "More time for your interview for Tester"
     link = msg.get_body(("plain",)).get_content().split("/i/")[1].split()[0]
     assert invitations.by_token(db, link).id == inv.id
+
+
+def test_reviewers_get_a_daily_digest_and_their_overdue_reviews(env, smtp) -> None:
+    from boxinterview.domain import accounts
+    from boxinterview.domain.models import Role
+    from boxinterview.mail import schedule
+
+    _, settings, db, interview = env
+    accounts.create(db, "rev@example.com", Role.REVIEWER, "t", name="Rae")
+    accounts.assign(db, "rev@example.com", interview.id, "t")
+    inv, token = invitations.invite(db, interview.id, "Cam Pleted", "cam@example.com", "t")
+    invitations.record_consent(db, inv.id, "1")
+    for question in interview.questions[:2]:
+        record_take(db, settings, token, question.id, 1, b"take")
+        answers.submit_take(db, inv.id, question.id, 1)
+    answers.submit_text(db, inv.id, interview.questions[2].id, "Done.")
+    done = answers.complete(db, inv.id)
+    morning = (done.completed_at + timedelta(days=1)).replace(hour=9, minute=0)
+    assert schedule.queue_due(db, settings, morning.replace(hour=6)) == 0  # before the team hour
+    assert schedule.queue_due(db, settings, morning) == 1
+    assert schedule.queue_due(db, settings, morning) == 0  # once a day
+    deliver(settings, db, morning)
+    [digest] = smtp.messages
+    assert digest["To"] == "rev@example.com" and digest["Subject"] == "1 new interview to review"
+    assert f"/review/{inv.id}" in digest.get_body(("plain",)).get_content()
+    late = morning + timedelta(days=6)  # past the default 5-day review target, still not reviewed
+    assert schedule.queue_due(db, settings, late) == 1
+    deliver(settings, db, late)
+    assert smtp.messages[-1]["Subject"] == "1 review overdue"

@@ -216,6 +216,12 @@ class ReminderSettings:
         "Nudge a candidate who started but has not finished after this many hours (0: never).",
         _at_least(0),
     )
+    team_hour_utc: int = setting(
+        8,
+        "Hour of the day (UTC) after which reviewers get their daily digest of newly completed interviews and "
+        "their overdue reviews.",
+        lambda h: None if 0 <= h <= 23 else "an hour from 0 to 23",
+    )
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ _TOP = {
     "blind_review": "true or false",
     "allow_accommodations": "true or false",
     "allow_audio_only": "true or false",
+    "review_target_days": "a whole number of days",
     "competencies": "a list",
     "questions": "a list",
 }
@@ -85,6 +86,7 @@ def to_dict(iv: Interview) -> dict[str, Any]:
         blind_review=iv.blind_review,
         allow_accommodations=iv.allow_accommodations,
         allow_audio_only=iv.allow_audio_only,
+        review_target_days=iv.review_target_days,
         competencies=[
             {
                 "name": c.name,
@@ -295,6 +297,7 @@ class _Reader:
             blind_review=self.boolean(top, (), "blind_review", False),
             allow_accommodations=self.boolean(top, (), "allow_accommodations", True),
             allow_audio_only=self.boolean(top, (), "allow_audio_only", False),
+            review_target_days=self.integer(top, (), "review_target_days", 5),
             competencies=tuple(competencies),
             questions=tuple(questions),
         )

@@ -38,6 +38,8 @@ def validate(iv: Interview) -> list[Problem]:
 
     need_text("title", iv.title, 200)
     need_text("role", iv.role, 200)
+    if not 1 <= iv.review_target_days <= 60:
+        problems.append(("review_target_days", "must be a whole number of days from 1 to 60"))
     if not 1 <= iv.retention_days <= 3650:
         problems.append(("retention_days", "must be a whole number of days from 1 to 3650"))
     if iv.deadline is not None and iv.deadline.tzinfo is None:

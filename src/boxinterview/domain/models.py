@@ -103,6 +103,7 @@ class Interview:
     blind_review: bool = False
     allow_accommodations: bool = True
     allow_audio_only: bool = False  # candidates without a camera may answer video questions with sound only
+    review_target_days: int = 5  # reviews of a completed interview are overdue after this many days
     status: InterviewStatus = InterviewStatus.DRAFT
     competencies: tuple[Competency, ...] = ()
     questions: tuple[Question, ...] = ()

@@ -17,6 +17,7 @@ from boxinterview.mail.compose import render
 from boxinterview.store import Database
 from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import notices as notices_sql
 from boxinterview.store import outbox as outbox_sql
 
 
@@ -55,6 +56,37 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                     support=interview.support_contact, **extra,  # type: ignore[attr-defined]
                 )  # fmt: skip
                 letters.queue(con, head, kind, inv.id, candidate.email or "", letter, now)
+                queued += 1
+        return queued
+
+    return db.write(tx) + _team(db, settings, now)
+
+
+def _team(db: Database, settings: Settings, now: datetime) -> int:
+    """Once a day, after `reminders.team_hour_utc`: each reviewer's digest of interviews completed since the day
+    before, and the reviews they have let pass the interview's review target."""
+    if now.hour < settings.reminders.team_hour_utc:
+        return 0
+    head = letters.Letterhead.from_settings(settings)
+    day = now.strftime("%Y-%m-%d")
+
+    def label(r: dict) -> str:
+        return f"Candidate {r['number']}" if r["blind_review"] else r["name"]
+
+    def tx(con: apsw.Connection) -> int:
+        queued = 0
+        for reviewer in notices_sql.reviewers(con):
+            for kind, found in (
+                ("digest", notices_sql.completed_since(con, reviewer["id"], now - timedelta(days=1))),
+                ("overdue", notices_sql.overdue(con, reviewer["id"], now)),
+            ):
+                if not found or notices_sql.already_queued(con, f"{kind}.{day}", reviewer["email"]):
+                    continue
+                items = [{"label": label(r), "interview": r["title"], "url": f"{head.base_url}/review/{r['invitation_id']}",
+                          "target": r["review_target_days"]} for r in found]  # fmt: skip
+                letter = render(kind, name=reviewer["name"] or reviewer["email"], organisation=head.organisation,
+                                items=items, queue_url=f"{head.base_url}/review")  # fmt: skip
+                letters.queue(con, head, f"{kind}.{day}", None, reviewer["email"], letter, now)
                 queued += 1
         return queued
 

@@ -21,7 +21,7 @@ from boxinterview.store._sql import row, rows, value
 
 _FIELDS = (
     "title, role, objectives, instructions, intro, deadline, support_contact, retention_days, "
-    "blind_review, allow_accommodations, allow_audio_only"
+    "blind_review, allow_accommodations, allow_audio_only, review_target_days"
 )
 
 
@@ -38,13 +38,14 @@ def _field_values(iv: Interview) -> tuple:
         int(iv.blind_review),
         int(iv.allow_accommodations),
         int(iv.allow_audio_only),
+        iv.review_target_days,
     )
 
 
 def insert(con: apsw.Connection, iv: Interview, now: datetime) -> int:
     con.execute(
         f"INSERT INTO interviews ({_FIELDS}, status, version, previous_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*_field_values(iv), iv.status.value, iv.version, iv.previous_id, to_db(now), to_db(now)),
     )
     interview_id = con.last_insert_rowid()
@@ -57,7 +58,7 @@ def replace(con: apsw.Connection, interview_id: int, iv: Interview, now: datetim
     con.execute(
         "UPDATE interviews SET title = ?, role = ?, objectives = ?, instructions = ?, intro = ?, deadline = ?, "
         "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, allow_audio_only = ?, "
-        "updated_at = ? WHERE id = ?",
+        "review_target_days = ?, updated_at = ? WHERE id = ?",
         (*_field_values(iv), to_db(now), interview_id),
     )
     con.execute("DELETE FROM questions WHERE interview_id = ?", (interview_id,))
@@ -70,7 +71,7 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
     con.execute(
         "UPDATE interviews SET title = ?, objectives = ?, instructions = ?, intro = ?, deadline = ?, "
         "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, allow_audio_only = ?, "
-        "updated_at = ? WHERE id = ?",
+        "review_target_days = ?, updated_at = ? WHERE id = ?",
         (
             iv.title,
             iv.objectives,
@@ -82,6 +83,7 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
             int(iv.blind_review),
             int(iv.allow_accommodations),
             int(iv.allow_audio_only),
+            iv.review_target_days,
             to_db(now),
             interview_id,
         ),
@@ -191,6 +193,7 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
         blind_review=bool(r["blind_review"]),
         allow_accommodations=bool(r["allow_accommodations"]),
         allow_audio_only=bool(r["allow_audio_only"]),
+        review_target_days=r["review_target_days"],
         status=InterviewStatus(r["status"]),
         competencies=tuple(competencies),
         questions=tuple(questions),

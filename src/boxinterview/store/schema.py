@@ -441,4 +441,11 @@ STEPS: list[tuple[str, str]] = [
         CREATE INDEX invitation_links_by_invitation ON invitation_links (invitation_id);
         """,
     ),
+    (
+        "each interview's review target, for overdue-review reminders",
+        """
+        ALTER TABLE interviews ADD COLUMN review_target_days INTEGER NOT NULL DEFAULT 5
+            CHECK (review_target_days BETWEEN 1 AND 60);
+        """,
+    ),
 ]
