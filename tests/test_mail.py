@@ -270,3 +270,21 @@ def test_reviewers_get_a_daily_digest_and_their_overdue_reviews(env, smtp) -> No
     assert schedule.queue_due(db, settings, late) == 1
     deliver(settings, db, late)
     assert smtp.messages[-1]["Subject"] == "1 review overdue"
+
+
+def test_resending_an_invitation_is_limited_to_once_an_hour(env, smtp) -> None:
+    from boxinterview.errors import Conflict
+
+    _, settings, db, interview = env
+    head = Letterhead.from_settings(settings)
+    t0 = clock.now()
+    inv, first = invitations.invite(
+        db, interview.id, "Re Send", "re@example.com", "t", letterhead=head, now=t0
+    )
+    with pytest.raises(Conflict, match="wait an hour"):
+        invitations.resend(db, inv.id, head, "t", now=t0 + timedelta(minutes=10))
+    invitations.resend(db, inv.id, head, "t", now=t0 + timedelta(minutes=61))
+    deliver(settings, db, t0 + timedelta(minutes=62))
+    links = [m.get_body(("plain",)).get_content().split("/i/")[1].split()[0] for m in smtp.messages]
+    assert len(links) == 2 and links[0] == first and links[1] != first
+    assert invitations.by_token(db, links[1]).id == inv.id

@@ -17,6 +17,7 @@ from boxinterview import clock, jobs
 from boxinterview.domain import recordings
 from boxinterview.domain.models import RecordingState
 from boxinterview.store import jobs as jobs_sql
+from boxinterview.store import outbox as outbox_sql
 from boxinterview.worker import Worker, backoff
 from tests.clips import make
 from tests.live import prepare
@@ -68,7 +69,11 @@ async def test_two_workers_process_each_job_exactly_once(tmp_path: Path, clips) 
 
 
 async def test_failures_retry_with_backoff_then_fail_with_the_reason(tmp_path: Path, clips) -> None:
-    _, env = make_env(tmp_path, ffmpeg="/bin/false", job_max_attempts=2)
+    path, settings, db, interview = prepare(
+        tmp_path, media={"job_lease_seconds": 5, "ffmpeg": "/bin/false", "job_max_attempts": 2},
+        smtp={"operator": "ops@example.com"},
+    )  # fmt: skip
+    env = (settings, db, interview)
     settings, db, _ = env
     rid = uploaded(env, make("vp8_opus.webm", clips))
     before = clock.now()
@@ -87,6 +92,8 @@ async def test_failures_retry_with_backoff_then_fail_with_the_reason(tmp_path: P
     await run_until(Worker(db, settings), lambda: job_of(db, rid).state == "failed")
     rec = recordings.get(db, rid)
     assert rec.state is RecordingState.FAILED and "ffmpeg exited" in rec.reason
+    [alert] = [m for m in db.read(outbox_sql.recent) if m["kind"] == "alert.processing"]
+    assert alert["recipient"] == "ops@example.com" and f"jobs --retry {job.id}" in alert["body"]
     jobs.retry(db, job.id, "test")  # the operator retries from the console or CLI
     assert job_of(db, rid).state == "queued" and recordings.get(db, rid).state is RecordingState.PROCESSING
 

@@ -209,6 +209,15 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_resend(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import invitations
+
+    with _open(settings) as db:
+        invitations.resend(db, args.invitation, Letterhead.from_settings(settings), _actor())
+    print(f"invitation {args.invitation} is queued to be sent again, with a fresh link")
+    return 0
+
+
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview.domain import accounts
     from boxinterview.domain.models import Role
@@ -314,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier"
     )
+
+    p = add("resend", cmd_resend, "send an invitation again with a fresh link (at most once an hour)")
+    p.add_argument("invitation", type=int, metavar="INVITATION_ID")
 
     user = sub.add_parser("user", help="reviewer and admin accounts")
     usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)

@@ -191,6 +191,10 @@ class MediaSettings:
 
 @dataclass(frozen=True)
 class SmtpSettings:
+    operator: str = setting(
+        "",
+        "Where the operator is told about trouble (recordings that could not be processed); empty for nobody.",
+    )
     host: str = setting(
         "", "SMTP server for e-mail to candidates and the team. Empty: messages queue to send by hand."
     )

@@ -19,7 +19,8 @@ from datetime import timedelta
 from boxinterview import clock, live, processing
 from boxinterview.config import Settings
 from boxinterview.domain import recordings, uploads
-from boxinterview.mail import sender
+from boxinterview.mail import letters, sender
+from boxinterview.mail.compose import render
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
@@ -131,6 +132,12 @@ class Worker:
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
             recordings.fail_if_unfinished(con, job.subject_id, f"processing failed: {reason}", now)
+            if self.settings.smtp.operator:  # in the same transaction as the failure
+                head = letters.Letterhead.from_settings(self.settings)
+                letter = render("alert", organisation=head.organisation, what="A recording could not be processed",
+                                detail=f"Job {job.id}, recording {job.subject_id}: {reason}",
+                                action=f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.")  # fmt: skip
+                letters.queue(con, head, "alert.processing", None, self.settings.smtp.operator, letter, now)
         else:
             jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
 

@@ -21,6 +21,7 @@ from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import candidates as sql
 from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import outbox as outbox_sql
 
 TOKEN_BYTES = 32
 DEFAULT_DAYS = 14
@@ -317,5 +318,42 @@ def grant_accommodation(
             detail={"time_multiplier": multiplier},
             now=now,
         )
+
+    db.write(tx)
+
+
+RESEND_GAP = timedelta(hours=1)
+
+
+def resend(
+    db: Database, invitation_id: int, letterhead: Letterhead, actor: str, now: datetime | None = None
+) -> None:
+    """Send the invitation again, with a fresh link (earlier links keep working); at most once an hour."""
+    now = now or clock.now()
+
+    def tx(con) -> None:  # type: ignore[no-untyped-def]
+        current = sql.get_invitation(con, invitation_id)
+        if current is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        if current.status in (
+            InvitationStatus.COMPLETED,
+            InvitationStatus.WITHDRAWN,
+            InvitationStatus.EXPIRED,
+        ):
+            raise Conflict(f"this invitation is {current.status}; there is nothing to resend")
+        last = outbox_sql.last_queued(con, invitation_id, ("invitation", "invitation.resend"))
+        if last is not None and now - last < RESEND_GAP:
+            minutes = max(1, int((now - last).total_seconds() // 60))
+            raise Conflict(f"the invitation was sent {minutes} minutes ago; wait an hour between resends")
+        person = sql.get_candidate(con, current.candidate_id)
+        interview = interviews_sql.get(con, current.interview_id)
+        assert person is not None and interview is not None
+        if not person.email:
+            raise Conflict("the candidate's data has been erased; there is no address to send to")
+        token = new_token()
+        sql.add_link(con, invitation_id, hash_token(token), now)
+        letters.invitation(con, letterhead, current, person, interview, token, now, kind="invitation.resend")
+        audit_sql.record(con, actor=actor, action="invitation.resend", subject_type="invitation",
+                         subject_id=invitation_id, now=now)  # fmt: skip
 
     db.write(tx)

@@ -46,7 +46,7 @@ def _kinds(interview: Interview) -> str:
 
 def invitation(
     con: apsw.Connection, head: Letterhead, inv: Invitation, candidate: Candidate, interview: Interview, token: str,
-    now: datetime,
+    now: datetime, kind: str = "invitation",
 ) -> int:  # fmt: skip
     letter = render(
         "invitation", name=candidate.name, organisation=head.organisation, role=interview.role,
@@ -55,7 +55,7 @@ def invitation(
         deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
     )  # fmt: skip
-    return queue(con, head, "invitation", inv.id, candidate.email or "", letter, now)
+    return queue(con, head, kind, inv.id, candidate.email or "", letter, now)
 
 
 def confirmation(

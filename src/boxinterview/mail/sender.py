@@ -85,9 +85,7 @@ async def deliver_due(db: Database, settings: Settings, now: datetime | None = N
             continue
         # The personal link is not kept in the store once the candidate has it.
         redacted = (
-            _LINK.sub("/i/[personal link, removed after sending]", m["body"])
-            if m["kind"] == "invitation"
-            else None
+            _LINK.sub("/i/[personal link, removed after sending]", m["body"]) if "/i/" in m["body"] else None
         )
         await db.awrite(sql.sent, m["id"], clock.now(), redacted)
         accepted += 1

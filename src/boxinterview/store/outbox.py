@@ -8,7 +8,7 @@ from typing import Any
 
 import apsw
 
-from boxinterview.clock import to_db
+from boxinterview.clock import from_db, to_db
 from boxinterview.store._sql import row, rows
 
 
@@ -70,6 +70,15 @@ def failed(con: apsw.Connection, message_id: int, error: str) -> None:
         "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?",
         (error, message_id),
     )
+
+
+def last_queued(con: apsw.Connection, invitation_id: int, kinds: tuple[str, ...]) -> datetime | None:
+    marks = ",".join("?" * len(kinds))
+    found = con.execute(
+        f"SELECT max(created_at) FROM outbox WHERE invitation_id = ? AND kind IN ({marks})",
+        (invitation_id, *kinds),
+    ).fetchall()[0][0]
+    return from_db(found)
 
 
 def kinds_for(con: apsw.Connection, invitation_id: int) -> set[str]:
