@@ -58,6 +58,22 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path, cli) -> None:
 def test_help_lists_the_commands(cli) -> None:
     result = cli("--help")
     assert result.code == 0
-    for command in ("init", "migrate", "demo", "serve", "interview", "invite", "user", "config", "console"):
+    for command in (
+        "init",
+        "migrate",
+        "demo",
+        "serve",
+        "interview",
+        "invite",
+        "resend",
+        "user",
+        "config",
+        "console",
+        "worker",
+        "recordings",
+        "jobs",
+        "mail",
+        "token",
+    ):
         assert command in result.out
     assert cli("interview", "--help").code == 0
