@@ -57,6 +57,7 @@ def test_demo_text_output_shows_link_and_login(cli) -> None:
     assert result.code == 0
     assert "Candidate link:  http://127.0.0.1:8080/i/" in result.out
     assert "reviewer@example.com" in result.out
+    assert "Reviewer sign-in: http://127.0.0.1:8080/login" in result.out
 
 
 def test_demo_honours_the_public_url(tmp_path, cli) -> None:

@@ -68,7 +68,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"Demo interview {result.interview_id} is open with {len(result.questions)} questions.\n\n"
         f"  Candidate link:  {result.candidate_url}\n"
-        f"  Reviewer account (assigned to this interview):\n"
+        f"  Reviewer sign-in: {result.base_url}/login (assigned to this interview)\n"
         f"      e-mail:      {result.reviewer_email}\n"
         f"      password:    {result.reviewer_password}\n\n"
         "Each run of `boxinterview demo` adds a new candidate link and sets a new reviewer password."
