@@ -237,6 +237,23 @@ def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import proxy
+
+    try:
+        text = proxy.caddyfile(settings)
+    except ValueError as exc:
+        raise BoxError(str(exc)) from None
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(
+            f"wrote {args.output}; check it with: caddy validate --adapter caddyfile --config {args.output}"
+        )
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     print(f"config OK ({settings.source}); data in {settings.data_dir}; serving on {settings.base_url}")
     return 0
@@ -350,6 +367,11 @@ def build_parser() -> argparse.ArgumentParser:
     for action, text in (("add", "make a token and print it once"), ("revoke", "stop a token from working")):
         p = add(action, cmd_token, text, tsub)
         p.add_argument("name", help="what the token is for, e.g. the system that uses it")
+
+    p = add(
+        "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead")
 
     config = sub.add_parser("config", help="check or show the settings")
     csub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)

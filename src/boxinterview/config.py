@@ -190,6 +190,23 @@ class MediaSettings:
 
 
 @dataclass(frozen=True)
+class ProxySettings:
+    hostname: str = setting(
+        "", "The name people use to reach the server, e.g. interviews.example.com (for Caddy)."
+    )
+    tls: str = setting(
+        "auto",
+        "auto: certificates from Let's Encrypt (the name must be public); internal: Caddy's own CA, for a LAN.",
+        _one_of("auto", "internal"),
+    )
+    acme_email: str = setting("", "E-mail address for the certificate authority (with tls: auto).")
+    http_port: int = setting(80, "Port Caddy listens on for plain HTTP (it redirects to HTTPS).", _port)
+    https_port: int = setting(443, "Port Caddy listens on for HTTPS.", _port)
+    admin: str = setting("off", "Caddy's admin endpoint: off, or an address such as localhost:2019.")
+    storage: str = setting("", "Where Caddy keeps certificates; empty for Caddy's default.")
+
+
+@dataclass(frozen=True)
 class SmtpSettings:
     operator: str = setting(
         "",
@@ -264,6 +281,7 @@ class Settings:
     reminders: ReminderSettings = setting(
         ReminderSettings(), "Reminders to candidates before their deadline."
     )
+    proxy: ProxySettings = setting(ProxySettings(), "Caddy in front, for HTTPS.")
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 

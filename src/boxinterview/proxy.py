@@ -1,0 +1,67 @@
+"""The Caddy configuration that puts boxinterview on HTTPS: certificates (ACME, or Caddy's own CA on a LAN),
+security headers, body limits and timeouts fit for long uploads, compression for text, and recordings sent by
+Caddy itself once the app has authorised them (X-Accel-Redirect)."""
+
+from __future__ import annotations
+
+from boxinterview.config import Settings
+
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; "
+    "style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def caddyfile(settings: Settings) -> str:
+    p = settings.proxy
+    if not p.hostname:
+        raise ValueError(
+            "set proxy.hostname (the name people type to reach the server) before rendering Caddy's config"
+        )
+    options = [f"admin {p.admin}", f"http_port {p.http_port}", f"https_port {p.https_port}"]
+    if p.tls == "internal":
+        options += ["local_certs", "skip_install_trust"]
+    elif p.acme_email:
+        options.append(f"email {p.acme_email}")
+    if p.storage:
+        options.append(f"storage file_system {p.storage}")
+    site = p.hostname if p.https_port == 443 else f"{p.hostname}:{p.https_port}"
+    tls = "    tls internal\n" if p.tls == "internal" else ""
+    body_limit = settings.uploads.max_bytes + 1024 * 1024
+    data = settings.data_dir.resolve()
+    upstream = f"{settings.server.host if settings.server.host not in ('0.0.0.0', '') else '127.0.0.1'}:{settings.server.port}"
+    return f"""# Rendered by `boxinterview caddy` from {settings.source}; edit the settings, not this file.
+{{
+{chr(10).join("    " + o for o in options)}
+}}
+
+{site} {{
+{tls}    encode zstd gzip
+    header {{
+        Strict-Transport-Security "max-age=31536000; includeSubDomains"
+        X-Content-Type-Options nosniff
+        X-Frame-Options DENY
+        Referrer-Policy same-origin
+        Permissions-Policy "camera=(self), microphone=(self), geolocation=()"
+        Content-Security-Policy "{CSP}"
+        -Server
+    }}
+    request_body {{
+        max_size {body_limit}
+    }}
+    reverse_proxy {upstream} {{
+        flush_interval -1
+        transport http {{
+            read_timeout 15m
+            write_timeout 15m
+        }}
+        @accel header X-Accel-Redirect *
+        handle_response @accel {{
+            root * {data}
+            rewrite * {{rp.header.X-Accel-Redirect}}
+            method * GET
+            file_server
+        }}
+    }}
+}}
+"""

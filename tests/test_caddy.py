@@ -1,0 +1,99 @@
+"""The real Caddy in front: the rendered configuration validates, serves HTTPS with Caddy's internal CA, passes
+a tus upload through, and sends recordings itself once the app has authorised them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from tusclient import client as tus
+
+from boxinterview import processing, proxy
+from boxinterview.domain import accounts, answers, invitations, recordings
+from boxinterview.domain.models import RecordingState, Role
+from tests.clips import make
+from tests.conftest import free_port
+from tests.live import live_server
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def caddy(tmp_path: Path):
+    https_port, http_port = free_port(), free_port()
+    with live_server(
+        tmp_path, server={"accel_redirect": True},
+        proxy={"hostname": "localhost", "tls": "internal", "https_port": https_port, "http_port": http_port,
+               "storage": str(tmp_path / "caddy")},
+    ) as live:  # fmt: skip
+        config = tmp_path / "Caddyfile"
+        config.write_text(proxy.caddyfile(live.settings))
+        env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+        checked = subprocess.run(["caddy", "validate", "--adapter", "caddyfile", "--config", str(config)],
+                                 env=env, capture_output=True, text=True)  # fmt: skip
+        assert checked.returncode == 0, checked.stderr
+        proc = subprocess.Popen(["caddy", "run", "--adapter", "caddyfile", "--config", str(config)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=(tmp_path / "caddy.log").open("wb"))  # fmt: skip
+        root_cert = tmp_path / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+        base = f"https://localhost:{https_port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if root_cert.exists():
+                    requests.get(base + "/healthz", verify=str(root_cert), timeout=2)
+                    break
+            except requests.exceptions.RequestException:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "caddy.log").read_text()[
+                -2000:
+            ]
+            time.sleep(0.1)
+        try:
+            yield live, base, str(root_cert)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_https_headers_and_health_through_caddy(caddy) -> None:
+    live, base, cert = caddy
+    r = requests.get(base + "/healthz", verify=cert, timeout=5)
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    assert "max-age=31536000" in r.headers["Strict-Transport-Security"]
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert "camera=(self)" in r.headers["Permissions-Policy"]
+    page = requests.get(base + "/login", verify=cert, timeout=5, headers={"Accept-Encoding": "gzip"})
+    assert page.headers.get("Content-Encoding") in ("gzip", "zstd")
+
+
+def test_a_tus_upload_and_a_recording_through_caddy(caddy, tmp_path, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)  # tuspy verifies Caddy's certificate against its own CA
+    token = live.candidate()
+    clip = make("vp8_opus.webm", tmp_path / "clips")
+    tus.TusClient(base + "/api/v1/uploads/").uploader(
+        str(clip), chunk_size=64 * 1024, metadata=live.metadata(token, filetype="video/webm")
+    ).upload()
+    session = requests.Session()
+    rec = next(r for r in recordings.listing(live.db))
+    assert Path(rec.original_path).read_bytes() == clip.read_bytes()
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)) is RecordingState.READY
+    inv = invitations.by_token(live.db, token)
+    answers.submit_take(live.db, inv.id, live.interview.questions[0].id, 1)
+    _, password = accounts.create(live.db, "via@example.com", Role.REVIEWER, "t")
+    accounts.assign(live.db, "via@example.com", live.interview.id, "t")
+    assert (
+        session.post(base + "/login", data={"email": "via@example.com", "password": password}).status_code
+        == 200
+    )
+    url = f"{base}/media/recordings/{rec.id}/playback"
+    part = session.get(url, headers={"Range": "bytes=0-99"})
+    playback = Path(recordings.get(live.db, rec.id).playback_path).read_bytes()
+    assert part.status_code == 206 and part.content == playback[:100]  # sent by Caddy's file_server
+    assert "X-Accel-Redirect" not in part.headers
+    assert requests.get(url).status_code == 401  # not without a session
