@@ -17,7 +17,7 @@ from pathlib import Path
 from boxinterview import __version__, datadir
 from boxinterview.cli_base import actor as _actor
 from boxinterview.cli_base import open_db as _open
-from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
+from boxinterview.commands import cmd_backup, cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
 from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
@@ -368,6 +368,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(action, cmd_token, text, tsub)
         p.add_argument("name", help="what the token is for, e.g. the system that uses it")
 
+    p = add("backup", cmd_backup, "back up the database and recordings (or list or verify backups)")
+    p.add_argument("--list", action="store_true", help="list the backups")
+    p.add_argument("--json", action="store_true", help="with --list: as JSON")
+    p.add_argument("--verify", metavar="NAME", help="check a backup against its manifest")
     p = add(
         "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"
     )

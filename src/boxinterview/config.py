@@ -190,6 +190,11 @@ class MediaSettings:
 
 
 @dataclass(frozen=True)
+class BackupSettings:
+    keep: int = setting(7, "How many backups to keep; the oldest beyond this are removed.", _at_least(1))
+
+
+@dataclass(frozen=True)
 class ProxySettings:
     hostname: str = setting(
         "", "The name people use to reach the server, e.g. interviews.example.com (for Caddy)."
@@ -282,6 +287,7 @@ class Settings:
         ReminderSettings(), "Reminders to candidates before their deadline."
     )
     proxy: ProxySettings = setting(ProxySettings(), "Caddy in front, for HTTPS.")
+    backup: BackupSettings = setting(BackupSettings(), "Backups in data_dir/backups.")
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 
