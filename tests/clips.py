@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import random
 import subprocess
 from pathlib import Path
 
@@ -68,7 +68,7 @@ def make(kind: str, folder: Path, seconds: float = 3.0) -> Path:
         ),
         "picture.webm": lambda out: _run([*video_src(1), "-frames:v", "1", "-f", "image2", "-c:v", "png"], out),
         "empty.webm": lambda out: (out.write_bytes(b""), out)[1],
-        "random.webm": lambda out: (out.write_bytes(os.urandom(50_000)), out)[1],
+        "random.webm": lambda out: (out.write_bytes(random.Random(7).randbytes(50_000)), out)[1],
     }  # fmt: skip
     if (
         kind == "header_only.webm"

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 MIN_SECONDS = 0.5
 IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "gif", "webp_pipe", "bmp_pipe"}
+# Containers browsers (and phones) record into; anything else is not a recording, whatever ffprobe guesses.
+RECORDING_CONTAINERS = ("matroska", "webm", "mov", "mp4", "m4a", "3gp", "ogg", "wav", "mp3", "aac", "flac")
 
 
 class Rejected(Exception):
@@ -85,6 +87,10 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
     """Raise Rejected with what the candidate should do, if the recording is not a usable answer."""
     if info.format_name in IMAGE_FORMATS or info.format_name.endswith("_pipe"):
         raise Rejected("the file is a picture, not a recording: record this answer again")
+    if not any(c in info.format_name.split(",") for c in RECORDING_CONTAINERS):
+        raise Rejected(
+            "the file is not a recording we can read (it may be damaged or incomplete): record this answer again"
+        )
     if expected.kind is QuestionKind.VIDEO and info.video is None and not expected.audio_only_ok:
         raise Rejected(
             "no picture was recorded: allow the camera in your browser (and close other apps using it), then "
