@@ -96,12 +96,6 @@ def _answer_row(con: apsw.Connection, invitation_id: int, question_id: int, now:
     return answer
 
 
-def takes_left(con: apsw.Connection, invitation_id: int, question: Question) -> int:
-    answer = sql.get_answer(con, invitation_id, question.id)  # type: ignore[arg-type]
-    used = len(sql.takes_of(con, answer.id)) if answer else 0
-    return max(0, question.takes - used)
-
-
 def begin_take_in(
     con: apsw.Connection, invitation_id: int, question_id: int, now: datetime, number: int | None = None
 ) -> Take:

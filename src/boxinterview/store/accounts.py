@@ -53,10 +53,6 @@ def set_password_hash(con: apsw.Connection, account_id: int, password_hash: str,
     )
 
 
-def set_disabled(con: apsw.Connection, account_id: int, disabled_at: datetime | None) -> None:
-    con.execute("UPDATE accounts SET disabled_at = ? WHERE id = ?", (to_db(disabled_at), account_id))
-
-
 def all_accounts(con: apsw.Connection) -> list[Account]:
     return [_account(r) for r in rows(con, "SELECT * FROM accounts ORDER BY email")]
 
@@ -65,12 +61,6 @@ def assign(con: apsw.Connection, account_id: int, interview_id: int, now: dateti
     con.execute(
         "INSERT OR IGNORE INTO assignments (account_id, interview_id, created_at) VALUES (?, ?, ?)",
         (account_id, interview_id, to_db(now)),
-    )
-
-
-def unassign(con: apsw.Connection, account_id: int, interview_id: int) -> None:
-    con.execute(
-        "DELETE FROM assignments WHERE account_id = ? AND interview_id = ?", (account_id, interview_id)
     )
 
 

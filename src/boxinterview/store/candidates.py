@@ -63,10 +63,6 @@ def insert_candidate(con: apsw.Connection, name: str, email: str, phone: str, no
     return con.last_insert_rowid()
 
 
-def update_candidate_name(con: apsw.Connection, candidate_id: int, name: str) -> None:
-    con.execute("UPDATE candidates SET name = ? WHERE id = ?", (name, candidate_id))
-
-
 def invitation_exists(con: apsw.Connection, interview_id: int, candidate_id: int) -> bool:
     return bool(
         value(

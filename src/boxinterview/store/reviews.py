@@ -127,21 +127,6 @@ def messages_for(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any
     return rows(con, "SELECT * FROM outbox WHERE invitation_id = ? ORDER BY id", (invitation_id,))
 
 
-def submitted_scores(con: apsw.Connection, interview_id: int) -> list[tuple[int, int, int, int, int]]:
-    """(invitation, reviewer, question, competency, score) for every submitted review of an interview."""
-    return list(
-        con.execute(
-            """
-            SELECT r.invitation_id, r.reviewer_id, r.question_id, s.competency_id, s.score
-            FROM reviews r JOIN review_scores s ON s.review_id = r.id
-            JOIN invitations v ON v.id = r.invitation_id
-            WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL
-            """,
-            (interview_id,),
-        )
-    )
-
-
 def pipeline(con: apsw.Connection, interview_id: int) -> list[dict[str, Any]]:
     """Every candidate of an interview with their progress, latest decision and review count."""
     return rows(
@@ -238,41 +223,6 @@ def pipeline_page(
             (r["invitation_id"],),
         )
     return found
-
-
-def competency_summary(con: apsw.Connection, interview_id: int) -> list[tuple]:
-    """Per (invitation, competency): each reviewer's mean over the questions, as (invitation, competency,
-    reviewer scores joined by commas). The database does the grouping; Python only the median."""
-    return list(
-        con.execute(
-            """
-            WITH per_reviewer AS (
-                SELECT r.invitation_id, s.competency_id, r.reviewer_id, avg(s.score) AS score
-                FROM invitations v JOIN reviews r ON r.invitation_id = v.id
-                JOIN review_scores s ON s.review_id = r.id
-                WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL
-                GROUP BY r.invitation_id, s.competency_id, r.reviewer_id
-            )
-            SELECT invitation_id, competency_id, group_concat(score) FROM per_reviewer
-            GROUP BY invitation_id, competency_id
-            """,
-            (interview_id,),
-        )
-    )
-
-
-def reviewed_by(con: apsw.Connection, interview_id: int, reviewer_id: int) -> set[int]:
-    return {i for (i,) in con.execute(
-        "SELECT DISTINCT r.invitation_id FROM reviews r JOIN invitations v ON v.id = r.invitation_id "
-        "WHERE v.interview_id = ? AND r.reviewer_id = ? AND r.submitted_at IS NOT NULL", (interview_id, reviewer_id))}  # fmt: skip
-
-
-def labels(con: apsw.Connection, interview_id: int) -> dict[int, tuple[int, str, str | None]]:
-    """invitation id -> (number, candidate name, latest decision)."""
-    return {r[0]: (r[1], r[2], r[3]) for r in con.execute(
-        "SELECT v.id, v.number, c.name, (SELECT d.outcome FROM decisions d WHERE d.invitation_id = v.id "
-        "ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) FROM invitations v JOIN candidates c ON c.id = v.candidate_id "
-        "WHERE v.interview_id = ?", (interview_id,))}  # fmt: skip
 
 
 def reviewer_means(con: apsw.Connection, invitation_id: int) -> dict[int, list[float]]:

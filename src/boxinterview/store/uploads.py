@@ -107,13 +107,6 @@ def advance(
     return con.changes() == 1
 
 
-def set_length(con: apsw.Connection, upload_id: str, length: int, now: datetime) -> None:
-    con.execute(
-        "UPDATE uploads SET length = ?, updated_at = ? WHERE id = ? AND length IS NULL",
-        (length, to_db(now), upload_id),
-    )
-
-
 def mark_completed(con: apsw.Connection, upload_id: str, now: datetime) -> None:
     con.execute(
         "UPDATE uploads SET completed_at = ?, updated_at = ? WHERE id = ?",
