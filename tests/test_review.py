@@ -14,6 +14,7 @@ import requests
 from boxinterview import processing
 from boxinterview.domain import accounts, answers, interviews, invitations, recordings
 from boxinterview.domain.models import Role
+from boxinterview.store import outbox as outbox_sql
 from boxinterview.store import reviews as reviews_sql
 from tests.clips import make
 from tests.flows import record_take
@@ -153,10 +154,10 @@ def test_a_decision_is_previewed_then_queued_with_the_feedback(live) -> None:
         and "Dear Cy Candidate" in preview.text
         and "Your written answer was strong." in preview.text
     )
-    assert live.db.read(reviews_sql.messages_for, invitation_id) == []  # nothing queued by a preview
+    assert live.db.read(outbox_sql.for_invitation, invitation_id) == []  # nothing queued by a preview
     s.post(live.base + path, data={"csrf": csrf(s, live, f"/review/{invitation_id}"), "outcome": "reject",
                                    "feedback": "Your written answer was strong.", "action": "confirm"})  # fmt: skip
-    [message] = live.db.read(reviews_sql.messages_for, invitation_id)
+    [message] = live.db.read(outbox_sql.for_invitation, invitation_id)
     assert message["kind"] == "outcome.reject" and message["state"] == "queued"
     assert "Dear Cy Candidate" in message["body"] and "Your written answer was strong." in message["body"]
     assert "Cy Candidate" not in s.get(f"{live.base}/review").text  # decided: out of the queue
@@ -293,9 +294,9 @@ def test_bulk_decisions_are_previewed_then_queued(tmp_path) -> None:
         data = {"csrf": csrf(s, live, base), "outcome": "reject", "invitation": [str(i) for i in ids[:2]]}
         preview = s.post(f"{live.base}{base}/bulk", data={**data, "action": "preview"})
         assert preview.status_code == 200 and "Reject 2 candidates?" in preview.text
-        assert all(live.db.read(reviews_sql.messages_for, i) == [] for i in ids)
+        assert all(live.db.read(outbox_sql.for_invitation, i) == [] for i in ids)
         s.post(f"{live.base}{base}/bulk", data={**data, "action": "confirm"})
-        assert [len(live.db.read(reviews_sql.messages_for, i)) for i in ids] == [1, 1, 0]
+        assert [len(live.db.read(outbox_sql.for_invitation, i)) for i in ids] == [1, 1, 0]
         assert "rejected" in s.get(f"{live.base}{base}", params={"stage": "rejected"}).text
         empty = s.post(f"{live.base}{base}/bulk", data={"csrf": csrf(s, live, base), "outcome": "hold"})
         assert empty.status_code == 422

@@ -13,7 +13,7 @@ import pytest
 
 from boxinterview import processing
 from boxinterview.domain import answers, invitations, recordings
-from boxinterview.store import reviews as reviews_sql
+from boxinterview.store import outbox as outbox_sql
 from tests.browser import chromium, serious_accessibility_problems
 from tests.clips import make
 from tests.flows import record_take
@@ -105,7 +105,7 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
         assert problems == []
         [message] = [
             m
-            for m in live.db.read(reviews_sql.messages_for, invitation_ids[0])
+            for m in live.db.read(outbox_sql.for_invitation, invitation_ids[0])
             if m["kind"].startswith("outcome")
         ]
         assert message["kind"] == "outcome.advance" and "broken order was excellent" in message["body"]

@@ -39,6 +39,7 @@ from boxinterview.store import answers as answers_sql
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import outbox as outbox_sql
 from boxinterview.store import reviews as sql
 
 MAX_NOTES = 5000
@@ -162,7 +163,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
         reviewer_names=names,
         messages=tuple(
             {k: m[k] for k in ("kind", "state", "created_at", "sent_at", "last_error", "subject")}
-            for m in sql.messages_for(con, invitation_id)
+            for m in outbox_sql.for_invitation(con, invitation_id)
         ),
     )
 

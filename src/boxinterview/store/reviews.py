@@ -123,10 +123,6 @@ def latest_decision(con: apsw.Connection, invitation_id: int) -> Decision | None
     )
 
 
-def messages_for(con: apsw.Connection, invitation_id: int) -> list[dict[str, Any]]:
-    return rows(con, "SELECT * FROM outbox WHERE invitation_id = ? ORDER BY id", (invitation_id,))
-
-
 def pipeline(con: apsw.Connection, interview_id: int) -> list[dict[str, Any]]:
     """Every candidate of an interview with their progress, latest decision and review count."""
     return rows(
