@@ -11,6 +11,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
@@ -55,6 +57,21 @@ def check_name(name: str) -> str:
     if len(name) > 200:
         raise Invalid("the candidate's name must be at most 200 characters", [("name", "too long")])
     return name
+
+
+def _existing(con: apsw.Connection, invitation_id: int) -> Invitation:
+    found = sql.get_invitation(con, invitation_id)
+    if found is None:
+        raise NotFound(f"no invitation with id {invitation_id}")
+    return found
+
+
+def fresh_link(con: apsw.Connection, invitation_id: int, now: datetime) -> str:
+    """Another working link for an invitation (the earlier ones keep working); returns its token, which only
+    the message that carries it will ever see."""
+    token = new_token()
+    sql.add_link(con, invitation_id, hash_token(token), now)
+    return token
 
 
 def invite(
@@ -176,9 +193,7 @@ def move(
     now = now or clock.now()
 
     def tx(con) -> Invitation:
-        current = sql.get_invitation(con, invitation_id)
-        if current is None:
-            raise NotFound(f"no invitation with id {invitation_id}")
+        current = _existing(con, invitation_id)
         if current.status is target:
             return current
         if target in (InvitationStatus.OPENED, InvitationStatus.STARTED, InvitationStatus.COMPLETED):
@@ -213,9 +228,7 @@ def record_consent(
     now = now or clock.now()
 
     def tx(con) -> None:
-        current = sql.get_invitation(con, invitation_id)
-        if current is None:
-            raise NotFound(f"no invitation with id {invitation_id}")
+        current = _existing(con, invitation_id)
         if current.status in (
             InvitationStatus.WITHDRAWN,
             InvitationStatus.EXPIRED,
@@ -251,9 +264,7 @@ def extend_deadline(
         raise Invalid("the new deadline must be in the future", [("deadline", "past")])
 
     def tx(con) -> Invitation:
-        current = sql.get_invitation(con, invitation_id)
-        if current is None:
-            raise NotFound(f"no invitation with id {invitation_id}")
+        current = _existing(con, invitation_id)
         if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
             raise Conflict(f"this invitation is {current.status}; its deadline no longer matters")
         sql.set_deadline(con, invitation_id, deadline)
@@ -282,8 +293,7 @@ def extend_deadline(
         if letterhead is not None and person is not None and person.email:
             interview = interviews_sql.get(con, found.interview_id)
             assert interview is not None
-            token = new_token()
-            sql.add_link(con, found.id, hash_token(token), now)
+            token = fresh_link(con, found.id, now)
             letters.extension(con, letterhead, found, person, interview, token, now)
         return found
 
@@ -301,9 +311,7 @@ def grant_accommodation(
         )
 
     def tx(con) -> None:
-        current = sql.get_invitation(con, invitation_id)
-        if current is None:
-            raise NotFound(f"no invitation with id {invitation_id}")
+        current = _existing(con, invitation_id)
         interview = interviews_sql.get(con, current.interview_id)
         assert interview is not None
         if not interview.allow_accommodations:
@@ -332,9 +340,7 @@ def resend(
     now = now or clock.now()
 
     def tx(con) -> None:  # type: ignore[no-untyped-def]
-        current = sql.get_invitation(con, invitation_id)
-        if current is None:
-            raise NotFound(f"no invitation with id {invitation_id}")
+        current = _existing(con, invitation_id)
         if current.status in (
             InvitationStatus.COMPLETED,
             InvitationStatus.WITHDRAWN,
@@ -350,8 +356,7 @@ def resend(
         assert person is not None and interview is not None
         if not person.email:
             raise Conflict("the candidate's data has been erased; there is no address to send to")
-        token = new_token()
-        sql.add_link(con, invitation_id, hash_token(token), now)
+        token = fresh_link(con, invitation_id, now)
         letters.invitation(con, letterhead, current, person, interview, token, now, kind="invitation.resend")
         audit_sql.record(con, actor=actor, action="invitation.resend", subject_type="invitation",
                          subject_id=invitation_id, now=now)  # fmt: skip

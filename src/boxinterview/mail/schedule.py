@@ -10,7 +10,7 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.config import Settings
-from boxinterview.domain.invitations import hash_token, new_token
+from boxinterview.domain.invitations import fresh_link
 from boxinterview.domain.models import InvitationStatus
 from boxinterview.mail import letters
 from boxinterview.mail.compose import render
@@ -48,8 +48,7 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                 if inv.interview_id not in interviews:
                     interviews[inv.interview_id] = interviews_sql.get(con, inv.interview_id)
                 interview = interviews[inv.interview_id]
-                token = new_token()
-                candidates_sql.add_link(con, inv.id, hash_token(token), now)
+                token = fresh_link(con, inv.id, now)
                 letter = render(
                     template, name=candidate.name, organisation=head.organisation, role=interview.role,  # type: ignore[attr-defined]
                     deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
