@@ -77,6 +77,14 @@ def current(request: web.Request) -> sessions.Session | None:
     return request.get(SESSION)
 
 
+def signed_in(request: web.Request) -> sessions.Session:
+    """The session of a handler behind `@reviewer` (which has already turned everyone else away)."""
+    session = current(request)
+    if session is None:
+        raise web.HTTPUnauthorized(text="sign in first")
+    return session
+
+
 def reviewer(handler: Handler) -> Handler:
     """Signed-in reviewers and admins only; a form post must carry the session's CSRF token."""
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from boxinterview import __version__
+from boxinterview.web import auth
 from boxinterview.web.keys import TEMPLATES
 
 
@@ -36,3 +37,11 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     static = request.app.router["static"]
     context.setdefault("static", lambda path: static.url_for(filename=path))
     return web.Response(text=template.render(**context), status=status, content_type="text/html")
+
+
+def reviewer_page(request: web.Request, template: str, **context: Any) -> web.Response:
+    """A page of the reviewer workspace: it knows who is signed in and carries their CSRF token; never cached."""
+    session = auth.signed_in(request)
+    response = render(request, template, account=session.account, csrf=session.csrf, **context)
+    response.headers["Cache-Control"] = "no-store"
+    return response

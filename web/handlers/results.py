@@ -14,15 +14,14 @@ from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.store import audit as audit_sql
 from boxinterview.web import auth
-from boxinterview.web.handlers.review import _page
 from boxinterview.web.keys import DB, SETTINGS
+from boxinterview.web.render import reviewer_page
 
 
 @auth.reviewer
 async def pipeline(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     stage = request.query.get("stage", "")
     sort = request.query.get("sort", "number")
     page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 1
@@ -31,20 +30,19 @@ async def pipeline(request: web.Request) -> web.Response:
     )
     total = counts.get(stage, 0) if stage else sum(counts.values())
     pages = max(1, -(-total // results.PAGE))
-    return _page(request, "pipeline.html", title=f"{interview.title}: candidates", interview=interview, rows=rows,
+    return reviewer_page(request, "pipeline.html", title=f"{interview.title}: candidates", interview=interview, rows=rows,
                  counts=counts, stage=stage, sort=sort, stages=results.STAGES, page=page, pages=pages, total=total)  # fmt: skip
 
 
 @auth.reviewer
 async def ranking(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 1
     interview, rows, more = await db.call(
         results.results, db, session.account, int(request.match_info["interview_id"]), page
     )
-    return _page(request, "results.html", title=f"{interview.title}: results", interview=interview, rows=rows,
+    return reviewer_page(request, "results.html", title=f"{interview.title}: results", interview=interview, rows=rows,
                  page=page, more=more)  # fmt: skip
 
 
@@ -52,8 +50,7 @@ async def ranking(request: web.Request) -> web.Response:
 async def compare(request: web.Request) -> web.Response:
     """Two or three candidates' answers to the same question, side by side."""
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     try:
         question_id = int(request.query.get("question", ""))
         chosen = [int(c) for c in request.query.getall("c", [])][:3]
@@ -62,14 +59,13 @@ async def compare(request: web.Request) -> web.Response:
     views = [await db.call(reviews.candidate, db, session.account, c) for c in chosen]
     items = [(v, next(a for a in v.answers if a.question.id == question_id)) for v in views]
     interview = views[0].interview if views else None
-    return _page(request, "compare.html", title="Side by side", interview=interview, items=items)
+    return reviewer_page(request, "compare.html", title="Side by side", interview=interview, items=items)
 
 
 @auth.reviewer
 async def export(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
     interview, rows, _ = await db.call(results.results, db, session.account, interview_id, 1, 1_000_000)
     out = io.StringIO()
@@ -94,8 +90,7 @@ async def export(request: web.Request) -> web.Response:
 async def bulk(request: web.Request) -> web.Response:
     """Advance, reject or hold several candidates at once, with the outcome's standard message; previewed first."""
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
     form = await request.post()
     try:
@@ -111,7 +106,7 @@ async def bulk(request: web.Request) -> web.Response:
         raise Invalid("these candidates are not all in this interview")
     if form.get("action") != "confirm":
         subject, body = reviews.render_feedback(views[0], outcome, "", organisation)
-        return _page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
+        return reviewer_page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
                      outcome=outcome, subject=subject, body=body)  # fmt: skip
     for v in views:
         smtp = request.app[SETTINGS].smtp

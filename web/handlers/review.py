@@ -12,7 +12,7 @@ from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.web import auth, sendfile
 from boxinterview.web.keys import DB, SETTINGS
-from boxinterview.web.render import render
+from boxinterview.web.render import render, reviewer_page
 
 
 def _next(value: str | None) -> str:
@@ -46,8 +46,7 @@ async def login(request: web.Request) -> web.Response:
 @auth.reviewer
 async def logout(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     await db.call(sessions.logout, db, session)
     auth.forget(request.cookies.get(auth.COOKIE, ""))
     response = web.HTTPSeeOther("/login")
@@ -55,23 +54,14 @@ async def logout(request: web.Request) -> web.Response:
     raise response
 
 
-def _page(request: web.Request, template: str, **context) -> web.Response:
-    session = auth.current(request)
-    assert session is not None
-    response = render(request, template, account=session.account, csrf=session.csrf, **context)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @auth.reviewer
 async def queue(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     items = reviews.shuffled(await db.call(reviews.queue, db, session.account), session.account)
     mine = await db.call(shares.mine, db, session.account)
     mine_interviews = await db.call(reviews.interviews_for, db, session.account)
-    return _page(
+    return reviewer_page(
         request, "queue.html", title="My queue", items=items, shares=mine, interviews=mine_interviews
     )
 
@@ -79,17 +69,17 @@ async def queue(request: web.Request) -> web.Response:
 @auth.reviewer
 async def candidate(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     view = await db.call(reviews.candidate, db, session.account, int(request.match_info["invitation_id"]))
-    return _page(request, "review.html", title=f"Review: {view.label}", view=view, outcomes=list(Outcome))
+    return reviewer_page(
+        request, "review.html", title=f"Review: {view.label}", view=view, outcomes=list(Outcome)
+    )
 
 
 @auth.reviewer
 async def save(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
     form = await request.post()
@@ -109,8 +99,7 @@ async def save(request: web.Request) -> web.Response:
 @auth.reviewer
 async def comment(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
     form = await request.post()
@@ -125,8 +114,7 @@ async def comment(request: web.Request) -> web.Response:
 @auth.reviewer
 async def decide(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     form = await request.post()
     try:
@@ -138,7 +126,7 @@ async def decide(request: web.Request) -> web.Response:
     if form.get("action") != "confirm":
         view = await db.call(reviews.candidate, db, session.account, invitation_id)
         subject, body = reviews.render_feedback(view, outcome, personal, organisation)
-        return _page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
+        return reviewer_page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
                      feedback=personal, subject=subject, body=body)  # fmt: skip
     smtp = request.app[SETTINGS].smtp
     await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal, organisation, None,
@@ -152,8 +140,7 @@ _granted: dict[tuple[str, int, str], tuple[float, str]] = {}
 @auth.reviewer
 async def media(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     kind = request.match_info["kind"]
     recording_id = int(request.match_info["recording_id"])
     # A player fetches a recording in many byte ranges; the viewing is audited once, when it starts, and a
@@ -174,8 +161,7 @@ async def media(request: web.Request) -> web.StreamResponse:
 @auth.reviewer
 async def document(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     path, name, mime = await db.call(
         reviews.document_path, db, session.account, int(request.match_info["invitation_id"]),
         int(request.match_info["question_id"]),

@@ -10,14 +10,13 @@ from boxinterview.domain import shares
 from boxinterview.errors import Invalid
 from boxinterview.web import auth, sendfile
 from boxinterview.web.keys import DB
-from boxinterview.web.render import render
+from boxinterview.web.render import render, reviewer_page
 
 
 @auth.reviewer
 async def create(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     form = await request.post()
     invitation_id = int(request.match_info["invitation_id"])
     try:
@@ -29,17 +28,14 @@ async def create(request: web.Request) -> web.Response:
         shares.create, db, session.account, [invitation_id], questions, days, str(form.get("label", ""))
     )
     url = f"{request.scheme}://{request.host}/s/{token}"
-    response = render(request, "share_created.html", title="Share link", account=session.account, csrf=session.csrf,
-                      url=url, days=days, share_id=share_id, invitation_id=invitation_id)  # fmt: skip
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return reviewer_page(request, "share_created.html", title="Share link", url=url, days=days, share_id=share_id,
+                         invitation_id=invitation_id)  # fmt: skip
 
 
 @auth.reviewer
 async def revoke(request: web.Request) -> web.Response:
     db = request.app[DB]
-    session = auth.current(request)
-    assert session is not None
+    session = auth.signed_in(request)
     await db.call(shares.revoke, db, session.account, int(request.match_info["share_id"]))
     raise web.HTTPSeeOther("/review#shares")
 
