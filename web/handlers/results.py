@@ -12,6 +12,7 @@ from boxinterview import clock
 from boxinterview.domain import results, reviews
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import audit as audit_sql
 from boxinterview.web import auth
 from boxinterview.web.keys import DB, SETTINGS
@@ -108,8 +109,7 @@ async def bulk(request: web.Request) -> web.Response:
         subject, body = reviews.render_feedback(views[0], outcome, "", organisation)
         return reviewer_page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
                      outcome=outcome, subject=subject, body=body)  # fmt: skip
+    head = Letterhead.from_settings(request.app[SETTINGS])
     for v in views:
-        smtp = request.app[SETTINGS].smtp
-        await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", organisation, None,
-                      smtp.sender, smtp.reply_to)  # fmt: skip
+        await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", head)
     raise web.HTTPSeeOther(f"/review/interviews/{interview_id}")

@@ -10,6 +10,7 @@ from aiohttp import web
 from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
+from boxinterview.mail.letters import Letterhead
 from boxinterview.web import auth, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
@@ -128,9 +129,8 @@ async def decide(request: web.Request) -> web.Response:
         subject, body = reviews.render_feedback(view, outcome, personal, organisation)
         return reviewer_page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
                      feedback=personal, subject=subject, body=body)  # fmt: skip
-    smtp = request.app[SETTINGS].smtp
-    await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal, organisation, None,
-                  smtp.sender, smtp.reply_to)  # fmt: skip
+    await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal,
+                  Letterhead.from_settings(request.app[SETTINGS]))  # fmt: skip
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from typing import Any
 
 import apsw
@@ -32,7 +31,6 @@ from boxinterview.domain.models import (
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import letters
-from boxinterview.mail.compose import Letter
 from boxinterview.store import Database
 from boxinterview.store import accounts as accounts_sql
 from boxinterview.store import answers as answers_sql
@@ -235,10 +233,8 @@ def decide(
     invitation_id: int,
     outcome: Outcome,
     personal: str,
-    organisation: str,
+    letterhead: letters.Letterhead,
     now: datetime | None = None,
-    sender: str = "boxinterview@localhost",
-    reply_to: str = "",
 ) -> Decision:
     """Record the decision and queue the feedback message to the candidate, in one transaction."""
     now = now or clock.now()
@@ -248,17 +244,14 @@ def decide(
     def tx(con: apsw.Connection) -> Decision:
         view = _load(con, account, invitation_id)
         candidate_row = candidates_sql.get_candidate(con, view.invitation.candidate_id)
-        subject, body = render_feedback(view, outcome, personal, organisation)
+        subject, body = render_feedback(view, outcome, personal, letterhead.organisation)
         if candidate_row is not None:
             body = body.replace("{name}", candidate_row.name)
         decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), account.id, now)
         if candidate_row is not None and candidate_row.email:
-            html = "".join(f"<p>{escape(p)}</p>" for p in body.split("\n\n") if p.strip()).replace(
-                "\n", "<br>"
+            letters.outcome(
+                con, letterhead, outcome.value, invitation_id, candidate_row.email, subject, body, now
             )
-            head = letters.Letterhead(organisation, "", sender, reply_to)
-            letters.queue(con, head, f"outcome.{outcome.value}", invitation_id, candidate_row.email,
-                          Letter(subject, body, html), now)  # fmt: skip
         audit_sql.record(con, actor=f"reviewer:{account.id}", action=f"decision.{outcome.value}",
                          subject_type="invitation", subject_id=invitation_id, detail={"decision": decision_id}, now=now)  # fmt: skip
         found = sql.latest_decision(con, invitation_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 import apsw
 
@@ -84,3 +85,12 @@ def extension(
         support=interview.support_contact,
     )  # fmt: skip
     return queue(con, head, "extension", inv.id, candidate.email or "", letter, now)
+
+
+def outcome(
+    con: apsw.Connection, head: Letterhead, outcome: str, invitation_id: int, recipient: str, subject: str, text: str,
+    now: datetime,
+) -> int:  # fmt: skip
+    """The decision's message, from the outcome's template and the reviewer's words; its HTML follows the text."""
+    html = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n") if p.strip())
+    return queue(con, head, f"outcome.{outcome}", invitation_id, recipient, Letter(subject, text, html), now)
