@@ -3,17 +3,12 @@ and a CSV export of scores and decisions."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from aiohttp import web
 
-from boxinterview import clock
 from boxinterview.domain import results, reviews
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.store import audit as audit_sql
 from boxinterview.web import auth
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import reviewer_page
@@ -68,20 +63,9 @@ async def export(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
-    interview, rows, _ = await db.call(results.results, db, session.account, interview_id, 1, 1_000_000)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    names = [c.name for c in interview.competencies]
-    writer.writerow(["rank", "candidate", "overall", *(f"{n} mean" for n in names), *(f"{n} spread" for n in names),
-                     "disagreement", "decision"])  # fmt: skip
-    for r in rows:
-        by_name = {c.name: c for c in r.competencies}
-        writer.writerow([r.rank, r.label, r.overall, *(by_name[n].mean for n in names),
-                         *(by_name[n].spread for n in names), "yes" if r.disagreement else "", r.outcome or ""])  # fmt: skip
-    await db.awrite(audit_sql.record, actor=f"reviewer:{session.account.id}", action="results.export",
-                    subject_type="interview", subject_id=interview_id, now=clock.now())  # fmt: skip
+    text = await db.call(results.export_csv, db, session.account, interview_id)
     return web.Response(
-        text=out.getvalue(), content_type="text/csv",
+        text=text, content_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="interview-{interview_id}-results.csv"',
                  "Cache-Control": "no-store"},
     )  # fmt: skip

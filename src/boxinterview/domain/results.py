@@ -3,6 +3,8 @@ scores, a disagreement flag, a ranking; and the interview's pipeline of candidat
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +16,7 @@ __all__ = ["CandidateResult", "CompetencyResult", "aggregate", "pipeline", "resu
 from boxinterview.domain.models import Account, Interview, Role
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
+from boxinterview.store import audit as audit_sql
 from boxinterview.store import interviews as interviews_sql
 from boxinterview.store import reviews as sql
 
@@ -102,3 +105,20 @@ def pipeline(
         out.append(PipelineRow(p["invitation_id"], label, p["stage"], clock.from_db(p["created_at"]),  # type: ignore[arg-type]
                                clock.from_db(p["completed_at"]), p["reviewers"]))  # fmt: skip
     return interview, out, {s: counts.get(s, 0) for s in STAGES}
+
+
+def export_csv(db: Database, account: Account, interview_id: int) -> str:
+    """Scores and decisions of every candidate this account may see, ranked, as CSV; the export is audited."""
+    interview, rows, _ = results(db, account, interview_id, 1, 1_000_000)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    names = [c.name for c in interview.competencies]
+    writer.writerow(["rank", "candidate", "overall", *(f"{n} mean" for n in names), *(f"{n} spread" for n in names),
+                     "disagreement", "decision"])  # fmt: skip
+    for r in rows:
+        by_name = {c.name: c for c in r.competencies}
+        writer.writerow([r.rank, r.label, r.overall, *(by_name[n].mean for n in names),
+                         *(by_name[n].spread for n in names), "yes" if r.disagreement else "", r.outcome or ""])  # fmt: skip
+    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="results.export", subject_type="interview",
+             subject_id=interview_id, now=clock.now())  # fmt: skip
+    return out.getvalue()
