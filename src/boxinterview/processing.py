@@ -127,7 +127,9 @@ async def process(
     if rec.state is not RecordingState.PROCESSING:
         db.write(recordings.start_processing, recording_id, clock.now())
     original = Path(rec.original_path or "")
-    files.finish_move(files.upload_part(settings.data_dir, _upload_id(db, recording_id)), original)
+    upload = db.read(uploads_sql.by_recording, recording_id)
+    if upload is not None:  # finish a move the upload's last request may not have completed (a crash)
+        files.finish_move(files.upload_part(settings.data_dir, upload.id), original)
     expected = expectation(db, recording_id, settings.media.duration_tolerance_seconds)
     try:
         try:
@@ -216,8 +218,3 @@ async def _verified(
 
 def _audio_only(info: MediaInfo) -> MediaInfo:
     return MediaInfo(info.format_name, info.duration_s, None, info.audio, info.size_bytes)
-
-
-def _upload_id(db: Database, recording_id: int) -> str:
-    upload = db.read(uploads_sql.by_recording, recording_id)
-    return upload.id if upload else "none"

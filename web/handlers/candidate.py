@@ -13,10 +13,6 @@ from boxinterview.web.render import render
 PAGES = ("check", "interview", "done")
 
 
-def _minutes(seconds: float) -> int:
-    return max(1, round(seconds / 60))
-
-
 def _private(response: web.Response) -> web.Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
@@ -25,9 +21,6 @@ def _private(response: web.Response) -> web.Response:
 
 def _context(request: web.Request, p: Progress) -> dict:
     settings = request.app[SETTINGS]
-    kinds: dict[str, int] = {}
-    for q in p.interview.questions:
-        kinds[q.kind.value] = kinds.get(q.kind.value, 0) + 1
     return {
         "organisation": settings.organisation.name,
         "interview": p.interview,
@@ -35,9 +28,8 @@ def _context(request: web.Request, p: Progress) -> dict:
         "progress": p,
         "token": request.match_info["token"],
         "multiplier": p.invitation.time_multiplier,
-        "kinds": kinds,
-        # Reading, the device check and the practice question take a few minutes on top of the answers.
-        "estimate_minutes": _minutes(p.interview.total_answer_seconds * p.invitation.time_multiplier + 300),
+        "kinds": p.interview.kind_counts,
+        "estimate_minutes": p.interview.estimated_minutes(p.invitation.time_multiplier),
         "notice": settings.organisation.privacy_notice,
         "notice_version": settings.organisation.privacy_notice_version,
         "audio_only": p.interview.allow_audio_only,

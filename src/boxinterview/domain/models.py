@@ -117,6 +117,19 @@ class Interview:
     def total_answer_seconds(self) -> int:
         return sum(q.think_seconds + q.answer_seconds for q in self.questions)
 
+    def estimated_minutes(self, time_multiplier: float = 1.0) -> int:
+        """What to tell a candidate: thinking and answering, plus a few minutes for reading, the device check
+        and the practice question."""
+        return max(1, round((self.total_answer_seconds * time_multiplier + 300) / 60))
+
+    @property
+    def kind_counts(self) -> dict[str, int]:
+        """How many questions of each kind, in the order they first appear."""
+        counts: dict[str, int] = {}
+        for q in self.questions:
+            counts[q.kind.value] = counts.get(q.kind.value, 0) + 1
+        return counts
+
 
 @dataclass(frozen=True)
 class InterviewSummary:

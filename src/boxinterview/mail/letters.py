@@ -38,21 +38,15 @@ def queue(
     )  # fmt: skip
 
 
-def _kinds(interview: Interview) -> str:
-    counts: dict[str, int] = {}
-    for q in interview.questions:
-        counts[q.kind.value] = counts.get(q.kind.value, 0) + 1
-    return ", ".join(f"{n} {kind}" for kind, n in counts.items())
-
-
 def invitation(
     con: apsw.Connection, head: Letterhead, inv: Invitation, candidate: Candidate, interview: Interview, token: str,
     now: datetime, kind: str = "invitation",
 ) -> int:  # fmt: skip
     letter = render(
         "invitation", name=candidate.name, organisation=head.organisation, role=interview.role,
-        questions=len(interview.questions), kinds=_kinds(interview),
-        minutes=max(1, round((interview.total_answer_seconds * inv.time_multiplier + 300) / 60)),
+        questions=len(interview.questions),
+        kinds=", ".join(f"{n} {kind}" for kind, n in interview.kind_counts.items()),
+        minutes=interview.estimated_minutes(inv.time_multiplier),
         deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
     )  # fmt: skip
