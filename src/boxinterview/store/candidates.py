@@ -128,34 +128,32 @@ def add_link(con: apsw.Connection, invitation_id: int, token_hash: str, now: dat
     )
 
 
-def awaiting(con: apsw.Connection, now: datetime) -> list[tuple[Invitation, Candidate]]:
-    """Invitations still open before their deadline, with their candidates (for reminders)."""
+_WITH_CANDIDATE = """
+    SELECT v.*, c.id AS c_id, c.name AS c_name, c.email AS c_email, c.phone AS c_phone,
+           c.created_at AS c_created_at, c.erased_at AS c_erased_at
+    FROM invitations v JOIN candidates c ON c.id = v.candidate_id
+"""
+
+
+def _with_candidates(con: apsw.Connection, where: str, params: tuple) -> list[tuple[Invitation, Candidate]]:
     out = []
-    for r in rows(
-        con,
-        "SELECT v.*, c.id AS c_id, c.name AS c_name, c.email AS c_email, c.phone AS c_phone, "
-        "c.created_at AS c_created_at, c.erased_at AS c_erased_at "
-        "FROM invitations v JOIN candidates c ON c.id = v.candidate_id "
-        "WHERE v.status IN ('invited', 'opened', 'started') AND v.deadline > ? AND c.email IS NOT NULL",
-        (to_db(now),),
-    ):
+    for r in rows(con, _WITH_CANDIDATE + where, params):
         cand = {k[2:]: v for k, v in r.items() if k.startswith("c_")}
         out.append((_invitation(r), _candidate(cand)))
     return out
+
+
+def awaiting(con: apsw.Connection, now: datetime) -> list[tuple[Invitation, Candidate]]:
+    """Invitations still open before their deadline, with their candidates (for reminders)."""
+    return _with_candidates(
+        con,
+        "WHERE v.status IN ('invited', 'opened', 'started') AND v.deadline > ? AND c.email IS NOT NULL",
+        (to_db(now),),
+    )
 
 
 def invitations_of(con: apsw.Connection, interview_id: int) -> list[tuple[Invitation, Candidate]]:
-    out = []
-    for r in rows(
-        con,
-        "SELECT v.*, c.id AS c_id, c.name AS c_name, c.email AS c_email, c.phone AS c_phone, "
-        "c.created_at AS c_created_at, c.erased_at AS c_erased_at "
-        "FROM invitations v JOIN candidates c ON c.id = v.candidate_id WHERE v.interview_id = ? ORDER BY v.number",
-        (interview_id,),
-    ):
-        cand = {k[2:]: v for k, v in r.items() if k.startswith("c_")}
-        out.append((_invitation(r), _candidate(cand)))
-    return out
+    return _with_candidates(con, "WHERE v.interview_id = ? ORDER BY v.number", (interview_id,))
 
 
 _STAMP = {
