@@ -75,6 +75,7 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/review/interviews/{interview_id}"): reviewer_page({404}),
     ("GET", "/review/interviews/{interview_id}/results"): reviewer_page({404}),
     ("GET", "/review/interviews/{interview_id}/export.csv"): reviewer_page({404}),
+    ("GET", "/review/interviews/{interview_id}/messages"): reviewer_page({404}),
     ("GET", "/review/compare"): reviewer_page({404}),
     ("POST", "/review/interviews/{interview_id}/bulk"): REVIEWER_POST,
     ("GET", "/s/{token}"): SHARE_ONLY,

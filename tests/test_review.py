@@ -349,3 +349,15 @@ def test_behind_caddy_the_app_authorises_and_names_the_file(tmp_path) -> None:
         outsider = reviewer(live, "blocked@example.com", assign=False)
         blocked = outsider.get(f"{live.base}/media/recordings/{rec.id}/playback")
         assert blocked.status_code == 404 and "X-Accel-Redirect" not in blocked.headers
+
+
+def test_the_team_can_read_every_message_candidates_get(live) -> None:
+    s = reviewer(live, "wording.reader@example.com")
+    page = s.get(f"{live.base}/review/interviews/{live.interview.id}/messages")
+    assert page.status_code == 200
+    for kind in ("invitation", "reminder", "nudge", "extension", "confirmation", "outcome.advance",
+                 "outcome.reject", "outcome.hold"):  # fmt: skip
+        assert f'id="{kind}"' in page.text
+    assert "one-way interview for the Tester role" in page.text and "standard wording" in page.text
+    outsider = reviewer(live, "stranger@example.com", assign=False)
+    assert outsider.get(f"{live.base}/review/interviews/{live.interview.id}/messages").status_code == 404

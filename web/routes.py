@@ -51,6 +51,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/review/interviews/{interview_id:\\d+}", results.pipeline, name="pipeline")
     app.router.add_get("/review/interviews/{interview_id:\\d+}/results", results.ranking, name="results")
     app.router.add_get("/review/interviews/{interview_id:\\d+}/export.csv", results.export, name="export")
+    app.router.add_get("/review/interviews/{interview_id:\\d+}/messages", results.messages, name="messages")
     app.router.add_get("/review/compare", results.compare, name="compare")
     app.router.add_post("/review/interviews/{interview_id:\\d+}/bulk", results.bulk)
     app.router.add_get("/review/{invitation_id:\\d+}/documents/{question_id:\\d+}", review.document)

@@ -144,17 +144,23 @@ def cmd_interview_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_interview_import(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import interview_io, interviews
+def _read_template(name: str):  # type: ignore[no-untyped-def]
+    from boxinterview.domain import interview_io
 
-    path = Path(args.file)
+    path = Path(name)
     try:
-        text = sys.stdin.read() if args.file == "-" else path.read_text(encoding="utf-8")
+        text = sys.stdin.read() if name == "-" else path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BoxError(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise BoxError(f"{path}: not a UTF-8 text file; save it as UTF-8 YAML") from None
-    iv = interview_io.from_yaml(text, str(path))
+    return interview_io.from_yaml(text, str(path))
+
+
+def cmd_interview_import(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interviews
+
+    iv = _read_template(args.file)
     with _open(settings) as db:
         new_id = interviews.create(db, iv, _actor())
         for warning in interviews.advice(iv):
@@ -162,6 +168,29 @@ def cmd_interview_import(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"imported interview {new_id} ({iv.title}) as a draft; open it with `boxinterview interview open {new_id}`"
     )
+    return 0
+
+
+def cmd_interview_update(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interviews
+
+    iv = _read_template(args.file)
+    with _open(settings) as db:
+        interviews.update(db, args.id, iv, _actor())
+        for warning in interviews.advice(iv):
+            print(f"advice: {warning}", file=sys.stderr)
+    print(f"updated interview {args.id} ({iv.title}) from {args.file}")
+    return 0
+
+
+def cmd_interview_messages(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import interviews, wording
+
+    with _open(settings) as db:
+        interview = interviews.get(db, args.id)
+    for p in wording.previews(interview, settings.organisation.name, args.kind or ""):
+        source = "this interview's wording" if p.own else "standard wording"
+        print(f"=== {p.kind}: {p.description} ({source})\nSubject: {p.letter.subject}\n\n{p.letter.text}")
     return 0
 
 
@@ -329,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("id", type=int)
     p = add("duplicate", cmd_interview_duplicate, "copy an interview into a new draft version", isub)
     p.add_argument("id", type=int)
+    p = add("update", cmd_interview_update, "change an interview from an edited YAML template", isub)
+    p.add_argument("id", type=int)
+    p.add_argument("file", metavar="FILE.yaml", help="template to read ('-' for standard input)")
+    p = add("messages", cmd_interview_messages, "preview what candidates of an interview are told", isub)
+    p.add_argument("id", type=int)
+    p.add_argument("--kind", help="one message only, e.g. invitation or outcome.reject")
 
     p = add("invite", cmd_invite, "invite a candidate to an open interview and print their link")
     p.add_argument("interview", type=int, metavar="INTERVIEW_ID")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from boxinterview.domain import results, reviews
+from boxinterview.domain import results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
@@ -97,3 +97,14 @@ async def bulk(request: web.Request) -> web.Response:
     for v in views:
         await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", head)
     raise web.HTTPSeeOther(f"/review/interviews/{interview_id}")
+
+
+@auth.reviewer
+async def messages(request: web.Request) -> web.Response:
+    """What candidates of this interview are told, from invitation to outcome, with sample values."""
+    db = request.app[DB]
+    session = auth.signed_in(request)
+    interview, previews = await db.call(wording.for_reviewer, db, session.account, int(request.match_info["interview_id"]),
+                                        request.app[SETTINGS].organisation.name)  # fmt: skip
+    return reviewer_page(request, "messages.html", title=f"{interview.title}: messages", interview=interview,
+                         previews=previews)  # fmt: skip

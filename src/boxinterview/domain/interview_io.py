@@ -13,7 +13,15 @@ import yaml
 
 from boxinterview import yamlsrc
 from boxinterview.domain import interviews
-from boxinterview.domain.models import Choice, Competency, Interview, Question, QuestionCategory, QuestionKind
+from boxinterview.domain.models import (
+    Choice,
+    Competency,
+    Interview,
+    Question,
+    QuestionCategory,
+    QuestionKind,
+    Wording,
+)
 from boxinterview.errors import Invalid
 
 FORMAT = "boxinterview/interview-1"
@@ -34,6 +42,7 @@ _TOP = {
     "review_target_days": "a whole number of days",
     "competencies": "a list",
     "questions": "a list",
+    "messages": "the interview's own wording of candidate messages, by kind",
 }
 _COMPETENCY = {"name", "description", "anchors"}
 _QUESTION = {
@@ -48,6 +57,7 @@ _QUESTION = {
     "competencies",
 }
 _CHOICE = {"label", "knockout"}
+_WORDING = {"subject", "text"}
 
 
 class _Literal(str):
@@ -114,6 +124,8 @@ def to_dict(iv: Interview) -> dict[str, Any]:
             ]
         item["competencies"] = list(q.competencies)
         doc["questions"].append(item)
+    if iv.messages:
+        doc["messages"] = {w.kind: {"subject": w.subject, "text": _text(w.text)} for w in iv.messages}
     return doc
 
 
@@ -285,6 +297,19 @@ class _Reader:
                     competencies=tuple(assessed),
                 )
             )
+        messages = []
+        raw_messages = top.get("messages") or {}
+        if not isinstance(raw_messages, dict):
+            self.problem(
+                ("messages",), "expected message kinds (e.g. invitation:), each with a subject and text"
+            )
+            raw_messages = {}
+        for kind, raw in raw_messages.items():
+            path = ("messages", kind)
+            m = self.mapping(raw, path, _WORDING)
+            messages.append(
+                Wording(str(kind), self.text(m, path, "subject", None), self.text(m, path, "text", None))
+            )
         return Interview(
             title=self.text(top, (), "title", None),
             role=self.text(top, (), "role", None),
@@ -300,12 +325,18 @@ class _Reader:
             review_target_days=self.integer(top, (), "review_target_days", 5),
             competencies=tuple(competencies),
             questions=tuple(questions),
+            messages=tuple(sorted(messages, key=lambda w: w.kind)),
         )
 
 
 def _path_key(dotted_path: str) -> yamlsrc.PathKey:
     """`questions[1].choices[0].label` -> ("questions", 1, "choices", 0, "label")."""
     out: list[str | int] = []
+    if dotted_path.startswith("messages."):  # message kinds have dots of their own: outcome.reject
+        kind, _, field = dotted_path.removeprefix("messages.").rpartition(".")
+        if field in _WORDING:
+            return ("messages", kind, field)
+        return ("messages", dotted_path.removeprefix("messages."))
     for part in dotted_path.replace("]", "").split("."):
         name, *indexes = part.split("[")
         if name:

@@ -13,6 +13,7 @@ from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import Interview, InterviewStatus, InterviewSummary, QuestionKind
 from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.mail.compose import check_own_wording
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import interviews as sql
@@ -111,6 +112,9 @@ def validate(iv: Interview) -> list[Problem]:
             if name in seen:
                 problems.append((f"{path}.competencies[{j}]", f"{name!r} is listed twice"))
             seen.add(name)
+    for w in iv.messages:
+        for field, message in check_own_wording(w.kind, w.subject, w.text):
+            problems.append((f"messages.{w.kind}.{field}".rstrip("."), message))
     return problems
 
 

@@ -76,6 +76,15 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """An interview's own wording of one of the messages candidates get (Jinja2 text: subject and body)."""
+
+    kind: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Question:
     prompt: str
     kind: QuestionKind
@@ -107,6 +116,9 @@ class Interview:
     status: InterviewStatus = InterviewStatus.DRAFT
     competencies: tuple[Competency, ...] = ()
     questions: tuple[Question, ...] = ()
+    messages: tuple[
+        Wording, ...
+    ] = ()  # the interview's own wording of candidate messages; the rest are standard
     version: int = 1
     previous_id: int | None = None
     id: int | None = None
@@ -122,6 +134,13 @@ class Interview:
         and the practice question."""
         return max(1, round((self.total_answer_seconds * time_multiplier + 300) / 60))
 
+    def wording(self, kind: str) -> tuple[str, str] | None:
+        """This interview's own (subject, text) for a message kind, or None for the standard wording."""
+        for w in self.messages:
+            if w.kind == kind:
+                return (w.subject, w.text)
+        return None
+
     @property
     def kind_counts(self) -> dict[str, int]:
         """How many questions of each kind, in the order they first appear."""
@@ -129,6 +148,11 @@ class Interview:
         for q in self.questions:
             counts[q.kind.value] = counts.get(q.kind.value, 0) + 1
         return counts
+
+    @property
+    def kinds_summary(self) -> str:
+        """E.g. "3 video, 1 text": what a candidate will be asked to give."""
+        return ", ".join(f"{n} {kind}" for kind, n in self.kind_counts.items())
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from boxinterview.domain.models import (
     Role,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
-from boxinterview.mail import letters
+from boxinterview.mail import compose, letters
 from boxinterview.store import Database
 from boxinterview.store import accounts as accounts_sql
 from boxinterview.store import answers as answers_sql
@@ -42,25 +42,6 @@ from boxinterview.store import reviews as sql
 
 MAX_NOTES = 5000
 MAX_FEEDBACK = 5000
-
-TEMPLATES = {
-    Outcome.ADVANCE: (
-        "Next steps for your application: {role}",
-        "Dear {name},\n\nThank you for completing the interview for the {role} role. We would like to invite you "
-        "to the next step, and will contact you shortly to arrange it.\n\n{feedback}\n\nKind regards,\n{organisation}",
-    ),
-    Outcome.REJECT: (
-        "Your application: {role}",
-        "Dear {name},\n\nThank you for the time you gave to the interview for the {role} role. After reviewing "
-        "every candidate's answers against the same criteria, we will not take your application further this "
-        "time.\n\n{feedback}\n\nWe wish you every success.\n{organisation}",
-    ),
-    Outcome.HOLD: (
-        "Your application: {role}",
-        "Dear {name},\n\nThank you for completing the interview for the {role} role. We need a little more time "
-        "before we decide, and will write to you again soon.\n\n{feedback}\n\nKind regards,\n{organisation}",
-    ),
-}
 
 
 def may_review(con: apsw.Connection, account: Account, interview_id: int) -> bool:
@@ -217,14 +198,13 @@ def save(
 def render_feedback(
     view: CandidateReview, outcome: Outcome, personal: str, organisation: str
 ) -> tuple[str, str]:
-    """The message the candidate will get: the outcome's template with the reviewer's own words."""
-    subject, body = TEMPLATES[outcome]
-    name = view.candidate.name if view.candidate else "candidate"
-    if view.candidate is None:  # blind mode hides the name from the reviewer, not from the message
-        name = "{name}"
-    fields: dict[str, Any] = {"name": name, "role": view.interview.role, "organisation": organisation,
-                              "feedback": personal.strip()}  # fmt: skip
-    return subject.format(**fields), body.format(**fields).replace("\n\n\n\n", "\n\n")
+    """The message the candidate will get: the outcome's wording (the interview's own, or the standard one) with
+    the reviewer's own words. In blind mode the name stays a `{name}` placeholder until the message is queued."""
+    kind = f"outcome.{outcome.value}"
+    name = view.candidate.name if view.candidate else "{name}"
+    letter = compose.render(kind, view.interview.wording(kind), name=name, role=view.interview.role,
+                            organisation=organisation, feedback=personal.strip())  # fmt: skip
+    return letter.subject, letter.text
 
 
 def decide(

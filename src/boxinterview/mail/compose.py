@@ -7,9 +7,11 @@ import secrets
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
+from html import escape
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from boxinterview import clock
 from boxinterview.errors import Invalid
@@ -21,7 +23,32 @@ _env = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# An interview's own wording is operator input: rendered in a sandbox, as plain text.
+_own = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 _HEADER_UNSAFE = re.compile(r"[\r\n\x00]")
+_LINK = re.compile(r"https?://[^\s<>\"]+")
+
+_CANDIDATE = {"name": "Alex Example", "organisation": "Example Ltd", "role": "Support Engineer", "support": "jobs@example.com"}  # fmt: skip
+_DEADLINE = "Friday 11 December 2026, 17:00 UTC"
+_LINK_SAMPLE = "https://interviews.example.com/i/sample-personal-link"
+# The messages an interview may word in its own way, what each is, and the values its wording can use (with the
+# sample values previews show).
+OWN_WORDING: dict[str, tuple[str, dict[str, Any]]] = {
+    "invitation": ("the invitation with the personal link", {**_CANDIDATE, "questions": 4, "kinds": "3 video, 1 text",
+                   "minutes": 14, "deadline": _DEADLINE, "link": _LINK_SAMPLE}),
+    "reminder": ("a reminder before the deadline", {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE,
+                 "hours_left": 24}),
+    "nudge": ("a nudge to a candidate who started but did not finish", {**_CANDIDATE, "deadline": _DEADLINE,
+              "link": _LINK_SAMPLE}),
+    "extension": ("a new deadline", {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE}),
+    "confirmation": ("the thank-you when the interview is submitted", {**_CANDIDATE, "questions": 4,
+                     "news_by": "18 December 2026"}),
+    "outcome.advance": ("the decision to advance", {**_CANDIDATE, "feedback": "Your answer on escalations stood out."}),
+    "outcome.reject": ("the decision not to continue", {**_CANDIDATE, "feedback": "Your answers were clear."}),
+    "outcome.hold": ("the decision to wait", {**_CANDIDATE, "feedback": ""}),
+}  # fmt: skip
+_MUST_USE = {"invitation": "link", "reminder": "link", "nudge": "link", "extension": "link",
+             "outcome.advance": "feedback", "outcome.reject": "feedback", "outcome.hold": "feedback"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,13 +58,71 @@ class Letter:
     html: str
 
 
-def render(kind: str, **context: Any) -> Letter:
-    """`kind.subject.txt`, `kind.txt` and `kind.html` from the templates, with `context`."""
-    subject = " ".join(_env.get_template(f"{kind}.subject.txt").render(**context).split())
-    if _HEADER_UNSAFE.search(subject):
-        raise Invalid("a subject cannot contain line breaks")
-    return Letter(subject, _env.get_template(f"{kind}.txt").render(**context).strip() + "\n",
-                  _env.get_template(f"{kind}.html").render(**context))  # fmt: skip
+def render(kind: str, own: tuple[str, str] | None = None, **context: Any) -> Letter:
+    """`kind.subject.txt`, `kind.txt` and `kind.html` from the templates, with `context`; or, with `own`, the
+    interview's own (subject, text) wording, whose HTML follows the text."""
+    if own is not None:
+        subject, text = (_own.from_string(t).render(**context) for t in own)
+        html = None
+    else:
+        subject = _env.get_template(f"{kind}.subject.txt").render(**context)
+        text = _env.get_template(f"{kind}.txt").render(**context)
+        html = _env.get_template(f"{kind}.html").render(**context) if f"{kind}.html" in _templates() else None
+    subject = " ".join(subject.split())
+    text = text.strip() + "\n"
+    return Letter(subject, text, html if html is not None else text_to_html(text))
+
+
+def _templates() -> set[str]:
+    return set(_env.list_templates())
+
+
+def text_to_html(text: str) -> str:
+    """Plain paragraphs as HTML, links made clickable: for messages worded as plain text."""
+
+    def paragraph(p: str) -> str:
+        body = _LINK.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escape(p.strip(), quote=False))
+        return f"<p>{body.replace(chr(10), '<br>')}</p>"
+
+    return (
+        "<!doctype html>\n<html><body>"
+        + "".join(paragraph(p) for p in text.split("\n\n") if p.strip())
+        + ("</body></html>\n")
+    )
+
+
+def check_own_wording(kind: str, subject: str, text: str) -> list[tuple[str, str]]:
+    """What is wrong with an interview's own wording of a message, as (field, problem); empty when it is fine."""
+    if kind not in OWN_WORDING:
+        return [
+            ("", f"{kind!r} is not a message an interview can word; choose from {', '.join(OWN_WORDING)}")
+        ]
+    problems = []
+    context = OWN_WORDING[kind][1]
+    available = ", ".join("{{ " + k + " }}" for k in context)
+    for field, source in (("subject", subject), ("text", text)):
+        if not source.strip():
+            problems.append((field, "must not be empty"))
+            continue
+        try:
+            _own.from_string(source).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append((field, f"line {exc.lineno}: {exc.message}"))
+        except jinja2.UndefinedError as exc:
+            problems.append((field, f"{exc.message}; this message can use {available}"))
+        except jinja2.sandbox.SecurityError as exc:
+            problems.append((field, f"not allowed in a message: {exc}"))
+    if "\n" in subject.strip():
+        problems.append(("subject", "must be one line"))
+    need = _MUST_USE.get(kind)
+    if need and not any(p[0] == "text" for p in problems) and "{{" + need not in text.replace("{{ ", "{{"):
+        problems.append(("text", f"must include {{{{ {need} }}}}, or the candidate will not get it"))
+    return problems
+
+
+def preview(kind: str, own: tuple[str, str] | None = None, **context: Any) -> Letter:
+    """A message as a candidate would get it, with sample values for whatever `context` does not give."""
+    return render(kind, own, **{**OWN_WORDING[kind][1], **context})
 
 
 def new_message_id(sender: str) -> str:

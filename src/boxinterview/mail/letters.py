@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 
 import apsw
 
 from boxinterview.config import Settings
 from boxinterview.domain.models import Candidate, Interview, Invitation
-from boxinterview.mail.compose import Letter, new_message_id, render
+from boxinterview.mail.compose import Letter, new_message_id, render, text_to_html
 from boxinterview.store import outbox as sql
 
 
@@ -43,9 +42,9 @@ def invitation(
     now: datetime, kind: str = "invitation",
 ) -> int:  # fmt: skip
     letter = render(
-        "invitation", name=candidate.name, organisation=head.organisation, role=interview.role,
+        "invitation", interview.wording("invitation"), name=candidate.name, organisation=head.organisation, role=interview.role,
         questions=len(interview.questions),
-        kinds=", ".join(f"{n} {kind}" for kind, n in interview.kind_counts.items()),
+        kinds=interview.kinds_summary,
         minutes=interview.estimated_minutes(inv.time_multiplier),
         deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
@@ -62,7 +61,7 @@ def confirmation(
     now: datetime,
 ) -> int:
     letter = render(
-        "confirmation", name=candidate.name, organisation=head.organisation, role=interview.role,
+        "confirmation", interview.wording("confirmation"), name=candidate.name, organisation=head.organisation, role=interview.role,
         questions=len(interview.questions), support=interview.support_contact,
         news_by=interview.deadline.strftime("%d %B %Y") if interview.deadline else "",
     )  # fmt: skip
@@ -74,7 +73,7 @@ def extension(
     now: datetime,
 ) -> int:  # fmt: skip
     letter = render(
-        "extension", name=candidate.name, organisation=head.organisation, role=interview.role,
+        "extension", interview.wording("extension"), name=candidate.name, organisation=head.organisation, role=interview.role,
         deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
     )  # fmt: skip
@@ -85,6 +84,13 @@ def outcome(
     con: apsw.Connection, head: Letterhead, outcome: str, invitation_id: int, recipient: str, subject: str, text: str,
     now: datetime,
 ) -> int:  # fmt: skip
-    """The decision's message, from the outcome's template and the reviewer's words; its HTML follows the text."""
-    html = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n") if p.strip())
-    return queue(con, head, f"outcome.{outcome}", invitation_id, recipient, Letter(subject, text, html), now)
+    """The decision's message as the reviewer previewed it (the outcome's wording with their own words)."""
+    return queue(
+        con,
+        head,
+        f"outcome.{outcome}",
+        invitation_id,
+        recipient,
+        Letter(subject, text, text_to_html(text)),
+        now,
+    )

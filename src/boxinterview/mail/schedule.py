@@ -50,7 +50,7 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                 interview = interviews[inv.interview_id]
                 token = fresh_link(con, inv.id, now)
                 letter = render(
-                    template, name=candidate.name, organisation=head.organisation, role=interview.role,  # type: ignore[attr-defined]
+                    template, interview.wording(template), name=candidate.name, organisation=head.organisation, role=interview.role,  # type: ignore[attr-defined]
                     deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
                     support=interview.support_contact, **extra,  # type: ignore[attr-defined]
                 )  # fmt: skip

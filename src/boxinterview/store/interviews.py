@@ -16,6 +16,7 @@ from boxinterview.domain.models import (
     Question,
     QuestionCategory,
     QuestionKind,
+    Wording,
 )
 from boxinterview.store._sql import row, rows, value
 
@@ -50,6 +51,7 @@ def insert(con: apsw.Connection, iv: Interview, now: datetime) -> int:
     )
     interview_id = con.last_insert_rowid()
     _insert_content(con, interview_id, iv)
+    _replace_wordings(con, interview_id, iv)
     return interview_id
 
 
@@ -61,6 +63,7 @@ def replace(con: apsw.Connection, interview_id: int, iv: Interview, now: datetim
         "review_target_days = ?, updated_at = ? WHERE id = ?",
         (*_field_values(iv), to_db(now), interview_id),
     )
+    _replace_wordings(con, interview_id, iv)
     con.execute("DELETE FROM questions WHERE interview_id = ?", (interview_id,))
     con.execute("DELETE FROM competencies WHERE interview_id = ?", (interview_id,))
     _insert_content(con, interview_id, iv)
@@ -87,6 +90,15 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
             to_db(now),
             interview_id,
         ),
+    )
+    _replace_wordings(con, interview_id, iv)
+
+
+def _replace_wordings(con: apsw.Connection, interview_id: int, iv: Interview) -> None:
+    con.execute("DELETE FROM message_wordings WHERE interview_id = ?", (interview_id,))
+    con.executemany(
+        "INSERT INTO message_wordings (interview_id, kind, subject, body) VALUES (?, ?, ?, ?)",
+        [(interview_id, w.kind, w.subject, w.text) for w in iv.messages],
     )
 
 
@@ -197,6 +209,12 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
         status=InterviewStatus(r["status"]),
         competencies=tuple(competencies),
         questions=tuple(questions),
+        messages=tuple(
+            Wording(w["kind"], w["subject"], w["body"])
+            for w in rows(
+                con, "SELECT * FROM message_wordings WHERE interview_id = ? ORDER BY kind", (interview_id,)
+            )
+        ),
         version=r["version"],
         previous_id=r["previous_id"],
         id=r["id"],

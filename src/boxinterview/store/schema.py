@@ -448,4 +448,16 @@ STEPS: list[tuple[str, str]] = [
             CHECK (review_target_days BETWEEN 1 AND 60);
         """,
     ),
+    (
+        "an interview's own wording of the messages its candidates get",
+        """
+        CREATE TABLE message_wordings (
+            interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (interview_id, kind)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
