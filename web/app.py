@@ -39,11 +39,12 @@ async def _file_io(app: web.Application) -> AsyncIterator[None]:
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    db = Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
-    datadir.ensure_subdirs(settings.data_dir)
-    app[DB] = db
-    yield
-    db.close()
+    with datadir.in_use(settings.data_dir):
+        db = Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
+        datadir.ensure_subdirs(settings.data_dir)
+        app[DB] = db
+        yield
+        db.close()
 
 
 @web.middleware

@@ -22,6 +22,7 @@ from boxinterview.web.handlers import (
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/", home.index, name="home")
     app.router.add_get("/healthz", health.healthz, name="healthz")
+    app.router.add_get("/metrics", health.metrics, name="metrics")
     # The candidate's journey: invitation and consent, device check, the interview, the finish page
     app.router.add_get("/i/{token}", candidate.invitation, name="invitation")
     app.router.add_post("/i/{token}/consent", candidate.consent, name="consent")

@@ -4,21 +4,48 @@ since the previous backup, and a manifest with the SHA-256 of every file, so a b
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from boxinterview import clock
 from boxinterview.config import Settings
-from boxinterview.errors import BoxError, NotFound
+from boxinterview.errors import BoxError, Conflict, NotFound
 from boxinterview.store import connect
 
-MEDIA = ("recordings", "files")
+# Uploads first: a finished upload moves from uploads/ to recordings/, so copying in this order catches it in
+# one place or the other (the database, copied before all of them, names it either way).
+MEDIA = ("uploads", "recordings", "files")
 MANIFEST = "manifest.json"
+DATABASE = "boxinterview.db"
+# (what is happening, bytes done, bytes in all): for a progress bar on a terminal
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(what: str, done: int, total: int) -> None:
+    pass
+
+
+@contextlib.contextmanager
+def maintenance(settings: Settings) -> Iterator[None]:
+    """One backup, restore or purge at a time: a purge deleting files while a backup copies them could leave the
+    backup's database pointing at files it does not have."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.data_dir / ".maintenance.lock").open("a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Conflict(
+                "another backup, restore or purge is running on this data directory; wait for it to finish"
+            ) from None
+        yield
 
 
 @dataclass(frozen=True)
@@ -56,73 +83,182 @@ def folder(settings: Settings) -> Path:
 
 
 def listing(settings: Settings) -> list[BackupInfo]:
+    return listing_at(folder(settings))
+
+
+def listing_at(base: Path) -> list[BackupInfo]:
     out = []
-    for d in sorted(folder(settings).glob("*/" + MANIFEST)):
+    for d in sorted(base.glob("*/" + MANIFEST)):
         m = json.loads(d.read_text())
         out.append(BackupInfo(d.parent.name, d.parent, clock.from_db(m["created_at"]), len(m["files"]),  # type: ignore[arg-type]
                               sum(f["size"] for f in m["files"].values())))  # fmt: skip
     return out
 
 
-def run(settings: Settings, now: datetime | None = None) -> BackupInfo:
-    """Make a backup; keep the newest `backup.keep`. A backup becomes visible only once complete."""
+def _media(settings: Settings, *tops: str) -> list[Path]:
+    return [
+        p
+        for top in tops or MEDIA
+        for p in sorted((settings.data_dir / top).rglob("*"))
+        if p.is_file() and ".tmp" not in p.name
+    ]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def run(settings: Settings, now: datetime | None = None, progress: Progress = _quiet) -> BackupInfo:
+    """Make a backup, then rotate (`backup.hourly`, `daily`, `weekly`) and copy it to `backup.copy_to`. A backup
+    becomes visible only once complete."""
     now = now or clock.now()
+    with maintenance(settings):
+        made = _make(settings, now, progress)
+        for old in listing(settings):
+            if old.name not in kept(listing(settings), settings):
+                shutil.rmtree(old.path)
+        if settings.backup.copy_to:
+            _copy_out(settings, made, progress)
+    return made
+
+
+def kept(backups: list[BackupInfo], settings: Settings) -> set[str]:
+    """Which backups rotation keeps: the newest, and the newest of each of the last `hourly` hours, `daily` days
+    and `weekly` ISO weeks that have one."""
+    newest_first = sorted(backups, key=lambda b: b.created_at, reverse=True)
+    keep = {newest_first[0].name} if newest_first else set()
+    for count, bucket in (
+        (settings.backup.hourly, lambda t: t.strftime("%Y%m%d%H")),
+        (settings.backup.daily, lambda t: t.strftime("%Y%m%d")),
+        (settings.backup.weekly, lambda t: "{}-{:02d}".format(*t.isocalendar()[:2])),
+    ):
+        seen: set[str] = set()
+        for b in newest_first:
+            key = bucket(b.created_at)
+            if key not in seen and len(seen) < count:
+                seen.add(key)
+                keep.add(b.name)
+    return keep
+
+
+def _make(settings: Settings, now: datetime, progress: Progress) -> BackupInfo:
     name = now.strftime("%Y%m%dT%H%M%S")
+    n = 1
+    while (folder(settings) / name).exists():  # two in the same second
+        n += 1
+        name = f"{now.strftime('%Y%m%dT%H%M%S')}-{n}"
     target = folder(settings) / name
     partial = folder(settings) / f".{name}.partial"
-    if target.exists():
-        raise BoxError(f"a backup named {name} already exists; wait a second and run it again")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     previous = listing(settings)
     last = previous[-1].path if previous else None
     last_manifest = json.loads((last / MANIFEST).read_text())["files"] if last else {}
     files: dict[str, dict] = {}
-    # The database: one step of the online backup API copies it consistently while the server keeps writing.
+    # The database first, so every file it names exists already (files are written before the rows naming them,
+    # and nothing deletes them while this runs: see `maintenance`). One step of the online backup API copies it
+    # consistently while the server keeps writing.
+    progress("database", 0, 1)
     source = connect(settings.database_path, settings.store.busy_timeout_ms)
-    dest = connect(partial / "boxinterview.db")
+    dest = connect(partial / DATABASE)
     try:
         with dest.backup("main", source, "main") as b:
             b.step(-1)
     finally:
         dest.close()
         source.close()
-    files["boxinterview.db"] = {"sha256": _sha256(partial / "boxinterview.db"),
-                                "size": (partial / "boxinterview.db").stat().st_size}  # fmt: skip
+    files[DATABASE] = {"sha256": _sha256(partial / DATABASE), "size": (partial / DATABASE).stat().st_size}
+    total, done = sum(_size(p) for p in _media(settings)), 0
     for top in MEDIA:
-        base = settings.data_dir / top
-        for path in sorted(p for p in base.rglob("*") if p.is_file() and ".tmp" not in p.name):
+        for path in _media(settings, top):
             rel = path.relative_to(settings.data_dir).as_posix()
-            stat = path.stat()
             dest_path = partial / rel
             dest_path.parent.mkdir(parents=True, exist_ok=True)
-            before = last_manifest.get(rel)
-            if last and before and _same(before, stat) and _intact(last / rel, before):
-                os.link(last / rel, dest_path)  # unchanged since the last backup: share its copy
-                files[rel] = before
+            try:
+                stat = path.stat()
+                before = last_manifest.get(rel)
+                if last and before and _same(before, stat) and _intact(last / rel, before):
+                    os.link(last / rel, dest_path)  # unchanged since the last backup: share its copy
+                    files[rel] = before
+                else:
+                    shutil.copy2(path, dest_path)
+                    files[rel] = {
+                        "sha256": _sha256(dest_path),
+                        "size": stat.st_size,
+                        "mtime_ns": stat.st_mtime_ns,
+                    }
+            except FileNotFoundError:  # an upload that finished meanwhile: it is in recordings/, copied next
+                dest_path.unlink(missing_ok=True)
                 continue
-            shutil.copy2(path, dest_path)
-            files[rel] = {"sha256": _sha256(dest_path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            done += stat.st_size
+            progress("recordings and files", done, total)
     (partial / MANIFEST).write_text(json.dumps({"created_at": clock.to_db(now), "files": files}, indent=1))
     os.replace(partial, target)
-    for old in listing(settings)[: -settings.backup.keep]:
-        shutil.rmtree(old.path)
     return next(b for b in listing(settings) if b.name == name)
 
 
-def verify(settings: Settings, name: str) -> list[str]:
+def _copy_out(settings: Settings, made: BackupInfo, progress: Progress) -> None:
+    """The same snapshot on another mounted disk, sharing unchanged files with the copy made before it."""
+    base = Path(settings.backup.copy_to)
+    if not base.is_dir():
+        raise BoxError(
+            f"backup.copy_to is {base}, which is not a directory: mount the disk or change the setting"
+        )
+    earlier = sorted(d for d in base.iterdir() if (d / MANIFEST).exists() and d.name != made.name)
+    last = earlier[-1] if earlier else None
+    last_files = json.loads((last / MANIFEST).read_text())["files"] if last else {}
+    manifest = json.loads((made.path / MANIFEST).read_text())["files"]
+    partial = base / f".{made.name}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    total, done = sum(f["size"] for f in manifest.values()), 0
+    for rel, f in manifest.items():
+        dest = partial / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        before = last_files.get(rel)
+        if last and before and before["sha256"] == f["sha256"] and _intact(last / rel, before):
+            os.link(last / rel, dest)
+        else:
+            shutil.copy2(made.path / rel, dest)
+        done += f["size"]
+        progress(f"copy to {base}", done, total)
+    shutil.copy2(made.path / MANIFEST, partial / MANIFEST)
+    os.replace(partial, base / made.name)
+    for old in earlier:
+        if old.name not in kept(listing_at(base), settings):
+            shutil.rmtree(old)
+
+
+def find(settings: Settings, name: str = "") -> BackupInfo:
+    """A backup by name, or the newest."""
+    found = listing(settings)
+    if not found:
+        raise NotFound(f"there are no backups in {folder(settings)}; make one with `boxinterview backup`")
+    if not name:
+        return found[-1]
+    for b in found:
+        if b.name == name:
+            return b
+    raise NotFound(f"no backup named {name}; `boxinterview backup list` shows them")
+
+
+def verify(settings: Settings, name: str = "", progress: Progress = _quiet) -> list[str]:
     """Problems found in a backup (an empty list means it is whole)."""
-    path = folder(settings) / name
-    if not (path / MANIFEST).exists():
-        raise NotFound(f"no backup named {name}; `boxinterview backup --list` shows them")
+    path = find(settings, name).path
     problems = []
-    for rel, f in json.loads((path / MANIFEST).read_text())["files"].items():
+    manifest = json.loads((path / MANIFEST).read_text())["files"]
+    total, done = sum(f["size"] for f in manifest.values()), 0
+    for rel, f in manifest.items():
         p = path / rel
         if not p.exists():
             problems.append(f"{rel}: missing")
         elif _sha256(p) != f["sha256"]:
             problems.append(f"{rel}: changed since the backup (SHA-256 differs)")
-    con = connect(path / "boxinterview.db", readonly=True)
+        done += f["size"]
+        progress("verifying", done, total)
+    con = connect(path / DATABASE, readonly=True)
     try:
         if con.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
             problems.append("boxinterview.db: fails SQLite's integrity check")

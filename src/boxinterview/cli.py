@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from boxinterview import __version__, datadir
+from boxinterview import __version__, commands_data, datadir
 from boxinterview.cli_base import actor as _actor
 from boxinterview.cli_base import open_db as _open
-from boxinterview.commands import cmd_backup, cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
+from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
 from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
@@ -88,10 +88,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import datadir
     from boxinterview.tui.app import run  # the console face
 
     _open(settings).close()
-    return run(settings)
+    with datadir.in_use(settings.data_dir):
+        return run(settings)
 
 
 def cmd_interview_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -403,10 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(action, cmd_token, text, tsub)
         p.add_argument("name", help="what the token is for, e.g. the system that uses it")
 
-    p = add("backup", cmd_backup, "back up the database and recordings (or list or verify backups)")
-    p.add_argument("--list", action="store_true", help="list the backups")
-    p.add_argument("--json", action="store_true", help="with --list: as JSON")
-    p.add_argument("--verify", metavar="NAME", help="check a backup against its manifest")
+    commands_data.register(sub, add)
     p = add(
         "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"
     )

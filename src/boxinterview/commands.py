@@ -24,7 +24,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        with _open(settings) as db:
+        from boxinterview import datadir
+
+        with datadir.in_use(settings.data_dir), _open(settings) as db:
             await Worker(db, settings).run(stop)
 
     asyncio.run(main())
@@ -126,29 +128,4 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
         elif args.token_command == "revoke":
             api.revoke_token(db, args.name, _actor())
             print(f"revoked the API token {args.name}")
-    return 0
-
-
-def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import backup
-
-    _open(settings).close()  # a missing or outdated database is reported before anything is written
-    if args.verify:
-        problems = backup.verify(settings, args.verify)
-        for p in problems:
-            print(f"{args.verify}: {p}", file=sys.stderr)
-        if problems:
-            return 1
-        print(f"{args.verify}: every file matches its manifest; the database passes its integrity check")
-        return 0
-    if args.list:
-        found = backup.listing(settings)
-        if args.json:
-            print(json.dumps([{"name": b.name, "created_at": b.created_at.isoformat(), "files": b.files,
-                               "bytes": b.bytes} for b in found], indent=2))  # fmt: skip
-        for b in [] if args.json else found:
-            print(f"{b.name}  {b.files:>6} files  {b.bytes / 1e6:>10.1f} MB")
-        return 0
-    made = backup.run(settings)
-    print(f"backup {made.name}: {made.files} files, {made.bytes / 1e6:.1f} MB in {made.path}")
     return 0

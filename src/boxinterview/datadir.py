@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from boxinterview.errors import DatabaseError
@@ -73,3 +75,30 @@ def migrate(data_dir: Path) -> tuple[int, list[int]]:
 def ensure_subdirs(data_dir: Path) -> None:
     for name in SUBDIRS:
         (data_dir / name).mkdir(parents=True, exist_ok=True)
+
+
+_IN_USE = ".in-use.lock"
+
+
+@contextlib.contextmanager
+def in_use(data_dir: Path) -> Iterator[None]:
+    """Held (shared) by the server, the worker and the console for as long as they run, so a restore can tell
+    that something is still using the data it would replace. The kernel drops it when the process ends."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / _IN_USE).open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_SH)
+        yield
+
+
+def is_in_use(data_dir: Path) -> bool:
+    try:
+        f = (data_dir / _IN_USE).open("a")
+    except FileNotFoundError:
+        return False
+    with f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False

@@ -49,6 +49,8 @@ def caddyfile(settings: Settings) -> str:
     request_body {{
         max_size {body_limit}
     }}
+    # Metrics are for monitoring on the server itself, not for the internet.
+    respond /metrics 404
     reverse_proxy {upstream} {{
         flush_interval -1
         transport http {{

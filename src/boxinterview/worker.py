@@ -16,11 +16,10 @@ import socket
 import uuid
 from datetime import timedelta
 
-from boxinterview import clock, live, processing
+from boxinterview import alerts, clock, health, live, processing
 from boxinterview.config import Settings
 from boxinterview.domain import recordings, uploads
-from boxinterview.mail import letters, sender
-from boxinterview.mail.compose import render
+from boxinterview.mail import sender
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
@@ -132,12 +131,10 @@ class Worker:
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
             recordings.fail_if_unfinished(con, job.subject_id, f"processing failed: {reason}", now)
-            if self.settings.smtp.operator:  # in the same transaction as the failure
-                head = letters.Letterhead.from_settings(self.settings)
-                letter = render("alert", organisation=head.organisation, what="A recording could not be processed",
-                                detail=f"Job {job.id}, recording {job.subject_id}: {reason}",
-                                action=f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.")  # fmt: skip
-                letters.queue(con, head, "alert.processing", None, self.settings.smtp.operator, letter, now)
+            alerts.queue_in(con, self.settings, "processing", "A recording could not be processed",  # same transaction
+                            f"Job {job.id}, recording {job.subject_id}: {reason}",
+                            f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",
+                            now, daily=False)  # fmt: skip
         else:
             jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
 
@@ -175,10 +172,17 @@ class Worker:
                 expired = await self.db.call(uploads.expire_abandoned, self.db, self.settings.data_dir)
                 if expired:
                     log.info("removed %d abandoned upload(s)", expired)
+                await self.db.call(watch_health, self.db, self.settings)
             except Exception:
-                log.exception("sweeping abandoned uploads failed")
+                log.exception("sweeping abandoned uploads or checking health failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), SWEEP_SECONDS)
+
+
+def watch_health(db: Database, settings: Settings) -> int:
+    """Tell the operator about a disk running full or backups that stopped (once a day each)."""
+    found = health.problems(health.snapshot(db, settings), settings)
+    return sum(alerts.alert(db, settings, p.key, p.what, p.detail, p.action) for p in found)
 
 
 async def _first(*aws) -> None:  # type: ignore[no-untyped-def]

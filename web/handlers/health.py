@@ -5,9 +5,10 @@ import time
 import apsw
 from aiohttp import web
 
-from boxinterview import __version__
+from boxinterview import __version__, health
+from boxinterview.domain import api
 from boxinterview.store import migrations
-from boxinterview.web.keys import DB
+from boxinterview.web.keys import DB, SETTINGS
 
 
 def _probe(con: apsw.Connection) -> int:
@@ -37,3 +38,23 @@ async def healthz(request: web.Request) -> web.Response:
         },
     }
     return web.json_response(body, status=200 if ok else 503)
+
+
+def _local(request: web.Request) -> bool:
+    """Straight from this machine (Caddy adds X-Forwarded-For to what it passes on from outside)."""
+    return request.remote in ("127.0.0.1", "::1") and "X-Forwarded-For" not in request.headers
+
+
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format, for a scraper on this machine or one holding an API token."""
+    db = request.app[DB]
+    header = request.headers.get("Authorization", "")
+    if not _local(request) and not (
+        header.startswith("Bearer ") and await db.call(api.check_token, db, header[7:].strip()) is not None
+    ):
+        raise web.HTTPNotFound(
+            text="metrics are served to this machine, or with Authorization: Bearer <API token>"
+        )
+    snapshot = await db.call(health.snapshot, db, request.app[SETTINGS])
+    return web.Response(text=health.prometheus(snapshot), headers={
+        "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"})  # fmt: skip

@@ -224,3 +224,16 @@ def expire_abandoned(db: Database, data_dir: Path, now: datetime | None = None) 
         files.remove(files.upload_part(data_dir, upload.id))
         count += 1
     return count
+
+
+def finish_moves(db: Database, data_dir: Path) -> int:
+    """Put finished uploads whose last move did not happen (a crash, or a backup taken in between) in their
+    place; returns how many."""
+    moved = 0
+    for part in sorted((data_dir / "uploads").glob("*.part")):
+        upload = db.read(sql.get, part.stem)
+        if upload is not None and upload.completed_at is not None:
+            recording = recordings.get(db, upload.recording_id)
+            files.finish_move(part, Path(recording.original_path or ""))
+            moved += 1
+    return moved

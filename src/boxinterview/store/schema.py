@@ -460,4 +460,10 @@ STEPS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "erasing an invitation's personal data when its retention ends",
+        """
+        ALTER TABLE invitations ADD COLUMN erased_at TEXT;
+        """,
+    ),
 ]

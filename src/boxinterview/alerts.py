@@ -1,0 +1,41 @@
+"""Telling the operator when something needs them: a message to `smtp.operator` queued in the outbox (and a
+warning in the log either way). Repeating conditions (a failing hourly backup, a disk that stays low) send one
+message a day, not one each time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import apsw
+
+from boxinterview import clock
+from boxinterview.config import Settings
+from boxinterview.mail import letters
+from boxinterview.mail.compose import render
+from boxinterview.store import Database
+from boxinterview.store import notices as notices_sql
+
+log = logging.getLogger("boxinterview.alerts")
+
+
+def queue_in(
+    con: apsw.Connection, settings: Settings, key: str, what: str, detail: str, action: str, now: datetime,
+    daily: bool = True,
+) -> bool:  # fmt: skip
+    """Queue the alert inside the caller's transaction; False when there is no operator address or it was
+    already sent today."""
+    log.warning("%s: %s (%s)", what, detail, action)
+    operator = settings.smtp.operator
+    kind = f"alert.{key}.{now.strftime('%Y-%m-%d')}" if daily else f"alert.{key}"
+    if not operator or (daily and notices_sql.already_queued(con, kind, operator)):
+        return False
+    head = letters.Letterhead.from_settings(settings)
+    letter = render("alert", organisation=head.organisation, what=what, detail=detail, action=action)
+    letters.queue(con, head, kind, None, operator, letter, now)
+    return True
+
+
+def alert(db: Database, settings: Settings, key: str, what: str, detail: str, action: str,
+          now: datetime | None = None) -> bool:  # fmt: skip
+    return db.write(queue_in, settings, key, what, detail, action, now or clock.now())

@@ -1,0 +1,70 @@
+"""Retention: each interview keeps its candidates' data for `retention_days` after the last thing that happened
+to them (a decision, completion, or the deadline), then erases it: recordings, documents and answers, notes and
+comments, messages, and the candidate's name and address. Dates, scores and ratings stay, without a person,
+so the team's process figures still add up. Every erasure is in the audit log."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import apsw
+
+from boxinterview import clock, files
+from boxinterview.domain import recordings
+from boxinterview.errors import Conflict, NotFound
+from boxinterview.store import Database
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import candidates as candidates_sql
+from boxinterview.store import retention as sql
+
+
+@dataclass(frozen=True)
+class Purged:
+    invitations: int
+    files: int
+
+
+def erase(db: Database, data_dir: Path, invitation_id: int, actor: str, reason: str,
+          now: datetime | None = None) -> int:  # fmt: skip
+    """Erase one invitation's personal data and media now; returns how many files were removed."""
+    now = now or clock.now()
+
+    def tx(con: apsw.Connection) -> tuple[list[int], list[str], list[str]]:
+        invitation = candidates_sql.get_invitation(con, invitation_id)
+        if invitation is None:
+            raise NotFound(f"no invitation with id {invitation_id}")
+        if sql.is_erased(con, invitation_id):
+            raise Conflict(f"invitation {invitation_id} was erased already")
+        found = sql.media(con, invitation_id)
+        sql.erase(con, invitation_id, recordings.PROCESS_JOB, now)
+        audit_sql.record(con, actor=actor, action="candidate.erase", subject_type="invitation",
+                         subject_id=invitation_id, detail={"reason": reason}, now=now)  # fmt: skip
+        return found
+
+    recording_ids, documents, upload_ids = db.write(tx)
+    # Files go after the rows that name them: a crash in between leaves orphan files, never rows without files.
+    removed = 0
+    for rid in recording_ids:
+        folder = files.recording_dir(data_dir, rid)
+        if folder.exists():
+            removed += sum(1 for p in folder.rglob("*") if p.is_file())
+            shutil.rmtree(folder)
+    for path in [Path(d) for d in documents] + [files.upload_part(data_dir, u) for u in upload_ids]:
+        if path.exists():
+            files.remove(path)
+            removed += 1
+    return removed
+
+
+def purge(db: Database, data_dir: Path, now: datetime | None = None) -> Purged:
+    """Erase every invitation whose interview's retention has run out."""
+    now = now or clock.now()
+    count = removed = 0
+    while due := db.read(sql.due, now):
+        for invitation_id in due:
+            removed += erase(db, data_dir, invitation_id, "retention", "retention period ended", now)
+            count += 1
+    return Purged(count, removed)

@@ -1,0 +1,80 @@
+"""Restoring a backup: checked against its manifest first, copied beside the live data, then switched in with
+renames. What it replaces is kept aside, never deleted, so a restore can itself be undone."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from boxinterview import backup, clock, datadir
+from boxinterview.config import Settings
+from boxinterview.domain import uploads
+from boxinterview.errors import Conflict
+from boxinterview.store import Database
+
+# Everything in the data directory a backup stands for.
+_REPLACED = (backup.DATABASE, f"{backup.DATABASE}-wal", f"{backup.DATABASE}-shm", *backup.MEDIA)
+
+
+@dataclass(frozen=True)
+class Restored:
+    name: str
+    files: int
+    bytes: int
+    kept_aside: Path  # the data the restore replaced
+
+
+def restore(
+    settings: Settings, name: str = "", force: bool = False, progress: backup.Progress = backup._quiet,
+    now: datetime | None = None,
+) -> Restored:  # fmt: skip
+    """Put a backup (by name, or the newest) in place of the live data."""
+    now = now or clock.now()
+    data_dir = settings.data_dir
+    with backup.maintenance(settings):
+        info = backup.find(settings, name)
+        if not force and datadir.is_in_use(data_dir):
+            raise Conflict(
+                "the server, worker or console is running on this data directory; stop them first "
+                "(`systemctl stop boxinterview boxinterview-worker`) or restore with --force"
+            )
+        problems = backup.verify(settings, info.name, progress)
+        if problems:
+            raise Conflict(
+                f"backup {info.name} is damaged ({problems[0]}{' …' if len(problems) > 1 else ''}); nothing was "
+                "changed: choose another with `boxinterview backup list`"
+            )
+        staging = data_dir / f".restore-{info.name}"
+        shutil.rmtree(staging, ignore_errors=True)
+        manifest = json.loads((info.path / backup.MANIFEST).read_text())["files"]
+        total, done = sum(f["size"] for f in manifest.values()), 0
+        for rel, f in manifest.items():
+            dest = staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(
+                info.path / rel, dest
+            )  # copies, not links: the restored data will change, the backup not
+            done += f["size"]
+            progress("restoring", done, total)
+        aside = data_dir / f".replaced-{now.strftime('%Y%m%dT%H%M%S')}"
+        aside.mkdir()
+        for item in _REPLACED:
+            if (data_dir / item).exists():
+                os.rename(data_dir / item, aside / item)
+        for item in (backup.DATABASE, *backup.MEDIA):
+            if (staging / item).exists():
+                os.rename(staging / item, data_dir / item)
+        shutil.rmtree(staging)
+        datadir.ensure_subdirs(data_dir)
+        datadir.migrate(data_dir)  # a backup from an older version comes up to this one
+        db = Database.open(settings.database_path, settings.store.busy_timeout_ms)
+        try:
+            uploads.finish_moves(db, data_dir)
+        finally:
+            db.close()
+    # Uploads in progress at the backup resume from the bytes it holds; the candidate's browser sends the rest.
+    return Restored(info.name, info.files, info.bytes, aside)
