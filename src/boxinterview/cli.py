@@ -47,6 +47,9 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    if args.init and not settings.database_path.exists():
+        print(f"created {datadir.init(settings.data_dir)}")
+        return 0
     before, applied = datadir.migrate(settings.data_dir)
     if applied:
         print(f"migrated {settings.database_path} from schema version {before} to {applied[-1]}")
@@ -331,7 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     add("init", cmd_init, "create the data directory and a new database")
-    add("migrate", cmd_migrate, "upgrade the database to this version's schema")
+    p = add("migrate", cmd_migrate, "upgrade the database to this version's schema")
+    p.add_argument("--init", action="store_true", help="create the database when there is none yet")
     p = add("demo", cmd_demo, "create a demo interview, a reviewer and a candidate link")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
     p = add("serve", cmd_serve, "run the web server")
