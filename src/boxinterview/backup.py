@@ -86,9 +86,15 @@ def listing(settings: Settings) -> list[BackupInfo]:
     return listing_at(folder(settings))
 
 
-def listing_at(base: Path) -> list[BackupInfo]:
+def newest(settings: Settings) -> BackupInfo | None:
+    """The newest backup, reading only its manifest (health checks ask often)."""
+    found = sorted(folder(settings).glob("*/" + MANIFEST))
+    return listing_at(folder(settings), found[-1:])[0] if found else None
+
+
+def listing_at(base: Path, manifests: list[Path] | None = None) -> list[BackupInfo]:
     out = []
-    for d in sorted(base.glob("*/" + MANIFEST)):
+    for d in manifests if manifests is not None else sorted(base.glob("*/" + MANIFEST)):
         m = json.loads(d.read_text())
         out.append(BackupInfo(d.parent.name, d.parent, clock.from_db(m["created_at"]), len(m["files"]),  # type: ignore[arg-type]
                               sum(f["size"] for f in m["files"].values())))  # fmt: skip

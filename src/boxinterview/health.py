@@ -37,8 +37,7 @@ class Problem:
 def snapshot(db: Database, settings: Settings, now: datetime | None = None) -> Health:
     now = now or clock.now()
     usage = shutil.disk_usage(settings.data_dir)
-    found = backup.listing(settings)
-    last = found[-1] if found else None
+    last = backup.newest(settings)
     age = (now - last.created_at).total_seconds() if last else None
     return Health(usage.free, usage.total, last, age, db.read(metrics_sql.figures))
 
