@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,17 +35,23 @@ def _quiet(what: str, done: int, total: int) -> None:
 
 
 @contextlib.contextmanager
-def maintenance(settings: Settings) -> Iterator[None]:
-    """One backup, restore or purge at a time: a purge deleting files while a backup copies them could leave the
-    backup's database pointing at files it does not have."""
+def maintenance(settings: Settings, wait_seconds: float = 600) -> Iterator[None]:
+    """One backup, restore or purge at a time (the others wait their turn, up to `wait_seconds`): a purge
+    deleting files while a backup copies them could leave the backup's database pointing at files it lacks."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with (settings.data_dir / ".maintenance.lock").open("a") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Conflict(
-                "another backup, restore or purge is running on this data directory; wait for it to finish"
-            ) from None
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Conflict(
+                        "another backup, restore or purge is still running on this data directory; try again "
+                        "when it has finished"
+                    ) from None
+                time.sleep(0.5)
         yield
 
 
@@ -123,8 +130,10 @@ def run(settings: Settings, now: datetime | None = None, progress: Progress = _q
     now = now or clock.now()
     with maintenance(settings):
         made = _make(settings, now, progress)
-        for old in listing(settings):
-            if old.name not in kept(listing(settings), settings):
+        found = listing(settings)
+        keep = kept(found, settings)
+        for old in found:
+            if old.name not in keep:
                 shutil.rmtree(old.path)
         if settings.backup.copy_to:
             _copy_out(settings, made, progress)
@@ -232,8 +241,9 @@ def _copy_out(settings: Settings, made: BackupInfo, progress: Progress) -> None:
         progress(f"copy to {base}", done, total)
     shutil.copy2(made.path / MANIFEST, partial / MANIFEST)
     os.replace(partial, base / made.name)
+    keep = kept(listing_at(base), settings)
     for old in earlier:
-        if old.name not in kept(listing_at(base), settings):
+        if old.name not in keep:
             shutil.rmtree(old)
 
 

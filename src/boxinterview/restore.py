@@ -35,7 +35,7 @@ def restore(
     """Put a backup (by name, or the newest) in place of the live data."""
     now = now or clock.now()
     data_dir = settings.data_dir
-    with backup.maintenance(settings):
+    with backup.maintenance(settings, wait_seconds=30):
         info = backup.find(settings, name)
         if not force and datadir.is_in_use(data_dir):
             raise Conflict(
