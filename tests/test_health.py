@@ -47,3 +47,22 @@ def test_low_disk_and_stopped_backups_tell_the_operator_once_a_day(tmp_path) -> 
     body = next(m["body"] for m in db.read(outbox.recent, 10) if m["kind"].startswith("alert.disk"))
     assert "The disk is nearly full" in body and "GB" in body
     db.close()
+
+
+def test_under_systemd_logs_are_logfmt_lines_on_stdout_with_their_priority(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path, _, db, _ = prepare(tmp_path, backup={"copy_to": str(tmp_path / "gone")})
+    db.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
+    journal = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
+                             capture_output=True, text=True, env={**env, "JOURNAL_STREAM": "8:12345"})  # fmt: skip
+    [line] = [x for x in journal.stdout.splitlines() if "boxinterview.alerts" in x]
+    assert line.startswith('<4>level=warning logger=boxinterview.alerts msg="A backup failed: BoxError: ')
+    terminal = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
+                              capture_output=True, text=True, env=env)  # fmt: skip
+    assert (
+        "WARNING boxinterview.alerts: A backup failed" in terminal.stderr and "level=" not in terminal.stdout
+    )

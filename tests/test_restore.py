@@ -114,3 +114,30 @@ def test_rotation_keeps_the_newest_of_each_hour_day_and_week(tmp_path) -> None:
     # newest three hours: b11, b10, b9; newest of each of two days: b11 (day 3), b7 (day 2);
     # newest of each of two weeks: only one week here, so b11
     assert kept == {"b11", "b10", "b9", "b7"}
+
+
+def test_a_restore_cut_short_is_finished_when_the_server_next_starts(tmp_path) -> None:
+    data = tmp_path / "var"
+    staging, aside = data / ".restore-x", data / ".replaced-x"
+    for where, label in ((data, "old"), (staging, "new")):
+        (where / "recordings" / "1").mkdir(parents=True)
+        (where / "recordings" / "1" / "original.webm").write_text(label)
+        (where / "files").mkdir()
+        (where / "uploads").mkdir()
+        (where / "boxinterview.db").write_text(label)
+    (data / "boxinterview.db-wal").write_text("old journal")
+    datadir.switch(data, staging, aside, ("boxinterview.db", "uploads", "recordings", "files"))
+    assert (data / "boxinterview.db").read_text() == "new" and not (data / "boxinterview.db-wal").exists()
+    assert (aside / "boxinterview.db-wal").read_text() == "old journal"
+
+    # The same switch, cut short after the old database went aside and before the new one came in
+    (data / "boxinterview.db").rename(tmp_path / "restored.db")
+    staging.mkdir()
+    (tmp_path / "restored.db").rename(staging / "boxinterview.db")
+    (data / ".switch.json").write_text(
+        '{"staging": ".restore-x", "aside": ".replaced-x", "items": ["boxinterview.db"]}'
+    )
+    assert datadir.finish_switch(data) is True
+    assert (data / "boxinterview.db").read_text() == "new" and not staging.exists()
+    assert (aside / "boxinterview.db").read_text() == "old"  # what was set aside first is not overwritten
+    assert datadir.finish_switch(data) is False  # nothing left to do

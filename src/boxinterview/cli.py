@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from boxinterview import __version__, commands_data, datadir
+from boxinterview import __version__, commands_data, datadir, logs
 from boxinterview.cli_base import actor as _actor
 from boxinterview.cli_base import open_db as _open
 from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
@@ -432,9 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"boxinterview: config error: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs.setup(settings.log_level)
     try:
         return args.func(args, settings)
     except BoxError as exc:

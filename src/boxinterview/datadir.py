@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from boxinterview.errors import DatabaseError
+from boxinterview.files import fsync_dir
 from boxinterview.store import connect, inspect_version, migrations
 
 SUBDIRS = ("uploads", "recordings", "files", "backups")
@@ -58,6 +61,7 @@ def init(data_dir: Path) -> Path:
 
 def migrate(data_dir: Path) -> tuple[int, list[int]]:
     """Bring an existing database to the current schema. Returns (version before, versions applied)."""
+    finish_switch(data_dir)
     db_path = data_dir / "boxinterview.db"
     if not db_path.exists():
         raise DatabaseError(f"no database at {db_path}: run `boxinterview init` first")
@@ -102,3 +106,42 @@ def is_in_use(data_dir: Path) -> bool:
             return True
         fcntl.flock(f, fcntl.LOCK_UN)
         return False
+
+
+_SWITCH = ".switch.json"
+
+
+def switch(data_dir: Path, staging: Path, aside: Path, items: tuple[str, ...]) -> None:
+    """Put `items` from `staging` in place of the live ones, which move to `aside`. A journal written first lets
+    `finish_switch` complete the renames after a crash part-way, so the data directory never stays half old,
+    half new (the server's start runs `migrate`, which finishes it)."""
+    journal = data_dir / _SWITCH
+    journal.write_text(json.dumps({"staging": staging.name, "aside": aside.name, "items": list(items)}))
+    with journal.open("rb") as f:
+        os.fsync(f.fileno())
+    fsync_dir(data_dir)
+    finish_switch(data_dir)
+
+
+def finish_switch(data_dir: Path) -> bool:
+    """Complete a switch that was started (each step is safe to repeat); False when there was none."""
+    journal = data_dir / _SWITCH
+    if not journal.exists():
+        return False
+    plan = json.loads(journal.read_text())
+    staging, aside, items = data_dir / plan["staging"], data_dir / plan["aside"], plan["items"]
+    aside.mkdir(exist_ok=True)
+    database_pending = (staging / "boxinterview.db").exists()
+    # The old database's journal files go with it: they must never meet the new database.
+    for item in [*items, "boxinterview.db-wal", "boxinterview.db-shm"]:
+        pending = (staging / item).exists() or (item.startswith("boxinterview.db-") and database_pending)
+        if pending and (data_dir / item).exists() and not (aside / item).exists():
+            os.rename(data_dir / item, aside / item)
+    for item in items:
+        if (staging / item).exists():
+            os.rename(staging / item, data_dir / item)
+    fsync_dir(data_dir)
+    if staging.exists():
+        shutil.rmtree(staging)
+    journal.unlink()
+    return True

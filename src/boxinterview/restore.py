@@ -4,7 +4,6 @@ renames. What it replaces is kept aside, never deleted, so a restore can itself 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,9 +14,6 @@ from boxinterview.config import Settings
 from boxinterview.domain import uploads
 from boxinterview.errors import Conflict
 from boxinterview.store import Database
-
-# Everything in the data directory a backup stands for.
-_REPLACED = (backup.DATABASE, f"{backup.DATABASE}-wal", f"{backup.DATABASE}-shm", *backup.MEDIA)
 
 
 @dataclass(frozen=True)
@@ -55,20 +51,15 @@ def restore(
         for rel, f in manifest.items():
             dest = staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(
-                info.path / rel, dest
-            )  # copies, not links: the restored data will change, the backup not
+            # copies, not links: the restored data will change, the backup must not
+            shutil.copy2(info.path / rel, dest)
             done += f["size"]
             progress("restoring", done, total)
+        for top in backup.MEDIA:  # every folder is replaced, also one the backup has nothing in
+            (staging / top).mkdir(parents=True, exist_ok=True)
         aside = data_dir / f".replaced-{now.strftime('%Y%m%dT%H%M%S')}"
         aside.mkdir()
-        for item in _REPLACED:
-            if (data_dir / item).exists():
-                os.rename(data_dir / item, aside / item)
-        for item in (backup.DATABASE, *backup.MEDIA):
-            if (staging / item).exists():
-                os.rename(staging / item, data_dir / item)
-        shutil.rmtree(staging)
+        datadir.switch(data_dir, staging, aside, (backup.DATABASE, *backup.MEDIA))
         datadir.ensure_subdirs(data_dir)
         datadir.migrate(data_dir)  # a backup from an older version comes up to this one
         db = Database.open(settings.database_path, settings.store.busy_timeout_ms)
