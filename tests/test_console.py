@@ -1,22 +1,277 @@
-"""The operator console shows live data from the store."""
+"""The operator console, driven as an operator would with Textual's pilot: every flow on the same core services
+and the same database as the web, with live data arriving from other processes."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+import time
+from datetime import UTC, datetime
 
-from boxinterview.domain import interviews
+from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
+
+from boxinterview import backup, drafts
+from boxinterview.domain import accounts, interviews, invitations
+from boxinterview.domain.models import QuestionKind, Role
 from boxinterview.tui.app import ConsoleApp
+from boxinterview.tui.screens.editor import EditorScreen
+from boxinterview.tui.widgets.dialogs import Message
+
+DEADLINE = datetime(2031, 1, 31, 17, 0, tzinfo=UTC)
+
+
+async def until(pilot, check, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the console did not get there in time"
+        await pilot.pause(0.05)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Focus a field, clear it and type `text` key by key, as an operator would."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
 
 
 async def test_console_lists_interviews_and_refreshes(db, settings, open_interview, template) -> None:
     app = ConsoleApp(settings, db)
-    async with app.run_test(size=(100, 24)) as pilot:
-        await pilot.pause(0.3)
-        table = app.query_one("#interviews", DataTable)
-        assert table.row_count == 1
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#interviews", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
         assert table.get_row_at(0)[-1] == open_interview.title
         interviews.create(db, template, "test")  # as if another process added one
-        await pilot.press("r")
-        await pilot.pause(0.3)
-        assert table.row_count == 2
-        await pilot.press("q")
+        await until(pilot, lambda: table.row_count == 2)  # the list refreshes on its own
+
+
+async def test_create_an_interview_with_a_competency_and_questions(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#title", "Warehouse lead pre-screen")
+        await type_into(pilot, "#role", "Warehouse lead")
+        app.screen.query_one("#competencies").focus()
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Safety")
+        for score in range(1, 6):
+            await type_into(pilot, f"#field-a{score}", f"level {score}")
+        await pilot.click("#save")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        app.screen.query_one("#questions").focus()
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.screen.query("#prompt"))
+        app.screen.query_one("#prompt", TextArea).text = "Tell us about a near miss you reported."
+        app.screen.query_one("#assesses", SelectionList).select("Safety")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        editor = app.screen
+        assert "question 1" not in str(editor.query_one("#advice", Static).render())
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+    [summary] = interviews.summaries(db)
+    saved = interviews.get(db, summary.id)
+    assert saved.title == "Warehouse lead pre-screen" and saved.role == "Warehouse lead"
+    assert saved.competencies[0].name == "Safety" and saved.competencies[0].anchors[5] == "level 5"
+    [q] = saved.questions
+    assert q.kind is QuestionKind.VIDEO and q.competencies == ("Safety",) and q.takes == 2
+    assert drafts.load(settings, "interview-new") is None  # saved: no draft left behind
+
+
+async def test_what_was_typed_survives_leaving_the_console(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#title", "Half-written")
+        await until(pilot, lambda: drafts.load(settings, "interview-new") is not None, timeout=5)
+    # The terminal closed without saving; the next editor brings the text back
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await until(pilot, lambda: app.screen.query_one("#title", Input).value == "Half-written")
+
+
+async def test_a_bad_interview_is_refused_with_the_reasons_and_nothing_is_lost(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#title", "No role yet")
+        await pilot.press("ctrl+s")
+        problems = app.screen.query_one("#problems", Static)
+        await until(pilot, lambda: "role: must not be empty" in str(problems.render()))
+        assert (
+            isinstance(app.screen, EditorScreen)
+            and app.screen.query_one("#title", Input).value == "No role yet"
+        )
+    assert interviews.summaries(db) == []
+
+
+async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
+    db, settings, open_interview, tmp_path
+) -> None:
+    invitations.invite(db, open_interview.id, "Already Here", "here@example.com", "t", deadline=DEADLINE)
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "name,email,extra_time\n"
+        "Ann Example,ann@example.com,\n"
+        "Bo Example,not-an-address,\n"
+        ",nameless@example.com,\n"
+        "Cy Example,cy@example.com,9\n"
+        "Dee Example,here@example.com,\n"
+        "Eve Example,eve@example.com,1.5\n"
+        "Ann Again,ANN@example.com,\n"
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_candidates(open_interview.id)
+        await pilot.pause(0.2)
+        await pilot.press("m")
+        await until(pilot, lambda: app.screen.query("#path"))
+        await type_into(pilot, "#path", str(csv))
+        await pilot.press("enter")
+        rows = app.screen.query_one("#rows", DataTable)
+        await until(pilot, lambda: rows.row_count == 7)
+        problems = {rows.get_row_at(i)[0]: rows.get_row_at(i)[-1] for i in range(rows.row_count)}
+        assert "not an e-mail address" in problems["3"] and "name must not be empty" in problems["4"]
+        assert "from 1.0 to 4.0" in problems["5"] and "already invited" in problems["6"]
+        assert "also on line 2" in problems["8"] and problems["2"] == "ok" and problems["7"] == "ok"
+        assert len(invitations.listing(db, open_interview.id)) == 1  # nothing written by the preview
+        await pilot.click("#invite")
+        await until(pilot, lambda: len(invitations.listing(db, open_interview.id)) == 3)
+    emails = {c.email for _, c in invitations.listing(db, open_interview.id)}
+    assert emails == {"here@example.com", "ann@example.com", "eve@example.com"}
+    eve = next(inv for inv, c in invitations.listing(db, open_interview.id) if c.email == "eve@example.com")
+    assert eve.time_multiplier == 1.5
+
+
+async def test_invite_one_and_see_the_link(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_candidates(open_interview.id)
+        await pilot.pause(0.2)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Fay Example")
+        await type_into(pilot, "#field-email", "fay@example.com")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        shown = app.screen.copy
+    assert shown.startswith(f"{settings.base_url}/i/")
+    inv = invitations.by_token(db, shown.rsplit("/", 1)[1])  # the link works
+    assert invitations.candidate_of(db, inv).email == "fay@example.com"
+
+
+async def test_run_a_backup_from_the_console(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("5")
+        await pilot.pause(0.2)
+        await pilot.press("b")
+        activity = app.screen.query_one("#activity", Static)
+        await until(pilot, lambda: str(activity.render()).startswith("Backup "))
+        table = app.screen.query_one("#backups", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        await pilot.press("v")
+        await until(pilot, lambda: "every file matches" in str(activity.render()))
+    [made] = backup.listing(settings)
+    assert made.files >= 1
+
+
+async def test_reviewers_are_added_and_disabled(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen.query("#field-email"))
+        await type_into(pilot, "#field-email", "lee@example.com")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        password = app.screen.copy
+        await pilot.press("escape")
+        assert accounts.authenticate(db, "lee@example.com", password) is not None
+        table = app.screen.query_one("#accounts", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        await pilot.press("d")
+        await pilot.pause(0.1)
+        await pilot.click("#yes")
+        await until(pilot, lambda: accounts.authenticate(db, "lee@example.com", password) is None)
+    assert [a.role for a in accounts.listing(db)] == [Role.REVIEWER]
+
+
+async def test_the_audit_log_is_searchable(db, settings, open_interview) -> None:
+    invitations.invite(
+        db, open_interview.id, "Gil Example", "gil@example.com", "operator:lee", deadline=DEADLINE
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("7")
+        table = app.screen.query_one("#audit", DataTable)
+        await until(pilot, lambda: table.row_count >= 2)
+        await type_into(pilot, "#search", "operator:lee")
+        await until(pilot, lambda: table.row_count == 1)
+        assert table.get_row_at(0)[2] == "invitation.create"
+
+
+async def test_help_lists_every_key(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        text = str(app.screen.query_one("#keys", Static).render())
+    for expected in ("Dashboard", "Import CSV", "Back up now", "Restore", "Save", "Erase"):
+        assert expected in text, expected
+
+
+async def test_a_refused_invitation_keeps_what_was_typed_and_says_why(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_candidates(open_interview.id)
+        await pilot.pause(0.2)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Hal Example")
+        await type_into(pilot, "#field-email", "hal-at-example.com")
+        await pilot.press("enter")
+        await until(pilot, lambda: "not an e-mail address" in str(app.screen.query("#problem").first().render())
+                    if app.screen.query("#problem") else False)  # fmt: skip
+        assert app.screen.query_one("#field-name", Input).value == "Hal Example"
+        assert app.screen.query_one("#field-email", Input).value == "hal-at-example.com"
+    assert invitations.listing(db, open_interview.id) == []
+
+
+async def test_the_dashboard_shows_an_upload_arriving_from_a_real_tus_client(tmp_path) -> None:
+    import asyncio
+    import os
+
+    from tusclient import client as tus
+
+    from tests.live import live_server
+
+    data = os.urandom(600_000)
+    source = tmp_path / "take.webm"
+    source.write_bytes(data)
+    with live_server(tmp_path) as live:
+        token = live.candidate()
+        uploader = tus.TusClient(live.uploads_url).uploader(
+            str(source), chunk_size=200_000, metadata=live.metadata(token, filetype="video/webm")
+        )
+        app = ConsoleApp(live.settings, live.db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            uploads = app.screen.query_one("#uploads", DataTable)
+            await asyncio.to_thread(uploader.upload_chunk)  # the first third arrives
+            await until(pilot, lambda: uploads.row_count == 1)
+            assert "33%" in uploads.get_row_at(0)[3] and uploads.get_row_at(0)[2] == "Q1 take 1"
+            await asyncio.to_thread(uploader.upload_chunk)
+            await until(pilot, lambda: "67%" in uploads.get_row_at(0)[3])
+            await asyncio.to_thread(uploader.upload_chunk)  # the last byte: processing takes over
+            jobs = app.screen.query_one("#jobs", DataTable)
+            await until(pilot, lambda: uploads.row_count == 0 and jobs.row_count == 1)
+            assert jobs.get_row_at(0)[2] == "queued"  # this server runs no worker
+            label = str(app.screen.query_one("#traffic-label", Static).render())
+            assert "600.0 KB" in label  # what arrived this hour

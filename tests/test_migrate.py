@@ -83,6 +83,7 @@ SEED = {
     14: ["INSERT INTO invitation_links VALUES ('h2', 1, '2026-01-07T00:00:00.000Z')"],
     15: ["UPDATE interviews SET review_target_days = 3"],
     17: ["UPDATE invitations SET erased_at = NULL"],
+    18: ["INSERT INTO upload_traffic VALUES (29000000, 1024)"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

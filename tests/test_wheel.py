@@ -46,6 +46,8 @@ def test_wheel_ships_core_faces_and_their_files(tmp_path: Path) -> None:
         "boxinterview/web/static/app.css",
         "boxinterview/tui/app.py",
         "boxinterview/tui/app.tcss",
+        "boxinterview/tui/screens/dashboard.py",
+        "boxinterview/tui/widgets/dialogs.py",
     ):
         assert expected in names, expected
     assert not [n for n in names if n.startswith(("tests/", "web/", "tui/", "src/"))]

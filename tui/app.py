@@ -1,79 +1,94 @@
-"""The console application. Screens call core services in workers, so the interface never waits on disk."""
+"""The operator console: a keyboard-first face over the same core services as the web. Every screen loads and
+acts in worker threads, so the interface never waits on the disk, and live views refresh on their own."""
 
 from __future__ import annotations
 
-from textual import work
-from textual.app import App, ComposeResult
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.screen import Screen
 
 from boxinterview.config import Settings
-from boxinterview.domain import interviews
-from boxinterview.domain.models import InterviewSummary
 from boxinterview.store import Database
+from boxinterview.tui.screens.audit import AuditScreen
+from boxinterview.tui.screens.backups import BackupsScreen
+from boxinterview.tui.screens.candidates import CandidatesScreen
+from boxinterview.tui.screens.dashboard import DashboardScreen
+from boxinterview.tui.screens.help import HelpScreen
+from boxinterview.tui.screens.interviews import InterviewsScreen
+from boxinterview.tui.screens.reviewers import ReviewersScreen
+from boxinterview.tui.screens.settings import SettingsScreen
 
-REFRESH_SECONDS = 2.0
+SCREENS = {
+    "dashboard": ("1", "Dashboard", DashboardScreen),
+    "interviews": ("2", "Interviews", InterviewsScreen),
+    "candidates": ("3", "Candidates", CandidatesScreen),
+    "reviewers": ("4", "Reviewers", ReviewersScreen),
+    "backups": ("5", "Backups", BackupsScreen),
+    "settings": ("6", "Settings", SettingsScreen),
+    "audit": ("7", "Audit log", AuditScreen),
+}
 
 
 class ConsoleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "boxinterview"
+    MODES = {name: cls for name, (_, _, cls) in SCREENS.items()}  # type: ignore[misc]
+    DEFAULT_MODE = "dashboard"
     BINDINGS = [
-        Binding("r", "refresh", "Refresh"),
+        *(
+            Binding(key, f"switch_mode('{name}')", label, show=False)
+            for name, (key, label, _) in SCREENS.items()
+        ),
+        Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, settings: Settings, db: Database) -> None:
         super().__init__()
+        for _, (key, label, cls) in SCREENS.items():
+            cls.TITLE = f"{label} ({key})"
         self.settings = settings
         self.db = db
         self.sub_title = f"{settings.organisation.name} · {settings.base_url}"
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Interviews", id="heading")
-        table: DataTable[str] = DataTable(id="interviews", cursor_type="row", zebra_stripes=True)
-        table.add_columns("ID", "Status", "Ver", "Questions", "Invited", "Started", "Completed", "Title")
-        yield table
-        yield Static("", id="status")
-        yield Footer()
+    def show_candidates(self, interview_id: int) -> None:
+        self.switch_mode("candidates")
+        screen = self.screen
+        if isinstance(screen, CandidatesScreen):
+            screen.choose(interview_id)
 
-    def on_mount(self) -> None:
-        self.action_refresh()
-        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+    def action_help(self) -> None:
+        sections = [("Everywhere", list(self.BINDINGS))]  # type: ignore[arg-type]
+        sections += [(label, list(cls.BINDINGS)) for _, label, cls in SCREENS.values() if cls.BINDINGS]  # type: ignore[misc]
+        from boxinterview.tui.screens.editor import EditorScreen
 
-    def action_refresh(self) -> None:
-        self.load_interviews()
+        sections.append(("Interview editor", list(EditorScreen.BINDINGS)))  # type: ignore[arg-type]
+        self.push_screen(HelpScreen(sections))  # type: ignore[arg-type]
 
-    @work(thread=True, exclusive=True, group="interviews")
-    def load_interviews(self) -> None:
-        rows = interviews.summaries(self.db)
-        self.call_from_thread(self.show_interviews, rows)
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name, (key, label, _) in SCREENS.items():
+            yield SystemCommand(f"Go to {label}", f"The {label.lower()} screen (key {key})",
+                                lambda n=name: self.switch_mode(n))  # fmt: skip
+        for name, cls in (
+            ("New interview", "new"),
+            ("Back up now", "run"),
+            ("Import candidates from CSV", "import_csv"),
+        ):
+            yield SystemCommand(name, name, lambda c=cls: self._command(c))
+        yield SystemCommand("Keys", "Every key of the console", self.action_help)
 
-    def show_interviews(self, rows: list[InterviewSummary]) -> None:
-        table = self.query_one("#interviews", DataTable)
-        selected = table.cursor_row
-        table.clear()
-        for s in rows:
-            table.add_row(
-                str(s.id),
-                s.status.value,
-                str(s.version),
-                str(s.questions),
-                str(s.invited),
-                str(s.started),
-                str(s.completed),
-                s.title,
-                key=str(s.id),
-            )
-        if rows:
-            table.move_cursor(row=min(selected, len(rows) - 1))
-        status = self.query_one("#status", Static)
-        status.update(
-            f"{len(rows)} interview(s) · data in {self.settings.data_dir}"
-            if rows
-            else "No interviews yet: import one with `boxinterview interview import FILE.yaml`."
-        )
+    def _command(self, which: str) -> None:
+        mode, action = {"new": ("interviews", "new"), "run": ("backups", "run"),
+                        "import_csv": ("candidates", "import_csv")}[which]  # fmt: skip
+
+        def then() -> None:
+            getattr(self.screen, f"action_{action}")()
+
+        self.switch_mode(mode)
+        self.call_after_refresh(then)
 
 
 def run(settings: Settings) -> int:

@@ -19,7 +19,8 @@ from pathlib import Path
 from boxinterview import clock
 from boxinterview.config import Settings
 from boxinterview.errors import BoxError, Conflict, NotFound
-from boxinterview.store import connect
+from boxinterview.store import Database, connect
+from boxinterview.store import audit as audit_sql
 
 # Uploads first: a finished upload moves from uploads/ to recordings/, so copying in this order catches it in
 # one place or the other (the database, copied before all of them, names it either way).
@@ -281,3 +282,22 @@ def verify(settings: Settings, name: str = "", progress: Progress = _quiet) -> l
     finally:
         con.close()
     return problems
+
+
+def run_and_record(db: Database, settings: Settings, actor: str, progress: Progress = _quiet) -> BackupInfo:
+    """`run`, with its outcome in the audit log (the console shows the last one) and the operator told when it
+    fails."""
+    from boxinterview import alerts  # alerts needs mail; a plain backup does not
+
+    try:
+        made = run(settings, progress=progress)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        db.write(audit_sql.record, actor=actor, action="backup.failed", subject_type="backup", subject_id=None,
+                 detail={"error": error}, now=clock.now())  # fmt: skip
+        alerts.alert(db, settings, "backup", "A backup failed", error,
+                     "Run `boxinterview backup` to see the error, fix it, and run it again.")  # fmt: skip
+        raise
+    db.write(audit_sql.record, actor=actor, action="backup.made", subject_type="backup", subject_id=None,
+             detail={"name": made.name, "files": made.files, "bytes": made.bytes}, now=clock.now())  # fmt: skip
+    return made

@@ -79,20 +79,14 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_mail(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
-    from boxinterview.mail import compose, sender
+    from boxinterview.mail import sender
     from boxinterview.store import outbox
 
     if args.mail_command == "test":
-        if not settings.smtp.host:
-            raise BoxError(
-                "no SMTP server is configured: set smtp.host (and port, security) in the config first"
-            )
-        letter = compose.render("test", organisation=settings.organisation.name)
-        message = compose.build(sender=settings.smtp.sender, recipient=args.to, subject=letter.subject,
-                                text=letter.text, html=letter.html,
-                                message_id=compose.new_message_id(settings.smtp.sender))  # fmt: skip
         try:
-            reply = asyncio.run(sender.deliver(settings, message))
+            reply = asyncio.run(sender.send_test(settings, args.to))
+        except BoxError:
+            raise
         except Exception as exc:  # noqa: BLE001 - the point is to report what the server said
             print(
                 f"the SMTP server {settings.smtp.host}:{settings.smtp.port} did not accept it: {exc}",

@@ -37,7 +37,7 @@ class Bar:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import alerts, backup
+    from boxinterview import backup
 
     action = args.backup_command or "run"
     _open(settings).close()  # a missing or outdated database is reported before anything is written
@@ -62,15 +62,11 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         print(f"{name}: every file matches its manifest; the database passes its integrity check")
         return 0
-    try:
-        made = backup.run(settings, progress=bar)
-    except Exception as exc:
-        bar.done()
-        with _open(settings) as db:
-            alerts.alert(db, settings, "backup", "A backup failed", f"{type(exc).__name__}: {exc}",
-                         "Run `boxinterview backup` to see the error, fix it, and run it again.")  # fmt: skip
-        raise
-    bar.done()
+    with _open(settings) as db:
+        try:
+            made = backup.run_and_record(db, settings, _actor(), progress=bar)
+        finally:
+            bar.done()
     print(f"backup {made.name}: {made.files} files, {made.bytes / 1e6:.1f} MB in {made.path}")
     return 0
 

@@ -17,6 +17,7 @@ from boxinterview.store import Database
 from boxinterview.store import accounts as sql
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import sessions as sessions_sql
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 MIN_PASSWORD = 12
@@ -137,3 +138,34 @@ def listing(db: Database) -> list[Account]:
 
 def assigned_interviews(db: Database, account_id: int) -> list[int]:
     return db.read(sql.assigned_interviews, account_id)
+
+
+def set_active(db: Database, email: str, active: bool, actor: str, now: datetime | None = None) -> None:
+    """Disable an account (its sessions end at once) or enable it again."""
+    now = now or clock.now()
+
+    def tx(con) -> None:  # type: ignore[no-untyped-def]
+        account = sql.by_email(con, email)
+        if account is None:
+            raise NotFound(f"no account for {email}")
+        sql.set_disabled(con, account.id, None if active else now)
+        if not active:
+            sessions_sql.delete_for_account(con, account.id)
+        audit_sql.record(con, actor=actor, action="account.enable" if active else "account.disable",
+                         subject_type="account", subject_id=account.id, now=now)  # fmt: skip
+
+    db.write(tx)
+
+
+def unassign(db: Database, email: str, interview_id: int, actor: str, now: datetime | None = None) -> None:
+    now = now or clock.now()
+
+    def tx(con) -> None:  # type: ignore[no-untyped-def]
+        account = sql.by_email(con, email)
+        if account is None:
+            raise NotFound(f"no account for {email}")
+        sql.unassign(con, account.id, interview_id)
+        audit_sql.record(con, actor=actor, action="account.unassign", subject_type="account",
+                         subject_id=account.id, detail={"interview": interview_id}, now=now)  # fmt: skip
+
+    db.write(tx)

@@ -370,3 +370,14 @@ def from_yaml(text: str, source: str = "<interview>") -> Interview:
             problems=lines,
         )
     return interviews.normalised(iv)
+
+
+def from_yaml_draft(text: str, source: str = "<draft>") -> Interview | None:
+    """What a draft holds, even when it is not yet a valid interview; None when it cannot be read at all."""
+    try:
+        doc = yamlsrc.parse(text, source)
+    except yamlsrc.YamlSyntaxError:
+        return None
+    if not isinstance(doc.value, dict):
+        return None
+    return _Reader(doc).read()

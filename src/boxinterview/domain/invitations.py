@@ -362,3 +362,19 @@ def resend(
                          subject_id=invitation_id, now=now)  # fmt: skip
 
     db.write(tx)
+
+
+def new_link(db: Database, invitation_id: int, actor: str, now: datetime | None = None) -> str:
+    """Another working personal link for a candidate (to pass on by hand); earlier links keep working."""
+    now = now or clock.now()
+
+    def tx(con) -> str:  # type: ignore[no-untyped-def]
+        current = _existing(con, invitation_id)
+        if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
+            raise Conflict(f"this invitation is {current.status}; a link would lead nowhere")
+        token = fresh_link(con, invitation_id, now)
+        audit_sql.record(con, actor=actor, action="invitation.link", subject_type="invitation",
+                         subject_id=invitation_id, now=now)  # fmt: skip
+        return token
+
+    return db.write(tx)

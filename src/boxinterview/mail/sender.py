@@ -16,7 +16,8 @@ import aiosmtplib
 
 from boxinterview import clock
 from boxinterview.config import Settings
-from boxinterview.mail import schedule
+from boxinterview.errors import BoxError
+from boxinterview.mail import compose, schedule
 from boxinterview.mail.compose import build
 from boxinterview.store import Database
 from boxinterview.store import outbox as sql
@@ -107,3 +108,17 @@ async def run(db: Database, settings: Settings, stop: asyncio.Event) -> None:
             log.exception("delivering the outbox failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), POLL_SECONDS)
+
+
+async def send_test(settings: Settings, to: str) -> str:
+    """Send the test message now (not through the outbox); returns the SMTP server's answer, or raises with
+    what went wrong."""
+    from boxinterview.domain.invitations import check_email
+
+    if not settings.smtp.host:
+        raise BoxError("no SMTP server is configured: set smtp.host (and port, security) in the config first")
+    letter = compose.render("test", organisation=settings.organisation.name)
+    message = compose.build(sender=settings.smtp.sender, recipient=check_email(to), subject=letter.subject,
+                            text=letter.text, html=letter.html,
+                            message_id=compose.new_message_id(settings.smtp.sender))  # fmt: skip
+    return await deliver(settings, message)

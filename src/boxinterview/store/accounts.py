@@ -71,3 +71,13 @@ def assigned_interviews(con: apsw.Connection, account_id: int) -> list[int]:
             "SELECT interview_id FROM assignments WHERE account_id = ? ORDER BY interview_id", (account_id,)
         )
     ]
+
+
+def set_disabled(con: apsw.Connection, account_id: int, when: datetime | None) -> None:
+    con.execute("UPDATE accounts SET disabled_at = ? WHERE id = ?", (to_db(when), account_id))
+
+
+def unassign(con: apsw.Connection, account_id: int, interview_id: int) -> None:
+    con.execute(
+        "DELETE FROM assignments WHERE account_id = ? AND interview_id = ?", (account_id, interview_id)
+    )

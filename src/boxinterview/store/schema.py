@@ -466,4 +466,13 @@ STEPS: list[tuple[str, str]] = [
         ALTER TABLE invitations ADD COLUMN erased_at TEXT;
         """,
     ),
+    (
+        "bytes received per minute, for the console's throughput over the last hour",
+        """
+        CREATE TABLE upload_traffic (
+            minute INTEGER PRIMARY KEY,  -- minutes since the Unix epoch, UTC
+            bytes INTEGER NOT NULL CHECK (bytes >= 0)
+        );
+        """,
+    ),
 ]

@@ -104,7 +104,15 @@ def advance(
         "WHERE id = ? AND received = ? AND ended_at IS NULL AND completed_at IS NULL",
         (received, length, to_db(expires_at), to_db(now), upload_id, expected),
     )
-    return con.changes() == 1
+    if con.changes() != 1:
+        return False
+    if received > expected:
+        con.execute(
+            "INSERT INTO upload_traffic (minute, bytes) VALUES (?, ?) "
+            "ON CONFLICT (minute) DO UPDATE SET bytes = bytes + excluded.bytes",
+            (int(now.timestamp() // 60), received - expected),
+        )
+    return True
 
 
 def mark_completed(con: apsw.Connection, upload_id: str, now: datetime) -> None:

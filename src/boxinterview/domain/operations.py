@@ -1,0 +1,125 @@
+"""What the operator watches: candidates answering now and their uploads, the processing queue, throughput over
+the last hour, disk space and how long it lasts at the current rate, the last backup, recent errors. One read,
+cheap enough to repeat every two seconds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import apsw
+
+from boxinterview import backup, clock
+from boxinterview.config import Settings
+from boxinterview.store import Database
+from boxinterview.store import operations as sql
+
+ACTIVE_WINDOW = timedelta(minutes=10)  # an upload that moved within this is "arriving now"
+disk_usage = shutil.disk_usage  # the one place the dashboard asks the file system
+
+
+@dataclass(frozen=True)
+class ActiveUpload:
+    upload_id: str
+    candidate: str  # "Candidate 7" in blind interviews
+    interview: str
+    question: int
+    take: int
+    received: int
+    length: int | None
+    updated_at: datetime
+
+    @property
+    def share(self) -> float | None:
+        return self.received / self.length if self.length else None
+
+
+@dataclass(frozen=True)
+class QueuedJob:
+    id: int
+    recording_id: int
+    state: str
+    attempts: int
+    max_attempts: int
+    progress: float
+    last_error: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    at: datetime
+    candidates_now: int
+    uploads: list[ActiveUpload]
+    uploads_total: int  # all arriving now, of which `uploads` shows the most recent
+    jobs: list[QueuedJob]
+    per_minute: list[int]  # bytes received in each of the last 60 minutes, oldest first
+    disk_free: int
+    disk_total: int
+    days_left: float | None  # at the last week's upload rate; None when nothing arrived
+    last_backup: str | None  # name of the newest backup
+    last_backup_age: timedelta | None
+    backup_failed: str  # the last backup's error, when the last attempt failed
+    errors: list[tuple[datetime, str, str]]  # (when, what, detail)
+
+
+def _read(con: apsw.Connection, now: datetime, limit: int) -> dict:
+    minute = int(now.timestamp() // 60)
+    since = now - ACTIVE_WINDOW
+    uploads = sql.active_uploads(con, since, 10_000)
+    return {
+        "candidates": sql.candidates_in_interview(con, since),
+        "uploads": uploads[:limit],
+        "uploads_total": len(uploads),
+        "jobs": sql.open_jobs(con, now - timedelta(days=7), limit),
+        "traffic": sql.traffic(con, minute - 59),
+        "week": sql.traffic_since(con, minute - 7 * 24 * 60),
+        "backup_event": sql.last_backup_event(con),
+        "errors": sql.recent_errors(con, 8),
+    }
+
+
+def dashboard(db: Database, settings: Settings, now: datetime | None = None, limit: int = 50) -> Dashboard:
+    now = now or clock.now()
+    found = db.read(_read, now, limit)
+    minute = int(now.timestamp() // 60)
+    usage = disk_usage(settings.data_dir)
+    # Each answer is kept as sent and as played back (about as large again): twice what arrives.
+    daily = 2 * found["week"] / 7
+    newest = backup.newest(settings)
+    event = found["backup_event"]
+    failed = ""
+    if event and event["action"] == "backup.failed":
+        failed = json.loads(event["detail"]).get("error", "failed")
+    uploads = [
+        ActiveUpload(u["id"], f"Candidate {u['number']}" if u["blind_review"] else u["name"], u["interview"],
+                     u["question"], u["take"], u["received"], u["length"], clock.from_db(u["updated_at"]))  # type: ignore[arg-type]
+        for u in found["uploads"]
+    ]  # fmt: skip
+    return Dashboard(
+        at=now,
+        candidates_now=found["candidates"],
+        uploads=uploads,
+        uploads_total=found["uploads_total"],
+        jobs=[
+            QueuedJob(
+                j["id"],
+                j["subject_id"],
+                j["state"],
+                j["attempts"],
+                j["max_attempts"],
+                j["progress"],
+                j["last_error"],
+            )
+            for j in found["jobs"]
+        ],  # fmt: skip
+        per_minute=[found["traffic"].get(m, 0) for m in range(minute - 59, minute + 1)],
+        disk_free=usage.free,
+        disk_total=usage.total,
+        days_left=usage.free / daily if daily else None,
+        last_backup=newest.name if newest else None,
+        last_backup_age=now - newest.created_at if newest else None,
+        backup_failed=failed,
+        errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],  # type: ignore[misc]
+    )

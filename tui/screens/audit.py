@@ -1,0 +1,48 @@
+"""The audit log, newest first, searchable: who viewed, scored, decided, invited, erased, backed up."""
+
+from __future__ import annotations
+
+import json
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from boxinterview.domain import audit
+from boxinterview.domain.models import AuditEntry
+
+
+class AuditScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(
+            placeholder="Search the actor, action or detail (e.g. decision, reviewer:3, erase)", id="search"
+        )
+        table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        table.add_columns("When (UTC)", "Who", "What", "Subject", "Detail")
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load("")
+
+    def on_screen_resume(self) -> None:
+        self.load(self.query_one("#search", Input).value)
+
+    @on(Input.Changed, "#search")
+    def search(self, event: Input.Changed) -> None:
+        self.load(event.value)
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self, text: str) -> None:
+        found = audit.search(self.app.db, text, 500)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, found)
+
+    def show(self, found: list[AuditEntry]) -> None:
+        table = self.query_one("#audit", DataTable)
+        table.clear()
+        for e in found:
+            subject = f"{e.subject_type} {e.subject_id}" if e.subject_id is not None else e.subject_type
+            table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, subject,
+                          json.dumps(e.detail)[:60] if e.detail else "")  # fmt: skip

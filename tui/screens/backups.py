@@ -1,0 +1,152 @@
+"""Backups: run one now with a progress bar, list them with size and age, verify one, restore one (typed
+confirmation) — the same core services as `boxinterview backup` and `restore`."""
+
+from __future__ import annotations
+
+import urllib.request
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+
+from boxinterview import backup, clock, restore
+from boxinterview.errors import BoxError
+from boxinterview.tui.format import age, size
+from boxinterview.tui.widgets.dialogs import Message, TypedConfirm
+
+
+class BackupsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("b", "run", "Back up now"),
+        Binding("v", "verify", "Verify"),
+        Binding("R", "restore", "Restore"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.backups: list[backup.BackupInfo] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Backups (newest first)", classes="section")
+        table: DataTable[str] = DataTable(id="backups", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Name", "Age", "Files", "Size")
+        yield table
+        yield Static("", id="activity")
+        yield ProgressBar(total=100, show_eta=False, id="progress")
+        yield Static("b backs up now · v verifies the chosen backup · R restores it", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="list")
+    def load(self) -> None:
+        found = backup.listing(self.app.settings)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, list(reversed(found)))
+
+    def show(self, found: list[backup.BackupInfo]) -> None:
+        self.backups = found
+        table = self.query_one("#backups", DataTable)
+        table.clear()
+        now = clock.now()
+        for b in found:
+            table.add_row(b.name, age(now - b.created_at), str(b.files), size(b.bytes), key=b.name)
+        if not found:
+            self.query_one("#status", Static).update(
+                "No backups yet: press b (the backup timer makes one every hour)"
+            )
+
+    def progress(self, what: str, done: int, total: int) -> None:
+        """Called from the worker thread by the backup service."""
+        self.app.call_from_thread(self._progress, what, done, total)
+
+    def _progress(self, what: str, done: int, total: int) -> None:
+        self.query_one("#activity", Static).update(f"{what}: {size(done)} of {size(total)}")
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def selected(self) -> backup.BackupInfo | None:
+        if not self.backups:
+            return None
+        return self.backups[self.query_one("#backups", DataTable).cursor_row]
+
+    def start(self) -> bool:
+        if self.busy:
+            self.notify("A backup task is running; wait for it", severity="warning")
+            return False
+        self.busy = True
+        return True
+
+    def action_run(self) -> None:
+        if self.start():
+            self.run_backup()
+
+    @work(thread=True, exclusive=True, group="task")
+    def run_backup(self) -> None:
+        app = self.app
+        try:
+            made = backup.run_and_record(app.db, app.settings, "console", self.progress)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - shown to the operator, who can act on it
+            app.call_from_thread(self.finish, f"[red]The backup failed:[/] {exc}")
+            return
+        app.call_from_thread(self.finish, f"Backup {made.name}: {made.files} files, {size(made.bytes)}")
+
+    def finish(self, text: str) -> None:
+        self.busy = False
+        self.query_one("#activity", Static).update(text)
+        self.load()
+
+    def action_verify(self) -> None:
+        chosen = self.selected()
+        if chosen and self.start():
+            self.verify(chosen.name)
+
+    @work(thread=True, exclusive=True, group="task")
+    def verify(self, name: str) -> None:
+        problems = backup.verify(self.app.settings, name, self.progress)  # type: ignore[attr-defined]
+        text = (f"[red]{name} has {len(problems)} problem(s):[/] " + "; ".join(problems[:3]) if problems
+                else f"{name}: every file matches its manifest; the database passes its integrity check")  # fmt: skip
+        self.app.call_from_thread(self.finish, text)
+
+    def server_running(self) -> bool:
+        s = self.app.settings  # type: ignore[attr-defined]
+        host = "127.0.0.1" if s.server.host in ("0.0.0.0", "", "::") else s.server.host
+        try:
+            with urllib.request.urlopen(f"http://{host}:{s.server.port}/healthz", timeout=1):  # noqa: S310 - our own server
+                return True
+        except OSError:
+            return False
+
+    def action_restore(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        if self.server_running():
+            self.app.push_screen(Message("Stop the server first",
+                                         "The server is running and would go on writing to the data a restore "
+                                         "replaces.\n\nsudo systemctl stop boxinterview boxinterview-worker\n\n"
+                                         "then restore here, and start it again."))  # fmt: skip
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes and self.start():
+                self.restore(chosen.name)
+
+        self.app.push_screen(TypedConfirm(
+            f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted.",
+            chosen.name, "restore"), done)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="task")
+    def restore(self, name: str) -> None:
+        app = self.app
+        try:
+            # The console itself holds the data directory; the server was checked above.
+            done = restore.restore(app.settings, name, force=True, progress=self.progress)  # type: ignore[attr-defined]
+        except BoxError as exc:
+            app.call_from_thread(self.finish, f"[red]Not restored:[/] {exc}")
+            return
+        app.call_from_thread(self.finish, f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
+                                          "Restart the console and start the server.")  # fmt: skip

@@ -1,0 +1,278 @@
+"""The candidates of one interview: invite, import a CSV, a link to pass on by hand, resend, more time, an
+accommodation, withdraw, erase."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from boxinterview import clock
+from boxinterview.domain import interviews, invitations, retention
+from boxinterview.domain.models import Candidate, Invitation, InvitationStatus
+from boxinterview.errors import BoxError, Invalid
+from boxinterview.mail.letters import Letterhead
+from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, TypedConfirm
+
+REFRESH_SECONDS = 2.0
+
+
+def parse_deadline(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"{text!r} is not a date and time; write it as 2026-12-31T17:00+01:00") from None
+    if value.tzinfo is None:
+        raise Invalid("give the deadline a time zone, e.g. 2026-12-31T17:00+01:00")
+    return value.astimezone(UTC)
+
+
+class CandidatesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("i", "invite", "Invite"),
+        Binding("m", "import_csv", "Import CSV"),
+        Binding("l", "link", "Link"),
+        Binding("s", "resend", "Resend"),
+        Binding("x", "extend", "More time"),
+        Binding("a", "accommodation", "Accommodation"),
+        Binding("w", "withdraw", "Withdraw"),
+        Binding("E", "erase", "Erase"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.interview_id: int | None = None
+        self.rows: list[tuple[Invitation, Candidate]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)
+        table: DataTable[str] = DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+        table.add_columns("#", "Name", "E-mail", "Status", "Deadline", "Extra")
+        yield table
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_interviews()
+        self.set_interval(REFRESH_SECONDS, self.load)
+
+    def choose(self, interview_id: int) -> None:
+        """Show this interview's candidates (now, or as soon as the screen is up)."""
+        self.interview_id = interview_id
+        if self.is_mounted:
+            self.load_interviews()
+
+    @work(thread=True, exclusive=True, group="interview-list")
+    def load_interviews(self) -> None:
+        found = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
+        self.app.call_from_thread(
+            self.show_interviews, [(f"{s.id} · {s.title} ({s.status.value})", s.id) for s in found]
+        )
+
+    def show_interviews(self, options: list[tuple[str, int]]) -> None:
+        select = self.query_one("#interview", Select)
+        select.set_options(options)
+        if self.interview_id is None and options:
+            self.interview_id = next((v for label, v in options if "(open)" in label), options[0][1])
+        if self.interview_id is not None:
+            select.value = self.interview_id
+        self.load()
+
+    @on(Select.Changed, "#interview")
+    def interview_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and event.value != self.interview_id:
+            self.interview_id = event.value
+            self.load()
+
+    @work(thread=True, exclusive=True, group="candidates")
+    def load(self) -> None:
+        if self.interview_id is None:
+            return
+        rows = invitations.listing(self.app.db, self.interview_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[tuple[Invitation, Candidate]]) -> None:
+        self.rows = rows
+        table = self.query_one("#candidates", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for inv, person in rows:
+            table.add_row(str(inv.number), person.name, person.email or "", inv.status.value,
+                          f"{inv.deadline:%d %b %H:%M}", f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else "",
+                          key=str(inv.id))  # fmt: skip
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        counts: dict[str, int] = {}
+        for inv, _ in rows:
+            counts[inv.status.value] = counts.get(inv.status.value, 0) + 1
+        summary = " · ".join(f"{n} {s}" for s, n in counts.items())
+        self.query_one("#status", Static).update(
+            f"{len(rows)} candidate(s): {summary}"
+            if rows
+            else "No candidates yet: i invites one, m imports a CSV."
+        )
+
+    def selected(self) -> tuple[Invitation, Candidate] | None:
+        table = self.query_one("#candidates", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            self.notify("Choose a candidate first", severity="warning")
+            return None
+        return self.rows[table.cursor_row]
+
+    @work(thread=True)
+    def act(self, work_fn, done_fn, failed_fn=None) -> None:  # type: ignore[no-untyped-def]
+        """Run a core service off the event loop; report its error, or pass its result on."""
+        try:
+            result = work_fn(self.app.db)  # type: ignore[attr-defined]
+        except BoxError as exc:
+            if failed_fn is not None:  # back to the form, with what was typed and what is wrong
+                self.app.call_from_thread(failed_fn, str(exc))
+            else:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(done_fn, result)
+        self.app.call_from_thread(self.load)
+
+    @property
+    def letterhead(self) -> Letterhead:
+        return Letterhead.from_settings(self.app.settings)  # type: ignore[attr-defined]
+
+    def link_message(self, token: str, what: str) -> None:
+        url = f"{self.app.settings.base_url}/i/{token}"  # type: ignore[attr-defined]
+        self.app.push_screen(
+            Message(what, f"{url}\n\nThe link is personal: send it to this candidate only.", copy=url)
+        )
+
+    def action_invite(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+        if self.interview_id is None:
+            return
+        interview_id = self.interview_id
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def invite(db):  # type: ignore[no-untyped-def]
+                return invitations.invite(db, interview_id, values["name"], values["email"], "console",
+                                          deadline=parse_deadline(values["deadline"]), letterhead=self.letterhead)[1]  # fmt: skip
+
+            self.act(invite, lambda token: self.link_message(token, f"{values['name']} is invited"),
+                     lambda error: self.action_invite(values, error))  # fmt: skip
+
+        self.app.push_screen(Form("Invite a candidate", [
+            Field("name", "Name", placeholder="Ann Example"), Field("email", "E-mail", placeholder="ann@example.com"),
+            Field("deadline", "Deadline (empty: the interview's)", placeholder="2026-12-31T17:00+01:00")],
+            save="Invite", note="The invitation e-mail is queued; the link is shown here too.", problem=problem,
+            values=typed), done)  # fmt: skip
+
+    def action_import_csv(self) -> None:
+        if self.interview_id is not None:
+            from boxinterview.tui.screens.csv_import import ImportScreen
+
+            self.app.push_screen(ImportScreen(self.interview_id), lambda _: self.load())
+
+    def action_link(self) -> None:
+        chosen = self.selected()
+        if chosen:
+            inv, person = chosen
+            self.act(lambda db: invitations.new_link(db, inv.id, "console"),
+                     lambda token: self.link_message(token, f"A link for {person.name}"))  # fmt: skip
+
+    def action_resend(self) -> None:
+        chosen = self.selected()
+        if chosen:
+            inv, person = chosen
+            self.act(lambda db: invitations.resend(db, inv.id, self.letterhead, "console"),
+                     lambda _: self.notify(f"The invitation to {person.name} is queued again"))  # fmt: skip
+
+    def action_extend(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        inv, person = chosen
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def extend(db):  # type: ignore[no-untyped-def]
+                deadline = parse_deadline(values["deadline"])
+                if deadline is None:
+                    raise Invalid("give the new deadline")
+                return invitations.extend_deadline(
+                    db, inv.id, deadline, "console", letterhead=self.letterhead
+                )
+
+            self.act(
+                extend, lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told")
+            )
+
+        self.app.push_screen(Form(f"More time for {person.name}", [
+            Field("deadline", f"New deadline (now {inv.deadline:%Y-%m-%d %H:%M} UTC)",
+                  (inv.deadline if inv.deadline > clock.now() else clock.now()).isoformat(timespec="minutes"))],
+            save="Extend", problem=problem, values=typed), done)  # fmt: skip
+
+    def action_accommodation(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        inv, person = chosen
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def grant(db):  # type: ignore[no-untyped-def]
+                try:
+                    multiplier = float(values["multiplier"])
+                except ValueError:
+                    raise Invalid("extra time is a number such as 1.5") from None
+                invitations.grant_accommodation(db, inv.id, multiplier, values["note"], "console")
+
+            self.act(grant, lambda _: self.notify(f"{person.name} has ×{values['multiplier']} time"),
+                     lambda error: self.action_accommodation(values, error))  # fmt: skip
+
+        request = f"They asked: {inv.accommodation_request}" if inv.accommodation_request else ""
+        self.app.push_screen(Form(f"Accommodation for {person.name}", [
+            Field("multiplier", "Time multiplier (1.0 to 4.0)", f"{inv.time_multiplier:g}"),
+            Field("note", "Note (for the team)", inv.accommodation_note)], save="Grant", note=request, problem=problem,
+            values=typed), done)  # fmt: skip
+
+    def action_withdraw(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        inv, person = chosen
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.act(lambda db: invitations.move(db, inv.id, InvitationStatus.WITHDRAWN, "console"),
+                         lambda _: self.notify(f"{person.name} is withdrawn"))  # fmt: skip
+
+        self.app.push_screen(
+            Confirm(f"Withdraw {person.name}? Their link stops working.", yes="Withdraw"), done
+        )
+
+    def action_erase(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        inv, person = chosen
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                data_dir = self.app.settings.data_dir  # type: ignore[attr-defined]
+                self.act(lambda db: retention.erase(db, data_dir, inv.id, "console", "erased on request"),
+                         lambda n: self.notify(f"Erased: {n} file(s) removed; the audit log records it"))  # fmt: skip
+
+        self.app.push_screen(TypedConfirm(
+            f"Erase everything of {person.name} in this interview: recordings, answers, notes, messages, name and "
+            "address. This cannot be undone.", "ERASE", "erase"), done)  # fmt: skip

@@ -1,0 +1,132 @@
+"""The live view: who is answering now and how their uploads are coming, what processing is doing, how much
+arrived in the last hour, how long the disk lasts, the last backup and recent errors. Refreshed every second
+off the event loop, so typing and moving never wait for it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from boxinterview import jobs
+from boxinterview.domain import operations
+from boxinterview.errors import BoxError
+from boxinterview.tui.format import age, bar, size
+
+REFRESH_SECONDS = 1.0
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [Binding("t", "retry", "Retry failed job"), Binding("f5", "refresh", "Refresh")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="summary"):
+            yield Static("", id="now")
+            yield Static("", id="disk")
+            yield Static("", id="backup")
+        with Vertical(id="panels"):
+            yield Static("Uploads arriving", classes="section")
+            uploads: DataTable[str] = DataTable(id="uploads", cursor_type="row", zebra_stripes=True)
+            uploads.add_columns("Candidate", "Interview", "Answer", "Progress", "Last byte")
+            yield uploads
+            yield Static("Processing", classes="section")
+            queue: DataTable[str] = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+            queue.add_columns("Job", "Recording", "State", "Progress", "Tries", "Last error")
+            yield queue
+            with Vertical(id="traffic-row"):
+                yield Static("", id="traffic-label")
+                yield Sparkline([0] * 60, id="traffic")
+            yield Static("", id="errors")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def load(self) -> None:
+        app = self.app
+        found = operations.dashboard(app.db, app.settings)  # type: ignore[attr-defined]
+        app.call_from_thread(self.show, found)
+
+    def show(self, d: operations.Dashboard) -> None:
+        self.query_one("#now", Static).update(
+            f"[b]{d.candidates_now}[/b] answering · [b]{d.uploads_total}[/b] uploading"
+        )
+        free = 100 * d.disk_free / d.disk_total if d.disk_total else 0
+        lasts = f", ~{d.days_left:.0f} d" if d.days_left is not None else ""
+        self.query_one("#disk", Static).update(f"Disk {size(d.disk_free)} free ({free:.0f}%){lasts}")
+        self.query_one("#disk", Static).set_class(free < 10, "warning")
+        if d.backup_failed:
+            text = f"[b red]Last backup failed[/]: {d.backup_failed[:60]}"
+        elif d.last_backup_age is None:
+            text = "[b red]No backup yet[/]: press 5, then b"
+        else:
+            text = f"Last backup {age(d.last_backup_age)} ago"
+        self.query_one("#backup", Static).update(text)
+        self.query_one("#backup", Static).set_class(
+            bool(d.backup_failed) or d.last_backup_age is None or d.last_backup_age > timedelta(hours=26),
+            "warning",
+        )
+
+        uploads = self.query_one("#uploads", DataTable)
+        keep = uploads.cursor_row
+        uploads.clear()
+        for u in d.uploads:
+            share = u.share
+            progress = (
+                f"{bar(share, 10)} {share:>4.0%}" if share is not None else f"{size(u.received)} so far"
+            )
+            uploads.add_row(u.candidate, u.interview[:24], f"Q{u.question} take {u.take}", progress,
+                            age(d.at - u.updated_at), key=u.upload_id)  # fmt: skip
+        if d.uploads:
+            uploads.move_cursor(row=min(keep, len(d.uploads) - 1))
+
+        queue = self.query_one("#jobs", DataTable)
+        keep = queue.cursor_row
+        queue.clear()
+        for j in d.jobs:
+            progress = bar(j.progress, 10) + f" {j.progress:>4.0%}" if j.state == "running" else ""
+            queue.add_row(str(j.id), str(j.recording_id), j.state, progress, f"{j.attempts}/{j.max_attempts}",
+                          j.last_error[:50], key=str(j.id))  # fmt: skip
+        if d.jobs:
+            queue.move_cursor(row=min(keep, len(d.jobs) - 1))
+
+        per_minute = d.per_minute
+        self.query_one("#traffic", Sparkline).data = per_minute
+        self.query_one("#traffic-label", Static).update(
+            f"Received in the last hour: {size(sum(per_minute))} · this minute {size(per_minute[-1])}"
+        )
+        errors = "\n".join(f"{e_at:%d %b %H:%M} {what}: {detail[:70]}" for e_at, what, detail in d.errors[:4])
+        self.query_one("#errors", Static).update(
+            f"[b]Recent errors[/b]\n{errors}" if errors else "No recent errors"
+        )
+
+    def action_retry(self) -> None:
+        queue = self.query_one("#jobs", DataTable)
+        if queue.row_count == 0:
+            return
+        row = queue.get_row_at(queue.cursor_row)
+        if row[2] != "failed":
+            self.notify("Choose a failed job to retry", severity="warning")
+            return
+        self.retry(int(row[0]))
+
+    @work(thread=True)
+    def retry(self, job_id: int) -> None:
+        try:
+            jobs.retry(self.app.db, job_id, "console")  # type: ignore[attr-defined]
+        except BoxError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Job {job_id} queued again")
+        self.app.call_from_thread(self.action_refresh)

@@ -1,0 +1,357 @@
+"""Create or change an interview: its settings, competencies with their rubric anchors, and questions, with the
+good-practice advice as you type. What you type is kept as a draft on disk until you save."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
+
+from boxinterview import drafts
+from boxinterview.domain import interviews
+from boxinterview.domain.models import Competency, Interview, Question
+from boxinterview.errors import BoxError, Invalid
+from boxinterview.tui.screens.question_dialog import QuestionDialog
+from boxinterview.tui.widgets.compact import CompactInput, CompactTextArea
+from boxinterview.tui.widgets.dialogs import Choose, Field, Form
+
+DRAFT_SECONDS = 1.0
+
+
+class EditorScreen(Screen[int | None]):
+    """Dismisses with the saved interview's id, or None when left without saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("f2", "preview", "Preview"),
+        Binding("ctrl+n", "add", "Add to list"),
+        Binding("ctrl+d", "remove", "Remove from list"),
+        Binding("ctrl+up", "move(-1)", "Move up", show=False),
+        Binding("ctrl+down", "move(1)", "Move down", show=False),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, interview: Interview | None = None) -> None:
+        super().__init__()
+        self.original = interview
+        self.draft_key = f"interview-{interview.id}" if interview and interview.id else "interview-new"
+        self.competencies: list[Competency] = list(interview.competencies) if interview else []
+        self.questions: list[Question] = list(interview.questions) if interview else []
+        self.dirty = False
+        self._draft_timer = None
+
+    def compose(self) -> ComposeResult:
+        iv = self.original
+        yield Header()
+        with VerticalScroll(id="editor"):
+            title = (
+                f"Interview {iv.id}, version {iv.version} ({iv.status.value})"
+                if iv and iv.id
+                else "New interview"
+            )
+            yield Static(title, classes="title", id="editor-title")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Title")
+                    yield CompactInput(
+                        iv.title if iv else "", id="title", placeholder="Customer Support Engineer pre-screen"
+                    )
+                with Vertical():
+                    yield Label("Role")
+                    yield CompactInput(
+                        iv.role if iv else "", id="role", placeholder="Customer Support Engineer"
+                    )
+            yield Label("Objectives (what this interview must find out)")
+            yield CompactTextArea(iv.objectives if iv else "", id="objectives", classes="short")
+            yield Label("Instructions for candidates")
+            yield CompactTextArea(iv.instructions if iv else "", id="instructions", classes="short")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Deadline (optional)")
+                    yield CompactInput(iv.deadline.isoformat(timespec="minutes") if iv and iv.deadline else "",
+                                placeholder="2026-12-31T17:00+01:00", id="deadline")  # fmt: skip
+                with Vertical():
+                    yield Label("Retention (days)")
+                    yield CompactInput(str(iv.retention_days) if iv else "180", id="retention")
+                with Vertical():
+                    yield Label("Review within (days)")
+                    yield CompactInput(str(iv.review_target_days) if iv else "5", id="review-target")
+            yield Label("Support contact for candidates")
+            yield CompactInput(iv.support_contact if iv else "", id="support", placeholder="jobs@example.com")
+            with Horizontal(classes="row checks"):
+                yield Checkbox("Blind review", iv.blind_review if iv else False, id="blind")
+                yield Checkbox("Accommodations", iv.allow_accommodations if iv else True, id="accommodations")
+                yield Checkbox("Sound-only answers", iv.allow_audio_only if iv else False, id="audio-only")
+            yield Static("Competencies · Enter edits, ctrl+n adds, ctrl+d removes", classes="section")
+            comps: DataTable[str] = DataTable(id="competencies", cursor_type="row")
+            comps.add_columns("Competency", "Anchors", "Description")
+            yield comps
+            yield Static(
+                "Questions · Enter edits, ctrl+n adds, ctrl+d removes, ctrl+↑/↓ moves", classes="section"
+            )
+            qs: DataTable[str] = DataTable(id="questions", cursor_type="row")
+            qs.add_columns("#", "Kind", "Think", "Answer", "Takes", "Assesses", "Prompt")
+            yield qs
+            yield Static("", id="advice")
+            yield Static("", id="problems", classes="problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.baseline = self.current()  # what "unchanged" means: the saved interview, or an empty form
+        self.show_lists()
+        self.restore_draft()
+
+    # -- the form as an Interview -------------------------------------------------------------------------------
+
+    def current(self) -> Interview:
+        def text(id_: str) -> str:
+            return self.query_one(f"#{id_}", Input).value
+
+        def number(id_: str, default: int) -> int:
+            try:
+                return int(text(id_).strip())
+            except ValueError:
+                return default
+
+        deadline = None
+        if text("deadline").strip():
+            try:
+                deadline = datetime.fromisoformat(text("deadline").strip())
+                deadline = deadline.astimezone(UTC) if deadline.tzinfo else deadline
+            except ValueError:
+                deadline = None
+        base = self.original or Interview(title="", role="")
+        return dataclasses.replace(
+            base, title=text("title"), role=text("role"),
+            objectives=self.query_one("#objectives", TextArea).text, instructions=self.query_one("#instructions", TextArea).text,
+            deadline=deadline, retention_days=number("retention", 180), review_target_days=number("review-target", 5),
+            support_contact=text("support"), blind_review=self.query_one("#blind", Checkbox).value,
+            allow_accommodations=self.query_one("#accommodations", Checkbox).value,
+            allow_audio_only=self.query_one("#audio-only", Checkbox).value,
+            competencies=tuple(self.competencies), questions=tuple(self.questions),
+        )  # fmt: skip
+
+    def form_problems(self) -> list[str]:
+        problems = []
+        deadline = self.query_one("#deadline", Input).value.strip()
+        if deadline:
+            try:
+                if datetime.fromisoformat(deadline).tzinfo is None:
+                    problems.append("deadline: add a time zone, e.g. 2026-12-31T17:00+01:00")
+            except ValueError:
+                problems.append("deadline: write it as 2026-12-31T17:00+01:00")
+        for id_, what in (("retention", "retention"), ("review-target", "review within")):
+            if not self.query_one(f"#{id_}", Input).value.strip().isdigit():
+                problems.append(f"{what}: a whole number of days")
+        return problems
+
+    # -- lists ----------------------------------------------------------------------------------------------------
+
+    def show_lists(self) -> None:
+        comps = self.query_one("#competencies", DataTable)
+        comps.clear()
+        for c in self.competencies:
+            comps.add_row(c.name, f"{len(c.anchors)}/5", c.description[:50])
+        qs = self.query_one("#questions", DataTable)
+        qs.clear()
+        for i, q in enumerate(self.questions, start=1):
+            qs.add_row(str(i), q.kind.value, f"{q.think_seconds}s", f"{q.answer_seconds}s", str(q.takes),
+                       ", ".join(q.competencies)[:20], q.prompt.replace("\n", " ")[:60])  # fmt: skip
+        self.changed()
+
+    def changed(self) -> None:
+        iv = self.current()
+        advice = interviews.advice(iv)
+        self.query_one("#advice", Static).update(
+            "[b]Advice[/b]\n" + "\n".join(f"• {a}" for a in advice)
+            if advice
+            else "[green]No advice: looks good[/]"
+        )
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.dirty = iv != self.baseline
+        self._draft_timer = self.set_timer(DRAFT_SECONDS, self.keep_draft if self.dirty else self.drop_draft)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    def field_changed(self) -> None:
+        if self.is_mounted:
+            self.changed()
+
+    @work(thread=True, exclusive=True, group="draft")
+    def keep_draft(self) -> None:
+        drafts.save(self.app.settings, self.draft_key, self.current())  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="draft")
+    def drop_draft(self) -> None:
+        drafts.discard(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
+
+    def restore_draft(self) -> None:
+        draft = drafts.load(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
+        if draft is None:
+            self.dirty = False
+            return
+        for id_, value in (("title", draft.title), ("role", draft.role), ("support", draft.support_contact),
+                           ("retention", str(draft.retention_days)), ("review-target", str(draft.review_target_days)),
+                           ("deadline", draft.deadline.isoformat(timespec="minutes") if draft.deadline else "")):  # fmt: skip
+            self.query_one(f"#{id_}", Input).value = value
+        self.query_one("#objectives", TextArea).text = draft.objectives
+        self.query_one("#instructions", TextArea).text = draft.instructions
+        self.query_one("#blind", Checkbox).value = draft.blind_review
+        self.query_one("#accommodations", Checkbox).value = draft.allow_accommodations
+        self.query_one("#audio-only", Checkbox).value = draft.allow_audio_only
+        self.competencies, self.questions = list(draft.competencies), list(draft.questions)
+        self.show_lists()
+        self.notify("Your unsaved changes from last time are back (Esc, then discard, to drop them)")
+
+    def _focused_list(self) -> str | None:
+        focused = self.focused
+        return focused.id if isinstance(focused, DataTable) else None
+
+    def action_add(self) -> None:
+        which = self._focused_list()
+        if which == "competencies":
+            self.edit_competency(None)
+        elif which == "questions" or which is None:
+            self.edit_question(None)
+
+    @on(DataTable.RowSelected, "#competencies")
+    def competency_chosen(self, event: DataTable.RowSelected) -> None:
+        self.edit_competency(event.cursor_row)
+
+    @on(DataTable.RowSelected, "#questions")
+    def question_chosen(self, event: DataTable.RowSelected) -> None:
+        self.edit_question(event.cursor_row)
+
+    def edit_competency(self, index: int | None) -> None:
+        c = self.competencies[index] if index is not None else None
+        fields = [Field("name", "Name", c.name if c else "", "Communication"),
+                  Field("description", "What it means here", c.description if c else "")]  # fmt: skip
+        fields += [
+            Field(f"a{s}", f"Score {s} looks like", c.anchors.get(s, "") if c else "") for s in range(1, 6)
+        ]
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            name = values["name"].strip()
+            if not name:
+                self.notify("A competency needs a name", severity="error")
+                return
+            anchors = {s: values[f"a{s}"].strip() for s in range(1, 6) if values[f"a{s}"].strip()}
+            new = Competency(name, values["description"].strip(), anchors)
+            if index is None:
+                self.competencies.append(new)
+            else:
+                old = self.competencies[index].name
+                self.competencies[index] = new
+                if old != name:  # questions follow a renamed competency
+                    self.questions = [dataclasses.replace(q, competencies=tuple(name if n == old else n
+                                      for n in q.competencies)) for q in self.questions]  # fmt: skip
+            self.show_lists()
+
+        self.app.push_screen(Form("Competency and its rubric anchors", fields, save="Keep"), done)
+
+    def edit_question(self, index: int | None) -> None:
+        q = self.questions[index] if index is not None else None
+
+        def done(new: Question | None) -> None:
+            if new is None:
+                return
+            if index is None:
+                self.questions.append(new)
+            else:
+                self.questions[index] = new
+            self.show_lists()
+
+        self.app.push_screen(QuestionDialog(q, [c.name for c in self.competencies]), done)
+
+    def action_remove(self) -> None:
+        which = self._focused_list()
+        if which is None:
+            return
+        table = self.query_one(f"#{which}", DataTable)
+        items = self.competencies if which == "competencies" else self.questions
+        if not items:
+            return
+        removed = items.pop(table.cursor_row)
+        if which == "competencies":
+            self.questions = [dataclasses.replace(q, competencies=tuple(n for n in q.competencies
+                              if n != removed.name)) for q in self.questions]  # type: ignore[union-attr]  # fmt: skip
+        self.show_lists()
+
+    def action_move(self, step: int) -> None:
+        if self._focused_list() != "questions" or len(self.questions) < 2:
+            return
+        table = self.query_one("#questions", DataTable)
+        i, j = table.cursor_row, table.cursor_row + step
+        if 0 <= j < len(self.questions):
+            self.questions[i], self.questions[j] = self.questions[j], self.questions[i]
+            self.show_lists()
+            table.move_cursor(row=j)
+
+    # -- save, preview, leave -------------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        problems = self.form_problems()
+        if problems:
+            self.query_one("#problems", Static).update("\n".join(problems))
+            return
+        self.save(self.current())
+
+    @work(thread=True, exclusive=True, group="save")
+    def save(self, iv: Interview) -> None:
+        app = self.app
+        try:
+            if self.original and self.original.id:
+                interviews.update(app.db, self.original.id, iv, "console")  # type: ignore[attr-defined]
+                saved = self.original.id
+            else:
+                saved = interviews.create(app.db, iv, "console")  # type: ignore[attr-defined]
+        except Invalid as exc:
+            lines = [f"{p}: {m}" for p, m in exc.problems] or [str(exc)]
+            app.call_from_thread(self.query_one("#problems", Static).update, "\n".join(lines))
+            return
+        except BoxError as exc:
+            app.call_from_thread(self.query_one("#problems", Static).update, str(exc))
+            return
+        drafts.discard(app.settings, self.draft_key)  # type: ignore[attr-defined]
+        app.call_from_thread(self.saved, saved)
+
+    def saved(self, interview_id: int) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.dirty = False
+        self.notify(f"Saved interview {interview_id}")
+        self.dismiss(interview_id)
+
+    def action_preview(self) -> None:
+        from boxinterview.tui.screens.preview import PreviewScreen
+
+        self.app.push_screen(PreviewScreen(self.current()))
+
+    def action_leave(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice in ("keep", "discard") and self._draft_timer is not None:
+                self._draft_timer.stop()
+            if choice == "keep":
+                drafts.save(self.app.settings, self.draft_key, self.current())  # type: ignore[attr-defined]
+                self.dismiss(None)
+            elif choice == "discard":
+                drafts.discard(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
+                self.dismiss(None)
+
+        self.app.push_screen(Choose("This interview has changes that are not saved.",
+                                    [("keep", "Keep as a draft"), ("discard", "Discard them"), ("stay", "Stay")]),
+                             answer)  # fmt: skip

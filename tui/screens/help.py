@@ -1,0 +1,35 @@
+"""Every key of the console, screen by screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def key_table(sections: list[tuple[str, list[Binding]]]) -> str:
+    lines = []
+    for title, bindings in sections:
+        lines.append(f"[b]{title}[/b]")
+        for b in bindings:
+            keys = ", ".join(k.strip() for k in b.key.split(","))
+            lines.append(f"  {keys:<14} {b.description}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,f1,q", "dismiss(None)", "Close")]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide", id="help"):
+            yield Static(
+                "[b]Keys[/b] (the mouse works too; ctrl+p finds any command by name)", classes="title"
+            )
+            yield Static(key_table(self.sections), id="keys")

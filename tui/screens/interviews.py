@@ -1,0 +1,128 @@
+"""Every interview with its candidates' progress; create, change, preview, duplicate, open and close."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from boxinterview.domain import interviews
+from boxinterview.domain.models import InterviewStatus, InterviewSummary
+from boxinterview.errors import BoxError
+
+REFRESH_SECONDS = 2.0
+
+
+class InterviewsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("v", "preview", "Preview"),
+        Binding("u", "duplicate", "Duplicate"),
+        Binding("o", "status('open')", "Open"),
+        Binding("x", "status('closed')", "Close"),
+        Binding("c", "candidates", "Candidates"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Interviews", classes="section")
+        table: DataTable[str] = DataTable(id="interviews", cursor_type="row", zebra_stripes=True)
+        table.add_columns("ID", "Status", "Ver", "Qs", "Invited", "Started", "Done", "Title")
+        yield table
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.set_interval(REFRESH_SECONDS, self.load)
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="interviews")
+    def load(self) -> None:
+        rows = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, rows)
+
+    def show(self, rows: list[InterviewSummary]) -> None:
+        table = self.query_one("#interviews", DataTable)
+        selected = table.cursor_row
+        table.clear()
+        for s in rows:
+            table.add_row(str(s.id), s.status.value, str(s.version), str(s.questions), str(s.invited),
+                          str(s.started), str(s.completed), s.title, key=str(s.id))  # fmt: skip
+        if rows:
+            table.move_cursor(row=min(selected, len(rows) - 1))
+        self.query_one("#status", Static).update(
+            f"{len(rows)} interview(s) · n new · Enter or e edits · c candidates"
+            if rows else "No interviews yet: press n to create one (or `boxinterview interview import FILE.yaml`)."
+        )  # fmt: skip
+
+    def selected(self) -> int | None:
+        table = self.query_one("#interviews", DataTable)
+        if table.row_count == 0:
+            return None
+        return int(table.get_row_at(table.cursor_row)[0])
+
+    def action_new(self) -> None:
+        from boxinterview.tui.screens.editor import EditorScreen
+
+        self.app.push_screen(EditorScreen(), lambda _saved: self.load())
+
+    @on(DataTable.RowSelected, "#interviews")
+    def chosen(self) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        interview_id = self.selected()
+        if interview_id is not None:
+            self.open_editor(interview_id)
+
+    @work(thread=True)
+    def open_editor(self, interview_id: int) -> None:
+        from boxinterview.tui.screens.editor import EditorScreen
+
+        iv = interviews.get(self.app.db, interview_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.app.push_screen, EditorScreen(iv), lambda _saved: self.load())
+
+    def action_preview(self) -> None:
+        interview_id = self.selected()
+        if interview_id is not None:
+            self.open_preview(interview_id)
+
+    @work(thread=True)
+    def open_preview(self, interview_id: int) -> None:
+        from boxinterview.tui.screens.preview import PreviewScreen
+
+        iv = interviews.get(self.app.db, interview_id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.app.push_screen, PreviewScreen(iv))
+
+    def action_duplicate(self) -> None:
+        interview_id = self.selected()
+        if interview_id is not None:
+            self.run_action(lambda db: interviews.duplicate(db, interview_id, "console"),
+                            lambda new: f"Interview {interview_id} copied into a new draft, {new}")  # fmt: skip
+
+    def action_status(self, status: str) -> None:
+        interview_id = self.selected()
+        if interview_id is not None:
+            self.run_action(lambda db: interviews.set_status(db, interview_id, InterviewStatus(status), "console"),
+                            lambda _: f"Interview {interview_id} is now {status}")  # fmt: skip
+
+    @work(thread=True)
+    def run_action(self, act, message) -> None:  # type: ignore[no-untyped-def]
+        try:
+            result = act(self.app.db)  # type: ignore[attr-defined]
+        except BoxError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.notify, message(result))
+        self.app.call_from_thread(self.load)
+
+    def action_candidates(self) -> None:
+        interview_id = self.selected()
+        if interview_id is not None:
+            self.app.show_candidates(interview_id)  # type: ignore[attr-defined]

@@ -1,0 +1,69 @@
+"""An interview as the candidate will read it, the good-practice advice, and every message its candidates get."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from boxinterview.domain import interviews, wording
+from boxinterview.domain.models import Interview
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60} min {seconds % 60} s" if seconds % 60 and seconds > 60 else (
+        f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s")  # fmt: skip
+
+
+def candidate_view(iv: Interview) -> str:
+    lines = [f"[b]{iv.title}[/b] — {iv.role}", ""]
+    lines.append(
+        f"{len(iv.questions)} questions ({iv.kinds_summary}), about {iv.estimated_minutes()} minutes in all."
+    )
+    if iv.deadline:
+        lines.append(f"Deadline: {iv.deadline:%A %d %B %Y, %H:%M} UTC")
+    if iv.instructions.strip():
+        lines += ["", iv.instructions.strip()]
+    lines += ["", "First: a device check and a practice question (not seen by anyone).", ""]
+    for i, q in enumerate(iv.questions, start=1):
+        timing = []
+        if q.think_seconds:
+            timing.append(f"{_duration(q.think_seconds)} to think")
+        timing.append(f"{_duration(q.answer_seconds)} to answer")
+        if q.kind.is_recorded:
+            timing.append(f"{q.takes} take{'s' if q.takes != 1 else ''}")
+        if q.max_chars:
+            timing.append(f"up to {q.max_chars} characters")
+        lines.append(f"[b]Question {i}[/b] ({q.kind.value}; {', '.join(timing)})")
+        lines.append(q.prompt.strip())
+        for c in q.choices:
+            lines.append(f"  ( ) {c.label}" + ("   [red]knockout[/]" if c.knockout else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+class PreviewScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, interview: Interview) -> None:
+        super().__init__()
+        self.interview = interview
+
+    def compose(self) -> ComposeResult:
+        iv = self.interview
+        yield Header()
+        with VerticalScroll(id="preview"):
+            yield Static("[b]As the candidate reads it[/b]", classes="section")
+            yield Static(candidate_view(iv), classes="candidate-view")
+            advice = interviews.advice(iv)
+            yield Static("[b]Advice[/b]\n" + ("\n".join(f"• {a}" for a in advice) if advice else "none"),
+                         classes="advice")  # fmt: skip
+            yield Static("[b]Messages to candidates[/b] (with sample values)", classes="section")
+            for p in wording.previews(iv, self.app.settings.organisation.name):  # type: ignore[attr-defined]
+                source = "own wording" if p.own else "standard wording"
+                yield Static(f"[b]{p.description.capitalize()}[/b] ({source})\nSubject: {p.letter.subject}",
+                             classes="message-head")  # fmt: skip
+                yield Static(p.letter.text, classes="message", markup=False)
+        yield Footer()

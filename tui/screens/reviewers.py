@@ -1,0 +1,162 @@
+"""The hiring team's accounts: add, assign to interviews, disable or enable, reset a password (shown once)."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from boxinterview.domain import accounts
+from boxinterview.domain.models import Account, Role
+from boxinterview.errors import BoxError, Invalid
+from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message
+
+
+class ReviewersScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "add", "Add"),
+        Binding("g", "assign", "Assign"),
+        Binding("u", "unassign", "Unassign"),
+        Binding("d", "toggle", "Disable/enable"),
+        Binding("p", "reset", "New password"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.accounts: list[tuple[Account, list[int]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Reviewers and admins", classes="section")
+        table: DataTable[str] = DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        table.add_columns("E-mail", "Name", "Role", "State", "Interviews")
+        yield table
+        yield Static("n adds an account · g assigns it to an interview · p makes a new password", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        db = self.app.db  # type: ignore[attr-defined]
+        found = [(a, accounts.assigned_interviews(db, a.id)) for a in accounts.listing(db)]
+        self.app.call_from_thread(self.show, found)
+
+    def show(self, found: list[tuple[Account, list[int]]]) -> None:
+        self.accounts = found
+        table = self.query_one("#accounts", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for a, assigned in found:
+            table.add_row(a.email, a.name, a.role.value, "active" if a.active else "disabled",
+                          "all" if a.role is Role.ADMIN else ", ".join(map(str, assigned)) or "none")  # fmt: skip
+        if found:
+            table.move_cursor(row=min(keep, len(found) - 1))
+
+    def selected(self) -> Account | None:
+        table = self.query_one("#accounts", DataTable)
+        if not self.accounts:
+            return None
+        return self.accounts[table.cursor_row][0]
+
+    @work(thread=True)
+    def act(self, work_fn, done_fn, failed_fn=None) -> None:  # type: ignore[no-untyped-def]
+        try:
+            result = work_fn(self.app.db)  # type: ignore[attr-defined]
+        except BoxError as exc:
+            if failed_fn is not None:  # back to the form, with what was typed and what is wrong
+                self.app.call_from_thread(failed_fn, str(exc))
+            else:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(done_fn, result)
+        self.app.call_from_thread(self.load)
+
+    def show_password(self, email: str, password: str) -> None:
+        self.app.push_screen(Message(f"Password for {email}",
+                                     f"{password}\n\nShown only now: give it to them in person or by phone; they "
+                                     "sign in at /login.", copy=password))  # fmt: skip
+
+    def action_add(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def add(db):  # type: ignore[no-untyped-def]
+                role = values["role"].strip().lower() or "reviewer"
+                if role not in ("reviewer", "admin"):
+                    raise Invalid("the role is reviewer or admin")
+                return accounts.create(db, values["email"], Role(role), "console", name=values["name"])[1]
+
+            self.act(add, lambda password: self.show_password(values["email"], password),
+                     lambda error: self.action_add(values, error))  # fmt: skip
+
+        self.app.push_screen(Form("Add an account", [Field("email", "E-mail"), Field("name", "Name"),
+                                                     Field("role", "Role (reviewer or admin)", "reviewer")],
+                                  save="Add", problem=problem, values=typed), done)  # fmt: skip
+
+    def action_assign(self, unassign: bool = False) -> None:
+        account = self.selected()
+        if account is None:
+            return
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+
+            def change(db):  # type: ignore[no-untyped-def]
+                if not values["interview"].strip().isdigit():
+                    raise Invalid("give the interview's number (the ID column of Interviews)")
+                interview_id = int(values["interview"])
+                if unassign:
+                    accounts.unassign(db, account.email, interview_id, "console")
+                else:
+                    accounts.assign(db, account.email, interview_id, "console")
+                return interview_id
+
+            self.act(change, lambda i: self.notify(f"{account.email} {'no longer reviews' if unassign else 'reviews'} "
+                                                   f"interview {i}"))  # fmt: skip
+
+        self.app.push_screen(Form(f"{'Unassign' if unassign else 'Assign'} {account.email}",
+                                  [Field("interview", "Interview ID")], save="Unassign" if unassign else "Assign"),
+                             done)  # fmt: skip
+
+    def action_unassign(self) -> None:
+        self.action_assign(unassign=True)
+
+    def action_toggle(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        if not account.active:
+            self.act(lambda db: accounts.set_active(db, account.email, True, "console"),
+                     lambda _: self.notify(f"{account.email} can sign in again"))  # fmt: skip
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.act(lambda db: accounts.set_active(db, account.email, False, "console"),
+                         lambda _: self.notify(f"{account.email} is disabled and signed out"))  # fmt: skip
+
+        self.app.push_screen(
+            Confirm(f"Disable {account.email}? They are signed out at once.", yes="Disable"), done
+        )
+
+    def action_reset(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.act(lambda db: accounts.reset_password(db, account.email, "console"),
+                         lambda password: self.show_password(account.email, password))  # fmt: skip
+
+        self.app.push_screen(Confirm(f"Make a new password for {account.email}? The old one stops working.",
+                                     yes="New password"), done)  # fmt: skip

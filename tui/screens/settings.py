@@ -1,0 +1,66 @@
+"""Settings as the server sees them: where they come from, the public address, e-mail (with a test message) and
+the reverse proxy's configuration rendered from them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from boxinterview import proxy
+from boxinterview.errors import BoxError
+from boxinterview.mail import sender
+from boxinterview.tui.widgets.dialogs import Field, Form
+
+
+class SettingsScreen(Screen[None]):
+    BINDINGS = [Binding("t", "test_mail", "Send a test e-mail")]
+
+    def compose(self) -> ComposeResult:
+        s = self.app.settings  # type: ignore[attr-defined]
+        smtp = (f"{s.smtp.host}:{s.smtp.port} ({s.smtp.security}), from {s.smtp.sender}" if s.smtp.host
+                else "not configured: messages queue, and `boxinterview mail outbox --show ID` prints them to send by hand")  # fmt: skip
+        yield Header()
+        with VerticalScroll(id="settings"):
+            yield Static(
+                f"[b]Settings from[/b] {s.source}\n"
+                f"[b]Public address[/b] {s.base_url} (server.public_url; candidates' links use it)\n"
+                f"[b]Server[/b] {s.server.host}:{s.server.port} · [b]data[/b] {s.data_dir}\n"
+                f"[b]E-mail[/b] {smtp}\n[b]Operator alerts to[/b] {s.smtp.operator or 'nobody (set smtp.operator)'}\n\n"
+                "Change settings in the file above (every one is in docs/configuration.md), then "
+                "`boxinterview config check` and `sudo systemctl restart boxinterview`.",
+                id="summary",
+            )
+            yield Static("[b]Reverse proxy (Caddy)[/b], rendered from these settings by `boxinterview caddy`:",
+                         classes="section")  # fmt: skip
+            yield Static(self.caddy(), id="caddy", markup=False)
+        yield Footer()
+
+    def caddy(self) -> str:
+        try:
+            return proxy.caddyfile(self.app.settings)  # type: ignore[attr-defined]
+        except BoxError as exc:
+            return f"(not rendered: {exc})"
+
+    def action_test_mail(self) -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values:
+                self.notify(f"Sending to {values['to']} …")
+                self.send(values["to"])
+
+        self.app.push_screen(Form("Send a test e-mail", [Field("to", "To", placeholder="you@example.com")],
+                                  save="Send"), done)  # fmt: skip
+
+    @work(thread=True, exclusive=True, group="mail")
+    def send(self, to: str) -> None:
+        try:
+            reply = asyncio.run(sender.send_test(self.app.settings, to))  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - what the SMTP server said is the point
+            self.app.call_from_thread(self.notify, f"Not sent: {exc}", severity="error", timeout=15)
+            return
+        self.app.call_from_thread(self.notify, f"Sent; the server answered: {reply}", timeout=10)

@@ -1,0 +1,170 @@
+"""Small modal dialogs: a question, a typed confirmation for what cannot be undone, a form of a few fields, and
+a message to read (a password shown once, a link)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from boxinterview.tui.widgets.compact import CompactInput
+
+
+class Confirm(ModalScreen[bool]):
+    """Yes or no."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self.question, self.yes = question, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, variant="primary", id="yes")
+                yield Button("Cancel", id="no")
+
+    @on(Button.Pressed)
+    def answer(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class TypedConfirm(ModalScreen[bool]):
+    """For what cannot be undone: the operator types `word` to go ahead."""
+
+    AUTO_FOCUS = "#typed"
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, warning: str, word: str, action: str) -> None:
+        super().__init__()
+        self.warning, self.word, self.action = warning, word, action
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog danger"):
+            yield Static(self.warning, classes="question")
+            yield Label(f"Type {self.word} to {self.action}:")
+            yield CompactInput(placeholder=self.word, id="typed")
+            with Horizontal(classes="buttons"):
+                yield Button(self.action.capitalize(), variant="error", id="yes", disabled=True)
+                yield Button("Cancel", id="no")
+
+    @on(Input.Changed, "#typed")
+    def check(self, event: Input.Changed) -> None:
+        self.query_one("#yes", Button).disabled = event.value.strip() != self.word
+
+    @on(Input.Submitted, "#typed")
+    def submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip() == self.word:
+            self.dismiss(True)
+
+    @on(Button.Pressed)
+    def answer(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    password: bool = False
+
+
+class Form(ModalScreen[dict[str, str] | None]):
+    """A few labelled inputs; Enter (or Save) returns their values, Escape returns None."""
+
+    AUTO_FOCUS = "Input"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, title: str, fields: list[Field], save: str = "Save", note: str = "", problem: str = "",
+                 values: dict[str, str] | None = None) -> None:  # fmt: skip
+        """`values` (what was typed before) take the place of the fields' own; `problem` says what was wrong."""
+        super().__init__()
+        self.heading, self.save, self.note, self.problem = title, save, note, problem
+        self.fields = [Field(f.name, f.label, values[f.name], f.placeholder, f.password) if values else f
+                       for f in fields]  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(self.heading, classes="title")
+            if self.note:
+                yield Static(self.note, classes="note")
+            for f in self.fields:
+                yield Label(f.label)
+                yield CompactInput(
+                    f.value, placeholder=f.placeholder, password=f.password, id=f"field-{f.name}"
+                )
+            yield Static(self.problem, id="problem", classes="problem", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.save, variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.dismiss(self.values())
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.values() if event.button.id == "save" else None)
+
+
+class Message(ModalScreen[None]):
+    """Something to read (and perhaps copy) before going on."""
+
+    BINDINGS = [Binding("escape,enter", "dismiss(None)", "Close"), Binding("c", "copy", "Copy")]
+
+    def __init__(self, title: str, text: str, copy: str = "") -> None:
+        super().__init__()
+        self.heading, self.text, self.copy = title, text, copy
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.heading, classes="title")
+            yield Static(self.text, classes="message", markup=False)
+            if self.copy:
+                yield Static(
+                    "c copies it to the clipboard (over SSH too, in terminals that allow it)", classes="note"
+                )
+            with Horizontal(classes="buttons"):
+                yield Button("Close", variant="primary", id="close")
+
+    def action_copy(self) -> None:
+        if self.copy:
+            self.app.copy_to_clipboard(self.copy)
+            self.notify("Copied")
+
+    @on(Button.Pressed)
+    def close(self) -> None:
+        self.dismiss(None)
+
+
+class Choose(ModalScreen[str | None]):
+    """One of a few named choices (Escape: none)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="question")
+            with Horizontal(classes="buttons"):
+                for i, (key, label) in enumerate(self.choices):
+                    yield Button(label, id=f"choice-{key}", variant="primary" if i == 0 else "default")
+
+    @on(Button.Pressed)
+    def chosen(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
