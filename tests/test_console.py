@@ -213,7 +213,8 @@ async def test_the_audit_log_is_searchable(db, settings, open_interview) -> None
         await pilot.press("7")
         table = app.screen.query_one("#audit", DataTable)
         await until(pilot, lambda: table.row_count >= 2)
-        await type_into(pilot, "#search", "operator:lee")
+        await pilot.press("slash")
+        await pilot.press(*"operator:lee")
         await until(pilot, lambda: table.row_count == 1)
         assert table.get_row_at(0)[2] == "invitation.create"
 
@@ -275,3 +276,31 @@ async def test_the_dashboard_shows_an_upload_arriving_from_a_real_tus_client(tmp
             assert jobs.get_row_at(0)[2] == "queued"  # this server runs no worker
             label = str(app.screen.query_one("#traffic-label", Static).render())
             assert "600.0 KB" in label  # what arrived this hour
+
+
+async def test_quitting_with_unsaved_changes_keeps_them_as_a_draft(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#role", "Night shift lead")
+        app.screen.query_one("#questions").focus()
+        await pilot.press("q")  # at once, before the draft timer
+    assert drafts.load(settings, "interview-new").role == "Night shift lead"
+
+
+async def test_queued_messages_can_be_read_in_full_to_send_by_hand(db, settings, open_interview) -> None:
+    from boxinterview.mail.letters import Letterhead
+
+    _, token = invitations.invite(db, open_interview.id, "Ivy Example", "ivy@example.com", "t", deadline=DEADLINE,
+                                  letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("8")
+        table = app.screen.query_one("#outbox", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        assert "no SMTP server is configured" in str(app.screen.query_one("#counts", Static).render())
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        assert f"/i/{token}" in app.screen.copy and "ivy@example.com" in app.screen.text

@@ -17,6 +17,7 @@ from boxinterview.tui.screens.candidates import CandidatesScreen
 from boxinterview.tui.screens.dashboard import DashboardScreen
 from boxinterview.tui.screens.help import HelpScreen
 from boxinterview.tui.screens.interviews import InterviewsScreen
+from boxinterview.tui.screens.outbox import OutboxScreen
 from boxinterview.tui.screens.reviewers import ReviewersScreen
 from boxinterview.tui.screens.settings import SettingsScreen
 
@@ -28,6 +29,7 @@ SCREENS = {
     "backups": ("5", "Backups", BackupsScreen),
     "settings": ("6", "Settings", SettingsScreen),
     "audit": ("7", "Audit log", AuditScreen),
+    "outbox": ("8", "Messages", OutboxScreen),
 }
 
 
@@ -51,7 +53,13 @@ class ConsoleApp(App[None]):
             cls.TITLE = f"{label} ({key})"
         self.settings = settings
         self.db = db
+        self.open_editors: set = set()  # interview editors alive in any mode, so quitting keeps their drafts
         self.sub_title = f"{settings.organisation.name} · {settings.base_url}"
+
+    async def action_quit(self) -> None:
+        for editor in list(self.open_editors):  # in any mode, not only the one on screen
+            editor.keep_if_changed()
+        self.exit()
 
     def show_candidates(self, interview_id: int) -> None:
         self.switch_mode("candidates")

@@ -273,10 +273,7 @@ def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview import proxy
 
-    try:
-        text = proxy.caddyfile(settings)
-    except ValueError as exc:
-        raise BoxError(str(exc)) from None
+    text = proxy.caddyfile(settings)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(

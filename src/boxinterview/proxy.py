@@ -5,6 +5,7 @@ Caddy itself once the app has authorised them (X-Accel-Redirect)."""
 from __future__ import annotations
 
 from boxinterview.config import Settings
+from boxinterview.errors import Invalid
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; "
@@ -15,7 +16,7 @@ CSP = (
 def caddyfile(settings: Settings) -> str:
     p = settings.proxy
     if not p.hostname:
-        raise ValueError(
+        raise Invalid(
             "set proxy.hostname (the name people type to reach the server) before rendering Caddy's config"
         )
     options = [f"admin {p.admin}", f"http_port {p.http_port}", f"https_port {p.https_port}"]

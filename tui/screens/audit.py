@@ -6,6 +6,7 @@ import json
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
@@ -14,10 +15,21 @@ from boxinterview.domain.models import AuditEntry
 
 
 class AuditScreen(Screen[None]):
+    AUTO_FOCUS = "#audit"  # keys go to the log; / goes to the search
+    BINDINGS = [Binding("slash", "search_box", "Search")]
+
+    def action_search_box(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Submitted, "#search")
+    def back_to_log(self) -> None:
+        self.query_one("#audit", DataTable).focus()
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder="Search the actor, action or detail (e.g. decision, reviewer:3, erase)", id="search"
+            placeholder="/ to search the actor, action or detail (e.g. decision, reviewer:3, erase)",
+            id="search",
         )
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         table.add_columns("When (UTC)", "Who", "What", "Subject", "Detail")

@@ -35,6 +35,7 @@ def parse_deadline(text: str) -> datetime | None:
 
 
 class CandidatesScreen(Screen[None]):
+    AUTO_FOCUS = "#candidates"
     BINDINGS = [
         Binding("i", "invite", "Invite"),
         Binding("m", "import_csv", "Import CSV"),

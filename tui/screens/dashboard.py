@@ -17,6 +17,7 @@ from boxinterview import jobs
 from boxinterview.domain import operations
 from boxinterview.errors import BoxError
 from boxinterview.tui.format import age, bar, size
+from boxinterview.tui.widgets.live_table import sync_rows
 
 REFRESH_SECONDS = 1.0
 
@@ -33,7 +34,7 @@ class DashboardScreen(Screen[None]):
         with Vertical(id="panels"):
             yield Static("Uploads arriving", classes="section")
             uploads: DataTable[str] = DataTable(id="uploads", cursor_type="row", zebra_stripes=True)
-            uploads.add_columns("Candidate", "Interview", "Answer", "Progress", "Last byte")
+            uploads.add_columns("Candidate", "Interview", "Answer", "Progress", "Last byte at")
             yield uploads
             yield Static("Processing", classes="section")
             queue: DataTable[str] = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
@@ -46,8 +47,10 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._shown: dict[str, str] = {}
+        self._traffic: list[int] = []
         self.action_refresh()
-        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+        self.refresher = self.set_interval(REFRESH_SECONDS, self.action_refresh)
 
     def action_refresh(self) -> None:
         self.load()
@@ -58,58 +61,61 @@ class DashboardScreen(Screen[None]):
         found = operations.dashboard(app.db, app.settings)  # type: ignore[attr-defined]
         app.call_from_thread(self.show, found)
 
+    def put(self, selector: str, text: str) -> None:
+        """Update a line only when its text changed: an unchanged line costs no layout."""
+        if self._shown.get(selector) != text:
+            self._shown[selector] = text
+            self.query_one(selector, Static).update(text)
+
     def show(self, d: operations.Dashboard) -> None:
-        self.query_one("#now", Static).update(
-            f"[b]{d.candidates_now}[/b] answering · [b]{d.uploads_total}[/b] uploading"
-        )
+        self.put("#now", f"[b]{d.candidates_now}[/b] answering · [b]{d.uploads_total}[/b] uploading")
         free = 100 * d.disk_free / d.disk_total if d.disk_total else 0
-        lasts = f", ~{d.days_left:.0f} d" if d.days_left is not None else ""
-        self.query_one("#disk", Static).update(f"Disk {size(d.disk_free)} free ({free:.0f}%){lasts}")
+        if d.days_left is None:
+            lasts = ""
+        elif d.days_left > 3 * 365:
+            lasts = ", years at this rate"
+        else:
+            lasts = f", ~{d.days_left:.0f} days at this rate"
+        self.put("#disk", f"Disk {size(d.disk_free)} free ({free:.0f}%){lasts}")
         self.query_one("#disk", Static).set_class(free < 10, "warning")
         if d.backup_failed:
-            text = f"[b red]Last backup failed[/]: {d.backup_failed[:60]}"
+            text = f"[b red]Backup failed[/]: {d.backup_failed[:40]}"
         elif d.last_backup_age is None:
-            text = "[b red]No backup yet[/]: press 5, then b"
+            text = "[b red]No backup yet[/] (5, then b)"
         else:
-            text = f"Last backup {age(d.last_backup_age)} ago"
-        self.query_one("#backup", Static).update(text)
+            text = f"Backup {age(d.last_backup_age)} ago"
+        self.put("#backup", text)
         self.query_one("#backup", Static).set_class(
             bool(d.backup_failed) or d.last_backup_age is None or d.last_backup_age > timedelta(hours=26),
             "warning",
         )
 
-        uploads = self.query_one("#uploads", DataTable)
-        keep = uploads.cursor_row
-        uploads.clear()
+        rows = []
         for u in d.uploads:
             share = u.share
             progress = (
                 f"{bar(share, 10)} {share:>4.0%}" if share is not None else f"{size(u.received)} so far"
             )
-            uploads.add_row(u.candidate, u.interview[:24], f"Q{u.question} take {u.take}", progress,
-                            age(d.at - u.updated_at), key=u.upload_id)  # fmt: skip
-        if d.uploads:
-            uploads.move_cursor(row=min(keep, len(d.uploads) - 1))
-
-        queue = self.query_one("#jobs", DataTable)
-        keep = queue.cursor_row
-        queue.clear()
+            rows.append((u.upload_id, (u.candidate, u.interview[:24], f"Q{u.question} take {u.take}", progress,
+                                       f"{u.updated_at:%H:%M:%S}")))  # fmt: skip
+        sync_rows(self.query_one("#uploads", DataTable), rows)
+        rows = []
         for j in d.jobs:
             progress = bar(j.progress, 10) + f" {j.progress:>4.0%}" if j.state == "running" else ""
-            queue.add_row(str(j.id), str(j.recording_id), j.state, progress, f"{j.attempts}/{j.max_attempts}",
-                          j.last_error[:50], key=str(j.id))  # fmt: skip
-        if d.jobs:
-            queue.move_cursor(row=min(keep, len(d.jobs) - 1))
+            rows.append((str(j.id), (str(j.id), str(j.recording_id), j.state, progress,
+                                     f"{j.attempts}/{j.max_attempts}", j.last_error[:50])))  # fmt: skip
+        sync_rows(self.query_one("#jobs", DataTable), rows)
 
         per_minute = d.per_minute
-        self.query_one("#traffic", Sparkline).data = per_minute
-        self.query_one("#traffic-label", Static).update(
-            f"Received in the last hour: {size(sum(per_minute))} · this minute {size(per_minute[-1])}"
+        if per_minute != self._traffic:
+            self._traffic = per_minute
+            self.query_one("#traffic", Sparkline).data = per_minute
+        self.put(
+            "#traffic-label",
+            f"Received in the last hour: {size(sum(per_minute))} · this minute {size(per_minute[-1])}",
         )
         errors = "\n".join(f"{e_at:%d %b %H:%M} {what}: {detail[:70]}" for e_at, what, detail in d.errors[:4])
-        self.query_one("#errors", Static).update(
-            f"[b]Recent errors[/b]\n{errors}" if errors else "No recent errors"
-        )
+        self.put("#errors", f"[b]Recent errors[/b]\n{errors}" if errors else "No recent errors")
 
     def action_retry(self) -> None:
         queue = self.query_one("#jobs", DataTable)

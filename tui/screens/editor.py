@@ -27,6 +27,8 @@ DRAFT_SECONDS = 1.0
 class EditorScreen(Screen[int | None]):
     """Dismisses with the saved interview's id, or None when left without saving."""
 
+    TITLE = "Interview editor"
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("f2", "preview", "Preview"),
@@ -75,7 +77,7 @@ class EditorScreen(Screen[int | None]):
                 with Vertical():
                     yield Label("Deadline (optional)")
                     yield CompactInput(iv.deadline.isoformat(timespec="minutes") if iv and iv.deadline else "",
-                                placeholder="2026-12-31T17:00+01:00", id="deadline")  # fmt: skip
+                                placeholder="none (e.g. 2026-12-31T17:00+01:00)", id="deadline")  # fmt: skip
                 with Vertical():
                     yield Label("Retention (days)")
                     yield CompactInput(str(iv.retention_days) if iv else "180", id="retention")
@@ -103,9 +105,13 @@ class EditorScreen(Screen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.open_editors.add(self)  # type: ignore[attr-defined]
         self.baseline = self.current()  # what "unchanged" means: the saved interview, or an empty form
         self.show_lists()
         self.restore_draft()
+
+    def on_unmount(self) -> None:
+        self.app.open_editors.discard(self)  # type: ignore[attr-defined]
 
     # -- the form as an Interview -------------------------------------------------------------------------------
 
@@ -331,6 +337,11 @@ class EditorScreen(Screen[int | None]):
         self.dirty = False
         self.notify(f"Saved interview {interview_id}")
         self.dismiss(interview_id)
+
+    def keep_if_changed(self) -> None:
+        """Before the console closes: what was typed stays as a draft."""
+        if self.dirty:
+            drafts.save(self.app.settings, self.draft_key, self.current())  # type: ignore[attr-defined]
 
     def action_preview(self) -> None:
         from boxinterview.tui.screens.preview import PreviewScreen

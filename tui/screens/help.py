@@ -8,14 +8,24 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "up": "↑", "down": "↓"}
+
+
+def key_name(key: str) -> str:
+    """`ctrl+s` → `^s`, `question_mark` → `?`, as the footer writes them."""
+    key = key.strip()
+    if key.startswith("ctrl+"):
+        return "^" + key_name(key[5:])
+    return _NAMES.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key)
+
 
 def key_table(sections: list[tuple[str, list[Binding]]]) -> str:
     lines = []
     for title, bindings in sections:
         lines.append(f"[b]{title}[/b]")
         for b in bindings:
-            keys = ", ".join(k.strip() for k in b.key.split(","))
-            lines.append(f"  {keys:<14} {b.description}")
+            keys = ", ".join(key_name(k) for k in b.key.split(","))
+            lines.append(f"  {keys:<10} {b.description}")
         lines.append("")
     return "\n".join(lines)
 
