@@ -84,6 +84,7 @@ SEED = {
     15: ["UPDATE interviews SET review_target_days = 3"],
     17: ["UPDATE invitations SET erased_at = NULL"],
     18: ["INSERT INTO upload_traffic VALUES (29000000, 1024)"],
+    19: ["UPDATE uploads SET resumes = 1"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

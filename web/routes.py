@@ -12,6 +12,7 @@ from boxinterview.web.handlers import (
     candidate_api,
     health,
     home,
+    insight,
     results,
     review,
     shares,
@@ -54,6 +55,12 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/review/interviews/{interview_id:\\d+}/export.csv", results.export, name="export")
     app.router.add_get("/review/interviews/{interview_id:\\d+}/messages", results.messages, name="messages")
     app.router.add_get("/review/compare", results.compare, name="compare")
+    app.router.add_get("/review/insight", insight.overview, name="insight")
+    app.router.add_get("/review/insight.csv", insight.overview_csv)
+    app.router.add_get(
+        "/review/interviews/{interview_id:\\d+}/insight", insight.interview, name="interview-insight"
+    )
+    app.router.add_get("/review/interviews/{interview_id:\\d+}/insight.csv", insight.interview_csv)
     app.router.add_post("/review/interviews/{interview_id:\\d+}/bulk", results.bulk)
     app.router.add_get("/review/{invitation_id:\\d+}/documents/{question_id:\\d+}", review.document)
     app.router.add_post("/review/{invitation_id:\\d+}/share", shares.create)

@@ -236,6 +236,7 @@ async def create(request: web.Request) -> web.Response:
 async def head(request: web.Request) -> web.Response:
     db = request.app[DB]
     upload = await db.call(uploads.get, db, request.match_info["upload_id"], clock.now())
+    await db.call(uploads.note_resume, db, upload)
     headers = {"Upload-Offset": str(upload.received), **_expires(upload)}
     if upload.length is None:
         headers["Upload-Defer-Length"] = "1"

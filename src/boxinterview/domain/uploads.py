@@ -237,3 +237,10 @@ def finish_moves(db: Database, data_dir: Path) -> int:
             files.finish_move(part, Path(recording.original_path or ""))
             moved += 1
     return moved
+
+
+def note_resume(db: Database, upload: UploadRow) -> None:
+    """A client asked where an unfinished upload stands after sending some of it: it is resuming after an
+    interruption (counted for the insight pages)."""
+    if upload.completed_at is None and upload.received > 0:
+        db.write(sql.note_resume, upload.id)

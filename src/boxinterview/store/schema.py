@@ -475,4 +475,10 @@ STEPS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "how often an upload was resumed after an interruption, for the insight pages",
+        """
+        ALTER TABLE uploads ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0 CHECK (resumes >= 0);
+        """,
+    ),
 ]

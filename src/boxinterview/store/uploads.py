@@ -148,3 +148,7 @@ def in_progress(con: apsw.Connection) -> list[UploadRow]:
             con, _SELECT + " WHERE u.completed_at IS NULL AND u.ended_at IS NULL ORDER BY u.created_at"
         )
     ]
+
+
+def note_resume(con: apsw.Connection, upload_id: str) -> None:
+    con.execute("UPDATE uploads SET resumes = resumes + 1 WHERE id = ?", (upload_id,))

@@ -1,0 +1,107 @@
+"""The statistics behind the insight pages, each with the number of values it rests on and, where there are too
+few values to mean anything, a plain note instead of a number."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+MIN_UNITS_FOR_AGREEMENT = 5  # items rated by two or more reviewers
+MIN_SHARED_FOR_LENIENCY = 3  # items a reviewer shares with others
+MIN_SCORES_FOR_SPREAD = 3
+MIN_DECISIONS_FOR_CORRELATION = 5
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    n: int  # how many values it rests on
+    note: str = ""  # why there is no value, or how to read it
+
+    def __str__(self) -> str:
+        return self.note if self.value is None else f"{self.value:.2f}"
+
+
+def too_little(n: int, need: int, what: str) -> Figure:
+    return Figure(None, n, f"too little data: {n} {what}, {need} needed")
+
+
+def median(values: Iterable[float]) -> float | None:
+    found = list(values)
+    return statistics.median(found) if found else None
+
+
+def spread(values: list[float]) -> Figure:
+    """Population standard deviation: how far scores sit from their mean."""
+    if len(values) < MIN_SCORES_FOR_SPREAD:
+        return too_little(len(values), MIN_SCORES_FOR_SPREAD, "scores")
+    return Figure(statistics.pstdev(values), len(values))
+
+
+def krippendorff_alpha(units: Iterable[list[float]]) -> Figure:
+    """Krippendorff's alpha for interval data: 1 − observed / expected disagreement. Units with fewer than two
+    ratings are not pairable and are left out; `n` is the number of pairable ratings."""
+    pairable = [u for u in units if len(u) >= 2]
+    values = [v for u in pairable for v in u]
+    n = len(values)
+    if len(pairable) < MIN_UNITS_FOR_AGREEMENT:
+        return Figure(None, n, f"too little data: {len(pairable)} items rated by two or more reviewers, "
+                               f"{MIN_UNITS_FOR_AGREEMENT} needed")  # fmt: skip
+    observed = (
+        sum(
+            sum((a - b) ** 2 for i, a in enumerate(u) for j, b in enumerate(u) if i != j) / (len(u) - 1)
+            for u in pairable
+        )
+        / n
+    )
+    expected = sum((a - b) ** 2 for i, a in enumerate(values) for j, b in enumerate(values) if i != j) / (
+        n * (n - 1)
+    )
+    if expected == 0:
+        return Figure(None, n, "every score is the same: agreement cannot be measured")
+    return Figure(1 - observed / expected, n)
+
+
+def leniency(ratings: Iterable[tuple[Hashable, Hashable, float]]) -> dict[Hashable, Figure]:
+    """For each rater, the mean of (their score − the mean of the other raters' scores) over the items they share:
+    above 0 scores more kindly than the panel, below 0 more strictly."""
+    by_unit: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
+    for unit, rater, value in ratings:
+        by_unit[unit][rater] = value
+    differences: dict[Hashable, list[float]] = defaultdict(list)
+    raters: set[Hashable] = set()
+    for scores in by_unit.values():
+        raters.update(scores)
+        if len(scores) < 2:
+            continue
+        for rater, value in scores.items():
+            others = [v for r, v in scores.items() if r != rater]
+            differences[rater].append(value - sum(others) / len(others))
+    out = {}
+    for rater in raters:
+        found = differences.get(rater, [])
+        if len(found) < MIN_SHARED_FOR_LENIENCY:
+            out[rater] = too_little(len(found), MIN_SHARED_FOR_LENIENCY, "items shared with other reviewers")
+        else:
+            out[rater] = Figure(sum(found) / len(found), len(found))
+    return out
+
+
+def point_biserial(scores: list[float], advanced: list[bool]) -> Figure:
+    """Correlation between a score and a yes/no outcome (Pearson's r with the outcome as 0 or 1)."""
+    n = len(scores)
+    if n < MIN_DECISIONS_FOR_CORRELATION:
+        return too_little(n, MIN_DECISIONS_FOR_CORRELATION, "decided candidates")
+    if all(advanced) or not any(advanced):
+        return Figure(None, n, "every decision was the same: no correlation to measure")
+    ys = [1.0 if a else 0.0 for a in advanced]
+    mx, my = sum(scores) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(scores, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in scores)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0:
+        return Figure(None, n, "every score is the same: no correlation to measure")
+    return Figure(sxy / math.sqrt(sxx * syy), n)

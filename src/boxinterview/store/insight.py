@@ -1,0 +1,150 @@
+"""SQL for the insight pages: one pass over an interview's invitations (or all interviews') for a period, and the
+facts each measure is made from. Aggregation that SQL does well happens here; the statistics are in the domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import apsw
+
+from boxinterview.clock import to_db
+from boxinterview.store._sql import rows
+
+_SCOPE = (
+    "(:interview IS NULL OR i.interview_id = :interview) AND i.created_at >= :since AND i.created_at < :until"
+)
+
+
+def _args(interview_id: int | None, since: datetime, until: datetime) -> dict[str, Any]:
+    return {"interview": interview_id, "since": to_db(since), "until": to_db(until)}
+
+
+def journeys(
+    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Each invitation's step times: invited, opened, consented, device check passed, started, completed, first
+    review submitted, decided."""
+    return rows(
+        con,
+        "SELECT i.id, i.interview_id, i.created_at, i.opened_at, i.consent_at, i.started_at, i.completed_at, "
+        "(SELECT min(at) FROM device_checks d WHERE d.invitation_id = i.id AND d.passed = 1) AS checked_at, "
+        "(SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = i.id) AS reviewed_at, "
+        "(SELECT min(decided_at) FROM decisions d WHERE d.invitation_id = i.id) AS decided_at "
+        f"FROM invitations i WHERE {_SCOPE}",
+        _args(interview_id, since, until),
+    )
+
+
+def answers(
+    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Each answer: its question, whether it was finished, how many takes, and the submitted recording's length."""
+    return rows(
+        con,
+        "SELECT a.question_id, a.started_at, a.submitted_at, "
+        "(SELECT count(*) FROM takes t WHERE t.answer_id = a.id) AS takes, "
+        "(SELECT r.duration_ms FROM takes t JOIN recordings r ON r.take_id = t.id "
+        " WHERE t.answer_id = a.id AND t.submitted = 1) AS duration_ms "
+        f"FROM answers a JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE}",
+        _args(interview_id, since, until),
+    )
+
+
+def rejections(
+    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    return rows(
+        con,
+        "SELECT a.question_id, r.reason, count(*) AS n FROM recordings r JOIN takes t ON t.id = r.take_id "
+        "JOIN answers a ON a.id = t.answer_id JOIN invitations i ON i.id = a.invitation_id "
+        f"WHERE r.state = 'rejected' AND {_SCOPE} GROUP BY a.question_id, r.reason ORDER BY n DESC",
+        _args(interview_id, since, until),
+    )
+
+
+def device_checks(
+    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    return rows(
+        con,
+        "SELECT d.invitation_id, d.passed, d.browser, d.recorder_type, d.problem FROM device_checks d "
+        f"JOIN invitations i ON i.id = d.invitation_id WHERE {_SCOPE}",
+        _args(interview_id, since, until),
+    )
+
+
+def uploads(
+    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Each upload: how it ended, how often it resumed, and when its recording became playable."""
+    return rows(
+        con,
+        "SELECT u.completed_at, u.ended_at, u.end_reason, u.resumes, r.state, "
+        "CASE WHEN r.state = 'ready' THEN r.updated_at END AS playable_at "
+        "FROM uploads u JOIN recordings r ON r.id = u.recording_id JOIN takes t ON t.id = r.take_id "
+        "JOIN answers a ON a.id = t.answer_id JOIN invitations i ON i.id = a.invitation_id "
+        f"WHERE {_SCOPE}",
+        _args(interview_id, since, until),
+    )
+
+
+def scores(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Every submitted score: whose, by whom, for which question and competency."""
+    return rows(
+        con,
+        "SELECT r.invitation_id, r.question_id, s.competency_id, r.reviewer_id, s.score "
+        "FROM reviews r JOIN review_scores s ON s.review_id = r.id JOIN invitations i ON i.id = r.invitation_id "
+        f"WHERE r.submitted_at IS NOT NULL AND {_SCOPE}",
+        _args(interview_id, since, until),
+    )
+
+
+def outcomes(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> dict[int, str]:
+    """Each decided invitation's latest outcome."""
+    return {
+        r["invitation_id"]: r["outcome"]
+        for r in rows(
+            con,
+            "SELECT d.invitation_id, d.outcome FROM decisions d JOIN invitations i ON i.id = d.invitation_id "
+            f"WHERE {_SCOPE} AND d.id = (SELECT max(id) FROM decisions WHERE invitation_id = d.invitation_id)",
+            _args(interview_id, since, until),
+        )
+    }
+
+
+def reviewers(con: apsw.Connection, interview_id: int | None) -> list[dict[str, Any]]:
+    return rows(
+        con,
+        "SELECT DISTINCT ac.id, ac.email, ac.name FROM accounts ac LEFT JOIN assignments a ON a.account_id = ac.id "
+        "WHERE :interview IS NULL OR a.interview_id = :interview OR ac.role = 'admin' ORDER BY ac.id",
+        {"interview": interview_id},
+    )
+
+
+def overdue_by_reviewer(con: apsw.Connection, interview_id: int | None, now: datetime) -> dict[int, int]:
+    """Completed candidates past their interview's review target, per assigned reviewer who has not reviewed them."""
+    return {
+        r["reviewer_id"]: r["n"]
+        for r in rows(
+            con,
+            "SELECT a.account_id AS reviewer_id, count(*) AS n FROM invitations i "
+            "JOIN interviews v ON v.id = i.interview_id JOIN assignments a ON a.interview_id = i.interview_id "
+            "WHERE i.status = 'completed' AND (:interview IS NULL OR i.interview_id = :interview) "
+            "AND julianday(:now) - julianday(i.completed_at) > v.review_target_days "
+            "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.invitation_id = i.id AND r.reviewer_id = a.account_id "
+            "AND r.submitted_at IS NOT NULL) GROUP BY a.account_id",
+            {"interview": interview_id, "now": to_db(now)},
+        )
+    }
+
+
+def feedback(
+    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    return rows(
+        con,
+        "SELECT f.rating, f.comment, f.at, i.interview_id FROM candidate_feedback f "
+        f"JOIN invitations i ON i.id = f.invitation_id WHERE {_SCOPE} ORDER BY f.at",
+        _args(interview_id, since, until),
+    )
