@@ -304,3 +304,17 @@ async def test_queued_messages_can_be_read_in_full_to_send_by_hand(db, settings,
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, Message))
         assert f"/i/{token}" in app.screen.copy and "ivy@example.com" in app.screen.text
+
+
+async def test_the_insight_screen_reads_the_same_measures(db, settings, open_interview) -> None:
+    from boxinterview import synthetic
+
+    synthetic.add(db, open_interview, 200)
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("9")
+        figures = app.screen.query_one("#figures", Static)
+        await until(pilot, lambda: "Funnel" in str(figures.render()))
+        text = str(figures.render())
+    assert "invited" in text and " 200 " in text  # the made-up candidates
+    assert "Krippendorff's alpha (interval)" in text and "leniency" in text

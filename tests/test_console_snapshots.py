@@ -79,9 +79,9 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-@pytest.mark.parametrize("keys", ["1", "2", "3", "4", "5", "6", "7", "8", "question_mark"],
+@pytest.mark.parametrize("keys", ["1", "2", "3", "4", "5", "6", "7", "8", "9", "question_mark"],
                          ids=["dashboard", "interviews", "candidates", "reviewers", "backups", "settings", "audit",
-                              "messages", "help"])  # fmt: skip
+                              "messages", "insight", "help"])  # fmt: skip
 def test_each_screen(snap_compare, console, keys, size) -> None:
     settings, db, _ = console
 

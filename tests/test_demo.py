@@ -64,3 +64,24 @@ def test_demo_honours_the_public_url(tmp_path, cli) -> None:
     (tmp_path / "boxinterview.yaml").write_text("server:\n  public_url: https://jobs.example.com/\n")
     data = json.loads(cli("demo", "--json").out)
     assert data["candidate_url"].startswith("https://jobs.example.com/i/")
+
+
+def test_demo_with_made_up_candidates_fills_the_insight_measures(cli, settings) -> None:
+    result = cli("demo", "--json", "--candidates", "300")
+    assert result.code == 0, result.err
+    interview_id = json.loads(result.out)["interview_id"]
+    from boxinterview.domain import insight
+    from boxinterview.store import Database
+
+    db = Database.open(settings.database_path)
+    try:
+        found = insight.for_interview(db, None, interview_id, *insight.period(None))
+    finally:
+        db.close()
+    counts = [s.count for s in found.funnel]
+    assert counts[0] == 301 and counts == sorted(
+        counts, reverse=True
+    )  # each step no more than the one before
+    assert found.overall_agreement.value is not None and 0 < found.overall_agreement.value < 1
+    assert {r.name for r in found.reviewers} >= {"Demo Reviewer", "Ana Reviewer", "Ben Reviewer"}
+    assert found.experience.ratings > 0 and found.technical.checks_failed > 0

@@ -16,6 +16,7 @@ from boxinterview.tui.screens.backups import BackupsScreen
 from boxinterview.tui.screens.candidates import CandidatesScreen
 from boxinterview.tui.screens.dashboard import DashboardScreen
 from boxinterview.tui.screens.help import HelpScreen
+from boxinterview.tui.screens.insight import InsightScreen
 from boxinterview.tui.screens.interviews import InterviewsScreen
 from boxinterview.tui.screens.outbox import OutboxScreen
 from boxinterview.tui.screens.reviewers import ReviewersScreen
@@ -30,6 +31,7 @@ SCREENS = {
     "settings": ("6", "Settings", SettingsScreen),
     "audit": ("7", "Audit log", AuditScreen),
     "outbox": ("8", "Messages", OutboxScreen),
+    "insight": ("9", "Insight", InsightScreen),
 }
 
 

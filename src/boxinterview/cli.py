@@ -64,6 +64,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         datadir.init(settings.data_dir)
     with _open(settings) as db:
         result = demo.run(db, settings)
+        if args.candidates:
+            from boxinterview import synthetic
+            from boxinterview.domain import interviews
+
+            synthetic.add(db, interviews.get(db, result.interview_id), args.candidates)
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
         return 0
@@ -334,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--init", action="store_true", help="create the database when there is none yet")
     p = add("demo", cmd_demo, "create a demo interview, a reviewer and a candidate link")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
+    p.add_argument("--candidates", type=int, default=0, metavar="N",
+                   help="also add N made-up candidates with plausible histories, for the insight pages")  # fmt: skip
     p = add("serve", cmd_serve, "run the web server")
     p.add_argument("--host", help="listen address (default: server.host)")
     p.add_argument("--port", type=int, help="listen port (default: server.port)")

@@ -17,11 +17,11 @@ from boxinterview.domain import reviews
 from boxinterview.domain.models import Account, Interview, Role
 from boxinterview.domain.statistics import (
     Figure,
-    krippendorff_alpha,
-    leniency,
+    alpha_of_units,
+    leniency_of_sums,
     median,
     point_biserial,
-    spread,
+    spread_of_sums,
 )
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
@@ -191,31 +191,51 @@ def experience(rows: list[dict]) -> Experience:  # type: ignore[type-arg]
     )  # fmt: skip
 
 
-def _question_rows(iv: Interview, answers: list[dict], rejected: list[dict], scores: list[dict],  # type: ignore[type-arg]
-                   outcomes: dict[int, str]) -> list[QuestionRow]:  # fmt: skip
-    by_question: dict[int, list[dict]] = defaultdict(list)  # type: ignore[type-arg]
-    for a in answers:
-        by_question[a["question_id"]].append(a)
+def _median_of_counts(counts: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many times)."""
+    total = sum(n for _, n in counts)
+    if not total:
+        return None
+    ordered = sorted(counts)
+
+    def at(k: int) -> int:
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if k < seen:
+                return value
+        return ordered[-1][0]
+
+    return (at((total - 1) // 2) + at(total // 2)) / 2
+
+
+def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore[type-arg]
+    units_by_q: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    per_candidate: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for question, _competency, invitation, m, s_, ss in f["units"]:
+        units_by_q[question].append((m, s_, ss))
+        acc = per_candidate[(question, invitation)]
+        acc[0] += s_
+        acc[1] += m
+    takes: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for question, used, n in f["takes"]:
+        takes[question].append((used, n))
+    lengths: dict[int, list[float]] = defaultdict(list)
+    for question, ms in f["durations"]:
+        lengths[question].append(ms / 1000)
+    outcomes = f["outcomes"]
     out = []
     for q in iv.questions:
-        found = by_question.get(q.id, [])  # type: ignore[arg-type]
-        finished = [a for a in found if a["submitted_at"]]
-        mine = [s for s in scores if s["question_id"] == q.id]
-        per_candidate: dict[int, list[int]] = defaultdict(list)
-        units: dict[tuple, list[float]] = defaultdict(list)
-        for s in mine:
-            per_candidate[s["invitation_id"]].append(s["score"])
-            units[(s["invitation_id"], s["competency_id"])].append(s["score"])
-        decided = [(sum(v) / len(v), outcomes[i] == "advance") for i, v in per_candidate.items()
-                   if outcomes.get(i) in ("advance", "reject")]  # fmt: skip
+        units = units_by_q.get(q.id, [])  # type: ignore[arg-type]
+        decided = [(total / count, outcomes[inv] == "advance") for (question, inv), (total, count) in per_candidate.items()
+                   if question == q.id and outcomes.get(inv) in ("advance", "reject")]  # fmt: skip
+        started, unfinished = f["counts"].get(q.id, (0, 0))
         out.append(QuestionRow(
-            q.position, q.prompt, q.kind.value, len(found), len(found) - len(finished),
-            median(a["takes"] for a in finished if a["takes"]),
-            median(a["duration_ms"] / 1000 for a in finished if a["duration_ms"]),
-            q.answer_seconds, spread([float(s["score"]) for s in mine]),
-            point_biserial([d[0] for d in decided], [d[1] for d in decided]),
-            krippendorff_alpha(list(units.values())),
-            [(r["reason"] or "no reason given", r["n"]) for r in rejected if r["question_id"] == q.id],
+            q.position, q.prompt, q.kind.value, started, unfinished, _median_of_counts(takes.get(q.id, [])),  # type: ignore[arg-type]
+            median(lengths.get(q.id, [])), q.answer_seconds,  # type: ignore[arg-type]
+            spread_of_sums(int(sum(m for m, _, _ in units)), sum(s_ for _, s_, _ in units), sum(ss for _, _, ss in units)),
+            point_biserial([d[0] for d in decided], [d[1] for d in decided]), alpha_of_units(units),
+            [(r["reason"] or "no reason given", r["n"]) for r in f["rejected"] if r["question_id"] == q.id],
         ))  # fmt: skip
     return out
 
@@ -232,9 +252,12 @@ def _read(
     }
     if interview_id is not None and detail:
         found |= {
-            "answers": sql.answers(con, interview_id, since, until),
+            "counts": sql.answer_counts(con, interview_id, since, until),
+            "takes": sql.takes_used(con, interview_id, since, until),
+            "durations": sql.durations(con, interview_id, since, until),
             "rejected": sql.rejections(con, interview_id, since, until),
-            "scores": sql.scores(con, interview_id, since, until),
+            "units": sql.score_units(con, interview_id, since, until),
+            "leniency": sql.leniency_sums(con, interview_id, since, until),
             "outcomes": sql.outcomes(con, interview_id, since, until),
             "reviewers": sql.reviewers(con, interview_id),
             "overdue": sql.overdue_by_reviewer(con, interview_id, now),
@@ -249,41 +272,38 @@ def period(days: int | None, now: datetime | None = None) -> tuple[datetime, dat
     return since, now + timedelta(seconds=1)
 
 
-def for_interview(db: Database, account: Account, interview_id: int, since: datetime, until: datetime,
+def for_interview(db: Database, account: Account | None, interview_id: int, since: datetime, until: datetime,
                   now: datetime | None = None) -> Insight:  # fmt: skip
     now = now or clock.now()
 
     def read(con: apsw.Connection) -> tuple[Interview, dict]:  # type: ignore[type-arg]
         iv = interviews_sql.get(con, interview_id)
-        if iv is None or not reviews.may_review(con, account, interview_id):
+        # No account: the operator on the server itself (the console), who sees everything.
+        if iv is None or (account is not None and not reviews.may_review(con, account, interview_id)):
             raise NotFound("there is no interview here for you")
         return iv, _read(con, interview_id, since, until, now)
 
     iv, f = db.read(read)
     names = {c.id: c.name for c in iv.competencies}
-    by_competency: dict[int, dict[tuple, list[float]]] = defaultdict(lambda: defaultdict(list))
-    all_units: dict[tuple, list[float]] = defaultdict(list)
-    for s in f["scores"]:
-        by_competency[s["competency_id"]][(s["invitation_id"], s["question_id"])].append(s["score"])
-        all_units[(s["invitation_id"], s["question_id"], s["competency_id"])].append(s["score"])
-    lenient = leniency(((s["invitation_id"], s["question_id"], s["competency_id"]), s["reviewer_id"], s["score"])
-                       for s in f["scores"])  # fmt: skip
-    counted = Counter(s["reviewer_id"] for s in f["scores"])
+    by_competency: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+    for _question, competency, _invitation, m, s_, ss in f["units"]:
+        by_competency[competency].append((m, s_, ss))
     blind = iv.blind_review
-    reviewer_rows = [
-        ReviewerRow(f"Reviewer {n}" if blind and account.role is not Role.ADMIN and r["id"] != account.id
-                    else (r["name"] or r["email"]), counted.get(r["id"], 0),
-                    lenient.get(r["id"], Figure(None, 0, "no scores yet")), f["overdue"].get(r["id"], 0))
-        for n, r in enumerate(f["reviewers"], start=1)
-    ]  # fmt: skip
+    reviewer_rows = []
+    for n, r in enumerate(f["reviewers"], start=1):
+        given, shared, total = f["leniency"].get(r["id"], (0, 0, 0.0))
+        name = (f"Reviewer {n}" if blind and account and account.role is not Role.ADMIN and r["id"] != account.id
+                else (r["name"] or r["email"]))  # fmt: skip
+        reviewer_rows.append(ReviewerRow(name, given, leniency_of_sums(shared, total) if given
+                                         else Figure(None, 0, "no scores yet"), f["overdue"].get(r["id"], 0)))  # fmt: skip
     return Insight(
         title=iv.title, since=since, until=until, funnel=funnel(f["journeys"]),
         technical=technical(f["checks"], f["uploads"]), promptness=promptness(f["journeys"]),
         experience=experience(f["feedback"]),
-        questions=_question_rows(iv, f["answers"], f["rejected"], f["scores"], f["outcomes"]),
-        competencies=[(names.get(cid, str(cid)), krippendorff_alpha(list(units.values())))
-                      for cid, units in sorted(by_competency.items())],
-        reviewers=reviewer_rows, overall_agreement=krippendorff_alpha(list(all_units.values())), interview=iv,
+        questions=_question_rows(iv, f),
+        competencies=[(names.get(cid, str(cid)), alpha_of_units(units)) for cid, units in sorted(by_competency.items())],
+        reviewers=reviewer_rows, overall_agreement=alpha_of_units([(u[3], u[4], u[5]) for u in f["units"]]),
+        interview=iv,
     )  # fmt: skip
 
 

@@ -36,31 +36,35 @@ def median(values: Iterable[float]) -> float | None:
 
 def spread(values: list[float]) -> Figure:
     """Population standard deviation: how far scores sit from their mean."""
-    if len(values) < MIN_SCORES_FOR_SPREAD:
-        return too_little(len(values), MIN_SCORES_FOR_SPREAD, "scores")
-    return Figure(statistics.pstdev(values), len(values))
+    return spread_of_sums(len(values), sum(values), sum(v * v for v in values))
+
+
+def spread_of_sums(n: int, total: float, squares: float) -> Figure:
+    """The same from a count, a sum and a sum of squares (what the store can add up)."""
+    if n < MIN_SCORES_FOR_SPREAD:
+        return too_little(n, MIN_SCORES_FOR_SPREAD, "scores")
+    mean = total / n
+    return Figure(math.sqrt(max(0.0, squares / n - mean * mean)), n)
 
 
 def krippendorff_alpha(units: Iterable[list[float]]) -> Figure:
     """Krippendorff's alpha for interval data: 1 − observed / expected disagreement. Units with fewer than two
     ratings are not pairable and are left out; `n` is the number of pairable ratings."""
-    pairable = [u for u in units if len(u) >= 2]
-    values = [v for u in pairable for v in u]
-    n = len(values)
+    return alpha_of_units([(len(u), sum(u), sum(v * v for v in u)) for u in units])
+
+
+def alpha_of_units(units: Iterable[tuple[int, float, float]]) -> Figure:
+    """The same from each unit's (number of ratings, sum, sum of squares). Over ordered pairs i≠j, Σ(a − b)² is
+    2·(m·Σv² − (Σv)²), so the whole computation is linear in the ratings."""
+    pairable = [u for u in units if u[0] >= 2]
+    n = sum(m for m, _, _ in pairable)
     if len(pairable) < MIN_UNITS_FOR_AGREEMENT:
         return Figure(None, n, f"too little data: {len(pairable)} items rated by two or more reviewers, "
                                f"{MIN_UNITS_FOR_AGREEMENT} needed")  # fmt: skip
-    observed = (
-        sum(
-            sum((a - b) ** 2 for i, a in enumerate(u) for j, b in enumerate(u) if i != j) / (len(u) - 1)
-            for u in pairable
-        )
-        / n
-    )
-    expected = sum((a - b) ** 2 for i, a in enumerate(values) for j, b in enumerate(values) if i != j) / (
-        n * (n - 1)
-    )
-    if expected == 0:
+    observed = sum(2 * (m * ss - s * s) / (m - 1) for m, s, ss in pairable) / n
+    total, squares = sum(s for _, s, _ in pairable), sum(ss for _, _, ss in pairable)
+    expected = 2 * (n * squares - total * total) / (n * (n - 1))
+    if expected <= 1e-12:
         return Figure(None, n, "every score is the same: agreement cannot be measured")
     return Figure(1 - observed / expected, n)
 
@@ -80,14 +84,13 @@ def leniency(ratings: Iterable[tuple[Hashable, Hashable, float]]) -> dict[Hashab
         for rater, value in scores.items():
             others = [v for r, v in scores.items() if r != rater]
             differences[rater].append(value - sum(others) / len(others))
-    out = {}
-    for rater in raters:
-        found = differences.get(rater, [])
-        if len(found) < MIN_SHARED_FOR_LENIENCY:
-            out[rater] = too_little(len(found), MIN_SHARED_FOR_LENIENCY, "items shared with other reviewers")
-        else:
-            out[rater] = Figure(sum(found) / len(found), len(found))
-    return out
+    return {r: leniency_of_sums(len(differences.get(r, [])), sum(differences.get(r, []))) for r in raters}
+
+
+def leniency_of_sums(shared: int, total_difference: float) -> Figure:
+    if shared < MIN_SHARED_FOR_LENIENCY:
+        return too_little(shared, MIN_SHARED_FOR_LENIENCY, "items shared with other reviewers")
+    return Figure(total_difference / shared, shared)
 
 
 def point_biserial(scores: list[float], advanced: list[bool]) -> Figure:

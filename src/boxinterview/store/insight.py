@@ -36,19 +36,42 @@ def journeys(
     )
 
 
-def answers(
+def answer_counts(
     con: apsw.Connection, interview_id: int, since: datetime, until: datetime
-) -> list[dict[str, Any]]:
-    """Each answer: its question, whether it was finished, how many takes, and the submitted recording's length."""
-    return rows(
-        con,
-        "SELECT a.question_id, a.started_at, a.submitted_at, "
-        "(SELECT count(*) FROM takes t WHERE t.answer_id = a.id) AS takes, "
-        "(SELECT r.duration_ms FROM takes t JOIN recordings r ON r.take_id = t.id "
-        " WHERE t.answer_id = a.id AND t.submitted = 1) AS duration_ms "
-        f"FROM answers a JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE}",
+) -> dict[int, tuple[int, int]]:
+    """Per question: (answers started, answers not submitted)."""
+    return {
+        q: (n, unfinished)
+        for q, n, unfinished in con.execute(
+            "SELECT a.question_id, count(*), count(*) - count(a.submitted_at) FROM answers a "
+            f"JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE} GROUP BY a.question_id",
+            _args(interview_id, since, until),
+        )
+    }
+
+
+def takes_used(
+    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
+) -> list[tuple[int, int, int]]:
+    """(question, takes used, how many submitted answers used that many)."""
+    return con.execute(
+        "SELECT question_id, takes, count(*) FROM (SELECT a.question_id, count(*) AS takes FROM answers a "
+        f"JOIN invitations i ON i.id = a.invitation_id JOIN takes t ON t.answer_id = a.id WHERE {_SCOPE} "
+        "AND a.submitted_at IS NOT NULL GROUP BY a.id) GROUP BY question_id, takes",
         _args(interview_id, since, until),
-    )
+    ).fetchall()
+
+
+def durations(
+    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
+) -> list[tuple[int, int]]:
+    """(question, length in ms) of every submitted recording."""
+    return con.execute(
+        "SELECT a.question_id, r.duration_ms FROM answers a JOIN invitations i ON i.id = a.invitation_id "
+        "JOIN takes t ON t.answer_id = a.id AND t.submitted = 1 JOIN recordings r ON r.take_id = t.id "
+        f"WHERE {_SCOPE} AND r.duration_ms IS NOT NULL",
+        _args(interview_id, since, until),
+    ).fetchall()
 
 
 def rejections(
@@ -89,15 +112,35 @@ def uploads(
     )
 
 
-def scores(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Every submitted score: whose, by whom, for which question and competency."""
-    return rows(
-        con,
-        "SELECT r.invitation_id, r.question_id, s.competency_id, r.reviewer_id, s.score "
-        "FROM reviews r JOIN review_scores s ON s.review_id = r.id JOIN invitations i ON i.id = r.invitation_id "
-        f"WHERE r.submitted_at IS NOT NULL AND {_SCOPE}",
-        _args(interview_id, since, until),
-    )
+_UNITS = (
+    "SELECT r.question_id, s.competency_id, r.invitation_id, count(*) AS m, sum(s.score) AS s, "
+    "sum(s.score * s.score) AS ss FROM reviews r JOIN review_scores s ON s.review_id = r.id "
+    f"JOIN invitations i ON i.id = r.invitation_id WHERE r.submitted_at IS NOT NULL AND {_SCOPE} "
+    "GROUP BY r.question_id, s.competency_id, r.invitation_id"
+)
+
+
+def score_units(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
+    """Every rated item (question, competency, invitation) with its number of ratings, their sum and sum of
+    squares: enough for agreement, spread and per-candidate means without fetching each score."""
+    return con.execute(_UNITS, _args(interview_id, since, until)).fetchall()
+
+
+def leniency_sums(
+    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
+) -> dict[int, tuple]:  # type: ignore[type-arg]
+    """Per reviewer: (scores given, items shared with others, Σ(score − mean of the others' scores))."""
+    return {
+        reviewer: (given, shared, total)
+        for reviewer, given, shared, total in con.execute(
+            f"WITH u AS ({_UNITS}) SELECT r.reviewer_id, count(*), count(*) FILTER (WHERE u.m >= 2), "
+            "coalesce(sum(s.score - (u.s - s.score) * 1.0 / (u.m - 1)) FILTER (WHERE u.m >= 2), 0) "
+            "FROM reviews r JOIN review_scores s ON s.review_id = r.id JOIN invitations i ON i.id = r.invitation_id "
+            "JOIN u ON u.question_id = r.question_id AND u.competency_id = s.competency_id "
+            f"AND u.invitation_id = r.invitation_id WHERE r.submitted_at IS NOT NULL AND {_SCOPE} GROUP BY r.reviewer_id",
+            _args(interview_id, since, until),
+        )
+    }
 
 
 def outcomes(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> dict[int, str]:

@@ -1,0 +1,127 @@
+"""Made-up history for the demo: `boxinterview demo --candidates N` adds N candidates to the demo interview with
+plausible journeys over the last 60 days (some stop at each step), device checks from several browsers, answers
+with takes and lengths, scores from three reviewers who differ a little in strictness, decisions and ratings —
+so the insight pages and the console have something to show. Seeded, so the same N gives the same data."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+
+from boxinterview import clock
+from boxinterview.domain import accounts
+from boxinterview.domain.models import Interview, Role
+from boxinterview.errors import NotFound
+from boxinterview.store import Database
+from boxinterview.store import synthetic as sql
+
+BROWSERS = [
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 "
+     "Safari/604.1", 30),
+    ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36", 30),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36", 25),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0", 10),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Version/17.5 Safari/605.1.15", 5),
+]  # fmt: skip
+PROBLEMS = [
+    "no camera found",
+    "the microphone is silent",
+    "the browser cannot record video",
+    "upload too slow",
+]
+COMMENTS = ["Clear instructions, thank you.", "The practice question helped.", "A bit long.",
+            "I liked answering in my own time.", "The upload was slow on my phone.", "Nervous, but fair."]  # fmt: skip
+REVIEWERS = [("reviewer@example.com", "Demo Reviewer", 0.0), ("ana.reviewer@example.com", "Ana Reviewer", 0.6),
+             ("ben.reviewer@example.com", "Ben Reviewer", -0.5)]  # fmt: skip
+
+
+def _reviewers(db: Database, interview_id: int) -> list[tuple[int, float]]:
+    out = []
+    for email, name, strictness in REVIEWERS:
+        try:
+            account, _ = accounts.create(db, email, Role.REVIEWER, "demo", name=name)
+        except Exception:  # noqa: BLE001 - the account is there from an earlier run
+            account = next(a for a in accounts.listing(db) if a.email == email)
+        accounts.assign(db, email, interview_id, "demo")
+        out.append((account.id, strictness))
+    return out
+
+
+def _step(rng: random.Random, t: dict[str, datetime], name: str, p: float, after: str, hours: float) -> None:
+    """With probability `p`, a candidate who got to `after` goes on to `name`, some hours later."""
+    if after in t and rng.random() <= p:
+        t[name] = t[after] + timedelta(hours=rng.expovariate(1 / hours))
+
+
+def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime | None = None) -> int:
+    """Add `n` made-up candidates to `interview`; returns how many."""
+    if interview.id is None:
+        raise NotFound("the interview has no id")
+    now = now or clock.now()
+    rng = random.Random(seed + n)
+    raters = _reviewers(db, interview.id)
+    comps = {c.name: c.id for c in interview.competencies}
+    people = []
+    for i in range(n):
+        invited = now - timedelta(days=rng.uniform(1, 60))
+        t: dict[str, datetime] = {"invited": invited}
+        ability = rng.gauss(3.0, 0.9)
+        _step(rng, t, "opened", 0.85, "invited", 20)
+        _step(rng, t, "consented", 0.95, "opened", 0.05)
+        check = None
+        if "consented" in t:
+            browser = rng.choices([b for b, _ in BROWSERS], [w for _, w in BROWSERS])[0]
+            passed = rng.random() < 0.9
+            check = (
+                passed,
+                browser,
+                "" if passed else rng.choice(PROBLEMS),
+                t["consented"] + timedelta(minutes=2),
+            )
+            if passed:
+                t["checked"] = check[3]
+        _step(rng, t, "started", 0.92, "checked", 0.1)
+        answer_rows = []
+        if "started" in t:
+            quit_at = (
+                len(interview.questions) if rng.random() < 0.85 else rng.randrange(len(interview.questions))
+            )
+            for k, q in enumerate(interview.questions[: quit_at + 1]):
+                done = k < quit_at
+                recorded = q.kind.is_recorded
+                answer_rows.append((q.id, rng.randint(1, q.takes) if recorded else 0,
+                                    int(q.answer_seconds * rng.uniform(0.4, 0.98)),
+                                    t["started"] + timedelta(minutes=4 * (k + 1)) if done else None, recorded))  # fmt: skip
+            if quit_at == len(interview.questions):
+                t["completed"] = t["started"] + timedelta(minutes=4 * len(interview.questions) + 3)
+        scores = []
+        outcome = None
+        decider = None
+        if "completed" in t and rng.random() < 0.9:
+            t["reviewed"] = t["completed"] + timedelta(hours=rng.expovariate(1 / 40))
+            for q in interview.questions:
+                for name in q.competencies:
+                    for reviewer_id, strictness in raters:
+                        raw = ability + strictness * 0.8 + rng.gauss(0, 0.6)
+                        scores.append((q.id, comps[name], reviewer_id, max(1, min(5, round(raw)))))
+            if rng.random() < 0.8:
+                t["decided"] = t["reviewed"] + timedelta(hours=rng.expovariate(1 / 24))
+                outcome = "advance" if ability + rng.gauss(0, 0.4) > 3.2 else "reject"
+                decider = raters[0][0]
+        rating = None
+        if "completed" in t and rng.random() < 0.6:
+            rating = max(1, min(5, round(rng.gauss(4.1, 0.8))))
+        people.append({
+            "name": f"Sample Candidate {i + 1}", "email": f"sample{secrets.token_hex(4)}@example.com",
+            "token_hash": secrets.token_hex(32), "deadline": invited + timedelta(days=14),
+            "times": t, "check": check, "answers": answer_rows, "scores": scores,
+            "outcome": outcome, "decided_by": decider, "rating": rating,
+            "comment": rng.choice(COMMENTS) if rating and rng.random() < 0.3 else "",
+        })  # fmt: skip
+
+    def tx(con) -> None:  # type: ignore[no-untyped-def]
+        sql.insert(con, interview.id, sql.next_number(con, interview.id), people)  # type: ignore[arg-type]
+
+    db.write(tx)
+    return n

@@ -1,0 +1,97 @@
+"""Is the interviewing working? A compact view of an interview's funnel, drop-off, agreement, promptness and
+what candidates say, over the last 90 days; the web's insight page has every table and CSV."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Select, Sparkline, Static
+
+from boxinterview.domain import insight, interviews
+from boxinterview.domain.statistics import Figure
+from boxinterview.tui.format import bar
+
+DAYS = 90
+
+
+def _hours(h: float | None) -> str:
+    return "–" if h is None else f"{h:.1f} h" if h < 48 else f"{h / 24:.1f} days"
+
+
+def short(f: Figure) -> str:
+    """A figure in a few characters; the web page says why one is missing."""
+    return "  n/a" if f.value is None else f"{f.value:5.2f}"
+
+
+def render(found: insight.Insight) -> str:
+    top = max((s.count for s in found.funnel), default=0) or 1
+    lines = ["[b]Funnel[/b] (last 90 days)"]
+    for s in found.funnel:
+        share = "" if s.of_previous is None else f"{s.of_previous:>4.0%} of previous"
+        lines.append(f"  {s.name:<20} {bar(s.count / top, 20)} {s.count:>6}  {share}")
+    lines.append("")
+    lines.append("[b]Questions[/b]  unfinished · spread · agreement · correlation with advancing")
+    for q in found.questions:
+        lines.append(
+            f"  {q.position}. {q.prompt[:30]:<30} {q.unfinished:>4} · {q.spread} · {q.agreement} · {q.correlation}"
+        )
+    lines.append("")
+    lines.append(
+        f"[b]Reviewers[/b]  agreement overall ({insight.AGREEMENT_METHOD}): {found.overall_agreement}"
+    )
+    for r in found.reviewers:
+        lines.append(
+            f"  {r.name:<24} {r.scores:>6} scores · leniency {short(r.leniency)} · {r.overdue} overdue"
+        )
+    p = found.promptness
+    lines += ["", f"[b]Promptness[/b]  to first review {_hours(p.to_first_review_hours)} · to decision "
+                  f"{_hours(p.to_decision_hours)} · {p.waiting} waiting"]  # fmt: skip
+    t = found.technical
+    browsers = ", ".join(f"{b} {n}" for b, n in t.browsers[:4])
+    lines += ["", f"[b]Technical[/b]  device checks {t.checks_passed} passed, {t.checks_failed} failed · uploads "
+                  f"{t.uploads}, {t.resumed} resumed, {t.lost} lost", f"  {browsers}"]  # fmt: skip
+    e = found.experience
+    mean = "–" if e.mean is None else f"{e.mean:.1f}"
+    lines += ["", f"[b]Candidates say[/b]  {e.ratings} ratings, mean {mean} of 5 (by week below)"]
+    lines += [f"  “{c[2][:70]}”" for c in e.comments[:3]]
+    return "\n".join(lines)
+
+
+class InsightScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)
+        with VerticalScroll(id="insight"):
+            yield Static("Choose an interview", id="figures")
+            yield Sparkline([], id="weeks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_interviews()
+
+    @work(thread=True, exclusive=True, group="list")
+    def load_interviews(self) -> None:
+        found = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show_interviews, [(f"{s.id} · {s.title}", s.id) for s in found])
+
+    def show_interviews(self, options: list[tuple[str, int]]) -> None:
+        select = self.query_one("#interview", Select)
+        select.set_options(options)
+        if options:
+            select.value = options[-1][1]
+
+    @on(Select.Changed, "#interview")
+    def chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int):
+            self.load(event.value)
+
+    @work(thread=True, exclusive=True, group="figures")
+    def load(self, interview_id: int) -> None:
+        found = insight.for_interview(self.app.db, None, interview_id, *insight.period(DAYS))  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, found)
+
+    def show(self, found: insight.Insight) -> None:
+        self.query_one("#figures", Static).update(render(found))
+        self.query_one("#weeks", Sparkline).data = [m for _, m, _ in found.experience.by_week] or [0]
