@@ -48,10 +48,14 @@ def _reviewers(db: Database, interview_id: int) -> list[tuple[int, float]]:
     return out
 
 
-def _step(rng: random.Random, t: dict[str, datetime], name: str, p: float, after: str, hours: float) -> None:
-    """With probability `p`, a candidate who got to `after` goes on to `name`, some hours later."""
+def _step(rng: random.Random, t: dict[str, datetime], name: str, p: float, after: str, hours: float,
+          now: datetime) -> None:  # fmt: skip
+    """With probability `p`, a candidate who got to `after` goes on to `name`, some hours later (if that is not
+    still in the future)."""
     if after in t and rng.random() <= p:
-        t[name] = t[after] + timedelta(hours=rng.expovariate(1 / hours))
+        when = t[after] + timedelta(hours=rng.expovariate(1 / hours))
+        if when <= now:
+            t[name] = when
 
 
 def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime | None = None) -> int:
@@ -64,11 +68,11 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
     comps = {c.name: c.id for c in interview.competencies}
     people = []
     for i in range(n):
-        invited = now - timedelta(days=rng.uniform(1, 60))
+        invited = now - timedelta(days=rng.uniform(0.5, 60))
         t: dict[str, datetime] = {"invited": invited}
         ability = rng.gauss(3.0, 0.9)
-        _step(rng, t, "opened", 0.85, "invited", 20)
-        _step(rng, t, "consented", 0.95, "opened", 0.05)
+        _step(rng, t, "opened", 0.85, "invited", 20, now)
+        _step(rng, t, "consented", 0.95, "opened", 0.05, now)
         check = None
         if "consented" in t:
             browser = rng.choices([b for b, _ in BROWSERS], [w for _, w in BROWSERS])[0]
@@ -77,11 +81,11 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
                 passed,
                 browser,
                 "" if passed else rng.choice(PROBLEMS),
-                t["consented"] + timedelta(minutes=2),
+                min(now, t["consented"] + timedelta(minutes=2)),
             )
             if passed:
                 t["checked"] = check[3]
-        _step(rng, t, "started", 0.92, "checked", 0.1)
+        _step(rng, t, "started", 0.92, "checked", 0.1, now)
         answer_rows = []
         if "started" in t:
             quit_at = (
@@ -92,21 +96,22 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
                 recorded = q.kind.is_recorded
                 answer_rows.append((q.id, rng.randint(1, q.takes) if recorded else 0,
                                     int(q.answer_seconds * rng.uniform(0.4, 0.98)),
-                                    t["started"] + timedelta(minutes=4 * (k + 1)) if done else None, recorded))  # fmt: skip
-            if quit_at == len(interview.questions):
-                t["completed"] = t["started"] + timedelta(minutes=4 * len(interview.questions) + 3)
+                                    min(now, t["started"] + timedelta(minutes=4 * (k + 1))) if done else None, recorded))  # fmt: skip
+            done_at = t["started"] + timedelta(minutes=4 * len(interview.questions) + 3)
+            if quit_at == len(interview.questions) and done_at <= now:
+                t["completed"] = done_at
         scores = []
         outcome = None
         decider = None
-        if "completed" in t and rng.random() < 0.9:
-            t["reviewed"] = t["completed"] + timedelta(hours=rng.expovariate(1 / 40))
+        _step(rng, t, "reviewed", 0.9, "completed", 40, now)
+        if "reviewed" in t:
             for q in interview.questions:
                 for name in q.competencies:
                     for reviewer_id, strictness in raters:
                         raw = ability + strictness * 0.8 + rng.gauss(0, 0.6)
                         scores.append((q.id, comps[name], reviewer_id, max(1, min(5, round(raw)))))
-            if rng.random() < 0.8:
-                t["decided"] = t["reviewed"] + timedelta(hours=rng.expovariate(1 / 24))
+            _step(rng, t, "decided", 0.8, "reviewed", 24, now)
+            if "decided" in t:
                 outcome = "advance" if ability + rng.gauss(0, 0.4) > 3.2 else "reject"
                 decider = raters[0][0]
         rating = None
