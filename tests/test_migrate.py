@@ -85,6 +85,7 @@ SEED = {
     17: ["UPDATE invitations SET erased_at = NULL"],
     18: ["INSERT INTO upload_traffic VALUES (29000000, 1024)"],
     19: ["UPDATE uploads SET resumes = 1"],
+    20: ["INSERT OR REPLACE INTO rated_items VALUES (1, 1, 1, 2, 7, 25)"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

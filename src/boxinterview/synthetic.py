@@ -14,6 +14,7 @@ from boxinterview.domain import accounts
 from boxinterview.domain.models import Interview, Role
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
+from boxinterview.store import insight as insight_sql
 from boxinterview.store import synthetic as sql
 
 BROWSERS = [
@@ -126,7 +127,9 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
         })  # fmt: skip
 
     def tx(con) -> None:  # type: ignore[no-untyped-def]
-        sql.insert(con, interview.id, sql.next_number(con, interview.id), people)  # type: ignore[arg-type]
+        first = sql.next_number(con, interview.id)  # type: ignore[arg-type]
+        sql.insert(con, interview.id, first, people)  # type: ignore[arg-type]
+        insight_sql.refresh_items(con, sql.invitation_ids(con, interview.id, first))  # type: ignore[arg-type]
 
     db.write(tx)
     return n

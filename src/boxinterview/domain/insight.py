@@ -28,9 +28,17 @@ from boxinterview.store import Database
 from boxinterview.store import insight as sql
 from boxinterview.store import interviews as interviews_sql
 
-STEPS = [("invited", "created_at"), ("opened", "opened_at"), ("consented", "consent_at"),
-         ("device check passed", "checked_at"), ("started", "started_at"), ("completed", "completed_at"),
-         ("reviewed", "reviewed_at"), ("decided", "decided_at")]  # fmt: skip
+STEPS = [
+    "invited",
+    "opened",
+    "consented",
+    "device check passed",
+    "started",
+    "completed",
+    "reviewed",
+    "decided",
+]
+COMPLETED, REVIEWED, DECIDED = 5, 6, 7  # positions in a journey
 AGREEMENT_METHOD = "Krippendorff's alpha (interval)"
 
 
@@ -116,29 +124,21 @@ class Insight:
     interview: Interview | None = None
 
 
-def _hours(later: str | None, earlier: str | None) -> float | None:
-    if not later or not earlier:
-        return None
-    return (clock.from_db(later) - clock.from_db(earlier)).total_seconds() / 3600  # type: ignore[operator]
-
-
-def funnel(journeys: list[dict]) -> list[Step]:  # type: ignore[type-arg]
+def funnel(journeys: list[tuple]) -> list[Step]:  # type: ignore[type-arg]
+    """Journeys hold each step's time in seconds (None where it never got there), in the order of STEPS."""
     out: list[Step] = []
     invited = len(journeys)
-    previous_key = None
     previous_count = None
-    for name, key in STEPS:
-        reached = [j for j in journeys if j[key]]
-        durations = [
-            h for j in reached if previous_key and (h := _hours(j[key], j[previous_key])) is not None
-        ]
+    for k, name in enumerate(STEPS):
+        reached = [j for j in journeys if j[k] is not None]
+        durations = [(j[k] - j[k - 1]) / 3600 for j in reached if k and j[k - 1] is not None]
         out.append(Step(
             name, len(reached),
             None if previous_count in (None, 0) else len(reached) / previous_count,  # type: ignore[operator]
             None if invited == 0 else len(reached) / invited,
-            median(durations) if previous_key else None, len(durations),
+            median(durations) if k else None, len(durations),
         ))  # fmt: skip
-        previous_key, previous_count = key, len(reached)
+        previous_count = len(reached)
     return out
 
 
@@ -153,9 +153,14 @@ def browser_family(agent: str) -> str:
     return f"{name} on a {device}"
 
 
-def technical(checks: list[dict], uploads: list[dict]) -> Technical:  # type: ignore[type-arg]
-    browsers = Counter(browser_family(c["browser"]) for c in checks)
-    problems = Counter(c["problem"][:80] for c in checks if not c["passed"] and c["problem"])
+def technical(checks: list[tuple], uploads: list[dict]) -> Technical:  # type: ignore[type-arg]
+    """`checks`: (browser, passed, problem, how many)."""
+    browsers: Counter[str] = Counter()
+    problems: Counter[str] = Counter()
+    for browser, passed, problem, n in checks:
+        browsers[browser_family(browser)] += n
+        if not passed and problem:
+            problems[problem[:80]] += n
     playable = [
         (clock.from_db(u["playable_at"]) - clock.from_db(u["completed_at"])).total_seconds()  # type: ignore[operator]
         for u in uploads
@@ -163,18 +168,19 @@ def technical(checks: list[dict], uploads: list[dict]) -> Technical:  # type: ig
     ]
     p90 = stats.quantiles(playable, n=10)[-1] if len(playable) >= 10 else None
     return Technical(
-        browsers=browsers.most_common(), checks_passed=sum(1 for c in checks if c["passed"]),
-        checks_failed=sum(1 for c in checks if not c["passed"]), problems=problems.most_common(8),
+        browsers=browsers.most_common(), checks_passed=sum(c[3] for c in checks if c[1]),
+        checks_failed=sum(c[3] for c in checks if not c[1]), problems=problems.most_common(8),
         uploads=len(uploads), resumed=sum(1 for u in uploads if u["resumes"] and u["completed_at"]),
         lost=sum(1 for u in uploads if u["ended_at"] and not u["completed_at"]),
         playable_median=median(playable), playable_p90=p90, playable_n=len(playable),
     )  # fmt: skip
 
 
-def promptness(journeys: list[dict]) -> Promptness:  # type: ignore[type-arg]
-    to_review = [h for j in journeys if (h := _hours(j["reviewed_at"], j["completed_at"])) is not None]
-    to_decision = [h for j in journeys if (h := _hours(j["decided_at"], j["completed_at"])) is not None]
-    waiting = sum(1 for j in journeys if j["completed_at"] and not j["reviewed_at"])
+def promptness(journeys: list[tuple]) -> Promptness:  # type: ignore[type-arg]
+    done = [j for j in journeys if j[COMPLETED] is not None]
+    to_review = [(j[REVIEWED] - j[COMPLETED]) / 3600 for j in done if j[REVIEWED] is not None]
+    to_decision = [(j[DECIDED] - j[COMPLETED]) / 3600 for j in done if j[DECIDED] is not None]
+    waiting = sum(1 for j in done if j[REVIEWED] is None)
     return Promptness(median(to_review), len(to_review), median(to_decision), len(to_decision), waiting)
 
 
@@ -211,10 +217,10 @@ def _median_of_counts(counts: list[tuple[int, int]]) -> float | None:
 
 def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore[type-arg]
     units_by_q: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
-    per_candidate: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    per_candidate: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
     for question, _competency, invitation, m, s_, ss in f["units"]:
         units_by_q[question].append((m, s_, ss))
-        acc = per_candidate[(question, invitation)]
+        acc = per_candidate[question][invitation]
         acc[0] += s_
         acc[1] += m
     takes: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -227,8 +233,8 @@ def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore
     out = []
     for q in iv.questions:
         units = units_by_q.get(q.id, [])  # type: ignore[arg-type]
-        decided = [(total / count, outcomes[inv] == "advance") for (question, inv), (total, count) in per_candidate.items()
-                   if question == q.id and outcomes.get(inv) in ("advance", "reject")]  # fmt: skip
+        decided = [(total / count, outcomes[inv] == "advance") for inv, (total, count) in per_candidate[q.id].items()  # type: ignore[index]
+                   if outcomes.get(inv) in ("advance", "reject")]  # fmt: skip
         started, unfinished = f["counts"].get(q.id, (0, 0))
         out.append(QuestionRow(
             q.position, q.prompt, q.kind.value, started, unfinished, _median_of_counts(takes.get(q.id, [])),  # type: ignore[arg-type]

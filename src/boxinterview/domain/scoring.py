@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import apsw
 
+from boxinterview.store import insight as insight_sql
 from boxinterview.store import interviews as interviews_sql
 from boxinterview.store import reviews as sql
 
@@ -78,3 +79,4 @@ def refresh(con: apsw.Connection, invitation_id: int, interview_id: int) -> None
         [(c.competency_id, c.reviewers, c.mean, c.median, c.spread) for c in comps],
         overall, any(c.disagreement for c in comps),
     )  # fmt: skip
+    insight_sql.refresh_items(con, [invitation_id])

@@ -3,6 +3,7 @@ facts each measure is made from. Aggregation that SQL does well happens here; th
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -20,20 +21,18 @@ def _args(interview_id: int | None, since: datetime, until: datetime) -> dict[st
     return {"interview": interview_id, "since": to_db(since), "until": to_db(until)}
 
 
-def journeys(
-    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
-) -> list[dict[str, Any]]:
-    """Each invitation's step times: invited, opened, consented, device check passed, started, completed, first
-    review submitted, decided."""
-    return rows(
-        con,
-        "SELECT i.id, i.interview_id, i.created_at, i.opened_at, i.consent_at, i.started_at, i.completed_at, "
-        "(SELECT min(at) FROM device_checks d WHERE d.invitation_id = i.id AND d.passed = 1) AS checked_at, "
-        "(SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = i.id) AS reviewed_at, "
-        "(SELECT min(decided_at) FROM decisions d WHERE d.invitation_id = i.id) AS decided_at "
+def journeys(con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
+    """Each invitation's step times in seconds since 1970 (None where it never got there): invited, opened, consented,
+    device check passed, started, completed, first review submitted, decided."""
+    return con.execute(
+        "SELECT unixepoch(i.created_at, 'subsec'), unixepoch(i.opened_at, 'subsec'), unixepoch(i.consent_at, 'subsec'), "
+        "unixepoch((SELECT min(at) FROM device_checks d WHERE d.invitation_id = i.id AND d.passed = 1), 'subsec'), "
+        "unixepoch(i.started_at, 'subsec'), unixepoch(i.completed_at, 'subsec'), "
+        "unixepoch((SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = i.id), 'subsec'), "
+        "unixepoch((SELECT min(decided_at) FROM decisions d WHERE d.invitation_id = i.id), 'subsec') "
         f"FROM invitations i WHERE {_SCOPE}",
         _args(interview_id, since, until),
-    )
+    ).fetchall()
 
 
 def answer_counts(
@@ -88,13 +87,13 @@ def rejections(
 
 def device_checks(
     con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
-) -> list[dict[str, Any]]:
-    return rows(
-        con,
-        "SELECT d.invitation_id, d.passed, d.browser, d.recorder_type, d.problem FROM device_checks d "
-        f"JOIN invitations i ON i.id = d.invitation_id WHERE {_SCOPE}",
+) -> list[tuple]:  # type: ignore[type-arg]
+    """(browser, passed, problem, how many) over the device checks of the period."""
+    return con.execute(
+        "SELECT d.browser, d.passed, d.problem, count(*) FROM device_checks d "
+        f"JOIN invitations i ON i.id = d.invitation_id WHERE {_SCOPE} GROUP BY d.browser, d.passed, d.problem",
         _args(interview_id, since, until),
-    )
+    ).fetchall()
 
 
 def uploads(
@@ -112,18 +111,37 @@ def uploads(
     )
 
 
-_UNITS = (
-    "SELECT r.question_id, s.competency_id, r.invitation_id, count(*) AS m, sum(s.score) AS s, "
-    "sum(s.score * s.score) AS ss FROM reviews r JOIN review_scores s ON s.review_id = r.id "
-    f"JOIN invitations i ON i.id = r.invitation_id WHERE r.submitted_at IS NOT NULL AND {_SCOPE} "
-    "GROUP BY r.question_id, s.competency_id, r.invitation_id"
-)
+def refresh_items(con: apsw.Connection, invitation_ids: list[int]) -> None:
+    """Recompute the rating sums and leniency parts of these invitations from their submitted scores: called in
+    the transaction that submits a review."""
+    where = "r.invitation_id IN (SELECT value FROM json_each(?))"
+    args = (json.dumps(invitation_ids),)
+    con.execute("DELETE FROM rated_items WHERE invitation_id IN (SELECT value FROM json_each(?))", args)
+    con.execute("DELETE FROM leniency_parts WHERE invitation_id IN (SELECT value FROM json_each(?))", args)
+    con.execute(
+        "INSERT INTO rated_items SELECT r.invitation_id, r.question_id, s.competency_id, count(*), sum(s.score), "
+        "sum(s.score * s.score) FROM reviews r JOIN review_scores s ON s.review_id = r.id "
+        f"WHERE r.submitted_at IS NOT NULL AND {where} GROUP BY r.invitation_id, r.question_id, s.competency_id",
+        args,
+    )
+    con.execute(
+        "INSERT INTO leniency_parts SELECT r.invitation_id, r.reviewer_id, count(*), count(*) FILTER (WHERE u.m >= 2), "
+        "coalesce(sum(s.score - (u.s - s.score) * 1.0 / (u.m - 1)) FILTER (WHERE u.m >= 2), 0) "
+        "FROM reviews r JOIN review_scores s ON s.review_id = r.id JOIN rated_items u ON u.invitation_id = r.invitation_id "
+        "AND u.question_id = r.question_id AND u.competency_id = s.competency_id "
+        f"WHERE r.submitted_at IS NOT NULL AND {where} GROUP BY r.invitation_id, r.reviewer_id",
+        args,
+    )
 
 
 def score_units(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
     """Every rated item (question, competency, invitation) with its number of ratings, their sum and sum of
-    squares: enough for agreement, spread and per-candidate means without fetching each score."""
-    return con.execute(_UNITS, _args(interview_id, since, until)).fetchall()
+    squares: enough for agreement, spread and per-candidate means without reading each score."""
+    return con.execute(
+        "SELECT u.question_id, u.competency_id, u.invitation_id, u.m, u.s, u.ss FROM rated_items u "
+        f"JOIN invitations i ON i.id = u.invitation_id WHERE {_SCOPE}",
+        _args(interview_id, since, until),
+    ).fetchall()
 
 
 def leniency_sums(
@@ -133,11 +151,8 @@ def leniency_sums(
     return {
         reviewer: (given, shared, total)
         for reviewer, given, shared, total in con.execute(
-            f"WITH u AS ({_UNITS}) SELECT r.reviewer_id, count(*), count(*) FILTER (WHERE u.m >= 2), "
-            "coalesce(sum(s.score - (u.s - s.score) * 1.0 / (u.m - 1)) FILTER (WHERE u.m >= 2), 0) "
-            "FROM reviews r JOIN review_scores s ON s.review_id = r.id JOIN invitations i ON i.id = r.invitation_id "
-            "JOIN u ON u.question_id = r.question_id AND u.competency_id = s.competency_id "
-            f"AND u.invitation_id = r.invitation_id WHERE r.submitted_at IS NOT NULL AND {_SCOPE} GROUP BY r.reviewer_id",
+            "SELECT p.reviewer_id, sum(p.scores), sum(p.shared), sum(p.total) FROM leniency_parts p "
+            f"JOIN invitations i ON i.id = p.invitation_id WHERE {_SCOPE} GROUP BY p.reviewer_id",
             _args(interview_id, since, until),
         )
     }

@@ -67,3 +67,8 @@ def next_number(con: apsw.Connection, interview_id: int) -> int:
     found = con.execute("SELECT coalesce(max(number), 0) + 1 FROM invitations WHERE interview_id = ?",
                         (interview_id,)).fetchone()  # fmt: skip
     return int(found[0])
+
+
+def invitation_ids(con: apsw.Connection, interview_id: int, first_number: int) -> list[int]:
+    return [i for (i,) in con.execute("SELECT id FROM invitations WHERE interview_id = ? AND number >= ?",
+                                      (interview_id, first_number))]  # fmt: skip
