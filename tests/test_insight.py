@@ -62,6 +62,11 @@ def run_the_interview(live):  # type: ignore[no-untyped-def]
 def test_the_measures_of_a_small_interview(tmp_path) -> None:
     with live_server(tmp_path) as live:
         admin, t0 = run_the_interview(live)
+        q0 = live.interview.questions[0].id
+        live.db.write(lambda con: con.execute(  # the three submitted first answers lasted 10, 40 and 20 s
+            "UPDATE recordings SET duration_ms = CASE id % 3 WHEN 0 THEN 10000 WHEN 1 THEN 40000 ELSE 20000 END "
+            "WHERE take_id IN (SELECT t.id FROM takes t JOIN answers a ON a.id = t.answer_id "
+            "WHERE a.question_id = ? AND t.submitted = 1)", (q0,)))  # fmt: skip
         since, until = insight.period(None, t0 + timedelta(days=1))
         found = insight.for_interview(live.db, admin, live.interview.id, since, until)
 
@@ -75,7 +80,7 @@ def test_the_measures_of_a_small_interview(tmp_path) -> None:
         assert math.isclose(reviewed.median_hours, 2.0) and math.isclose(decided.median_hours, 1.0)
 
         q1 = found.questions[0]
-        assert q1.started == 4 and q1.unfinished == 1 and q1.median_takes == 1
+        assert q1.started == 4 and q1.unfinished == 1 and q1.median_takes == 1 and q1.median_seconds == 20
         assert math.isclose(q1.spread.value, math.sqrt(41 / 36)) and q1.spread.n == 6  # 4 5 2 2 3 3
         assert q1.correlation.value is None and "too little data: 2 decided" in q1.correlation.note
         assert q1.agreement.value is None and "3 items" in q1.agreement.note  # per question: 3 units only

@@ -16,11 +16,12 @@ from boxinterview import clock
 from boxinterview.domain import reviews
 from boxinterview.domain.models import Account, Interview, Role
 from boxinterview.domain.statistics import (
+    AlphaSums,
     Figure,
-    alpha_of_units,
+    alpha_of_sums,
     leniency_of_sums,
     median,
-    point_biserial,
+    point_biserial_of_sums,
     spread_of_sums,
 )
 from boxinterview.errors import NotFound
@@ -40,6 +41,7 @@ STEPS = [
 ]
 COMPLETED, REVIEWED, DECIDED = 5, 6, 7  # positions in a journey
 AGREEMENT_METHOD = "Krippendorff's alpha (interval)"
+NO_ITEMS = AlphaSums(0, 0, 0.0, 0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -216,31 +218,31 @@ def _median_of_counts(counts: list[tuple[int, int]]) -> float | None:
 
 
 def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore[type-arg]
-    units_by_q: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
-    per_candidate: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
-    for question, _competency, invitation, m, s_, ss in f["units"]:
-        units_by_q[question].append((m, s_, ss))
-        acc = per_candidate[question][invitation]
-        acc[0] += s_
-        acc[1] += m
-    takes: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for question, used, n in f["takes"]:
-        takes[question].append((used, n))
-    lengths: dict[int, list[float]] = defaultdict(list)
-    for question, ms in f["durations"]:
-        lengths[question].append(ms / 1000)
-    outcomes = f["outcomes"]
+    spreads: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    agreement: dict[int, AlphaSums] = {}
+    for question, _competency, m, s_, ss, *pair in f["items"]:
+        acc = spreads[question]
+        acc[0] += m
+        acc[1] += s_
+        acc[2] += ss
+        agreement[question] = agreement.get(question, NO_ITEMS) + AlphaSums(*pair)
+    takes: dict[int, list[tuple[int, int]]] = defaultdict(list)  # takes used by submitted answers
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # answers started, left unfinished
+    for question, used, n, submitted in f["takes"]:
+        counts[question][0] += n
+        counts[question][1] += n - submitted
+        if used and submitted:
+            takes[question].append((used, submitted))
     out = []
     for q in iv.questions:
-        units = units_by_q.get(q.id, [])  # type: ignore[arg-type]
-        decided = [(total / count, outcomes[inv] == "advance") for inv, (total, count) in per_candidate[q.id].items()  # type: ignore[index]
-                   if outcomes.get(inv) in ("advance", "reject")]  # fmt: skip
-        started, unfinished = f["counts"].get(q.id, (0, 0))
+        count, total, squares = spreads.get(q.id, (0, 0.0, 0.0))  # type: ignore[arg-type]
+        started, unfinished = counts.get(q.id, (0, 0))  # type: ignore[arg-type]
         out.append(QuestionRow(
             q.position, q.prompt, q.kind.value, started, unfinished, _median_of_counts(takes.get(q.id, [])),  # type: ignore[arg-type]
-            median(lengths.get(q.id, [])), q.answer_seconds,  # type: ignore[arg-type]
-            spread_of_sums(int(sum(m for m, _, _ in units)), sum(s_ for _, s_, _ in units), sum(ss for _, _, ss in units)),
-            point_biserial([d[0] for d in decided], [d[1] for d in decided]), alpha_of_units(units),
+            f["lengths"].get(q.id), q.answer_seconds,
+            spread_of_sums(int(count), total, squares),
+            point_biserial_of_sums(*f["decisions"].get(q.id, (0, 0.0, 0.0, 0, 0.0))),
+            alpha_of_sums(agreement.get(q.id, NO_ITEMS)),  # type: ignore[arg-type]
             [(r["reason"] or "no reason given", r["n"]) for r in f["rejected"] if r["question_id"] == q.id],
         ))  # fmt: skip
     return out
@@ -258,13 +260,12 @@ def _read(
     }
     if interview_id is not None and detail:
         found |= {
-            "counts": sql.answer_counts(con, interview_id, since, until),
-            "takes": sql.takes_used(con, interview_id, since, until),
-            "durations": sql.durations(con, interview_id, since, until),
+            "takes": sql.answer_takes(con, interview_id, since, until),
+            "lengths": sql.median_lengths(con, interview_id, since, until),
             "rejected": sql.rejections(con, interview_id, since, until),
-            "units": sql.score_units(con, interview_id, since, until),
+            "items": sql.item_sums(con, interview_id, since, until),
+            "decisions": sql.decision_sums(con, interview_id, since, until),
             "leniency": sql.leniency_sums(con, interview_id, since, until),
-            "outcomes": sql.outcomes(con, interview_id, since, until),
             "reviewers": sql.reviewers(con, interview_id),
             "overdue": sql.overdue_by_reviewer(con, interview_id, now),
         }
@@ -291,9 +292,9 @@ def for_interview(db: Database, account: Account | None, interview_id: int, sinc
 
     iv, f = db.read(read)
     names = {c.id: c.name for c in iv.competencies}
-    by_competency: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
-    for _question, competency, _invitation, m, s_, ss in f["units"]:
-        by_competency[competency].append((m, s_, ss))
+    by_competency: dict[int, AlphaSums] = {}
+    for _question, competency, _m, _s, _ss, *pair in f["items"]:
+        by_competency[competency] = by_competency.get(competency, NO_ITEMS) + AlphaSums(*pair)
     blind = iv.blind_review
     reviewer_rows = []
     for n, r in enumerate(f["reviewers"], start=1):
@@ -307,8 +308,8 @@ def for_interview(db: Database, account: Account | None, interview_id: int, sinc
         technical=technical(f["checks"], f["uploads"]), promptness=promptness(f["journeys"]),
         experience=experience(f["feedback"]),
         questions=_question_rows(iv, f),
-        competencies=[(names.get(cid, str(cid)), alpha_of_units(units)) for cid, units in sorted(by_competency.items())],
-        reviewers=reviewer_rows, overall_agreement=alpha_of_units([(u[3], u[4], u[5]) for u in f["units"]]),
+        competencies=[(names.get(cid, str(cid)), alpha_of_sums(sums)) for cid, sums in sorted(by_competency.items())],
+        reviewers=reviewer_rows, overall_agreement=alpha_of_sums(sum(by_competency.values(), NO_ITEMS)),
         interview=iv,
     )  # fmt: skip
 

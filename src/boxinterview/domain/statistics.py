@@ -57,13 +57,33 @@ def alpha_of_units(units: Iterable[tuple[int, float, float]]) -> Figure:
     """The same from each unit's (number of ratings, sum, sum of squares). Over ordered pairs i≠j, Σ(a − b)² is
     2·(m·Σv² − (Σv)²), so the whole computation is linear in the ratings."""
     pairable = [u for u in units if u[0] >= 2]
-    n = sum(m for m, _, _ in pairable)
-    if len(pairable) < MIN_UNITS_FOR_AGREEMENT:
-        return Figure(None, n, f"too little data: {len(pairable)} items rated by two or more reviewers, "
+    return alpha_of_sums(AlphaSums(len(pairable), sum(m for m, _, _ in pairable),
+                                   sum(2 * (m * ss - s * s) / (m - 1) for m, s, ss in pairable),
+                                   sum(s for _, s, _ in pairable), sum(ss for _, _, ss in pairable)))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AlphaSums:
+    """What alpha needs, added up over the items rated two or more times (so sums of groups add up too)."""
+
+    items: int
+    n: int  # ratings
+    disagreement: float  # Σ over items of 2·(m·Σv² − (Σv)²)/(m − 1)
+    total: float  # Σv
+    squares: float  # Σv²
+
+    def __add__(self, other: AlphaSums) -> AlphaSums:
+        return AlphaSums(self.items + other.items, self.n + other.n, self.disagreement + other.disagreement,
+                         self.total + other.total, self.squares + other.squares)  # fmt: skip
+
+
+def alpha_of_sums(a: AlphaSums) -> Figure:
+    n = a.n
+    if a.items < MIN_UNITS_FOR_AGREEMENT:
+        return Figure(None, n, f"too little data: {a.items} items rated by two or more reviewers, "
                                f"{MIN_UNITS_FOR_AGREEMENT} needed")  # fmt: skip
-    observed = sum(2 * (m * ss - s * s) / (m - 1) for m, s, ss in pairable) / n
-    total, squares = sum(s for _, s, _ in pairable), sum(ss for _, _, ss in pairable)
-    expected = 2 * (n * squares - total * total) / (n * (n - 1))
+    observed = a.disagreement / n
+    expected = 2 * (n * a.squares - a.total * a.total) / (n * (n - 1))
     if expected <= 1e-12:
         return Figure(None, n, "every score is the same: agreement cannot be measured")
     return Figure(1 - observed / expected, n)
@@ -98,13 +118,20 @@ def point_biserial(scores: list[float], advanced: list[bool]) -> Figure:
     n = len(scores)
     if n < MIN_DECISIONS_FOR_CORRELATION:
         return too_little(n, MIN_DECISIONS_FOR_CORRELATION, "decided candidates")
-    if all(advanced) or not any(advanced):
-        return Figure(None, n, "every decision was the same: no correlation to measure")
     ys = [1.0 if a else 0.0 for a in advanced]
-    mx, my = sum(scores) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(scores, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in scores)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0:
+    return point_biserial_of_sums(n, sum(scores), sum(x * x for x in scores), sum(ys),
+                                  sum(x * y for x, y in zip(scores, ys, strict=True)))  # fmt: skip
+
+
+def point_biserial_of_sums(n: int, sx: float, sxx: float, sy: float, sxy: float) -> Figure:
+    """The same from n, Σx, Σx², Σy (how many advanced) and Σxy."""
+    if n < MIN_DECISIONS_FOR_CORRELATION:
+        return too_little(n, MIN_DECISIONS_FOR_CORRELATION, "decided candidates")
+    if sy == 0 or sy == n:
+        return Figure(None, n, "every decision was the same: no correlation to measure")
+    cov = sxy - sx * sy / n
+    var_x = sxx - sx * sx / n
+    var_y = sy - sy * sy / n
+    if var_x <= 1e-12:
         return Figure(None, n, "every score is the same: no correlation to measure")
-    return Figure(sxy / math.sqrt(sxx * syy), n)
+    return Figure(cov / math.sqrt(var_x * var_y), n)

@@ -35,42 +35,35 @@ def journeys(con: apsw.Connection, interview_id: int | None, since: datetime, un
     ).fetchall()
 
 
-def answer_counts(
+def answer_takes(
     con: apsw.Connection, interview_id: int, since: datetime, until: datetime
-) -> dict[int, tuple[int, int]]:
-    """Per question: (answers started, answers not submitted)."""
-    return {
-        q: (n, unfinished)
-        for q, n, unfinished in con.execute(
-            "SELECT a.question_id, count(*), count(*) - count(a.submitted_at) FROM answers a "
-            f"JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE} GROUP BY a.question_id",
-            _args(interview_id, since, until),
-        )
-    }
-
-
-def takes_used(
-    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
-) -> list[tuple[int, int, int]]:
-    """(question, takes used, how many submitted answers used that many)."""
+) -> list[tuple[int, int, int, int]]:
+    """(question, takes used, answers with that many takes, of them submitted): enough for the answers started and
+    left unfinished per question and the median takes of submitted ones, in one pass."""
     return con.execute(
-        "SELECT question_id, takes, count(*) FROM (SELECT a.question_id, count(*) AS takes FROM answers a "
-        f"JOIN invitations i ON i.id = a.invitation_id JOIN takes t ON t.answer_id = a.id WHERE {_SCOPE} "
-        "AND a.submitted_at IS NOT NULL GROUP BY a.id) GROUP BY question_id, takes",
+        "SELECT question_id, takes, count(*), count(submitted_at) FROM (SELECT a.question_id, a.submitted_at, "
+        "(SELECT count(*) FROM takes t WHERE t.answer_id = a.id) AS takes FROM answers a "
+        f"JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE}) GROUP BY question_id, takes",
         _args(interview_id, since, until),
     ).fetchall()
 
 
-def durations(
+def median_lengths(
     con: apsw.Connection, interview_id: int, since: datetime, until: datetime
-) -> list[tuple[int, int]]:
-    """(question, length in ms) of every submitted recording."""
-    return con.execute(
-        "SELECT a.question_id, r.duration_ms FROM answers a JOIN invitations i ON i.id = a.invitation_id "
+) -> dict[int, float]:
+    """Per question, the median length in seconds of the submitted recordings (the middle one, or the mean of the
+    middle two), worked out in SQL so only the middle rows leave the store."""
+    found: dict[int, list[float]] = {}
+    for question, ms in con.execute(
+        "SELECT q, ms FROM (SELECT a.question_id AS q, r.duration_ms AS ms, "
+        "row_number() OVER (PARTITION BY a.question_id ORDER BY r.duration_ms) AS k, "
+        "count(*) OVER (PARTITION BY a.question_id) AS n FROM answers a JOIN invitations i ON i.id = a.invitation_id "
         "JOIN takes t ON t.answer_id = a.id AND t.submitted = 1 JOIN recordings r ON r.take_id = t.id "
-        f"WHERE {_SCOPE} AND r.duration_ms IS NOT NULL",
+        f"WHERE {_SCOPE} AND r.duration_ms IS NOT NULL) WHERE k IN ((n + 1) / 2, (n + 2) / 2)",
         _args(interview_id, since, until),
-    ).fetchall()
+    ):
+        found.setdefault(question, []).append(ms / 1000)
+    return {q: sum(v) / len(v) for q, v in found.items()}
 
 
 def rejections(
@@ -134,14 +127,39 @@ def refresh_items(con: apsw.Connection, invitation_ids: list[int]) -> None:
     )
 
 
-def score_units(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
-    """Every rated item (question, competency, invitation) with its number of ratings, their sum and sum of
-    squares: enough for agreement, spread and per-candidate means without reading each score."""
+def item_sums(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
+    """Per (question, competency), added up over its rated items: for the spread, all ratings (count, Σ, Σ²); for
+    agreement, over items rated two or more times (items, ratings, Σ 2·(m·Σv² − (Σv)²)/(m − 1), Σ, Σ²)."""
     return con.execute(
-        "SELECT u.question_id, u.competency_id, u.invitation_id, u.m, u.s, u.ss FROM rated_items u "
-        f"JOIN invitations i ON i.id = u.invitation_id WHERE {_SCOPE}",
+        "SELECT u.question_id, u.competency_id, sum(u.m), sum(u.s), sum(u.ss), "
+        "count(*) FILTER (WHERE u.m >= 2), coalesce(sum(u.m) FILTER (WHERE u.m >= 2), 0), "
+        "coalesce(sum(2 * (u.m * u.ss - u.s * u.s) / (u.m - 1)) FILTER (WHERE u.m >= 2), 0), "
+        "coalesce(sum(u.s) FILTER (WHERE u.m >= 2), 0), coalesce(sum(u.ss) FILTER (WHERE u.m >= 2), 0) "
+        f"FROM rated_items u JOIN invitations i ON i.id = u.invitation_id WHERE {_SCOPE} "
+        "GROUP BY u.question_id, u.competency_id",
         _args(interview_id, since, until),
     ).fetchall()
+
+
+def decision_sums(
+    con: apsw.Connection, interview_id: int, since: datetime, until: datetime
+) -> dict[int, tuple]:  # type: ignore[type-arg]
+    """Per question, over candidates decided advance or reject: n, Σx, Σx², Σy, Σxy, where x is the candidate's
+    mean score on the question and y is 1 for advance, 0 for reject (a correlation's sums)."""
+    return {
+        q: rest
+        for q, *rest in con.execute(
+            "WITH x AS (SELECT u.question_id AS q, u.invitation_id AS inv, sum(u.s) / sum(u.m) AS x "
+            f"FROM rated_items u JOIN invitations i ON i.id = u.invitation_id WHERE {_SCOPE} "
+            "GROUP BY u.question_id, u.invitation_id), "
+            "y AS (SELECT d.invitation_id AS inv, d.outcome = 'advance' AS y FROM decisions d "
+            "WHERE d.outcome IN ('advance', 'reject') "
+            "AND d.id = (SELECT max(id) FROM decisions WHERE invitation_id = d.invitation_id)) "
+            "SELECT x.q, count(*), sum(x.x), sum(x.x * x.x), sum(y.y), sum(x.x * y.y) FROM x JOIN y ON y.inv = x.inv "
+            "GROUP BY x.q",
+            _args(interview_id, since, until),
+        )
+    }
 
 
 def leniency_sums(
@@ -153,19 +171,6 @@ def leniency_sums(
         for reviewer, given, shared, total in con.execute(
             "SELECT p.reviewer_id, sum(p.scores), sum(p.shared), sum(p.total) FROM leniency_parts p "
             f"JOIN invitations i ON i.id = p.invitation_id WHERE {_SCOPE} GROUP BY p.reviewer_id",
-            _args(interview_id, since, until),
-        )
-    }
-
-
-def outcomes(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> dict[int, str]:
-    """Each decided invitation's latest outcome."""
-    return {
-        r["invitation_id"]: r["outcome"]
-        for r in rows(
-            con,
-            "SELECT d.invitation_id, d.outcome FROM decisions d JOIN invitations i ON i.id = d.invitation_id "
-            f"WHERE {_SCOPE} AND d.id = (SELECT max(id) FROM decisions WHERE invitation_id = d.invitation_id)",
             _args(interview_id, since, until),
         )
     }
