@@ -86,6 +86,8 @@ SEED = {
     18: ["INSERT INTO upload_traffic VALUES (29000000, 1024)"],
     19: ["UPDATE uploads SET resumes = 1"],
     20: ["INSERT OR REPLACE INTO rated_items VALUES (1, 1, 1, 2, 7, 25)"],
+    21: ["UPDATE invitations SET outcome = 'hold'"],
+    22: ["UPDATE answers SET takes = takes"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

@@ -129,7 +129,9 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
     def tx(con) -> None:  # type: ignore[no-untyped-def]
         first = sql.next_number(con, interview.id)  # type: ignore[arg-type]
         sql.insert(con, interview.id, first, people)  # type: ignore[arg-type]
-        insight_sql.refresh_items(con, sql.invitation_ids(con, interview.id, first))  # type: ignore[arg-type]
+        added = sql.invitation_ids(con, interview.id, first)  # type: ignore[arg-type]
+        sql.mark_steps(con, added)
+        insight_sql.refresh_items(con, added)
 
     db.write(tx)
     return n

@@ -25,14 +25,11 @@ def journeys(con: apsw.Connection, interview_id: int | None, since: datetime, un
     """Each invitation's step times in seconds since 1970 (None where it never got there): invited, opened, consented,
     device check passed, started, completed, first review submitted, decided."""
     return con.execute(
-        "SELECT unixepoch(i.created_at, 'subsec'), unixepoch(i.opened_at, 'subsec'), unixepoch(i.consent_at, 'subsec'), "
-        "unixepoch((SELECT min(at) FROM device_checks d WHERE d.invitation_id = i.id AND d.passed = 1), 'subsec'), "
-        "unixepoch(i.started_at, 'subsec'), unixepoch(i.completed_at, 'subsec'), "
-        "unixepoch((SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = i.id), 'subsec'), "
-        "unixepoch((SELECT min(decided_at) FROM decisions d WHERE d.invitation_id = i.id), 'subsec') "
-        f"FROM invitations i WHERE {_SCOPE}",
+        "SELECT " + ", ".join(f"unixepoch(i.{c}, 'subsec')" for c in (
+            "created_at", "opened_at", "consent_at", "checked_at", "started_at", "completed_at", "reviewed_at",
+            "decided_at")) + f" FROM invitations i WHERE {_SCOPE}",
         _args(interview_id, since, until),
-    ).fetchall()
+    ).fetchall()  # fmt: skip
 
 
 def answer_takes(
@@ -41,9 +38,8 @@ def answer_takes(
     """(question, takes used, answers with that many takes, of them submitted): enough for the answers started and
     left unfinished per question and the median takes of submitted ones, in one pass."""
     return con.execute(
-        "SELECT question_id, takes, count(*), count(submitted_at) FROM (SELECT a.question_id, a.submitted_at, "
-        "(SELECT count(*) FROM takes t WHERE t.answer_id = a.id) AS takes FROM answers a "
-        f"JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE}) GROUP BY question_id, takes",
+        "SELECT a.question_id, a.takes, count(*), count(a.submitted_at) FROM answers a "
+        f"JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE} GROUP BY a.question_id, a.takes",
         _args(interview_id, since, until),
     ).fetchall()
 
@@ -109,6 +105,11 @@ def refresh_items(con: apsw.Connection, invitation_ids: list[int]) -> None:
     the transaction that submits a review."""
     where = "r.invitation_id IN (SELECT value FROM json_each(?))"
     args = (json.dumps(invitation_ids),)
+    con.execute(
+        "UPDATE invitations SET reviewed_at = (SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = "
+        "invitations.id) WHERE id IN (SELECT value FROM json_each(?))",
+        args,
+    )
     con.execute("DELETE FROM rated_items WHERE invitation_id IN (SELECT value FROM json_each(?))", args)
     con.execute("DELETE FROM leniency_parts WHERE invitation_id IN (SELECT value FROM json_each(?))", args)
     con.execute(
@@ -152,9 +153,8 @@ def decision_sums(
             "WITH x AS (SELECT u.question_id AS q, u.invitation_id AS inv, sum(u.s) / sum(u.m) AS x "
             f"FROM rated_items u JOIN invitations i ON i.id = u.invitation_id WHERE {_SCOPE} "
             "GROUP BY u.question_id, u.invitation_id), "
-            "y AS (SELECT d.invitation_id AS inv, d.outcome = 'advance' AS y FROM decisions d "
-            "WHERE d.outcome IN ('advance', 'reject') "
-            "AND d.id = (SELECT max(id) FROM decisions WHERE invitation_id = d.invitation_id)) "
+            "y AS (SELECT i.id AS inv, i.outcome = 'advance' AS y FROM invitations i "
+            f"WHERE i.outcome IN ('advance', 'reject') AND {_SCOPE}) "
             "SELECT x.q, count(*), sum(x.x), sum(x.x * x.x), sum(y.y), sum(x.x * y.y) FROM x JOIN y ON y.inv = x.inv "
             "GROUP BY x.q",
             _args(interview_id, since, until),

@@ -29,6 +29,11 @@ def insert_device_check(
         (invitation_id, to_db(now), int(passed), int(camera), int(microphone), upload_kbps, recorder_type,
          browser, problem),
     )  # fmt: skip
+    if passed:
+        con.execute(
+            "UPDATE invitations SET checked_at = coalesce(checked_at, ?) WHERE id = ?",
+            (to_db(now), invitation_id),
+        )
 
 
 def set_feedback(con: apsw.Connection, invitation_id: int, rating: int, comment: str, now: datetime) -> None:

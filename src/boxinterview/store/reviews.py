@@ -102,7 +102,10 @@ def insert_decision(
         "INSERT INTO decisions (invitation_id, outcome, feedback, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",
         (invitation_id, outcome.value, feedback, decided_by, to_db(now)),
     )
-    return con.last_insert_rowid()
+    decision_id = con.last_insert_rowid()
+    con.execute("UPDATE invitations SET decided_at = coalesce(decided_at, ?), outcome = ? WHERE id = ?",
+                (to_db(now), outcome.value, invitation_id))  # fmt: skip
+    return decision_id
 
 
 def latest_decision(con: apsw.Connection, invitation_id: int) -> Decision | None:

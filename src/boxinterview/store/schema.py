@@ -514,4 +514,28 @@ STEPS: list[tuple[str, str]] = [
             WHERE r.submitted_at IS NOT NULL GROUP BY r.invitation_id, r.reviewer_id;
         """,
     ),
+    (
+        "each invitation's first passed device check, review and decision, and its latest outcome, kept as they happen",
+        """
+        ALTER TABLE invitations ADD COLUMN checked_at TEXT;
+        ALTER TABLE invitations ADD COLUMN reviewed_at TEXT;
+        ALTER TABLE invitations ADD COLUMN decided_at TEXT;
+        ALTER TABLE invitations ADD COLUMN outcome TEXT CHECK (outcome IS NULL OR outcome IN ('advance', 'reject', 'hold'));
+        UPDATE invitations SET
+            checked_at = (SELECT min(at) FROM device_checks d WHERE d.invitation_id = invitations.id AND d.passed = 1),
+            reviewed_at = (SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = invitations.id),
+            decided_at = (SELECT min(decided_at) FROM decisions d WHERE d.invitation_id = invitations.id),
+            outcome = (SELECT outcome FROM decisions d WHERE d.invitation_id = invitations.id ORDER BY d.id DESC LIMIT 1);
+        """,
+    ),
+    (
+        "each answer's number of takes, kept by a trigger",
+        """
+        ALTER TABLE answers ADD COLUMN takes INTEGER NOT NULL DEFAULT 0;
+        UPDATE answers SET takes = (SELECT count(*) FROM takes t WHERE t.answer_id = answers.id);
+        CREATE TRIGGER takes_counted AFTER INSERT ON takes BEGIN
+            UPDATE answers SET takes = takes + 1 WHERE id = NEW.answer_id;
+        END;
+        """,
+    ),
 ]

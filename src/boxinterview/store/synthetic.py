@@ -3,6 +3,7 @@ so the insight pages can be tried on a realistic amount of data."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import apsw
@@ -72,3 +73,15 @@ def next_number(con: apsw.Connection, interview_id: int) -> int:
 def invitation_ids(con: apsw.Connection, interview_id: int, first_number: int) -> list[int]:
     return [i for (i,) in con.execute("SELECT id FROM invitations WHERE interview_id = ? AND number >= ?",
                                       (interview_id, first_number))]  # fmt: skip
+
+
+def mark_steps(con: apsw.Connection, invitation_ids: list[int]) -> None:
+    """The step times invitations keep (first passed check, review, decision, latest outcome), for made-up rows."""
+    con.execute(
+        """UPDATE invitations SET
+            checked_at = (SELECT min(at) FROM device_checks d WHERE d.invitation_id = invitations.id AND d.passed = 1),
+            reviewed_at = (SELECT min(submitted_at) FROM reviews r WHERE r.invitation_id = invitations.id),
+            decided_at = (SELECT min(decided_at) FROM decisions d WHERE d.invitation_id = invitations.id),
+            outcome = (SELECT outcome FROM decisions d WHERE d.invitation_id = invitations.id ORDER BY d.id DESC LIMIT 1) WHERE id IN (SELECT value FROM json_each(?))""",
+        (json.dumps(invitation_ids),),
+    )
