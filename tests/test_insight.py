@@ -129,6 +129,8 @@ def test_the_measures_of_a_small_interview(tmp_path) -> None:
         assert bad.status_code == 422 and "table is one of" in bad.text
         overview = s.get(f"{live.base}/review/insight?period=30")
         assert overview.status_code == 200 and live.interview.title in overview.text
+        each = list(csv.reader(io.StringIO(s.get(f"{live.base}/review/insight.csv?table=interviews").text)))
+        assert each[0][:3] == ["interview_id", "title", "invited"] and each[1][2] == "6"
 
 
 def test_an_interview_without_data_says_so(tmp_path) -> None:

@@ -89,8 +89,11 @@ def tables(found: insight.Insight) -> dict[str, tuple[list[str], list[list[objec
     return out
 
 
-def _csv(found: insight.Insight, table: str, name: str) -> web.Response:
+def _csv(found: insight.Insight, table: str, name: str, each: list | None = None) -> web.Response:  # type: ignore[type-arg]
     available = tables(found)
+    if each is not None:  # the overview's table of every interview's funnel
+        available["interviews"] = (["interview_id", "title", *insight.STEPS],
+                                   [[i, title, *(s.count for s in steps)] for i, title, steps in each])  # fmt: skip
     if table not in available:
         raise Invalid(f"table is one of {', '.join(available)}")
     header, rows = available[table]
@@ -119,5 +122,5 @@ async def interview_csv(request: web.Request) -> web.Response:
 async def overview_csv(request: web.Request) -> web.Response:
     db = request.app[DB]
     _, (since, until) = _period(request)
-    whole, _ = await db.call(insight.overview, db, auth.signed_in(request).account, since, until)
-    return _csv(whole, request.query.get("table", "funnel"), "all-interviews")
+    whole, each = await db.call(insight.overview, db, auth.signed_in(request).account, since, until)
+    return _csv(whole, request.query.get("table", "funnel"), "all-interviews", each)
