@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from boxinterview import clock
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Interview, Role
-from boxinterview.errors import NotFound
+from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
 from boxinterview.store import insight as insight_sql
 from boxinterview.store import synthetic as sql
@@ -42,7 +42,7 @@ def _reviewers(db: Database, interview_id: int) -> list[tuple[int, float]]:
     for email, name, strictness in REVIEWERS:
         try:
             account, _ = accounts.create(db, email, Role.REVIEWER, "demo", name=name)
-        except Exception:  # noqa: BLE001 - the account is there from an earlier run
+        except Conflict:  # the account is there from an earlier run
             account = next(a for a in accounts.listing(db) if a.email == email)
         accounts.assign(db, email, interview_id, "demo")
         out.append((account.id, strictness))
