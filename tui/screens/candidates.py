@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from boxinterview import clock
 from boxinterview.domain import interviews, invitations, retention
 from boxinterview.domain.models import Candidate, Invitation, InvitationStatus
-from boxinterview.errors import BoxError, Invalid
+from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
+from boxinterview.tui.widgets.acting import ActingScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, TypedConfirm
 
 REFRESH_SECONDS = 2.0
@@ -34,7 +34,7 @@ def parse_deadline(text: str) -> datetime | None:
     return value.astimezone(UTC)
 
 
-class CandidatesScreen(Screen[None]):
+class CandidatesScreen(ActingScreen):
     AUTO_FOCUS = "#candidates"
     BINDINGS = [
         Binding("i", "invite", "Invite"),
@@ -127,20 +127,6 @@ class CandidatesScreen(Screen[None]):
             self.notify("Choose a candidate first", severity="warning")
             return None
         return self.rows[table.cursor_row]
-
-    @work(thread=True)
-    def act(self, work_fn, done_fn, failed_fn=None) -> None:  # type: ignore[no-untyped-def]
-        """Run a core service off the event loop; report its error, or pass its result on."""
-        try:
-            result = work_fn(self.app.db)  # type: ignore[attr-defined]
-        except BoxError as exc:
-            if failed_fn is not None:  # back to the form, with what was typed and what is wrong
-                self.app.call_from_thread(failed_fn, str(exc))
-            else:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            return
-        self.app.call_from_thread(done_fn, result)
-        self.app.call_from_thread(self.load)
 
     @property
     def letterhead(self) -> Letterhead:

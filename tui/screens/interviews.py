@@ -5,17 +5,16 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview.domain import interviews
 from boxinterview.domain.models import InterviewStatus, InterviewSummary
-from boxinterview.errors import BoxError
+from boxinterview.tui.widgets.acting import ActingScreen
 
 REFRESH_SECONDS = 2.0
 
 
-class InterviewsScreen(Screen[None]):
+class InterviewsScreen(ActingScreen):
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
@@ -103,24 +102,14 @@ class InterviewsScreen(Screen[None]):
     def action_duplicate(self) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.run_action(lambda db: interviews.duplicate(db, interview_id, "console"),
-                            lambda new: f"Interview {interview_id} copied into a new draft, {new}")  # fmt: skip
+            self.act(lambda db: interviews.duplicate(db, interview_id, "console"),
+                     lambda new: self.notify(f"Interview {interview_id} copied into a new draft, {new}"))  # fmt: skip
 
     def action_status(self, status: str) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.run_action(lambda db: interviews.set_status(db, interview_id, InterviewStatus(status), "console"),
-                            lambda _: f"Interview {interview_id} is now {status}")  # fmt: skip
-
-    @work(thread=True)
-    def run_action(self, act, message) -> None:  # type: ignore[no-untyped-def]
-        try:
-            result = act(self.app.db)  # type: ignore[attr-defined]
-        except BoxError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self.notify, message(result))
-        self.app.call_from_thread(self.load)
+            self.act(lambda db: interviews.set_status(db, interview_id, InterviewStatus(status), "console"),
+                     lambda _: self.notify(f"Interview {interview_id} is now {status}"))  # fmt: skip
 
     def action_candidates(self) -> None:
         interview_id = self.selected()

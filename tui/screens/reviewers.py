@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Account, Role
-from boxinterview.errors import BoxError, Invalid
+from boxinterview.errors import Invalid
+from boxinterview.tui.widgets.acting import ActingScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message
 
 
-class ReviewersScreen(Screen[None]):
+class ReviewersScreen(ActingScreen):
     BINDINGS = [
         Binding("n", "add", "Add"),
         Binding("g", "assign", "Assign"),
@@ -64,19 +64,6 @@ class ReviewersScreen(Screen[None]):
         if not self.accounts:
             return None
         return self.accounts[table.cursor_row][0]
-
-    @work(thread=True)
-    def act(self, work_fn, done_fn, failed_fn=None) -> None:  # type: ignore[no-untyped-def]
-        try:
-            result = work_fn(self.app.db)  # type: ignore[attr-defined]
-        except BoxError as exc:
-            if failed_fn is not None:  # back to the form, with what was typed and what is wrong
-                self.app.call_from_thread(failed_fn, str(exc))
-            else:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            return
-        self.app.call_from_thread(done_fn, result)
-        self.app.call_from_thread(self.load)
 
     def show_password(self, email: str, password: str) -> None:
         self.app.push_screen(Message(f"Password for {email}",
