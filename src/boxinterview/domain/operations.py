@@ -67,11 +67,11 @@ class Dashboard:
 def _read(con: apsw.Connection, now: datetime, limit: int) -> dict:
     minute = int(now.timestamp() // 60)
     since = now - ACTIVE_WINDOW
-    uploads = sql.active_uploads(con, since, 10_000)
+    uploads = sql.active_uploads(con, since, limit)
     return {
         "candidates": sql.candidates_in_interview(con, since),
-        "uploads": uploads[:limit],
-        "uploads_total": len(uploads),
+        "uploads": uploads,
+        "uploads_total": uploads[0]["total"] if uploads else 0,
         "jobs": sql.open_jobs(con, now - timedelta(days=7), limit),
         "traffic": sql.traffic(con, minute - 59),
         "week": sql.traffic_since(con, minute - 7 * 24 * 60),

@@ -12,11 +12,12 @@ from boxinterview.store._sql import row, rows
 
 
 def active_uploads(con: apsw.Connection, since: datetime, limit: int) -> list[dict[str, Any]]:
-    """Uploads still arriving that moved since `since`, newest activity first, with who and which question."""
+    """Uploads still arriving that moved since `since`, newest activity first, with who and which question; each
+    row also says how many there are in all (`total`), beyond the limit."""
     return rows(
         con,
         "SELECT u.id, u.received, u.length, u.updated_at, u.created_at, t.number AS take, q.position AS question, "
-        "i.id AS invitation_id, i.number, c.name, v.title AS interview, v.blind_review "
+        "i.id AS invitation_id, i.number, c.name, v.title AS interview, v.blind_review, count(*) OVER () AS total "
         "FROM uploads u JOIN recordings r ON r.id = u.recording_id JOIN takes t ON t.id = r.take_id "
         "JOIN answers a ON a.id = t.answer_id JOIN questions q ON q.id = a.question_id "
         "JOIN invitations i ON i.id = a.invitation_id JOIN candidates c ON c.id = i.candidate_id "
