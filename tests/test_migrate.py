@@ -88,6 +88,7 @@ SEED = {
     20: ["INSERT OR REPLACE INTO rated_items VALUES (1, 1, 1, 2, 7, 25)"],
     21: ["UPDATE invitations SET outcome = 'hold'"],
     22: ["UPDATE answers SET takes = takes"],
+    23: ["UPDATE recordings SET loudness_lufs = -23.5"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

@@ -194,13 +194,12 @@ async def test_extra_time_accommodation_extends_the_limit(env, clips) -> None:
     assert await run(env, rid) is RecordingState.READY
 
 
-async def test_truncated_recording_keeps_what_can_be_played(env, clips) -> None:
-    whole = make("vp8_opus.webm", clips, seconds=4)
+async def test_truncated_recording_is_refused_as_incomplete(env, clips) -> None:
+    # Its header promises 4 s; half of it arrived. Keeping the half would send reviewers half an answer.
     rid = uploaded(env, make("truncated.webm", clips, seconds=4))
-    state = await run(env, rid)
+    assert await run(env, rid) is RecordingState.REJECTED
     rec = recordings.get(env[1], rid)
-    assert state is RecordingState.READY, rec.reason
-    assert 500 < rec.duration_ms < (await probe(whole)).duration_s * 1000
+    assert "incomplete" in rec.reason and "of its 4 seconds" in rec.reason and "again" in rec.reason
 
 
 async def test_processing_twice_is_harmless(env, clips) -> None:

@@ -91,7 +91,8 @@ async def test_failures_retry_with_backoff_then_fail_with_the_reason(tmp_path: P
     )
     await run_until(Worker(db, settings), lambda: job_of(db, rid).state == "failed")
     rec = recordings.get(db, rid)
-    assert rec.state is RecordingState.FAILED and "ffmpeg exited" in rec.reason
+    assert rec.state is RecordingState.FAILED and rec.reason == recordings.FAILED_ON_OUR_SIDE
+    assert "ffmpeg" not in rec.reason and "exited" not in rec.reason  # the candidate reads it
     [alert] = [m for m in db.read(outbox_sql.recent) if m["kind"] == "alert.processing"]
     assert alert["recipient"] == "ops@example.com" and f"jobs --retry {job.id}" in alert["body"]
     jobs.retry(db, job.id, "test")  # the operator retries from the console or CLI

@@ -6,7 +6,7 @@ candidate, who can then record another take. A failure on our side raises, and t
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import dataclasses
 import logging
 import os
@@ -18,12 +18,14 @@ from pathlib import Path
 from boxinterview import clock, files
 from boxinterview.config import Settings
 from boxinterview.domain import recordings
-from boxinterview.domain.models import QuestionKind, RecordingState
+from boxinterview.domain.models import SILENT_LUFS, QuestionKind, RecordingState
 from boxinterview.media import (
     MediaError,
     MediaInfo,
     PlaybackOptions,
-    content_duration,
+    loudness,
+    needs_video_encode,
+    playback_size,
     poster,
     probe,
     transcode_playback,
@@ -101,8 +103,18 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
             "no sound was recorded: allow the microphone in your browser and check it is not muted, then record "
             "this answer again"
         )
+    if info.duration_s <= 0:
+        raise Rejected("nothing was recorded (the recording is empty): record this answer again")
     if info.duration_s < MIN_SECONDS:
-        raise Rejected("the recording is empty: record this answer again")
+        raise Rejected(
+            f"the recording is only {info.duration_s:.1f} seconds long, too short to hold an answer: record this "
+            "answer again, and stop only when you have finished speaking"
+        )
+    if info.claims_more_than_it_holds:
+        raise Rejected(
+            f"the recording is incomplete: only {info.duration_s:.0f} of its {info.header_duration_s:.0f} seconds "
+            "reached us (the browser or phone may have stopped while saving it): record this answer again"
+        )
     if info.duration_s > expected.max_seconds:
         raise Rejected(
             f"the recording is {info.duration_s:.0f} seconds long, longer than this question allows "
@@ -131,6 +143,7 @@ async def process(
     if upload is not None:  # finish a move the upload's last request may not have completed (a crash)
         files.finish_move(files.upload_part(settings.data_dir, upload.id), original)
     expected = expectation(db, recording_id, settings.media.duration_tolerance_seconds)
+    opts = playback_options(settings)
     try:
         try:
             info = await probe(original, settings.media.ffprobe)
@@ -141,19 +154,28 @@ async def process(
         validate(info, expected)
         target, played = await _playback(original, info, expected, settings, progress)
         still = target.parent / "poster.jpg"
-        await poster(target, still, played, playback_options(settings))
+        level, _ = await asyncio.gather(_loudness(original, settings), poster(target, still, played, opts))
         files.fsync_dir(target.parent)
     except Rejected as why:
         log.info("recording %s rejected: %s", recording_id, why)
         db.write(recordings.reject, recording_id, str(why), clock.now())
         return RecordingState.REJECTED
+    if level is not None and level <= SILENT_LUFS:
+        log.info("recording %s: nothing can be heard (%.1f LUFS)", recording_id, level)
     db.write(
         lambda con: recordings.mark_ready(
             con, recording_id, playback_path=str(target), poster_path=str(still),
-            duration_ms=round(played.duration_s * 1000), now=clock.now(),
+            duration_ms=round(played.duration_s * 1000), loudness_lufs=level, now=clock.now(),
         )
     )  # fmt: skip
     return RecordingState.READY
+
+
+async def _loudness(original: Path, settings: Settings) -> float | None:
+    try:
+        return await loudness(original, settings.media.ffmpeg)
+    except MediaError:
+        return None  # only a warning depends on it: never fail a recording over it
 
 
 async def _playback(
@@ -169,14 +191,15 @@ async def _playback(
     target = folder / ("playback.mp4" if is_video else "playback.m4a")
     live = folder / ("live-playback" + target.suffix)
     partial = target.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp{target.suffix}")  # one per attempt
+    source = info if is_video else _audio_only(info)
+    opts = playback_options(settings)
     try:
-        played = await _verified(live, original, info, is_video, settings) if live.exists() else None
+        played = await _verified(live, source, settings) if live.exists() else None
         if played is not None:
             os.replace(live, target)  # made while the upload was arriving
         else:
-            source = info if is_video else _audio_only(info)
-            await transcode_playback(original, partial, source, playback_options(settings), progress)
-            played = await _verified(partial, original, info, is_video, settings)
+            await transcode_playback(original, partial, source, opts, progress)
+            played = await _verified(partial, source, settings)
             if played is None:
                 raise MediaError("the playback file does not hold the whole recording")
             os.replace(partial, target)
@@ -192,29 +215,48 @@ async def _playback(
     return target, played
 
 
-async def _verified(
-    path: Path, original: Path, source: MediaInfo, video: bool, settings: Settings
-) -> MediaInfo | None:
-    """The playback file's own description, if it really holds the whole recording; else None."""
+def _ends(info: MediaInfo) -> tuple[float | None, float | None]:
+    """Where the audio and the video end, counted from the file's first packet."""
+    spans = [s.span for s in (info.audio, info.video) if s is not None and s.span is not None]
+    zero = min((s.start_s for s in spans), default=0.0)
+    audio = info.audio.span.end_s - zero if info.audio and info.audio.span else None
+    video = info.video.span.end_s - zero if info.video and info.video.span else None
+    return audio, video
+
+
+async def _verified(path: Path, source: MediaInfo, settings: Settings) -> MediaInfo | None:
+    """The playback file's own description, if it really holds the whole recording as it should be played;
+    else None. Sound and picture are each compared with the recording's, so audio that drifted out of sync (or
+    lost its last seconds) is caught, not only a short file."""
     try:
         played = await probe(path, settings.media.ffprobe)
     except MediaError:
         return None
 
-    def close(duration: float) -> bool:
-        return abs(played.duration_s - duration) <= max(1.0, duration * 0.02)
+    def close(a: float | None, b: float | None) -> bool:
+        return a is not None and b is not None and abs(a - b) <= max(1.0, b * 0.02)
 
-    if not close(source.duration_s):  # a cut file's header may promise more than its packets hold
-        with contextlib.suppress(MediaError):
-            if close(await content_duration(original, settings.media.ffprobe, source.video is not None)):
-                source = dataclasses.replace(source, duration_s=played.duration_s)
-    if not close(source.duration_s) or played.audio is None or (video and played.video is None):
-        log.warning(
-            "%s does not match its recording (%.2f s, not %.2f s)", path, played.duration_s, source.duration_s
+    problems = []
+    if not close(played.duration_s, source.duration_s):
+        problems.append(f"lasts {played.duration_s:.2f} s, not {source.duration_s:.2f} s")
+    (audio, video), (want_audio, want_video) = _ends(played), _ends(source)
+    if not close(audio, want_audio):
+        problems.append(f"its sound ends at {audio} s, not {want_audio} s")
+    if source.video is not None:
+        opts = playback_options(settings)
+        size = (
+            playback_size(source, opts) if needs_video_encode(source, opts) else source.video.display_sizes[0]
         )
+        if played.video is None or not close(video, want_video):
+            problems.append(f"its picture ends at {video} s, not {want_video} s")
+        elif played.video.changes_size or played.video.display_sizes[0] != size:
+            problems.append(f"its picture is {played.video.display_sizes}, not {size}")
+    if problems:
+        log.warning("%s does not match its recording: %s", path, "; ".join(problems))
         return None
     return played
 
 
 def _audio_only(info: MediaInfo) -> MediaInfo:
-    return MediaInfo(info.format_name, info.duration_s, None, info.audio, info.size_bytes)
+    span = info.audio.span if info.audio else None
+    return dataclasses.replace(info, video=None, duration_s=span.seconds if span else info.duration_s)

@@ -130,7 +130,9 @@ class Worker:
         now = clock.now()
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
-            recordings.fail_if_unfinished(con, job.subject_id, f"processing failed: {reason}", now)
+            recordings.fail_if_unfinished(
+                con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
+            )  # candidates read it
             alerts.queue_in(con, self.settings, "processing", "A recording could not be processed",  # same transaction
                             f"Job {job.id}, recording {job.subject_id}: {reason}",
                             f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",

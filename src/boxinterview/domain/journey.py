@@ -35,6 +35,7 @@ class TakeState:
     state: str  # the recording's state, or "none" when no upload started
     reason: str
     submitted: bool
+    silent: bool = False  # processed, and nothing could be heard in it
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,11 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
                 rec = answers_sql.recording_of_take(con, t.id)
                 takes.append(
                     TakeState(
-                        t.number, rec.state.value if rec else "none", rec.reason if rec else "", t.submitted
+                        t.number,
+                        rec.state.value if rec else "none",
+                        rec.reason if rec else "",
+                        t.submitted,
+                        silent=rec is not None and rec.silent,
                     )
                 )
         states.append(

@@ -6,6 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# EBU R128 gates everything below -70 LUFS away as silence; a recording this quiet holds no speech anyone could
+# hear (a muted or wrong microphone), while a quiet voice measures -40 or more.
+SILENT_LUFS = -60.0
+
 
 class InterviewStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -236,8 +240,14 @@ class Recording:
     playback_path: str | None = None
     poster_path: str | None = None
     reason: str = ""
+    loudness_lufs: float | None = None  # of the recording as it arrived, before normalisation
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @property
+    def silent(self) -> bool:
+        """Nothing could be heard: a muted or wrong microphone, most likely."""
+        return self.loudness_lufs is not None and self.loudness_lufs <= SILENT_LUFS
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,11 @@ from boxinterview.store import answers as sql
 from boxinterview.store import audit as audit_sql
 
 PROCESS_JOB = "process_recording"
+# What a candidate reads when processing failed on our side; what went wrong goes to the job and the operator.
+FAILED_ON_OUR_SIDE = (
+    "something went wrong on our side while preparing this recording, and the hiring team has been told: "
+    "record this answer again"
+)
 
 
 def _move(
@@ -58,11 +63,12 @@ def mark_ready(
     playback_path: str,
     poster_path: str | None,
     duration_ms: int,
+    loudness_lufs: float | None = None,
     now: datetime,
 ) -> Recording:
     return _move(
         con, recording_id, RecordingState.READY, now,
-        playback_path=playback_path, poster_path=poster_path, duration_ms=duration_ms,
+        playback_path=playback_path, poster_path=poster_path, duration_ms=duration_ms, loudness_lufs=loudness_lufs,
     )  # fmt: skip
 
 
@@ -111,6 +117,7 @@ class RecordingListing:
     state: str
     reason: str
     duration_ms: int | None
+    loudness_lufs: float | None
     size_bytes: int
     mime_type: str
     original_path: str | None

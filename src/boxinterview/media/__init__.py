@@ -3,11 +3,12 @@
 On failure it raises MediaError carrying the whole command and the tail of ffmpeg's messages, which are logged.
 """
 
-from boxinterview.media.probe import AudioStream, MediaInfo, VideoStream, content_duration, probe
+from boxinterview.media.probe import AudioStream, MediaInfo, Span, VideoStream, loudness, probe
 from boxinterview.media.run import MediaError, run_ffmpeg
 from boxinterview.media.transcode import (
     PlaybackOptions,
     needs_video_encode,
+    playback_size,
     poster,
     transcode_playback,
     transcode_playback_streaming,
@@ -19,11 +20,13 @@ __all__ = [
     "MediaInfo",
     "PlaybackOptions",
     "VideoStream",
-    "content_duration",
+    "loudness",
     "needs_video_encode",
+    "playback_size",
     "poster",
     "probe",
     "run_ffmpeg",
+    "Span",
     "transcode_playback",
     "transcode_playback_streaming",
 ]

@@ -42,8 +42,9 @@ def _nice() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-async def run_capture(command: Sequence[str], timeout: float | None = None) -> bytes:
-    """Run a command (ffprobe) and return its standard output; raise MediaError on failure."""
+async def run_capture(command: Sequence[str], timeout: float | None = None, stderr: bool = False) -> bytes:
+    """Run a command (ffprobe) and return its standard output (or its messages, with `stderr`); raise
+    MediaError on failure."""
     proc = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=_nice
     )
@@ -58,7 +59,7 @@ async def run_capture(command: Sequence[str], timeout: float | None = None) -> b
         tail = _tail(err)
         log.warning("command failed (%s): %s\n%s", proc.returncode, shlex.join(command), tail)
         raise MediaError(f"{command[0]} exited with status {proc.returncode}", command, tail)
-    return out
+    return err if stderr else out
 
 
 async def run_ffmpeg(

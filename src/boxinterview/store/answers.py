@@ -49,6 +49,7 @@ def _recording(r: dict[str, Any]) -> Recording:
         playback_path=r["playback_path"],
         poster_path=r["poster_path"],
         reason=r["reason"],
+        loudness_lufs=r["loudness_lufs"],
         created_at=from_db(r["created_at"]),
         updated_at=from_db(r["updated_at"]),
     )
@@ -146,7 +147,16 @@ def get_recording(con: apsw.Connection, recording_id: int) -> Recording | None:
 
 
 _RECORDING_FIELDS = frozenset(
-    {"original_path", "playback_path", "poster_path", "mime_type", "size_bytes", "duration_ms", "reason"}
+    {
+        "original_path",
+        "playback_path",
+        "poster_path",
+        "mime_type",
+        "size_bytes",
+        "duration_ms",
+        "reason",
+        "loudness_lufs",
+    }
 )
 
 
@@ -175,7 +185,7 @@ def recording_listing(con: apsw.Connection, state: str | None = None) -> list[di
         con,
         """
         SELECT r.id, a.invitation_id, i.interview_id, a.question_id, t.number AS take, r.state, r.reason,
-               r.duration_ms, r.size_bytes, r.mime_type, r.original_path, r.playback_path, r.poster_path,
+               r.duration_ms, r.loudness_lufs, r.size_bytes, r.mime_type, r.original_path, r.playback_path, r.poster_path,
                r.created_at, r.updated_at
         FROM recordings r JOIN takes t ON t.id = r.take_id JOIN answers a ON a.id = t.answer_id
         JOIN invitations i ON i.id = a.invitation_id

@@ -94,4 +94,10 @@ LATER_STEPS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "each recording's loudness as it arrived, so an answer nobody can hear is told and flagged",
+        """
+        ALTER TABLE recordings ADD COLUMN loudness_lufs REAL;
+        """,
+    ),
 ]
