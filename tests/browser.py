@@ -24,9 +24,9 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @asynccontextmanager
-async def chromium(viewport: dict | None = None):
+async def chromium(viewport: dict | None = None, args: tuple[str, ...] = ()):
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *args])
         context = await browser.new_context(viewport=viewport or DESKTOP)
         try:
             yield context

@@ -31,7 +31,13 @@ def progress_json(p: Progress) -> dict:
                 "needs_retake": s.needs_retake,
                 "takes_left": s.takes_left,
                 "takes": [
-                    {"number": t.number, "state": t.state, "reason": t.reason, "submitted": t.submitted}
+                    {
+                        "number": t.number,
+                        "state": t.state,
+                        "reason": t.reason,
+                        "submitted": t.submitted,
+                        "silent": t.silent,
+                    }
                     for t in s.takes
                 ],
                 "file_name": s.file_name,

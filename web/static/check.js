@@ -108,17 +108,21 @@
   }
 
   function meter(stream) {
-    const Ctx = window.AudioContext || window.webkitAudioContext;
-    if (!Ctx) return;
-    const ctx = new Ctx();
-    const analyser = ctx.createAnalyser();
-    ctx.createMediaStreamSource(stream).connect(analyser);
-    const data = new Uint8Array(analyser.fftSize);
+    const ear = Recorder.monitor(stream);
+    const started = performance.now();
+    let heard = false;
+    let warned = false;
     const draw = () => {
-      analyser.getByteTimeDomainData(data);
-      let peak = 0;
-      for (const v of data) peak = Math.max(peak, Math.abs(v - 128) / 128);
-      $("level").value = peak;
+      $("level").value = Math.min(1, ear.level() * 4);
+      const loudest = ear.loudest();
+      if (loudest !== null && loudest >= Recorder.HEARD && !heard) {
+        heard = true;
+        result("r-mic", "Microphone: working ✓ — we can hear you", true);
+      } else if (!heard && !warned && loudest !== null && performance.now() - started > 6000) {
+        warned = true;
+        result("r-mic", "Microphone: we could hear nothing. Say something; if the level does not move, check that the " +
+          "microphone is switched on, not muted, and the one your browser uses.", false);
+      }
       requestAnimationFrame(draw);
     };
     draw();

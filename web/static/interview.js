@@ -37,6 +37,9 @@
   function say(text) { $("status").textContent = text || ""; }
   function fail(text) { $("error").textContent = text || ""; }
   function stopTimer() { if (ticking) clearInterval(ticking); ticking = null; }
+  const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
+    "your browser uses (the camera or lock icon in the address bar), then record again.";
+  const TOO_SHORT = "This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.";
   function countdown(label, seconds, onEnd) {
     stopTimer();
     const end = Date.now() + seconds * 1000;
@@ -107,8 +110,11 @@
       await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", q.think, resolve))]);
     }
     stopTimer();
+    fail("");
     const type = Recorder.pickType(video);
     const upload = practice ? null : await Uploads.begin(token, q.id, takeNumber, type);
+    const ear = Recorder.monitor($("live").srcObject);
+    const began = Date.now();
     const blobs = [];
     const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
     say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.takes}.`);
@@ -118,6 +124,10 @@
     $("stop").onclick = rec.stop;
     await rec.stopped;
     stopTimer();
+    const loudest = ear.loudest();
+    ear.close();
+    if (Date.now() - began < 1000) fail(TOO_SHORT);
+    else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
     $("timer-label").textContent = "";
     $("timer").textContent = "";
     if (upload) await Uploads.finish(upload);
@@ -174,6 +184,8 @@
       playback.src = `${api}/takes/${q.id}/${used}`; // watch it again from the server once it has arrived
       playback.hidden = false;
       playback.onerror = () => { playback.hidden = true; };
+      const take = s.takes.find((t) => t.number === used);
+      if (take && take.silent) fail(SILENT);
     }
     for (;;) {
       const left = q.takes - used;

@@ -71,5 +71,37 @@ const Recorder = (() => {
     return { type: rec.mimeType || type, stop: () => { if (rec.state !== "inactive") rec.stop(); }, stopped };
   }
 
-  return { open, close, record, pickType, plan, speedKbps };
+  /* Listens to the microphone while a take is recorded (or the device check runs), so the candidate can be told
+     at once when nothing could be heard. loudest() is null when the browser would not let us listen. */
+  const HEARD = 0.01; // peak amplitude (-40 dBFS): a quiet voice is far above it, a muted microphone far below
+  function monitor(from) {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx || !from || !from.getAudioTracks().length) return { level: () => 0, loudest: () => null, close() {} };
+    const ctx = new Ctx();
+    if (ctx.state !== "running" && ctx.resume) ctx.resume().catch(() => {});
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    const source = ctx.createMediaStreamSource(from);
+    source.connect(analyser);
+    const data = new Float32Array(analyser.fftSize);
+    let loudest = 0;
+    let listened = false;
+    const level = () => {
+      if (ctx.state !== "running") return 0;
+      listened = true;
+      analyser.getFloatTimeDomainData(data);
+      let peak = 0;
+      for (const v of data) peak = Math.max(peak, Math.abs(v));
+      loudest = Math.max(loudest, peak);
+      return peak;
+    };
+    const timer = setInterval(level, 100);
+    return {
+      level,
+      loudest: () => (listened ? loudest : null),
+      close() { clearInterval(timer); source.disconnect(); ctx.close().catch(() => {}); },
+    };
+  }
+
+  return { open, close, record, pickType, plan, speedKbps, monitor, HEARD };
 })();
