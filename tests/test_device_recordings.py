@@ -13,6 +13,7 @@ import pytest
 from boxinterview import processing
 from boxinterview.domain import answers, invitations, journey, recordings
 from boxinterview.domain.models import SILENT_LUFS, RecordingState
+from boxinterview.errors import Forbidden
 from boxinterview.media import MediaInfo, probe
 from tests import device_clips
 from tests.flows import record_take
@@ -284,3 +285,22 @@ async def test_a_streamed_recording_without_a_length_keeps_what_arrived(env, cli
     state, rec = await processed(env, device_clips.make("streamed_cut.webm", clips, 4))
     assert state is RecordingState.READY, rec.reason
     assert 1500 < rec.duration_ms < 2500
+
+
+# 8. What the candidate reads, and what they can do about it.
+
+
+async def test_a_take_refused_by_processing_does_not_use_up_one_of_the_candidates_takes(env, clips) -> None:
+    settings, db, interview = env
+    state, rec = await processed(
+        env, device_clips.make("blip.webm", clips), question=1, file_type="audio/webm"
+    )
+    assert state is RecordingState.REJECTED
+    token = TOKENS[rec.id]
+    q = journey.progress(db, token).questions[1]
+    assert (q.question.takes, q.takes_allowed, q.takes_left) == (2, 3, 2)
+    question_id = interview.questions[1].id
+    for number in (2, 3):
+        record_take(db, settings, token, question_id, number, b"another take", "audio/webm")
+    with pytest.raises(Forbidden, match="all 3 takes"):
+        record_take(db, settings, token, question_id, 4, b"one too many", "audio/webm")

@@ -96,3 +96,22 @@ def test_a_live_result_does_not_save_a_recording_that_breaks_the_rules(tmp_path:
         assert wait_state(live, rid) is RecordingState.REJECTED
         assert "longer than this question allows" in recordings.get(live.db, rid).reason
         assert not (live.settings.data_dir / "recordings" / str(rid) / "playback.mp4").exists()
+
+
+@pytest.mark.parametrize("kind", ["camera_switch_h264.mkv", "rotated_vp8.webm"])
+def test_a_live_result_made_before_the_frame_size_changed_is_not_used(
+    tmp_path: Path, clips, kind: str
+) -> None:
+    from tests import device_clips
+    from tests.test_device_recordings import picture_in_frame
+
+    clip = device_clips.make(kind, clips, 6)
+    with live_server(
+        tmp_path, media={"worker_in_server": True, "live_transcodes": 1}, log_level="info"
+    ) as live:
+        url = paced_upload(live, clip.read_bytes(), chunks=6, pause=0.4)
+        rid = uploads.get(live.db, url.rsplit("/", 1)[1]).recording_id
+        assert wait_state(live, rid) is RecordingState.READY
+        playback = Path(recordings.get(live.db, rid).playback_path)
+        last_size = picture_in_frame(playback, 5.0)
+        assert last_size == ((1280, 720) if kind.startswith("camera") else (320, 240))

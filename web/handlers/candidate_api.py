@@ -30,6 +30,7 @@ def progress_json(p: Progress) -> dict:
                 "submitted": s.submitted,
                 "needs_retake": s.needs_retake,
                 "takes_left": s.takes_left,
+                "takes_allowed": s.takes_allowed,
                 "takes": [
                     {
                         "number": t.number,

@@ -117,7 +117,7 @@
     const began = Date.now();
     const blobs = [];
     const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
-    say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.takes}.`);
+    say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.allowed || q.takes}.`);
     buttons("stop");
     $("stop").focus();
     countdown("Time left", q.answer, rec.stop);
@@ -170,11 +170,14 @@
     const local = (await Vault.all("uploads")).filter((u) => u.token === token && u.question === q.id);
     let used = Math.max(s.takes.length, ...local.map((u) => u.take), 0);
     let last = local.find((u) => u.take === used) || null;
+    // A take that could not be used (refused by processing, or failed on our side) does not count.
+    const allowed = Math.max(q.takes, s.takes_allowed || 0);
+    q.allowed = allowed;
     if (s.needs_retake) {
       const why = s.takes.find((t) => t.submitted && t.reason);
-      fail(`Your answer could not be used${why ? ": " + why.reason : ""}.` + (used < q.takes ? "" : " No takes are left; contact the support address."));
+      fail(`Your answer could not be used${why ? ": " + why.reason : ""}.` + (used < allowed ? " It does not count as one of your takes." : " No takes are left; contact the support address."));
     }
-    if (used === 0 || (s.needs_retake && used < q.takes)) {
+    if (used === 0 || (s.needs_retake && used < allowed)) {
       last = await recordTake(q, used + 1, false);
       used += 1;
     } else {
@@ -188,7 +191,7 @@
       if (take && take.silent) fail(SILENT);
     }
     for (;;) {
-      const left = q.takes - used;
+      const left = allowed - used;
       $("retake").textContent = left > 0 ? `Record again (${left} take${left === 1 ? "" : "s"} left)` : "No takes left";
       buttons("submit", "retake");
       $("retake").disabled = left <= 0;

@@ -8,7 +8,7 @@ from datetime import datetime
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import lifecycle
+from boxinterview.domain import lifecycle, recordings
 from boxinterview.domain.models import (
     Answer,
     Invitation,
@@ -87,6 +87,11 @@ def _submitted_recording_usable(con: apsw.Connection, answer_id: int) -> bool:
     return recording is None or recording.state not in UNUSABLE
 
 
+def spared_takes(con: apsw.Connection, takes: list[Take]) -> int:
+    """Takes that do not count against the question's number, because they could not be used."""
+    return sum(recordings.spares_a_take(sql.recording_of_take(con, t.id)) for t in takes)
+
+
 def _answer_row(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> Answer:
     answer = sql.get_answer(con, invitation_id, question_id)
     if answer is None:
@@ -106,11 +111,12 @@ def begin_take_in(
     if answer.submitted_at is not None and _submitted_recording_usable(con, answer.id):
         raise Conflict("this answer has already been submitted")
     existing = sql.takes_of(con, answer.id)
-    if len(existing) >= question.takes:
-        raise Forbidden(f"all {question.takes} takes for this question have been used; submit one of them")
+    allowed = question.takes + spared_takes(con, existing)
+    if len(existing) >= allowed:
+        raise Forbidden(f"all {allowed} takes for this question have been used; submit one of them")
     if number is not None:
-        if not 1 <= number <= question.takes:
-            raise Invalid(f"take {number} does not exist: this question allows takes 1 to {question.takes}")
+        if not 1 <= number <= allowed:
+            raise Invalid(f"take {number} does not exist: this question allows takes 1 to {allowed}")
         if any(t.number == number for t in existing):
             raise Conflict(f"take {number} of this question has already been recorded; record the next take")
     return sql.insert_take(con, answer.id, now, number)

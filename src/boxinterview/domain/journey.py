@@ -44,6 +44,7 @@ class QuestionState:
     submitted: bool
     takes: tuple[TakeState, ...]
     takes_left: int
+    takes_allowed: int = 1  # the question's takes, plus any that could not be used through no fault of theirs
     text_value: str | None = None
     choice_position: int | None = None
     file_name: str | None = None
@@ -94,8 +95,12 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
     for q in interview.questions:
         answer = by_question.get(q.id)
         takes: list[TakeState] = []
+        allowed = q.takes if q.kind.is_recorded else 1
         if answer is not None:
-            for t in answers_sql.takes_of(con, answer.id):
+            rows = answers_sql.takes_of(con, answer.id)
+            if q.kind.is_recorded:
+                allowed += answers.spared_takes(con, rows)
+            for t in rows:
                 rec = answers_sql.recording_of_take(con, t.id)
                 takes.append(
                     TakeState(
@@ -111,7 +116,8 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
                 question=q,
                 submitted=answer is not None and answer.submitted_at is not None,
                 takes=tuple(takes),
-                takes_left=max(0, q.takes - len(takes)) if q.kind.is_recorded else 1,
+                takes_left=max(0, allowed - len(takes)) if q.kind.is_recorded else 1,
+                takes_allowed=allowed,
                 text_value=answer.text_value if answer else None,
                 choice_position=answer.choice_position if answer else None,
                 file_name=answer.file_name if answer else None,

@@ -26,6 +26,16 @@ FAILED_ON_OUR_SIDE = (
 )
 
 
+def spares_a_take(recording: Recording | None) -> bool:
+    """A take whose recording could not be used through no choice of the candidate's (processing refused it, or
+    failed on our side) does not use up one of their takes. A cancelled upload was their choice, and does."""
+    if recording is None:
+        return False
+    return recording.state is RecordingState.REJECTED or (
+        recording.state is RecordingState.FAILED and recording.reason == FAILED_ON_OUR_SIDE
+    )
+
+
 def _move(
     con: apsw.Connection, recording_id: int, target: RecordingState, now: datetime, **fields
 ) -> Recording:
