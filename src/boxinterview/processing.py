@@ -116,8 +116,14 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
             "reached us (the browser or phone may have stopped while saving it): record this answer again"
         )
     if info.duration_s > expected.max_seconds:
+        # Whole seconds, unless rounding would make the length look like the limit ("15 s, longer than 15 s").
+        length = (
+            f"{info.duration_s:.0f}"
+            if info.duration_s >= expected.max_seconds + 1
+            else f"{info.duration_s:.1f}"
+        )
         raise Rejected(
-            f"the recording is {info.duration_s:.0f} seconds long, longer than this question allows "
+            f"the recording is {length} seconds long, longer than this question allows "
             f"({expected.max_seconds:.0f} s): record a shorter answer"
         )
 
