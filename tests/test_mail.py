@@ -4,12 +4,9 @@ surprises after a crash."""
 from __future__ import annotations
 
 import asyncio
-import email
 from datetime import timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from boxinterview import clock
 from boxinterview.domain import answers, invitations
@@ -18,32 +15,8 @@ from boxinterview.mail.letters import Letterhead
 from boxinterview.store import outbox
 from tests.conftest import free_port
 from tests.flows import record_take
+from tests.inbox import Inbox
 from tests.live import prepare
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it accepts, or answers with a chosen refusal."""
-
-    def __init__(self, port: int) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.reply: str | None = None
-        self.port = port
-        self.controller: Controller | None = None
-
-    def up(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def down(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.reply:
-            return self.reply
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture
@@ -291,3 +264,27 @@ def test_resending_an_invitation_is_limited_to_once_an_hour(env, smtp) -> None:
     links = [m.get_body(("plain",)).get_content().split("/i/")[1].split()[0] for m in smtp.messages]
     assert len(links) == 2 and links[0] == first and links[1] != first
     assert invitations.by_token(db, links[1]).id == inv.id
+
+
+def test_a_refused_login_is_retried_as_the_settings_fault_not_the_messages(tmp_path) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    inbox = Inbox(free_port())
+    inbox.controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, auth_require_tls=False,
+                                  authenticator=lambda *args: AuthResult(success=False, handled=False))  # fmt: skip
+    inbox.controller.start()
+    (tmp_path / "password").write_text("wrong")
+    try:
+        _, settings, db, interview = prepare(
+            tmp_path, smtp={"host": "127.0.0.1", "port": inbox.port, "username": "box",
+                            "password_file": str(tmp_path / "password")},
+        )  # fmt: skip
+        inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
+                                    letterhead=Letterhead.from_settings(settings))  # fmt: skip
+        deliver(settings, db)
+        [m] = db.read(outbox.for_invitation, inv.id)
+        assert m["state"] == "queued" and "refused the login: 535" in m["last_error"]
+        db.close()
+    finally:
+        inbox.down()
