@@ -266,6 +266,69 @@ def test_resending_an_invitation_is_limited_to_once_an_hour(env, smtp) -> None:
     assert invitations.by_token(db, links[1]).id == inv.id
 
 
+@pytest.fixture
+def watched(tmp_path, smtp):
+    """Settings with an operator to tell and a low limit of attempts."""
+    path, settings, db, interview = prepare(
+        tmp_path, smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com",
+                        "operator": "Ops <ops@example.com>", "max_attempts": 3},
+    )  # fmt: skip
+    yield settings, db, interview
+    db.close()
+
+
+def alerts_queued(db) -> list[dict]:
+    return [m for m in db.read(outbox.recent) if m["kind"].startswith("alert.")]
+
+
+def test_a_refusal_ends_the_message_failed_and_tells_the_operator_once_a_day(watched, smtp) -> None:
+    settings, db, interview = watched
+    head = Letterhead.from_settings(settings)
+    ids = [invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
+           for i in range(2)]  # fmt: skip
+    smtp.reply = "550 5.1.1 No such user here"
+    deliver(settings, db)
+    for inv_id in ids:
+        [m] = db.read(outbox.for_invitation, inv_id)
+        assert m["state"] == "failed" and m["last_error"] == "550 5.1.1 No such user here"
+    [alert] = alerts_queued(db)  # one for the day, not one per message
+    assert alert["kind"].startswith("alert.mail.refused.") and alert["recipient"] == "Ops <ops@example.com>"
+    assert "c0@example.com: 550 5.1.1 No such user here" in alert["body"]
+    smtp.reply = None
+    assert deliver(settings, db) == 1
+    assert smtp.received[0].rcpt_tos == ["ops@example.com"]
+    assert str(smtp.messages[0]["To"]) == "Ops <ops@example.com>"
+    assert smtp.messages[0]["Subject"] == "[boxinterview] The mail server refused a message"
+
+
+def test_an_alert_that_cannot_be_sent_is_not_alerted_about(watched, smtp) -> None:
+    settings, db, _ = watched
+    from boxinterview import alerts
+
+    alerts.alert(db, settings, "backup", "A backup failed", "disk full", "free some space")
+    smtp.reply = "554 5.7.1 Relay denied"
+    deliver(settings, db)
+    [alert] = alerts_queued(db)
+    assert alert["state"] == "failed" and alert["last_error"].startswith("554")
+
+
+def test_temporary_failures_end_failed_after_the_last_attempt(watched, smtp) -> None:
+    settings, db, interview = watched
+    inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
+                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    smtp.reply = "451 4.3.0 Try again later"
+    later = clock.now()
+    for attempt in range(1, 4):
+        deliver(settings, db, later)
+        [m] = db.read(outbox.for_invitation, inv.id)
+        assert m["attempts"] == attempt
+        assert m["state"] == ("queued" if attempt < 3 else "failed")
+        later += timedelta(hours=2)
+    assert m["last_error"] == "gave up after 3 attempts; the last: 451 4.3.0 Try again later"
+    [alert] = alerts_queued(db)
+    assert alert["kind"].startswith("alert.mail.gave-up.")
+
+
 def test_a_refused_login_is_retried_as_the_settings_fault_not_the_messages(tmp_path) -> None:
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult

@@ -140,7 +140,9 @@ def test_a_message_that_cannot_be_built_never_holds_up_the_others(setup, smtp, m
     )
     [fault] = db.read(outbox.for_invitation, faulted.id)
     assert fault["state"] == "failed" and "TypeError: a fault while building" in fault["last_error"]
-    assert deliver(settings, db, clock.now() + timedelta(hours=2)) == 0  # nothing retried
+    told = [m for m in db.read(outbox.recent) if m["kind"].startswith("alert.mail.unbuildable.")]
+    assert len(told) == 1 and told[0]["recipient"] == "ops@example.com"  # once a day, not once a message
+    assert deliver(settings, db, clock.now() + timedelta(hours=2)) == 1  # the alert itself; nothing retried
 
 
 # -- international domains and addresses -------------------------------------------------------------------------
@@ -170,10 +172,13 @@ def test_an_address_with_non_ascii_before_the_at_needs_smtputf8(setup, smtp) -> 
         assert got.message["From"].addresses[0].display_name == "Sécurité RH – Équipe Talent"
         assert got.message["Subject"] == "Your interview for Tester at Sécurité RH – Équipe Talent"
         return
-    # Without SMTPUTF8 it can never go: failed at once, with the reason.
+    # Without SMTPUTF8 it can never go: failed at once, with the reason, and the operator told.
     assert smtp.received == [] and m["state"] == "failed" and m["attempts"] == 1
     assert "zoë@example.test has non-ASCII characters before the @" in m["last_error"]
     assert "does not support international addresses (SMTPUTF8)" in m["last_error"]
+    assert [a["kind"][:19] for a in db.read(outbox.recent) if a["kind"].startswith("alert.")] == [
+        "alert.mail.address."
+    ]
 
 
 def test_mail_test_to_an_international_address_says_what_the_server_lacks(setup, smtp, cli) -> None:

@@ -229,8 +229,8 @@ class ProxySettings:
 class SmtpSettings:
     operator: str = setting(
         "",
-        "Where the operator is told about trouble (recordings that could not be processed); empty for nobody. "
-        "An address, optionally with a name: `Ops <ops@example.com>`.",
+        "Where the operator is told about trouble (recordings that could not be processed, messages that could "
+        "not be sent); empty for nobody. An address, optionally with a name: `Ops <ops@example.com>`.",
         _address(optional=True),
     )
     host: str = setting(
@@ -254,6 +254,13 @@ class SmtpSettings:
     )
     timeout_seconds: int = setting(
         30, "How long to wait for the SMTP server before trying again later.", _at_least(1)
+    )
+    max_attempts: int = setting(
+        80,
+        "Attempts to send a message that keeps failing for a temporary reason (the server away, a 4xx reply) "
+        "before it is marked failed and the operator told; with the backoff (30 s, doubling up to 1 h) 80 "
+        "attempts span about three days.",
+        _at_least(1),
     )
 
 

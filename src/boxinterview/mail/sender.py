@@ -1,7 +1,7 @@
 """Delivering the outbox over SMTP. Each message is built and sent on its own, so one that cannot be built or
-sent never holds up the others. Temporary failures (the server is away, a 4xx reply) are retried with backoff;
-permanent ones (a 5xx refusal, an address that cannot be sent, a message that cannot be built) end the message
-failed with the reason.
+sent never holds up the others. Temporary failures (the server is away, a 4xx reply) are retried with backoff
+up to `smtp.max_attempts`; permanent ones (a 5xx refusal, an address that cannot be sent, a message that
+cannot be built) end the message failed with the reason, and the operator is told once a day for each kind.
 
 A message is marked sent only after the SMTP server accepted it; if the sender dies in between, the message goes
 again with the same Message-ID, so it can be recognised as the same message."""
@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import aiosmtplib
+import apsw
 
-from boxinterview import clock
+from boxinterview import alerts, clock
 from boxinterview.config import Settings
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.mail import compose, schedule
@@ -45,7 +46,24 @@ class Unsendable(BoxError):
 class Verdict:
     again: bool  # a temporary condition: try later
     why: str  # what the server said, or what is wrong, for the operator
-    kind: str  # refused, address, unbuildable, fault, or gave-up (the server away)
+    kind: str  # what the operator is told when it ends the message: a key of _ALERTS (one alert a day each)
+
+
+# What the operator is told for each kind of permanent failure: (what happened, what to do).
+_ALERTS = {
+    "refused": ("The mail server refused a message",
+                "Check the address (`boxinterview mail outbox` lists failed messages with the server's reply)."),
+    "address": ("A message could not be sent to its address",
+                "Ask for another address or send it by hand (`boxinterview mail outbox --show ID`); an address "
+                "with non-ASCII characters before the @ needs an SMTP server that supports SMTPUTF8."),
+    "unbuildable": ("A message could not be put together",
+                    "The log has the details; check organisation.name and the smtp addresses in the settings."),
+    "fault": ("A message could not be sent because of an unexpected error",
+              "The log has the details (the traceback); please report it with the message's kind."),
+    "gave-up": ("A message could not be sent after every retry",
+                "Check the SMTP server with `boxinterview mail test --to ADDR`; invitations can be sent again "
+                "with `boxinterview resend ID`."),
+}  # fmt: skip
 
 
 def backoff(attempts: int) -> timedelta:
@@ -100,7 +118,7 @@ def judge(exc: Exception) -> Verdict:
         text = "; ".join(f"{e.code} {e.message}" for e in exc.recipients)
         return Verdict(all(400 <= c < 500 for c in codes), text, "refused")
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        # The appliance's login, not the message: retried while the operator fixes it.
+        # The appliance's login, not the message: retried (up to the limit) while the operator fixes it.
         return Verdict(True, f"the SMTP server refused the login: {exc.code} {exc.message}", "gave-up")
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return Verdict(400 <= exc.code < 500, f"{exc.code} {exc.message}", "refused")
@@ -119,14 +137,26 @@ def _outgoing(settings: Settings, m: dict[str, Any]) -> Outgoing:
     )  # fmt: skip
 
 
+def _give_up(con: apsw.Connection, settings: Settings, m: dict[str, Any], verdict: Verdict) -> None:
+    """Mark the message failed with the reason and tell the operator, in one transaction."""
+    sql.failed(con, m["id"], verdict.why)
+    if m["kind"].startswith("alert."):
+        return  # an alert that cannot be sent is only logged: telling about it would need the same mail
+    what, action = _ALERTS[verdict.kind]
+    detail = f"Message {m['id']} ({m['kind']}) to {m['recipient']}: {verdict.why}"
+    alerts.queue_in(con, settings, f"mail.{verdict.kind}", what, detail, action, clock.now())
+
+
 async def _settle(db: Database, settings: Settings, m: dict[str, Any], verdict: Verdict) -> None:
     attempt = m["attempts"] + 1  # the row was read as it was before this claim counted it
-    if verdict.again:
+    if verdict.again and attempt < settings.smtp.max_attempts:
         log.info("message %s: will retry (%s)", m["id"], verdict.why)
         await db.awrite(sql.retry, m["id"], verdict.why, clock.now() + backoff(attempt))
         return
+    if verdict.again:
+        verdict = Verdict(False, f"gave up after {attempt} attempts; the last: {verdict.why}", "gave-up")
     log.warning("message %s to %s failed: %s", m["id"], m["recipient"], verdict.why)
-    await db.awrite(sql.failed, m["id"], verdict.why)
+    await db.awrite(_give_up, settings, m, verdict)
 
 
 async def deliver_due(db: Database, settings: Settings, now: datetime | None = None) -> int:
