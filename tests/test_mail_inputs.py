@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 
 from boxinterview import clock
-from boxinterview.domain import invitations
+from boxinterview.domain import invitations, invite_csv
+from boxinterview.errors import Invalid
 from boxinterview.mail import letters, sender
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import outbox
@@ -189,6 +190,25 @@ def test_mail_test_to_an_international_address_says_what_the_server_lacks(setup,
         assert smtp.received[0].rcpt_tos == ["zoë@example.test"]
     else:
         assert result.code == 1 and "does not support international addresses (SMTPUTF8)" in result.err
+
+
+def test_inviting_an_international_address_warns_that_it_needs_smtputf8(setup, cli) -> None:
+    path, settings, db, interview = setup()
+    result = cli("--config", str(path), "invite", str(interview.id), "Zoë", "zoë@example.test")
+    assert result.code == 0, result.err
+    assert "warning: zoë@example.test has non-ASCII characters before the @" in result.err
+    assert "supports international addresses (SMTPUTF8)" in result.err
+    plain = cli("--config", str(path), "invite", str(interview.id), "Zoe", "zoe@bücher.example")
+    assert plain.code == 0 and "warning" not in plain.err
+    rows = invite_csv.preview(db, interview.id, "name,email\nLi,li@example.com\nZoë,zoë@example.org\n")
+    assert [r.ok for r in rows] == [True, True]
+    assert rows[0].notes == () and "SMTPUTF8" in rows[1].notes[0]
+
+
+def test_an_international_domain_that_cannot_exist_is_refused_with_the_reason() -> None:
+    with pytest.raises(Invalid, match=r"not a valid international domain name.*write it as name@example.com"):
+        invitations.check_email("zoe@bücher-.example")
+    assert invitations.check_email(" zoe@bücher.example ") == "zoe@bücher.example"
 
 
 def test_the_from_header_and_envelope_are_parsed_not_pasted() -> None:

@@ -243,6 +243,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)"
     )
+    for warning in invitations.email_advice(args.email):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"link (shown only now): {settings.base_url}/i/{token}")
     return 0
 
