@@ -129,3 +129,42 @@ def test_config_check_says_where_settings_come_from(tmp_path: Path, cli) -> None
     assert result.code == 0
     assert "site.yaml" in result.out and "https://jobs.example.com" in result.out
     assert "server.port = 8080" in cli("config", "show").out
+
+
+def test_config_check_shows_the_name_and_the_envelope_address(tmp_path: Path, cli) -> None:
+    (tmp_path / "site.yaml").write_text("smtp:\n  from: Hiring Team <hiring@example.test>\n")
+    result = cli("--config", str(tmp_path / "site.yaml"), "config", "check")
+    assert result.code == 0, result.err
+    assert "from Hiring Team <hiring@example.test>; envelope sender hiring@example.test" in result.out
+
+
+@pytest.mark.parametrize("key", ["from", "reply_to", "operator"])
+@pytest.mark.parametrize(
+    ("value", "wrong"),
+    [
+        ("Hiring Team hiring@example.test", "the address in angle brackets"),
+        ("hiring", "a name before an @ and a domain after it"),
+        ("a@example.test, b@example.test", "more than one address"),
+        ("Hiring <hiring@example..test>", "example..test is not a domain"),
+        ("rh@bücher-.example", "not a valid international domain name"),
+    ],
+)
+def test_config_refuses_an_address_it_cannot_use_saying_what_to_write(
+    tmp_path: Path, cli, key: str, value: str, wrong: str
+) -> None:
+    (tmp_path / "site.yaml").write_text(f"smtp:\n  {key}: '{value}'\n")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(tmp_path / "site.yaml", environ={})
+    [problem] = refused.value.problems
+    assert f"smtp.{key}: expected an e-mail address written as hiring@example.com or " in problem
+    assert "Hiring Team <hiring@example.com>" in problem and wrong in problem
+    result = cli("--config", str(tmp_path / "site.yaml"), "config", "check")
+    assert result.code == 2 and wrong in result.err
+
+
+def test_config_check_warns_of_an_address_that_needs_smtputf8(tmp_path: Path, cli) -> None:
+    (tmp_path / "site.yaml").write_text("smtp:\n  from: Zoë <zoë@bücher.example>\n")
+    result = cli("--config", str(tmp_path / "site.yaml"), "config", "check")
+    assert result.code == 0, result.err
+    assert "envelope sender zoë@xn--bcher-kva.example" in result.out
+    assert "warning: smtp.from: zoë@bücher.example has non-ASCII characters before the @" in result.err

@@ -125,6 +125,7 @@ async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
         "Dee Example,here@example.com,\n"
         "Eve Example,eve@example.com,1.5\n"
         "Ann Again,ANN@example.com,\n"
+        "Zoë Example,zoë@example.org,\n"
     )
     app = ConsoleApp(settings, db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -135,16 +136,18 @@ async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
         await type_into(pilot, "#path", str(csv))
         await pilot.press("enter")
         rows = app.screen.query_one("#rows", DataTable)
-        await until(pilot, lambda: rows.row_count == 7)
+        await until(pilot, lambda: rows.row_count == 8)
         problems = {rows.get_row_at(i)[0]: rows.get_row_at(i)[-1] for i in range(rows.row_count)}
         assert "not an e-mail address" in problems["3"] and "name must not be empty" in problems["4"]
         assert "from 1.0 to 4.0" in problems["5"] and "already invited" in problems["6"]
         assert "also on line 2" in problems["8"] and problems["2"] == "ok" and problems["7"] == "ok"
+        assert problems["9"].startswith("ok; zoë@example.org has non-ASCII characters before the @")
+        assert "supports international addresses (SMTPUTF8)" in problems["9"]  # a warning, not a refusal
         assert len(invitations.listing(db, open_interview.id)) == 1  # nothing written by the preview
         await pilot.click("#invite")
-        await until(pilot, lambda: len(invitations.listing(db, open_interview.id)) == 3)
+        await until(pilot, lambda: len(invitations.listing(db, open_interview.id)) == 4)
     emails = {c.email for _, c in invitations.listing(db, open_interview.id)}
-    assert emails == {"here@example.com", "ann@example.com", "eve@example.com"}
+    assert emails == {"here@example.com", "ann@example.com", "eve@example.com", "zoë@example.org"}
     eve = next(inv for inv, c in invitations.listing(db, open_interview.id) if c.email == "eve@example.com")
     assert eve.time_multiplier == 1.5
 

@@ -4,12 +4,9 @@ surprises after a crash."""
 from __future__ import annotations
 
 import asyncio
-import email
 from datetime import timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from boxinterview import clock
 from boxinterview.domain import answers, invitations
@@ -18,32 +15,8 @@ from boxinterview.mail.letters import Letterhead
 from boxinterview.store import outbox
 from tests.conftest import free_port
 from tests.flows import record_take
+from tests.inbox import Inbox
 from tests.live import prepare
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it accepts, or answers with a chosen refusal."""
-
-    def __init__(self, port: int) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.reply: str | None = None
-        self.port = port
-        self.controller: Controller | None = None
-
-    def up(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def down(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.reply:
-            return self.reply
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture
@@ -258,7 +231,10 @@ def test_reviewers_get_a_daily_digest_and_their_overdue_reviews(env, smtp) -> No
         answers.submit_take(db, inv.id, question.id, 1)
     answers.submit_text(db, inv.id, interview.questions[2].id, "Done.")
     done = answers.complete(db, inv.id)
-    morning = (done.completed_at + timedelta(days=1)).replace(hour=9, minute=0)
+    # The first team hour (9:00) after the interview was completed, whatever the hour the test runs at.
+    morning = done.completed_at.replace(hour=9, minute=0, second=0, microsecond=0)
+    if morning <= done.completed_at:
+        morning += timedelta(days=1)
     assert schedule.queue_due(db, settings, morning.replace(hour=6)) == 0  # before the team hour
     assert schedule.queue_due(db, settings, morning) == 1
     assert schedule.queue_due(db, settings, morning) == 0  # once a day
@@ -288,3 +264,90 @@ def test_resending_an_invitation_is_limited_to_once_an_hour(env, smtp) -> None:
     links = [m.get_body(("plain",)).get_content().split("/i/")[1].split()[0] for m in smtp.messages]
     assert len(links) == 2 and links[0] == first and links[1] != first
     assert invitations.by_token(db, links[1]).id == inv.id
+
+
+@pytest.fixture
+def watched(tmp_path, smtp):
+    """Settings with an operator to tell and a low limit of attempts."""
+    path, settings, db, interview = prepare(
+        tmp_path, smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com",
+                        "operator": "Ops <ops@example.com>", "max_attempts": 3},
+    )  # fmt: skip
+    yield settings, db, interview
+    db.close()
+
+
+def alerts_queued(db) -> list[dict]:
+    return [m for m in db.read(outbox.recent) if m["kind"].startswith("alert.")]
+
+
+def test_a_refusal_ends_the_message_failed_and_tells_the_operator_once_a_day(watched, smtp) -> None:
+    settings, db, interview = watched
+    head = Letterhead.from_settings(settings)
+    ids = [invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
+           for i in range(2)]  # fmt: skip
+    smtp.reply = "550 5.1.1 No such user here"
+    deliver(settings, db)
+    for inv_id in ids:
+        [m] = db.read(outbox.for_invitation, inv_id)
+        assert m["state"] == "failed" and m["last_error"] == "550 5.1.1 No such user here"
+    [alert] = alerts_queued(db)  # one for the day, not one per message
+    assert alert["kind"].startswith("alert.mail.refused.") and alert["recipient"] == "Ops <ops@example.com>"
+    assert "c0@example.com: 550 5.1.1 No such user here" in alert["body"]
+    smtp.reply = None
+    assert deliver(settings, db) == 1
+    assert smtp.received[0].rcpt_tos == ["ops@example.com"]
+    assert str(smtp.messages[0]["To"]) == "Ops <ops@example.com>"
+    assert smtp.messages[0]["Subject"] == "[boxinterview] The mail server refused a message"
+
+
+def test_an_alert_that_cannot_be_sent_is_not_alerted_about(watched, smtp) -> None:
+    settings, db, _ = watched
+    from boxinterview import alerts
+
+    alerts.alert(db, settings, "backup", "A backup failed", "disk full", "free some space")
+    smtp.reply = "554 5.7.1 Relay denied"
+    deliver(settings, db)
+    [alert] = alerts_queued(db)
+    assert alert["state"] == "failed" and alert["last_error"].startswith("554")
+
+
+def test_temporary_failures_end_failed_after_the_last_attempt(watched, smtp) -> None:
+    settings, db, interview = watched
+    inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
+                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    smtp.reply = "451 4.3.0 Try again later"
+    later = clock.now()
+    for attempt in range(1, 4):
+        deliver(settings, db, later)
+        [m] = db.read(outbox.for_invitation, inv.id)
+        assert m["attempts"] == attempt
+        assert m["state"] == ("queued" if attempt < 3 else "failed")
+        later += timedelta(hours=2)
+    assert m["last_error"] == "gave up after 3 attempts; the last: 451 4.3.0 Try again later"
+    [alert] = alerts_queued(db)
+    assert alert["kind"].startswith("alert.mail.gave-up.")
+
+
+def test_a_refused_login_is_retried_as_the_settings_fault_not_the_messages(tmp_path) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    inbox = Inbox(free_port())
+    inbox.controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, auth_require_tls=False,
+                                  authenticator=lambda *args: AuthResult(success=False, handled=False))  # fmt: skip
+    inbox.controller.start()
+    (tmp_path / "password").write_text("wrong")
+    try:
+        _, settings, db, interview = prepare(
+            tmp_path, smtp={"host": "127.0.0.1", "port": inbox.port, "username": "box",
+                            "password_file": str(tmp_path / "password")},
+        )  # fmt: skip
+        inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
+                                    letterhead=Letterhead.from_settings(settings))  # fmt: skip
+        deliver(settings, db)
+        [m] = db.read(outbox.for_invitation, inv.id)
+        assert m["state"] == "queued" and "refused the login: 535" in m["last_error"]
+        db.close()
+    finally:
+        inbox.down()

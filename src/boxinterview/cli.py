@@ -243,6 +243,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)"
     )
+    for warning in invitations.email_advice(args.email):
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"link (shown only now): {settings.base_url}/i/{token}")
     return 0
 
@@ -290,7 +292,18 @@ def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
+    from email.headerregistry import Address
+
+    from boxinterview.mail import addresses
+
     print(f"config OK ({settings.source}); data in {settings.data_dir}; serving on {settings.base_url}")
+    sender = addresses.parse(settings.smtp.sender, "smtp.from")  # checked when the settings were read
+    shown = Address(sender.display_name or settings.organisation.name, sender.username, sender.domain)
+    print(f"e-mail goes out from {shown}; envelope sender {sender.addr_spec}")
+    for key, value in (("smtp.from", settings.smtp.sender), ("smtp.reply_to", settings.smtp.reply_to),
+                       ("smtp.operator", settings.smtp.operator)):  # fmt: skip
+        if value and (warning := addresses.advice(value)):
+            print(f"warning: {key}: {warning}", file=sys.stderr)
     return 0
 
 

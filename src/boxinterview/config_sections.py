@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from boxinterview.mail import addresses
+
 
 def setting(
     default: Any,
@@ -37,6 +39,21 @@ def _url_or_empty(value: str) -> str | None:
     if value == "" or value.startswith(("http://", "https://")):
         return None
     return "an address starting with http:// or https://, or empty"
+
+
+def _address(optional: bool) -> Callable[[Any], str | None]:
+    """An e-mail address as the sender reads it, with or without a display name; what is wrong when it is not
+    one, so the operator learns it from `config check` and not from messages that never leave."""
+
+    def check(value: str) -> str | None:
+        if optional and not value.strip():
+            return None
+        wrong = addresses.problem(value)
+        if wrong is None:
+            return None
+        return f"an e-mail address written as {addresses.HOW_TO_WRITE}{' or empty' if optional else ''} ({wrong})"
+
+    return check
 
 
 def _at_least(low: int) -> Callable[[Any], str | None]:
@@ -212,7 +229,9 @@ class ProxySettings:
 class SmtpSettings:
     operator: str = setting(
         "",
-        "Where the operator is told about trouble (recordings that could not be processed); empty for nobody.",
+        "Where the operator is told about trouble (recordings that could not be processed, messages that could "
+        "not be sent); empty for nobody. An address, optionally with a name: `Ops <ops@example.com>`.",
+        _address(optional=True),
     )
     host: str = setting(
         "", "SMTP server for e-mail to candidates and the team. Empty: messages queue to send by hand."
@@ -221,10 +240,27 @@ class SmtpSettings:
     security: str = setting("none", "How to protect the SMTP connection.", _one_of("none", "starttls", "tls"))
     username: str = setting("", "SMTP user name; empty when the server needs no login.")
     password_file: str = setting("", "File holding the SMTP password (kept out of the config file).")
-    sender: str = setting("boxinterview@localhost", "The From address of every message.", key="from")
-    reply_to: str = setting("", "Reply-To address, e.g. the hiring team's mailbox; empty for none.")
+    sender: str = setting(
+        "boxinterview@localhost",
+        "The From address of every message, optionally with a name: `Hiring Team <hiring@example.com>`. Without "
+        "a name, messages show `organisation.name`. The address alone is the envelope sender.",
+        _address(optional=False),
+        key="from",
+    )
+    reply_to: str = setting(
+        "",
+        "Reply-To address, e.g. the hiring team's mailbox, optionally with a name; empty for none.",
+        _address(optional=True),
+    )
     timeout_seconds: int = setting(
         30, "How long to wait for the SMTP server before trying again later.", _at_least(1)
+    )
+    max_attempts: int = setting(
+        80,
+        "Attempts to send a message that keeps failing for a temporary reason (the server away, a 4xx reply) "
+        "before it is marked failed and the operator told; with the backoff (30 s, doubling up to 1 h) 80 "
+        "attempts span about three days.",
+        _at_least(1),
     )
 
 

@@ -151,8 +151,12 @@ class CandidatesScreen(ActingScreen):
                 return invitations.invite(db, interview_id, values["name"], values["email"], "console",
                                           deadline=parse_deadline(values["deadline"]), letterhead=self.letterhead)[1]  # fmt: skip
 
-            self.act(invite, lambda token: self.link_message(token, f"{values['name']} is invited"),
-                     lambda error: self.action_invite(values, error))  # fmt: skip
+            def invited(token: str) -> None:
+                self.link_message(token, f"{values['name']} is invited")
+                for warning in invitations.email_advice(values["email"]):
+                    self.notify(warning, severity="warning", timeout=15)
+
+            self.act(invite, invited, lambda error: self.action_invite(values, error))
 
         self.app.push_screen(Form("Invite a candidate", [
             Field("name", "Name", placeholder="Ann Example"), Field("email", "E-mail", placeholder="ann@example.com"),

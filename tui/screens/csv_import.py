@@ -77,7 +77,7 @@ class ImportScreen(Screen[int]):
         table.clear()
         for r in sorted(rows, key=lambda r: (r.ok, r.line)):  # the rows to fix first
             table.add_row(str(r.line), r.name, r.email, f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
-                          f"×{r.extra_time:g}" if r.extra_time != 1 else "", "; ".join(r.problems) or "ok")  # fmt: skip
+                          f"×{r.extra_time:g}" if r.extra_time != 1 else "", "; ".join(r.problems) or "; ".join(("ok", *r.notes)))  # fmt: skip
         good = sum(r.ok for r in rows)
         bad = len(rows) - good
         self.query_one("#summary", Static).update(

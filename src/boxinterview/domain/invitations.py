@@ -17,7 +17,7 @@ from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
-from boxinterview.mail import letters
+from boxinterview.mail import addresses, letters
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -43,11 +43,22 @@ def hash_token(token: str) -> str:
 
 def check_email(email: str) -> str:
     email = email.strip()
-    if len(email) > 254 or not _EMAIL_RE.match(email):
+    wrong = None if len(email) <= 254 and _EMAIL_RE.match(email) else "invalid"
+    if wrong is None:
+        wrong = addresses.problem(email)  # the sender reads it this way: what passes here can be sent
+    if wrong is not None:
+        detail = "" if wrong == "invalid" else f" ({wrong})"
         raise Invalid(
-            f"{email!r} is not an e-mail address; write it as name@example.com", [("email", "invalid")]
+            f"{email!r} is not an e-mail address{detail}; write it as name@example.com",
+            [("email", "invalid")],
         )
     return email
+
+
+def email_advice(email: str) -> list[str]:
+    """Warnings about an address that is valid but that not every mail server can deliver to."""
+    found = addresses.advice(email)
+    return [found] if found else []
 
 
 def check_name(name: str) -> str:

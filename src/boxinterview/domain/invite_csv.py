@@ -31,6 +31,8 @@ class Row:
     deadline: datetime | None = None
     extra_time: float = 1.0
     problems: tuple[str, ...] = ()
+    # Warnings that do not stop the invitation (an address that only some mail servers take).
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -118,7 +120,8 @@ def preview(db: Database, interview_id: int, text: str, now: datetime | None = N
                     problems.append(f"extra_time is a multiplier from 1.0 to {invitations.MAX_MULTIPLIER}")
         if len(cells) > len(header):
             problems.append(f"{len(cells)} cells but {len(header)} columns: is a comma missing its quotes?")
-        out.append(Row(number, name, email, deadline, extra, tuple(problems)))
+        notes = tuple(invitations.email_advice(email)) if email else ()
+        out.append(Row(number, name, email, deadline, extra, tuple(problems), notes))
     if not out:
         raise Invalid("the file has a header but no candidates")
     return out

@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from email import policy
+from email.generator import BytesGenerator
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 from html import escape
+from io import BytesIO
 from typing import Any
 
 import jinja2
@@ -15,6 +19,7 @@ import jinja2.sandbox
 
 from boxinterview import clock
 from boxinterview.errors import Invalid
+from boxinterview.mail import addresses
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("boxinterview.mail", "templates"),
@@ -25,7 +30,6 @@ _env = jinja2.Environment(
 )
 # An interview's own wording is operator input: rendered in a sandbox, as plain text.
 _own = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-_HEADER_UNSAFE = re.compile(r"[\r\n\x00]")
 _LINK = re.compile(r"https?://[^\s<>\"]+")
 
 _CANDIDATE = {"name": "Alex Example", "organisation": "Example Ltd", "role": "Support Engineer", "support": "jobs@example.com"}  # fmt: skip
@@ -127,30 +131,68 @@ def preview(kind: str, own: tuple[str, str] | None = None, **context: Any) -> Le
 
 def new_message_id(sender: str) -> str:
     """A Message-ID fixed when the message is queued, so a resend after a crash is recognisably the same."""
-    domain = sender.rpartition("@")[2] or "boxinterview.local"
+    try:
+        domain = addresses.parse(sender).domain
+    except Invalid:
+        domain = "boxinterview.local"  # the sender is refused with its reason when the message goes out
     return make_msgid(idstring=secrets.token_hex(8), domain=domain)
 
 
 def safe_header(value: str, what: str) -> str:
-    if _HEADER_UNSAFE.search(value):
+    if any(c in addresses.LINE_BREAKS for c in value):
         raise Invalid(f"the {what} contains a line break; that is not allowed in an e-mail header")
     return value
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message as it goes to the SMTP server: the envelope's addresses (domains in ASCII) and the address, if
+    any, with non-ASCII characters before the @, which only a server offering SMTPUTF8 takes."""
+
+    message: EmailMessage
+    sender: str
+    recipient: str
+    international: str = ""
+
+    def data(self, eight_bit: bool) -> bytes:
+        """The message as sent: headers in ASCII with names and subjects RFC 2047-encoded, unless an address
+        needs UTF-8 (then the SMTPUTF8 policy writes the headers in UTF-8); bodies in 7 bits unless the server
+        takes 8BITMIME."""
+        chosen = policy.SMTPUTF8 if self.international else policy.SMTP
+        out = BytesIO()
+        BytesGenerator(out, policy=chosen.clone(cte_type="8bit" if eight_bit else "7bit")).flatten(
+            self.message
+        )
+        return out.getvalue()
 
 
 def build(
     *, sender: str, recipient: str, subject: str, text: str, html: str, message_id: str, reply_to: str = "",
     sender_name: str = "",
-) -> EmailMessage:  # fmt: skip
-    msg = EmailMessage()
-    msg["From"] = formataddr((safe_header(sender_name, "sender name"), sender)) if sender_name else sender
-    msg["To"] = safe_header(recipient, "recipient")
+) -> Outgoing:  # fmt: skip
+    """The message every path sends (the outbox, `mail test`): `sender` is smtp.from as written, with or without
+    a display name; without one, `sender_name` (the organisation) is shown. Raises Invalid when an address or
+    header cannot be used, saying which."""
+    author = addresses.parse(sender, "sender address (smtp.from)")
+    if not author.display_name and sender_name:
+        author = Address(" ".join(sender_name.split()), author.username, author.domain)
+    to = addresses.parse(safe_header(recipient, "recipient"), "recipient")
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = author
+    msg["To"] = to
     msg["Subject"] = safe_header(subject, "subject")
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(clock.now())
-    if reply_to:
-        msg["Reply-To"] = safe_header(reply_to, "Reply-To")
+    answers_to = addresses.parse(reply_to, "Reply-To address (smtp.reply_to)") if reply_to.strip() else None
+    if answers_to is not None:
+        msg["Reply-To"] = answers_to
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
-    return msg
+    needs_utf8 = [
+        a.addr_spec for a in (to, author, answers_to) if a is not None and addresses.international(a)
+    ]
+    out = Outgoing(msg, author.addr_spec, to.addr_spec, needs_utf8[0] if needs_utf8 else "")
+    out.data(eight_bit=False)  # written once here, so a message that cannot be written fails as unbuildable
+    return out
