@@ -1,6 +1,6 @@
 """Inviting from CSV files as spreadsheets and people really write them: the bytes Excel saves (its code page or
 UTF-16, semicolons or tabs, CRLF, trailing empty cells), headings in people's words, quoting, formula-looking
-cells. Checked first (nothing is written)."""
+cells. Checked first (nothing is written), through the core and the `invite --csv` command."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from boxinterview.domain import csv_read, invite_csv
+from boxinterview.domain import csv_read, invitations, invite_csv
 from boxinterview.errors import Invalid
 
 NOW = datetime(2030, 6, 1, tzinfo=UTC)
@@ -220,3 +220,57 @@ def test_delimiter_and_headings_on_their_own() -> None:
     assert csv_read.heading_key("Prénom") == "prenom"
     assert csv_read.read(b'"Name, first";Email\r\n').delimiter == ";"
     assert csv_read.read(b"Name\r\nAnn\r\n").delimiter == ","
+
+
+# -- the command --------------------------------------------------------------------------------------------------
+
+
+def test_invite_csv_shows_the_problems_and_writes_nothing_first(cli, db, open_interview, tmp_path) -> None:
+    invitations.invite(db, open_interview.id, "Already Here", "here@example.com", "t")
+    path = tmp_path / "people.csv"
+    path.write_bytes(excel([["Vorname", "Nachname", "E-Mail", "Telefon", "", ""],
+                            ["Jörg", "Müller", "joerg@example.com", "555", "", ""],
+                            ["François", "Lefèvre", "not-an-address", "", "", ""],
+                            ["Dee", "Here", "here@example.com", "", "", ""],
+                            ["", "", "", "", "", ""],
+                            ["Zoë", "Ångström-Øster", "zoe@example.com", "", "", ""]]))  # fmt: skip
+    dry = cli("invite", str(open_interview.id), "--csv", str(path), "--dry-run")
+    assert dry.code == 1, dry.err  # some rows would be left out
+    assert "Read as Windows-1252 (Western European), columns separated by semicolons" in dry.out
+    assert "ignored column(s): Telefon" in dry.out
+    assert "line 3: François Lefèvre: 'not-an-address' is not an e-mail address" in dry.out
+    assert "line 4: Dee Here <here@example.com>: here@example.com is already invited" in dry.out
+    assert "2 row(s) can be invited; 2 row(s) have problems" in dry.out and "nothing was written" in dry.out
+    assert len(invitations.listing(db, open_interview.id)) == 1
+    refused = cli(
+        "invite", str(open_interview.id), "--csv", str(path)
+    )  # not on a terminal: it asks for --yes
+    assert refused.code == 1 and "pass --yes" in refused.err
+    assert len(invitations.listing(db, open_interview.id)) == 1
+    done = cli(
+        "invite", str(open_interview.id), "--csv", str(path), "--yes", "--deadline", "2031-01-31T17:00+01:00"
+    )
+    assert done.code == 1 and "invited 2 candidate(s)" in done.out and "2 row(s) left out" in done.out
+    assert "/i/" in done.out and "line 2: invited Jörg Müller <joerg@example.com>" in done.out
+    invited = {c.email: (c.name, inv.deadline) for inv, c in invitations.listing(db, open_interview.id)}
+    assert invited["joerg@example.com"] == ("Jörg Müller", datetime(2031, 1, 31, 16, 0, tzinfo=UTC))
+    assert invited["zoe@example.com"][0] == "Zoë Ångström-Øster"
+
+
+def test_invite_csv_reads_unicode_text_and_says_what_is_wrong(cli, db, open_interview, tmp_path) -> None:
+    path = tmp_path / "people.txt"
+    path.write_bytes(excel([["Name", "Email"], *map(list, FAR_AWAY)], "utf-16", "\t"))
+    done = cli("invite", "--csv", str(path), str(open_interview.id), "--yes")
+    assert done.code == 0, done.err
+    assert "Read as UTF-16, columns separated by tabs" in done.out and "invited 2 candidate(s)" in done.out
+    assert {c.name for _, c in invitations.listing(db, open_interview.id)} == {"محمد", "李雷"}
+    (tmp_path / "phones.csv").write_bytes(b"Name;Phone\r\nAnn;555\r\n")
+    for args, message in [
+        (("--csv", str(tmp_path / "phones.csv")), "no column holds the e-mail address"),
+        (("--csv", str(tmp_path / "missing.csv")), "missing.csv: no such file"),
+        (("Ann", "ann@example.com", "--csv", str(path)), "not both"),
+        (("Ann",), "give the candidate's NAME and EMAIL, or --csv FILE"),
+        (("Ann", "ann@example.com", "--dry-run"), "--dry-run is for --csv FILE"),
+    ]:
+        result = cli("invite", str(open_interview.id), *args)
+        assert result.code == 1 and message in result.err, (args, result.err)
