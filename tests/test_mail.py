@@ -258,7 +258,12 @@ def test_reviewers_get_a_daily_digest_and_their_overdue_reviews(env, smtp) -> No
         answers.submit_take(db, inv.id, question.id, 1)
     answers.submit_text(db, inv.id, interview.questions[2].id, "Done.")
     done = answers.complete(db, inv.id)
-    morning = (done.completed_at + timedelta(days=1)).replace(hour=9, minute=0)
+    # The first team hour after the interview was completed (the same day when completed before it)
+    morning = done.completed_at.replace(
+        hour=settings.reminders.team_hour_utc, minute=0, second=0, microsecond=0
+    )
+    if morning <= done.completed_at:
+        morning += timedelta(days=1)
     assert schedule.queue_due(db, settings, morning.replace(hour=6)) == 0  # before the team hour
     assert schedule.queue_due(db, settings, morning) == 1
     assert schedule.queue_due(db, settings, morning) == 0  # once a day

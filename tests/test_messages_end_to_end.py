@@ -75,7 +75,10 @@ def test_the_demo_run_end_to_end_produces_every_message_once(tmp_path, cli, smtp
     schedule.queue_due(db, settings, cy.deadline - timedelta(hours=71))  # reminder and nudge
     invitations.extend_deadline(db, cy.id, cy.deadline + timedelta(days=7), "t", letterhead=head)
     # The reviewer hears of the new interviews, then is reminded once they are overdue.
-    team_day = (start + timedelta(days=1)).replace(hour=settings.reminders.team_hour_utc, minute=5)
+    # The first team hour after they finished (the same day when they finished before it)
+    team_day = start.replace(hour=settings.reminders.team_hour_utc, minute=5, second=0, microsecond=0)
+    if team_day <= start:
+        team_day += timedelta(days=1)
     schedule.queue_due(db, settings, team_day)
     schedule.queue_due(db, settings, team_day + timedelta(days=interview.review_target_days + 1))
     reviews.decide(db, reviewer, ann.id, Outcome.ADVANCE, "Your escalation answer stood out.", head)
