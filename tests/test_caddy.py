@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from boxinterview.domain import accounts, answers, invitations, recordings
 from boxinterview.domain.models import RecordingState, Role
 from tests.clips import make
 from tests.conftest import free_port
+from tests.flows import record_take
 from tests.live import live_server
 
 pytestmark = pytest.mark.slow
@@ -97,3 +99,36 @@ def test_a_tus_upload_and_a_recording_through_caddy(caddy, tmp_path, monkeypatch
     assert part.status_code == 206 and part.content == playback[:100]  # sent by Caddy's file_server
     assert "X-Accel-Redirect" not in part.headers
     assert requests.get(url).status_code == 401  # not without a session
+
+
+def test_caddy_sends_ranges_by_the_same_rules(caddy, tmp_path) -> None:
+    live, base, cert = caddy
+    inv, token = invitations.invite(live.db, live.interview.id, "Rae", "rae@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    question = live.interview.questions[0].id
+    rec_id = record_take(live.db, live.settings, token, question, 1, b"take")
+    shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), recordings.get(live.db, rec_id).original_path)
+    assert asyncio.run(processing.process(live.db, live.settings, rec_id)) is RecordingState.READY
+    url = f"{base}/api/v1/candidate/{token}/takes/{question}/1"
+    data = Path(recordings.get(live.db, rec_id).playback_path).read_bytes()
+    size = len(data)
+
+    def get(**headers: str) -> requests.Response:
+        return requests.get(url, headers=headers, verify=cert, timeout=10)
+
+    for ignored in ("bytes=abc", "bytes=5-2", "items=0-1", "bytes=", "bytes=0-1,5-9"):
+        r = get(Range=ignored)
+        assert r.status_code == 200 and r.content == data, (ignored, r.status_code)
+    for value, first, last in [("bytes=0-99", 0, 99), ("bytes=-500", size - 500, size - 1),
+                               ("bytes=100-", 100, size - 1), (f"bytes=5-{'9' * 30}", 5, size - 1)]:  # fmt: skip
+        r = get(Range=value)
+        assert r.status_code == 206 and r.content == data[first : last + 1], value
+        assert r.headers["Content-Range"] == f"bytes {first}-{last}/{size}"
+    for value in ("bytes=999999999-", "bytes=-0", f"bytes={'9' * 30}-"):
+        r = get(Range=value)
+        assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{size}", value
+    whole = get()
+    assert whole.headers["Cache-Control"] == "no-store" and whole.headers["Referrer-Policy"] == "no-referrer"
+    assert get(Range="bytes=0-9", **{"If-Range": whole.headers["ETag"]}).status_code == 206
+    assert get(Range="bytes=0-9", **{"If-Range": whole.headers["Last-Modified"]}).status_code == 206
+    assert get(Range="bytes=0-9", **{"If-Range": '"stale"'}).status_code == 200

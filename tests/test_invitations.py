@@ -39,6 +39,8 @@ def test_invite_refuses_bad_input_and_closed_interviews(db, template, open_inter
         invitations.invite(db, open_interview.id, "Ann", "ann at example", "test")
     with pytest.raises(Invalid, match="not an e-mail address"):
         invitations.invite(db, open_interview.id, "Ann", "ann@example.com\r\nBcc: x@example.com", "test")
+    with pytest.raises(Invalid, match="not an e-mail address"):  # a spreadsheet's link, not an address
+        invitations.invite(db, open_interview.id, "Ann", '=HYPERLINK("mailto:ann@example.com")', "test")
     with pytest.raises(Invalid, match="name must not be empty"):
         invitations.invite(db, open_interview.id, "  ", "ann@example.com", "test")
     with pytest.raises(Invalid, match="already passed"):

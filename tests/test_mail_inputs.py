@@ -200,7 +200,9 @@ def test_inviting_an_international_address_warns_that_it_needs_smtputf8(setup, c
     assert "supports international addresses (SMTPUTF8)" in result.err
     plain = cli("--config", str(path), "invite", str(interview.id), "Zoe", "zoe@bücher.example")
     assert plain.code == 0 and "warning" not in plain.err
-    rows = invite_csv.preview(db, interview.id, "name,email\nLi,li@example.com\nZoë,zoë@example.org\n")
+    rows = invite_csv.preview(
+        db, interview.id, "name,email\nLi,li@example.com\nZoë,zoë@example.org\n".encode()
+    ).rows
     assert [r.ok for r in rows] == [True, True]
     assert rows[0].notes == () and "SMTPUTF8" in rows[1].notes[0]
 

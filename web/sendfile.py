@@ -1,19 +1,75 @@
-"""Sending a stored file (a recording, a document) once a handler has decided the caller may have it."""
+"""Sending a stored file (a recording, a poster, a document) once a handler has decided the caller may have it.
+Every file goes through here, so byte ranges follow the same rules everywhere (see `ranges`)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
 
+from boxinterview.web import ranges
 from boxinterview.web.keys import SETTINGS
+
+# Told to the proxy with X-Accel-Redirect: the Range it should apply, empty for the whole file (see proxy.py).
+ACCEL_RANGE = "X-Accel-Range"
+
+
+class RangedFile(web.FileResponse):
+    """aiohttp's FileResponse, shown the request with Range and If-Range already decided by `ranges.plan`.
+
+    aiohttp reads them its own way: a Range it cannot parse (or several ranges) gets 416 instead of the file,
+    an ETag in If-Range is not compared at all, and a later date counts as a match. So the range is decided
+    here and aiohttp sees one well-formed Range, or none; it still answers If-Match, If-None-Match and the
+    dates itself, and sends the bytes."""
+
+    def __init__(self, path: Path, headers: dict[str, str]) -> None:
+        super().__init__(path, headers=headers)
+        self.file = path
+
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        try:
+            st = await asyncio.get_running_loop().run_in_executor(None, self.file.stat)
+        except OSError:
+            return await super().prepare(request)  # aiohttp answers 403 or 404 itself
+        decided = ranges.plan(request.method, request.headers, st.st_size, ranges.Validators.of_file(st))
+        return await super().prepare(request.clone(headers=_with_range(request, decided, st.st_size)))
+
+
+def _with_range(request: web.BaseRequest, decided: ranges.Plan, size: int) -> list[tuple[str, str]]:
+    headers: list[tuple[str, str]] = []
+    for name, value in request.headers.items():
+        if name.lower() in ("range", "if-range"):
+            continue
+        try:
+            (name + value).encode("utf-8")
+        except UnicodeEncodeError:
+            continue  # bytes that are not UTF-8 (kept as surrogates) cannot be copied; no file header needs them
+        headers.append((name, value))
+    if isinstance(decided, ranges.Part):
+        headers.append(("Range", f"bytes={decided.first}-{decided.last}"))
+    elif isinstance(decided, ranges.Unsatisfiable):
+        headers.append(("Range", f"bytes={size}-"))  # aiohttp answers 416 with Content-Range: bytes */SIZE
+    return headers
+
+
+def stream(path: Path, headers: dict[str, str]) -> web.StreamResponse:
+    """The server sends the file itself."""
+    return RangedFile(path, headers)
 
 
 def send(request: web.Request, path: Path, headers: dict[str, str]) -> web.StreamResponse:
-    """aiohttp streams the file itself (with Range support), or, behind a proxy set up for it, hands the
-    sending to the proxy with X-Accel-Redirect. Either way the path comes from the store, never the request."""
+    """The server streams the file itself or, behind a proxy set up for it, hands the sending to the proxy with
+    X-Accel-Redirect. Either way the path comes from the store, never the request.
+
+    The proxy answers If-Range with its own ETag and date, so only the Range itself is decided here and handed
+    over written plainly, or empty when it is to be ignored (see proxy.py)."""
     settings = request.app[SETTINGS]
-    if settings.server.accel_redirect:
-        relative = path.resolve().relative_to(settings.data_dir.resolve())  # raises if outside the data
-        return web.Response(status=200, headers={**headers, "X-Accel-Redirect": "/" + relative.as_posix()})
-    return web.FileResponse(path, headers=headers)
+    if not settings.server.accel_redirect:
+        return stream(path, headers)
+    relative = path.resolve().relative_to(settings.data_dir.resolve())  # raises if outside the data
+    handed = ranges.for_proxy(request.headers.get("Range") if request.method == "GET" else None)
+    return web.Response(
+        status=200, headers={**headers, "X-Accel-Redirect": "/" + relative.as_posix(), ACCEL_RANGE: handed}
+    )

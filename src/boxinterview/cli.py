@@ -17,6 +17,7 @@ from boxinterview import __version__, commands_data, datadir, logs
 from boxinterview.cli_base import actor as _actor
 from boxinterview.cli_base import open_db as _open
 from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
+from boxinterview.commands_invite import cmd_invite
 from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
@@ -226,29 +227,6 @@ def cmd_interview_duplicate(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
-def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import invitations
-
-    with _open(settings) as db:
-        invitation, token = invitations.invite(
-            db,
-            args.interview,
-            args.name,
-            args.email,
-            _actor(),
-            deadline=args.deadline,
-            time_multiplier=args.extra_time,
-            letterhead=Letterhead.from_settings(settings),
-        )
-    print(
-        f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)"
-    )
-    for warning in invitations.email_advice(args.email):
-        print(f"warning: {warning}", file=sys.stderr)
-    print(f"link (shown only now): {settings.base_url}/i/{token}")
-    return 0
-
-
 def cmd_resend(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview.domain import invitations
 
@@ -387,16 +365,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("--kind", help="one message only, e.g. invitation or outcome.reject")
 
-    p = add("invite", cmd_invite, "invite a candidate to an open interview and print their link")
+    p = add("invite", cmd_invite, "invite a candidate to an open interview and print their link, or everyone "
+            "in a CSV file (checked and shown first)")  # fmt: skip
     p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
-    p.add_argument("name")
-    p.add_argument("email")
-    p.add_argument(
-        "--deadline", type=_parse_deadline, help="e.g. 2026-12-31T17:00+01:00 (default: the interview's)"
-    )
+    p.add_argument("name", nargs="?", help="the candidate's name (not with --csv)")
+    p.add_argument("email", nargs="?", help="the candidate's e-mail address (not with --csv)")
+    p.add_argument("--deadline", type=_parse_deadline,
+                   help="e.g. 2026-12-31T17:00+01:00 (default: the interview's; with --csv: for rows without one)")  # fmt: skip
     p.add_argument(
         "--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier"
     )
+    p.add_argument("--csv", metavar="FILE", help="invite everyone in a CSV file ('-' for standard input): columns "
+                   "name (or first and last name), email, optional deadline and extra_time")  # fmt: skip
+    p.add_argument(
+        "--encoding", help="with --csv: the file's encoding, when the detected one is wrong (e.g. cp1250)"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="with --csv: show every row and its problems, write nothing"
+    )
+    p.add_argument("--yes", action="store_true", help="with --csv: invite the good rows without asking")
 
     p = add("resend", cmd_resend, "send an invitation again with a fresh link (at most once an hour)")
     p.add_argument("invitation", type=int, metavar="INVITATION_ID")

@@ -42,7 +42,8 @@ def caddyfile(settings: Settings) -> str:
         Strict-Transport-Security "max-age=31536000; includeSubDomains"
         X-Content-Type-Options nosniff
         X-Frame-Options DENY
-        Referrer-Policy same-origin
+        # The app may ask for stricter (a share link says no-referrer); this is the default.
+        ?Referrer-Policy same-origin
         Permissions-Policy "camera=(self), microphone=(self), geolocation=()"
         Content-Security-Policy "{CSP}"
         -Server
@@ -63,6 +64,12 @@ def caddyfile(settings: Settings) -> str:
             root * {data}
             rewrite * {{rp.header.X-Accel-Redirect}}
             method * GET
+            # The app has checked the Range: empty when it must be ignored (bad syntax, several ranges).
+            request_header Range {{rp.header.X-Accel-Range}}
+            # Who may keep a copy, and whether the address may leak, is the app's to say for each file.
+            copy_response_headers {{
+                include Cache-Control Referrer-Policy
+            }}
             file_server
         }}
     }}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,11 +31,14 @@ class ImportScreen(Screen[int]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(
-            f"CSV file for interview {self.interview_id} (columns: name, email, optional deadline, extra_time)"
+            f"CSV file for interview {self.interview_id} (columns: name or first and last name, email; "
+            "optional deadline, extra_time)"
         )
-        yield Input(placeholder="/home/you/candidates.csv", id="path")
+        with Horizontal(classes="file"):
+            yield Input(placeholder="/home/you/candidates.csv", id="path")
+            yield Input(placeholder="encoding: detect", id="encoding")
         yield Static("", id="summary")
-        table: DataTable[str] = DataTable(id="rows", zebra_stripes=True, cursor_type="row")
+        table: DataTable[Text] = DataTable(id="rows", zebra_stripes=True, cursor_type="row")
         table.add_columns("Line", "Name", "E-mail", "Deadline", "Extra", "Problem")
         yield table
         with Horizontal(classes="buttons"):
@@ -41,48 +46,49 @@ class ImportScreen(Screen[int]):
             yield Button("Invite the good rows", id="invite", variant="primary", disabled=True)
         yield Footer()
 
-    @on(Input.Submitted, "#path")
+    @on(Input.Submitted)
     @on(Button.Pressed, "#check")
     def check(self) -> None:
-        self.read(self.query_one("#path", Input).value.strip())
+        self.read(
+            self.query_one("#path", Input).value.strip(), self.query_one("#encoding", Input).value.strip()
+        )
 
     @work(thread=True, exclusive=True, group="read")
-    def read(self, path: str) -> None:
+    def read(self, path: str, encoding: str) -> None:
         app = self.app
         try:
-            text = Path(path).expanduser().read_text(encoding="utf-8-sig")
-            rows = invite_csv.preview(app.db, self.interview_id, text)  # type: ignore[attr-defined]
+            data = Path(path).expanduser().read_bytes()
+            found = invite_csv.preview(app.db, self.interview_id, data, encoding=encoding or None)  # type: ignore[attr-defined]
         except FileNotFoundError:
             app.call_from_thread(self.problem, f"There is no file {path}")
             return
-        except UnicodeDecodeError:
-            app.call_from_thread(
-                self.problem, f"{path} is not UTF-8 text: save it from the spreadsheet as CSV UTF-8"
-            )
+        except IsADirectoryError:
+            app.call_from_thread(self.problem, f"{path} is a folder; give the path of the CSV file in it")
             return
         except (BoxError, OSError) as exc:
             app.call_from_thread(self.problem, str(exc))
             return
-        app.call_from_thread(self.show, rows)
+        app.call_from_thread(self.show, found)
 
     def problem(self, text: str) -> None:
         self.rows = []
         self.query_one("#rows", DataTable).clear()
-        self.query_one("#summary", Static).update(f"[red]{text}[/]")
+        self.query_one("#summary", Static).update(Text(text, style="red"))
         self.query_one("#invite", Button).disabled = True
 
-    def show(self, rows: list[invite_csv.Row]) -> None:
-        self.rows = rows
+    def show(self, found: invite_csv.Preview) -> None:
+        rows = self.rows = found.rows
         table = self.query_one("#rows", DataTable)
         table.clear()
         for r in sorted(rows, key=lambda r: (r.ok, r.line)):  # the rows to fix first
-            table.add_row(str(r.line), r.name, r.email, f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
-                          f"×{r.extra_time:g}" if r.extra_time != 1 else "", "; ".join(r.problems) or "; ".join(("ok", *r.notes)))  # fmt: skip
-        good = sum(r.ok for r in rows)
-        bad = len(rows) - good
+            cells = (str(r.line), r.name, r.email, f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
+                     f"×{r.extra_time:g}" if r.extra_time != 1 else "", "; ".join(r.problems) or "; ".join(("ok", *r.notes)))  # fmt: skip
+            table.add_row(*(Text(c) for c in cells))  # as Text: a name such as "Ann [/]" is not markup
+        good, bad = found.good, found.bad
         self.query_one("#summary", Static).update(
             f"{good} row(s) can be invited"
             + (f"; [red]{bad} row(s) have problems and will be left out[/]" if bad else "")
+            + f"\n[dim]{escape(found.how_read())}[/]"
         )
         button = self.query_one("#invite", Button)
         button.disabled = good == 0

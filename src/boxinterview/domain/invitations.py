@@ -29,8 +29,11 @@ TOKEN_BYTES = 32
 DEFAULT_DAYS = 14
 MAX_MULTIPLIER = 4.0
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
-# Deliberately simple: one @, something on both sides, a dot in the domain, no spaces or control characters.
-_EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]{2,}$")
+# Deliberately simple: one @, something on both sides, a dot in the domain, no spaces or control characters,
+# and no quotes, brackets or the like in the domain, where they never belong (a spreadsheet's
+# =HYPERLINK("mailto:ann@example.com") is not an address).
+_DOMAIN_CHAR = r"[^@\s\x00-\x1f\x7f\"'(),:;<>\[\]\\=]"
+_EMAIL_RE = re.compile(rf"^[^@\s\x00-\x1f\x7f]{{1,64}}@{_DOMAIN_CHAR}+\.{_DOMAIN_CHAR}{{2,}}$")
 
 
 def new_token() -> str:

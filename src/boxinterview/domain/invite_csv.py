@@ -2,25 +2,45 @@
 nothing is written until the operator confirms; then each good row is invited on its own, so one refusal never
 undoes the others.
 
-Columns (a header row names them, in any order): `name`, `email`, and optionally `deadline` (e.g.
-2026-12-31T17:00+01:00) and `extra_time` (an accommodation multiplier such as 1.5)."""
+A heading row names the columns, in any order and as people write them (case, spaces and punctuation do not
+matter): the candidate's name (`Name`, `Full name`, or `First name` and `Last name`), their e-mail address
+(`Email`, `E-Mail`, `Email address`, `E-Mail-Adresse`), and optionally `deadline` (e.g. 2026-12-31T17:00+01:00)
+and `extra_time` (an accommodation multiplier such as 1.5). Other columns are ignored, and the preview says so.
+How the file is read (encoding, delimiter) is `csv_read`'s part."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from boxinterview import clock
-from boxinterview.domain import invitations
+from boxinterview.domain import csv_read, invitations
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 from boxinterview.store import candidates as candidates_sql
 
 MAX_ROWS = 5000
-COLUMNS = ("name", "email", "deadline", "extra_time")
+# The headings taken for each column, as `csv_read.heading_key` writes them. English first, then the words of
+# spreadsheets exported in German, French and Dutch. "Nom" is left out: French for the family name, it would be
+# taken for the whole name.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "fullname", "candidate", "candidatename", "candidatesname", "vollstandigername",
+             "nomcomplet", "volledigenaam", "naam"),
+    "first_name": ("firstname", "givenname", "forename", "first", "vorname", "prenom", "voornaam"),
+    "last_name": ("lastname", "surname", "familyname", "last", "nachname", "familienname", "nomdefamille",
+                  "achternaam"),
+    "email": ("email", "emailaddress", "mail", "mailaddress", "emailadresse", "mailadresse", "emailadres",
+              "courriel", "adresseemail", "adressemail"),
+    "deadline": ("deadline", "duedate", "due"),
+    "extra_time": ("extratime", "timemultiplier", "extratimemultiplier"),
+}  # fmt: skip
+_FIELD_OF = {key: f for f, keys in HEADINGS.items() for key in keys}
+_NAMED = {"name": "the name", "first_name": "the first name", "last_name": "the last name",
+          "email": "the e-mail address", "deadline": "the deadline", "extra_time": "the extra time"}  # fmt: skip
+EXPECTED = (
+    "name (or Full name, or First name and Last name), email (or E-Mail, Email address), deadline, extra_time"
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +57,32 @@ class Row:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the file holds and how it was read, before anything is written."""
+
+    rows: list[Row]
+    encoding: str
+    delimiter: str
+    columns: dict[str, str]  # field (name, email …) → its heading as written in the file
+    ignored: list[str]  # headings of the columns left out
+
+    @property
+    def good(self) -> int:
+        return sum(r.ok for r in self.rows)
+
+    @property
+    def bad(self) -> int:
+        return len(self.rows) - self.good
+
+    def how_read(self) -> str:
+        """One line for the operator: the encoding, the delimiter, and the columns left out."""
+        text = f"Read as {self.encoding}, columns separated by {csv_read.DELIMITER_NAMES[self.delimiter]}s"
+        if self.ignored:
+            text += f"; ignored column(s): {', '.join(self.ignored)}"
+        return text
 
 
 @dataclass
@@ -59,45 +105,72 @@ def _deadline(text: str, problems: list[str]) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def preview(db: Database, interview_id: int, text: str, now: datetime | None = None) -> list[Row]:
-    """Every row of the file with its problems (none for a row that can be invited)."""
-    now = now or clock.now()
-    if text.startswith("\ufeff"):
-        text = text[1:]  # a spreadsheet's byte-order mark
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = [h.strip().lower().replace(" ", "_") for h in next(reader)]
-    except StopIteration:
-        raise Invalid("the file is empty: give a header row (name,email) and one row per candidate") from None
-    missing = [c for c in ("name", "email") if c not in header]
+def _columns(header: list[str], rows: list[tuple[int, list[str]]]) -> tuple[dict[str, int], list[str]]:
+    """Which column holds each field, and the headings of the columns left out."""
+    found: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, heading in enumerate(header):
+        field_name = _FIELD_OF.get(csv_read.heading_key(heading))
+        if field_name is None:
+            if heading.strip():
+                ignored.append(heading.strip())
+            elif any(index < len(cells) and cells[index].strip() for _, cells in rows):
+                ignored.append(f"column {index + 1} (no heading)")
+            continue  # an empty heading over empty cells: a spreadsheet's trailing separators
+        if field_name in found:
+            raise Invalid(f"two columns hold {_NAMED[field_name]}: {header[found[field_name]].strip()!r} and "
+                          f"{heading.strip()!r}; keep one of them")  # fmt: skip
+        found[field_name] = index
+    missing = [what for what, needs in (("the e-mail address", ("email",)),
+                                        ("the name", ("name", "first_name", "last_name")))
+               if not any(n in found for n in needs)]  # fmt: skip
     if missing:
-        raise Invalid(
-            f"the first row must name the columns; missing: {', '.join(missing)} (found: {', '.join(header)})"
-        )
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown:
-        raise Invalid(f"unknown column(s) {', '.join(unknown)}; the columns are {', '.join(COLUMNS)}")
+        written = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
+        raise Invalid(f"no column holds {' or '.join(missing)}. The file's first row names the columns "
+                      f"{written}; the columns taken are {EXPECTED}")  # fmt: skip
+    return found, ignored
+
+
+class _Cells:
+    """One row's cells by field; a short row (a spreadsheet leaves trailing empty cells out) reads as empty."""
+
+    def __init__(self, cells: list[str], columns: dict[str, int]) -> None:
+        self.cells, self.columns = cells, columns
+
+    def __call__(self, field_name: str) -> str:
+        index = self.columns.get(field_name)
+        return self.cells[index].strip() if index is not None and index < len(self.cells) else ""
+
+
+def preview(
+    db: Database,
+    interview_id: int,
+    data: bytes | str,
+    now: datetime | None = None,
+    encoding: str | None = None,
+) -> Preview:
+    """Every row of the file with its problems (none for a row that can be invited). `encoding` overrides the
+    detected one."""
+    now = now or clock.now()
+    table = csv_read.read(data, encoding)
+    columns, ignored = _columns(table.header, table.rows)
+    if len(table.rows) > MAX_ROWS:
+        raise Invalid(f"at most {MAX_ROWS} candidates per file; this one has {len(table.rows)}: split it")
+    if not table.rows:
+        raise Invalid("the file has a heading row but no candidates")
     known = db.read(_invited_emails, interview_id)
     seen: dict[str, int] = {}
     out: list[Row] = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(out) >= MAX_ROWS:
-            raise Invalid(f"at most {MAX_ROWS} candidates per file; split it")
-        values = dict(zip(header, cells, strict=False))
+    for number, cells in table.rows:
+        cell = _Cells(cells, columns)
         problems: list[str] = []
         name = email = ""
         try:
-            name = invitations.check_name(values.get("name", ""))
+            name = invitations.check_name(cell("name") or f"{cell('first_name')} {cell('last_name')}")
         except Invalid as exc:
             problems.append(str(exc))
         try:
-            email = invitations.check_email(values.get("email", ""))
+            email = invitations.check_email(cell("email"))
         except Invalid as exc:
             problems.append(str(exc))
         if email and email.lower() in seen:
@@ -106,25 +179,25 @@ def preview(db: Database, interview_id: int, text: str, now: datetime | None = N
             problems.append(f"{email} is already invited to this interview")
         if email:
             seen.setdefault(email.lower(), number)
-        deadline = _deadline(values.get("deadline", ""), problems)
+        deadline = _deadline(cell("deadline"), problems)
         if deadline is not None and deadline <= now:
             problems.append("the deadline has already passed")
         extra = 1.0
-        if values.get("extra_time", "").strip():
+        if cell("extra_time"):
             try:
-                extra = float(values["extra_time"])
+                extra = float(cell("extra_time").replace(",", "."))  # 1,5 as a European spreadsheet writes it
             except ValueError:
-                problems.append(f"extra_time {values['extra_time']!r} is not a number such as 1.5")
+                problems.append(f"extra_time {cell('extra_time')!r} is not a number such as 1.5")
             else:
                 if not 1.0 <= extra <= invitations.MAX_MULTIPLIER:
                     problems.append(f"extra_time is a multiplier from 1.0 to {invitations.MAX_MULTIPLIER}")
-        if len(cells) > len(header):
-            problems.append(f"{len(cells)} cells but {len(header)} columns: is a comma missing its quotes?")
+        if any(c.strip() for c in cells[len(table.header) :]):
+            problems.append(f"{len(cells)} cells but {len(table.header)} columns: does a cell hold a "
+                            f"{csv_read.DELIMITER_NAMES[table.delimiter]} without quotes around it?")  # fmt: skip
         notes = tuple(invitations.email_advice(email)) if email else ()
         out.append(Row(number, name, email, deadline, extra, tuple(problems), notes))
-    if not out:
-        raise Invalid("the file has a header but no candidates")
-    return out
+    named = {f: table.header[i].strip() for f, i in columns.items()}
+    return Preview(out, table.encoding, table.delimiter, named, ignored)
 
 
 def _invited_emails(con, interview_id: int) -> set[str]:  # type: ignore[no-untyped-def]
