@@ -48,7 +48,7 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,  # these requests come from this machine; see test_health for the rest
-    ("GET", "/static"): PUBLIC,
+    ("GET", "/static/{name}"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): {a: {401, 429} for a in ACTORS},  # no password: refused (then throttled) for everyone
     ("POST", "/logout"): REVIEWER_POST,
@@ -166,13 +166,11 @@ def url_for(world: dict, method: str, path: str, actor: str) -> str:
         token = world["share_token"]
     elif not path.startswith("/s/") and actor == "candidate":
         token = world["candidate_token"]
-    filled = path.format(
+    filled = path.replace("{name}", "app.css").format(
         token=token, page="done", question_id=world["question_id"], take=world["take"],
         invitation_id=world["invitation_id"], recording_id=world["recording_id"], kind="playback",
         share_id=world["share_id"], interview_id=world["interview_id"], upload_id="0" * 32,
     )  # fmt: skip
-    if filled == "/static":
-        filled = "/static/app.css"
     if filled == "/review/compare":
         filled += f"?question={world['question_id']}&c={world['invitation_id']}"
     return world["live"].base + filled

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import os
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -278,3 +279,33 @@ def test_a_date_is_trusted_only_a_second_after_the_change() -> None:
     date = email.utils.formatdate(1_700_000_000, usegmt=True)
     assert ranges.if_range_holds(date, v, now=1_700_000_001.0)
     assert not ranges.if_range_holds(date, v, now=1_700_000_000.0)
+
+
+def test_scripts_and_styles_follow_the_same_range_rules(files) -> None:
+    url = files.live.base + "/static/recorder.js"
+    whole = requests.get(url, timeout=10)
+    assert whole.status_code == 200 and len(whole.content) > 100
+    data = whole.content
+    for value in IGNORED:
+        r = requests.get(url, headers={"Range": value}, timeout=10)
+        assert r.status_code == 200 and r.content == data, (value, r.status_code)
+    part = requests.get(url, headers={"Range": "bytes=-50"}, timeout=10)
+    assert part.status_code == 206 and part.content == data[-50:]
+    stale = requests.get(url, headers={"Range": "bytes=0-9", "If-Range": '"0-0"'}, timeout=10)
+    assert stale.status_code == 200 and stale.content == data
+    beyond = requests.get(url, headers={"Range": "bytes=999999999-"}, timeout=10)
+    assert beyond.status_code == 416
+
+
+def test_scripts_are_kept_by_version_and_nothing_else_is_sent(files) -> None:
+    base = files.live.base
+    page = requests.get(f"{base}/login", timeout=10).text
+    linked = re.findall(r'(?:src|href)="(/static/[^"]+\?v=[0-9a-f]+)"', page)
+    assert linked
+    for url in linked:
+        r = requests.get(base + url, timeout=10)
+        assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
+    assert requests.get(f"{base}/static/app.css", timeout=10).headers["Cache-Control"] == "no-cache"
+    assert requests.get(f"{base}/static/app.css?v=old", timeout=10).headers["Cache-Control"] == "no-cache"
+    for probe in ("/static/nope.js", "/static/..%2Fapp.py", "/static/%2e%2e/routes.py", "/static/"):
+        assert requests.get(base + probe, timeout=10).status_code == 404, probe

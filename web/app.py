@@ -16,7 +16,8 @@ from boxinterview.config import Settings
 from boxinterview.store import Database
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
-from boxinterview.web.keys import DB, FILE_IO, SETTINGS, TEMPLATES
+from boxinterview.web.handlers import assets
+from boxinterview.web.keys import ASSETS, DB, FILE_IO, SETTINGS, TEMPLATES
 from boxinterview.web.render import make_environment
 from boxinterview.web.routes import setup_routes
 from boxinterview.worker import Worker
@@ -76,6 +77,7 @@ def init_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware])
     app[SETTINGS] = settings
     app[TEMPLATES] = make_environment()
+    app[ASSETS] = assets.catalogue()
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_file_io)
     app.cleanup_ctx.append(_worker)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import jinja2
 from aiohttp import web
@@ -10,7 +11,11 @@ from aiohttp import web
 from boxinterview.config import Settings
 from boxinterview.store import Database
 
+if TYPE_CHECKING:
+    from boxinterview.web.handlers.assets import Asset
+
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 FILE_IO = web.AppKey("file_io", ThreadPoolExecutor)  # writes and fsyncs of uploaded bytes
+ASSETS = web.AppKey("assets", dict[str, "Asset"])  # the pages' scripts and styles, by name

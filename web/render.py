@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from boxinterview import __version__
 from boxinterview.web import auth
-from boxinterview.web.keys import TEMPLATES
+from boxinterview.web.keys import ASSETS, TEMPLATES
 
 
 def paragraphs(text: str) -> Markup:
@@ -34,8 +34,8 @@ def make_environment() -> jinja2.Environment:
 
 def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
     template = request.app[TEMPLATES].get_template(name)
-    static = request.app.router["static"]
-    context.setdefault("static", lambda path: static.url_for(filename=path))
+    assets = request.app[ASSETS]
+    context.setdefault("static", lambda name: assets[name].url)
     return web.Response(text=template.render(**context), status=status, content_type="text/html")
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from aiohttp import web
 
 from boxinterview.web.handlers import (
     api,
+    assets,
     candidate,
     candidate_api,
     health,
@@ -83,5 +82,4 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_patch("/api/v1/uploads/{upload_id}", uploads.patch)
     app.router.add_delete("/api/v1/uploads/{upload_id}", uploads.delete)
     app.router.add_post("/api/v1/uploads/{upload_id}", uploads.method_override)
-    static = resources.files("boxinterview.web").joinpath("static")
-    app.router.add_static("/static/", str(static), name="static", append_version=True)
+    app.router.add_get("/static/{name}", assets.asset, name="static")
