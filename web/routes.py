@@ -29,11 +29,13 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/i/{token}/{page}", candidate.page, name="candidate-page")
     candidate_api_base = "/api/v1/candidate/{token}"
     app.router.add_get(candidate_api_base + "/state", candidate_api.state)
-    app.router.add_post(candidate_api_base + "/answers/{question_id:\\d+}", candidate_api.submit)
+    app.router.add_post(candidate_api_base + "/answers/{question_id:[0-9]{1,18}}", candidate_api.submit)
     app.router.add_post(
-        candidate_api_base + "/answers/{question_id:\\d+}/file", candidate_api.upload_document
+        candidate_api_base + "/answers/{question_id:[0-9]{1,18}}/file", candidate_api.upload_document
     )
-    app.router.add_get(candidate_api_base + "/takes/{question_id:\\d+}/{take:\\d+}", candidate_api.take_media)
+    app.router.add_get(
+        candidate_api_base + "/takes/{question_id:[0-9]{1,18}}/{take:[0-9]{1,18}}", candidate_api.take_media
+    )
     app.router.add_post(candidate_api_base + "/device-check", candidate_api.device_check)
     app.router.add_post(candidate_api_base + "/speedtest", candidate_api.speedtest)
     app.router.add_post(candidate_api_base + "/finish", candidate_api.finish)
@@ -44,35 +46,47 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/login", review.login)
     app.router.add_post("/logout", review.logout, name="logout")
     app.router.add_get("/review", review.queue, name="queue")
-    app.router.add_get("/review/{invitation_id:\\d+}", review.candidate, name="review")
-    app.router.add_post("/review/{invitation_id:\\d+}/questions/{question_id:\\d+}", review.save)
-    app.router.add_post("/review/{invitation_id:\\d+}/decision", review.decide)
-    app.router.add_post("/review/{invitation_id:\\d+}/questions/{question_id:\\d+}/comments", review.comment)
-    app.router.add_get("/media/recordings/{recording_id:\\d+}/{kind:playback|poster}", review.media)
-    app.router.add_get("/review/interviews/{interview_id:\\d+}", results.pipeline, name="pipeline")
-    app.router.add_get("/review/interviews/{interview_id:\\d+}/results", results.ranking, name="results")
-    app.router.add_get("/review/interviews/{interview_id:\\d+}/export.csv", results.export, name="export")
-    app.router.add_get("/review/interviews/{interview_id:\\d+}/messages", results.messages, name="messages")
+    app.router.add_get("/review/{invitation_id:[0-9]{1,18}}", review.candidate, name="review")
+    app.router.add_post(
+        "/review/{invitation_id:[0-9]{1,18}}/questions/{question_id:[0-9]{1,18}}", review.save
+    )
+    app.router.add_post("/review/{invitation_id:[0-9]{1,18}}/decision", review.decide)
+    app.router.add_post(
+        "/review/{invitation_id:[0-9]{1,18}}/questions/{question_id:[0-9]{1,18}}/comments", review.comment
+    )
+    app.router.add_get("/media/recordings/{recording_id:[0-9]{1,18}}/{kind:playback|poster}", review.media)
+    app.router.add_get("/review/interviews/{interview_id:[0-9]{1,18}}", results.pipeline, name="pipeline")
+    app.router.add_get(
+        "/review/interviews/{interview_id:[0-9]{1,18}}/results", results.ranking, name="results"
+    )
+    app.router.add_get(
+        "/review/interviews/{interview_id:[0-9]{1,18}}/export.csv", results.export, name="export"
+    )
+    app.router.add_get(
+        "/review/interviews/{interview_id:[0-9]{1,18}}/messages", results.messages, name="messages"
+    )
     app.router.add_get("/review/compare", results.compare, name="compare")
     app.router.add_get("/review/insight", insight.overview, name="insight")
     app.router.add_get("/review/insight.csv", insight.overview_csv)
     app.router.add_get(
-        "/review/interviews/{interview_id:\\d+}/insight", insight.interview, name="interview-insight"
+        "/review/interviews/{interview_id:[0-9]{1,18}}/insight", insight.interview, name="interview-insight"
     )
-    app.router.add_get("/review/interviews/{interview_id:\\d+}/insight.csv", insight.interview_csv)
-    app.router.add_post("/review/interviews/{interview_id:\\d+}/bulk", results.bulk)
-    app.router.add_get("/review/{invitation_id:\\d+}/documents/{question_id:\\d+}", review.document)
-    app.router.add_post("/review/{invitation_id:\\d+}/share", shares.create)
-    app.router.add_post("/review/shares/{share_id:\\d+}/revoke", shares.revoke)
+    app.router.add_get("/review/interviews/{interview_id:[0-9]{1,18}}/insight.csv", insight.interview_csv)
+    app.router.add_post("/review/interviews/{interview_id:[0-9]{1,18}}/bulk", results.bulk)
+    app.router.add_get(
+        "/review/{invitation_id:[0-9]{1,18}}/documents/{question_id:[0-9]{1,18}}", review.document
+    )
+    app.router.add_post("/review/{invitation_id:[0-9]{1,18}}/share", shares.create)
+    app.router.add_post("/review/shares/{share_id:[0-9]{1,18}}/revoke", shares.revoke)
     app.router.add_get("/s/{token}", shares.view, name="share")
-    app.router.add_get("/s/{token}/media/{recording_id:\\d+}/{kind:playback|poster}", shares.media)
+    app.router.add_get("/s/{token}/media/{recording_id:[0-9]{1,18}}/{kind:playback|poster}", shares.media)
 
     # The JSON API for integrations (described at /api/v1/openapi.json)
     app.router.add_get("/api/v1/openapi.json", api.openapi, name="openapi")
     app.router.add_get("/api/v1/interviews", api.interviews)
-    app.router.add_get("/api/v1/interviews/{interview_id:\\d+}", api.interview)
-    app.router.add_get("/api/v1/interviews/{interview_id:\\d+}/invitations", api.invitations)
-    app.router.add_get("/api/v1/invitations/{invitation_id:\\d+}", api.invitation)
+    app.router.add_get("/api/v1/interviews/{interview_id:[0-9]{1,18}}", api.interview)
+    app.router.add_get("/api/v1/interviews/{interview_id:[0-9]{1,18}}/invitations", api.invitations)
+    app.router.add_get("/api/v1/invitations/{invitation_id:[0-9]{1,18}}", api.invitation)
 
     # tus 1.0.0 resumable uploads of recorded answers
     app.router.add_route("OPTIONS", "/api/v1/uploads/", uploads.options, name="uploads-options")

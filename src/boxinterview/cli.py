@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from boxinterview import __version__, commands_data, datadir, logs
@@ -26,15 +26,12 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 
 def _parse_deadline(text: str) -> datetime:
+    from boxinterview.domain import invitations
+
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date and time; write it like 2026-12-31T17:00+01:00"
-        ) from None
-    if value.tzinfo is None:
-        raise argparse.ArgumentTypeError(f"{text!r} has no time zone; add one, e.g. {text}+00:00")
-    return value.astimezone(UTC)
+        return invitations.parse_deadline(text)
+    except BoxError as why:
+        raise argparse.ArgumentTypeError(str(why)) from None
 
 
 # -- commands ----------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ accommodation, withdraw, erase."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,16 +22,7 @@ REFRESH_SECONDS = 2.0
 
 
 def parse_deadline(text: str) -> datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(f"{text!r} is not a date and time; write it as 2026-12-31T17:00+01:00") from None
-    if value.tzinfo is None:
-        raise Invalid("give the deadline a time zone, e.g. 2026-12-31T17:00+01:00")
-    return value.astimezone(UTC)
+    return invitations.parse_deadline(text) if text.strip() else None
 
 
 class CandidatesScreen(ActingScreen):

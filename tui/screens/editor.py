@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
 
 from boxinterview import drafts
-from boxinterview.domain import interviews
+from boxinterview.domain import interviews, invitations
 from boxinterview.domain.models import Competency, Interview, Question
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.tui.screens.question_dialog import QuestionDialog
@@ -130,7 +130,7 @@ class EditorScreen(Screen[int | None]):
             try:
                 deadline = datetime.fromisoformat(text("deadline").strip())
                 deadline = deadline.astimezone(UTC) if deadline.tzinfo else deadline
-            except ValueError:
+            except (ValueError, OverflowError):
                 deadline = None
         base = self.original or Interview(title="", role="")
         return dataclasses.replace(
@@ -148,12 +148,12 @@ class EditorScreen(Screen[int | None]):
         deadline = self.query_one("#deadline", Input).value.strip()
         if deadline:
             try:
-                if datetime.fromisoformat(deadline).tzinfo is None:
-                    problems.append("deadline: add a time zone, e.g. 2026-12-31T17:00+01:00")
-            except ValueError:
-                problems.append("deadline: write it as 2026-12-31T17:00+01:00")
+                invitations.parse_deadline(deadline)
+            except Invalid as why:
+                problems.append(f"deadline: {why}")
         for id_, what in (("retention", "retention"), ("review-target", "review within")):
-            if not self.query_one(f"#{id_}", Input).value.strip().isdigit():
+            value = self.query_one(f"#{id_}", Input).value.strip()
+            if not (value.isascii() and value.isdigit()):
                 problems.append(f"{what}: a whole number of days")
         return problems
 

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from boxinterview import numbers
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Account, Role
 from boxinterview.errors import Invalid
@@ -98,9 +99,10 @@ class ReviewersScreen(ActingScreen):
                 return
 
             def change(db):  # type: ignore[no-untyped-def]
-                if not values["interview"].strip().isdigit():
-                    raise Invalid("give the interview's number (the ID column of Interviews)")
-                interview_id = int(values["interview"])
+                try:
+                    interview_id = numbers.whole(values["interview"], "interview", low=1)
+                except Invalid:
+                    raise Invalid("give the interview's number (the ID column of Interviews)") from None
                 if unassign:
                     accounts.unassign(db, account.email, interview_id, "console")
                 else:

@@ -9,7 +9,7 @@ from boxinterview.domain import answers, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import sendfile
+from boxinterview.web import params, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 
 SPEEDTEST_MAX = 4 * 1024 * 1024
@@ -58,21 +58,11 @@ async def state(request: web.Request) -> web.Response:
     return _json(progress_json(p))
 
 
-async def _body(request: web.Request) -> dict:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise Invalid("the request body must be JSON") from None
-    if not isinstance(body, dict):
-        raise Invalid("the request body must be a JSON object")
-    return body
-
-
 async def submit(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
     question_id = int(request.match_info["question_id"])
-    await db.call(journey.submit, db, token, question_id, await _body(request))
+    await db.call(journey.submit, db, token, question_id, await params.json_object(request))
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 
@@ -121,7 +111,9 @@ async def take_media(request: web.Request) -> web.StreamResponse:
 
 async def device_check(request: web.Request) -> web.Response:
     db = request.app[DB]
-    await db.call(journey.record_device_check, db, request.match_info["token"], await _body(request))
+    await db.call(
+        journey.record_device_check, db, request.match_info["token"], await params.json_object(request)
+    )
     return _json({"ok": True})
 
 
@@ -146,7 +138,7 @@ async def finish(request: web.Request) -> web.Response:
 
 async def feedback(request: web.Request) -> web.Response:
     db = request.app[DB]
-    body = await _body(request)
+    body = await params.json_object(request)
     await db.call(
         journey.feedback, db, request.match_info["token"], body.get("rating"), str(body.get("comment", ""))
     )

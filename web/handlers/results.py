@@ -9,7 +9,7 @@ from boxinterview.domain import results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth
+from boxinterview.web import auth, params
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import reviewer_page
 
@@ -20,7 +20,7 @@ async def pipeline(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     stage = request.query.get("stage", "")
     sort = request.query.get("sort", "number")
-    page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 1
+    page = params.query_whole(request, "page", 1)
     interview, rows, counts = await db.call(
         results.pipeline, db, session.account, int(request.match_info["interview_id"]), stage, sort, page
     )
@@ -34,7 +34,7 @@ async def pipeline(request: web.Request) -> web.Response:
 async def ranking(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 1
+    page = params.query_whole(request, "page", 1)
     interview, rows, more = await db.call(
         results.results, db, session.account, int(request.match_info["interview_id"]), page
     )
@@ -47,13 +47,17 @@ async def compare(request: web.Request) -> web.Response:
     """Two or three candidates' answers to the same question, side by side."""
     db = request.app[DB]
     session = auth.signed_in(request)
-    try:
-        question_id = int(request.query.get("question", ""))
-        chosen = [int(c) for c in request.query.getall("c", [])][:3]
-    except ValueError:
-        raise Invalid("choose a question and two or three candidates") from None
+    question_id = params.query_whole(request, "question", 0)
+    chosen = params.wholes(request.query.getall("c", []), "c")[:3]
+    if not question_id or not chosen:
+        raise Invalid("choose a question and two or three candidates")
     views = [await db.call(reviews.candidate, db, session.account, c) for c in chosen]
-    items = [(v, next(a for a in v.answers if a.question.id == question_id)) for v in views]
+    if len({v.interview.id for v in views}) > 1:
+        raise Invalid("compare candidates of the same interview")
+    answers = [next((a for a in v.answers if a.question.id == question_id), None) for v in views]
+    if any(a is None for a in answers):
+        raise Invalid("that question is not one of this interview's; choose one of its questions")
+    items = list(zip(views, answers, strict=True))
     interview = views[0].interview if views else None
     return reviewer_page(request, "compare.html", title="Side by side", interview=interview, items=items)
 
@@ -77,12 +81,12 @@ async def bulk(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
-    form = await request.post()
+    form = await params.form(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
-        chosen = sorted({int(str(i)) for i in form.getall("invitation", [])})
     except ValueError:
         raise Invalid("choose candidates and one of advance, reject or hold") from None
+    chosen = sorted(set(params.wholes(form.getall("invitation", []), "invitation")))
     if not chosen:
         raise Invalid("tick the candidates to decide for first")
     organisation = request.app[SETTINGS].organisation.name

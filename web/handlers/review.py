@@ -7,11 +7,12 @@ from pathlib import Path
 
 from aiohttp import web
 
+from boxinterview import numbers
 from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, sendfile
+from boxinterview.web import auth, params, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
@@ -26,7 +27,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
-    form = await request.post()
+    form = await params.form(request)
     target = _next(str(form.get("next", "")))
     try:
         raw = await db.call(
@@ -83,13 +84,12 @@ async def save(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await request.post()
+    form = await params.form(request)
     scores = {}
     for key, value in form.items():
         if key.startswith("score-") and str(value):
-            if not key[6:].isdigit() or not str(value).isdigit():
-                raise Invalid("scores are whole numbers from 1 to 5")
-            scores[int(key[6:])] = int(str(value))
+            competency = numbers.whole(key[6:], "a score's competency", low=1)
+            scores[competency] = numbers.whole(str(value), "a score", low=1, high=5)
     await db.call(
         reviews.save, db, session.account, invitation_id, question_id, scores, str(form.get("notes", "")),
         form.get("action") == "submit",
@@ -103,11 +103,10 @@ async def comment(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await request.post()
+    form = await params.form(request)
     at = str(form.get("at_ms", ""))
-    if at and not at.isdigit():
-        raise Invalid("the moment is a whole number of milliseconds")
-    await db.call(reviews.comment, db, session.account, invitation_id, question_id, int(at) if at else None,
+    moment = numbers.whole(at, "the moment (at_ms)", high=24 * 3600 * 1000) if at else None
+    await db.call(reviews.comment, db, session.account, invitation_id, question_id, moment,
                   str(form.get("body", "")))  # fmt: skip
     raise web.HTTPSeeOther(f"/review/{invitation_id}#q{question_id}")
 
@@ -117,7 +116,7 @@ async def decide(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
-    form = await request.post()
+    form = await params.form(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:

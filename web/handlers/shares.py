@@ -6,9 +6,9 @@ from pathlib import Path
 
 from aiohttp import web
 
+from boxinterview import numbers
 from boxinterview.domain import shares
-from boxinterview.errors import Invalid
-from boxinterview.web import auth, sendfile
+from boxinterview.web import auth, params, sendfile
 from boxinterview.web.keys import DB
 from boxinterview.web.render import render, reviewer_page
 
@@ -17,13 +17,10 @@ from boxinterview.web.render import render, reviewer_page
 async def create(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    form = await request.post()
+    form = await params.form(request)
     invitation_id = int(request.match_info["invitation_id"])
-    try:
-        questions = [int(str(q)) for q in form.getall("question", [])]
-        days = int(str(form.get("days", "7")))
-    except ValueError:
-        raise Invalid("questions and days are whole numbers") from None
+    questions = params.wholes(form.getall("question", []), "question")
+    days = numbers.whole(str(form.get("days", "7")), "days", low=1, high=365)
     share_id, token = await db.call(
         shares.create, db, session.account, [invitation_id], questions, days, str(form.get("label", ""))
     )

@@ -21,7 +21,7 @@ import aiohttp
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from boxinterview import clock, files
+from boxinterview import clock, files, numbers
 from boxinterview.domain import uploads
 from boxinterview.errors import BoxError, Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS
@@ -93,9 +93,10 @@ def _int_header(request: web.Request, name: str) -> int | None:
     raw = request.headers.get(name)
     if raw is None:
         return None
-    if not raw.isdigit():
-        raise Invalid(f"{name} must be a whole number of bytes, not {raw!r}")
-    return int(raw)
+    try:
+        return numbers.whole(raw, name)
+    except Invalid:
+        raise Invalid(f"{name} must be a whole number of bytes, not {raw[:40]!r}") from None
 
 
 def _checksum(request: web.Request) -> tuple[str, bytes] | None:

@@ -224,7 +224,11 @@ class _Reader:
                     ("deadline",), "needs a time zone, e.g. 2026-12-31T17:00:00+01:00 or ...Z for UTC"
                 )
                 return None
-            return value.astimezone(UTC)
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+                self.problem(("deadline",), "is too far in the future; check the year")
+                return None
         if isinstance(value, date):
             self.problem(("deadline",), "give a time and a time zone too, e.g. 2026-12-31T17:00:00+01:00")
             return None
@@ -248,7 +252,7 @@ class _Reader:
                 )
                 raw_anchors = {}
             for score, text in raw_anchors.items():
-                if not str(score).isdigit():
+                if isinstance(score, bool) or not (str(score).isascii() and str(score).isdigit()):
                     self.problem((*path, "anchors", score), f"{score!r} is not a score; use 1 to 5")
                     continue
                 anchors[int(score)] = text if isinstance(text, str) else str(text)

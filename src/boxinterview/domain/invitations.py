@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import apsw
 
@@ -124,8 +124,7 @@ def invite(
                 f"interview (`boxinterview interview open {interview_id}`)"
             )
         due = deadline or interview.deadline or (now + timedelta(days=DEFAULT_DAYS))
-        if due <= now:
-            raise Invalid("the deadline has already passed; give a later one", [("deadline", "past")])
+        check_deadline(due, now)
         candidate = sql.candidate_by_email(con, email)
         if candidate is None:
             candidate_id = sql.insert_candidate(con, name, email, phone, now)
@@ -190,6 +189,35 @@ def candidate_of(db: Database, invitation: Invitation) -> Candidate:
 
 def listing(db: Database, interview_id: int) -> list[tuple[Invitation, Candidate]]:
     return db.read(sql.invitations_of, interview_id)
+
+
+def parse_deadline(text: str) -> datetime:
+    """A deadline as people type it (ISO 8601 with a time zone), in UTC; Invalid saying how to write it."""
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"{text[:40]!r} is not a date and time; write it like 2026-12-31T17:00+01:00") from None
+    if value.tzinfo is None:
+        raise Invalid(f"{text[:40]!r} has no time zone; add one, e.g. 2026-12-31T17:00+01:00")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000 in UTC
+        raise Invalid(f"{text[:40]!r} is too far in the future; check the year") from None
+
+
+# Further ahead is a typing mistake (year 9999), and leaves no room to count from (the grace after a deadline).
+MAX_DEADLINE_DAYS = 100 * 366
+
+
+def check_deadline(deadline: datetime, now: datetime) -> None:
+    if deadline <= now:
+        raise Invalid("the deadline has already passed; give a later one", [("deadline", "past")])
+    if deadline - now > timedelta(days=MAX_DEADLINE_DAYS):
+        raise Invalid(
+            f"the deadline {deadline:%Y-%m-%d} is more than a hundred years away; check the year",
+            [("deadline", "too far")],
+        )
 
 
 def is_past_deadline(invitation: Invitation, now: datetime) -> bool:
@@ -274,8 +302,7 @@ def extend_deadline(
     """Give a candidate more time; an expired invitation goes back to where the candidate had got to. With a
     `letterhead`, the candidate is told, with a fresh link, in the same transaction."""
     now = now or clock.now()
-    if deadline <= now:
-        raise Invalid("the new deadline must be in the future", [("deadline", "past")])
+    check_deadline(deadline, now)
 
     def tx(con) -> Invitation:
         current = _existing(con, invitation_id)

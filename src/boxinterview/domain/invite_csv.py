@@ -11,7 +11,7 @@ How the file is read (encoding, delimiter) is `csv_read`'s part."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from boxinterview import clock
 from boxinterview.domain import csv_read, invitations
@@ -95,14 +95,10 @@ def _deadline(text: str, problems: list[str]) -> datetime | None:
     if not text.strip():
         return None
     try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        problems.append(f"deadline {text!r} is not a date and time such as 2026-12-31T17:00+01:00")
+        return invitations.parse_deadline(text)
+    except Invalid as why:
+        problems.append(f"deadline: {why}")
         return None
-    if value.tzinfo is None:
-        problems.append("the deadline needs a time zone, such as 2026-12-31T17:00+01:00")
-        return None
-    return value.astimezone(UTC)
 
 
 def _columns(header: list[str], rows: list[tuple[int, list[str]]]) -> tuple[dict[str, int], list[str]]:
@@ -180,8 +176,11 @@ def preview(
         if email:
             seen.setdefault(email.lower(), number)
         deadline = _deadline(cell("deadline"), problems)
-        if deadline is not None and deadline <= now:
-            problems.append("the deadline has already passed")
+        if deadline is not None:
+            try:
+                invitations.check_deadline(deadline, now)
+            except Invalid as why:
+                problems.append(str(why))
         extra = 1.0
         if cell("extra_time"):
             try:

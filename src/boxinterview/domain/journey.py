@@ -13,7 +13,7 @@ from typing import Any
 
 import apsw
 
-from boxinterview import clock
+from boxinterview import clock, numbers
 from boxinterview.domain import answers, invitations
 from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
 from boxinterview.errors import Conflict, Invalid, NotFound
@@ -195,7 +195,8 @@ def record_device_check(
         sql.insert_device_check, invitation.id,
         passed=bool(report.get("passed")), camera=bool(report.get("camera")),
         microphone=bool(report.get("microphone")),
-        upload_kbps=int(kbps) if isinstance(kbps, int | float) and kbps >= 0 else None,
+        # a browser's measurement: anything not a plausible speed (negative, NaN, 1e300) is not kept
+        upload_kbps=int(kbps) if isinstance(kbps, int | float) and 0 <= kbps <= 100_000_000 else None,
         recorder_type=text("recorder_type"), browser=text("browser"), problem=text("problem", 500), now=now,
     )  # fmt: skip
 
@@ -216,9 +217,7 @@ def submit(
 
 
 def _int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
-        raise Invalid(f"{name} must be a whole number")
-    return int(value)
+    return numbers.whole(value, name, low=1, high=1000)
 
 
 def finish(

@@ -62,7 +62,10 @@ def parse_metadata(header: str) -> dict[str, str]:
 
 
 def _expiry(now: datetime, deadline: datetime, policy: Policy) -> datetime:
-    return min(now + policy.expire_after, deadline + policy.deadline_grace)
+    try:
+        return min(now + policy.expire_after, deadline + policy.deadline_grace)
+    except OverflowError:  # a deadline at the end of the calendar, written before deadlines were bounded
+        return now + policy.expire_after
 
 
 def create(

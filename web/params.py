@@ -1,0 +1,58 @@
+"""Reading what a request sends, in one place: numbers in the query and forms (see `boxinterview.numbers`),
+forms that must be UTF-8, JSON that must be an object of plain values. Whatever cannot be read is refused
+with a 400 or 422 saying what to send, never a server error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from boxinterview import numbers
+from boxinterview.errors import Invalid
+
+MAX_JSON_BYTES = 64 * 1024  # the largest body any JSON route takes (a device check report)
+MAX_PAGE = 1_000_000
+
+
+def query_whole(request: web.Request, name: str, default: int, *, low: int = 1, high: int = MAX_PAGE) -> int:
+    value = request.query.get(name, "")
+    return default if value == "" else numbers.whole(value, name, low=low, high=high)
+
+
+def wholes(values: list[Any], name: str) -> list[int]:
+    return [numbers.whole(str(v), name, low=1) for v in values]
+
+
+async def form(request: web.Request) -> MultiDictProxy[str | web.FileField]:
+    """The posted form; refused when it is not a form in UTF-8."""
+    try:
+        return await request.post()
+    except UnicodeDecodeError:
+        raise Invalid("the form could not be read: send it encoded as UTF-8") from None
+    except (ValueError, AssertionError, LookupError) as exc:
+        # aiohttp's multipart reader raises these on a body that is not what its Content-Type says
+        raise Invalid(f"the form could not be read ({exc}): send it as a web form") from None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object. NaN and Infinity (which JSON does not have) and nesting deeper than a
+    recursion can take are refused like any other malformed body."""
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise Invalid(f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+    raw = await request.content.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise Invalid(f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Invalid("the request body must be JSON (UTF-8, numbers as JSON writes them)") from None
+    if not isinstance(body, dict):
+        raise Invalid("the request body must be a JSON object")
+    return body
