@@ -66,6 +66,7 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/review"): reviewer_page({200}),
     ("GET", "/review/{invitation_id}"): reviewer_page({404}),
     ("POST", "/review/{invitation_id}/questions/{question_id}"): REVIEWER_POST,
+    ("POST", "/review/{invitation_id}/scores"): REVIEWER_POST,
     ("POST", "/review/{invitation_id}/decision"): REVIEWER_POST,
     ("POST", "/review/{invitation_id}/questions/{question_id}/comments"): REVIEWER_POST,
     ("POST", "/review/{invitation_id}/share"): REVIEWER_POST,

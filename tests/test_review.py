@@ -111,25 +111,41 @@ def test_scores_stay_hidden_until_my_own_are_submitted(live) -> None:
     invitation_id = completed_candidate(live, "Bo Candidate")
     first = reviewer(live, "first@example.com")
     second = reviewer(live, "second@example.com")
-    question = live.interview.questions[0]
-    comp = next(c for c in live.interview.competencies if c.name in question.competencies)
+    comp = live.interview.competencies[0]
+    scored = [q for q in live.interview.questions if q.competencies]
     path = f"/review/{invitation_id}"
     assert "Bo Candidate" in first.get(live.base + "/review").text  # in the queue
-    r = first.post(f"{live.base}{path}/questions/{question.id}",
-                   data={"csrf": csrf(first, live, path), f"score-{comp.id}": "2", "notes": "vague", "action": "submit"})  # fmt: skip
-    assert r.status_code == 200 and "Your review is submitted" in r.text
+
+    def every(score: str) -> dict[str, str]:
+        return {f"score-{q.id}-{comp.id}": score for q in scored}
+
+    r = first.post(f"{live.base}{path}/scores", data={"csrf": csrf(first, live, path), **every("2"),
+                                                     f"notes-{scored[0].id}": "vague", "action": "submit"})  # fmt: skip
+    assert r.status_code == 200 and "Your review is submitted ✓" in r.text and r.url.endswith("#scoring")
     page = second.get(live.base + path).text
     assert "1 other review — shown after you submit yours" in page and "vague" not in page
-    incomplete = second.post(f"{live.base}{path}/questions/{question.id}",
-                             data={"csrf": csrf(second, live, path), "action": "submit"})  # fmt: skip
-    assert incomplete.status_code == 422 and "score every competency" in incomplete.text
-    second.post(f"{live.base}{path}/questions/{question.id}",
-                data={"csrf": csrf(second, live, path), f"score-{comp.id}": "4", "action": "submit"})  # fmt: skip
+    incomplete = second.post(f"{live.base}{path}/scores", data={"csrf": csrf(second, live, path), "action": "submit",
+                                                               f"score-{scored[0].id}-{comp.id}": "4"},
+                             headers={"Referer": live.base + path})  # fmt: skip
+    assert incomplete.status_code == 422 and "still to score: question 2 (Clarity)" in incomplete.text
+    assert f'href="{path}">Go back and change it' in incomplete.text  # not a bare error page
+    as_json = second.post(f"{live.base}{path}/scores", data={"csrf": csrf(second, live, path), "action": "submit"},
+                          headers={"Accept": "application/json"})  # fmt: skip
+    assert as_json.status_code == 422 and "still to score" in as_json.json()["error"]["message"]
+    draft = second.post(f"{live.base}{path}/scores", headers={"Accept": "application/json"},
+                        data={"csrf": csrf(second, live, path), "action": "save", f"notes-{scored[1].id}": "to check"})  # fmt: skip
+    assert draft.json() == {"scored": "saved"}
+    assert "to check" in second.get(live.base + path).text
+    second.post(
+        f"{live.base}{path}/scores", data={"csrf": csrf(second, live, path), **every("4"), "action": "submit"}
+    )
     page = " ".join(second.get(live.base + path).text.split())
     assert "first: Clarity 2" in page and "vague" in page
-    again = first.post(f"{live.base}{path}/questions/{question.id}",
-                       data={"csrf": csrf(first, live, path), f"score-{comp.id}": "5", "action": "submit"})  # fmt: skip
+    again = first.post(
+        f"{live.base}{path}/scores", data={"csrf": csrf(first, live, path), **every("5"), "action": "submit"}
+    )
     assert again.status_code == 409
+    assert "Bo Candidate" not in first.get(live.base + "/review").text  # reviewed: out of the queue
 
 
 def test_blind_review_hides_who_the_candidate_is(tmp_path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -48,9 +49,16 @@ def wants_json(request: web.Request) -> bool:
 
 
 def page_error(request: web.Request, status: int, message: str) -> web.Response:
-    return render(
-        request, "error.html", status=status, code=status, message=message, title="Something is not right"
-    )
+    return render(request, "error.html", status=status, code=status, message=message,
+                  title="Something is not right", back=_back(request))  # fmt: skip
+
+
+def _back(request: web.Request) -> str | None:
+    """The page a refused form was sent from (on this site), to go back to it with what was typed."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if request.method != "POST" or referer.netloc != request.host or not referer.path.startswith("/"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 @web.middleware

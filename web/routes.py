@@ -51,6 +51,7 @@ def setup_routes(app: web.Application) -> None:
         "/review/{invitation_id:[0-9]{1,18}}/questions/{question_id:[0-9]{1,18}}", review.save
     )
     app.router.add_post("/review/{invitation_id:[0-9]{1,18}}/decision", review.decide)
+    app.router.add_post("/review/{invitation_id:[0-9]{1,18}}/scores", review.score)
     app.router.add_post(
         "/review/{invitation_id:[0-9]{1,18}}/questions/{question_id:[0-9]{1,18}}/comments", review.comment
     )

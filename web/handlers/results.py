@@ -90,13 +90,20 @@ async def bulk(request: web.Request) -> web.Response:
     if not chosen:
         raise Invalid("tick the candidates to decide for first")
     organisation = request.app[SETTINGS].organisation.name
-    views = [await db.call(reviews.candidate, db, session.account, i) for i in chosen]
-    if any(v.interview.id != interview_id for v in views):
+    every = [await db.call(reviews.candidate, db, session.account, i) for i in chosen]
+    if any(v.interview.id != interview_id for v in every):
         raise Invalid("these candidates are not all in this interview")
+    # A decision is changed one candidate at a time, where its message to the candidate can be weighed.
+    views = [v for v in every if v.decision is None]
+    decided = [v for v in every if v.decision is not None]
+    if not views:
+        raise Invalid(
+            "every candidate you ticked is already decided; change a decision on the candidate's page"
+        )
     if form.get("action") != "confirm":
         subject, body = reviews.render_feedback(views[0], outcome, "", organisation)
         return reviewer_page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
-                     outcome=outcome, subject=subject, body=body)  # fmt: skip
+                     decided=decided, outcome=outcome, subject=subject, body=body)  # fmt: skip
     head = Letterhead.from_settings(request.app[SETTINGS])
     for v in views:
         await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", head)

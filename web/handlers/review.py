@@ -73,13 +73,18 @@ async def candidate(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     view = await db.call(reviews.candidate, db, session.account, int(request.match_info["invitation_id"]))
-    return reviewer_page(
-        request, "review.html", title=f"Review: {view.label}", view=view, outcomes=list(Outcome)
-    )
+    scored = request.query.get("scored", "")
+    return reviewer_page(request, "review.html", title=f"Review: {view.label}", view=view, outcomes=list(Outcome),
+                         scored=scored if scored in ("saved", "submitted") else "", draft=None)  # fmt: skip
+
+
+def _wants_json(request: web.Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @auth.reviewer
 async def save(request: web.Request) -> web.Response:
+    """One question's scores and notes (the page itself sends every answer's at once, see `score`)."""
     db = request.app[DB]
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
@@ -98,6 +103,34 @@ async def save(request: web.Request) -> web.Response:
 
 
 @auth.reviewer
+async def score(request: web.Request) -> web.Response:
+    """Every answer's scores and notes from the review page's one scoring form: fields `score-Q-C` and `notes-Q`
+    (Q a question, C a competency); `action` save keeps a draft, submit makes the review final."""
+    db = request.app[DB]
+    session = auth.signed_in(request)
+    invitation_id = int(request.match_info["invitation_id"])
+    form = await params.form(request)
+    scores: dict[int, dict[int, int]] = {}
+    notes: dict[int, str] = {}
+    for key, value in form.items():
+        text = str(value)
+        if key.startswith("score-") and text:
+            question, _, competency = key[6:].partition("-")
+            scores.setdefault(numbers.whole(question, "a score's question", low=1), {})[
+                numbers.whole(competency, "a score's competency", low=1)
+            ] = numbers.whole(text, "a score", low=1, high=5)
+        elif key.startswith("notes-"):
+            notes[numbers.whole(key[6:], "the notes' question", low=1)] = text
+    typed = {q: (scores.get(q, {}), notes.get(q, "")) for q in {*scores, *notes}}
+    submit = form.get("action") == "submit"
+    await db.call(reviews.save_all, db, session.account, invitation_id, typed, submit)
+    outcome = "submitted" if submit else "saved"
+    if _wants_json(request):
+        return web.json_response({"scored": outcome}, headers={"Cache-Control": "no-store"})
+    raise web.HTTPSeeOther(f"/review/{invitation_id}?scored={outcome}#scoring")
+
+
+@auth.reviewer
 async def comment(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
@@ -106,8 +139,19 @@ async def comment(request: web.Request) -> web.Response:
     form = await params.form(request)
     at = str(form.get("at_ms", ""))
     moment = numbers.whole(at, "the moment (at_ms)", high=24 * 3600 * 1000) if at else None
-    await db.call(reviews.comment, db, session.account, invitation_id, question_id, moment,
-                  str(form.get("body", "")))  # fmt: skip
+    body = str(form.get("body", ""))
+    await db.call(reviews.comment, db, session.account, invitation_id, question_id, moment, body)
+    if _wants_json(request):  # the page adds it in place: the video, scores and notes typed stay as they are
+        return web.json_response(
+            {
+                "comment": {
+                    "at_ms": moment,
+                    "body": body.strip(),
+                    "by": session.account.name or session.account.email,
+                }
+            },
+            headers={"Cache-Control": "no-store"},
+        )
     raise web.HTTPSeeOther(f"/review/{invitation_id}#q{question_id}")
 
 
@@ -117,19 +161,26 @@ async def decide(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     form = await params.form(request)
+    personal = str(form.get("feedback", ""))
+    action = form.get("action")
+    if action == "change":  # back to the page, with the outcome and the feedback as they were typed
+        view = await db.call(reviews.candidate, db, session.account, invitation_id)
+        draft = {"outcome": str(form.get("outcome", "")), "feedback": personal}
+        return reviewer_page(request, "review.html", title=f"Review: {view.label}", view=view,
+                             outcomes=list(Outcome), scored="", draft=draft)  # fmt: skip
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:
         raise Invalid("choose advance, reject or hold") from None
-    personal = str(form.get("feedback", ""))
     organisation = request.app[SETTINGS].organisation.name
-    if form.get("action") != "confirm":
+    if action != "confirm":
         view = await db.call(reviews.candidate, db, session.account, invitation_id)
         subject, body = reviews.render_feedback(view, outcome, personal, organisation)
         return reviewer_page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
                      feedback=personal, subject=subject, body=body)  # fmt: skip
     await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal,
-                  Letterhead.from_settings(request.app[SETTINGS]))  # fmt: skip
+                  Letterhead.from_settings(request.app[SETTINGS]), change=form.get("change") == "yes",
+                  correction=form.get("correction") == "yes")  # fmt: skip
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 

@@ -96,8 +96,18 @@ class CandidateReview:
     ] = ()  # what the candidate was sent, with any refusal from their server
 
     @property
+    def outcome_told(self) -> bool:
+        """An outcome message already went to the candidate."""
+        return any(m["kind"].startswith("outcome.") and m["state"] == "sent" for m in self.messages)
+
+    @property
+    def outcome_waiting(self) -> bool:
+        """An outcome message is queued and not sent yet (a changed decision replaces it)."""
+        return any(m["kind"].startswith("outcome.") and m["state"] == "queued" for m in self.messages)
+
+    @property
     def complete_for_me(self) -> bool:
-        return all(a.mine and a.mine.submitted_at for a in self.answers if a.question.kind.value != "file")
+        return all(a.mine and a.mine.submitted_at for a in self.answers if a.question.competencies)
 
 
 def _load(con: apsw.Connection, account: Account, invitation_id: int) -> CandidateReview:
@@ -195,6 +205,65 @@ def save(
     db.write(tx)
 
 
+def save_all(
+    db: Database,
+    account: Account,
+    invitation_id: int,
+    typed: dict[int, tuple[dict[int, int], str]],
+    submit: bool,
+    now: datetime | None = None,
+) -> int:
+    """Save my scores and notes for every answer at once (`typed`: question id -> (scores by competency id,
+    notes)); `submit` makes them all final, and then every scored answer must have every score. Returns how many
+    answers were submitted. Answers I submitted before are left as they are."""
+    now = now or clock.now()
+
+    def tx(con: apsw.Connection) -> int:
+        view = _load(con, account, invitation_id)
+        open_items = [
+            a for a in view.answers if a.question.competencies and not (a.mine and a.mine.submitted_at)
+        ]
+        by_id = {a.question.id: a for a in view.answers}
+        if set(typed) - set(by_id):
+            raise NotFound("some of these questions are not part of this interview")
+        if not open_items:
+            raise Conflict("you have already submitted your review of this candidate")
+        missing = []
+        for item in open_items:
+            scores, notes = typed.get(item.question.id, ({}, ""))
+            assessed = {
+                c.id: c.name for c in view.interview.competencies if c.name in item.question.competencies
+            }
+            if set(scores) - set(assessed):
+                raise Invalid(f"question {item.question.position}: score only the competencies it assesses")
+            if any(not 1 <= v <= 5 for v in scores.values()):
+                raise Invalid("scores run from 1 to 5")
+            if len(notes) > MAX_NOTES:
+                raise Invalid(
+                    f"question {item.question.position}: notes are limited to {MAX_NOTES} characters"
+                )
+            gaps = [name for cid, name in assessed.items() if cid not in scores]
+            if gaps:
+                missing.append(f"question {item.question.position} ({', '.join(gaps)})")
+        if submit and missing:
+            raise Invalid(f"score every competency before submitting; still to score: {'; '.join(missing)}")
+        for item in open_items:
+            scores, notes = typed.get(item.question.id, ({}, ""))
+            if not submit and not scores and not notes.strip() and item.mine is None:
+                continue  # nothing typed for this answer yet: no draft to keep
+            sql.save_review(
+                con, invitation_id, item.question.id, account.id, scores, notes.strip(), submit, now
+            )
+        if submit:
+            scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
+        audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.submit" if submit else "review.save",
+                         subject_type="invitation", subject_id=invitation_id,
+                         detail={"questions": sorted(a.question.id for a in open_items)}, now=now)  # fmt: skip
+        return len(open_items) if submit else 0
+
+    return db.write(tx)
+
+
 def render_feedback(
     view: CandidateReview, outcome: Outcome, personal: str, organisation: str
 ) -> tuple[str, str]:
@@ -215,25 +284,42 @@ def decide(
     personal: str,
     letterhead: letters.Letterhead,
     now: datetime | None = None,
+    *,
+    change: bool = False,
+    correction: bool = False,
 ) -> Decision:
-    """Record the decision and queue the feedback message to the candidate, in one transaction."""
+    """Record the decision and queue the feedback message to the candidate, in one transaction.
+
+    A candidate gets one outcome message. Deciding again needs `change` (the reviewer confirmed it): a message
+    not yet sent is replaced by the new one; once one was sent, the candidate is written to again only with
+    `correction` (the reviewer chose to send a correction)."""
     now = now or clock.now()
     if len(personal) > MAX_FEEDBACK:
         raise Invalid(f"feedback is limited to {MAX_FEEDBACK} characters")
 
     def tx(con: apsw.Connection) -> Decision:
         view = _load(con, account, invitation_id)
+        previous = sql.latest_decision(con, invitation_id)
+        if previous is not None and not change:
+            raise Conflict(
+                f"this candidate was already decided ({previous.outcome.value}, "
+                f"{previous.decided_at:%Y-%m-%d %H:%M} UTC); confirm that you are changing the decision"
+            )
+        told = outbox_sql.outcome_told(con, invitation_id)
+        outbox_sql.cancel_unsent(con, invitation_id, "outcome.", "replaced by a changed decision")
         candidate_row = candidates_sql.get_candidate(con, view.invitation.candidate_id)
         subject, body = render_feedback(view, outcome, personal, letterhead.organisation)
         if candidate_row is not None:
             body = body.replace("{name}", candidate_row.name)
         decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), account.id, now)
-        if candidate_row is not None and candidate_row.email:
+        if candidate_row is not None and candidate_row.email and (not told or correction):
             letters.outcome(
                 con, letterhead, outcome.value, invitation_id, candidate_row.email, subject, body, now
             )
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action=f"decision.{outcome.value}",
-                         subject_type="invitation", subject_id=invitation_id, detail={"decision": decision_id}, now=now)  # fmt: skip
+        action = f"decision.{outcome.value}" if previous is None else f"decision.changed.{outcome.value}"
+        audit_sql.record(con, actor=f"reviewer:{account.id}", action=action, subject_type="invitation",
+                         subject_id=invitation_id, now=now,
+                         detail={"decision": decision_id, "told": not told or correction})  # fmt: skip
         found = sql.latest_decision(con, invitation_id)
         assert found is not None
         return found

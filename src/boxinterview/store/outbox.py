@@ -9,7 +9,7 @@ from typing import Any
 import apsw
 
 from boxinterview.clock import from_db, to_db
-from boxinterview.store._sql import row, rows
+from boxinterview.store._sql import row, rows, value
 
 
 def queue(
@@ -102,3 +102,25 @@ def counts(con: apsw.Connection) -> dict[str, int]:
     for state, n in con.execute("SELECT state, count(*) FROM outbox GROUP BY state"):
         found[state] = n
     return found
+
+
+def outcome_told(con: apsw.Connection, invitation_id: int) -> bool:
+    """Whether an outcome message went to this candidate, or is being sent right now (a sender holds it)."""
+    return bool(
+        value(
+            con,
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE invitation_id = ? AND kind LIKE 'outcome.%' "
+            "AND (state = 'sent' OR (state = 'queued' AND lease_until IS NOT NULL)))",
+            (invitation_id,),
+        )
+    )
+
+
+def cancel_unsent(con: apsw.Connection, invitation_id: int, kind_prefix: str, why: str) -> int:
+    """Cancel this candidate's queued messages of a kind that no sender has taken yet."""
+    con.execute(
+        "UPDATE outbox SET state = 'cancelled', last_error = ? WHERE invitation_id = ? AND kind LIKE ? "
+        "AND state = 'queued' AND lease_until IS NULL",
+        (why, invitation_id, kind_prefix.replace("%", "") + "%"),
+    )
+    return con.changes()

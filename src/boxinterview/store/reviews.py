@@ -19,7 +19,9 @@ def queue(con: apsw.Connection, account_id: int, everything: bool) -> list[dict[
         """
         SELECT v.id AS invitation_id, v.number, v.completed_at, i.id AS interview_id, i.title, i.blind_review,
                c.name AS candidate_name,
-               (SELECT count(*) FROM questions q WHERE q.interview_id = i.id AND q.kind != 'file') AS questions,
+               -- only questions that assess a competency are scored (a CV or a yes/no question is not)
+               (SELECT count(*) FROM questions q WHERE q.interview_id = i.id
+                  AND EXISTS (SELECT 1 FROM question_competencies qc WHERE qc.question_id = q.id)) AS questions,
                (SELECT count(*) FROM reviews r WHERE r.invitation_id = v.id AND r.reviewer_id = ?1
                   AND r.submitted_at IS NOT NULL) AS reviewed
         FROM invitations v
