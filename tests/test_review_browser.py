@@ -40,15 +40,63 @@ async def demo_candidate_completes(live, demo: dict, clips: Path, name_seed: int
 
 
 async def score_everything(page, value: int) -> None:
-    """Score every competency of every answer on the review page and submit each answer's review."""
-    forms = page.locator("form:has(fieldset.rubric)")
-    for i in range(await forms.count()):
-        form = forms.nth(i)
-        fieldsets = form.locator("fieldset")
-        for j in range(await fieldsets.count()):
-            await fieldsets.nth(j).locator(f"input[value='{value}']").check()
-        async with page.expect_navigation():
-            await form.locator("button[value=submit]").click()
+    """Score every competency of every answer on the review page, then submit the review once."""
+    fieldsets = page.locator(".scores fieldset.rubric")
+    for j in range(await fieldsets.count()):
+        await fieldsets.nth(j).locator(f"input[value='{value}']").check()
+    progress = await page.text_content("#scoring-progress")
+    assert "You have scored" in progress and "Submit your review when you are ready" in progress
+    await page.get_by_role("button", name="Submit my review").click()
+    await page.wait_for_url("**scored=submitted#scoring")
+    await page.get_by_text("Your review is submitted ✓").wait_for()
+
+
+async def test_a_comment_keeps_the_place_in_the_video_and_the_scores_not_yet_saved(tmp_path: Path) -> None:
+    with live_server(tmp_path) as live:
+        out = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        demo = json.loads(out.stdout)
+        invitation_id = await demo_candidate_completes(live, demo, tmp_path / "clips", 3)
+        async with chromium() as context:
+            page = await context.new_page()
+            await page.goto(f"{live.base}/login")
+            await page.get_by_label("E-mail").fill(demo["reviewer_email"])
+            await page.get_by_label("Password").fill(demo["reviewer_password"])
+            await page.get_by_role("button", name="Sign in").click()
+            await page.wait_for_url("**/review")
+            await page.goto(f"{live.base}/review/{invitation_id}")
+            video = page.locator("video").first
+            await video.evaluate(
+                "v => new Promise(r => v.readyState >= 1 ? r() : v.addEventListener('loadedmetadata', r))"
+            )
+            await page.locator(".scores fieldset.rubric").first.locator("input[value='2']").check()
+            await page.locator(".scores textarea").first.fill("Clear structure; check the numbers.")
+            await video.evaluate("v => { v.currentTime = 2.5; }")
+            await page.get_by_label("Comment at the current moment").first.fill("Good example — 李雷 agrees")
+            await page.get_by_role("button", name="Add comment").first.click()
+            await page.get_by_text("Good example — 李雷 agrees").wait_for()
+            # the page stayed: the time in the video, the score and the notes typed are still there
+            assert await video.evaluate("v => Math.round(v.currentTime * 10) / 10") == 2.5
+            assert (
+                await page.locator(".scores fieldset.rubric").first.locator("input[value='2']").is_checked()
+            )
+            assert (
+                await page.locator(".scores textarea").first.input_value()
+                == "Clear structure; check the numbers."
+            )
+            assert "0:02" in await page.locator("ul.comments").first.text_content()
+            # space on the focused player toggles playback once, not twice
+            await video.evaluate("v => { v.muted = true; v.focus(); }")
+            await page.keyboard.press(" ")
+            await page.wait_for_timeout(300)
+            assert await video.evaluate("v => !v.paused")
+            # a submit with answers left to score says so on the form, and keeps what was typed
+            await page.get_by_role("button", name="Submit my review").click()
+            await page.get_by_text("Not saved: score every competency before submitting").wait_for()
+            assert (
+                await page.locator(".scores textarea").first.input_value()
+                == "Clear structure; check the numbers."
+            )
 
 
 async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Path) -> None:
@@ -80,8 +128,8 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
             )
             assert ready >= 1  # the browser could load the playback file
             problems += await serious_accessibility_problems(page)
-            await score_everything(page, 4)
             await page.screenshot(path=str(shots / "review.png"), full_page=False)
+            await score_everything(page, 4)
             await page.check("#outcome-advance")
             await page.fill("#feedback", "Your example of the broken order was excellent.")
             await page.click("button[value=preview]")

@@ -102,7 +102,8 @@
       const buttons = form.querySelectorAll("button");
       buttons.forEach((b) => { b.disabled = true; });
       try {
-        const r = await fetch(form.action, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+        // form.getAttribute, not form.action: the buttons named "action" hide that property
+        const r = await fetch(form.getAttribute("action"), { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
         const data = await r.json().catch(() => ({}));
         if (!r.ok) throw new Error((data.error && data.error.message) || `the server answered ${r.status}`);
         if (form.dataset.kind === "comment") {
