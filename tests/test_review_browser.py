@@ -138,6 +138,10 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
             await page.wait_for_selector("text=Decided: advance")
             await page.click("button:has-text('Make a share link')")
             share_url = await page.input_value("#share-url")
+            await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base)
+            await page.get_by_role("button", name="Copy the link").click()
+            await page.get_by_text("Copied ✓").wait_for()
+            assert await page.evaluate("navigator.clipboard.readText()") == share_url
             for other in invitation_ids[1:]:
                 await page.goto(f"{live.base}/review/{other}")
                 await score_everything(page, 3)
@@ -149,7 +153,16 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
             shared = await manager.new_page()
             await shared.goto(share_url)
             assert "Demo Candidate" in await shared.text_content("main")
+            # withdrawing the link asks first
+            await page.goto(f"{live.base}/review")
+            await page.get_by_text("Withdraw…").first.click()
+            await page.get_by_role("button", name="Yes, withdraw the link").first.click()
+            await page.get_by_text("withdrawn").first.wait_for()
+            assert (await shared.goto(share_url)).status == 410
             await manager.close()
+            await page.goto(live.base + "/")
+            await page.get_by_role("link", name="Sign in to review candidates").click()
+            await page.wait_for_url("**/login")
         assert problems == []
         [message] = [
             m
