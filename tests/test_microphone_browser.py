@@ -27,6 +27,18 @@ def muted_microphone(tmp_path: Path) -> tuple[str, ...]:
     return (f"--use-file-for-fake-audio-capture={silence}",)
 
 
+async def device_check_says(page, live, token: str, words: str) -> None:  # noqa: F811
+    """Consent, then wait for the device check's microphone line to say `words`; then on to the interview."""
+    await page.goto(f"{live.base}/i/{token}")
+    await page.get_by_label("I have read the privacy notice").check()
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/check")
+    await page.wait_for_function(
+        f"document.getElementById('r-mic').textContent.includes({words!r})", timeout=20_000
+    )
+    await page.goto(f"{live.base}/i/{token}/interview")
+
+
 async def take(page, seconds: float) -> str:
     await page.wait_for_selector("#start:not([hidden])", timeout=30_000)
     await page.click("#start")
@@ -42,14 +54,7 @@ async def test_a_muted_microphone_is_told_in_the_check_and_after_each_take(live,
     _tokens[inv_id] = token
     async with chromium(args=muted_microphone) as context:
         page = await context.new_page()
-        await page.goto(f"{live.base}/i/{token}")
-        await page.check("#consent")
-        await page.click("button[type=submit]")
-        await page.wait_for_url("**/check")
-        await page.wait_for_function(
-            "document.getElementById('r-mic').textContent.includes('we could hear nothing')", timeout=20_000
-        )
-        await page.goto(f"{live.base}/i/{token}/interview")
+        await device_check_says(page, live, token, "we could hear nothing")
         assert "We could hear nothing" in await take(page, 1.5)  # the practice question
         await page.click("#begin")
         assert "too short" in await take(page, 0.3)
@@ -74,12 +79,5 @@ async def test_a_working_microphone_is_heard(live) -> None:  # noqa: F811
     token, _ = new_link(live)
     async with chromium() as context:
         page = await context.new_page()
-        await page.goto(f"{live.base}/i/{token}")
-        await page.check("#consent")
-        await page.click("button[type=submit]")
-        await page.wait_for_url("**/check")
-        await page.wait_for_function(
-            "document.getElementById('r-mic').textContent.includes('we can hear you')", timeout=20_000
-        )
-        await page.goto(f"{live.base}/i/{token}/interview")
+        await device_check_says(page, live, token, "we can hear you")
         assert "We could hear nothing" not in await take(page, 1.5)
