@@ -1,0 +1,163 @@
+"""Documents a candidate uploads as an answer (a CV), sent the way an attacker would send them: archives that
+unpack to gigabytes and compressed request bodies."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import tracemalloc
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+import requests
+
+from boxinterview import documents
+from boxinterview.domain import interview_io, interviews, invitations
+from boxinterview.domain.models import InterviewStatus
+
+CV_INTERVIEW = """\
+title: CV only
+role: Clerk
+questions:
+  - {prompt: Your CV, kind: file, answer_seconds: 600}
+"""
+MB = 1024 * 1024
+
+
+def zip_of(entries: list[tuple[str, int, bytes, int]]) -> bytes:
+    """A ZIP written byte by byte, so an entry can claim what it likes: (name, method, packed bytes, size)."""
+    out, directory = bytearray(), bytearray()
+    for name, method, packed, size in entries:
+        offset, raw = len(out), name.encode()
+        out += struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0, 0, len(packed), size, len(raw), 0
+        )
+        out += raw + packed
+        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, method, 0, 0, 0, len(packed),
+                                 size, len(raw), 0, 0, 0, 0, 0, offset) + raw  # fmt: skip
+    end = struct.pack(
+        "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(out), 0
+    )
+    return bytes(out + directory + end)
+
+
+def zeros_deflated(megabytes: int) -> bytes:
+    """A raw deflate stream of `megabytes` MB of zeros, about 1 KB per MB. Each megabyte ends in a full flush,
+    which forgets the history, so every one packs to the same bytes and the stream is built by repetition."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = packer.compress(bytes(MB)) + packer.flush(zlib.Z_FULL_FLUSH)
+    return block * megabytes + packer.flush()
+
+
+def bomb(megabytes: int = 2048, looks_like_docx: bool = True) -> bytes:
+    """About 2 MB whose `mimetype` entry unpacks to 2 GB, with the names of a Word document beside it."""
+    entries = [("mimetype", zipfile.ZIP_DEFLATED, zeros_deflated(megabytes), megabytes * MB)]
+    if looks_like_docx:
+        entries += [
+            ("[Content_Types].xml", 0, b"<Types/>", 8),
+            ("word/document.xml", 0, b"<w:document/>", 13),
+        ]
+    return zip_of(entries)
+
+
+def odt(compression: int = zipfile.ZIP_STORED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", documents.KINDS["odt"], compress_type=compression)
+        z.writestr("content.xml", "<office:document-content/>", compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_recognising_an_archive_never_unpacks_it() -> None:
+    data, odt_shaped = bomb(), bomb(looks_like_docx=False)
+    assert len(data) < 3 * MB
+    assert zlib.decompressobj(-zlib.MAX_WBITS).decompress(zeros_deflated(3)) == bytes(3 * MB)  # a real bomb
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        kinds = [documents.sniff(data), documents.sniff(odt_shaped)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 2
+    assert peak < 1 * MB, f"recognising a 2 MB archive took {peak / MB:.0f} MB"
+    # what it claims to unpack to is no document's, so neither shape is accepted
+    assert kinds == [None, None]
+
+
+def test_odt_is_recognised_stored_or_deflated_and_lies_are_not() -> None:
+    assert documents.sniff(odt()) == "odt"
+    assert documents.sniff(odt(zipfile.ZIP_DEFLATED)) == "odt"
+    mime = documents.KINDS["odt"].encode()
+    # packed with bzip2, which cannot be stopped part-way: not read at all, so not an ODT
+    assert documents.sniff(zip_of([("mimetype", zipfile.ZIP_BZIP2, b"BZh9" + bytes(40), len(mime))])) is None
+    # a mimetype that says it is small but goes on: only its first bytes are looked at, and they do not match
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    long = packer.compress(mime + bytes(10 * MB)) + packer.flush()
+    assert documents.sniff(zip_of([("mimetype", zipfile.ZIP_DEFLATED, long, len(mime))])) is None
+    # an archive of nothing but directory entries is not read through
+    many = zip_of([(f"{i}", 0, b"", 0) for i in range(documents.MAX_ENTRIES + 1)])
+    assert documents.sniff(many) is None
+
+
+@pytest.fixture(scope="module")
+def cv_server(tmp_path_factory):
+    from tests.live import live_server
+
+    with live_server(tmp_path_factory.mktemp("documents")) as live:
+        iv = interviews.create(live.db, interview_io.from_yaml(CV_INTERVIEW), "t")
+        interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
+        live.cv_interview = interviews.get(live.db, iv)  # type: ignore[attr-defined]
+        yield live
+
+
+def cv_candidate(live, name: str = "Ann") -> tuple[int, str, int]:
+    """A consented candidate of the CV interview: (invitation id, token, question id)."""
+    live.count += 1
+    inv, token = invitations.invite(live.db, live.cv_interview.id, name, f"cv{live.count}@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    return inv.id, token, live.cv_interview.questions[0].id
+
+
+def peak_memory(pid: int) -> int:
+    """The server process's largest resident size so far, in bytes (Linux's VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_a_document_that_unpacks_to_gigabytes_is_refused_quickly_in_little_memory(cv_server) -> None:
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    url = f"{live.base}/api/v1/candidate/{token}/answers/{question}/file"
+    assert requests.get(f"{live.base}/healthz", timeout=5).ok
+    before = peak_memory(live.proc.pid)
+    for data in (bomb(), bomb(looks_like_docx=False)):
+        started = time.monotonic()
+        r = requests.post(url, files={"file": ("cv.docx", data)}, timeout=60)
+        assert r.status_code == 422, r.text
+        assert "not a PDF, Word (DOCX) or OpenDocument" in r.json()["error"]["message"]
+        assert time.monotonic() - started < 5
+    grown = peak_memory(live.proc.pid) - before
+    assert grown < 64 * MB, f"the server grew by {grown / MB:.0f} MB"
+    assert not list((live.settings.data_dir / "files").rglob("*.docx"))
+
+
+def test_compressed_request_bodies_are_refused_unread(cv_server) -> None:
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    packed = zlib.compress(b'{"text": "' + b" " * (50 * MB) + b'"}', 9)  # 50 MB of JSON in 50 KB
+    for url, headers in (
+        (f"{live.base}/api/v1/candidate/{token}/answers/{question}", {"Content-Type": "application/json"}),
+        (f"{live.base}/api/v1/candidate/{token}/speedtest", {}),
+        (f"{live.base}/login", {"Content-Type": "application/x-www-form-urlencoded"}),
+        (live.uploads_url, {"Tus-Resumable": "1.0.0", "Upload-Length": str(50 * MB),
+                            "Content-Type": "application/offset+octet-stream"}),
+    ):  # fmt: skip
+        r = requests.post(url, data=packed, headers={**headers, "Content-Encoding": "deflate"}, timeout=10)
+        assert r.status_code == 415, (url, r.status_code, r.text)
+        assert "Content-Encoding" in r.text
