@@ -3,6 +3,7 @@ unpack to gigabytes and compressed request bodies."""
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import time
@@ -161,3 +162,161 @@ def test_compressed_request_bodies_are_refused_unread(cv_server) -> None:
         r = requests.post(url, data=packed, headers={**headers, "Content-Encoding": "deflate"}, timeout=10)
         assert r.status_code == 415, (url, r.status_code, r.text)
         assert "Content-Encoding" in r.text
+
+
+CV_ONE = b"%PDF-1.4\n% the first CV\n%%EOF\n"
+CV_TWO = b"%PDF-1.4\n% a second CV, sent when it may no longer be\n%%EOF\n"
+
+
+def send_cv(live, token: str, question: int, data: bytes, name: str = "cv.pdf") -> requests.Response:
+    return requests.post(
+        f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
+        files={"file": (name, data)},
+        timeout=10,
+    )
+
+
+def kept(live, inv_id: int) -> dict[str, bytes]:
+    """The invitation's documents, and any left staged, by name."""
+    root = live.settings.data_dir / "files"
+    found = [p for p in (root / str(inv_id)).rglob("*") if p.is_file()] + list(root.glob(".incoming-*"))
+    return {str(p.relative_to(root)): p.read_bytes() for p in found}
+
+
+def test_a_document_sent_after_completion_leaves_the_submitted_one_as_it_was(cv_server) -> None:
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    assert send_cv(live, token, question, CV_ONE).status_code == 200
+    assert requests.post(f"{live.base}/api/v1/candidate/{token}/finish", json={}, timeout=10).json()[
+        "finished"
+    ]
+    before = kept(live, inv_id)
+    r = send_cv(live, token, question, CV_TWO, "other.pdf")
+    assert r.status_code == 403 and "completed" in r.json()["error"]["message"]
+    assert kept(live, inv_id) == before and before[f"{inv_id}/question-{question}.pdf"] == CV_ONE
+    state = requests.get(f"{live.base}/api/v1/candidate/{token}/state", timeout=10).json()
+    assert state["questions"][0]["file_name"] == "cv.pdf"
+
+
+def test_a_document_sent_after_the_deadline_leaves_the_earlier_one_as_it_was(cv_server) -> None:
+    from datetime import timedelta
+
+    from boxinterview import clock
+    from boxinterview.store import candidates as candidates_sql
+
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    assert send_cv(live, token, question, CV_ONE).status_code == 200
+    live.db.write(candidates_sql.set_deadline, inv_id, clock.now() - timedelta(minutes=1))
+    before = kept(live, inv_id)
+    r = send_cv(live, token, question, CV_TWO)
+    assert r.status_code == 410 and "deadline" in r.json()["error"]["message"]
+    assert kept(live, inv_id) == before and before[f"{inv_id}/question-{question}.pdf"] == CV_ONE
+
+
+def test_an_erased_invitations_link_leads_nowhere_and_brings_nothing_back(cv_server) -> None:
+    from tests.conftest import run_cli
+
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    assert send_cv(live, token, question, CV_ONE).status_code == 200
+    assert kept(live, inv_id)
+    erased = run_cli("--config", str(live.config), "purge", "--invitation", str(inv_id))
+    assert erased.code == 0, erased.err
+    assert not kept(live, inv_id) and not (live.settings.data_dir / "files" / str(inv_id)).exists()
+    r = send_cv(live, token, question, CV_TWO)
+    assert r.status_code == 410 and r.json()["error"]["message"] == invitations.ERASED
+    assert not kept(live, inv_id) and not (live.settings.data_dir / "files" / str(inv_id)).exists()
+    base, api = f"{live.base}/i/{token}", f"{live.base}/api/v1/candidate/{token}"
+    for method, url in [("GET", base), ("POST", base + "/consent")] + [
+        ("GET", f"{base}/{page}") for page in ("check", "interview", "done")
+    ] + [("GET", f"{api}/state"), ("GET", f"{api}/takes/{question}/1")] + [
+        ("POST", f"{api}/{action}")
+        for action in (f"answers/{question}", "device-check", "speedtest", "finish", "feedback")
+    ]:  # fmt: skip
+        r = requests.request(method, url, json={"text": "x"}, allow_redirects=False, timeout=10)
+        assert r.status_code in (404, 410), (method, url, r.status_code)
+        assert "erased" in r.text, (method, url, r.text[:200])
+    meta = {"token": token, "question": str(question), "take": "1"}
+    r = requests.post(live.uploads_url, timeout=10, headers={
+        "Tus-Resumable": "1.0.0", "Upload-Length": "10",
+        "Upload-Metadata": ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items()),
+    })  # fmt: skip
+    assert r.status_code in (404, 410) and "erased" in r.text
+
+
+def test_a_document_of_another_kind_replaces_the_earlier_one(cv_server) -> None:
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    assert send_cv(live, token, question, CV_ONE).status_code == 200
+    assert send_cv(live, token, question, odt(), "cv.odt").status_code == 200
+    assert kept(live, inv_id) == {f"{inv_id}/question-{question}.odt": odt()}
+
+
+BOUNDARY = "b0undary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def form(disposition: str, body: bytes = CV_ONE, end: bool = True) -> bytes:
+    head = f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\nContent-Type: application/pdf\r\n\r\n"
+    return head.encode() + body + (f"\r\n--{BOUNDARY}--\r\n".encode() if end else b"")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b'{"file": "cv.pdf"}'),
+        ("application/x-www-form-urlencoded", b"file=cv.pdf"),
+        ("text/plain", b""),
+        ("multipart/form-data", b"no boundary given"),
+        ("multipart/form-data; boundary=" + "b" * 300, b"a boundary too long"),
+        (MULTIPART, b"no boundary in the body"),
+        (MULTIPART, f"--{BOUNDARY}--\r\n".encode()),  # a form with no fields
+        (MULTIPART, form('form-data; name="cv"; filename="cv.pdf"')),  # not the field 'file'
+        (MULTIPART, form('form-data; name="' + "n" * 100_000 + '"; filename="cv.pdf"')),
+        (MULTIPART, form('form-data; name="file"; filename="a\x01b.pdf"')),
+        (MULTIPART, form('form-data; name="file"; filename="cv.pdf"', end=False)),  # cut short
+        (MULTIPART, form("form-data; name=\"file\"; filename*=UTF-8''%FF%FE.pdf", b"not a document")),
+    ],
+)
+def test_a_body_that_is_not_a_document_form_is_refused_not_failed(cv_server, content_type, body) -> None:
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    r = requests.post(
+        f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
+        data=body, headers={"Content-Type": content_type}, timeout=10,
+    )  # fmt: skip
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert r.json()["error"]["message"]
+    assert not kept(live, inv_id)
+
+
+def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
+    from urllib.parse import unquote
+
+    from boxinterview.domain import accounts
+    from boxinterview.domain.models import Role
+
+    live = cv_server
+    sent = {
+        "Lebenslauf Jörg Müller.pdf": form('form-data; name="file"; filename="Lebenslauf Jörg Müller.pdf"'),
+        "محمد.docx": form("form-data; name=\"file\"; filename*=UTF-8''%D9%85%D8%AD%D9%85%D8%AF.docx"),
+        "Jörg.pdf": form('form-data; name="file"; filename="Jo\u0308rg.pdf"'),  # decomposed, as macOS sends it
+        "cv.pdf": form('form-data; name="file"; filename="C:\\\\Users\\\\jo\\\\cv.pdf"'),  # a whole path
+        "Müller.pdf": form('form-data; name="file"; filename="M-ller.pdf"').replace(b"M-", "Mü".encode("cp1252")),
+    }  # fmt: skip
+    account, password = accounts.create(live.db, "names@example.com", Role.ADMIN, "t")
+    reviewer = requests.Session()
+    assert reviewer.post(f"{live.base}/login", data={"email": account.email, "password": password}).ok
+    for name, body in sent.items():
+        inv_id, token, question = cv_candidate(live)
+        r = requests.post(
+            f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
+            data=body, headers={"Content-Type": MULTIPART}, timeout=10,
+        )  # fmt: skip
+        assert r.status_code == 200 and r.json()["questions"][0]["file_name"] == name, r.text
+        requests.post(f"{live.base}/api/v1/candidate/{token}/finish", json={}, timeout=10)
+        got = reviewer.get(f"{live.base}/review/{inv_id}/documents/{question}", timeout=10)
+        assert got.status_code == 200 and got.content == CV_ONE
+        disposition = got.headers["Content-Disposition"]
+        assert disposition.isascii() and unquote(disposition.split("filename*=UTF-8''")[1]) == name

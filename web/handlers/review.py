@@ -166,8 +166,7 @@ async def document(request: web.Request) -> web.StreamResponse:
         reviews.document_path, db, session.account, int(request.match_info["invitation_id"]),
         int(request.match_info["question_id"]),
     )  # fmt: skip
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._- ")[:100] or "document"
     # Sent by the server itself even behind a proxy: the proxy would not pass on the file name.
     return sendfile.stream(Path(path), {
         "Content-Type": mime or "application/octet-stream", "Cache-Control": "private, no-store",
-        "Content-Disposition": f'attachment; filename="{safe}"', "X-Content-Type-Options": "nosniff"})  # fmt: skip
+        "Content-Disposition": sendfile.attachment(name), "X-Content-Type-Options": "nosniff"})  # fmt: skip
