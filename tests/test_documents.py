@@ -320,3 +320,35 @@ def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
         assert got.status_code == 200 and got.content == CV_ONE
         disposition = got.headers["Content-Disposition"]
         assert disposition.isascii() and unquote(disposition.split("filename*=UTF-8''")[1]) == name
+
+
+UNREADABLE_FORMS = [
+    ("multipart/form-data", b"no boundary given"),
+    (MULTIPART, b"no boundary in the body"),
+    (MULTIPART, form('form-data; name="' + "n" * 100_000 + '"', b"x")),
+    (MULTIPART, form('form-data; name="a\x01"', b"x")),
+    (MULTIPART, form('form-data; name="consent"', b"yes", end=False)),
+    ("application/x-www-form-urlencoded", b"consent=%ff%fe&email=\xff"),
+]
+
+
+def test_a_form_that_cannot_be_read_is_refused_not_failed(cv_server) -> None:
+    from boxinterview.domain import accounts
+    from boxinterview.domain.models import Role
+
+    live = cv_server
+    inv_id, token, question = cv_candidate(live)
+    account, password = accounts.create(live.db, "forms@example.com", Role.ADMIN, "t")
+    reviewer = requests.Session()
+    assert reviewer.post(f"{live.base}/login", data={"email": account.email, "password": password}).ok
+    for session, path in (
+        (requests, "/login"),
+        (requests, f"/i/{token}/consent"),
+        (reviewer, f"/review/{inv_id}/decision"),
+        (reviewer, f"/review/{inv_id}/share"),
+        (reviewer, "/logout"),
+    ):
+        for content_type, body in UNREADABLE_FORMS:
+            r = session.post(live.base + path, data=body, headers={"Content-Type": content_type},
+                             allow_redirects=False, timeout=10)  # fmt: skip
+            assert 400 <= r.status_code < 500, (path, content_type, body[:60], r.status_code)

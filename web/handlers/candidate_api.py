@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from aiohttp import BodyPartReader, web
-from aiohttp.http_exceptions import HttpProcessingError
 
 from boxinterview import documents, files
 from boxinterview.domain import answers, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import sendfile
+from boxinterview.web import forms, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 
 SPEEDTEST_MAX = 4 * 1024 * 1024
@@ -102,9 +101,7 @@ async def _document_field(request: web.Request, limit: int) -> tuple[bytes, str]
             if not part.at_eof():
                 raise Invalid("the document arrived incomplete; upload it again")
             return bytes(data), part.filename or ""
-    except (ValueError, KeyError, AssertionError, HttpProcessingError):
-        # aiohttp's ways of saying it cannot read the form: no boundary, a header too long or with control
-        # characters in it, a part that does not end
+    except forms.UNREADABLE:
         raise Invalid("the form could not be read; send the document in the form field 'file'") from None
     raise Invalid("send the document as the form field 'file'")
 

@@ -9,7 +9,7 @@ from boxinterview.domain import results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth
+from boxinterview.web import auth, forms
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import reviewer_page
 
@@ -77,7 +77,7 @@ async def bulk(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
-    form = await request.post()
+    form = await forms.read(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
         chosen = sorted({int(str(i)) for i in form.getall("invitation", [])})

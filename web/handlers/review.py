@@ -11,7 +11,7 @@ from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, sendfile
+from boxinterview.web import auth, forms, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
@@ -26,7 +26,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
-    form = await request.post()
+    form = await forms.read(request)
     target = _next(str(form.get("next", "")))
     try:
         raw = await db.call(
@@ -83,7 +83,7 @@ async def save(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await request.post()
+    form = await forms.read(request)
     scores = {}
     for key, value in form.items():
         if key.startswith("score-") and str(value):
@@ -103,7 +103,7 @@ async def comment(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await request.post()
+    form = await forms.read(request)
     at = str(form.get("at_ms", ""))
     if at and not at.isdigit():
         raise Invalid("the moment is a whole number of milliseconds")
@@ -117,7 +117,7 @@ async def decide(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
-    form = await request.post()
+    form = await forms.read(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:

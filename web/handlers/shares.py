@@ -8,7 +8,7 @@ from aiohttp import web
 
 from boxinterview.domain import shares
 from boxinterview.errors import Invalid
-from boxinterview.web import auth, sendfile
+from boxinterview.web import auth, forms, sendfile
 from boxinterview.web.keys import DB
 from boxinterview.web.render import render, reviewer_page
 
@@ -17,7 +17,7 @@ from boxinterview.web.render import render, reviewer_page
 async def create(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    form = await request.post()
+    form = await forms.read(request)
     invitation_id = int(request.match_info["invitation_id"])
     try:
         questions = [int(str(q)) for q in form.getall("question", [])]
