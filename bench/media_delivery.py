@@ -105,6 +105,7 @@ def main() -> None:
             rid = up.recording_id
             assert asyncio.run(processing.process(db, settings, rid)).value == "ready"
             answers.submit_take(db, inv.id, server.interview.questions[0].id, 1)
+            answers.complete(db, inv.id)  # reviewers see nothing before the candidate has finished
             _, password = accounts.create(db, "viewer@example.com", Role.REVIEWER, "b")
             accounts.assign(db, "viewer@example.com", server.interview.id, "b")
             playback = Path(recordings.get(db, rid).playback_path)

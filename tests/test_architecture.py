@@ -105,3 +105,12 @@ def test_ffmpeg_only_in_media() -> None:
         assert "ffmpeg" not in imported, path
         text = path.read_text()
         assert "create_subprocess_exec" not in text and "subprocess" not in imported, path
+
+
+def test_forms_are_read_where_unreadable_ones_are_refused() -> None:
+    """`request.post()` fails with bare ValueError and the like on a body that is not the form it claims."""
+    for path in (ROOT / "web").rglob("*.py"):
+        if path.name != "forms.py":
+            assert "request.post()" not in path.read_text(), (
+                f"{path.relative_to(ROOT)}: use forms.read(request)"
+            )

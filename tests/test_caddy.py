@@ -86,7 +86,12 @@ def test_a_tus_upload_and_a_recording_through_caddy(caddy, tmp_path, monkeypatch
     assert Path(rec.original_path).read_bytes() == clip.read_bytes()
     assert asyncio.run(processing.process(live.db, live.settings, rec.id)) is RecordingState.READY
     inv = invitations.by_token(live.db, token)
-    answers.submit_take(live.db, inv.id, live.interview.questions[0].id, 1)
+    video, audio, text = live.interview.questions
+    answers.submit_take(live.db, inv.id, video.id, 1)
+    record_take(live.db, live.settings, token, audio.id, 1, b"y")
+    answers.submit_take(live.db, inv.id, audio.id, 1)
+    answers.submit_text(live.db, inv.id, text.id, "Done.")
+    answers.complete(live.db, inv.id)  # reviewers see nothing before the candidate has finished
     _, password = accounts.create(live.db, "via@example.com", Role.REVIEWER, "t")
     accounts.assign(live.db, "via@example.com", live.interview.id, "t")
     assert (

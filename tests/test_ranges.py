@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from boxinterview import processing
+from boxinterview import documents, processing
+from boxinterview import files as data_files
 from boxinterview.domain import accounts, answers, interview_io, interviews, invitations, recordings, shares
 from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.web import ranges
@@ -50,12 +51,9 @@ class Files:
         shutil.copy(make("vp8_opus.webm", tmp / "clips"), recordings.get(live.db, rec_id).original_path)
         assert asyncio.run(processing.process(live.db, live.settings, rec_id)).value == "ready"
         answers.submit_take(live.db, inv.id, video_q, 1)
-        cv_path = live.settings.data_dir / "files" / str(inv.id) / "question-cv.pdf"
-        cv_path.parent.mkdir(parents=True, exist_ok=True)
-        cv_path.write_bytes(CV)
-        answers.submit_file(
-            live.db, inv.id, cv_q, path=str(cv_path), name="cv.pdf", file_type="application/pdf"
-        )
+        staged = documents.stage(CV, data_files.staging_dir(live.settings.data_dir), len(CV))
+        cv = answers.submit_file(live.db, live.settings.data_dir, inv.id, cv_q, staged, name="cv.pdf")
+        cv_path = Path(cv.file_path or "")
         answers.complete(live.db, inv.id)
         account, password = accounts.create(live.db, "ranger@example.com", Role.REVIEWER, "t")
         accounts.assign(live.db, "ranger@example.com", iv, "t")

@@ -61,6 +61,19 @@ async def security_headers(request: web.Request, handler):  # type: ignore[no-un
     return response
 
 
+@web.middleware
+async def plain_bodies(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """Request bodies are taken as sent, never inflated: a compressed body could unpack to far more than any
+    limit counts (browsers and tus clients never compress what they send)."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise web.HTTPUnsupportedMediaType(
+            text="compressed request bodies (Content-Encoding) are not accepted; send the body as it is",
+            headers={"Accept-Encoding": "identity"},
+        )
+    return await handler(request)
+
+
 async def _worker(app: web.Application) -> AsyncIterator[None]:
     """Process recordings inside the server unless a separate `boxinterview worker` does it."""
     if not app[SETTINGS].media.worker_in_server:
@@ -74,7 +87,7 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
 
 
 def init_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers, error_middleware, session_middleware])
+    app = web.Application(middlewares=[security_headers, error_middleware, plain_bodies, session_middleware])
     app[SETTINGS] = settings
     app[TEMPLATES] = make_environment()
     app[ASSETS] = assets.catalogue()

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from boxinterview.domain import sessions
 from boxinterview.domain.models import Role
-from boxinterview.web import params
+from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
 
 COOKIE = "boxinterview_session"
@@ -97,7 +97,7 @@ def reviewer(handler: Handler) -> Handler:
                 raise web.HTTPSeeOther(f"/login?next={request.rel_url}")
             raise web.HTTPUnauthorized(text="sign in first")
         if request.method not in ("GET", "HEAD"):
-            form = await params.form(request)
+            form = await forms.read(request)
             sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
             if not hmac.compare_digest(sent, session.csrf):
                 raise web.HTTPForbidden(

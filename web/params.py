@@ -1,6 +1,6 @@
-"""Reading what a request sends, in one place: numbers in the query and forms (see `boxinterview.numbers`),
-forms that must be UTF-8, JSON that must be an object of plain values. Whatever cannot be read is refused
-with a 400 or 422 saying what to send, never a server error."""
+"""Reading what a request sends: numbers in the query and forms (see `boxinterview.numbers`) and JSON that must
+be an object of plain values (forms themselves are read by `forms`). Whatever cannot be read is refused with a
+400 or 422 saying what to send, never a server error."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
 from boxinterview import numbers
 from boxinterview.errors import Invalid
@@ -24,17 +23,6 @@ def query_whole(request: web.Request, name: str, default: int, *, low: int = 1, 
 
 def wholes(values: list[Any], name: str) -> list[int]:
     return [numbers.whole(str(v), name, low=1) for v in values]
-
-
-async def form(request: web.Request) -> MultiDictProxy[str | web.FileField]:
-    """The posted form; refused when it is not a form in UTF-8."""
-    try:
-        return await request.post()
-    except UnicodeDecodeError:
-        raise Invalid("the form could not be read: send it encoded as UTF-8") from None
-    except (ValueError, AssertionError, LookupError) as exc:
-        # aiohttp's multipart reader raises these on a body that is not what its Content-Type says
-        raise Invalid(f"the form could not be read ({exc}): send it as a web form") from None
 
 
 def _refuse_constant(name: str) -> None:

@@ -4,7 +4,9 @@ Every file goes through here, so byte ranges follow the same rules everywhere (s
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
@@ -73,3 +75,14 @@ def send(request: web.Request, path: Path, headers: dict[str, str]) -> web.Strea
     return web.Response(
         status=200, headers={**headers, "X-Accel-Redirect": "/" + relative.as_posix(), ACCEL_RANGE: handed}
     )
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition that saves the file under its own name in any script (RFC 6266 `filename*`), with
+    a plain ASCII name beside it for clients that know only that; nothing in it can end the header."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    plain = " ".join("".join(ch for ch in plain if ch.isalnum() or ch in "._- ").split())[:100]
+    stem, dot, extension = plain.rpartition(".")
+    if not (stem if dot else plain).strip("._- "):  # nothing of the name was ASCII ("محمد.docx")
+        plain = f"document.{extension}" if dot and extension else "document"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -1,4 +1,4 @@
-"""Where recordings live on disk, and writing them so that what we acknowledge survives a crash."""
+"""Where recordings and documents live on disk, written so that what we acknowledge survives a crash."""
 
 from __future__ import annotations
 
@@ -28,6 +28,21 @@ def upload_part(data_dir: Path, upload_id: str) -> Path:
 
 def recording_dir(data_dir: Path, recording_id: int) -> Path:
     return data_dir / "recordings" / str(recording_id)
+
+
+def documents_dir(data_dir: Path, invitation_id: int) -> Path:
+    """Everything in it is this invitation's: erasing the invitation removes the folder."""
+    return data_dir / "files" / str(invitation_id)
+
+
+def document_path(data_dir: Path, invitation_id: int, question_id: int, kind: str) -> Path:
+    return documents_dir(data_dir, invitation_id) / f"question-{question_id}.{kind}"
+
+
+def staging_dir(data_dir: Path) -> Path:
+    """Where documents wait while the answer rules are checked: beside the invitations' folders, so that moving
+    one into place is a rename, and in none of them, so a refused one never makes a folder for an invitation."""
+    return data_dir / "files"
 
 
 def fsync_dir(path: Path) -> None:

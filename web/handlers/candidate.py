@@ -7,7 +7,7 @@ from aiohttp import web
 
 from boxinterview.domain import journey
 from boxinterview.domain.journey import Progress
-from boxinterview.web import params
+from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render
 
@@ -64,7 +64,7 @@ async def invitation(request: web.Request) -> web.Response:
 async def consent(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
-    form = await params.form(request)
+    form = await forms.read(request)
     p = await db.call(journey.progress, db, token)
     if (closed := _closed_page(request, p)) is not None:
         return closed

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
-from boxinterview import documents
+from boxinterview import documents, files
 from boxinterview.domain import answers, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import params, sendfile
+from boxinterview.web import forms, params, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 
 SPEEDTEST_MAX = 4 * 1024 * 1024
+MAX_FORM_PARTS = 10  # fields looked through for 'file' (a browser sends just it)
 
 
 def progress_json(p: Progress) -> dict:
@@ -66,6 +67,35 @@ async def submit(request: web.Request) -> web.Response:
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 
+async def _document_field(request: web.Request, limit: int) -> tuple[bytes, str]:
+    """The bytes (at most `limit`) and file name of the form field 'file'. A body that is not such a form, or
+    arrives cut short, is refused with what to send instead."""
+    if request.content_type != "multipart/form-data":
+        raise Invalid("send the document as a multipart/form-data form, in the field 'file'")
+    try:
+        reader = await request.multipart()
+        for _ in range(MAX_FORM_PARTS):
+            part = await reader.next()
+            if part is None:
+                break
+            if not isinstance(part, BodyPartReader) or part.name != "file":
+                await part.release()  # another field: skipped
+                continue
+            data = bytearray()
+            while chunk := await part.read_chunk(256 * 1024):
+                data += chunk
+                if len(data) > limit:
+                    raise TooLarge(
+                        f"the file is larger than the limit of {documents.human_size(limit)}; upload a smaller one"
+                    )
+            if not part.at_eof():
+                raise Invalid("the document arrived incomplete; upload it again")
+            return bytes(data), part.filename or ""
+    except forms.UNREADABLE:
+        raise Invalid("the form could not be read; send the document in the form field 'file'") from None
+    raise Invalid("send the document as the form field 'file'")
+
+
 async def upload_document(request: web.Request) -> web.Response:
     db = request.app[DB]
     settings = request.app[SETTINGS]
@@ -73,30 +103,20 @@ async def upload_document(request: web.Request) -> web.Response:
     question_id = int(request.match_info["question_id"])
     p = await db.call(journey.progress, db, token)
     journey.file_question(p, question_id)
+    await db.call(answers.may_give_file, db, p.invitation.id, question_id)  # before reading a byte of it
     limit = settings.uploads.max_document_bytes
     if request.content_length and request.content_length > limit + 64 * 1024:
         raise TooLarge(
             f"the file is too large; the limit is {documents.human_size(limit)}. Upload a smaller file"
         )
-    reader = await request.multipart()
-    part = await reader.next()
-    if part is None or getattr(part, "name", None) != "file":
-        raise Invalid("send the document as the form field 'file'")
-    data = bytearray()
-    while chunk := await part.read_chunk(256 * 1024):  # type: ignore[union-attr]
-        data += chunk
-        if len(data) > limit:
-            raise TooLarge(
-                f"the file is larger than the limit of {documents.human_size(limit)}; upload a smaller one"
-            )
-    name = (getattr(part, "filename", None) or "document")[:200]
-    folder = settings.data_dir / "files" / str(p.invitation.id)
-    path, _kind, mime = await request.loop.run_in_executor(
-        None, documents.store, bytes(data), folder, f"question-{question_id}", limit
+    data, name = await _document_field(request, limit)
+    staged = await request.loop.run_in_executor(
+        None, documents.stage, data, files.staging_dir(settings.data_dir), limit
     )
     await db.call(
-        answers.submit_file, db, p.invitation.id, question_id, path=str(path), name=name, file_type=mime
-    )
+        answers.submit_file, db, settings.data_dir, p.invitation.id, question_id, staged,
+        name=documents.clean_name(name),
+    )  # fmt: skip
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 

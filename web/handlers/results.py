@@ -9,7 +9,7 @@ from boxinterview.domain import results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, params
+from boxinterview.web import auth, forms, params
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import reviewer_page
 
@@ -81,7 +81,7 @@ async def bulk(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
-    form = await params.form(request)
+    form = await forms.read(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:

@@ -12,7 +12,7 @@ from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, params, sendfile
+from boxinterview.web import auth, forms, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
@@ -27,7 +27,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
-    form = await params.form(request)
+    form = await forms.read(request)
     target = _next(str(form.get("next", "")))
     try:
         raw = await db.call(
@@ -89,7 +89,7 @@ async def save(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await params.form(request)
+    form = await forms.read(request)
     scores = {}
     for key, value in form.items():
         if key.startswith("score-") and str(value):
@@ -109,7 +109,7 @@ async def score(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
-    form = await params.form(request)
+    form = await forms.read(request)
     scores: dict[int, dict[int, int]] = {}
     notes: dict[int, str] = {}
     for key, value in form.items():
@@ -136,7 +136,7 @@ async def comment(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await params.form(request)
+    form = await forms.read(request)
     at = str(form.get("at_ms", ""))
     moment = numbers.whole(at, "the moment (at_ms)", high=24 * 3600 * 1000) if at else None
     body = str(form.get("body", ""))
@@ -160,7 +160,7 @@ async def decide(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
-    form = await params.form(request)
+    form = await forms.read(request)
     personal = str(form.get("feedback", ""))
     action = form.get("action")
     if action == "change":  # back to the page, with the outcome and the feedback as they were typed
@@ -216,8 +216,7 @@ async def document(request: web.Request) -> web.StreamResponse:
         reviews.document_path, db, session.account, int(request.match_info["invitation_id"]),
         int(request.match_info["question_id"]),
     )  # fmt: skip
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "._- ")[:100] or "document"
     # Sent by the server itself even behind a proxy: the proxy would not pass on the file name.
     return sendfile.stream(Path(path), {
         "Content-Type": mime or "application/octet-stream", "Cache-Control": "private, no-store",
-        "Content-Disposition": f'attachment; filename="{safe}"', "X-Content-Type-Options": "nosniff"})  # fmt: skip
+        "Content-Disposition": sendfile.attachment(name), "X-Content-Type-Options": "nosniff"})  # fmt: skip

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from boxinterview import numbers
 from boxinterview.domain import shares
-from boxinterview.web import auth, params, sendfile
+from boxinterview.web import auth, forms, params, sendfile
 from boxinterview.web.keys import DB
 from boxinterview.web.render import render, reviewer_page
 
@@ -17,7 +17,7 @@ from boxinterview.web.render import render, reviewer_page
 async def create(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    form = await params.form(request)
+    form = await forms.read(request)
     invitation_id = int(request.match_info["invitation_id"])
     questions = params.wholes(form.getall("question", []), "question")
     days = numbers.whole(str(form.get("days", "7")), "days", low=1, high=365)

@@ -3,12 +3,14 @@ answers. A candidate's link must be active: consented, started, before the deadl
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from pathlib import Path
 
 import apsw
 
-from boxinterview import clock
-from boxinterview.domain import lifecycle, recordings
+from boxinterview import clock, documents, files
+from boxinterview.domain import invitations, lifecycle, recordings
 from boxinterview.domain.models import (
     Answer,
     Invitation,
@@ -29,7 +31,7 @@ from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import interviews as interviews_sql
 
 
-def _active(
+def _answerable(
     con: apsw.Connection,
     invitation_id: int,
     question_id: int,
@@ -37,12 +39,14 @@ def _active(
     kinds: tuple[QuestionKind, ...] | None = None,
     in_order: bool = True,
 ) -> tuple[Invitation, Question]:
-    """The invitation and question, if the candidate may answer it now: consented, before the deadline, not
-    finished or withdrawn, the question of a kind in `kinds`, and (for submitting, `in_order`) every earlier
-    question answered. Recording a take is allowed out of order; submitting it is not."""
+    """The invitation and question, if the candidate may answer it now: not erased, consented, before the
+    deadline, not finished or withdrawn, the question of a kind in `kinds`, and (for submitting, `in_order`) every
+    earlier question answered. Recording a take is allowed out of order; submitting it is not. Reads only."""
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None:
         raise NotFound(f"no invitation with id {invitation_id}")
+    if invitation.erased_at is not None:
+        raise Gone(invitations.ERASED)
     if invitation.deadline <= now or invitation.status is InvitationStatus.EXPIRED:
         raise Gone("the deadline for this interview has passed; ask the hiring team to extend it")
     if invitation.status in (InvitationStatus.WITHDRAWN, InvitationStatus.COMPLETED):
@@ -64,12 +68,31 @@ def _active(
             f"questions are answered in order: answer question {earlier[0].position} before question "
             f"{question.position}"
         )
+    return invitation, question
+
+
+def _active(
+    con: apsw.Connection,
+    invitation_id: int,
+    question_id: int,
+    now: datetime,
+    kinds: tuple[QuestionKind, ...] | None = None,
+    in_order: bool = True,
+) -> tuple[Invitation, Question]:
+    """`_answerable`, inside a write transaction that is about to record an answer: the candidate has started."""
+    invitation, question = _answerable(con, invitation_id, question_id, now, kinds, in_order)
     if invitation.status in (InvitationStatus.INVITED, InvitationStatus.OPENED):
         for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
             if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
                 candidates_sql.set_invitation_status(con, invitation_id, invitation.status, step, now)
                 invitation = candidates_sql.get_invitation(con, invitation_id)  # type: ignore[assignment]
     return invitation, question
+
+
+def may_give_file(db: Database, invitation_id: int, question_id: int, now: datetime | None = None) -> None:
+    """Raise as `submit_file` would, before a document is even received: a closed link is refused without
+    reading what it sends. `submit_file` checks again when it records the answer."""
+    db.read(_answerable, invitation_id, question_id, now or clock.now(), (QuestionKind.FILE,))
 
 
 RECORDED = (QuestionKind.VIDEO, QuestionKind.AUDIO)
@@ -214,26 +237,40 @@ def submit_choice(
 
 def submit_file(
     db: Database,
+    data_dir: Path,
     invitation_id: int,
     question_id: int,
+    staged: documents.Staged,
     *,
-    path: str,
     name: str,
-    file_type: str,
     now: datetime | None = None,
 ) -> Answer:
-    """A file answer (a CV) that is already stored and checked; a new one replaces an earlier one."""
-    now = now or clock.now()
+    """A file answer (a CV), checked and staged by `documents.stage`; a new one replaces an earlier one.
 
-    def tx(con) -> Answer:
+    The answer rules are checked in the transaction that records the answer, and the document is moved into
+    place inside it too, so a refused document never touches the kept one, and an erasure (which runs on the
+    same writer) either comes first and refuses this, or comes after and removes it."""
+    now = now or clock.now()
+    target = files.document_path(data_dir, invitation_id, question_id, staged.kind)
+
+    def tx(con) -> tuple[Answer, str | None]:
         _active(con, invitation_id, question_id, now, (QuestionKind.FILE,))
         answer = _answer_row(con, invitation_id, question_id, now)
-        sql.submit_answer(con, answer.id, now, file_path=path, file_name=name, file_type=file_type)
+        sql.submit_answer(con, answer.id, now, file_path=str(target), file_name=name, file_type=staged.mime)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged.path, target)
         found = sql.get_answer(con, invitation_id, question_id)
         assert found is not None
-        return found
+        return found, answer.file_path
 
-    return db.write(tx)
+    try:
+        found, earlier = db.write(tx)
+    finally:
+        staged.discard()
+    files.fsync_dir(target.parent)
+    if earlier and Path(earlier) != target:  # the earlier document was of another kind (a PDF, now a DOCX)
+        files.remove(Path(earlier))
+    return found
 
 
 def complete(

@@ -16,7 +16,7 @@ import apsw
 from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
-from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
+from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.mail import addresses, letters
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
@@ -83,6 +83,8 @@ def _existing(con: apsw.Connection, invitation_id: int) -> Invitation:
 def fresh_link(con: apsw.Connection, invitation_id: int, now: datetime) -> str:
     """Another working link for an invitation (the earlier ones keep working); returns its token, which only
     the message that carries it will ever see."""
+    if _existing(con, invitation_id).erased_at is not None:
+        raise Conflict(f"invitation {invitation_id} has been erased; a link to it would lead nowhere")
     token = new_token()
     sql.add_link(con, invitation_id, hash_token(token), now)
     return token
@@ -171,13 +173,19 @@ def get(db: Database, invitation_id: int) -> Invitation:
     return found
 
 
+ERASED = "this interview link no longer works: everything recorded with it has been erased"
+
+
 def by_token(db: Database, token: str) -> Invitation:
-    """The invitation a link's token belongs to. An unknown token says nothing about which tokens exist."""
+    """The invitation a link's token belongs to. An unknown token says nothing about which tokens exist; the
+    link of an erased invitation leads nowhere, whichever of its links it is."""
     if not _TOKEN_RE.match(token or ""):
         raise NotFound("this interview link is not valid; check that the whole link was copied")
     found = db.read(sql.invitation_by_token_hash, hash_token(token))
     if found is None:
         raise NotFound("this interview link is not valid; check that the whole link was copied")
+    if found.erased_at is not None:
+        raise Gone(ERASED)
     return found
 
 

@@ -203,6 +203,7 @@ class Invitation:
     closed_at: datetime | None = None
     accommodation_request: str = ""
     accommodation_requested_at: datetime | None = None
+    erased_at: datetime | None = None  # its answers and personal data were erased; its links no longer work
 
 
 @dataclass(frozen=True)

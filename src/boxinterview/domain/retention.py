@@ -12,13 +12,15 @@ from pathlib import Path
 
 import apsw
 
-from boxinterview import clock, files
+from boxinterview import clock, documents, files
 from boxinterview.domain import recordings
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import retention as sql
+
+STAGED_MAX_AGE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,21 @@ def erase(db: Database, data_dir: Path, invitation_id: int, actor: str, reason: 
         if path.exists():
             files.remove(path)
             removed += 1
+    # Whatever else is in the invitation's document folder is theirs too (one left behind when a document of
+    # another kind replaced it and the server stopped before removing it).
+    folder = files.documents_dir(data_dir, invitation_id)
+    if folder.exists():
+        removed += sum(1 for p in folder.rglob("*") if p.is_file())
+        shutil.rmtree(folder)
     return removed
 
 
 def purge(db: Database, data_dir: Path, now: datetime | None = None) -> Purged:
     """Erase every invitation whose interview's retention has run out."""
     now = now or clock.now()
-    count = removed = 0
+    count = 0
+    # Documents a stopped server left waiting for the answer rules: no answer names them, so nothing else would.
+    removed = documents.sweep_staged(files.staging_dir(data_dir), STAGED_MAX_AGE_SECONDS)
     while due := db.read(sql.due, now):
         for invitation_id in due:
             removed += erase(db, data_dir, invitation_id, "retention", "retention period ended", now)

@@ -13,7 +13,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import scoring
+from boxinterview.domain import scoring, viewing
 from boxinterview.domain.models import (
     Account,
     Answer,
@@ -339,25 +339,13 @@ def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
 
 
 def media_path(db: Database, account: Account, recording_id: int, kind: str, audit: bool = True) -> str:
-    """The playback file or poster of a recording, if this reviewer may see it. The path comes from the store,
-    never from the request. `audit` records the viewing (once per viewing, not for every byte range)."""
+    """The playback file or poster of a recording, if it may be seen at all (`viewing.visible`) and this reviewer
+    reviews its interview. `audit` records the viewing (once per viewing, not for every byte range)."""
 
     def read(con: apsw.Connection) -> str:
-        owner = answers_sql.recording_owner(con, recording_id)
-        if owner is None or not may_review(con, account, owner["interview_id"]):
-            raise NotFound("no such recording")
-        interview = interviews_sql.get(con, owner["interview_id"])
-        assert interview is not None
-        path = (
-            owner["playback_path"]
-            if kind == "playback"
-            else owner["poster_path"]
-            if kind == "poster"
-            else None
+        return viewing.visible(
+            con, recording_id, kind, lambda owner: may_review(con, account, owner["interview_id"])
         )
-        if owner["state"] != "ready" or not path:
-            raise NotFound("this recording is not ready to play yet")
-        return path
 
     path = db.read(read)
     if audit:

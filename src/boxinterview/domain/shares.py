@@ -12,7 +12,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import reviews
+from boxinterview.domain import reviews, viewing
 from boxinterview.domain.models import Account, Interview, InvitationStatus, Question, Recording, Role
 from boxinterview.errors import Forbidden, Gone, Invalid, NotFound
 from boxinterview.store import Database
@@ -141,22 +141,17 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
 
 
 def media_path(db: Database, token: str, recording_id: int, kind: str, now: datetime | None = None) -> str:
+    """A recording's playback file or poster, if it may be seen at all (`viewing.visible`) and is one of the
+    link's candidates' answers to one of its questions."""
     now = now or clock.now()
 
     def read(con: apsw.Connection) -> str:
         share = _live(con, token, now)
-        owner = answers_sql.recording_owner(con, recording_id)
-        rec = answers_sql.get_recording(con, recording_id)
-        if owner is None or rec is None or owner["invitation_id"] not in share["invitation_ids"]:
-            raise NotFound("no such recording")
-        take = answers_sql.get_take(con, rec.take_id)
-        answer = answers_sql.answers_of_take(con, take.id)[0]  # type: ignore[union-attr]
-        if answer.question_id not in share["question_ids"] or not take.submitted:  # type: ignore[union-attr]
-            raise NotFound("no such recording")
-        path = owner["playback_path"] if kind == "playback" else owner["poster_path"]
-        if owner["state"] != "ready" or not path:
-            raise NotFound("this recording is not ready to play yet")
-        return path
+        return viewing.visible(
+            con, recording_id, kind,
+            lambda owner: owner["invitation_id"] in share["invitation_ids"]
+            and owner["question_id"] in share["question_ids"],
+        )  # fmt: skip
 
     return db.read(read)
 

@@ -197,11 +197,13 @@ def recording_listing(con: apsw.Connection, state: str | None = None) -> list[di
 
 
 def recording_owner(con: apsw.Connection, recording_id: int) -> dict[str, Any] | None:
-    """Whose recording this is (invitation and interview) and where its files are."""
+    """Whose recording this is (invitation, interview, question), whether its take is the submitted one, how far
+    the invitation has got, and where its files are."""
     return row(
         con,
         """
-        SELECT r.id, a.invitation_id, i.interview_id, r.state, r.playback_path, r.poster_path
+        SELECT r.id, a.invitation_id, i.interview_id, a.question_id, t.submitted, i.status AS invitation_status,
+               i.erased_at, r.state, r.playback_path, r.poster_path
         FROM recordings r JOIN takes t ON t.id = r.take_id JOIN answers a ON a.id = t.answer_id
         JOIN invitations i ON i.id = a.invitation_id WHERE r.id = ?
         """,

@@ -42,6 +42,7 @@ def _invitation(r: dict[str, Any]) -> Invitation:
         closed_at=from_db(r["closed_at"]),
         accommodation_request=r["accommodation_request"],
         accommodation_requested_at=from_db(r["accommodation_requested_at"]),
+        erased_at=from_db(r["erased_at"]),
     )
 
 
@@ -147,7 +148,8 @@ def awaiting(con: apsw.Connection, now: datetime) -> list[tuple[Invitation, Cand
     """Invitations still open before their deadline, with their candidates (for reminders)."""
     return _with_candidates(
         con,
-        "WHERE v.status IN ('invited', 'opened', 'started') AND v.deadline > ? AND c.email IS NOT NULL",
+        "WHERE v.status IN ('invited', 'opened', 'started') AND v.deadline > ? AND c.email IS NOT NULL "
+        "AND v.erased_at IS NULL",
         (to_db(now),),
     )
 
