@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import sys
 from pathlib import Path
 
 import requests
+from tusclient import client as tus
 
-from boxinterview import logs
-from boxinterview.domain import accounts, invitations, shares
+from boxinterview import backup, logs
+from boxinterview.domain import accounts, invitations, shares, uploads
 from boxinterview.domain.models import InvitationStatus, Role
 from boxinterview.store import connect
 from tests.live import live_server
@@ -24,6 +26,65 @@ def forms(token: str) -> list[bytes]:
     raw = token.encode()
     encoded = base64.b64encode(raw)
     return [raw, encoded, encoded.rstrip(b"=")]
+
+
+def tables_holding(live, secrets: list[bytes]) -> list[str]:  # type: ignore[no-untyped-def]
+    def read(con):  # type: ignore[no-untyped-def]
+        found = []
+        names = [n for (n,) in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        for name in names:
+            for row in con.execute(f'SELECT * FROM "{name}"'):
+                text = b" ".join(v if isinstance(v, bytes) else str(v).encode() for v in row)
+                if any(s in text for s in secrets):
+                    found.append(f"{name}: {row}")
+        return found
+
+    return live.db.read(read)
+
+
+def files_holding(root: Path, secrets: list[bytes]) -> list[str]:
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and any(s in p.read_bytes() for s in secrets)
+    )
+
+
+def test_after_an_upload_no_table_file_or_backup_holds_the_candidates_token(tmp_path: Path) -> None:
+    source = tmp_path / "take.webm"
+    source.write_bytes(os.urandom(300_000))
+    (tmp_path / "site").mkdir()
+    with live_server(tmp_path / "site") as live:
+        inv, token = invitations.invite(live.db, live.interview.id, "Ann Example", "ann@example.com", "test")
+        assert requests.get(f"{live.base}/i/{token}", timeout=10).status_code == 200
+        invitations.record_consent(live.db, inv.id, "1")
+
+        done = tus.TusClient(live.uploads_url).uploader(
+            str(source), chunk_size=100_000, metadata=live.metadata(token, filetype="video/webm")
+        )
+        done.upload()
+        # A second take stops half-way: its upload stays open, its bytes in uploads/
+        open_take = tus.TusClient(live.uploads_url).uploader(
+            str(source), chunk_size=100_000, metadata=live.metadata(token, take=2, filetype="video/webm")
+        )
+        open_take.upload_chunk()
+
+        for url, take in ((done.url, "1"), (open_take.url, "2")):
+            head = requests.head(url, headers=TUS, timeout=10)
+            assert head.status_code == 200
+            question = str(live.interview.questions[0].id)
+            assert uploads.parse_metadata(head.headers["Upload-Metadata"]) == {
+                "question": question, "take": take, "filetype": "video/webm",
+            }  # fmt: skip
+        upload = uploads.get(live.db, open_take.url.rsplit("/", 1)[1])
+        assert upload.invitation_id == inv.id
+
+        made = backup.run(live.settings)
+        secrets = forms(token)
+        assert tables_holding(live, secrets) == []
+    # The data directory (its database, uploads and recordings, the backup in it) and the server's log
+    assert made.path.is_relative_to(live.settings.data_dir)
+    assert files_holding(tmp_path / "site", secrets) == []
 
 
 def test_no_log_line_holds_a_token_even_when_requests_fail(tmp_path: Path) -> None:
