@@ -3,19 +3,25 @@ table, a file or a backup, not in a log line; and nobody who asks about an uploa
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import os
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 from tusclient import client as tus
 
 from boxinterview import backup, logs
 from boxinterview.domain import accounts, invitations, shares, uploads
 from boxinterview.domain.models import InvitationStatus, Role
+from boxinterview.mail import sender
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import connect
+from tests.conftest import free_port
+from tests.inbox import Inbox
 from tests.live import live_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -26,6 +32,14 @@ def forms(token: str) -> list[bytes]:
     raw = token.encode()
     encoded = base64.b64encode(raw)
     return [raw, encoded, encoded.rstrip(b"=")]
+
+
+@pytest.fixture
+def smtp():
+    inbox = Inbox(free_port())
+    inbox.up()
+    yield inbox
+    inbox.down()
 
 
 def tables_holding(live, secrets: list[bytes]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -50,12 +64,17 @@ def files_holding(root: Path, secrets: list[bytes]) -> list[str]:
     )
 
 
-def test_after_an_upload_no_table_file_or_backup_holds_the_candidates_token(tmp_path: Path) -> None:
+def test_after_an_upload_no_table_file_or_backup_holds_the_candidates_token(tmp_path: Path, smtp) -> None:
     source = tmp_path / "take.webm"
     source.write_bytes(os.urandom(300_000))
     (tmp_path / "site").mkdir()
-    with live_server(tmp_path / "site") as live:
-        inv, token = invitations.invite(live.db, live.interview.id, "Ann Example", "ann@example.com", "test")
+    smtp_settings = {"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com"}
+    with live_server(tmp_path / "site", smtp=smtp_settings) as live:
+        inv, token = invitations.invite(live.db, live.interview.id, "Ann Example", "ann@example.com", "test",
+                                        letterhead=Letterhead.from_settings(live.settings))  # fmt: skip
+        # The invitation goes out through a real SMTP server: the link reaches the candidate, not the store
+        assert asyncio.run(sender.deliver_due(live.db, live.settings)) == 1
+        assert f"/i/{token}" in smtp.messages[0].get_body(("plain",)).get_content()
         assert requests.get(f"{live.base}/i/{token}", timeout=10).status_code == 200
         invitations.record_consent(live.db, inv.id, "1")
 
