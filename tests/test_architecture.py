@@ -105,3 +105,19 @@ def test_ffmpeg_only_in_media() -> None:
         assert "ffmpeg" not in imported, path
         text = path.read_text()
         assert "create_subprocess_exec" not in text and "subprocess" not in imported, path
+
+
+def test_every_csv_is_written_through_one_helper() -> None:
+    """A CSV written any other way would skip the guard against spreadsheet formulas in names."""
+    writers = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("writer", "DictWriter")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "csv"
+            ):
+                writers.append(str(path.relative_to(ROOT)))
+    assert writers == ["src/boxinterview/domain/csv_write.py"]
