@@ -7,6 +7,7 @@ import asyncio
 import base64
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -139,6 +140,13 @@ def test_no_log_line_holds_a_token_even_when_requests_fail(tmp_path: Path) -> No
             "Upload-Metadata": f"token {base64.b64encode(unknown.encode()).decode()},question MQ==,take MQ==",
         })  # fmt: skip
         assert refused.status_code in (400, 403)
+        # Requests aiohttp refuses before any handler sees them: it logs the offending line, token and all
+        metadata = f"token {base64.b64encode(token.encode()).decode()},question MQ=="
+        for raw in (f"GET /i/{token}\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+                    f"POST /api/v1/uploads/ HTTP/1.1\r\nHost: x\r\nUpload-Metadata: {metadata},bad\x7f\r\n\r\n"):  # fmt: skip
+            with socket.create_connection(("127.0.0.1", live.port), timeout=10) as s:
+                s.sendall(raw.encode())
+                assert s.recv(100).startswith(b"HTTP/1.0 400")
         # Another process holds the database: the server fails on our side, and says so in its log
         con = connect(live.settings.database_path)
         con.execute("BEGIN IMMEDIATE")
@@ -152,6 +160,7 @@ def test_no_log_line_holds_a_token_even_when_requests_fail(tmp_path: Path) -> No
     assert "unexpected error serving GET /i/…" in log and "Traceback" in log
     assert '"GET /i/…/no-such-page HTTP/1.1" 404' in log and '"GET /s/… HTTP/1.1" 200' in log
     assert '"GET /api/v1/candidate/…/state HTTP/1.1" 200' in log
+    assert "b'GET /i/… HTTP/1.1'" in log and "Upload-Metadata: token …,question MQ==" in log
     for secret in (token, waiting, share, unknown):
         assert not any(s.decode() in log for s in forms(secret)), secret
 
