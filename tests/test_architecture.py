@@ -114,3 +114,19 @@ def test_forms_are_read_where_unreadable_ones_are_refused() -> None:
             assert "request.post()" not in path.read_text(), (
                 f"{path.relative_to(ROOT)}: use forms.read(request)"
             )
+
+
+def test_every_csv_is_written_through_one_helper() -> None:
+    """A CSV written any other way would skip the guard against spreadsheet formulas in names."""
+    writers = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("writer", "DictWriter")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "csv"
+            ):
+                writers.append(str(path.relative_to(ROOT)))
+    assert writers == ["src/boxinterview/domain/csv_write.py"]

@@ -40,7 +40,7 @@ async def test_console_lists_interviews_and_refreshes(db, settings, open_intervi
         await pilot.press("2")
         table = app.screen.query_one("#interviews", DataTable)
         await until(pilot, lambda: table.row_count == 1)
-        assert table.get_row_at(0)[-1] == open_interview.title
+        assert str(table.get_row_at(0)[-1]) == open_interview.title
         interviews.create(db, template, "test")  # as if another process added one
         await until(pilot, lambda: table.row_count == 2)  # the list refreshes on its own
 
@@ -294,7 +294,7 @@ async def test_the_audit_log_is_searchable(db, settings, open_interview) -> None
         await pilot.press("slash")
         await pilot.press(*"operator:lee")
         await until(pilot, lambda: table.row_count == 1)
-        assert table.get_row_at(0)[2] == "invitation.create"
+        assert str(table.get_row_at(0)[2]) == "invitation.create"
 
 
 async def test_help_lists_every_key(db, settings) -> None:
@@ -345,13 +345,13 @@ async def test_the_dashboard_shows_an_upload_arriving_from_a_real_tus_client(tmp
             uploads = app.screen.query_one("#uploads", DataTable)
             await asyncio.to_thread(uploader.upload_chunk)  # the first third arrives
             await until(pilot, lambda: uploads.row_count == 1)
-            assert "33%" in uploads.get_row_at(0)[3] and uploads.get_row_at(0)[2] == "Q1 take 1"
+            assert "33%" in str(uploads.get_row_at(0)[3]) and str(uploads.get_row_at(0)[2]) == "Q1 take 1"
             await asyncio.to_thread(uploader.upload_chunk)
-            await until(pilot, lambda: "67%" in uploads.get_row_at(0)[3])
+            await until(pilot, lambda: "67%" in str(uploads.get_row_at(0)[3]))
             await asyncio.to_thread(uploader.upload_chunk)  # the last byte: processing takes over
             jobs = app.screen.query_one("#jobs", DataTable)
             await until(pilot, lambda: uploads.row_count == 0 and jobs.row_count == 1)
-            assert jobs.get_row_at(0)[2] == "queued"  # this server runs no worker
+            assert str(jobs.get_row_at(0)[2]) == "queued"  # this server runs no worker
             label = str(app.screen.query_one("#traffic-label", Static).render())
             assert "600.0 KB" in label  # what arrived this hour
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -89,6 +90,7 @@ SEED = {
     21: ["UPDATE invitations SET outcome = 'hold'"],
     22: ["UPDATE answers SET takes = takes"],
     23: ["UPDATE recordings SET loudness_lufs = -23.5"],
+    24: ["UPDATE uploads SET invitation_id = 1, metadata = 'question MQ==,take MQ=='"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {
@@ -141,6 +143,33 @@ def test_every_earlier_version_migrates_to_head_keeping_data(tmp_path: Path, sta
     for table, count in COUNTS.items():
         assert con.execute(f"SELECT count(*) FROM {table}").fetchall() == [(count,)]
     assert list(con.execute("PRAGMA foreign_key_check")) == []
+    con.close()
+
+
+def test_stored_upload_metadata_loses_the_candidates_token(tmp_path: Path) -> None:
+    token = "tOkEn_" * 7 + "x"
+    encoded = base64.b64encode(token.encode()).decode()
+    con = connect(tmp_path / "old.db")
+    migrations.migrate(con, target=23)
+    with con:
+        for version in range(1, 24):
+            for statement in SEED[version]:
+                con.execute(statement)
+        # The header as tus clients send it, and a second upload's written with spaces around the pairs
+        con.execute("UPDATE uploads SET metadata = ?",
+                    (f"token {encoded},question MQ==,take Mg==,filetype dmlkZW8vd2VibQ==",))  # fmt: skip
+        con.execute("INSERT INTO takes (id, answer_id, number, created_at) VALUES (2, 1, 2, '2026-01-02T00:00:00.000Z')")  # fmt: skip
+        con.execute("INSERT INTO recordings (id, take_id, created_at, updated_at) VALUES (2, 2, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')")  # fmt: skip
+        con.execute(
+            "INSERT INTO uploads (id, recording_id, metadata, created_at, updated_at, expires_at) VALUES ('cd', 2, ?, "
+            "'2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z')",
+            (f"question MQ== , token {encoded} ,take Mw==",),
+        )  # fmt: skip
+    migrations.migrate(con)
+    assert sorted(con.execute("SELECT id, invitation_id, metadata FROM uploads")) == [
+        ("ab", 1, "question MQ==,take Mg==,filetype dmlkZW8vd2VibQ=="),
+        ("cd", 1, "question MQ==,take Mw=="),
+    ]
     con.close()
 
 

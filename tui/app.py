@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from boxinterview.config import Settings
@@ -57,6 +58,19 @@ class ConsoleApp(App[None]):
         self.db = db
         self.open_editors: set = set()  # interview editors alive in any mode, so quitting keeps their drafts
         self.sub_title = f"{settings.organisation.name} · {settings.base_url}"
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Notifications are plain text, whatever the caller asks: they name candidates, interviews and accounts
+        and quote errors, none of which may be read as markup (`Mallory [/]` would crash the console)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     async def action_quit(self) -> None:
         for editor in list(self.open_editors):  # in any mode, not only the one on screen

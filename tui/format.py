@@ -1,8 +1,18 @@
-"""How the console writes sizes, ages and progress in few characters."""
+"""How the console writes sizes, ages and progress in few characters, and text people wrote among its own
+markup."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+
+from textual.content import Content
+
+
+def marked(template: str, **values: object) -> Content:
+    """The console's own markup with `$name` values put in as plain text: `marked("[b]$name[/b] is invited",
+    name=person.name)`. Names, titles, subjects and errors are never read as markup, so `Mallory [/]` cannot
+    crash a screen and `[link=…]` cannot make a link."""
+    return Content.from_markup(template, **{k: str(v) for k, v in values.items()})
 
 
 def size(n: float) -> str:

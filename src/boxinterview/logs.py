@@ -1,15 +1,38 @@
 """Logging: under systemd, one logfmt line per record on stdout with the syslog priority prefix journald
 understands (so `journalctl -p warning` works); on a terminal, readable lines on stderr, out of the way of
-what commands print."""
+what commands print.
+
+A candidate's link and a share link are credentials: whoever holds one can answer as the candidate or watch the
+shared recordings. Every line is written with them taken out, whoever logged it (the access log, an error with its
+traceback, aiohttp itself), because logs are kept, copied and read by more people than the data."""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 
 # logging level -> syslog priority (journald reads "<N>" at the start of a line)
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3, logging.CRITICAL: 2}
+
+
+# The URLs that carry a token, and a tus Upload-Metadata pair holding one (a token is 43 characters, so its
+# base64 is long; the length keeps prose such as "token named ats" as it is).
+_TOKEN_URL = re.compile(r"(/i/|/s/|/api/v1/candidate/)[^/\s?#\"'<>]+")
+_METADATA_TOKEN = re.compile(r"(?i)(\btoken[ \t]+)[A-Za-z0-9+/]{16,}=*")
+
+
+def redact(text: str) -> str:
+    """`text` with candidates' and share links' tokens replaced by `…`: `/i/<token>/check` → `/i/…/check`."""
+    return _METADATA_TOKEN.sub(r"\1…", _TOKEN_URL.sub(r"\1…", text))
+
+
+class RedactingFormatter(logging.Formatter):
+    """Whatever the record holds (message, arguments, traceback), the line it becomes holds no token."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def _quote(value: str) -> str:
@@ -27,7 +50,7 @@ class LogfmtFormatter(logging.Formatter):
         fields = {"level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
         if record.exc_info:
             fields["error"] = self.formatException(record.exc_info)
-        line = " ".join(f"{k}={_quote(v)}" for k, v in fields.items())
+        line = " ".join(f"{k}={_quote(redact(v))}" for k, v in fields.items())
         return f"<{_PRIORITY.get(record.levelno, 6)}>{line}"
 
 
@@ -41,5 +64,5 @@ def setup(level: str) -> None:
         handler.setFormatter(LogfmtFormatter())
     else:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 
 from boxinterview.domain import audit
 from boxinterview.domain.models import AuditEntry
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 
 class AuditScreen(Screen[None]):
@@ -31,7 +32,7 @@ class AuditScreen(Screen[None]):
             placeholder="/ to search the actor, action or detail (e.g. decision, reviewer:3, erase)",
             id="search",
         )
-        table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="audit", cursor_type="row", zebra_stripes=True)
         table.add_columns("When (UTC)", "Who", "What", "Subject", "Detail")
         yield table
         yield Footer()

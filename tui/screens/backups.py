@@ -8,13 +8,15 @@ import urllib.request
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from boxinterview import backup, clock, restore
 from boxinterview.errors import BoxError
-from boxinterview.tui.format import age, size
+from boxinterview.tui.format import age, marked, size
 from boxinterview.tui.widgets.dialogs import Message, TypedConfirm
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 
 class BackupsScreen(Screen[None]):
@@ -32,7 +34,7 @@ class BackupsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Backups (newest first)", classes="section")
-        table: DataTable[str] = DataTable(id="backups", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="backups", cursor_type="row", zebra_stripes=True)
         table.add_columns("Name", "Age", "Files", "Size")
         yield table
         yield Static("", id="activity")
@@ -65,7 +67,7 @@ class BackupsScreen(Screen[None]):
         self.app.call_from_thread(self._progress, what, done, total)
 
     def _progress(self, what: str, done: int, total: int) -> None:
-        self.query_one("#activity", Static).update(f"{what}: {size(done)} of {size(total)}")
+        self.query_one("#activity", Static).update(Content(f"{what}: {size(done)} of {size(total)}"))
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
 
     def selected(self) -> backup.BackupInfo | None:
@@ -90,11 +92,13 @@ class BackupsScreen(Screen[None]):
         try:
             made = backup.run_and_record(app.db, app.settings, "console", self.progress)  # type: ignore[attr-defined]
         except Exception as exc:  # noqa: BLE001 - shown to the operator, who can act on it
-            app.call_from_thread(self.finish, f"[red]The backup failed:[/] {exc}")
+            app.call_from_thread(self.finish, marked("[red]The backup failed:[/] $error", error=exc))
             return
-        app.call_from_thread(self.finish, f"Backup {made.name}: {made.files} files, {size(made.bytes)}")
+        app.call_from_thread(
+            self.finish, Content(f"Backup {made.name}: {made.files} files, {size(made.bytes)}")
+        )
 
-    def finish(self, text: str) -> None:
+    def finish(self, text: Content) -> None:
         self.busy = False
         self.query_one("#activity", Static).update(text)
         self.load()
@@ -107,8 +111,9 @@ class BackupsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="task")
     def verify(self, name: str) -> None:
         problems = backup.verify(self.app.settings, name, self.progress)  # type: ignore[attr-defined]
-        text = (f"[red]{name} has {len(problems)} problem(s):[/] " + "; ".join(problems[:3]) if problems
-                else f"{name}: every file matches its manifest; the database passes its integrity check")  # fmt: skip
+        text = (marked("[red]$name has $n problem(s):[/] $problems", name=name, n=len(problems),
+                       problems="; ".join(problems[:3])) if problems
+                else Content(f"{name}: every file matches its manifest; the database passes its integrity check"))  # fmt: skip
         self.app.call_from_thread(self.finish, text)
 
     def server_running(self) -> bool:
@@ -146,7 +151,7 @@ class BackupsScreen(Screen[None]):
             # The console itself holds the data directory; the server was checked above.
             done = restore.restore(app.settings, name, force=True, progress=self.progress)  # type: ignore[attr-defined]
         except BoxError as exc:
-            app.call_from_thread(self.finish, f"[red]Not restored:[/] {exc}")
+            app.call_from_thread(self.finish, marked("[red]Not restored:[/] $error", error=exc))
             return
-        app.call_from_thread(self.finish, f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
-                                          "Restart the console and start the server.")  # fmt: skip
+        app.call_from_thread(self.finish, Content(f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
+                                                  "Restart the console and start the server."))  # fmt: skip

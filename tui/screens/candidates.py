@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,11 +13,12 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from boxinterview import clock
 from boxinterview.domain import interviews, invitations, retention
-from boxinterview.domain.models import Candidate, Invitation, InvitationStatus
+from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
 from boxinterview.tui.widgets.acting import ActingScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, TypedConfirm
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
 
@@ -46,7 +48,7 @@ class CandidatesScreen(ActingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)
-        table: DataTable[str] = DataTable(id="candidates", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="candidates", cursor_type="row", zebra_stripes=True)
         table.add_columns("#", "Name", "E-mail", "Status", "Deadline", "Extra")
         yield table
         yield Static("", id="status")
@@ -65,15 +67,16 @@ class CandidatesScreen(ActingScreen):
     @work(thread=True, exclusive=True, group="interview-list")
     def load_interviews(self) -> None:
         found = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
-        self.app.call_from_thread(
-            self.show_interviews, [(f"{s.id} · {s.title} ({s.status.value})", s.id) for s in found]
-        )
+        # As Text: a title is shown as written, never as markup
+        options = [(Text(f"{s.id} · {s.title} ({s.status.value})"), s.id) for s in found]
+        open_ones = [s.id for s in found if s.status is InterviewStatus.OPEN]
+        self.app.call_from_thread(self.show_interviews, options, open_ones)
 
-    def show_interviews(self, options: list[tuple[str, int]]) -> None:
+    def show_interviews(self, options: list[tuple[Text, int]], open_ones: list[int]) -> None:
         select = self.query_one("#interview", Select)
         select.set_options(options)
         if self.interview_id is None and options:
-            self.interview_id = next((v for label, v in options if "(open)" in label), options[0][1])
+            self.interview_id = open_ones[0] if open_ones else options[0][1]
         if self.interview_id is not None:
             select.value = self.interview_id
         self.load()

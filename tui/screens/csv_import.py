@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.markup import escape
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +14,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from boxinterview.domain import invite_csv
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
+from boxinterview.tui.format import marked
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 
 class ImportScreen(Screen[int]):
@@ -38,7 +38,7 @@ class ImportScreen(Screen[int]):
             yield Input(placeholder="/home/you/candidates.csv", id="path")
             yield Input(placeholder="encoding: detect", id="encoding")
         yield Static("", id="summary")
-        table: DataTable[Text] = DataTable(id="rows", zebra_stripes=True, cursor_type="row")
+        table = PlainTable(id="rows", zebra_stripes=True, cursor_type="row")
         table.add_columns("Line", "Name", "E-mail", "Deadline", "Extra", "Problem")
         yield table
         with Horizontal(classes="buttons"):
@@ -73,7 +73,7 @@ class ImportScreen(Screen[int]):
     def problem(self, text: str) -> None:
         self.rows = []
         self.query_one("#rows", DataTable).clear()
-        self.query_one("#summary", Static).update(Text(text, style="red"))
+        self.query_one("#summary", Static).update(marked("[red]$problem[/]", problem=text))
         self.query_one("#invite", Button).disabled = True
 
     def show(self, found: invite_csv.Preview) -> None:
@@ -83,12 +83,17 @@ class ImportScreen(Screen[int]):
         for r in sorted(rows, key=lambda r: (r.ok, r.line)):  # the rows to fix first
             cells = (str(r.line), r.name, r.email, f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
                      f"×{r.extra_time:g}" if r.extra_time != 1 else "", "; ".join(r.problems) or "; ".join(("ok", *r.notes)))  # fmt: skip
-            table.add_row(*(Text(c) for c in cells))  # as Text: a name such as "Ann [/]" is not markup
+            table.add_row(*cells)
         good, bad = found.good, found.bad
         self.query_one("#summary", Static).update(
-            f"{good} row(s) can be invited"
-            + (f"; [red]{bad} row(s) have problems and will be left out[/]" if bad else "")
-            + f"\n[dim]{escape(found.how_read())}[/]"
+            marked(
+                "$good row(s) can be invited"
+                + ("; [red]$bad row(s) have problems and will be left out[/]" if bad else "")
+                + "\n[dim]$how[/]",
+                good=good,
+                bad=bad,
+                how=found.how_read(),
+            )  # fmt: skip
         )
         button = self.query_one("#invite", Button)
         button.disabled = good == 0

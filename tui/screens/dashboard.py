@@ -10,14 +10,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from boxinterview import jobs
 from boxinterview.domain import operations
 from boxinterview.errors import BoxError
-from boxinterview.tui.format import age, bar, size
+from boxinterview.tui.format import age, bar, marked, size
 from boxinterview.tui.widgets.live_table import sync_rows
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 1.0
 
@@ -33,11 +35,11 @@ class DashboardScreen(Screen[None]):
             yield Static("", id="backup")
         with Vertical(id="panels"):
             yield Static("Uploads arriving", classes="section")
-            uploads: DataTable[str] = DataTable(id="uploads", cursor_type="row", zebra_stripes=True)
+            uploads = PlainTable(id="uploads", cursor_type="row", zebra_stripes=True)
             uploads.add_columns("Candidate", "Interview", "Answer", "Progress", "Last byte at")
             yield uploads
             yield Static("Processing", classes="section")
-            queue: DataTable[str] = DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+            queue = PlainTable(id="jobs", cursor_type="row", zebra_stripes=True)
             queue.add_columns("Job", "Recording", "State", "Progress", "Tries", "Last error")
             yield queue
             with Vertical(id="traffic-row"):
@@ -61,7 +63,7 @@ class DashboardScreen(Screen[None]):
         found = operations.dashboard(app.db, app.settings)  # type: ignore[attr-defined]
         app.call_from_thread(self.show, found)
 
-    def put(self, selector: str, text: str) -> None:
+    def put(self, selector: str, text: str | Content) -> None:
         """Update a line only when its text changed: an unchanged line costs no layout."""
         if self._shown.get(selector) != text:
             self._shown[selector] = text
@@ -79,7 +81,7 @@ class DashboardScreen(Screen[None]):
         self.put("#disk", f"Disk {size(d.disk_free)} free ({free:.0f}%){lasts}")
         self.query_one("#disk", Static).set_class(free < 10, "warning")
         if d.backup_failed:
-            text = f"[b red]Backup failed[/]: {d.backup_failed[:40]}"
+            text: str | Content = marked("[b red]Backup failed[/]: $error", error=d.backup_failed[:40])
         elif d.last_backup_age is None:
             text = "[b red]No backup yet[/] (5, then b)"
         else:
@@ -115,17 +117,20 @@ class DashboardScreen(Screen[None]):
             f"Received in the last hour: {size(sum(per_minute))} · this minute {size(per_minute[-1])}",
         )
         errors = "\n".join(f"{e_at:%d %b %H:%M} {what}: {detail[:70]}" for e_at, what, detail in d.errors[:4])
-        self.put("#errors", f"[b]Recent errors[/b]\n{errors}" if errors else "No recent errors")
+        self.put(
+            "#errors",
+            marked("[b]Recent errors[/b]\n$errors", errors=errors) if errors else "No recent errors",
+        )
 
     def action_retry(self) -> None:
         queue = self.query_one("#jobs", DataTable)
         if queue.row_count == 0:
             return
         row = queue.get_row_at(queue.cursor_row)
-        if row[2] != "failed":
+        if str(row[2]) != "failed":
             self.notify("Choose a failed job to retry", severity="warning")
             return
-        self.retry(int(row[0]))
+        self.retry(int(str(row[0])))
 
     @work(thread=True)
     def retry(self, job_id: int) -> None:

@@ -17,9 +17,11 @@ from boxinterview import drafts
 from boxinterview.domain import interviews, invitations
 from boxinterview.domain.models import Competency, Interview, Question
 from boxinterview.errors import BoxError, Invalid
+from boxinterview.tui.format import marked
 from boxinterview.tui.screens.question_dialog import QuestionDialog
 from boxinterview.tui.widgets.compact import CompactInput, CompactTextArea
 from boxinterview.tui.widgets.dialogs import Choose, Field, Form
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 DRAFT_SECONDS = 1.0
 
@@ -91,17 +93,17 @@ class EditorScreen(Screen[int | None]):
                 yield Checkbox("Accommodations", iv.allow_accommodations if iv else True, id="accommodations")
                 yield Checkbox("Sound-only answers", iv.allow_audio_only if iv else False, id="audio-only")
             yield Static("Competencies · Enter edits, ctrl+n adds, ctrl+d removes", classes="section")
-            comps: DataTable[str] = DataTable(id="competencies", cursor_type="row")
+            comps = PlainTable(id="competencies", cursor_type="row")
             comps.add_columns("Competency", "Anchors", "Description")
             yield comps
             yield Static(
                 "Questions · Enter edits, ctrl+n adds, ctrl+d removes, ctrl+↑/↓ moves", classes="section"
             )
-            qs: DataTable[str] = DataTable(id="questions", cursor_type="row")
+            qs = PlainTable(id="questions", cursor_type="row")
             qs.add_columns("#", "Kind", "Think", "Answer", "Takes", "Assesses", "Prompt")
             yield qs
             yield Static("", id="advice")
-            yield Static("", id="problems", classes="problem")
+            yield Static("", id="problems", classes="problem", markup=False)  # problems quote what was typed
         yield Footer()
 
     def on_mount(self) -> None:
@@ -175,9 +177,11 @@ class EditorScreen(Screen[int | None]):
         iv = self.current()
         advice = interviews.advice(iv)
         self.query_one("#advice", Static).update(
-            "[b]Advice[/b]\n" + "\n".join(f"• {a}" for a in advice)
+            marked(
+                "[b]Advice[/b]\n$advice", advice="\n".join(f"• {a}" for a in advice)
+            )  # advice quotes names
             if advice
-            else "[green]No advice: looks good[/]"
+            else marked("[green]No advice: looks good[/]")
         )
         if self._draft_timer is not None:
             self._draft_timer.stop()

@@ -3,15 +3,17 @@ what candidates say, over the last 90 days; the web's insight page has every tab
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Select, Sparkline, Static
 
 from boxinterview.domain import insight, interviews
 from boxinterview.domain.statistics import Figure
-from boxinterview.tui.format import bar
+from boxinterview.tui.format import bar, marked
 
 DAYS = 90
 
@@ -25,38 +27,42 @@ def short(f: Figure) -> str:
     return "  n/a" if f.value is None else f"{f.value:5.2f}"
 
 
-def render(found: insight.Insight) -> str:
+def render(found: insight.Insight) -> Content:
+    """The figures, with the headings in bold; every line of data (prompts, reviewers' names, what candidates
+    wrote) is plain text, never markup."""
     top = max((s.count for s in found.funnel), default=0) or 1
-    lines = ["[b]Funnel[/b] (last 90 days)"]
+    lines: list[str | Content] = [marked("[b]Funnel[/b] (last 90 days)")]
     for s in found.funnel:
         share = "" if s.of_previous is None else f"{s.of_previous:>4.0%} of previous"
         lines.append(f"  {s.name:<20} {bar(s.count / top, 20)} {s.count:>6}  {share}")
     lines.append("")
-    lines.append("[b]Questions[/b]  unfinished · spread · agreement · correlation with advancing")
+    lines.append(marked("[b]Questions[/b]  unfinished · spread · agreement · correlation with advancing"))
     for q in found.questions:
         lines.append(
             f"  {q.position}. {q.prompt[:30]:<30} {q.unfinished:>4} · {q.spread} · {q.agreement} · {q.correlation}"
         )
     lines.append("")
-    lines.append(
-        f"[b]Reviewers[/b]  agreement overall ({insight.AGREEMENT_METHOD}): {found.overall_agreement}"
-    )
+    lines.append(marked("[b]Reviewers[/b]  agreement overall ($method): $figure",
+                        method=insight.AGREEMENT_METHOD, figure=found.overall_agreement))  # fmt: skip
     for r in found.reviewers:
         lines.append(
             f"  {r.name:<24} {r.scores:>6} scores · leniency {short(r.leniency)} · {r.overdue} overdue"
         )
     p = found.promptness
-    lines += ["", f"[b]Promptness[/b]  to first review {_hours(p.to_first_review_hours)} · to decision "
-                  f"{_hours(p.to_decision_hours)} · {p.waiting} waiting"]  # fmt: skip
+    lines += ["", marked("[b]Promptness[/b]  to first review $first · to decision $decision · $waiting waiting",
+                         first=_hours(p.to_first_review_hours), decision=_hours(p.to_decision_hours),
+                         waiting=p.waiting)]  # fmt: skip
     t = found.technical
     browsers = ", ".join(f"{b} {n}" for b, n in t.browsers[:4])
-    lines += ["", f"[b]Technical[/b]  device checks {t.checks_passed} passed, {t.checks_failed} failed · uploads "
-                  f"{t.uploads}, {t.resumed} resumed, {t.lost} lost", f"  {browsers}"]  # fmt: skip
+    lines += ["", marked("[b]Technical[/b]  device checks $passed passed, $failed failed · uploads $uploads, "
+                         "$resumed resumed, $lost lost", passed=t.checks_passed, failed=t.checks_failed,
+                         uploads=t.uploads, resumed=t.resumed, lost=t.lost), f"  {browsers}"]  # fmt: skip
     e = found.experience
     mean = "–" if e.mean is None else f"{e.mean:.1f}"
-    lines += ["", f"[b]Candidates say[/b]  {e.ratings} ratings, mean {mean} of 5 (by week below)"]
+    lines += ["", marked("[b]Candidates say[/b]  $ratings ratings, mean $mean of 5 (by week below)",
+                         ratings=e.ratings, mean=mean)]  # fmt: skip
     lines += [f"  “{c[2][:70]}”" for c in e.comments[:3]]
-    return "\n".join(lines)
+    return Content("\n").join(lines)
 
 
 class InsightScreen(Screen[None]):
@@ -74,9 +80,10 @@ class InsightScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="list")
     def load_interviews(self) -> None:
         found = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show_interviews, [(f"{s.id} · {s.title}", s.id) for s in found])
+        options = [(Text(f"{s.id} · {s.title}"), s.id) for s in found]  # a title as written, never markup
+        self.app.call_from_thread(self.show_interviews, options)
 
-    def show_interviews(self, options: list[tuple[str, int]]) -> None:
+    def show_interviews(self, options: list[tuple[Text, int]]) -> None:
         select = self.query_one("#interview", Select)
         select.set_options(options)
         if options:

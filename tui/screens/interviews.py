@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from boxinterview.domain import interviews
 from boxinterview.domain.models import InterviewStatus, InterviewSummary
 from boxinterview.tui.widgets.acting import ActingScreen
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
 
@@ -28,7 +29,7 @@ class InterviewsScreen(ActingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Interviews", classes="section")
-        table: DataTable[str] = DataTable(id="interviews", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="interviews", cursor_type="row", zebra_stripes=True)
         table.add_columns("ID", "Status", "Ver", "Qs", "Invited", "Started", "Done", "Title")
         yield table
         yield Static("", id="status")
@@ -64,7 +65,7 @@ class InterviewsScreen(ActingScreen):
         table = self.query_one("#interviews", DataTable)
         if table.row_count == 0:
             return None
-        return int(table.get_row_at(table.cursor_row)[0])
+        return int(str(table.get_row_at(table.cursor_row)[0]))
 
     def action_new(self) -> None:
         from boxinterview.tui.screens.editor import EditorScreen

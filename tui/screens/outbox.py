@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview.mail import outbox
 from boxinterview.tui.widgets.dialogs import Message
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
 
@@ -18,7 +20,7 @@ class OutboxScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="counts", classes="section")
-        table: DataTable[str] = DataTable(id="outbox", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="outbox", cursor_type="row", zebra_stripes=True)
         table.add_columns("ID", "State", "Kind", "To", "Subject", "Reply or sent at")
         yield table
         yield Static("Enter shows a message in full (c copies it)", id="status")
@@ -36,7 +38,9 @@ class OutboxScreen(Screen[None]):
     def show(self, counts: dict[str, int], recent: list[dict]) -> None:  # type: ignore[type-arg]
         smtp = self.app.settings.smtp.host  # type: ignore[attr-defined]
         note = "" if smtp else " · no SMTP server is configured: send queued invitations by hand"
-        self.query_one("#counts", Static).update(" · ".join(f"{n} {s}" for s, n in counts.items()) + note)
+        self.query_one("#counts", Static).update(
+            Content(" · ".join(f"{n} {s}" for s, n in counts.items()) + note)
+        )
         table = self.query_one("#outbox", DataTable)
         keep = table.cursor_row
         table.clear()

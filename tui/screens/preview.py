@@ -1,15 +1,18 @@
-"""An interview as the candidate will read it, the good-practice advice, and every message its candidates get."""
+"""An interview as the candidate will read it, the good-practice advice, and every message its candidates get.
+What the team wrote (title, prompts, choices, messages) is shown as written, never read as markup."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from boxinterview.domain import interviews, wording
 from boxinterview.domain.models import Interview
+from boxinterview.tui.format import marked
 
 
 def _duration(seconds: int) -> str:
@@ -17,8 +20,8 @@ def _duration(seconds: int) -> str:
         f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s")  # fmt: skip
 
 
-def candidate_view(iv: Interview) -> str:
-    lines = [f"[b]{iv.title}[/b] — {iv.role}", ""]
+def candidate_view(iv: Interview) -> Content:
+    lines: list[str | Content] = [marked("[b]$title[/b] — $role", title=iv.title, role=iv.role), ""]
     lines.append(
         f"{len(iv.questions)} questions ({iv.kinds_summary}), about {iv.estimated_minutes()} minutes in all."
     )
@@ -36,12 +39,16 @@ def candidate_view(iv: Interview) -> str:
             timing.append(f"{q.takes} take{'s' if q.takes != 1 else ''}")
         if q.max_chars:
             timing.append(f"up to {q.max_chars} characters")
-        lines.append(f"[b]Question {i}[/b] ({q.kind.value}; {', '.join(timing)})")
+        lines.append(
+            marked("[b]Question $i[/b] ($kind; $timing)", i=i, kind=q.kind.value, timing=", ".join(timing))
+        )
         lines.append(q.prompt.strip())
         for c in q.choices:
-            lines.append(f"  ( ) {c.label}" + ("   [red]knockout[/]" if c.knockout else ""))
+            lines.append(
+                marked("  ( ) $label" + ("   [red]knockout[/]" if c.knockout else ""), label=c.label)
+            )
         lines.append("")
-    return "\n".join(lines)
+    return Content("\n").join(lines)
 
 
 class PreviewScreen(Screen[None]):
@@ -58,12 +65,12 @@ class PreviewScreen(Screen[None]):
             yield Static("[b]As the candidate reads it[/b]", classes="section")
             yield Static(candidate_view(iv), classes="candidate-view")
             advice = interviews.advice(iv)
-            yield Static("[b]Advice[/b]\n" + ("\n".join(f"• {a}" for a in advice) if advice else "none"),
+            yield Static(marked("[b]Advice[/b]\n$advice", advice="\n".join(f"• {a}" for a in advice) or "none"),
                          classes="advice")  # fmt: skip
             yield Static("[b]Messages to candidates[/b] (with sample values)", classes="section")
             for p in wording.previews(iv, self.app.settings.organisation.name):  # type: ignore[attr-defined]
                 source = "own wording" if p.own else "standard wording"
-                yield Static(f"[b]{p.description.capitalize()}[/b] ({source})\nSubject: {p.letter.subject}",
-                             classes="message-head")  # fmt: skip
+                yield Static(marked("[b]$what[/b] ($source)\nSubject: $subject", what=p.description.capitalize(),
+                                    source=source, subject=p.letter.subject), classes="message-head")  # fmt: skip
                 yield Static(p.letter.text, classes="message", markup=False)
         yield Footer()

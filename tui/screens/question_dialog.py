@@ -3,6 +3,7 @@ competencies it assesses."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,10 +84,10 @@ class QuestionDialog(ModalScreen[Question | None]):
             )
             yield Label("Competencies it assesses")
             chosen = set(q.competencies) if q else set()
-            yield SelectionList[str](
-                *[(name, name, name in chosen) for name in self.competencies], id="assesses"
+            yield SelectionList[str](  # a competency's name as written, never markup
+                *[(Text(name), name, name in chosen) for name in self.competencies], id="assesses"
             )
-            yield Static("", id="problem", classes="problem")
+            yield Static("", id="problem", classes="problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Keep", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")

@@ -13,6 +13,7 @@ from boxinterview.domain.models import Account, Role
 from boxinterview.errors import Invalid
 from boxinterview.tui.widgets.acting import ActingScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message
+from boxinterview.tui.widgets.plain_table import PlainTable
 
 
 class ReviewersScreen(ActingScreen):
@@ -31,7 +32,7 @@ class ReviewersScreen(ActingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Reviewers and admins", classes="section")
-        table: DataTable[str] = DataTable(id="accounts", cursor_type="row", zebra_stripes=True)
+        table = PlainTable(id="accounts", cursor_type="row", zebra_stripes=True)
         table.add_columns("E-mail", "Name", "Role", "State", "Interviews")
         yield table
         yield Static("n adds an account · g assigns it to an interview · p makes a new password", id="status")

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Static
 from boxinterview import proxy
 from boxinterview.errors import BoxError
 from boxinterview.mail import sender
+from boxinterview.tui.format import marked
 from boxinterview.tui.widgets.dialogs import Field, Form
 
 
@@ -27,15 +28,16 @@ class SettingsScreen(Screen[None]):
                 else "not configured: messages queue, and `boxinterview mail outbox --show ID` prints them to send by hand")  # fmt: skip
         yield Header()
         with VerticalScroll(id="settings"):
-            yield Static(
-                f"[b]Settings from[/b] {s.source}\n"
-                f"[b]Public address[/b] {s.base_url} (server.public_url; candidates' links use it)\n"
-                f"[b]Server[/b] {s.server.host}:{s.server.port} · [b]data[/b] {s.data_dir}\n"
-                f"[b]E-mail[/b] {smtp}\n[b]Operator alerts to[/b] {s.smtp.operator or 'nobody (set smtp.operator)'}\n\n"
+            yield Static(marked(  # values from the settings file are shown as written, never as markup
+                "[b]Settings from[/b] $source\n"
+                "[b]Public address[/b] $base_url (server.public_url; candidates' links use it)\n"
+                "[b]Server[/b] $server · [b]data[/b] $data_dir\n"
+                "[b]E-mail[/b] $smtp\n[b]Operator alerts to[/b] $operator\n\n"
                 "Change settings in the file above (every one is in docs/configuration.md), then "
                 "`boxinterview config check` and `sudo systemctl restart boxinterview`.",
-                id="summary",
-            )
+                source=s.source, base_url=s.base_url, server=f"{s.server.host}:{s.server.port}", data_dir=s.data_dir,
+                smtp=smtp, operator=s.smtp.operator or "nobody (set smtp.operator)",
+            ), id="summary")  # fmt: skip
             yield Static("[b]Reverse proxy (Caddy)[/b], rendered from these settings by `boxinterview caddy`:",
                          classes="section")  # fmt: skip
             yield Static(self.caddy(), id="caddy", markup=False)

@@ -1,5 +1,6 @@
 """Small modal dialogs: a question, a typed confirmation for what cannot be undone, a form of a few fields, and
-a message to read (a password shown once, a link)."""
+a message to read (a password shown once, a link). What a dialog is given to show is plain text, never markup:
+it names candidates and accounts and quotes what they wrote."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(self.question, classes="question", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="primary", id="yes")
                 yield Button("Cancel", id="no")
@@ -48,8 +49,8 @@ class TypedConfirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog danger"):
-            yield Static(self.warning, classes="question")
-            yield Label(f"Type {self.word} to {self.action}:")
+            yield Static(self.warning, classes="question", markup=False)
+            yield Label(f"Type {self.word} to {self.action}:", markup=False)
             yield CompactInput(placeholder=self.word, id="typed")
             with Horizontal(classes="buttons"):
                 yield Button(self.action.capitalize(), variant="error", id="yes", disabled=True)
@@ -94,11 +95,11 @@ class Form(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(self.heading, classes="title")
+            yield Static(self.heading, classes="title", markup=False)
             if self.note:
-                yield Static(self.note, classes="note")
+                yield Static(self.note, classes="note", markup=False)
             for f in self.fields:
-                yield Label(f.label)
+                yield Label(f.label, markup=False)
                 yield CompactInput(
                     f.value, placeholder=f.placeholder, password=f.password, id=f"field-{f.name}"
                 )
@@ -130,7 +131,7 @@ class Message(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.heading, classes="title")
+            yield Static(self.heading, classes="title", markup=False)
             yield Static(self.text, classes="message", markup=False)
             if self.copy:
                 yield Static(
@@ -160,7 +161,7 @@ class Choose(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(self.question, classes="question", markup=False)
             with Horizontal(classes="buttons"):
                 for i, (key, label) in enumerate(self.choices):
                     yield Button(label, id=f"choice-{key}", variant="primary" if i == 0 else "default")

@@ -17,7 +17,7 @@ def sync_rows(table: DataTable, rows: list[tuple[str, tuple[str, ...]]]) -> None
         if key in table.rows:
             current = table.get_row(key)
             for column, old, new in zip(columns, current, cells, strict=True):
-                if old != new:
+                if str(old) != new:  # the table holds text objects (see PlainTable)
                     table.update_cell(key, column, new)
         else:
             table.add_row(*cells, key=key)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from aiohttp import web
 
-from boxinterview.domain import insight
+from boxinterview.domain import csv_write, insight
 from boxinterview.errors import Invalid
 from boxinterview.web import auth, charts
 from boxinterview.web.keys import DB
@@ -97,13 +94,8 @@ def _csv(found: insight.Insight, table: str, name: str, each: list | None = None
     if table not in available:
         raise Invalid(f"table is one of {', '.join(available)}")
     header, rows = available[table]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(
-        [["" if v is None else round(v, 4) if isinstance(v, float) else v for v in r] for r in rows]
-    )
-    return web.Response(text=buffer.getvalue(), content_type="text/csv", charset="utf-8",
+    text = csv_write.write(header, [[round(v, 4) if isinstance(v, float) else v for v in r] for r in rows])
+    return web.Response(text=text, content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}-{table}.csv"'})  # fmt: skip
 
 

@@ -243,6 +243,8 @@ async def head(request: web.Request) -> web.Response:
         headers["Upload-Defer-Length"] = "1"
     else:
         headers["Upload-Length"] = str(upload.length)
+    # tus asks HEAD to return the metadata given at creation. It comes back as sent, less the token: that is the
+    # candidate's credential, and knowing an upload's URL must not be a way to it.
     if upload.metadata:
         headers["Upload-Metadata"] = upload.metadata
     return tus_response(200, headers)

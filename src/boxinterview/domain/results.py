@@ -3,13 +3,11 @@ scores, a disagreement flag, a ranking; and the interview's pipeline of candidat
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from boxinterview import clock
-from boxinterview.domain import reviews
+from boxinterview.domain import csv_write, reviews
 from boxinterview.domain.scoring import CompetencyResult, aggregate, refresh, summarise
 
 __all__ = ["CandidateResult", "CompetencyResult", "aggregate", "pipeline", "results", "summarise"]
@@ -110,15 +108,15 @@ def pipeline(
 def export_csv(db: Database, account: Account, interview_id: int) -> str:
     """Scores and decisions of every candidate this account may see, ranked, as CSV; the export is audited."""
     interview, rows, _ = results(db, account, interview_id, 1, 1_000_000)
-    out = io.StringIO()
-    writer = csv.writer(out)
     names = [c.name for c in interview.competencies]
-    writer.writerow(["rank", "candidate", "overall", *(f"{n} mean" for n in names), *(f"{n} spread" for n in names),
-                     "disagreement", "decision"])  # fmt: skip
+    header = ["rank", "candidate", "overall", *(f"{n} mean" for n in names), *(f"{n} spread" for n in names),
+              "disagreement", "decision"]  # fmt: skip
+    table = []
     for r in rows:
         by_name = {c.name: c for c in r.competencies}
-        writer.writerow([r.rank, r.label, r.overall, *(by_name[n].mean for n in names),
-                         *(by_name[n].spread for n in names), "yes" if r.disagreement else "", r.outcome or ""])  # fmt: skip
+        table.append([r.rank, r.label, r.overall, *(by_name[n].mean for n in names),
+                      *(by_name[n].spread for n in names), "yes" if r.disagreement else "", r.outcome or ""])  # fmt: skip
+    text = csv_write.write(header, table)
     db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="results.export", subject_type="interview",
              subject_id=interview_id, now=clock.now())  # fmt: skip
-    return out.getvalue()
+    return text

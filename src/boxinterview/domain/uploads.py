@@ -61,6 +61,14 @@ def parse_metadata(header: str) -> dict[str, str]:
     return out
 
 
+def without_token(header: str) -> str:
+    """The Upload-Metadata header as sent, less its token pair: what is kept and echoed back to HEAD. The token
+    opens the candidate's interview, so it is never written down (it would sit in every backup) nor handed to
+    whoever asks about an upload."""
+    pairs = (p.strip() for p in header.split(","))
+    return ",".join(p for p in pairs if p and p.partition(" ")[0].lower() != "token")
+
+
 def _expiry(now: datetime, deadline: datetime, policy: Policy) -> datetime:
     try:
         return min(now + policy.expire_after, deadline + policy.deadline_grace)
@@ -105,8 +113,9 @@ def create(
             con,
             upload_id=upload_id,
             recording_id=recording_id,
+            invitation_id=invitation.id,
             length=length,
-            metadata=metadata_header,
+            metadata=without_token(metadata_header),
             file_type=file_type,
             expires_at=_expiry(now, invitation.deadline, policy),
             now=now,

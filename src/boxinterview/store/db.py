@@ -57,6 +57,9 @@ def connect(path: Path, busy_timeout_ms: int = 5000, readonly: bool = False) -> 
     con = apsw.Connection(str(path), flags=flags)
     con.set_busy_timeout(busy_timeout_ms)
     if not readonly:
+        # What is deleted or overwritten is zeroed, not left in free space: a sent invitation's link, erased
+        # personal data and the like must not live on in the file and in every backup copied from it.
+        con.pragma("secure_delete", 1)
         _timeouts[id(con)] = busy_timeout_ms
         optimize(con)
     return con

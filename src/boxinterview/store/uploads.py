@@ -18,7 +18,7 @@ class UploadRow:
     recording_id: int
     length: int | None
     received: int
-    metadata: str
+    metadata: str  # the client's Upload-Metadata without the token
     file_type: str
     created_at: datetime
     updated_at: datetime
@@ -26,14 +26,14 @@ class UploadRow:
     completed_at: datetime | None
     ended_at: datetime | None
     end_reason: str
-    # From the recording and its take, for the checks made on every request.
     invitation_id: int
+    # From the recording and its take, for the checks made on every request.
     question_id: int
     take_number: int
 
 
 _SELECT = """
-    SELECT u.*, a.invitation_id, a.question_id, t.number AS take_number
+    SELECT u.*, a.question_id, t.number AS take_number
     FROM uploads u
     JOIN recordings r ON r.id = u.recording_id
     JOIN takes t ON t.id = r.take_id
@@ -66,6 +66,7 @@ def insert(
     *,
     upload_id: str,
     recording_id: int,
+    invitation_id: int,
     length: int | None,
     metadata: str,
     file_type: str,
@@ -73,10 +74,11 @@ def insert(
     now: datetime,
 ) -> None:
     con.execute(
-        "INSERT INTO uploads (id, recording_id, length, metadata, file_type, created_at, updated_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (upload_id, recording_id, length, metadata, file_type, to_db(now), to_db(now), to_db(expires_at)),
-    )
+        "INSERT INTO uploads (id, recording_id, invitation_id, length, metadata, file_type, created_at, updated_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (upload_id, recording_id, invitation_id, length, metadata, file_type, to_db(now), to_db(now),
+         to_db(expires_at)),
+    )  # fmt: skip
 
 
 def get(con: apsw.Connection, upload_id: str) -> UploadRow | None:

@@ -1,0 +1,33 @@
+"""A data table whose cells show text exactly as written. Textual reads a string cell as console markup, so a
+candidate called `Mallory [/]` would crash the screen and `[link=…]` would put a link in it; every cell and label
+of this table is plain text instead, whoever fills it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
+
+
+def plain(value: Any) -> Any:
+    """A string as text that is never markup (as DataTable shows a one-line cell); anything else as it is."""
+    return Text(value, end="", no_wrap=True) if isinstance(value, str) else value
+
+
+class PlainTable(DataTable[Any]):
+    def add_column(
+        self, label: Any, *, width: int | None = None, key: str | None = None, default: Any = None
+    ) -> ColumnKey:
+        return super().add_column(plain(label), width=width, key=key, default=plain(default))
+
+    def add_row(
+        self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None
+    ) -> RowKey:
+        return super().add_row(*map(plain, cells), height=height, key=key, label=plain(label))
+
+    def update_cell(
+        self, row_key: RowKey | str, column_key: ColumnKey | str, value: Any, *, update_width: bool = False
+    ) -> None:
+        super().update_cell(row_key, column_key, plain(value), update_width=update_width)
