@@ -85,6 +85,11 @@ def signed_in(request: web.Request) -> sessions.Session:
     return session
 
 
+def same_token(sent: str, expected: str) -> bool:
+    # compare_digest refuses str with non-ASCII characters; bytes compare whatever was sent.
+    return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
+
+
 def reviewer(handler: Handler) -> Handler:
     """Signed-in reviewers and admins only; a form post must carry the session's CSRF token."""
 

@@ -1,0 +1,98 @@
+"""Signing in against a real server, as an attacker would try it: a form posted from another site, or from no
+site at all, and the headers every page carries."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+from boxinterview import proxy
+from boxinterview.domain import accounts
+from boxinterview.domain.models import Role
+from tests.live import live_server
+from tests.signin import form_token
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sign-in")
+    with live_server(root) as server:
+        yield server
+
+
+def account(live, email: str, role: Role = Role.REVIEWER) -> str:
+    _, password = accounts.create(live.db, email, role, "t")
+    return password
+
+
+def test_the_sign_in_form_is_bound_to_its_own_cookie(live) -> None:
+    password = account(live, "bound@example.com")
+    mine, theirs = requests.Session(), requests.Session()
+    token = form_token(mine, live.base)
+    cookie = next(c for c in mine.cookies if c.name == "boxinterview_signin")
+    assert cookie.path == "/login" and cookie.has_nonstandard_attr("HttpOnly")
+    form_token(theirs, live.base)
+    data = {"email": "bound@example.com", "password": password}
+    for who, sent in ((requests.Session(), token), (theirs, token), (mine, ""), (mine, "forged")):
+        r = who.post(f"{live.base}/login", data={**data, "csrf": sent}, allow_redirects=False)
+        assert r.status_code == 401 and "form had expired" in r.text, sent
+        assert "boxinterview_session" not in r.cookies
+    assert who.get(f"{live.base}/review", allow_redirects=False).status_code == 303
+    r = mine.post(f"{live.base}/login", data={**data, "csrf": token}, allow_redirects=False)
+    assert r.status_code == 303 and "boxinterview_session" in r.cookies
+
+
+def test_posts_from_another_site_or_from_no_site_are_refused(live) -> None:
+    password = account(live, "origin@example.com", Role.ADMIN)
+    token = live.candidate(consent=False)
+    s = requests.Session()
+    data = {"csrf": form_token(s, live.base), "email": "origin@example.com", "password": password}
+    others = (
+        "null",
+        "https://evil.example",
+        f"https://127.0.0.1:{live.port}",
+        "http://127.0.0.1",
+        "http://[",
+        "x",
+    )
+    for origin in others:
+        for method, url, body in (("POST", "/login", data), ("POST", f"/i/{token}/consent", {"consent": "yes"}),
+                                  ("POST", "/api/v1/uploads/", None), ("PATCH", "/api/v1/uploads/x", b"")):  # fmt: skip
+            r = s.request(
+                method, live.base + url, data=body, headers={"Origin": origin}, allow_redirects=False
+            )
+            assert r.status_code == 403, (origin, method, url, r.status_code)
+    r = s.post(
+        f"{live.base}/login", data=data, headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False
+    )
+    assert r.status_code == 403
+    assert s.get(f"{live.base}/review", allow_redirects=False).status_code == 303  # nobody signed in
+    r = s.post(f"{live.base}/login", data=data, headers={"Origin": live.base}, allow_redirects=False)
+    assert r.status_code == 303
+    review = s.get(f"{live.base}/review").text
+    csrf = review.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    r = s.post(f"{live.base}/logout", data={"csrf": csrf}, headers={"Origin": "null"}, allow_redirects=False)
+    assert r.status_code == 403 and s.get(f"{live.base}/review", allow_redirects=False).status_code == 200
+
+
+def test_every_page_carries_the_apps_own_headers_and_no_banner(live) -> None:
+    token = live.candidate()
+    for path, status in (("/login", 200), (f"/i/{token}", 200), (f"/i/{token}/nope", 404), ("/review", 303),
+                         ("/no/such/page", 404), ("/i/" + "A" * 43, 404)):  # fmt: skip
+        r = requests.get(live.base + path, allow_redirects=False)
+        assert r.status_code == status, path
+        assert r.headers["Content-Security-Policy"] == proxy.CSP, path
+        assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["Server"] == "boxinterview", path
+        if path.startswith("/i/"):  # the address is the candidate's credential
+            assert r.headers["Referrer-Policy"] == "no-referrer", path
+    with socket.create_connection(("127.0.0.1", live.port), timeout=5) as raw:
+        raw.sendall(b"GET /login HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+        answer = raw.recv(4096).decode("latin-1")
+    assert (
+        answer.startswith(("HTTP/1.0 400", "HTTP/1.1 400"))
+        and "aiohttp" not in answer
+        and "Python" not in answer
+    )

@@ -1,0 +1,54 @@
+"""The sign-in form's own protection, before anyone has a session: a token bound to a pre-session cookie, so a page
+on another site cannot sign a reviewer in as someone else."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+from aiohttp import web
+
+from boxinterview.web import auth
+from boxinterview.web.keys import SIGNIN_KEY
+
+COOKIE = "boxinterview_signin"
+COOKIE_HOURS = 12  # a sign-in page left open over a working day still works
+_RAW = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
+
+
+def _sign(request: web.Request, raw: str) -> str:
+    digest = hmac.new(request.app[SIGNIN_KEY], b"sign-in:" + raw.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _cookie_value(request: web.Request) -> str | None:
+    raw = request.cookies.get(COOKIE, "")
+    return raw if _RAW.fullmatch(raw) else None
+
+
+def issue(request: web.Request) -> tuple[str, str]:
+    """(pre-session cookie value, form token) for a sign-in form: the browser's cookie if it has one, else new."""
+    raw = _cookie_value(request) or secrets.token_urlsafe(32)
+    return raw, _sign(request, raw)
+
+
+def keep(request: web.Request, response: web.StreamResponse, raw: str) -> None:
+    """Give the browser the cookie its form's token is bound to (again, so it lasts as long as the page)."""
+    response.set_cookie(
+        COOKIE, raw, httponly=True, samesite="Strict", secure=auth.is_secure(request), path="/login",
+        max_age=COOKIE_HOURS * 3600,
+    )  # fmt: skip
+    response.headers["Cache-Control"] = "no-store"
+
+
+def token_matches(request: web.Request, sent: str) -> bool:
+    """The form came from a sign-in page this browser was given: its token signs the browser's cookie."""
+    raw = _cookie_value(request)
+    return raw is not None and auth.same_token(sent, _sign(request, raw))
+
+
+def forget(response: web.StreamResponse) -> None:
+    response.del_cookie(COOKIE, path="/login")
