@@ -1,9 +1,10 @@
-"""Signing in against a real server, as an attacker would try it: a form posted from another site, or from no
-site at all, and the headers every page carries."""
+"""Signing in against a real server, as an attacker would try it: where the browser is sent afterwards, a form
+posted from another site or from no site at all, and the headers every page carries."""
 
 from __future__ import annotations
 
 import socket
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -12,7 +13,7 @@ from boxinterview import proxy
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Role
 from tests.live import live_server
-from tests.signin import form_token
+from tests.signin import form_token, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,56 @@ def live(tmp_path_factory):
 def account(live, email: str, role: Role = Role.REVIEWER) -> str:
     _, password = accounts.create(live.db, email, role, "t")
     return password
+
+
+HOSTILE_NEXT = [
+    "/\t/evil.example",
+    "/%09/evil.example",
+    "//evil.example",
+    "/%2F/evil.example",
+    "/%2f%2fevil.example",
+    "%2F%2Fevil.example",
+    "/%252F/evil.example",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "\\\\evil.example",
+    "/%0D%0ALocation:%20https://evil.example",
+    "/\r\n/evil.example",
+    "/%00/evil.example",
+    "/%E2%80%A8/evil.example",
+    "https://evil.example/review",
+    "javascript:alert(1)",
+    "http:/evil.example",
+    " /review",
+    "review",
+    "",
+    "/" + "a" * 10_000,
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT, ids=range(len(HOSTILE_NEXT)))
+def test_after_sign_in_only_a_local_path_is_followed(live, target: str) -> None:
+    email = f"next{HOSTILE_NEXT.index(target)}@example.com"
+    password = account(live, email)
+    s = requests.Session()
+    r = sign_in(s, live.base, email, password, next=target, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"] == "/review", (target, r.headers.get("Location"))
+    if len(target) < 4000:  # longer does not fit in a request line
+        page = requests.get(f"{live.base}/login", params={"next": target})
+        assert page.status_code == 200 and 'name="next" value="/review"' in page.text
+
+
+def test_a_reviewer_comes_back_to_the_page_they_asked_for(live) -> None:
+    password = account(live, "back@example.com", Role.ADMIN)
+    s = requests.Session()
+    asked = f"/review/interviews/{live.interview.id}/results?sort=score&x=//kept"
+    sent = s.get(live.base + asked, allow_redirects=False)
+    location = urlsplit(sent.headers["Location"])
+    assert sent.status_code == 303 and location.path == "/login"
+    [target] = parse_qs(location.query)["next"]
+    assert target == asked
+    r = sign_in(s, live.base, "back@example.com", password, next=target, allow_redirects=False)
+    assert r.headers["Location"] == asked
 
 
 def test_the_sign_in_form_is_bound_to_its_own_cookie(live) -> None:

@@ -7,6 +7,7 @@ import functools
 import hmac
 import time
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -85,6 +86,11 @@ def signed_in(request: web.Request) -> sessions.Session:
     return session
 
 
+def login_url(request: web.Request) -> str:
+    """The sign-in page, told to come back here afterwards (sign-in checks the address again before using it)."""
+    return "/login?" + urlencode({"next": str(request.rel_url)})
+
+
 def same_token(sent: str, expected: str) -> bool:
     # compare_digest refuses str with non-ASCII characters; bytes compare whatever was sent.
     return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
@@ -98,7 +104,7 @@ def reviewer(handler: Handler) -> Handler:
         session = current(request)
         if session is None:
             if request.method == "GET" and not request.path.startswith(("/api/", "/media/")):
-                raise web.HTTPSeeOther(f"/login?next={request.rel_url}")
+                raise web.HTTPSeeOther(login_url(request))
             raise web.HTTPUnauthorized(text="sign in first")
         if request.method not in ("GET", "HEAD"):
             form = await request.post()

@@ -16,10 +16,6 @@ from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
 
-def _next(value: str | None) -> str:
-    return value if value and value.startswith("/") and not value.startswith("//") else "/review"
-
-
 def _login_form(request: web.Request, status: int, target: str, error: str | None) -> web.Response:
     raw, token = signin.issue(request)
     response = render(
@@ -30,13 +26,13 @@ def _login_form(request: web.Request, status: int, target: str, error: str | Non
 
 
 async def login_page(request: web.Request) -> web.Response:
-    return _login_form(request, 200, _next(request.query.get("next")), None)
+    return _login_form(request, 200, signin.safe_next(request.query.get("next")), None)
 
 
 async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
     form = await request.post()
-    target = _next(str(form.get("next", "")))
+    target = signin.safe_next(str(form.get("next", "")))
     if not signin.token_matches(request, str(form.get("csrf", ""))):
         # Not from a sign-in page this browser was shown: perhaps another site's, perhaps one from before the
         # server restarted. Nobody is signed in; the form comes back ready to use.
