@@ -1,5 +1,6 @@
 """Signing in against a real server, as an attacker would try it: where the browser is sent afterwards, a form
-posted from another site or from no site at all, and the headers every page carries."""
+posted from another site or from no site at all, input that is not what a browser sends, and the headers every
+page carries."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import requests
 
 from boxinterview import proxy
-from boxinterview.domain import accounts
+from boxinterview.domain import accounts, invitations
 from boxinterview.domain.models import Role
 from tests.live import live_server
 from tests.signin import form_token, sign_in
@@ -126,6 +127,43 @@ def test_posts_from_another_site_or_from_no_site_are_refused(live) -> None:
     csrf = review.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     r = s.post(f"{live.base}/logout", data={"csrf": csrf}, headers={"Origin": "null"}, allow_redirects=False)
     assert r.status_code == 403 and s.get(f"{live.base}/review", allow_redirects=False).status_code == 200
+
+
+def test_input_no_browser_sends_is_refused_without_a_server_error(live) -> None:
+    password = account(live, "odd@example.com")
+    s = requests.Session()
+    token = form_token(s, live.base)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    bodies = [
+        (b"csrf=" + token.encode() + b"&email=\xff\xfe&password=x", form),
+        (b"email=x", {"Content-Type": "application/x-www-form-urlencoded; charset=no-such-charset"}),
+        (b'--b\r\nContent-Disposition: form-data; name="email"\r\nContent-Type: text/plain; charset=x-nope'
+         b"\r\n\r\nodd\r\n--b--\r\n", {"Content-Type": "multipart/form-data; boundary=b"}),
+        (b"--b\r\nbroken", {"Content-Type": "multipart/form-data; boundary=b"}),
+    ]  # fmt: skip
+    for body, headers in bodies:
+        r = s.post(f"{live.base}/login", data=body, headers=headers)
+        assert r.status_code == 400, (body, r.status_code)
+    huge = {
+        "csrf": token,
+        "email": "x" * 100_000 + "@example.com",
+        "password": "p" * 100_000,
+        "next": "/" * 10_000,
+    }
+    assert s.post(f"{live.base}/login", data=huge).status_code == 401
+    assert (
+        s.post(f"{live.base}/login", data={"csrf": "é" * 43, "email": "a", "password": "b"}).status_code
+        == 401
+    )
+    r = sign_in(s, live.base, "odd@example.com", password, next="/review/%ff%fe", allow_redirects=False)
+    assert r.status_code == 303
+    csrf = s.get(f"{live.base}/review").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert s.post(f"{live.base}/logout", data=b"csrf=\xff", headers=form).status_code == 400
+    assert s.post(f"{live.base}/logout", data={"csrf": "é"}).status_code == 403
+    assert s.post(f"{live.base}/logout", headers={"X-CSRF-Token": csrf + "\u00e9"}).status_code in (400, 403)
+    inv, candidate = invitations.invite(live.db, live.interview.id, "Odd", "odd-candidate@example.com", "t")
+    assert s.post(f"{live.base}/i/{candidate}/consent", data=b"consent=\xff", headers=form).status_code == 400
+    assert s.get(f"{live.base}/login", params={"next": "/%ff\u00e9"}).status_code == 200
 
 
 def test_every_page_carries_the_apps_own_headers_and_no_banner(live) -> None:

@@ -7,13 +7,18 @@ import functools
 import hmac
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from boxinterview.domain import sessions
 from boxinterview.domain.models import Role
 from boxinterview.web.keys import DB, SETTINGS
+
+if TYPE_CHECKING:
+    from multidict import MultiDictProxy
 
 COOKIE = "boxinterview_session"
 SESSION = web.RequestKey("session", sessions.Session)
@@ -86,14 +91,23 @@ def signed_in(request: web.Request) -> sessions.Session:
     return session
 
 
-def login_url(request: web.Request) -> str:
-    """The sign-in page, told to come back here afterwards (sign-in checks the address again before using it)."""
-    return "/login?" + urlencode({"next": str(request.rel_url)})
+async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.FileField]:
+    """The posted form; one that cannot be read (not UTF-8, an unknown charset, broken multipart) is the sender's
+    mistake, answered 400, not an error on our side."""
+    try:
+        return await request.post()
+    except (ValueError, LookupError, HttpProcessingError):  # UnicodeDecodeError is a ValueError
+        raise web.HTTPBadRequest(text="the form could not be read; send it again as UTF-8") from None
 
 
 def same_token(sent: str, expected: str) -> bool:
     # compare_digest refuses str with non-ASCII characters; bytes compare whatever was sent.
     return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
+
+
+def login_url(request: web.Request) -> str:
+    """The sign-in page, told to come back here afterwards (sign-in checks the address again before using it)."""
+    return "/login?" + urlencode({"next": str(request.rel_url)})
 
 
 def reviewer(handler: Handler) -> Handler:
@@ -107,9 +121,9 @@ def reviewer(handler: Handler) -> Handler:
                 raise web.HTTPSeeOther(login_url(request))
             raise web.HTTPUnauthorized(text="sign in first")
         if request.method not in ("GET", "HEAD"):
-            form = await request.post()
+            form = await read_form(request)
             sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
-            if not hmac.compare_digest(sent, session.csrf):
+            if not same_token(sent, session.csrf):
                 raise web.HTTPForbidden(
                     text="the form has expired (CSRF check failed); reload the page and try again"
                 )

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from boxinterview.domain import journey
 from boxinterview.domain.journey import Progress
+from boxinterview.web import auth
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render
 
@@ -63,7 +64,7 @@ async def invitation(request: web.Request) -> web.Response:
 async def consent(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
-    form = await request.post()
+    form = await auth.read_form(request)
     p = await db.call(journey.progress, db, token)
     if (closed := _closed_page(request, p)) is not None:
         return closed

@@ -77,7 +77,7 @@ async def bulk(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
-    form = await request.post()
+    form = await auth.read_form(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
         chosen = sorted({int(str(i)) for i in form.getall("invitation", [])})

@@ -31,7 +31,7 @@ async def login_page(request: web.Request) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
-    form = await request.post()
+    form = await auth.read_form(request)
     target = signin.safe_next(str(form.get("next", "")))
     if not signin.token_matches(request, str(form.get("csrf", ""))):
         # Not from a sign-in page this browser was shown: perhaps another site's, perhaps one from before the
@@ -93,7 +93,7 @@ async def save(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await request.post()
+    form = await auth.read_form(request)
     scores = {}
     for key, value in form.items():
         if key.startswith("score-") and str(value):
@@ -113,7 +113,7 @@ async def comment(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
     question_id = int(request.match_info["question_id"])
-    form = await request.post()
+    form = await auth.read_form(request)
     at = str(form.get("at_ms", ""))
     if at and not at.isdigit():
         raise Invalid("the moment is a whole number of milliseconds")
@@ -127,7 +127,7 @@ async def decide(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     invitation_id = int(request.match_info["invitation_id"])
-    form = await request.post()
+    form = await auth.read_form(request)
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:

@@ -17,7 +17,7 @@ from boxinterview.web.render import render, reviewer_page
 async def create(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    form = await request.post()
+    form = await auth.read_form(request)
     invitation_id = int(request.match_info["invitation_id"])
     try:
         questions = [int(str(q)) for q in form.getall("question", [])]
