@@ -1,10 +1,12 @@
 """Signing in against a real server, as an attacker would try it: where the browser is sent afterwards, a form
-posted from another site or from no site at all, input that is not what a browser sends, and the headers every
-page carries."""
+posted from another site or from no site at all, guesses sent in parallel, input that is not what a browser
+sends, and the headers every page carries."""
 
 from __future__ import annotations
 
 import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,11 +18,14 @@ from boxinterview.domain.models import Role
 from tests.live import live_server
 from tests.signin import form_token, sign_in
 
+LIMIT, PER_ADDRESS = 5, 8
+
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     root = tmp_path_factory.mktemp("sign-in")
-    with live_server(root) as server:
+    limits = {"login_max_failures": LIMIT, "login_max_failures_per_address": PER_ADDRESS}
+    with live_server(root, reviews=limits) as server:
         yield server
 
 
@@ -127,6 +132,33 @@ def test_posts_from_another_site_or_from_no_site_are_refused(live) -> None:
     csrf = review.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     r = s.post(f"{live.base}/logout", data={"csrf": csrf}, headers={"Origin": "null"}, allow_redirects=False)
     assert r.status_code == 403 and s.get(f"{live.base}/review", allow_redirects=False).status_code == 200
+
+
+def guess_in_parallel(live, emails: list[str], address: str) -> list[int]:
+    """One wrong password per e-mail, all sent at once, each from a browser that opened the sign-in page."""
+    browsers = [requests.Session() for _ in emails]
+    tokens = [form_token(b, live.base) for b in browsers]
+    start = threading.Barrier(len(emails))
+
+    def guess(i: int) -> int:
+        start.wait()
+        r = browsers[i].post(f"{live.base}/login", headers={"X-Forwarded-For": address},
+                             data={"csrf": tokens[i], "email": emails[i], "password": "not the password"})  # fmt: skip
+        return r.status_code
+
+    with ThreadPoolExecutor(len(emails)) as pool:
+        return list(pool.map(guess, range(len(emails))))
+
+
+def test_parallel_guesses_check_no_more_passwords_than_the_limit(live) -> None:
+    password = account(live, "race@example.com")
+    got = guess_in_parallel(live, ["race@example.com"] * 40, "198.51.100.7")
+    assert sorted(set(got)) == [401, 429] and got.count(401) == LIMIT, got
+    s = requests.Session()
+    right = sign_in(s, live.base, "race@example.com", password, headers={"X-Forwarded-For": "198.51.100.9"})
+    assert right.status_code == 429  # the account waits, even for the right password
+    got = guess_in_parallel(live, [f"nobody{i}@example.com" for i in range(40)], "198.51.100.8")
+    assert sorted(set(got)) == [401, 429] and got.count(401) == PER_ADDRESS, got
 
 
 def test_input_no_browser_sends_is_refused_without_a_server_error(live) -> None:
