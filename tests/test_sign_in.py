@@ -1,9 +1,10 @@
 """Signing in against a real server, as an attacker would try it: where the browser is sent afterwards, a form
-posted from another site or from no site at all, guesses sent in parallel, input that is not what a browser
-sends, and the headers every page carries."""
+posted from another site or from no site at all, guesses sent in parallel, sessions that outlive a new password,
+input that is not what a browser sends, and the headers every page carries."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +16,7 @@ import requests
 from boxinterview import proxy
 from boxinterview.domain import accounts, invitations
 from boxinterview.domain.models import Role
+from tests.conftest import run_cli
 from tests.live import live_server
 from tests.signin import form_token, sign_in
 
@@ -159,6 +161,38 @@ def test_parallel_guesses_check_no_more_passwords_than_the_limit(live) -> None:
     assert right.status_code == 429  # the account waits, even for the right password
     got = guess_in_parallel(live, [f"nobody{i}@example.com" for i in range(40)], "198.51.100.8")
     assert sorted(set(got)) == [401, 429] and got.count(401) == PER_ADDRESS, got
+
+
+def test_a_new_password_a_disabled_account_or_a_new_role_ends_every_session(live) -> None:
+    password = account(live, "ends@example.com")
+    first, second = requests.Session(), requests.Session()
+    for s in (first, second):
+        assert sign_in(s, live.base, "ends@example.com", password).status_code == 200
+
+    def signed_in(s: requests.Session) -> bool:
+        return s.get(f"{live.base}/review", allow_redirects=False).status_code == 200
+
+    assert signed_in(first) and signed_in(second)
+    password = accounts.reset_password(live.db, "ends@example.com", "console")  # what the console does
+    assert not signed_in(first) and not signed_in(second)
+    assert sign_in(first, live.base, "ends@example.com", password).status_code == 200 and signed_in(first)
+    accounts.set_active(live.db, "ends@example.com", False, "console")
+    assert not signed_in(first)
+    accounts.set_active(live.db, "ends@example.com", True, "console")
+    assert sign_in(first, live.base, "ends@example.com", password).status_code == 200 and signed_in(first)
+    result = run_cli("--config", str(live.config), "user", "role", "ends@example.com", "admin")
+    assert result.code == 0 and "is now admin" in result.out
+    assert not signed_in(first)
+    assert sign_in(first, live.base, "ends@example.com", password).status_code == 200
+    assert first.get(f"{live.base}/review/interviews/{live.interview.id}").status_code == 200  # now an admin
+
+
+def test_the_demo_gives_its_reviewer_a_new_password_and_ends_the_old_sessions(live) -> None:
+    demo = json.loads(run_cli("--config", str(live.config), "demo", "--json").out)
+    s = requests.Session()
+    assert sign_in(s, live.base, demo["reviewer_email"], demo["reviewer_password"]).status_code == 200
+    assert run_cli("--config", str(live.config), "demo", "--json").code == 0
+    assert s.get(f"{live.base}/review", allow_redirects=False).status_code == 303
 
 
 def test_input_no_browser_sends_is_refused_without_a_server_error(live) -> None:

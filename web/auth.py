@@ -49,7 +49,9 @@ def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -
 
 
 # A player asks for a recording in dozens of byte ranges; looking the session up in the store for each would
-# cost more than sending the bytes. A resolved session is trusted for a few seconds; signing out clears it.
+# cost more than sending the bytes. So a session resolved from the store is trusted for a few seconds, but only
+# for the later ranges of a recording already being played: every page, form and API call asks the store, so
+# a session ended elsewhere (a new password, a disabled account, from the console or the CLI) stops at once.
 RECHECK_SECONDS = 10.0
 _recent: dict[str, tuple[float, sessions.Session]] = {}
 
@@ -58,13 +60,20 @@ def forget(raw: str) -> None:
     _recent.pop(raw, None)
 
 
+def continues_playback(request: web.Request) -> bool:
+    """A byte range of a recording past its start: the player is in the middle of something already allowed."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith("/media/"):
+        return False
+    return not request.headers.get("Range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
+
+
 @web.middleware
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     raw = request.cookies.get(COOKIE)
     if raw:
         now = time.monotonic()
         cached = _recent.get(raw)
-        if cached is not None and now - cached[0] < RECHECK_SECONDS:
+        if cached is not None and now - cached[0] < RECHECK_SECONDS and continues_playback(request):
             request[SESSION] = cached[1]
         else:
             db = request.app[DB]
