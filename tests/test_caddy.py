@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.slow
 def caddy(tmp_path: Path):
     https_port, http_port = free_port(), free_port()
     with live_server(
-        tmp_path, server={"accel_redirect": True},
+        tmp_path, server={"accel_redirect": True, "public_url": f"https://localhost:{https_port}"},
         proxy={"hostname": "localhost", "tls": "internal", "https_port": https_port, "http_port": http_port,
                "storage": str(tmp_path / "caddy")},
     ) as live:  # fmt: skip
@@ -180,3 +181,25 @@ def test_the_apps_own_headers_hold_through_caddy(caddy, monkeypatch) -> None:
         r = requests.post(base + "/login", data={"email": "head@example.com", "password": password},
                           headers={"Origin": origin}, verify=cert, allow_redirects=False)  # fmt: skip
         assert r.status_code == 403, origin
+
+
+def test_share_links_name_the_public_address_through_caddy(caddy, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, _ = completed(live)
+    _, password = accounts.create(live.db, "link@example.com", Role.ADMIN, "t")
+    s = requests.Session()
+    assert sign_in(s, base, "link@example.com", password).status_code == 200
+    page = s.get(f"{base}/review/{invitation_id}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    forged = {
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Proto": "http",
+        "Forwarded": "host=evil.example",
+    }
+    made = s.post(f"{base}/review/{invitation_id}/share", headers=forged,
+                  data={"csrf": csrf, "question": [str(live.interview.questions[2].id)], "days": "3"})  # fmt: skip
+    assert made.status_code == 200
+    links = re.findall(r"[a-z]+://[^\s\"<]+/s/[A-Za-z0-9_-]+", made.text)
+    assert links and all(link.startswith(f"{base}/s/") for link in links), links
+    assert "evil.example" not in made.text
