@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from boxinterview.domain import recordings
-from tests.browser import chromium
+from tests.browser import chromium, shows
 from tests.test_candidate_browser import _tokens, live, new_link  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -46,9 +46,7 @@ async def test_a_muted_microphone_is_told_in_the_check_and_after_each_take(live,
         await page.check("#consent")
         await page.click("button[type=submit]")
         await page.wait_for_url("**/check")
-        await page.wait_for_function(
-            "document.getElementById('r-mic').textContent.includes('we could hear nothing')", timeout=20_000
-        )
+        await shows(page, "#r-mic", "we could hear nothing", timeout=20_000)
         await page.goto(f"{live.base}/i/{token}/interview")
         assert "We could hear nothing" in await take(page, 1.5)  # the practice question
         await page.click("#begin")
@@ -56,9 +54,7 @@ async def test_a_muted_microphone_is_told_in_the_check_and_after_each_take(live,
         await page.click("#retake")
         assert "We could hear nothing" in await take(page, 2)
         await page.click("#submit")
-        await page.wait_for_function(
-            "document.getElementById('receipt').textContent.includes('Answer 1 of 5 saved')", timeout=60_000
-        )
+        await shows(page, "#receipt", "Answer 1 of 5 saved", timeout=60_000)
     deadline = time.monotonic() + 60
     while True:
         found = [r for r in recordings.listing(live.db) if r.invitation_id == inv_id and r.take == 2]
@@ -78,8 +74,6 @@ async def test_a_working_microphone_is_heard(live) -> None:  # noqa: F811
         await page.check("#consent")
         await page.click("button[type=submit]")
         await page.wait_for_url("**/check")
-        await page.wait_for_function(
-            "document.getElementById('r-mic').textContent.includes('we can hear you')", timeout=20_000
-        )
+        await shows(page, "#r-mic", "we can hear you", timeout=20_000)
         await page.goto(f"{live.base}/i/{token}/interview")
         assert "We could hear nothing" not in await take(page, 1.5)

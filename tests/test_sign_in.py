@@ -108,26 +108,30 @@ def test_posts_from_another_site_or_from_no_site_are_refused(live) -> None:
     token = live.candidate(consent=False)
     s = requests.Session()
     data = {"csrf": form_token(s, live.base), "email": "origin@example.com", "password": password}
-    others = (
-        "null",
-        "https://evil.example",
-        f"https://127.0.0.1:{live.port}",
-        "http://127.0.0.1",
-        "http://[",
-        "x",
-    )
-    for origin in others:
-        for method, url, body in (("POST", "/login", data), ("POST", f"/i/{token}/consent", {"consent": "yes"}),
-                                  ("POST", "/api/v1/uploads/", None), ("PATCH", "/api/v1/uploads/x", b"")):  # fmt: skip
-            r = s.request(
-                method, live.base + url, data=body, headers={"Origin": origin}, allow_redirects=False
-            )
-            assert r.status_code == 403, (origin, method, url, r.status_code)
-    r = s.post(
-        f"{live.base}/login", data=data, headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False
-    )
-    assert r.status_code == 403
+    routes = [("POST", "/login", data), ("POST", f"/i/{token}/consent", {"consent": "yes"}),
+              ("POST", "/api/v1/uploads/", None), ("PATCH", "/api/v1/uploads/x", b"")]  # fmt: skip
+    elsewhere = [{"Origin": "null", "Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"},
+                 {"Origin": f"https://127.0.0.1:{live.port}"}, {"Origin": "http://127.0.0.1"}, {"Origin": "http://["},
+                 {"Origin": "x"}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                 {"Origin": live.base, "Sec-Fetch-Site": "cross-site"}]  # fmt: skip
+    for headers in elsewhere:
+        for method, url, body in routes:
+            r = s.request(method, live.base + url, data=body, headers=headers, allow_redirects=False)
+            assert r.status_code == 403, (headers, method, url, r.status_code)
+    for url, body in (
+        ("/login", data),
+        ("/api/v1/uploads/", None),
+    ):  # no origin, and the browser does not vouch
+        assert s.post(live.base + url, data=body, headers={"Origin": "null"}).status_code == 403, url
     assert s.get(f"{live.base}/review", allow_redirects=False).status_code == 303  # nobody signed in
+
+    # A candidate's page says no-referrer, so the browser sends Origin: null for its consent form; it vouches
+    # for it with Sec-Fetch-Site, and a browser too old to do so needs the candidate's token in the address.
+    consent = f"{live.base}/i/{token}/consent"
+    for headers in ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, {"Origin": "null"}):
+        r = s.post(consent, data={"consent": "yes"}, headers=headers, allow_redirects=False)
+        assert r.status_code == 303 and r.headers["Location"].endswith("/check"), headers
+
     r = s.post(f"{live.base}/login", data=data, headers={"Origin": live.base}, allow_redirects=False)
     assert r.status_code == 303
     review = s.get(f"{live.base}/review").text

@@ -60,12 +60,23 @@ def _ours(request: web.Request, origin: str) -> bool:
 
 
 def cross_site(request: web.Request) -> bool:
-    """A browser names the page a request comes from: another site's, or `null` (a sandboxed frame, a data: URL,
-    a redirect across sites). Either way it is not one of ours. Without an Origin, Sec-Fetch-Site says it."""
+    """Made by a page that is not one of ours. The browser names the page's origin, or sends `null` when it will not
+    say (a sandboxed frame, a data: URL, a redirect across sites); Sec-Fetch-Site, which no script can set, says
+    the same in newer browsers and is asked when Origin is missing or `null`."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site in ("cross-site", "same-site"):
+        return True
     origin = request.headers.get("Origin")
-    if origin is not None:
-        return not _ours(request, origin)
-    return request.headers.get("Sec-Fetch-Site") == "cross-site"
+    if origin is None:
+        return False
+    if origin == "null":
+        # A page with Referrer-Policy no-referrer (a candidate's) makes the browser send `null` for its own forms.
+        # It passes when the browser vouches that the form is ours; a browser too old to say so passes only on a
+        # candidate's address, which holds their secret token: a page elsewhere cannot know it.
+        if fetch_site is not None:
+            return fetch_site != "same-origin"
+        return not request.path.startswith(CREDENTIAL_PATHS)
+    return not _ours(request, origin)
 
 
 async def add_headers(request: web.Request, response: web.StreamResponse) -> None:
