@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from _harness import Server
+from _harness import Server, sign_in
 from boxinterview import demo, synthetic
 from boxinterview.domain import accounts, interviews
 from boxinterview.domain.models import Role
@@ -40,7 +40,7 @@ def run(server: Server, args: argparse.Namespace) -> None:
     seeded = time.perf_counter() - t0
     _, password = accounts.create(server.db, "boss@example.com", Role.ADMIN, "bench")
     s = requests.Session()
-    s.post(server.url("/login"), data={"email": "boss@example.com", "password": password, "next": "/review"})
+    sign_in(s, server.url(""), "boss@example.com", password)
     print(f"{args.candidates} made-up candidates added in {seeded:.1f} s")
     for name, path in (("interview insight", f"/review/interviews/{interview.id}/insight?period=all"),
                        ("all interviews", "/review/insight?period=all")):  # fmt: skip

@@ -24,7 +24,7 @@ import aiohttp
 import requests
 import yaml
 
-from _harness import Server, clip, free_port
+from _harness import Server, clip, free_port, sign_in
 from boxinterview import processing
 from boxinterview.domain import accounts, answers, invitations, recordings, uploads
 from boxinterview.domain.models import Role
@@ -134,9 +134,7 @@ def main() -> None:
 
                 def login(base: str) -> dict:
                     s = requests.Session()
-                    s.post(
-                        base + "/login", data={"email": "viewer@example.com", "password": password}
-                    ).raise_for_status()
+                    sign_in(s, base, "viewer@example.com", password)
                     return s.cookies.get_dict()
 
                 plain_cookies = login(server.url(""))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from _harness import Server
+from _harness import Server, sign_in
 from boxinterview import clock
 from boxinterview.domain import accounts, interview_io, interviews
 from boxinterview.domain.models import InterviewStatus, Role
@@ -99,9 +99,7 @@ def main() -> None:
                 f"seeded {args.candidates} candidates x 6 questions x 3 reviewers in {time.perf_counter() - started:.0f} s"
             )
             s = requests.Session()
-            s.post(
-                server.url("/login"), data={"email": "r0@example.com", "password": passwords[0]}
-            ).raise_for_status()
+            sign_in(s, server.url(""), "r0@example.com", passwords[0])
             print("| page | p50 | p95 | max |")
             print("| --- | --- | --- | --- |")
             for name, path in (

@@ -43,3 +43,9 @@ async def serious_accessibility_problems(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+async def shows(page: Page, selector: str, text: str, timeout: float = 30_000) -> None:
+    """Wait until the element holds `text`. A locator waits without evaluating a string in the page, which the
+    app's Content-Security-Policy refuses (script-src 'self', no 'unsafe-eval'); wait_for_function's would."""
+    await page.locator(selector, has_text=text).wait_for(state="attached", timeout=timeout)

@@ -13,6 +13,7 @@ from boxinterview.web.app import init_app
 from boxinterview.web.openapi import spec
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 
 def test_openapi_lists_exactly_the_api_routes() -> None:
@@ -70,7 +71,7 @@ def test_tokens_read_everything_and_sessions_only_their_interviews(tmp_path, cli
 
         _, password = accounts.create(live.db, "rev@example.com", Role.REVIEWER, "t")
         s = requests.Session()
-        s.post(f"{live.base}/login", data={"email": "rev@example.com", "password": password})
+        sign_in(s, live.base, "rev@example.com", password)
         assert s.get(f"{live.base}/api/v1/interviews").json()["interviews"] == []
         assert s.get(f"{live.base}/api/v1/invitations/{inv.id}").status_code == 404
         accounts.assign(live.db, "rev@example.com", live.interview.id, "t")

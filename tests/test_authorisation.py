@@ -19,6 +19,7 @@ from boxinterview.web.app import init_app
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 ACTORS = ("anonymous", "candidate", "share", "unassigned", "assigned", "admin", "api")
 SESSIONS = ("unassigned", "assigned", "admin")
@@ -145,9 +146,7 @@ def world(tmp_path_factory):
             if assign:
                 accounts.assign(live.db, email, live.interview.id, "t")
             s = requests.Session()
-            assert (
-                s.post(f"{live.base}/login", data={"email": email, "password": password}).status_code == 200
-            )
+            assert sign_in(s, live.base, email, password).status_code == 200
             sessions[name] = s
         assigned = accounts.listing(live.db)
         owner = next(a for a in assigned if a.email == "assigned@example.com")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -15,12 +16,13 @@ import requests
 from tusclient import client as tus
 
 from boxinterview import processing, proxy
-from boxinterview.domain import accounts, answers, invitations, recordings
+from boxinterview.domain import accounts, answers, invitations, recordings, shares
 from boxinterview.domain.models import RecordingState, Role
 from tests.clips import make
 from tests.conftest import free_port
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.slow
 def caddy(tmp_path: Path):
     https_port, http_port = free_port(), free_port()
     with live_server(
-        tmp_path, server={"accel_redirect": True},
+        tmp_path, server={"accel_redirect": True, "public_url": f"https://localhost:{https_port}"},
         proxy={"hostname": "localhost", "tls": "internal", "https_port": https_port, "http_port": http_port,
                "storage": str(tmp_path / "caddy")},
     ) as live:  # fmt: skip
@@ -94,10 +96,7 @@ def test_a_tus_upload_and_a_recording_through_caddy(caddy, tmp_path, monkeypatch
     answers.complete(live.db, inv.id)  # reviewers see nothing before the candidate has finished
     _, password = accounts.create(live.db, "via@example.com", Role.REVIEWER, "t")
     accounts.assign(live.db, "via@example.com", live.interview.id, "t")
-    assert (
-        session.post(base + "/login", data={"email": "via@example.com", "password": password}).status_code
-        == 200
-    )
+    assert sign_in(session, base, "via@example.com", password).status_code == 200
     url = f"{base}/media/recordings/{rec.id}/playback"
     part = session.get(url, headers={"Range": "bytes=0-99"})
     playback = Path(recordings.get(live.db, rec.id).playback_path).read_bytes()
@@ -137,3 +136,75 @@ def test_caddy_sends_ranges_by_the_same_rules(caddy, tmp_path) -> None:
     assert get(Range="bytes=0-9", **{"If-Range": whole.headers["ETag"]}).status_code == 206
     assert get(Range="bytes=0-9", **{"If-Range": whole.headers["Last-Modified"]}).status_code == 206
     assert get(Range="bytes=0-9", **{"If-Range": '"stale"'}).status_code == 200
+
+
+def completed(live) -> tuple[int, str]:
+    """A candidate who answered everything (small takes, not processed); their invitation id and token."""
+    token = live.candidate()
+    inv = invitations.by_token(live.db, token)
+    q = live.interview.questions
+    for question in q[:2]:
+        record_take(live.db, live.settings, token, question.id, 1, b"take")
+        answers.submit_take(live.db, inv.id, question.id, 1)
+    answers.submit_text(live.db, inv.id, q[2].id, "Written.")
+    answers.complete(live.db, inv.id)
+    return inv.id, token
+
+
+def test_the_apps_own_headers_hold_through_caddy(caddy, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)  # requests prefers it to a session's own `verify`
+    invitation_id, _ = completed(live)
+    token = live.candidate()
+    _, password = accounts.create(live.db, "head@example.com", Role.ADMIN, "t")
+    account = next(a for a in accounts.listing(live.db) if a.email == "head@example.com")
+    _, share = shares.create(live.db, account, [invitation_id], [live.interview.questions[2].id], 3)
+
+    def get(path: str, **options) -> requests.Response:
+        return requests.get(base + path, verify=cert, timeout=10, allow_redirects=False, **options)
+
+    for path in (f"/i/{token}", f"/s/{share}"):  # the address itself is a credential
+        r = get(path)
+        assert r.status_code == 200 and r.headers["Referrer-Policy"] == "no-referrer", path
+    for path in ("/login", f"/i/{token}", f"/s/{share}", "/no-such-page", "/review", "/healthz"):
+        r = get(path)
+        assert r.headers["Content-Security-Policy"] == proxy.CSP, (
+            path
+        )  # one policy, the app's and Caddy's alike
+        assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff", (
+            path
+        )
+        assert "Referrer-Policy" in r.headers, path
+        server = r.headers.get("Server", "")
+        assert "aiohttp" not in server and "Python" not in server and not any(c.isdigit() for c in server), (
+            path
+        )
+    # A browser on the real address signs in; a page elsewhere, or one with no origin, does not.
+    s = requests.Session()
+    assert sign_in(s, base, "head@example.com", password, headers={"Origin": base}).status_code == 200
+    for origin in ("null", "https://evil.example", f"http://localhost:{base.rsplit(':', 1)[1]}"):
+        r = requests.post(base + "/login", data={"email": "head@example.com", "password": password},
+                          headers={"Origin": origin}, verify=cert, allow_redirects=False)  # fmt: skip
+        assert r.status_code == 403, origin
+
+
+def test_share_links_name_the_public_address_through_caddy(caddy, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, _ = completed(live)
+    _, password = accounts.create(live.db, "link@example.com", Role.ADMIN, "t")
+    s = requests.Session()
+    assert sign_in(s, base, "link@example.com", password).status_code == 200
+    page = s.get(f"{base}/review/{invitation_id}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    forged = {
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Proto": "http",
+        "Forwarded": "host=evil.example",
+    }
+    made = s.post(f"{base}/review/{invitation_id}/share", headers=forged,
+                  data={"csrf": csrf, "question": [str(live.interview.questions[2].id)], "days": "3"})  # fmt: skip
+    assert made.status_code == 200
+    links = re.findall(r"[a-z]+://[^\s\"<]+/s/[A-Za-z0-9_-]+", made.text)
+    assert links and all(link.startswith(f"{base}/s/") for link in links), links
+    assert "evil.example" not in made.text

@@ -11,7 +11,7 @@ from playwright.async_api import Page
 
 from boxinterview.domain import invitations, journey, recordings
 from boxinterview.domain.models import InvitationStatus
-from tests.browser import PHONE, chromium, serious_accessibility_problems
+from tests.browser import PHONE, chromium, serious_accessibility_problems, shows
 from tests.live import live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,9 +59,7 @@ def new_link(live) -> tuple[str, int]:
 
 
 async def receipt(page: Page, n: int) -> None:
-    await page.wait_for_function(
-        f"document.getElementById('receipt').textContent.includes('Answer {n} of 5 saved')", timeout=60_000
-    )
+    await shows(page, "#receipt", f"Answer {n} of 5 saved", timeout=60_000)
 
 
 async def consent_and_check(page: Page, live, token: str, query: str = "") -> list[str]:
@@ -124,7 +122,7 @@ async def answer_the_rest(page: Page, tmp_path: Path) -> None:
     wrong.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     await page.set_input_files("#file", str(wrong))
     await page.click("#submit")
-    await page.wait_for_function("document.getElementById('error').textContent.includes('not a PDF')")
+    await shows(page, "#error", "not a PDF")
     cv = tmp_path / "cv.pdf"
     cv.write_bytes(PDF)
     await page.set_input_files("#file", str(cv))
@@ -178,9 +176,7 @@ async def test_whole_journey_on_a_phone_ends_with_playable_answers(live, tmp_pat
         await page.check("#rating-4")
         await page.fill("#comment", "Clear instructions.")
         await page.click("#feedback button[type=submit]")
-        await page.wait_for_function(
-            "document.getElementById('feedback-status').textContent.includes('Thank you')"
-        )
+        await shows(page, "#feedback-status", "Thank you")
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], "the page scrolls sideways on a phone"
     assert problems == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+import requests
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from boxinterview import backup, drafts
@@ -14,6 +15,8 @@ from boxinterview.domain.models import QuestionKind, Role
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen
 from boxinterview.tui.widgets.dialogs import Message
+from tests.live import live_server
+from tests.signin import sign_in
 
 DEADLINE = datetime(2031, 1, 31, 17, 0, tzinfo=UTC)
 
@@ -396,3 +399,22 @@ async def test_the_insight_screen_reads_the_same_measures(db, settings, open_int
         text = str(figures.render())
     assert "invited" in text and " 200 " in text  # the made-up candidates
     assert "Krippendorff's alpha (interval)" in text and "leniency" in text
+
+
+async def test_a_new_password_from_the_console_signs_the_reviewer_out_of_the_web(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        _, password = accounts.create(live.db, "kai@example.com", Role.REVIEWER, "t")
+        browser = requests.Session()
+        assert sign_in(browser, live.base, "kai@example.com", password).status_code == 200
+        app = ConsoleApp(live.settings, live.db)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("4")
+            table = app.screen.query_one("#accounts", DataTable)
+            await until(pilot, lambda: table.row_count == 1)
+            await pilot.press("p")
+            await pilot.pause(0.1)
+            await pilot.click("#yes")
+            await until(pilot, lambda: isinstance(app.screen, Message))
+            new_password = app.screen.copy
+        assert browser.get(f"{live.base}/review", allow_redirects=False).status_code == 303
+        assert sign_in(browser, live.base, "kai@example.com", new_password).status_code == 200

@@ -17,6 +17,7 @@ from boxinterview.domain import accounts, answers, csv_write, interview_io, inte
 from boxinterview.domain.models import InterviewStatus, InvitationStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from tests.live import live_server
+from tests.signin import sign_in
 
 LINK = '=HYPERLINK("http://evil.example","x")'
 PEOPLE = [LINK, "+1+1", "-2+3", "@SUM(A1)"]
@@ -77,9 +78,7 @@ def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
                 reviews.decide(db, reviewer["A"], inv.id, Outcome.ADVANCE, "", head, now + timedelta(hours=2))
         s = requests.Session()
         _, password = accounts.create(db, "boss@example.com", Role.ADMIN, "t")
-        s.post(
-            f"{live.base}/login", data={"email": "boss@example.com", "password": password, "next": "/review"}
-        )
+        assert sign_in(s, live.base, "boss@example.com", password, next="/review").ok
         base = f"{live.base}/review/interviews/{iv_id}"
         yield {
             "results": rows_of(s.get(f"{base}/export.csv")),

@@ -18,6 +18,7 @@ import requests
 from boxinterview import documents
 from boxinterview.domain import interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus
+from tests.signin import sign_in
 
 CV_INTERVIEW = """\
 title: CV only
@@ -307,7 +308,7 @@ def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
     }  # fmt: skip
     account, password = accounts.create(live.db, "names@example.com", Role.ADMIN, "t")
     reviewer = requests.Session()
-    assert reviewer.post(f"{live.base}/login", data={"email": account.email, "password": password}).ok
+    assert sign_in(reviewer, live.base, account.email, password).ok
     for name, body in sent.items():
         inv_id, token, question = cv_candidate(live)
         r = requests.post(
@@ -340,7 +341,7 @@ def test_a_form_that_cannot_be_read_is_refused_not_failed(cv_server) -> None:
     inv_id, token, question = cv_candidate(live)
     account, password = accounts.create(live.db, "forms@example.com", Role.ADMIN, "t")
     reviewer = requests.Session()
-    assert reviewer.post(f"{live.base}/login", data={"email": account.email, "password": password}).ok
+    assert sign_in(reviewer, live.base, account.email, password).ok
     for session, path in (
         (requests, "/login"),
         (requests, f"/i/{token}/consent"),

@@ -16,6 +16,7 @@ from boxinterview.domain.models import InvitationStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 CHROME_PHONE = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
 SAFARI_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Version/17.5 Safari/605.1.15"
@@ -107,9 +108,7 @@ def test_the_measures_of_a_small_interview(tmp_path) -> None:
         # The pages: charts drawn on the server, every table as CSV; the overview across interviews
         s = requests.Session()
         _, password = accounts.create(live.db, "boss@example.com", Role.ADMIN, "t")
-        s.post(
-            f"{live.base}/login", data={"email": "boss@example.com", "password": password, "next": "/review"}
-        )
+        sign_in(s, live.base, "boss@example.com", password, next="/review")
         page = s.get(f"{live.base}/review/interviews/{live.interview.id}/insight?period=all")
         assert page.status_code == 200 and page.text.count("<svg") >= 3
         assert "Krippendorff&#39;s alpha (interval)" in page.text and "too little data" in page.text

@@ -16,6 +16,7 @@ from boxinterview.domain.models import Role
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 KINDS = ("playback", "poster")
 
@@ -54,7 +55,7 @@ def media(tmp_path_factory):
             if assigned:
                 accounts.assign(live.db, account.email, live.interview.id, "t")
             session = requests.Session()
-            assert session.post(f"{live.base}/login", data={"email": account.email, "password": password}).ok
+            assert sign_in(session, live.base, account.email, password).ok
             callers[name] = session
         callers["api"] = requests.Session()
         callers["api"].headers["Authorization"] = f"Bearer {api.create_token(live.db, 'ats', 't')}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from boxinterview.domain import recordings
-from tests.browser import chromium
+from tests.browser import chromium, shows
 from tests.test_candidate_browser import _tokens, live, new_link  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,9 +33,7 @@ async def device_check_says(page, live, token: str, words: str) -> None:  # noqa
     await page.get_by_label("I have read the privacy notice").check()
     await page.click("button[type=submit]")
     await page.wait_for_url("**/check")
-    await page.wait_for_function(
-        f"document.getElementById('r-mic').textContent.includes({words!r})", timeout=20_000
-    )
+    await shows(page, "#r-mic", words, timeout=20_000)
     await page.goto(f"{live.base}/i/{token}/interview")
 
 
@@ -61,9 +59,7 @@ async def test_a_muted_microphone_is_told_in_the_check_and_after_each_take(live,
         await page.click("#retake")
         assert "We could hear nothing" in await take(page, 2)
         await page.click("#submit")
-        await page.wait_for_function(
-            "document.getElementById('receipt').textContent.includes('Answer 1 of 5 saved')", timeout=60_000
-        )
+        await shows(page, "#receipt", "Answer 1 of 5 saved", timeout=60_000)
     deadline = time.monotonic() + 60
     while True:
         found = [r for r in recordings.listing(live.db) if r.invitation_id == inv_id and r.take == 2]

@@ -23,6 +23,7 @@ from boxinterview.web import ranges
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 CV_INTERVIEW = """\
 title: Ranges
@@ -58,9 +59,7 @@ class Files:
         account, password = accounts.create(live.db, "ranger@example.com", Role.REVIEWER, "t")
         accounts.assign(live.db, "ranger@example.com", iv, "t")
         self.reviewer = requests.Session()
-        signed_in = self.reviewer.post(
-            f"{live.base}/login", data={"email": account.email, "password": password}
-        )
+        signed_in = sign_in(self.reviewer, live.base, account.email, password)
         assert signed_in.status_code == 200
         _, share = shares.create(live.db, account, [inv.id], [video_q], 3)
         rec = recordings.get(live.db, rec_id)

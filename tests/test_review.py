@@ -19,6 +19,7 @@ from boxinterview.store import reviews as reviews_sql
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import live_server
+from tests.signin import sign_in
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def reviewer(live, email: str, assign: bool = True, role: Role = Role.REVIEWER) 
     if assign:
         accounts.assign(live.db, email, live.interview.id, "t")
     s = requests.Session()
-    r = s.post(f"{live.base}/login", data={"email": email, "password": password, "next": "/review"})
+    r = sign_in(s, live.base, email, password, next="/review")
     assert r.status_code == 200 and r.url.endswith("/review"), r.text
     return s
 
@@ -58,14 +59,11 @@ def csrf(session: requests.Session, live, path: str) -> str:
 
 def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(live) -> None:
     _, password = accounts.create(live.db, "lee@example.com", Role.REVIEWER, "t")
-    r = requests.post(
-        f"{live.base}/login", data={"email": "lee@example.com", "password": password}, allow_redirects=False
-    )
-    assert r.status_code == 303 and r.headers["Location"] == "/review"
-    cookie = r.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     s = requests.Session()
-    s.cookies.update(r.cookies)
+    r = sign_in(s, live.base, "lee@example.com", password, allow_redirects=False)
+    assert r.status_code == 303 and r.headers["Location"] == "/review"
+    cookie = next(c for c in r.raw.headers.getlist("Set-Cookie") if c.startswith("boxinterview_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert s.get(f"{live.base}/review").status_code == 200
     token = csrf(s, live, "/review")
     assert s.post(f"{live.base}/logout", data={"csrf": token}).url.endswith("/login")
@@ -74,12 +72,11 @@ def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(live) -> None:
 
 def test_wrong_passwords_are_throttled_per_account(live) -> None:
     _, password = accounts.create(live.db, "kim@example.com", Role.REVIEWER, "t")
+    s = requests.Session()
     for _ in range(3):
-        r = requests.post(
-            f"{live.base}/login", data={"email": "kim@example.com", "password": "wrong password!"}
-        )
+        r = sign_in(s, live.base, "kim@example.com", "wrong password!")
         assert r.status_code == 401 and "not right" in r.text
-    r = requests.post(f"{live.base}/login", data={"email": "kim@example.com", "password": password})
+    r = sign_in(s, live.base, "kim@example.com", password)
     assert r.status_code == 429 and "too many failed sign-ins" in r.text
     assert int(r.headers["Retry-After"]) > 0
 

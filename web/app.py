@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -17,9 +17,10 @@ from boxinterview.store import Database
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
 from boxinterview.web.handlers import assets
-from boxinterview.web.keys import ASSETS, DB, FILE_IO, SETTINGS, TEMPLATES
+from boxinterview.web.keys import ASSETS, DB, FILE_IO, SETTINGS, SIGNIN_KEY, TEMPLATES
 from boxinterview.web.render import make_environment
 from boxinterview.web.routes import setup_routes
+from boxinterview.web.security import add_headers, cross_site_middleware, hide_server_banner
 from boxinterview.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -49,19 +50,6 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
-    origin = request.headers.get("Origin")
-    if request.method == "POST" and origin and origin != "null" and urlsplit(origin).netloc != request.host:
-        # A page on another site must not post in a candidate's or reviewer's name.
-        raise web.HTTPForbidden(text="cross-site requests are not accepted")
-    response = await handler(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
-@web.middleware
 async def plain_bodies(request: web.Request, handler):  # type: ignore[no-untyped-def]
     """Request bodies are taken as sent, never inflated: a compressed body could unpack to far more than any
     limit counts (browsers and tus clients never compress what they send)."""
@@ -87,8 +75,13 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
 
 
 def init_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[security_headers, error_middleware, plain_bodies, session_middleware])
+    hide_server_banner()
+    app = web.Application(
+        middlewares=[cross_site_middleware, error_middleware, plain_bodies, session_middleware]
+    )
     app[SETTINGS] = settings
+    app[SIGNIN_KEY] = secrets.token_bytes(32)
+    app.on_response_prepare.append(add_headers)
     app[TEMPLATES] = make_environment()
     app[ASSETS] = assets.catalogue()
     app.cleanup_ctx.append(_database)

@@ -7,6 +7,8 @@ import functools
 import hmac
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -14,6 +16,9 @@ from boxinterview.domain import sessions
 from boxinterview.domain.models import Role
 from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
+
+if TYPE_CHECKING:
+    pass
 
 COOKIE = "boxinterview_session"
 SESSION = web.RequestKey("session", sessions.Session)
@@ -44,7 +49,9 @@ def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -
 
 
 # A player asks for a recording in dozens of byte ranges; looking the session up in the store for each would
-# cost more than sending the bytes. A resolved session is trusted for a few seconds; signing out clears it.
+# cost more than sending the bytes. So a session resolved from the store is trusted for a few seconds, but only
+# for the later ranges of a recording already being played: every page, form and API call asks the store, so
+# a session ended elsewhere (a new password, a disabled account, from the console or the CLI) stops at once.
 RECHECK_SECONDS = 10.0
 _recent: dict[str, tuple[float, sessions.Session]] = {}
 
@@ -53,13 +60,20 @@ def forget(raw: str) -> None:
     _recent.pop(raw, None)
 
 
+def continues_playback(request: web.Request) -> bool:
+    """A byte range of a recording past its start: the player is in the middle of something already allowed."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith("/media/"):
+        return False
+    return not request.headers.get("Range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
+
+
 @web.middleware
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     raw = request.cookies.get(COOKIE)
     if raw:
         now = time.monotonic()
         cached = _recent.get(raw)
-        if cached is not None and now - cached[0] < RECHECK_SECONDS:
+        if cached is not None and now - cached[0] < RECHECK_SECONDS and continues_playback(request):
             request[SESSION] = cached[1]
         else:
             db = request.app[DB]
@@ -86,6 +100,16 @@ def signed_in(request: web.Request) -> sessions.Session:
     return session
 
 
+def same_token(sent: str, expected: str) -> bool:
+    # compare_digest refuses str with non-ASCII characters; bytes compare whatever was sent.
+    return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
+
+
+def login_url(request: web.Request) -> str:
+    """The sign-in page, told to come back here afterwards (sign-in checks the address again before using it)."""
+    return "/login?" + urlencode({"next": str(request.rel_url)})
+
+
 def reviewer(handler: Handler) -> Handler:
     """Signed-in reviewers and admins only; a form post must carry the session's CSRF token."""
 
@@ -94,12 +118,12 @@ def reviewer(handler: Handler) -> Handler:
         session = current(request)
         if session is None:
             if request.method == "GET" and not request.path.startswith(("/api/", "/media/")):
-                raise web.HTTPSeeOther(f"/login?next={request.rel_url}")
+                raise web.HTTPSeeOther(login_url(request))
             raise web.HTTPUnauthorized(text="sign in first")
         if request.method not in ("GET", "HEAD"):
             form = await forms.read(request)
             sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
-            if not hmac.compare_digest(sent, session.csrf):
+            if not same_token(sent, session.csrf):
                 raise web.HTTPForbidden(
                     text="the form has expired (CSRF check failed); reload the page and try again"
                 )

@@ -19,3 +19,5 @@ DB = web.AppKey("db", Database)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 FILE_IO = web.AppKey("file_io", ThreadPoolExecutor)  # writes and fsyncs of uploaded bytes
 ASSETS = web.AppKey("assets", dict[str, "Asset"])  # the pages' scripts and styles, by name
+# Signs the sign-in form's token. Made afresh when the server starts: a form older than that is simply sent again.
+SIGNIN_KEY = web.AppKey("signin_key", bytes)

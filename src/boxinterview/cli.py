@@ -252,6 +252,16 @@ def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_user_role(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import accounts
+    from boxinterview.domain.models import Role
+
+    with _open(settings) as db:
+        account = accounts.set_role(db, args.email, Role(args.role), _actor())
+    print(f"{account.email} is now {account.role.value}; they sign in again")
+    return 0
+
+
 def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview import proxy
 
@@ -394,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("assign", cmd_user_assign, "let a reviewer review an interview", usub)
     p.add_argument("email")
     p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+    p = add("role", cmd_user_role, "make an account a reviewer or an admin (it is signed out)", usub)
+    p.add_argument("email")
+    p.add_argument("role", choices=["reviewer", "admin"])
 
     mail = sub.add_parser("mail", help="e-mail: test the SMTP server, look at the outbox")
     msub = mail.add_subparsers(dest="mail_command", metavar="ACTION", required=True)

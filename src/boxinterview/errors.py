@@ -12,6 +12,10 @@ class DatabaseError(BoxError):
     """The database is missing, unreadable, or at a schema version this code cannot use."""
 
 
+class Unreadable(BoxError):
+    """What was sent cannot be read at all (a malformed body, bytes that are not UTF-8): the sender's mistake."""
+
+
 class NotFound(BoxError):
     """The thing asked for does not exist (or is not visible to the one asking)."""
 

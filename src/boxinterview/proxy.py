@@ -7,6 +7,8 @@ from __future__ import annotations
 from boxinterview.config import Settings
 from boxinterview.errors import Invalid
 
+# The one Content-Security-Policy: the app sends it on every answer and Caddy's config repeats it as a default.
+# No page has inline scripts or styles; recordings play from blob: URLs while they are checked.
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; "
     "style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -40,12 +42,14 @@ def caddyfile(settings: Settings) -> str:
 {tls}    encode zstd gzip
     header {{
         Strict-Transport-Security "max-age=31536000; includeSubDomains"
-        X-Content-Type-Options nosniff
-        X-Frame-Options DENY
-        # The app may ask for stricter (a share link says no-referrer); this is the default.
-        ?Referrer-Policy same-origin
         Permissions-Policy "camera=(self), microphone=(self), geolocation=()"
-        Content-Security-Policy "{CSP}"
+        # The app sends these itself on every answer, and may be stricter (a candidate's page and a share link
+        # say no-referrer); Caddy only fills them in where the app did not answer (an error of its own).
+        ?X-Content-Type-Options nosniff
+        ?X-Frame-Options DENY
+        ?Referrer-Policy same-origin
+        ?Content-Security-Policy "{CSP}"
+        # Neither Caddy nor the app says what software (or which version) answers.
         -Server
     }}
     request_body {{

@@ -148,5 +148,5 @@ class ReviewersScreen(ActingScreen):
                 self.act(lambda db: accounts.reset_password(db, account.email, "console"),
                          lambda password: self.show_password(account.email, password))  # fmt: skip
 
-        self.app.push_screen(Confirm(f"Make a new password for {account.email}? The old one stops working.",
-                                     yes="New password"), done)  # fmt: skip
+        self.app.push_screen(Confirm(f"Make a new password for {account.email}? The old one stops working and "
+                                     "they are signed out.", yes="New password"), done)  # fmt: skip

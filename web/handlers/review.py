@@ -12,36 +12,46 @@ from boxinterview.domain import reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, forms, sendfile
+from boxinterview.web import auth, forms, sendfile, signin
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
 
-def _next(value: str | None) -> str:
-    return value if value and value.startswith("/") and not value.startswith("//") else "/review"
+def _login_form(request: web.Request, status: int, target: str, error: str | None) -> web.Response:
+    raw, token = signin.issue(request)
+    response = render(
+        request, "login.html", status=status, title="Sign in", next=target, error=error, csrf=token
+    )
+    signin.keep(request, response, raw)
+    return response
 
 
 async def login_page(request: web.Request) -> web.Response:
-    return render(request, "login.html", title="Sign in", next=_next(request.query.get("next")), error=None)
+    return _login_form(request, 200, signin.safe_next(request.query.get("next")), None)
 
 
 async def login(request: web.Request) -> web.Response:
     db = request.app[DB]
     form = await forms.read(request)
-    target = _next(str(form.get("next", "")))
+    target = signin.safe_next(str(form.get("next", "")))
+    if not signin.token_matches(request, str(form.get("csrf", ""))):
+        # Not from a sign-in page this browser was shown: perhaps another site's, perhaps one from before the
+        # server restarted. Nobody is signed in; the form comes back ready to use.
+        return _login_form(request, 401, target, "The sign-in form had expired. Please sign in again.")
     try:
         raw = await db.call(
             sessions.login, db, request.app[SETTINGS], str(form.get("email", "")), str(form.get("password", "")),
             auth.client_address(request),
         )  # fmt: skip
     except sessions.Throttled as exc:
-        response = render(request, "login.html", status=429, title="Sign in", next=target, error=str(exc))
+        response = _login_form(request, 429, target, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     except Forbidden as exc:
-        return render(request, "login.html", status=401, title="Sign in", next=target, error=str(exc))
+        return _login_form(request, 401, target, str(exc))
     response = web.HTTPSeeOther(target)
     auth.set_cookie(request, response, raw)
+    signin.forget(response)
     raise response
 
 

@@ -9,7 +9,7 @@ from aiohttp import web
 from boxinterview import numbers
 from boxinterview.domain import shares
 from boxinterview.web import auth, forms, params, sendfile
-from boxinterview.web.keys import DB
+from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
 
@@ -24,7 +24,9 @@ async def create(request: web.Request) -> web.Response:
     share_id, token = await db.call(
         shares.create, db, session.account, [invitation_id], questions, days, str(form.get("label", ""))
     )
-    url = f"{request.scheme}://{request.host}/s/{token}"
+    # From the configured public address, never from the request: its Host and X-Forwarded-* headers are
+    # whatever the sender wrote, and the link goes to someone who trusts it.
+    url = f"{request.app[SETTINGS].base_url}/s/{token}"
     return reviewer_page(request, "share_created.html", title="Share link", url=url, days=days, share_id=share_id,
                          invitation_id=invitation_id)  # fmt: skip
 

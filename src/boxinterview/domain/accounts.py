@@ -17,7 +17,6 @@ from boxinterview.store import Database
 from boxinterview.store import accounts as sql
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import interviews as interviews_sql
-from boxinterview.store import sessions as sessions_sql
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 MIN_PASSWORD = 12
@@ -72,6 +71,7 @@ def create(
 
 
 def reset_password(db: Database, email: str, actor: str, now: datetime | None = None) -> str:
+    """A new password, returned to be shown once; the account's sessions end (the old password may be known)."""
     now = now or clock.now()
     password = generate_password()
     hashed = _hasher.hash(password)
@@ -105,7 +105,7 @@ def authenticate(db: Database, email: str, password: str) -> Account | None:
     if account is None or stored is None or not account.active:
         return None
     if _hasher.check_needs_rehash(stored):
-        db.write(sql.set_password_hash, account.id, _hasher.hash(password), clock.now())
+        db.write(sql.rehash, account.id, _hasher.hash(password))
     return account
 
 
@@ -149,8 +149,6 @@ def set_active(db: Database, email: str, active: bool, actor: str, now: datetime
         if account is None:
             raise NotFound(f"no account for {email}")
         sql.set_disabled(con, account.id, None if active else now)
-        if not active:
-            sessions_sql.delete_for_account(con, account.id)
         audit_sql.record(con, actor=actor, action="account.enable" if active else "account.disable",
                          subject_type="account", subject_id=account.id, now=now)  # fmt: skip
 
@@ -169,3 +167,22 @@ def unassign(db: Database, email: str, interview_id: int, actor: str, now: datet
                          subject_id=account.id, detail={"interview": interview_id}, now=now)  # fmt: skip
 
     db.write(tx)
+
+
+def set_role(db: Database, email: str, role: Role, actor: str, now: datetime | None = None) -> Account:
+    """Make an account a reviewer or an admin; it signs in again under its new role."""
+    now = now or clock.now()
+
+    def tx(con) -> Account:  # type: ignore[no-untyped-def]
+        account = sql.by_email(con, email)
+        if account is None:
+            raise NotFound(f"no account for {email}")
+        if account.role is not role:
+            sql.set_role(con, account.id, role)
+            audit_sql.record(con, actor=actor, action="account.role", subject_type="account",
+                             subject_id=account.id, detail={"role": role.value}, now=now)  # fmt: skip
+        found = sql.get(con, account.id)
+        assert found is not None
+        return found
+
+    return db.write(tx)

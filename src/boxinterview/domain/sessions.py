@@ -19,6 +19,7 @@ from boxinterview.store import audit as audit_sql
 from boxinterview.store import sessions as sql
 
 THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_EMAIL = 320  # longer than any address can be; what is kept of a sign-in attempt stays small
 
 
 class Throttled(BoxError):
@@ -45,22 +46,30 @@ def login(
 ) -> str:
     """Check the password; return the new session's cookie value. Raises Forbidden or Throttled."""
     now = now or clock.now()
-    email = email.strip()
+    email = email.strip()[:MAX_EMAIL]
     r = settings.reviews
-    by_email, by_address = db.read(sql.failures_since, email, address, now - THROTTLE_WINDOW)
-    if by_email >= r.login_max_failures or by_address >= r.login_max_failures_per_address:
+
+    def claim(con) -> bool:  # type: ignore[no-untyped-def]
+        by_email, by_address = sql.attempts_since(con, email, address, now - THROTTLE_WINDOW)
+        if by_email >= r.login_max_failures or by_address >= r.login_max_failures_per_address:
+            return False
+        # The attempt counts as failed until the password proves right, and it is counted in the same write
+        # transaction as the check: guesses sent in parallel queue here, so no more than the limit are ever tried.
+        sql.record_attempt(con, email, address, now)
+        return True
+
+    if not db.write(claim):
         raise Throttled(
             "too many failed sign-ins; wait 15 minutes and try again, or ask the operator to reset your password",
             int(THROTTLE_WINDOW.total_seconds()),
         )
     account = accounts.authenticate(db, email, password)
     if account is None:
-        db.write(sql.record_failure, email, address, now)
         raise Forbidden("the e-mail address or password is not right")
     raw = secrets.token_urlsafe(32)
 
     def tx(con) -> None:  # type: ignore[no-untyped-def]
-        sql.clear_failures(con, email)
+        sql.clear_attempts(con, email)
         sql.insert(con, _hash(raw), account.id, secrets.token_urlsafe(24), address, now)
         audit_sql.record(con, actor=f"reviewer:{account.id}", action="session.login", subject_type="account",
                          subject_id=account.id, detail={"address": address}, now=now)  # fmt: skip

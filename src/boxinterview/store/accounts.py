@@ -9,6 +9,7 @@ import apsw
 
 from boxinterview.clock import from_db, to_db
 from boxinterview.domain.models import Account, Role
+from boxinterview.store import sessions
 from boxinterview.store._sql import row, rows, value
 
 
@@ -47,10 +48,23 @@ def password_hash(con: apsw.Connection, account_id: int) -> str | None:
 
 
 def set_password_hash(con: apsw.Connection, account_id: int, password_hash: str, now: datetime) -> None:
+    """A new password. Every session signed in with the old one ends with it, in the same transaction."""
     con.execute(
         "UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ?",
         (password_hash, to_db(now), account_id),
     )
+    sessions.delete_for_account(con, account_id)
+
+
+def rehash(con: apsw.Connection, account_id: int, password_hash: str) -> None:
+    """The same password under a stronger hash: nothing about who may sign in changes, so sessions stay."""
+    con.execute("UPDATE accounts SET password_hash = ? WHERE id = ?", (password_hash, account_id))
+
+
+def set_role(con: apsw.Connection, account_id: int, role: Role) -> None:
+    """A new role; sessions granted under the old one end (they would otherwise carry it on)."""
+    con.execute("UPDATE accounts SET role = ? WHERE id = ?", (role.value, account_id))
+    sessions.delete_for_account(con, account_id)
 
 
 def all_accounts(con: apsw.Connection) -> list[Account]:
@@ -74,7 +88,10 @@ def assigned_interviews(con: apsw.Connection, account_id: int) -> list[int]:
 
 
 def set_disabled(con: apsw.Connection, account_id: int, when: datetime | None) -> None:
+    """Disable an account (its sessions end at once, in the same transaction) or enable it again."""
     con.execute("UPDATE accounts SET disabled_at = ? WHERE id = ?", (to_db(when), account_id))
+    if when is not None:
+        sessions.delete_for_account(con, account_id)
 
 
 def unassign(con: apsw.Connection, account_id: int, interview_id: int) -> None:

@@ -1,4 +1,4 @@
-"""SQL for reviewer sessions and failed logins."""
+"""SQL for reviewer sessions and sign-in attempts (kept as failures until they succeed)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,15 @@ def delete_for_account(con: apsw.Connection, account_id: int) -> None:
     con.execute("DELETE FROM sessions WHERE account_id = ?", (account_id,))
 
 
-def record_failure(con: apsw.Connection, email: str, address: str, now: datetime) -> None:
+def record_attempt(con: apsw.Connection, email: str, address: str, now: datetime) -> None:
+    """A sign-in attempt, counted as failed until it succeeds (then `clear_attempts` removes it)."""
     con.execute(
         "INSERT INTO login_failures (email, address, at) VALUES (?, ?, ?)", (email, address, to_db(now))
     )
 
 
-def failures_since(con: apsw.Connection, email: str, address: str, since: datetime) -> tuple[int, int]:
-    """(failures for this e-mail, failures from this address) since a moment."""
+def attempts_since(con: apsw.Connection, email: str, address: str, since: datetime) -> tuple[int, int]:
+    """(failed or unfinished attempts for this e-mail, and from this address) since a moment."""
     by_email = value(
         con, "SELECT count(*) FROM login_failures WHERE email = ? AND at >= ?", (email, to_db(since))
     )
@@ -57,5 +58,5 @@ def failures_since(con: apsw.Connection, email: str, address: str, since: dateti
     return by_email, by_address
 
 
-def clear_failures(con: apsw.Connection, email: str) -> None:
+def clear_attempts(con: apsw.Connection, email: str) -> None:
     con.execute("DELETE FROM login_failures WHERE email = ?", (email,))
