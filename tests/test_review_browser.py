@@ -136,6 +136,20 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
             assert "Your example of the broken order was excellent." in await page.text_content("main")
             await page.click("button[value=confirm]")
             await page.wait_for_selector("text=Decided: advance")
+            # changing the decision asks first; "Change it" keeps what was chosen and typed
+            await page.get_by_label("Hold").check()
+            await page.get_by_label("Personal feedback for the candidate").fill(
+                "Wir melden uns — 李雷 hat Fragen."
+            )
+            await page.get_by_role("button", name="Preview the message").click()
+            await page.get_by_text("This changes a decision").wait_for()
+            await page.get_by_role("button", name="Change it").click()
+            assert await page.get_by_label("Hold").is_checked()
+            feedback = page.get_by_label("Personal feedback for the candidate")
+            assert await feedback.input_value() == "Wir melden uns — 李雷 hat Fragen."
+            icon = await page.evaluate("document.querySelector('link[rel=icon]').getAttribute('href')")
+            assert (await page.request.get(live.base + icon)).headers["content-type"] == "image/svg+xml"
+            await page.goto(f"{live.base}/review/{invitation_ids[0]}")
             await page.click("button:has-text('Make a share link')")
             share_url = await page.input_value("#share-url")
             await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.base)
