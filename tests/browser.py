@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, async_playwright
@@ -19,6 +21,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+ROOT = Path(__file__).resolve().parents[1]
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -43,3 +46,12 @@ async def serious_accessibility_problems(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where a test saves its screenshots: SCREENSHOT_DIR (relative to the repository, as the tests run in a
+    temporary directory), else a temporary one."""
+    chosen = os.environ.get("SCREENSHOT_DIR")
+    folder = ROOT / chosen if chosen else tmp_path / "shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -36,7 +36,13 @@
   }
   function say(text) { $("status").textContent = text || ""; }
   function fail(text) { $("error").textContent = text || ""; }
-  function stopTimer() { if (ticking) clearInterval(ticking); ticking = null; }
+  function stopTimer() {
+    if (ticking) clearInterval(ticking);
+    ticking = null;
+    $("timer-label").textContent = "";
+    $("timer").textContent = "";
+  }
+  function phase(name) { $("app").dataset.phase = name || ""; }
   const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.";
   const TOO_SHORT = "This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.";
@@ -64,13 +70,21 @@
   function sections(which) {
     ["media", "text-answer", "choice-answer", "file-answer"].forEach((id) => { $(id).hidden = id !== which; });
   }
+  /* On a phone the actions sit in a bar at the bottom of the screen: keep room for it below the page. */
+  if (window.ResizeObserver) {
+    new ResizeObserver(() => {
+      const fixed = getComputedStyle($("dock")).position === "fixed";
+      document.body.style.paddingBottom = fixed ? `${$("dock").offsetHeight}px` : "";
+    }).observe($("dock"));
+  }
   function heading(step, prompt, hint) {
     $("step").textContent = step;
     $("prompt").textContent = prompt;
     $("hint").textContent = hint || "";
     say("");
     fail("");
-    $("prompt").focus();
+    $("prompt").focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   }
 
   Uploads.onChange((u) => {
@@ -105,6 +119,7 @@
       buttons();
       throw e;
     }
+    phase("think");
     if (q.think > 0) {
       buttons("start");
       await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", q.think, resolve))]);
@@ -118,18 +133,18 @@
     const blobs = [];
     const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
     say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.allowed || q.takes}.`);
+    phase("recording");
     buttons("stop");
-    $("stop").focus();
+    $("stop").focus({ preventScroll: true });
     countdown("Time left", q.answer, rec.stop);
     $("stop").onclick = rec.stop;
     await rec.stopped;
     stopTimer();
+    phase("review");
     const loudest = ear.loudest();
     ear.close();
     if (Date.now() - began < 1000) fail(TOO_SHORT);
     else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
-    $("timer-label").textContent = "";
-    $("timer").textContent = "";
     if (upload) await Uploads.finish(upload);
     const playback = $("playback");
     playback.src = URL.createObjectURL(new Blob(blobs, { type: rec.type }));
@@ -145,6 +160,7 @@
     for (;;) {
       await recordTake(q, 0, true);
       say("Watch your practice take. When you are ready, start the interview.");
+      phase("review");
       buttons("practice-again", "begin");
       const choice = await Promise.race([once("practice-again").then(() => "again"), once("begin").then(() => "begin")]);
       if (choice === "begin") break;
@@ -182,6 +198,7 @@
       used += 1;
     } else {
       sections("media");
+      phase("review");
       $("live").hidden = true;
       const playback = $("playback");
       playback.src = `${api}/takes/${q.id}/${used}`; // watch it again from the server once it has arrived
@@ -216,6 +233,7 @@
 
   async function textQuestion(q) {
     sections("text-answer");
+    phase("text");
     const area = $("text");
     area.maxLength = q.max_chars || 2000;
     const count = () => { $("text-count").textContent = `${area.value.length} of ${area.maxLength} characters`; };
@@ -240,6 +258,7 @@
 
   async function choiceQuestion(q) {
     sections("choice-answer");
+    phase("choice");
     $("choices").innerHTML = "";
     q.choices.forEach((label, i) => {
       const id = `choice-${i + 1}`;
@@ -266,6 +285,7 @@
 
   async function fileQuestion(q) {
     sections("file-answer");
+    phase("file");
     buttons("submit");
     for (;;) {
       await once("submit");
@@ -291,6 +311,7 @@
   async function finishStep() {
     heading("All questions answered", "Almost done", "");
     sections(null);
+    phase("");
     for (;;) {
       const pending = await Uploads.pending(token);
       if (!pending.length) break;
