@@ -24,6 +24,7 @@
   function block() {
     blocked = true;
     stopTimer();
+    TakePlayer.stop();
     Recorder.close();
     $("app").innerHTML = '<h1 tabindex="-1" id="blocked">This interview is already open in another tab or window</h1>' +
       "<p>Close this one and continue there, so that your answers stay in order.</p>";
@@ -104,6 +105,7 @@
 
   async function recordTake(q, takeNumber, practice) {
     const video = q.kind === "video" && !soundOnly();
+    TakePlayer.stop();
     sections("media");
     $("live").hidden = !video;
     $("playback").hidden = true;
@@ -146,11 +148,14 @@
     if (Date.now() - began < 1000) fail(TOO_SHORT);
     else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
     if (upload) await Uploads.finish(upload);
-    const playback = $("playback");
-    playback.src = URL.createObjectURL(new Blob(blobs, { type: rec.type }));
-    playback.hidden = false;
-    $("live").hidden = true;
+    TakePlayer.play(new Blob(blobs, { type: rec.type }));
     return upload;
+  }
+
+  async function showTake(q, number) {
+    sections("media");
+    phase("review");
+    TakePlayer.show(`${api}/takes/${q.id}/${number}`, await Uploads.local(token, q.id, number));
   }
 
   async function practice() {
@@ -197,13 +202,7 @@
       last = await recordTake(q, used + 1, false);
       used += 1;
     } else {
-      sections("media");
-      phase("review");
-      $("live").hidden = true;
-      const playback = $("playback");
-      playback.src = `${api}/takes/${q.id}/${used}`; // watch it again from the server once it has arrived
-      playback.hidden = false;
-      playback.onerror = () => { playback.hidden = true; };
+      await showTake(q, used);
       const take = s.takes.find((t) => t.number === used);
       if (take && take.silent) fail(SILENT);
     }
@@ -223,6 +222,8 @@
       try {
         if (last) await waitForUpload(last.key);
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ take: used }) });
+        TakePlayer.stop();
+        await Uploads.release(token, q.id);
         $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
         return;
       } catch (e) {
@@ -308,6 +309,11 @@
     }
   }
 
+  /* Nothing of a finished interview needs to stay on this device. */
+  async function forgetAll() {
+    await Uploads.forget(token);
+  }
+
   async function finishStep() {
     heading("All questions answered", "Almost done", "");
     sections(null);
@@ -325,6 +331,7 @@
       await once("finish");
       try {
         await call("/finish", { method: "POST", body: "{}" });
+        await forgetAll();
         location.assign(`/i/${token}/done`);
         return;
       } catch (e) {
@@ -359,7 +366,16 @@
   async function main() {
     await Uploads.recover(token);
     state = await call("/state");
-    if (state.finished) { location.assign(`/i/${token}/done`); return; }
+    if (state.finished) {
+      await forgetAll();
+      location.assign(`/i/${token}/done`);
+      return;
+    }
+    // Answers submitted before a reload: what this device kept of them is no longer needed.
+    for (const s of state.questions) {
+      if (!s.submitted) continue;
+      await Uploads.release(token, s.id);
+    }
     const started = state.questions.some((s) => s.submitted || s.takes.length);
     if (!started && !localStorage.getItem(`boxinterview:practised:${token}`) &&
         cfg.questions.some((q) => q.kind === "video" || q.kind === "audio")) {
