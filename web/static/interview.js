@@ -232,13 +232,28 @@
     }
   }
 
+  /* A written answer is kept on this device as it is typed, so a reload or a closed tab does not lose it. */
+  const draftKey = (q) => `boxinterview:draft:${token}:${q.id}`;
+  const drafts = {
+    get: (q) => { try { return localStorage.getItem(draftKey(q)); } catch (e) { return null; } },
+    put: (q, text) => { try { localStorage.setItem(draftKey(q), text); } catch (e) { /* full or private: only this tab keeps it */ } },
+    drop: (q) => { try { localStorage.removeItem(draftKey(q)); } catch (e) { /* nothing kept */ } },
+  };
+
   async function textQuestion(q) {
     sections("text-answer");
     phase("text");
     const area = $("text");
     area.maxLength = q.max_chars || 2000;
+    const draft = drafts.get(q);
+    area.value = draft ? draft.slice(0, area.maxLength) : "";
+    $("draft-note").textContent = draft ? "We restored the draft you were writing on this device." : "";
     const count = () => { $("text-count").textContent = `${area.value.length} of ${area.maxLength} characters`; };
-    area.oninput = count;
+    area.oninput = () => {
+      count();
+      if (area.value) drafts.put(q, area.value);
+      else drafts.drop(q);
+    };
     count();
     buttons("submit");
     area.focus();
@@ -249,6 +264,9 @@
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ text: area.value }) });
         stopTimer();
+        drafts.drop(q);
+        area.value = "";
+        $("draft-note").textContent = "";
         $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
         return;
       } catch (e) {
@@ -312,6 +330,7 @@
   /* Nothing of a finished interview needs to stay on this device. */
   async function forgetAll() {
     await Uploads.forget(token);
+    cfg.questions.forEach((q) => drafts.drop(q));
   }
 
   async function finishStep() {
@@ -375,6 +394,7 @@
     for (const s of state.questions) {
       if (!s.submitted) continue;
       await Uploads.release(token, s.id);
+      drafts.drop({ id: s.id });
     }
     const started = state.questions.some((s) => s.submitted || s.takes.length);
     if (!started && !localStorage.getItem(`boxinterview:practised:${token}`) &&
