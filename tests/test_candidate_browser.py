@@ -62,6 +62,10 @@ async def receipt(page: Page, n: int) -> None:
     await page.wait_for_function(
         f"document.getElementById('receipt').textContent.includes('Answer {n} of 5 saved')", timeout=60_000
     )
+    if n < 5:  # a short breather, then the next question
+        await page.wait_for_function(
+            f"document.getElementById('step').textContent === 'Question {n + 1} of 5'", timeout=30_000
+        )
 
 
 async def consent_and_check(page: Page, live, token: str, query: str = "") -> list[str]:

@@ -7,7 +7,9 @@
   const token = cfg.token;
   const api = `/api/v1/candidate/${token}`;
   const total = cfg.questions.length;
-  const BUTTONS = ["start", "stop", "retake", "submit", "begin", "practice-again", "finish"];
+  const BUTTONS = ["start", "stop", "retake", "submit", "next", "begin", "practice-again", "finish"];
+  const RETAKE_THINK = 3; // seconds before a retake: the candidate has thought already
+  const BREATHER = 3; // seconds between one saved answer and the next question
   let state = null;
   let ticking = null;
 
@@ -44,6 +46,7 @@
     $("timer").textContent = "";
   }
   function phase(name) { $("app").dataset.phase = name || ""; }
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.";
   const TOO_SHORT = "This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.";
@@ -87,6 +90,9 @@
     $("prompt").focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }
+  function saved(q) {
+    $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+  }
 
   Uploads.onChange((u) => {
     const banner = $("network");
@@ -121,10 +127,20 @@
       buttons();
       throw e;
     }
+    // A retake needs no second full think time; "Start recording now" starts at once either way.
+    const think = takeNumber > 1 ? Math.min(q.think, RETAKE_THINK) : q.think;
     phase("think");
-    if (q.think > 0) {
+    if (practice) {
+      say("Recording starts when the countdown ends, or when you are ready.");
+    } else if (takeNumber > 1) {
+      say(`Take ${takeNumber} of ${q.allowed || q.takes}: your earlier take is discarded, and this one replaces it. ` +
+        "Recording starts in a moment.");
+    } else {
+      say("Think about your answer. Recording starts when the countdown ends, or when you are ready.");
+    }
+    if (think > 0) {
       buttons("start");
-      await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", q.think, resolve))]);
+      await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", think, resolve))]);
     }
     stopTimer();
     fail("");
@@ -211,7 +227,8 @@
       $("retake").textContent = left > 0 ? `Record again (${left} take${left === 1 ? "" : "s"} left)` : "No takes left";
       buttons("submit", "retake");
       $("retake").disabled = left <= 0;
-      say(`Watch your take. ${left > 0 ? "Record again if you want to, or submit it." : "Submit it when you are ready."}`);
+      say(left > 0 ? "Watch your take. Submit it, or record again: a new take discards this one, and only the take you submit is sent."
+        : "Watch your take. Submit it when you are ready.");
       const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake")]);
       if (choice === "retake" && left > 0) {
         last = await recordTake(q, used + 1, false);
@@ -224,7 +241,7 @@
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ take: used }) });
         TakePlayer.stop();
         await Uploads.release(token, q.id);
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        saved(q);
         return;
       } catch (e) {
         fail(e.message);
@@ -267,7 +284,7 @@
         drafts.drop(q);
         area.value = "";
         $("draft-note").textContent = "";
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        saved(q);
         return;
       } catch (e) {
         fail(e.message);
@@ -294,7 +311,7 @@
       if (!picked) { fail("Choose one of the answers first."); continue; }
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ choice: Number(picked.value) }) });
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        saved(q);
         return;
       } catch (e) {
         fail(e.message);
@@ -318,13 +335,27 @@
         const body = await r.json();
         if (!r.ok) throw new Error(body.error.message);
         state = body;
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        saved(q);
         return;
       } catch (e) {
         say("");
         fail(e.message);
       }
     }
+  }
+
+  /* A short pause after a saved answer, so the next question does not arrive on top of it; the candidate may go on
+     at once. */
+  async function breather(q) {
+    if (state.current === null || blocked) return;
+    sections(null);
+    phase("");
+    heading(`Question ${q.position} of ${total} done`, `Next: question ${state.current + 1} of ${total}`, "Take a breath.");
+    $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓ — next question in a few seconds`;
+    buttons("next");
+    await Promise.race([once("next"), sleep(BREATHER * 1000)]);
+    buttons();
+    saved(q);
   }
 
   /* Nothing of a finished interview needs to stay on this device. */
@@ -379,6 +410,7 @@
       else if (q.kind === "text") await textQuestion(q);
       else if (q.kind === "choice") await choiceQuestion(q);
       else await fileQuestion(q);
+      await breather(q);
     }
   }
 
