@@ -27,10 +27,11 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @asynccontextmanager
-async def chromium(viewport: dict | None = None, args: tuple[str, ...] = ()):
+async def chromium(viewport: dict | None = None, args: tuple[str, ...] = (), **options):
+    """A browser context (a fresh profile); `options` go to Playwright's new_context (locale, timezone_id…)."""
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *args])
-        context = await browser.new_context(viewport=viewport or DESKTOP)
+        context = await browser.new_context(viewport=viewport or DESKTOP, **options)
         try:
             yield context
         finally:

@@ -53,8 +53,10 @@ async def test_on_a_phone_the_question_and_the_actions_stay_on_screen(live, tmp_
         await consent.check()
         await page.get_by_role("button", name="Agree and continue").click()
 
+        await expect(page.get_by_text("Browser: can record ✓")).to_be_visible(timeout=RECORDING)
+        await expect(page.get_by_text("Connection: good ✓")).to_be_visible(timeout=RECORDING)
         await expect(page.get_by_role("link", name="Continue to a practice question")).to_have_attribute(
-            "aria-disabled", "false", timeout=RECORDING
+            "aria-disabled", "false"
         )
         await page.screenshot(path=str(shots / "check-phone.png"))
         await page.get_by_role("link", name="Continue to a practice question").click()
