@@ -74,10 +74,13 @@ async def test_on_a_phone_the_question_and_the_actions_stay_on_screen(live, tmp_
         # Recording: scrolled to the end of the page, the question is still there, above the bar of actions.
         stop = page.get_by_role("button", name="Stop recording")
         await expect(stop).to_be_visible()
+        rec = page.get_by_role("timer", name="Recording")
+        await expect(rec).to_contain_text("REC 0:0", timeout=5000)
         await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         await page.wait_for_timeout(300)
         bar = await box(page, page.locator("#dock"))
         assert within(await box(page, stop), PHONE)
+        assert within(await box(page, rec), PHONE)
         question = await box(page, prompt)
         assert question["y"] >= 0 and question["height"] >= 60, question
         assert question["y"] + question["height"] <= bar["y"] + 0.5, (question, bar)

@@ -1,5 +1,5 @@
 """What a candidate reads is in plain words: no formats or bit rates in the device check, one estimate of the time
-on every page and in the e-mail, and deadlines with their time zone named."""
+on every page and in the e-mail, deadlines with their time zone named, and a REC light while recording."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from playwright.async_api import expect
 from boxinterview import clock
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import outbox
-from tests.browser import chromium
+from tests.browser import chromium, serious_accessibility_problems
 from tests.candidate_steps import RECORDING, invite
 from tests.test_candidate_browser import live  # noqa: F401 (fixture)
 
@@ -79,3 +79,24 @@ async def test_the_invitation_the_email_and_the_interview_agree_on_time_and_name
         await expect(page.get_by_text(f"About {minutes} minutes in all")).to_be_visible()
         await expect(page.get_by_text(berlin)).to_be_visible()
         assert minutes != live.interview.estimated_minutes()  # the extra time is counted everywhere
+
+
+async def test_a_red_rec_light_shows_the_time_recorded(live) -> None:  # noqa: F811
+    token, _ = invite(live)
+    async with chromium() as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/interview")
+        light = page.get_by_role("timer", name="Recording")
+        await page.get_by_role("button", name="Start recording now").click(timeout=RECORDING)
+        await expect(light).to_be_visible()
+        await expect(light).to_contain_text("REC 0:00")
+        await expect(light).to_contain_text("REC 0:02", timeout=5000)
+        dot = await light.locator(".dot").evaluate("d => getComputedStyle(d).backgroundColor")
+        red, green, blue = (int(v) for v in dot[dot.index("(") + 1 : -1].split(",")[:3])
+        assert red > 180 and green < 80 and blue < 80, dot
+        assert await serious_accessibility_problems(page) == []
+        await page.get_by_role("button", name="Stop recording").click()
+        await expect(light).to_be_hidden()
+        await page.get_by_role("button", name="Start the interview").click()
+        await expect(page.get_by_text("Question 1 of 5")).to_be_visible()
+        await expect(light).to_be_hidden()  # thinking is not recording

@@ -12,6 +12,7 @@
   const BREATHER = 3; // seconds between one saved answer and the next question
   let state = null;
   let ticking = null;
+  let recTicking = null;
 
   /* ---- one tab at a time ---- */
   const channel = "BroadcastChannel" in window ? new BroadcastChannel("boxinterview:" + token) : null;
@@ -46,6 +47,7 @@
     $("timer").textContent = "";
   }
   function phase(name) { $("app").dataset.phase = name || ""; }
+  const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.";
@@ -56,7 +58,7 @@
     $("timer-label").textContent = label;
     const tick = () => {
       const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-      $("timer").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      $("timer").textContent = clock(left);
       if (left <= 0) { stopTimer(); onEnd(); }
     };
     tick();
@@ -73,6 +75,17 @@
   }
   function sections(which) {
     ["media", "text-answer", "choice-answer", "file-answer"].forEach((id) => { $(id).hidden = id !== which; });
+  }
+  /* The red REC light with the time recorded so far, while a take is being recorded. */
+  function recLight(on) {
+    if (recTicking) clearInterval(recTicking);
+    recTicking = null;
+    $("rec").hidden = !on;
+    if (!on) return;
+    const began = Date.now();
+    const tick = () => { $("rec-elapsed").textContent = clock(Math.floor((Date.now() - began) / 1000)); };
+    tick();
+    recTicking = setInterval(tick, 250);
   }
   /* On a phone the actions sit in a bar at the bottom of the screen: keep room for it below the page. */
   if (window.ResizeObserver) {
@@ -152,11 +165,16 @@
     const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
     say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.allowed || q.takes}.`);
     phase("recording");
+    recLight(true);
     buttons("stop");
     $("stop").focus({ preventScroll: true });
     countdown("Time left", q.answer, rec.stop);
     $("stop").onclick = rec.stop;
-    await rec.stopped;
+    try {
+      await rec.stopped;
+    } finally {
+      recLight(false);
+    }
     stopTimer();
     phase("review");
     const loudest = ear.loudest();
