@@ -130,7 +130,8 @@
     $("playback").hidden = true;
     try {
       const stream = await Recorder.open(video);
-      $("live").srcObject = stream;
+      // The same stream again (the next take): setting it anew would restart the preview.
+      if ($("live").srcObject !== stream) $("live").srcObject = stream;
     } catch (e) {
       if (video && cfg.audio_only && e.name === "NotFoundError") {
         localStorage.setItem(`boxinterview:nocamera:${token}`, "1");
