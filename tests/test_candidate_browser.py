@@ -60,6 +60,8 @@ def new_link(live) -> tuple[str, int]:
 
 async def receipt(page: Page, n: int) -> None:
     await shows(page, "#receipt", f"Answer {n} of 5 saved", timeout=60_000)
+    if n < 5:  # a short breather, then the next question
+        await shows(page, "#step", f"Question {n + 1} of 5", timeout=30_000)
 
 
 async def consent_and_check(page: Page, live, token: str, query: str = "") -> list[str]:

@@ -83,6 +83,23 @@ def test_advice_for_long_or_unanchored_interviews(template) -> None:
     assert any("no anchor for score 1, 2, 4, 5" in a for a in advice)
 
 
+def test_advice_when_the_text_gives_a_length_other_than_the_estimate(template) -> None:
+    told = template.estimated_minutes()
+    assert told != 20
+    stated = dataclasses.replace(
+        template, instructions="Find a quiet place; the whole interview takes about 20 minutes."
+    )
+    assert any(
+        f"takes 20 minutes, but candidates are told about {told} minutes in all" in a
+        for a in interviews.advice(stated)
+    )
+    for fine in (f"It takes about {told} minutes.", "You get up to 2 minutes to answer each question."):
+        assert not any(
+            "candidates are told" in a for a in interviews.advice(dataclasses.replace(template, intro=fine))
+        )
+    assert not any("candidates are told" in a for a in interviews.advice(template))  # the demo's own text
+
+
 def _start_one(db, interview: Interview) -> int:
     invitation, _ = invitations.invite(db, interview.id, "Ann Example", "ann@example.com", "test")
     invitations.record_consent(db, invitation.id, "1")

@@ -51,7 +51,7 @@
     $("retry").hidden = true;
     const canRecord = !!(navigator.mediaDevices && window.MediaRecorder);
     report.recorder_type = canRecord ? Recorder.pickType(needsCamera) : "";
-    result("r-browser", canRecord ? `Browser: can record (${report.recorder_type || "default format"})` :
+    result("r-browser", canRecord ? "Browser: can record ✓" :
       "Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari.", canRecord);
     if (!canRecord) { report.problem = "no MediaRecorder"; return finish(); }
     let stream = null;
@@ -99,8 +99,8 @@
       result("r-speed", "Connection: measuring…", true);
       report.upload_kbps = await speed();
       localStorage.setItem("boxinterview:kbps", String(report.upload_kbps));
-      const slow = report.upload_kbps < 350;
-      result("r-speed", `Connection: about ${report.upload_kbps} kbit/s up${slow ? " — slow: we record at lower quality so your answers still arrive" : " ✓"}`, true);
+      result("r-speed", Recorder.slow(report.upload_kbps)
+        ? "Connection: slow — we record at lower quality so your answers still arrive" : "Connection: good ✓", true);
     } catch (e) {
       result("r-speed", "Connection: could not measure; we will record at a quality most connections carry", true);
     }

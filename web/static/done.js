@@ -1,10 +1,6 @@
 "use strict";
 (() => {
   const form = document.getElementById("feedback");
-  document.querySelectorAll("time[data-local]").forEach((el) => {
-    const d = new Date(el.getAttribute("datetime"));
-    if (!isNaN(d)) el.textContent = d.toLocaleDateString(undefined, { dateStyle: "long" });
-  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const picked = form.querySelector('input[name="rating"]:checked');

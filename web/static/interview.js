@@ -7,9 +7,12 @@
   const token = cfg.token;
   const api = `/api/v1/candidate/${token}`;
   const total = cfg.questions.length;
-  const BUTTONS = ["start", "stop", "retake", "submit", "begin", "practice-again", "finish"];
+  const BUTTONS = ["start", "stop", "retake", "submit", "next", "begin", "practice-again", "finish"];
+  const RETAKE_THINK = 3; // seconds before a retake: the candidate has thought already
+  const BREATHER = 3; // seconds between one saved answer and the next question
   let state = null;
   let ticking = null;
+  let recTicking = null;
 
   /* ---- one tab at a time ---- */
   const channel = "BroadcastChannel" in window ? new BroadcastChannel("boxinterview:" + token) : null;
@@ -24,6 +27,7 @@
   function block() {
     blocked = true;
     stopTimer();
+    TakePlayer.stop();
     Recorder.close();
     $("app").innerHTML = '<h1 tabindex="-1" id="blocked">This interview is already open in another tab or window</h1>' +
       "<p>Close this one and continue there, so that your answers stay in order.</p>";
@@ -36,7 +40,15 @@
   }
   function say(text) { $("status").textContent = text || ""; }
   function fail(text) { $("error").textContent = text || ""; }
-  function stopTimer() { if (ticking) clearInterval(ticking); ticking = null; }
+  function stopTimer() {
+    if (ticking) clearInterval(ticking);
+    ticking = null;
+    $("timer-label").textContent = "";
+    $("timer").textContent = "";
+  }
+  function phase(name) { $("app").dataset.phase = name || ""; }
+  const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.";
   const TOO_SHORT = "This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.";
@@ -46,7 +58,7 @@
     $("timer-label").textContent = label;
     const tick = () => {
       const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-      $("timer").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+      $("timer").textContent = clock(left);
       if (left <= 0) { stopTimer(); onEnd(); }
     };
     tick();
@@ -64,13 +76,35 @@
   function sections(which) {
     ["media", "text-answer", "choice-answer", "file-answer"].forEach((id) => { $(id).hidden = id !== which; });
   }
+  /* The red REC light with the time recorded so far, while a take is being recorded. */
+  function recLight(on) {
+    if (recTicking) clearInterval(recTicking);
+    recTicking = null;
+    $("rec").hidden = !on;
+    if (!on) return;
+    const began = Date.now();
+    const tick = () => { $("rec-elapsed").textContent = clock(Math.floor((Date.now() - began) / 1000)); };
+    tick();
+    recTicking = setInterval(tick, 250);
+  }
+  /* On a phone the actions sit in a bar at the bottom of the screen: keep room for it below the page. */
+  if (window.ResizeObserver) {
+    new ResizeObserver(() => {
+      const fixed = getComputedStyle($("dock")).position === "fixed";
+      document.body.style.paddingBottom = fixed ? `${$("dock").offsetHeight}px` : "";
+    }).observe($("dock"));
+  }
   function heading(step, prompt, hint) {
     $("step").textContent = step;
     $("prompt").textContent = prompt;
     $("hint").textContent = hint || "";
     say("");
     fail("");
-    $("prompt").focus();
+    $("prompt").focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+  function saved(q) {
+    $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
   }
 
   Uploads.onChange((u) => {
@@ -90,12 +124,14 @@
 
   async function recordTake(q, takeNumber, practice) {
     const video = q.kind === "video" && !soundOnly();
+    TakePlayer.stop();
     sections("media");
     $("live").hidden = !video;
     $("playback").hidden = true;
     try {
       const stream = await Recorder.open(video);
-      $("live").srcObject = stream;
+      // The same stream again (the next take): setting it anew would restart the preview.
+      if ($("live").srcObject !== stream) $("live").srcObject = stream;
     } catch (e) {
       if (video && cfg.audio_only && e.name === "NotFoundError") {
         localStorage.setItem(`boxinterview:nocamera:${token}`, "1");
@@ -105,9 +141,20 @@
       buttons();
       throw e;
     }
-    if (q.think > 0) {
+    // A retake needs no second full think time; "Start recording now" starts at once either way.
+    const think = takeNumber > 1 ? Math.min(q.think, RETAKE_THINK) : q.think;
+    phase("think");
+    if (practice) {
+      say("Recording starts when the countdown ends, or when you are ready.");
+    } else if (takeNumber > 1) {
+      say(`Take ${takeNumber} of ${q.allowed || q.takes}: your earlier take is discarded, and this one replaces it. ` +
+        "Recording starts in a moment.");
+    } else {
+      say("Think about your answer. Recording starts when the countdown ends, or when you are ready.");
+    }
+    if (think > 0) {
       buttons("start");
-      await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", q.think, resolve))]);
+      await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", think, resolve))]);
     }
     stopTimer();
     fail("");
@@ -118,24 +165,32 @@
     const blobs = [];
     const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
     say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.allowed || q.takes}.`);
+    phase("recording");
+    recLight(true);
     buttons("stop");
-    $("stop").focus();
+    $("stop").focus({ preventScroll: true });
     countdown("Time left", q.answer, rec.stop);
     $("stop").onclick = rec.stop;
-    await rec.stopped;
+    try {
+      await rec.stopped;
+    } finally {
+      recLight(false);
+    }
     stopTimer();
+    phase("review");
     const loudest = ear.loudest();
     ear.close();
     if (Date.now() - began < 1000) fail(TOO_SHORT);
     else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
-    $("timer-label").textContent = "";
-    $("timer").textContent = "";
     if (upload) await Uploads.finish(upload);
-    const playback = $("playback");
-    playback.src = URL.createObjectURL(new Blob(blobs, { type: rec.type }));
-    playback.hidden = false;
-    $("live").hidden = true;
+    TakePlayer.play(new Blob(blobs, { type: rec.type }));
     return upload;
+  }
+
+  async function showTake(q, number) {
+    sections("media");
+    phase("review");
+    TakePlayer.show(`${api}/takes/${q.id}/${number}`, await Uploads.local(token, q.id, number));
   }
 
   async function practice() {
@@ -145,6 +200,7 @@
     for (;;) {
       await recordTake(q, 0, true);
       say("Watch your practice take. When you are ready, start the interview.");
+      phase("review");
       buttons("practice-again", "begin");
       const choice = await Promise.race([once("practice-again").then(() => "again"), once("begin").then(() => "begin")]);
       if (choice === "begin") break;
@@ -181,12 +237,7 @@
       last = await recordTake(q, used + 1, false);
       used += 1;
     } else {
-      sections("media");
-      $("live").hidden = true;
-      const playback = $("playback");
-      playback.src = `${api}/takes/${q.id}/${used}`; // watch it again from the server once it has arrived
-      playback.hidden = false;
-      playback.onerror = () => { playback.hidden = true; };
+      await showTake(q, used);
       const take = s.takes.find((t) => t.number === used);
       if (take && take.silent) fail(SILENT);
     }
@@ -195,7 +246,8 @@
       $("retake").textContent = left > 0 ? `Record again (${left} take${left === 1 ? "" : "s"} left)` : "No takes left";
       buttons("submit", "retake");
       $("retake").disabled = left <= 0;
-      say(`Watch your take. ${left > 0 ? "Record again if you want to, or submit it." : "Submit it when you are ready."}`);
+      say(left > 0 ? "Watch your take. Submit it, or record again: a new take discards this one, and only the take you submit is sent."
+        : "Watch your take. Submit it when you are ready.");
       const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake")]);
       if (choice === "retake" && left > 0) {
         last = await recordTake(q, used + 1, false);
@@ -206,7 +258,9 @@
       try {
         if (last) await waitForUpload(last.key);
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ take: used }) });
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        TakePlayer.stop();
+        await Uploads.release(token, q.id);
+        saved(q);
         return;
       } catch (e) {
         fail(e.message);
@@ -214,12 +268,28 @@
     }
   }
 
+  /* A written answer is kept on this device as it is typed, so a reload or a closed tab does not lose it. */
+  const draftKey = (q) => `boxinterview:draft:${token}:${q.id}`;
+  const drafts = {
+    get: (q) => { try { return localStorage.getItem(draftKey(q)); } catch (e) { return null; } },
+    put: (q, text) => { try { localStorage.setItem(draftKey(q), text); } catch (e) { /* full or private: only this tab keeps it */ } },
+    drop: (q) => { try { localStorage.removeItem(draftKey(q)); } catch (e) { /* nothing kept */ } },
+  };
+
   async function textQuestion(q) {
     sections("text-answer");
+    phase("text");
     const area = $("text");
     area.maxLength = q.max_chars || 2000;
+    const draft = drafts.get(q);
+    area.value = draft ? draft.slice(0, area.maxLength) : "";
+    $("draft-note").textContent = draft ? "We restored the draft you were writing on this device." : "";
     const count = () => { $("text-count").textContent = `${area.value.length} of ${area.maxLength} characters`; };
-    area.oninput = count;
+    area.oninput = () => {
+      count();
+      if (area.value) drafts.put(q, area.value);
+      else drafts.drop(q);
+    };
     count();
     buttons("submit");
     area.focus();
@@ -230,7 +300,10 @@
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ text: area.value }) });
         stopTimer();
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        drafts.drop(q);
+        area.value = "";
+        $("draft-note").textContent = "";
+        saved(q);
         return;
       } catch (e) {
         fail(e.message);
@@ -240,6 +313,7 @@
 
   async function choiceQuestion(q) {
     sections("choice-answer");
+    phase("choice");
     $("choices").innerHTML = "";
     q.choices.forEach((label, i) => {
       const id = `choice-${i + 1}`;
@@ -256,7 +330,7 @@
       if (!picked) { fail("Choose one of the answers first."); continue; }
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ choice: Number(picked.value) }) });
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        saved(q);
         return;
       } catch (e) {
         fail(e.message);
@@ -266,6 +340,7 @@
 
   async function fileQuestion(q) {
     sections("file-answer");
+    phase("file");
     buttons("submit");
     for (;;) {
       await once("submit");
@@ -279,7 +354,7 @@
         const body = await r.json();
         if (!r.ok) throw new Error(body.error.message);
         state = body;
-        $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+        saved(q);
         return;
       } catch (e) {
         say("");
@@ -288,9 +363,30 @@
     }
   }
 
+  /* A short pause after a saved answer, so the next question does not arrive on top of it; the candidate may go on
+     at once. */
+  async function breather(q) {
+    if (state.current === null || blocked) return;
+    sections(null);
+    phase("");
+    heading(`Question ${q.position} of ${total} done`, `Next: question ${state.current + 1} of ${total}`, "Take a breath.");
+    $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓ — next question in a few seconds`;
+    buttons("next");
+    await Promise.race([once("next"), sleep(BREATHER * 1000)]);
+    buttons();
+    saved(q);
+  }
+
+  /* Nothing of a finished interview needs to stay on this device. */
+  async function forgetAll() {
+    await Uploads.forget(token);
+    cfg.questions.forEach((q) => drafts.drop(q));
+  }
+
   async function finishStep() {
     heading("All questions answered", "Almost done", "");
     sections(null);
+    phase("");
     for (;;) {
       const pending = await Uploads.pending(token);
       if (!pending.length) break;
@@ -304,6 +400,7 @@
       await once("finish");
       try {
         await call("/finish", { method: "POST", body: "{}" });
+        await forgetAll();
         location.assign(`/i/${token}/done`);
         return;
       } catch (e) {
@@ -332,13 +429,24 @@
       else if (q.kind === "text") await textQuestion(q);
       else if (q.kind === "choice") await choiceQuestion(q);
       else await fileQuestion(q);
+      await breather(q);
     }
   }
 
   async function main() {
     await Uploads.recover(token);
     state = await call("/state");
-    if (state.finished) { location.assign(`/i/${token}/done`); return; }
+    if (state.finished) {
+      await forgetAll();
+      location.assign(`/i/${token}/done`);
+      return;
+    }
+    // Answers submitted before a reload: what this device kept of them is no longer needed.
+    for (const s of state.questions) {
+      if (!s.submitted) continue;
+      await Uploads.release(token, s.id);
+      drafts.drop({ id: s.id });
+    }
     const started = state.questions.some((s) => s.submitted || s.takes.length);
     if (!started && !localStorage.getItem(`boxinterview:practised:${token}`) &&
         cfg.questions.some((q) => q.kind === "video" || q.kind === "audio")) {

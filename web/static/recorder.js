@@ -26,12 +26,16 @@ const Recorder = (() => {
     return order.find((t) => MediaRecorder.isTypeSupported(t)) || "";
   }
 
+  // Below this upload speed (kbit/s) a take is recorded at the lowest size, so that it still arrives.
+  const SLOW = 800;
+  const slow = (kbps) => kbps < SLOW;
+
   function plan(video) {
     const kbps = speedKbps();
     const audio = kbps < 600 ? 32000 : 64000;
     // Leave a third of the link spare, so uploads keep up with recording even when the connection wavers.
     const total = Math.max(160000, Math.min(2600000, kbps * 1000 * 0.66));
-    const height = kbps >= 1800 ? 720 : kbps >= 800 ? 480 : 360;
+    const height = kbps >= 1800 ? 720 : slow(kbps) ? 360 : 480;
     return { audio, video: video ? Math.max(100000, total - audio) : 0, height };
   }
 
@@ -103,5 +107,5 @@ const Recorder = (() => {
     };
   }
 
-  return { open, close, record, pickType, plan, speedKbps, monitor, HEARD };
+  return { open, close, record, pickType, plan, speedKbps, slow, monitor, HEARD };
 })();

@@ -47,25 +47,32 @@ const Uploads = (() => {
 
   async function drive(key) {
     let u = await Vault.get("uploads", key);
+    if (!u) return;
     if (!u.url) {
       const url = await create(u);
       u = await Vault.update("uploads", key, (x) => ({ ...x, url }));
+      if (!u) return;
     }
     let at = await offset(u.url);
+    // Acknowledged chunks stay in the vault (the take can be watched from them), so read on from the chunk in hand.
+    let from = 0;
     for (;;) {
       u = await Vault.get("uploads", key);
-      const chunks = (await Vault.chunks(key)).sort((a, b) => a.start - b.start);
-      for (const c of chunks) if (c.start + c.blob.size <= at) await Vault.remove("chunks", [key, c.start]);
+      if (!u) return;
+      const chunks = await Vault.chunks(key, from);
       const next = chunks.find((c) => c.start + c.blob.size > at);
       if (!next) {
         if (u.final && at === u.size) {
           if (!u.lengthSent) await patch(u.url, at, new Blob([]), u.size);
-          notify(await Vault.update("uploads", key, (x) => ({ ...x, done: true, acked: at, lengthSent: true })));
+          const finished = await Vault.update("uploads", key, (x) => ({ ...x, done: true, acked: at, lengthSent: true }));
+          notify(finished);
+          if (finished && finished.release) await Vault.forget(key); // its answer was submitted meanwhile
         }
         return;
       }
       const last = u.final && next.start + next.blob.size === u.size;
       const sent = await patch(u.url, at, next.blob.slice(at - next.start), last ? u.size : undefined);
+      from = sent === null ? 0 : next.start;
       at = sent === null ? await offset(u.url) : sent;
       notify(await Vault.update("uploads", key, (x) => ({ ...x, acked: at, lengthSent: x.lengthSent || (last && sent !== null) })));
     }
@@ -107,7 +114,7 @@ const Uploads = (() => {
   }
 
   function notify(u) {
-    listeners.forEach((fn) => fn(u));
+    if (u) listeners.forEach((fn) => fn(u));
   }
 
   window.addEventListener("online", () => { delay = 1000; if (wake) wake(); kick(); });
@@ -151,6 +158,31 @@ const Uploads = (() => {
       kick();
     },
     status: async (key) => Vault.get("uploads", key),
+    /* The take as recorded on this device, while its chunks are kept; null when they are not all here. */
+    local: async (token, question, take) => {
+      const key = `${token}:${question}:${take}`;
+      const u = await Vault.get("uploads", key);
+      if (!u) return null;
+      const chunks = await Vault.chunks(key);
+      let end = 0;
+      for (const c of chunks) {
+        if (c.start !== end) return null; // a gap: only chunks in order, from the first, make a playable take
+        end += c.blob.size;
+      }
+      return end ? new Blob(chunks.map((c) => c.blob), { type: u.mime || "" }) : null;
+    },
+    /* A question's answer is submitted: its takes' chunks are no longer needed once they are on the server. */
+    release: async (token, question) => {
+      for (const u of await Vault.all("uploads")) {
+        if (u.token !== token || u.question !== question) continue;
+        if (u.done || u.refused) await Vault.forget(u.key);
+        else await Vault.update("uploads", u.key, (x) => ({ ...x, release: true }));
+      }
+    },
+    /* The interview is finished: nothing of it needs to stay on this device. */
+    forget: async (token) => {
+      for (const u of await Vault.all("uploads")) if (u.token === token) await Vault.forget(u.key);
+    },
     pending: async (token) => (await Vault.all("uploads")).filter((u) => u.token === token && !u.done && !u.refused),
   };
 })();

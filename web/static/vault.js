@@ -1,5 +1,7 @@
-/* The vault: every recorded chunk is kept in IndexedDB until the server has acknowledged it, so a dropped
-   connection, a reload or a crashed browser loses nothing. */
+/* The vault: every recorded chunk is kept in IndexedDB, so a dropped connection, a reload or a crashed browser
+   loses nothing, and a take can be watched again from this device before the server has all of it. The chunks
+   of a question are deleted once its answer is submitted (see Uploads.release), so the vault holds little more
+   than the question in hand. */
 "use strict";
 const Vault = (() => {
   let opening = null;
@@ -35,11 +37,20 @@ const Vault = (() => {
     update: async (name, key, change) => {
       const s = await store(name, "readwrite");
       const current = await done(s.get(key));
+      if (current === undefined) return null; // deleted meanwhile: nothing to change
       const next = change(current);
       await done(s.put(next));
       return next;
     },
-    chunks: async (key) =>
-      done((await store("chunks", "readonly")).getAll(IDBKeyRange.bound([key, 0], [key, Infinity]))),
+    /* A take's chunks from byte `from` on (by where they start), in order. */
+    chunks: async (key, from = 0) =>
+      done((await store("chunks", "readonly")).getAll(IDBKeyRange.bound([key, from], [key, Infinity]))),
+    /* Delete a take: its record and all its chunks, in one transaction. */
+    forget: async (key) => {
+      const t = (await open()).transaction(["uploads", "chunks"], "readwrite");
+      t.objectStore("chunks").delete(IDBKeyRange.bound([key, 0], [key, Infinity]));
+      t.objectStore("uploads").delete(key);
+      return new Promise((resolve, reject) => { t.oncomplete = resolve; t.onerror = () => reject(t.error); t.onabort = () => reject(t.error); });
+    },
   };
 })();

@@ -7,6 +7,7 @@ candidate has started, the questions and competencies are fixed; a change needs 
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 
 from boxinterview import clock
@@ -23,6 +24,13 @@ MAX_THINK_SECONDS = 600
 MAX_ANSWER_SECONDS = {"video": 600, "audio": 600, "text": 3600, "choice": 600, "file": 3600}
 MAX_TEXT_CHARS = 20000
 DEFAULT_TEXT_CHARS = 2000
+# "the interview takes about 20 minutes", "20 minutes in all": a length written into an interview's own text, which
+# candidates would read beside the estimate the pages and the invitation give them.
+_STATED_LENGTH = re.compile(
+    r"\b(?:takes?|lasts?)\s+(?:about\s+|around\s+|roughly\s+|up\s+to\s+|under\s+)?(\d+)\s*min(?:ute)?s?\b"
+    r"|\b(\d+)\s*min(?:ute)?s?\s+(?:in\s+all|in\s+total|altogether)\b",
+    re.IGNORECASE,
+)
 
 Problem = tuple[str, str]  # (field path such as "questions[1].takes", what is wrong)
 
@@ -126,6 +134,13 @@ def advice(iv: Interview) -> list[str]:
     minutes = iv.total_answer_seconds / 60
     if minutes > 20:
         out.append(f"about {minutes:.0f} minutes of thinking and answering: keep a pre-screen under 20")
+    stated = [int(a or b) for a, b in _STATED_LENGTH.findall(f"{iv.intro}\n{iv.instructions}")]
+    if any(n != iv.estimated_minutes() for n in stated):
+        out.append(
+            f"the intro or instructions say the interview takes {stated[0]} minutes, but candidates are told about "
+            f"{iv.estimated_minutes()} minutes in all (worked out from the questions' times, and longer with extra "
+            "time): leave the figure out of the text"
+        )
     for i, q in enumerate(iv.questions, start=1):
         if not q.competencies and q.kind is not QuestionKind.FILE:
             out.append(
