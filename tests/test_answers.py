@@ -90,7 +90,7 @@ def test_complete_needs_every_answer(db, settings, open_interview, candidate) ->
         answers.submit_take(db, invitation.id, video.id, 1)
     answers.submit_text(db, invitation.id, q[2].id, "An answer.")
     answers.submit_choice(db, invitation.id, q[3].id, 1)
-    with pytest.raises(Conflict, match="questions 5 have no submitted answer"):
+    with pytest.raises(Conflict, match="question 5 has no submitted answer"):
         answers.complete(db, invitation.id)
     answers.submit_choice(db, invitation.id, q[4].id, 1)
     done = answers.complete(db, invitation.id)

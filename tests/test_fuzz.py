@@ -184,3 +184,34 @@ def test_numbers_are_ascii_digits_within_bounds(digits: str) -> None:
     with pytest.raises(Invalid, match="must be a whole number"):
         numbers.whole(digits, "page", low=1, high=1000)
     assert numbers.whole("12", "page", low=1, high=1000) == 12
+
+
+def test_an_id_too_big_for_the_database_is_refused_by_the_cli(tmp_path, cli) -> None:
+    from tests.live import prepare
+
+    path, _, db, _ = prepare(tmp_path)
+    db.close()
+    for args in (["invite", "99999999999999999999", "Ann", "ann@example.com"], ["interview", "open", "١٢"],
+                 ["jobs", "--retry", "99999999999999999999"], ["purge", "--invitation", "²"]):  # fmt: skip
+        result = cli("--config", str(path), *args)
+        assert result.code == 2 and "must be a whole number" in result.err, (args, result.err)
+        assert "Traceback" not in result.err
+
+
+def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(world) -> None:  # noqa: F811
+    from tests.flows import meta_header
+
+    base = world["live"].base
+    headers = {"Tus-Resumable": "1.0.0"}
+    meta = {"token": world["uploading_token"], "question": "٢", "take": "1"}
+    r = requests.post(base + "/api/v1/uploads/", headers={**headers, "Upload-Metadata": meta_header(meta),
+                                                          "Upload-Length": "10"})  # fmt: skip
+    assert r.status_code == 400 and "ASCII digits" in r.text
+    meta["question"] = str(world["live"].interview.questions[0].id)
+    for length in ("18446744073709551616", "9" * 40):
+        r = requests.post(base + "/api/v1/uploads/", headers={**headers, "Upload-Metadata": meta_header(meta),
+                                                              "Upload-Length": length})  # fmt: skip
+        assert r.status_code == 413, (length, r.status_code, r.text)
+    missing = requests.post(f"{base}/api/v1/candidate/{world['candidate_token']}/answers/99999999999999999999",
+                            json={"take": 1})  # fmt: skip
+    assert missing.status_code == 404 and "nothing at this address" in missing.json()["error"]["message"]

@@ -72,6 +72,8 @@ async def error_middleware(request: web.Request, handler):  # type: ignore[no-un
             return json_error(status, str(exc), **({"problems": problems} if problems else {}))
         return page_error(request, status, str(exc))
     except web.HTTPException as exc:
+        if exc.status == 404 and wants_json(request) and exc.text in (None, "", "404: Not Found"):
+            return json_error(404, "there is nothing at this address; check the link (and any number in it)")
         if exc.status >= 400 and wants_json(request):
             return json_error(exc.status, exc.text or exc.reason)
         if exc.status == 404:

@@ -16,6 +16,7 @@ from pathlib import Path
 from boxinterview import __version__, commands_data, datadir, logs
 from boxinterview.cli_base import actor as _actor
 from boxinterview.cli_base import open_db as _open
+from boxinterview.cli_base import whole_argument
 from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
 from boxinterview.commands_invite import cmd_invite
 from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
@@ -337,11 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--init", action="store_true", help="create the database when there is none yet")
     p = add("demo", cmd_demo, "create a demo interview, a reviewer and a candidate link")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
-    p.add_argument("--candidates", type=int, default=0, metavar="N",
+    p.add_argument("--candidates", type=whole_argument, default=0, metavar="N",
                    help="also add N made-up candidates with plausible histories, for the insight pages")  # fmt: skip
     p = add("serve", cmd_serve, "run the web server")
     p.add_argument("--host", help="listen address (default: server.host)")
-    p.add_argument("--port", type=int, help="listen port (default: server.port)")
+    p.add_argument("--port", type=whole_argument, help="listen port (default: server.port)")
     add("console", cmd_console, "open the operator console")
     add("worker", cmd_worker, "process recordings (when not done inside `serve`)")
     p = add("recordings", cmd_recordings, "list recordings and their processing state")
@@ -349,32 +350,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", choices=["uploading", "uploaded", "processing", "ready", "rejected", "failed"])
     p = add("jobs", cmd_jobs, "show the processing queue, or retry a failed job")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--retry", type=int, metavar="JOB_ID", help="queue a failed job again")
+    p.add_argument("--retry", type=whole_argument, metavar="JOB_ID", help="queue a failed job again")
 
     interview = sub.add_parser("interview", help="list, export, import, open and close interviews")
     isub = interview.add_subparsers(dest="interview_command", metavar="ACTION", required=True)
     p = add("list", cmd_interview_list, "list interviews", isub)
     p.add_argument("--json", action="store_true")
     p = add("export", cmd_interview_export, "write an interview as a YAML template", isub)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=whole_argument)
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     p = add("import", cmd_interview_import, "create a draft interview from a YAML template", isub)
     p.add_argument("file", metavar="FILE.yaml", help="template to read ('-' for standard input)")
     for name, text in (("open", "open an interview for invitations"), ("close", "close an interview")):
         p = add(name, _status_command("open" if name == "open" else "closed"), text, isub)
-        p.add_argument("id", type=int)
+        p.add_argument("id", type=whole_argument)
     p = add("duplicate", cmd_interview_duplicate, "copy an interview into a new draft version", isub)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=whole_argument)
     p = add("update", cmd_interview_update, "change an interview from an edited YAML template", isub)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=whole_argument)
     p.add_argument("file", metavar="FILE.yaml", help="template to read ('-' for standard input)")
     p = add("messages", cmd_interview_messages, "preview what candidates of an interview are told", isub)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=whole_argument)
     p.add_argument("--kind", help="one message only, e.g. invitation or outcome.reject")
 
     p = add("invite", cmd_invite, "invite a candidate to an open interview and print their link, or everyone "
             "in a CSV file (checked and shown first)")  # fmt: skip
-    p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+    p.add_argument("interview", type=whole_argument, metavar="INTERVIEW_ID")
     p.add_argument("name", nargs="?", help="the candidate's name (not with --csv)")
     p.add_argument("email", nargs="?", help="the candidate's e-mail address (not with --csv)")
     p.add_argument("--deadline", type=_parse_deadline,
@@ -393,7 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="with --csv: invite the good rows without asking")
 
     p = add("resend", cmd_resend, "send an invitation again with a fresh link (at most once an hour)")
-    p.add_argument("invitation", type=int, metavar="INVITATION_ID")
+    p.add_argument("invitation", type=whole_argument, metavar="INVITATION_ID")
 
     user = sub.add_parser("user", help="reviewer and admin accounts")
     usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -403,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p = add("assign", cmd_user_assign, "let a reviewer review an interview", usub)
     p.add_argument("email")
-    p.add_argument("interview", type=int, metavar="INTERVIEW_ID")
+    p.add_argument("interview", type=whole_argument, metavar="INTERVIEW_ID")
     p = add("role", cmd_user_role, "make an account a reviewer or an admin (it is signed out)", usub)
     p.add_argument("email")
     p.add_argument("role", choices=["reviewer", "admin"])
@@ -413,8 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("test", cmd_mail, "send a test message and report the server's answer", msub)
     p.add_argument("--to", required=True, metavar="ADDR")
     p = add("outbox", cmd_mail, "list queued, sent and failed messages (with the text to send by hand)", msub)
-    p.add_argument("--limit", type=int, default=30)
-    p.add_argument("--show", type=int, metavar="ID", help="print one message in full")
+    p.add_argument("--limit", type=whole_argument, default=30)
+    p.add_argument("--show", type=whole_argument, metavar="ID", help="print one message in full")
 
     token = sub.add_parser("token", help="API tokens for integrations")
     tsub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)

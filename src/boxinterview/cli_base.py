@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import getpass
 
 from boxinterview.config import Settings
@@ -17,3 +18,14 @@ def actor() -> str:
 
 def open_db(settings: Settings) -> Database:
     return Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
+
+
+def whole_argument(text: str) -> int:
+    """An id or a count from the command line: ASCII digits that SQLite can store (argparse says what is wrong)."""
+    from boxinterview import numbers
+    from boxinterview.errors import BoxError
+
+    try:
+        return numbers.whole(text, "the number")
+    except BoxError as why:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r}: {why}") from None

@@ -9,6 +9,7 @@ import time
 
 from boxinterview.cli_base import actor as _actor
 from boxinterview.cli_base import open_db as _open
+from boxinterview.cli_base import whole_argument
 from boxinterview.config import Settings
 from boxinterview.errors import BoxError
 
@@ -123,4 +124,4 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[no-u
     p.add_argument("--yes", action="store_true", help="do not ask to type the backup's name")
     p.add_argument("--force", action="store_true", help="even while the server, worker or console runs")
     p = add("purge", cmd_purge, "erase candidates' data past their interview's retention (or one invitation)")
-    p.add_argument("--invitation", type=int, metavar="ID", help="erase this invitation's data now")
+    p.add_argument("--invitation", type=whole_argument, metavar="ID", help="erase this invitation's data now")

@@ -291,7 +291,12 @@ def complete(
         answers = {a.question_id: a for a in sql.answers_of(con, invitation_id) if a.submitted_at is not None}
         missing = [i for i, q in enumerate(interview.questions, start=1) if q.id not in answers]
         if missing:
-            raise Conflict(f"questions {', '.join(map(str, missing))} have no submitted answer yet")
+            which = (
+                f"question {missing[0]} has"
+                if len(missing) == 1
+                else f"questions {', '.join(map(str, missing))} have"
+            )
+            raise Conflict(f"{which} no submitted answer yet")
         for i, q in enumerate(interview.questions, start=1):
             if not q.kind.is_recorded:
                 continue

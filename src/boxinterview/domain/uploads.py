@@ -16,7 +16,7 @@ from pathlib import Path
 
 import apsw
 
-from boxinterview import clock, files
+from boxinterview import clock, files, numbers
 from boxinterview.config import Settings
 from boxinterview.domain import answers, recordings
 from boxinterview.domain.invitations import hash_token
@@ -92,9 +92,10 @@ def create(
     if missing:
         raise Invalid(f"Upload-Metadata needs {', '.join(REQUIRED_METADATA)}; missing: {', '.join(missing)}")
     try:
-        question_id, take_number = int(meta["question"]), int(meta["take"])
-    except ValueError:
-        raise Invalid("Upload-Metadata: question and take must be whole numbers") from None
+        question_id = numbers.whole(meta["question"], "question", low=1)
+        take_number = numbers.whole(meta["take"], "take", low=1, high=1000)
+    except Invalid:
+        raise Invalid("Upload-Metadata: question and take must be whole numbers (ASCII digits)") from None
     if length is not None and length > policy.max_bytes:
         raise TooLarge(f"the upload is {length} bytes; the most this server accepts is {policy.max_bytes}")
     file_type = meta.get("filetype", "")[:200]
