@@ -215,3 +215,15 @@ def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(worl
     missing = requests.post(f"{base}/api/v1/candidate/{world['candidate_token']}/answers/99999999999999999999",
                             json={"take": 1})  # fmt: skip
     assert missing.status_code == 404 and "nothing at this address" in missing.json()["error"]["message"]
+
+
+def test_feedback_waits_for_the_finish_and_tus_refuses_compressed_bodies_in_plain_text(world) -> None:  # noqa: F811
+    base = world["live"].base
+    early = requests.post(f"{base}/api/v1/candidate/{world['uploading_token']}/feedback", json={"rating": 5})
+    assert early.status_code == 409 and "finish the interview first" in early.json()["error"]["message"]
+    r = requests.patch(f"{base}/api/v1/uploads/{'0' * 32}", data=b"x", headers={
+        "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream",
+        "Content-Encoding": "gzip"})  # fmt: skip
+    assert (
+        r.status_code == 415 and r.headers["Content-Type"].startswith("text/plain") and "compressed" in r.text
+    )

@@ -55,10 +55,12 @@ async def plain_bodies(request: web.Request, handler):  # type: ignore[no-untype
     limit counts (browsers and tus clients never compress what they send)."""
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
-        raise web.HTTPUnsupportedMediaType(
-            text="compressed request bodies (Content-Encoding) are not accepted; send the body as it is",
-            headers={"Accept-Encoding": "identity"},
-        )
+        why = "compressed request bodies (Content-Encoding) are not accepted; send the body as it is"
+        if request.path.startswith("/api/v1/uploads"):  # tus errors are one line of plain text
+            return web.Response(
+                status=415, text=why, headers={"Accept-Encoding": "identity", "Tus-Resumable": "1.0.0"}
+            )
+        raise web.HTTPUnsupportedMediaType(text=why, headers={"Accept-Encoding": "identity"})
     return await handler(request)
 
 

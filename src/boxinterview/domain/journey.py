@@ -231,6 +231,8 @@ def feedback(db: Database, token: str, rating: Any, comment: str, now: datetime 
     """The one-question satisfaction rating on the finish page (1 to 5), with an optional comment."""
     now = now or clock.now()
     invitation = invitations.by_token(db, token)
+    if invitation.status is not InvitationStatus.COMPLETED:
+        raise Conflict("finish the interview first; then you can tell us how it was")
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise Invalid("choose a rating from 1 to 5")
     db.write(sql.set_feedback, invitation.id, rating, comment.strip()[:MAX_COMMENT], now)
