@@ -6,6 +6,7 @@ import functools
 import secrets
 from datetime import datetime
 
+import apsw
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -26,6 +27,13 @@ MIN_PASSWORD = 12
 def _dummy_hash() -> str:
     """Verified against when the account does not exist, so a wrong e-mail costs as long as a wrong password."""
     return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _existing(con: apsw.Connection, email: str) -> Account:
+    account = sql.by_email(con, email)
+    if account is None:
+        raise NotFound(f"no account for {email}")
+    return account
 
 
 def generate_password() -> str:
@@ -77,9 +85,7 @@ def reset_password(db: Database, email: str, actor: str, now: datetime | None = 
     hashed = _hasher.hash(password)
 
     def tx(con) -> None:
-        account = sql.by_email(con, email)
-        if account is None:
-            raise NotFound(f"no account for {email}")
+        account = _existing(con, email)
         sql.set_password_hash(con, account.id, hashed, now)
         audit_sql.record(
             con,
@@ -145,9 +151,7 @@ def set_active(db: Database, email: str, active: bool, actor: str, now: datetime
     now = now or clock.now()
 
     def tx(con) -> None:  # type: ignore[no-untyped-def]
-        account = sql.by_email(con, email)
-        if account is None:
-            raise NotFound(f"no account for {email}")
+        account = _existing(con, email)
         sql.set_disabled(con, account.id, None if active else now)
         audit_sql.record(con, actor=actor, action="account.enable" if active else "account.disable",
                          subject_type="account", subject_id=account.id, now=now)  # fmt: skip
@@ -159,9 +163,7 @@ def unassign(db: Database, email: str, interview_id: int, actor: str, now: datet
     now = now or clock.now()
 
     def tx(con) -> None:  # type: ignore[no-untyped-def]
-        account = sql.by_email(con, email)
-        if account is None:
-            raise NotFound(f"no account for {email}")
+        account = _existing(con, email)
         sql.unassign(con, account.id, interview_id)
         audit_sql.record(con, actor=actor, action="account.unassign", subject_type="account",
                          subject_id=account.id, detail={"interview": interview_id}, now=now)  # fmt: skip
@@ -174,9 +176,7 @@ def set_role(db: Database, email: str, role: Role, actor: str, now: datetime | N
     now = now or clock.now()
 
     def tx(con) -> Account:  # type: ignore[no-untyped-def]
-        account = sql.by_email(con, email)
-        if account is None:
-            raise NotFound(f"no account for {email}")
+        account = _existing(con, email)
         if account.role is not role:
             sql.set_role(con, account.id, role)
             audit_sql.record(con, actor=actor, action="account.role", subject_type="account",
