@@ -186,15 +186,9 @@ def save(
             raise NotFound(f"question {question_id} is not part of this interview")
         if item.mine and item.mine.submitted_at:
             raise Conflict("you have already submitted your review of this answer")
-        assessed = {c.id: c for c in view.interview.competencies if c.name in item.question.competencies}
-        unknown = set(scores) - set(assessed)
-        if unknown:
-            raise Invalid("score only the competencies this question assesses")
-        if any(not 1 <= s <= 5 for s in scores.values()):
-            raise Invalid("scores run from 1 to 5")
-        if submit and set(scores) != set(assessed):
-            missing = ", ".join(c.name for cid, c in assessed.items() if cid not in scores)
-            raise Invalid(f"score every competency before submitting (missing: {missing})")
+        gaps = _unscored(view, item, scores, "score only the competencies this question assesses")
+        if submit and gaps:
+            raise Invalid(f"score every competency before submitting (missing: {', '.join(gaps)})")
         sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
         if submit:
             scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
@@ -203,6 +197,17 @@ def save(
                          detail={"question": question_id, "scores": {str(k): v for k, v in scores.items()}}, now=now)  # fmt: skip
 
     db.write(tx)
+
+
+def _unscored(view: CandidateReview, item: AnswerReview, scores: dict[int, int], foreign: str) -> list[str]:
+    """The names of the competencies `item` assesses that `scores` leaves out; Invalid (saying `foreign` for a
+    competency it does not assess) when a score cannot be kept."""
+    assessed = {c.id: c.name for c in view.interview.competencies if c.name in item.question.competencies}
+    if set(scores) - set(assessed):
+        raise Invalid(foreign)
+    if any(not 1 <= v <= 5 for v in scores.values()):
+        raise Invalid("scores run from 1 to 5")
+    return [name for cid, name in assessed.items() if cid not in scores]
 
 
 def save_all(
@@ -231,18 +236,16 @@ def save_all(
         missing = []
         for item in open_items:
             scores, notes = typed.get(item.question.id, ({}, ""))
-            assessed = {
-                c.id: c.name for c in view.interview.competencies if c.name in item.question.competencies
-            }
-            if set(scores) - set(assessed):
-                raise Invalid(f"question {item.question.position}: score only the competencies it assesses")
-            if any(not 1 <= v <= 5 for v in scores.values()):
-                raise Invalid("scores run from 1 to 5")
+            gaps = _unscored(
+                view,
+                item,
+                scores,
+                f"question {item.question.position}: score only the competencies it assesses",
+            )
             if len(notes) > MAX_NOTES:
                 raise Invalid(
                     f"question {item.question.position}: notes are limited to {MAX_NOTES} characters"
                 )
-            gaps = [name for cid, name in assessed.items() if cid not in scores]
             if gaps:
                 missing.append(f"question {item.question.position} ({', '.join(gaps)})")
         if submit and missing:
