@@ -14,10 +14,10 @@ from pathlib import Path
 import requests
 import yaml
 
-from boxinterview import datadir
-from boxinterview.config import load_settings
+from boxinterview.config.settings import load_settings
 from boxinterview.domain import interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus
+from boxinterview.ops import datadir
 from boxinterview.store import Database
 
 CACHE = Path(tempfile.gettempdir()) / "boxinterview-bench-clips"

@@ -15,10 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from boxinterview import clock, datadir
-from boxinterview.config import load_settings
-from boxinterview.domain import interview_io, interviews, operations
+from boxinterview import clock
+from boxinterview.config.settings import load_settings
+from boxinterview.domain import interview_io, interviews
 from boxinterview.domain.models import InterviewStatus
+from boxinterview.ops import dashboard, datadir
 from boxinterview.store import Database
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.dashboard import DashboardScreen
@@ -116,7 +117,7 @@ async def measure_screen(settings, db, refreshes: int) -> tuple[list[float], lis
         assert isinstance(screen, DashboardScreen)
         for _ in range(refreshes):
             t0 = time.perf_counter()
-            found = await asyncio.to_thread(operations.dashboard, db, settings)
+            found = await asyncio.to_thread(dashboard.dashboard, db, settings)
             screen.show(found)
             await pilot.pause()  # the screen is drawn
             refresh_ms.append((time.perf_counter() - t0) * 1000)
@@ -146,7 +147,7 @@ def main() -> None:
         reads = []
         for _ in range(args.refreshes):
             t0 = time.perf_counter()
-            operations.dashboard(db, settings)
+            dashboard.dashboard(db, settings)
             reads.append((time.perf_counter() - t0) * 1000)
         refresh, busy, quiet = asyncio.run(measure_screen(settings, db, args.refreshes))
         db.close()

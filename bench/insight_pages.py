@@ -15,7 +15,8 @@ from pathlib import Path
 import requests
 
 from _harness import Server, sign_in
-from boxinterview import demo, synthetic
+from boxinterview.cli import demo
+from boxinterview.cli import demo_history as synthetic
 from boxinterview.domain import accounts, interviews
 from boxinterview.domain.models import Role
 

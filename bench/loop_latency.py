@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from boxinterview import datadir
-from boxinterview.config import StoreSettings
-from boxinterview.demo import demo_interview_yaml
+from boxinterview.cli.demo import demo_interview_yaml
+from boxinterview.config.settings import StoreSettings
 from boxinterview.domain import interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus
+from boxinterview.ops import datadir
 from boxinterview.store import Database
 from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import interviews as interviews_sql

@@ -25,9 +25,9 @@ import requests
 import yaml
 
 from _harness import Server, clip, free_port, sign_in
-from boxinterview import processing
 from boxinterview.domain import accounts, answers, invitations, recordings, uploads
 from boxinterview.domain.models import Role
+from boxinterview.pipeline import processing
 
 CADDYFILE = """\
 {{

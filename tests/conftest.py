@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import datadir
-from boxinterview.cli import main
-from boxinterview.config import Settings, load_settings
-from boxinterview.demo import demo_interview_yaml
+from boxinterview.cli.demo import demo_interview_yaml
+from boxinterview.cli.main import main
+from boxinterview.config.settings import Settings, load_settings
 from boxinterview.domain import interview_io, interviews
 from boxinterview.domain.models import Interview, InterviewStatus
+from boxinterview.ops import datadir
 from boxinterview.store import Database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for key in list(os.environ):
         if key.startswith("BOXINTERVIEW_"):
             monkeypatch.delenv(key)
-    monkeypatch.setattr("boxinterview.config.SYSTEM_CONFIG", tmp_path / "no-such-system-config.yaml")
+    monkeypatch.setattr("boxinterview.config.settings.SYSTEM_CONFIG", tmp_path / "no-such-system-config.yaml")
     monkeypatch.chdir(tmp_path)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain import uploads
 from boxinterview.store import Database
 

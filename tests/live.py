@@ -16,10 +16,10 @@ from typing import Any
 import requests
 import yaml
 
-from boxinterview import datadir
-from boxinterview.config import Settings, load_settings
+from boxinterview.config.settings import Settings, load_settings
 from boxinterview.domain import interview_io, interviews, invitations
 from boxinterview.domain.models import Interview, InterviewStatus
+from boxinterview.ops import datadir
 from boxinterview.store import Database
 from tests.conftest import free_port
 

@@ -6,7 +6,7 @@ import re
 
 import requests
 
-from boxinterview.config import load_settings
+from boxinterview.config.settings import load_settings
 from boxinterview.domain import accounts, answers, interviews, invitations
 from boxinterview.domain.models import Role
 from boxinterview.web.app import init_app

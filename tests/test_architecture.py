@@ -50,22 +50,94 @@ def test_sqlite_only_through_apsw() -> None:
         assert "sqlite3" not in _imports(ast.parse(path.read_text()), top_level_only=False), path
 
 
-def test_core_does_not_import_its_faces() -> None:
-    for path in CORE.rglob("*.py"):
-        tree = ast.parse(path.read_text())
-        faces = [
-            m
-            for m in _imports(tree, top_level_only=True)
-            if m.startswith(("boxinterview.web", "boxinterview.tui"))
-        ]
-        assert faces == [], f"{path.relative_to(ROOT)} imports {faces}"
-        if path.name != "cli.py":  # the CLI is the composition root and loads a face inside its command
-            every = [
-                m
-                for m in _imports(tree, top_level_only=False)
-                if m.startswith(("boxinterview.web", "boxinterview.tui"))
+def _module(path: Path) -> str:
+    """The dotted name a file is imported as (`web/app.py` is `boxinterview.web.app`)."""
+    rel = path.relative_to(CORE) if CORE in path.parents else path.relative_to(ROOT)
+    parts = [*rel.parts[:-1], rel.stem]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(["boxinterview", *parts])
+
+
+def _imported(path: Path, top_level_only: bool = False) -> list[str]:
+    """Every boxinterview module a file imports (`from boxinterview import clock` counts as the module)."""
+    tree = ast.parse(path.read_text())
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    out = []
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "boxinterview":
+            # `from boxinterview.mail import addresses` imports the module mail.addresses
+            out += [
+                f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in MODULES else node.module
+                for a in node.names
             ]
-            assert every == [], f"{path.relative_to(ROOT)} imports {every}"
+        elif isinstance(node, ast.Import):
+            out += [a.name for a in node.names if a.name.startswith("boxinterview.")]
+    return out
+
+
+MODULES = {_module(p) for p in SOURCES}
+
+
+def _part(module: str) -> str:
+    """The package a module belongs to: `boxinterview.store.jobs` → `store`, `boxinterview.clock` → `clock`."""
+    return module.split(".")[1] if "." in module else ""
+
+
+# What each part of the house may import, besides itself and the shared base (clock, errors, files).
+BASE = {"clock", "errors", "files"}
+MAY_IMPORT = {
+    "config": {"mail.addresses"},
+    "store": {"domain.models"},
+    "media": set(),
+    "domain": {"config", "store", "mail"},
+    "mail": {"config", "store", "domain"},
+    "ops": {"config", "store", "domain", "mail", "media"},
+    "pipeline": {"config", "store", "domain", "mail", "media", "ops"},
+    "cli": {"config", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "web": {"config", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "tui": {"config", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "__main__": {"cli"},
+}
+
+
+def _allowed(part: str, target: str) -> bool:
+    other = _part(target)
+    if other in (part, "") or other in BASE:  # "" is the package itself (its version)
+        return True
+    rest = target.split(".", 1)[1]
+    return any(rest == rule or rest.startswith(rule + ".") for rule in MAY_IMPORT[part])
+
+
+def test_the_core_is_packages_and_a_shared_base() -> None:
+    loose = sorted(p.name for p in CORE.glob("*.py"))
+    assert loose == ["__init__.py", "__main__.py", "clock.py", "errors.py", "files.py"]
+
+
+def test_every_part_imports_only_the_parts_beneath_it() -> None:
+    """store sees only the domain's models; domain and mail never ops, pipeline, cli or a face;
+    media nothing but the base; a face the core but not the other face."""
+    wrong = []
+    for path in SOURCES:
+        module = _module(path)
+        part = _part(module)
+        if part in BASE or part in ("", "__init__"):
+            assert all(_part(m) in BASE | {""} for m in _imported(path)), path
+            continue
+        for target in _imported(path, top_level_only=part == "cli"):
+            if not _allowed(part, target):
+                wrong.append(f"{module} imports {target}")
+    assert wrong == []
+
+
+def test_only_the_command_line_loads_a_face_and_only_inside_a_command() -> None:
+    for path in CORE.rglob("*.py"):
+        faces = [m for m in _imported(path) if _part(m) in ("web", "tui")]
+        if path == CORE / "cli" / "main.py":
+            assert not [m for m in _imported(path, top_level_only=True) if _part(m) in ("web", "tui")]
+            assert sorted(set(faces)) == ["boxinterview.tui.app", "boxinterview.web.app"]
+        else:
+            assert faces == [], f"{path.relative_to(ROOT)} imports {faces}"
 
 
 def test_faces_do_not_reach_into_the_store_for_writes() -> None:

@@ -11,10 +11,10 @@ import shutil
 import pytest
 import requests
 
-from boxinterview import processing
-from boxinterview.config import load_settings
+from boxinterview.config.settings import load_settings
 from boxinterview.domain import accounts, answers, api, invitations, recordings, shares
 from boxinterview.domain.models import Role
+from boxinterview.pipeline import processing
 from boxinterview.web.app import init_app
 from tests.clips import make
 from tests.flows import record_take

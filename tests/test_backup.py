@@ -8,8 +8,9 @@ import shutil
 import threading
 from datetime import timedelta
 
-from boxinterview import backup, clock
+from boxinterview import clock
 from boxinterview.domain import invitations
+from boxinterview.ops import backup
 from boxinterview.store import connect, outbox
 from tests.flows import record_take
 from tests.live import prepare

@@ -15,9 +15,10 @@ import pytest
 import requests
 from tusclient import client as tus
 
-from boxinterview import processing, proxy
 from boxinterview.domain import accounts, answers, invitations, recordings, shares
 from boxinterview.domain.models import RecordingState, Role
+from boxinterview.ops import proxy
+from boxinterview.pipeline import processing
 from tests.clips import make
 from tests.conftest import free_port
 from tests.flows import record_take

@@ -8,8 +8,7 @@ import zipfile
 import pytest
 import requests
 
-from boxinterview import documents
-from boxinterview.domain import interview_io, interviews, invitations
+from boxinterview.domain import documents, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus, InvitationStatus
 
 FILE_INTERVIEW = """\

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import config
-from boxinterview.config import ConfigError, documented_settings, env_name, load_settings
+from boxinterview.config import settings as config
+from boxinterview.config.settings import ConfigError, documented_settings, env_name, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

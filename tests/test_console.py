@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import requests
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
-from boxinterview import backup, drafts
 from boxinterview.domain import accounts, interviews, invitations
 from boxinterview.domain.models import QuestionKind, Role
+from boxinterview.ops import backup
+from boxinterview.tui import drafts
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen
 from boxinterview.tui.widgets.dialogs import Message
@@ -388,7 +389,7 @@ async def test_queued_messages_can_be_read_in_full_to_send_by_hand(db, settings,
 
 
 async def test_the_insight_screen_reads_the_same_measures(db, settings, open_interview) -> None:
-    from boxinterview import synthetic
+    from boxinterview.cli import demo_history as synthetic
 
     synthetic.add(db, open_interview, 200)
     app = ConsoleApp(settings, db)

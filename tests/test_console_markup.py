@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import clock, datadir
-from boxinterview.config import load_settings
+from boxinterview import clock
+from boxinterview.config.settings import load_settings
 from boxinterview.domain import (
     accounts,
     answers,
@@ -30,6 +30,7 @@ from boxinterview.domain import (
 from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.mail import sender
 from boxinterview.mail.letters import Letterhead
+from boxinterview.ops import datadir
 from boxinterview.store import Database
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import backup, clock, datadir
-from boxinterview.config import load_settings
-from boxinterview.domain import accounts, interviews, invitations, operations, uploads
+from boxinterview import clock
+from boxinterview.config.settings import load_settings
+from boxinterview.domain import accounts, interviews, invitations, uploads
 from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.mail.letters import Letterhead
+from boxinterview.ops import backup, dashboard, datadir
 from boxinterview.store import Database
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen
@@ -31,7 +32,7 @@ def console(monkeypatch, template):
     shutil.rmtree(DATA, ignore_errors=True)
     monkeypatch.setattr(clock, "now", lambda: FIXED)
     monkeypatch.setattr(
-        operations,
+        dashboard,
         "disk_usage",
         lambda _path: shutil._ntuple_diskusage(500 * 10**9, 380 * 10**9, 120 * 10**9),
     )  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from boxinterview.config import load_settings
+from boxinterview.config.settings import load_settings
 from boxinterview.domain import accounts, interviews, invitations
 from boxinterview.domain.models import InterviewStatus
 from boxinterview.store import Database

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import processing
 from boxinterview.domain import answers, invitations, journey, recordings
 from boxinterview.domain.models import SILENT_LUFS, RecordingState
 from boxinterview.errors import Forbidden
 from boxinterview.media import MediaInfo, probe
+from boxinterview.pipeline import processing
 from tests import device_clips
 from tests.flows import record_take
 from tests.live import prepare

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from boxinterview import documents
-from boxinterview.domain import interview_io, interviews, invitations
+from boxinterview.domain import documents, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus
 from tests.signin import sign_in
 

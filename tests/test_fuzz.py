@@ -178,7 +178,7 @@ def test_a_deadline_that_cannot_be_counted_from_is_refused_everywhere(
 
 @pytest.mark.parametrize("digits", ["²", "١٢", "𝟕", "99999999999999999999"])
 def test_numbers_are_ascii_digits_within_bounds(digits: str) -> None:
-    from boxinterview import numbers
+    from boxinterview.domain import numbers
     from boxinterview.errors import Invalid
 
     with pytest.raises(Invalid, match="must be a whole number"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import requests
 
-from boxinterview import backup
 from boxinterview.domain import api, invitations
+from boxinterview.ops import backup
+from boxinterview.pipeline.worker import watch_health
 from boxinterview.store import outbox
-from boxinterview.worker import watch_health
 from tests.flows import record_take
 from tests.live import live_server, prepare
 
@@ -59,10 +59,11 @@ def test_under_systemd_logs_are_logfmt_lines_on_stdout_with_their_priority(tmp_p
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
     journal = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
                              capture_output=True, text=True, env={**env, "JOURNAL_STREAM": "8:12345"})  # fmt: skip
-    [line] = [x for x in journal.stdout.splitlines() if "boxinterview.alerts" in x]
-    assert line.startswith('<4>level=warning logger=boxinterview.alerts msg="A backup failed: BoxError: ')
+    [line] = [x for x in journal.stdout.splitlines() if "boxinterview.mail.alerts" in x]
+    assert line.startswith('<4>level=warning logger=boxinterview.mail.alerts msg="A backup failed: BoxError: ')
     terminal = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
                               capture_output=True, text=True, env=env)  # fmt: skip
     assert (
-        "WARNING boxinterview.alerts: A backup failed" in terminal.stderr and "level=" not in terminal.stdout
+        "WARNING boxinterview.mail.alerts: A backup failed" in terminal.stderr
+        and "level=" not in terminal.stdout
     )

@@ -303,7 +303,7 @@ def test_a_refusal_ends_the_message_failed_and_tells_the_operator_once_a_day(wat
 
 def test_an_alert_that_cannot_be_sent_is_not_alerted_about(watched, smtp) -> None:
     settings, db, _ = watched
-    from boxinterview import alerts
+    from boxinterview.mail import alerts
 
     alerts.alert(db, settings, "backup", "A backup failed", "disk full", "free some space")
     smtp.reply = "554 5.7.1 Relay denied"

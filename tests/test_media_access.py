@@ -10,9 +10,9 @@ import shutil
 import pytest
 import requests
 
-from boxinterview import processing
 from boxinterview.domain import accounts, answers, api, invitations, recordings, shares
 from boxinterview.domain.models import Role
+from boxinterview.pipeline import processing
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import live_server

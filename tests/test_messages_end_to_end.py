@@ -13,9 +13,9 @@ from boxinterview.domain import answers, invitations, reviews
 from boxinterview.domain.models import Outcome
 from boxinterview.mail import schedule
 from boxinterview.mail.letters import Letterhead
+from boxinterview.pipeline.worker import Worker, watch_health
 from boxinterview.store import Database, outbox
 from boxinterview.store import accounts as accounts_sql
-from boxinterview.worker import Worker, watch_health
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import prepare

@@ -9,7 +9,7 @@ from pathlib import Path
 import apsw
 import pytest
 
-from boxinterview import datadir
+from boxinterview.ops import datadir
 from boxinterview.store import connect, migrations
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import processing
 from boxinterview.domain import answers, invitations, recordings
 from boxinterview.domain.models import RecordingState
 from boxinterview.media import PlaybackOptions, needs_video_encode, probe
+from boxinterview.pipeline import processing
 from tests.clips import make
 from tests.flows import record_take
 from tests.live import prepare

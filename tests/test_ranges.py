@@ -15,10 +15,19 @@ from pathlib import Path
 import pytest
 import requests
 
-from boxinterview import documents, processing
 from boxinterview import files as data_files
-from boxinterview.domain import accounts, answers, interview_io, interviews, invitations, recordings, shares
+from boxinterview.domain import (
+    accounts,
+    answers,
+    documents,
+    interview_io,
+    interviews,
+    invitations,
+    recordings,
+    shares,
+)
 from boxinterview.domain.models import InterviewStatus, Role
+from boxinterview.pipeline import processing
 from boxinterview.web import ranges
 from tests.clips import make
 from tests.flows import record_take

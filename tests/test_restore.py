@@ -7,9 +7,9 @@ import threading
 import time
 from pathlib import Path
 
-from boxinterview import backup, datadir
 from boxinterview.domain import accounts, answers, invitations, reviews
 from boxinterview.domain.models import Role
+from boxinterview.ops import backup, datadir
 from boxinterview.store import Database, connect
 from tests.flows import record_take
 from tests.live import prepare

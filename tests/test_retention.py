@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from boxinterview import backup, clock
+from boxinterview import clock
 from boxinterview.domain import accounts, answers, invitations, retention, reviews
 from boxinterview.domain.models import Outcome, Role
 from boxinterview.mail.letters import Letterhead
+from boxinterview.ops import backup
 from boxinterview.store import audit, candidates, connect
 from tests.flows import record_take
 from tests.live import prepare

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from boxinterview import processing
 from boxinterview.domain import accounts, answers, interviews, invitations, recordings
 from boxinterview.domain.models import Role
+from boxinterview.pipeline import processing
 from boxinterview.store import outbox as outbox_sql
 from boxinterview.store import reviews as reviews_sql
 from tests.clips import make

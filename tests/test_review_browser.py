@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import processing
 from boxinterview.domain import answers, invitations, recordings
+from boxinterview.pipeline import processing
 from boxinterview.store import outbox as outbox_sql
 from tests.browser import chromium, serious_accessibility_problems
 from tests.clips import make

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from boxinterview import proxy
 from boxinterview.domain import accounts, invitations
 from boxinterview.domain.models import Role
+from boxinterview.ops import proxy
 from tests.conftest import run_cli
 from tests.live import live_server
 from tests.signin import form_token, sign_in

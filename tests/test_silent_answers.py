@@ -8,8 +8,8 @@ import shutil
 
 import requests
 
-from boxinterview import processing
 from boxinterview.domain import recordings
+from boxinterview.pipeline import processing
 from tests import device_clips
 from tests.clips import make
 from tests.test_review import completed_candidate, csrf, live, reviewer  # noqa: F401 (fixture)

@@ -15,11 +15,11 @@ import pytest
 import requests
 from tusclient import client as tus
 
-from boxinterview import backup, logs
 from boxinterview.domain import accounts, invitations, shares, uploads
 from boxinterview.domain.models import InvitationStatus, Role
 from boxinterview.mail import sender
 from boxinterview.mail.letters import Letterhead
+from boxinterview.ops import backup, logs
 from boxinterview.store import connect
 from tests.conftest import free_port
 from tests.inbox import Inbox

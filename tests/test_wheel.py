@@ -36,7 +36,9 @@ def test_wheel_ships_core_faces_and_their_files(tmp_path: Path) -> None:
     [wheel] = dist.glob("boxinterview-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
-        "boxinterview/cli.py",
+        "boxinterview/cli/main.py",
+        "boxinterview/pipeline/worker.py",
+        "boxinterview/ops/backup.py",
         "boxinterview/store/migrations.py",
         "boxinterview/defaults/demo-interview.yaml",
         "boxinterview/web/app.py",

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview import clock, jobs
+from boxinterview import clock
 from boxinterview.domain import recordings
 from boxinterview.domain.models import RecordingState
+from boxinterview.pipeline import job_queue as jobs
+from boxinterview.pipeline.worker import Worker, backoff
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import outbox as outbox_sql
-from boxinterview.worker import Worker, backoff
 from tests.clips import make
 from tests.live import prepare
 from tests.test_processing import uploaded

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.store import Database
 from boxinterview.tui.screens.audit import AuditScreen
 from boxinterview.tui.screens.backups import BackupsScreen

@@ -11,8 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from boxinterview import datadir
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
+from boxinterview.ops import datadir
+from boxinterview.pipeline.worker import Worker
 from boxinterview.store import Database
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
@@ -21,7 +22,6 @@ from boxinterview.web.keys import ASSETS, DB, FILE_IO, SETTINGS, SIGNIN_KEY, TEM
 from boxinterview.web.render import make_environment
 from boxinterview.web.routes import setup_routes
 from boxinterview.web.security import add_headers, cross_site_middleware, hide_server_banner
-from boxinterview.worker import Worker
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import jinja2
 from aiohttp import web
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.store import Database
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Reading what a request sends: numbers in the query and forms (see `boxinterview.numbers`) and JSON that must
+"""Reading what a request sends: numbers in the query and forms (see `boxinterview.domain.numbers`) and JSON that must
 be an object of plain values (forms themselves are read by `forms`). Whatever cannot be read is refused with a
 400 or 422 saying what to send, never a server error."""
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from boxinterview import numbers
+from boxinterview.domain import numbers
 from boxinterview.errors import Invalid
 
 MAX_JSON_BYTES = 64 * 1024  # the largest body any JSON route takes (a device check report)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web, web_response
 
-from boxinterview.proxy import CSP
+from boxinterview.ops.proxy import CSP
 from boxinterview.web.auth import Handler, is_secure
 from boxinterview.web.keys import SETTINGS
 

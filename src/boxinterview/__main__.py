@@ -2,6 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from boxinterview.cli import main
+from boxinterview.cli.main import main
 
 sys.exit(main())

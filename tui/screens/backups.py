@@ -12,8 +12,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
-from boxinterview import backup, clock, restore
+from boxinterview import clock
 from boxinterview.errors import BoxError
+from boxinterview.ops import backup, restore
 from boxinterview.tui.format import age, marked, size
 from boxinterview.tui.widgets.dialogs import Message, TypedConfirm
 from boxinterview.tui.widgets.plain_table import PlainTable

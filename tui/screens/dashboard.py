@@ -14,9 +14,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from boxinterview import jobs
-from boxinterview.domain import operations
 from boxinterview.errors import BoxError
+from boxinterview.ops import dashboard
+from boxinterview.pipeline import job_queue as jobs
 from boxinterview.tui.format import age, bar, marked, size
 from boxinterview.tui.widgets.live_table import sync_rows
 from boxinterview.tui.widgets.plain_table import PlainTable
@@ -60,7 +60,7 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
         app = self.app
-        found = operations.dashboard(app.db, app.settings)  # type: ignore[attr-defined]
+        found = dashboard.dashboard(app.db, app.settings)  # type: ignore[attr-defined]
         app.call_from_thread(self.show, found)
 
     def put(self, selector: str, text: str | Content) -> None:
@@ -69,7 +69,7 @@ class DashboardScreen(Screen[None]):
             self._shown[selector] = text
             self.query_one(selector, Static).update(text)
 
-    def show(self, d: operations.Dashboard) -> None:
+    def show(self, d: dashboard.Dashboard) -> None:
         self.put("#now", f"[b]{d.candidates_now}[/b] answering · [b]{d.uploads_total}[/b] uploading")
         free = 100 * d.disk_free / d.disk_total if d.disk_total else 0
         if d.days_left is None:

@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
 
-from boxinterview import drafts
 from boxinterview.domain import interviews, invitations
 from boxinterview.domain.models import Competency, Interview, Question
 from boxinterview.errors import BoxError, Invalid
+from boxinterview.tui import drafts
 from boxinterview.tui.format import marked
 from boxinterview.tui.screens.question_dialog import QuestionDialog
 from boxinterview.tui.widgets.compact import CompactInput, CompactTextArea

@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from boxinterview import numbers
-from boxinterview.domain import accounts
+from boxinterview.domain import accounts, numbers
 from boxinterview.domain.models import Account, Role
 from boxinterview.errors import Invalid
 from boxinterview.tui.widgets.acting import ActingScreen

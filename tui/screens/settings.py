@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from boxinterview import proxy
 from boxinterview.errors import BoxError
 from boxinterview.mail import sender
+from boxinterview.ops import proxy
 from boxinterview.tui.format import marked
 from boxinterview.tui.widgets.dialogs import Field, Form
 

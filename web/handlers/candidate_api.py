@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import BodyPartReader, web
 
-from boxinterview import documents, files
-from boxinterview.domain import answers, journey
+from boxinterview import files
+from boxinterview.domain import answers, documents, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
 from boxinterview.mail.letters import Letterhead

@@ -5,8 +5,9 @@ import time
 import apsw
 from aiohttp import web
 
-from boxinterview import __version__, health
+from boxinterview import __version__
 from boxinterview.domain import api
+from boxinterview.ops import health
 from boxinterview.store import migrations
 from boxinterview.web.keys import DB, SETTINGS
 

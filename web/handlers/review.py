@@ -7,8 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from boxinterview import numbers
-from boxinterview.domain import reviews, sessions, shares
+from boxinterview.domain import numbers, reviews, sessions, shares
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead

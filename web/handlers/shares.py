@@ -6,8 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from boxinterview import numbers
-from boxinterview.domain import shares
+from boxinterview.domain import numbers, shares
 from boxinterview.web import auth, forms, params, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page

@@ -21,8 +21,8 @@ import aiohttp
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from boxinterview import clock, files, numbers
-from boxinterview.domain import uploads
+from boxinterview import clock, files
+from boxinterview.domain import numbers, uploads
 from boxinterview.errors import BoxError, Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS
 

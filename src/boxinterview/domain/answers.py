@@ -9,8 +9,8 @@ from pathlib import Path
 
 import apsw
 
-from boxinterview import clock, documents, files
-from boxinterview.domain import invitations, lifecycle, recordings
+from boxinterview import clock, files
+from boxinterview.domain import documents, invitations, lifecycle, recordings
 from boxinterview.domain.models import (
     Answer,
     Invitation,

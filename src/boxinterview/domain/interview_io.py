@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from boxinterview import yamlsrc
+from boxinterview.config import yamlsrc
 from boxinterview.domain import interviews
 from boxinterview.domain.models import (
     Choice,

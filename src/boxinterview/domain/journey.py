@@ -13,8 +13,8 @@ from typing import Any
 
 import apsw
 
-from boxinterview import clock, numbers
-from boxinterview.domain import answers, invitations
+from boxinterview import clock
+from boxinterview.domain import answers, invitations, numbers
 from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail.letters import Letterhead

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import apsw
 
-from boxinterview import clock, documents, files
-from boxinterview.domain import recordings
+from boxinterview import clock, files
+from boxinterview.domain import documents, recordings
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from boxinterview import clock
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Account
 from boxinterview.errors import BoxError, Forbidden

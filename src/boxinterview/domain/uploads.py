@@ -16,9 +16,9 @@ from pathlib import Path
 
 import apsw
 
-from boxinterview import clock, files, numbers
-from boxinterview.config import Settings
-from boxinterview.domain import answers, recordings
+from boxinterview import clock, files
+from boxinterview.config.settings import Settings
+from boxinterview.domain import answers, numbers, recordings
 from boxinterview.domain.invitations import hash_token
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
 from boxinterview.store import Database

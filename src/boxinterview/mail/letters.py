@@ -7,7 +7,7 @@ from datetime import datetime
 
 import apsw
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain.models import Candidate, Interview, Invitation
 from boxinterview.mail.compose import Letter, new_message_id, render, text_to_html
 from boxinterview.store import outbox as sql

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import apsw
 
 from boxinterview import clock
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain.invitations import fresh_link
 from boxinterview.domain.models import InvitationStatus
 from boxinterview.mail import letters

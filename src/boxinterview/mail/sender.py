@@ -20,10 +20,10 @@ from typing import Any
 import aiosmtplib
 import apsw
 
-from boxinterview import alerts, clock
-from boxinterview.config import Settings
+from boxinterview import clock
+from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError, Invalid
-from boxinterview.mail import compose, schedule
+from boxinterview.mail import alerts, compose, schedule
 from boxinterview.mail.compose import Outgoing, build
 from boxinterview.store import Database
 from boxinterview.store import outbox as sql

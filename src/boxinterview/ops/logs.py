@@ -44,7 +44,7 @@ def _quote(value: str) -> str:
 
 
 class LogfmtFormatter(logging.Formatter):
-    """`<4>level=warning logger=boxinterview.alerts msg="…" error="…"`: one line, every value quoted as needed."""
+    """`<4>level=warning logger=boxinterview.mail.alerts msg="…" error="…"`: one line, every value quoted as needed."""
 
     def format(self, record: logging.LogRecord) -> str:
         fields = {"level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}

@@ -16,10 +16,13 @@ import socket
 import uuid
 from datetime import timedelta
 
-from boxinterview import alerts, clock, health, live, processing
-from boxinterview.config import Settings
+from boxinterview import clock
+from boxinterview.config.settings import Settings
 from boxinterview.domain import recordings, uploads
-from boxinterview.mail import sender
+from boxinterview.mail import alerts, sender
+from boxinterview.ops import health
+from boxinterview.pipeline import live_transcode as live
+from boxinterview.pipeline import processing
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql

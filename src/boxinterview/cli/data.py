@@ -7,10 +7,10 @@ import json
 import sys
 import time
 
-from boxinterview.cli_base import actor as _actor
-from boxinterview.cli_base import open_db as _open
-from boxinterview.cli_base import whole_argument
-from boxinterview.config import Settings
+from boxinterview.cli.base import actor as _actor
+from boxinterview.cli.base import open_db as _open
+from boxinterview.cli.base import whole_argument
+from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError
 
 
@@ -38,7 +38,7 @@ class Bar:
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import backup
+    from boxinterview.ops import backup
 
     action = args.backup_command or "run"
     _open(settings).close()  # a missing or outdated database is reported before anything is written
@@ -73,7 +73,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import backup, restore
+    from boxinterview.ops import backup, restore
 
     name = backup.find(settings, args.name or "").name
     if not args.yes:
@@ -96,8 +96,8 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import backup
     from boxinterview.domain import retention
+    from boxinterview.ops import backup
 
     with _open(settings) as db, backup.maintenance(settings):
         if args.invitation:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from boxinterview import backup, clock, datadir
-from boxinterview.config import Settings
+from boxinterview import clock
+from boxinterview.config.settings import Settings
 from boxinterview.domain import uploads
 from boxinterview.errors import Conflict
+from boxinterview.ops import backup, datadir
 from boxinterview.store import Database
 
 

@@ -16,10 +16,11 @@ import os
 import uuid
 from pathlib import Path
 
-from boxinterview import files, processing
-from boxinterview.config import Settings
+from boxinterview import files
+from boxinterview.config.settings import Settings
 from boxinterview.domain.models import QuestionKind
 from boxinterview.media import MediaError, probe, transcode_playback_streaming
+from boxinterview.pipeline import processing
 from boxinterview.store import Database
 from boxinterview.store import uploads as uploads_sql
 from boxinterview.store.uploads import UploadRow

@@ -1,5 +1,5 @@
 """Operator commands for running the appliance: the worker, recordings and jobs, e-mail, API tokens.
-The parser in `cli` wires them up."""
+The parser in `cli.main` wires them up."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import argparse
 import json
 import sys
 
-from boxinterview.cli_base import actor as _actor
-from boxinterview.cli_base import open_db as _open
-from boxinterview.config import Settings
+from boxinterview.cli.base import actor as _actor
+from boxinterview.cli.base import open_db as _open
+from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError
 
 
@@ -17,14 +17,14 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     import signal
 
-    from boxinterview.worker import Worker
+    from boxinterview.pipeline.worker import Worker
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        from boxinterview import datadir
+        from boxinterview.ops import datadir
 
         with datadir.in_use(settings.data_dir), _open(settings) as db:
             await Worker(db, settings).run(stop)
@@ -57,7 +57,7 @@ def cmd_recordings(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import jobs
+    from boxinterview.pipeline import job_queue as jobs
 
     with _open(settings) as db:
         if args.retry:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boxinterview import yamlsrc
-from boxinterview.config_sections import (  # noqa: F401 - the sections are part of this module's interface
+from boxinterview.config import yamlsrc
+from boxinterview.config.sections import (  # noqa: F401 - the sections are part of this module's interface
     BackupSettings,
     HealthSettings,
     MediaSettings,

@@ -7,8 +7,9 @@ import shutil
 from dataclasses import dataclass
 from datetime import datetime
 
-from boxinterview import backup, clock
-from boxinterview.config import Settings
+from boxinterview import clock
+from boxinterview.config.settings import Settings
+from boxinterview.ops import backup
 from boxinterview.store import Database
 from boxinterview.store import metrics as metrics_sql
 

@@ -4,7 +4,7 @@ Caddy itself once the app has authorised them (X-Accel-Redirect)."""
 
 from __future__ import annotations
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.errors import Invalid
 
 # The one Content-Security-Policy: the app sends it on every answer and Caddy's config repeats it as a default.

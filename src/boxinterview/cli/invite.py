@@ -8,9 +8,9 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from boxinterview.cli_base import actor as _actor
-from boxinterview.cli_base import open_db as _open
-from boxinterview.config import Settings
+from boxinterview.cli.base import actor as _actor
+from boxinterview.cli.base import open_db as _open
+from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
 

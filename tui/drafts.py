@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain import interview_io
 from boxinterview.domain.models import Interview
 

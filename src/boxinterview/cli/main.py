@@ -13,15 +13,17 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from boxinterview import __version__, commands_data, datadir, logs
-from boxinterview.cli_base import actor as _actor
-from boxinterview.cli_base import open_db as _open
-from boxinterview.cli_base import whole_argument
-from boxinterview.commands import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
-from boxinterview.commands_invite import cmd_invite
-from boxinterview.config import ConfigError, Settings, documented_settings, env_name, load_settings
+from boxinterview import __version__
+from boxinterview.cli import data as commands_data
+from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
+from boxinterview.cli.base import actor as _actor
+from boxinterview.cli.base import open_db as _open
+from boxinterview.cli.base import whole_argument
+from boxinterview.cli.invite import cmd_invite
+from boxinterview.config.settings import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
+from boxinterview.ops import datadir, logs
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -57,14 +59,14 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import demo
+    from boxinterview.cli import demo
 
     if not settings.database_path.exists():
         datadir.init(settings.data_dir)
     with _open(settings) as db:
         result = demo.run(db, settings)
         if args.candidates:
-            from boxinterview import synthetic
+            from boxinterview.cli import demo_history as synthetic
             from boxinterview.domain import interviews
 
             synthetic.add(db, interviews.get(db, result.interview_id), args.candidates)
@@ -94,7 +96,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import datadir
+    from boxinterview.ops import datadir
     from boxinterview.tui.app import run  # the console face
 
     _open(settings).close()
@@ -264,7 +266,7 @@ def cmd_user_role(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview import proxy
+    from boxinterview.ops import proxy
 
     text = proxy.caddyfile(settings)
     if args.output:

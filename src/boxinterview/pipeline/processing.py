@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boxinterview import clock, files
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain import recordings
 from boxinterview.domain.models import SILENT_LUFS, QuestionKind, RecordingState
 from boxinterview.media import (

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from boxinterview import clock
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError, Conflict, NotFound
 from boxinterview.store import Database, connect
 from boxinterview.store import audit as audit_sql
@@ -287,7 +287,7 @@ def verify(settings: Settings, name: str = "", progress: Progress = _quiet) -> l
 def run_and_record(db: Database, settings: Settings, actor: str, progress: Progress = _quiet) -> BackupInfo:
     """`run`, with its outcome in the audit log (the console shows the last one) and the operator told when it
     fails."""
-    from boxinterview import alerts  # alerts needs mail; a plain backup does not
+    from boxinterview.mail import alerts  # alerts needs mail; a plain backup does not
 
     try:
         made = run(settings, progress=progress)

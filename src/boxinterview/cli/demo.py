@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.domain import accounts, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.errors import NotFound

@@ -14,8 +14,8 @@ from boxinterview.domain import accounts
 from boxinterview.domain.models import Interview, Role
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
+from boxinterview.store import demo_history as sql
 from boxinterview.store import insight as insight_sql
-from boxinterview.store import synthetic as sql
 
 BROWSERS = [
     ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 "

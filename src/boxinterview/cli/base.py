@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.store import Database
 
 
@@ -22,7 +22,7 @@ def open_db(settings: Settings) -> Database:
 
 def whole_argument(text: str) -> int:
     """An id or a count from the command line: ASCII digits that SQLite can store (argparse says what is wrong)."""
-    from boxinterview import numbers
+    from boxinterview.domain import numbers
     from boxinterview.errors import BoxError
 
     try:

@@ -11,10 +11,11 @@ from datetime import datetime, timedelta
 
 import apsw
 
-from boxinterview import backup, clock
-from boxinterview.config import Settings
+from boxinterview import clock
+from boxinterview.config.settings import Settings
+from boxinterview.ops import backup
 from boxinterview.store import Database
-from boxinterview.store import operations as sql
+from boxinterview.store import dashboard as sql
 
 ACTIVE_WINDOW = timedelta(minutes=10)  # an upload that moved within this is "arriving now"
 disk_usage = shutil.disk_usage  # the one place the dashboard asks the file system

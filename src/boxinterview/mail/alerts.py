@@ -10,13 +10,13 @@ from datetime import datetime
 import apsw
 
 from boxinterview import clock
-from boxinterview.config import Settings
+from boxinterview.config.settings import Settings
 from boxinterview.mail import letters
 from boxinterview.mail.compose import render
 from boxinterview.store import Database
 from boxinterview.store import notices as notices_sql
 
-log = logging.getLogger("boxinterview.alerts")
+log = logging.getLogger("boxinterview.mail.alerts")
 
 
 def queue_in(

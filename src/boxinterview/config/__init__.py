@@ -1,0 +1,1 @@
+"""Settings: one validated object from YAML and the environment, and YAML that remembers its lines."""

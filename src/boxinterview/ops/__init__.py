@@ -1,0 +1,1 @@
+"""Running the appliance: backups and restores, health and alerts, logs, the data directory, the proxy, the dashboard."""

@@ -1,0 +1,1 @@
+"""From an uploaded recording to a playable answer: the job worker, processing, live transcoding."""
