@@ -60,7 +60,9 @@ def test_under_systemd_logs_are_logfmt_lines_on_stdout_with_their_priority(tmp_p
     journal = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
                              capture_output=True, text=True, env={**env, "JOURNAL_STREAM": "8:12345"})  # fmt: skip
     [line] = [x for x in journal.stdout.splitlines() if "boxinterview.mail.alerts" in x]
-    assert line.startswith('<4>level=warning logger=boxinterview.mail.alerts msg="A backup failed: BoxError: ')
+    assert line.startswith(
+        '<4>level=warning logger=boxinterview.mail.alerts msg="A backup failed: BoxError: '
+    )
     terminal = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
                               capture_output=True, text=True, env=env)  # fmt: skip
     assert (
