@@ -51,14 +51,54 @@ def clip(kind: str, seconds: int) -> Path:
     out = CACHE / f"{kind}-{seconds}s.{'webm' if kind == 'vp8' else 'mkv'}"
     if out.exists():
         return out
-    src = ["-f", "lavfi", "-i", f"testsrc2=size=1280x720:rate=30:duration={seconds}",
-           "-f", "lavfi", "-i", f"sine=frequency=300:duration={seconds}"]  # fmt: skip
+    src = [
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size=1280x720:rate=30:duration={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=300:duration={seconds}",
+    ]
     if kind == "vp8":
-        codec = ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "2500k", "-g", "30",
-                 "-c:a", "libopus", "-f", "webm"]  # fmt: skip
+        codec = [
+            "-c:v",
+            "libvpx",
+            "-deadline",
+            "realtime",
+            "-cpu-used",
+            "8",
+            "-b:v",
+            "2500k",
+            "-g",
+            "30",
+            "-c:a",
+            "libopus",
+            "-f",
+            "webm",
+        ]
     else:
-        codec = ["-c:v", "libx264", "-preset", "veryfast", "-b:v", "2500k", "-maxrate", "2500k", "-bufsize", "5000k",
-                 "-g", "30", "-pix_fmt", "yuv420p", "-c:a", "libopus", "-f", "matroska"]  # fmt: skip
+        codec = [
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-b:v",
+            "2500k",
+            "-maxrate",
+            "2500k",
+            "-bufsize",
+            "5000k",
+            "-g",
+            "30",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "libopus",
+            "-f",
+            "matroska",
+        ]
     tmp = out.with_suffix(".tmp")
     with tmp.open("wb") as f:
         subprocess.run(
@@ -87,8 +127,10 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "boxinterview", "--config", str(self.config), "serve"],
-            env=env, stdout=subprocess.DEVNULL, stderr=(root / "server.log").open("wb"),
-        )  # fmt: skip
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(root / "server.log").open("wb"),
+        )
         for _ in range(200):
             try:
                 requests.get(self.url("/healthz"), timeout=1)

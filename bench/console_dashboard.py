@@ -43,8 +43,10 @@ def seed(db: Database, n: int, uploading: int) -> None:
 
     def fill(con) -> None:  # type: ignore[no-untyped-def]
         for i in range(n):
-            con.execute("INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
-                        (f"Candidate {i}", f"c{i}@example.com", stamp))  # fmt: skip
+            con.execute(
+                "INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
+                (f"Candidate {i}", f"c{i}@example.com", stamp),
+            )
             cid = con.last_insert_rowid()
             status = "started" if i < uploading else "completed"
             con.execute(
@@ -72,14 +74,22 @@ def seed(db: Database, n: int, uploading: int) -> None:
                 con.execute(
                     "INSERT INTO takes (answer_id, number, created_at) VALUES (?, 1, ?)", (answer, stamp)
                 )
-                con.execute("INSERT INTO recordings (take_id, created_at, updated_at) VALUES (?, ?, ?)",
-                            (con.last_insert_rowid(), stamp, stamp))  # fmt: skip
+                con.execute(
+                    "INSERT INTO recordings (take_id, created_at, updated_at) VALUES (?, ?, ?)",
+                    (con.last_insert_rowid(), stamp, stamp),
+                )
                 con.execute(
                     "INSERT INTO uploads (id, recording_id, length, received, created_at, updated_at, expires_at) "
                     "VALUES (?, ?, 20000000, ?, ?, ?, ?)",
-                    (f"{i:032x}", con.last_insert_rowid(), (i * 7919) % 20_000_000, stamp, stamp,
-                     clock.to_db(now.replace(year=now.year + 1))),
-                )  # fmt: skip
+                    (
+                        f"{i:032x}",
+                        con.last_insert_rowid(),
+                        (i * 7919) % 20_000_000,
+                        stamp,
+                        stamp,
+                        clock.to_db(now.replace(year=now.year + 1)),
+                    ),
+                )
         for m in range(60):
             con.execute("INSERT INTO upload_traffic VALUES (?, ?)", (minute - m, 50_000_000))
 
@@ -152,10 +162,16 @@ def main() -> None:
         refresh, busy, quiet = asyncio.run(measure_screen(settings, db, args.refreshes))
         db.close()
     print(f"{args.candidates} candidates, {args.uploads} uploading, {args.refreshes} refreshes")
-    for name, values in (("store read", reads), ("refresh (read + screen)", refresh),
-                         ("key press, refreshing", busy), ("key press, not refreshing", quiet)):  # fmt: skip
-        print(f"{name:<24} p50 {statistics.median(values):6.1f} ms  p95 {pct(values, 95):6.1f} ms  "
-              f"max {max(values):6.1f} ms")  # fmt: skip
+    for name, values in (
+        ("store read", reads),
+        ("refresh (read + screen)", refresh),
+        ("key press, refreshing", busy),
+        ("key press, not refreshing", quiet),
+    ):
+        print(
+            f"{name:<24} p50 {statistics.median(values):6.1f} ms  p95 {pct(values, 95):6.1f} ms  "
+            f"max {max(values):6.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,10 @@ class NodeTus:
         (root / "files").mkdir()
         self.proc = subprocess.Popen(
             ["node", str(NODE_DIR / "server.mjs"), str(self.port), str(root / "files")],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         assert self.proc.stdout is not None
         self.proc.stdout.readline()  # "listening on ..."
         self.create_url = f"http://127.0.0.1:{self.port}/files"
@@ -77,8 +79,10 @@ class Ours:
 
 async def recorder(session: aiohttp.ClientSession, target, seconds: int, start: float, out: dict) -> None:
     body = os.urandom(CHUNK)
-    async with session.post(target.create_url, headers={
-        **TUS, "Upload-Length": str(CHUNK * seconds), "Upload-Metadata": target.metadata()}) as r:  # fmt: skip
+    async with session.post(
+        target.create_url,
+        headers={**TUS, "Upload-Length": str(CHUNK * seconds), "Upload-Metadata": target.metadata()},
+    ) as r:
         if r.status != 201:
             out["errors"].append(f"create {r.status}: {(await r.text())[:100]}")
             return
@@ -92,8 +96,15 @@ async def recorder(session: aiohttp.ClientSession, target, seconds: int, start: 
         await asyncio.sleep(max(0.0, first + i - time.monotonic()))
         sent = time.monotonic()
         try:
-            async with session.patch(url, data=body, headers={
-                **TUS, "Upload-Offset": str(i * CHUNK), "Content-Type": "application/offset+octet-stream"}) as r:  # fmt: skip
+            async with session.patch(
+                url,
+                data=body,
+                headers={
+                    **TUS,
+                    "Upload-Offset": str(i * CHUNK),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            ) as r:
                 await r.read()
                 if r.status != 204:
                     out["errors"].append(f"patch {r.status}")
@@ -143,9 +154,12 @@ def main() -> None:
                 shutil.rmtree(root, ignore_errors=True)
             lat = result["latencies"]
             errors = result["errors"]
-            print(f"| {n} | {target.name} | {percentile(lat, 0.5) * 1000:.1f} ms | {percentile(lat, 0.99) * 1000:.1f} ms | "
-                  f"{result['bytes'] / 1e6 / result['elapsed']:.1f} | {len(lat)} | "
-                  f"{len(errors)}{' (' + errors[0] + ')' if errors else ''} |", flush=True)  # fmt: skip
+            print(
+                f"| {n} | {target.name} | {percentile(lat, 0.5) * 1000:.1f} ms | {percentile(lat, 0.99) * 1000:.1f} ms | "
+                f"{result['bytes'] / 1e6 / result['elapsed']:.1f} | {len(lat)} | "
+                f"{len(errors)}{' (' + errors[0] + ')' if errors else ''} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

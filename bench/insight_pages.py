@@ -43,8 +43,10 @@ def run(server: Server, args: argparse.Namespace) -> None:
     s = requests.Session()
     sign_in(s, server.url(""), "boss@example.com", password)
     print(f"{args.candidates} made-up candidates added in {seeded:.1f} s")
-    for name, path in (("interview insight", f"/review/interviews/{interview.id}/insight?period=all"),
-                       ("all interviews", "/review/insight?period=all")):  # fmt: skip
+    for name, path in (
+        ("interview insight", f"/review/interviews/{interview.id}/insight?period=all"),
+        ("all interviews", "/review/insight?period=all"),
+    ):
         s.get(server.url(path)).raise_for_status()  # warm
         times = []
         for _ in range(args.requests):

@@ -95,8 +95,12 @@ def main() -> None:
             inv, token = invitations.invite(db, server.interview.id, "Bench", "bench@example.com", "b")
             invitations.record_consent(db, inv.id, "1")
             data = clip("h264", 30).read_bytes()
-            meta = {"token": token, "question": str(server.interview.questions[0].id), "take": "1",
-                    "filetype": "video/x-matroska"}  # fmt: skip
+            meta = {
+                "token": token,
+                "question": str(server.interview.questions[0].id),
+                "take": "1",
+                "filetype": "video/x-matroska",
+            }
             header = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
             policy = uploads.Policy.from_settings(settings)
             up = uploads.create(db, settings.data_dir, policy, length=len(data), metadata_header=header)
@@ -118,15 +122,30 @@ def main() -> None:
             accel_config = root / "accel.yaml"
             accel_config.write_text(yaml.safe_dump(config))
             env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
-            accel = subprocess.Popen([sys.executable, "-m", "boxinterview", "--config", str(accel_config), "serve"],
-                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            accel = subprocess.Popen(
+                [sys.executable, "-m", "boxinterview", "--config", str(accel_config), "serve"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             direct_port, proxied_port = free_port(), free_port()
             caddyfile = root / "Caddyfile"
-            caddyfile.write_text(CADDYFILE.format(storage=root / "caddy", direct=direct_port, proxied=proxied_port,
-                                                  app=accel_port, data=settings.data_dir))  # fmt: skip
+            caddyfile.write_text(
+                CADDYFILE.format(
+                    storage=root / "caddy",
+                    direct=direct_port,
+                    proxied=proxied_port,
+                    app=accel_port,
+                    data=settings.data_dir,
+                )
+            )
             caddy_env = {**env, "XDG_DATA_HOME": str(root / "xdg"), "XDG_CONFIG_HOME": str(root / "xdg")}
-            caddy = subprocess.Popen(["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
-                                     env=caddy_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            caddy = subprocess.Popen(
+                ["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
+                env=caddy_env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 time.sleep(1.5)
                 relative = playback.relative_to(settings.data_dir).as_posix()
@@ -149,8 +168,10 @@ def main() -> None:
                         proxied_cookies,
                     ),
                 ]
-                print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.clients} clients, {args.seconds:g} s each, "
-                      f"1 MiB ranges of a {size / 1e6:.1f} MB file")  # fmt: skip
+                print(
+                    f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.clients} clients, {args.seconds:g} s each, "
+                    f"1 MiB ranges of a {size / 1e6:.1f} MB file"
+                )
                 print("| how | MB/s | × Caddy | errors |")
                 print("| --- | --- | --- | --- |")
                 reference = None

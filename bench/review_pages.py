@@ -51,8 +51,10 @@ def seed(server: Server, n: int) -> tuple[int, list[str]]:
 
     def fill(con) -> None:  # type: ignore[no-untyped-def]
         for i in range(n):
-            con.execute("INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
-                        (f"Candidate {i}", f"c{i}@example.com", now))  # fmt: skip
+            con.execute(
+                "INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
+                (f"Candidate {i}", f"c{i}@example.com", now),
+            )
             cid = con.last_insert_rowid()
             con.execute(
                 "INSERT INTO invitations (interview_id, candidate_id, number, token_hash, deadline, status, "
@@ -62,14 +64,22 @@ def seed(server: Server, n: int) -> tuple[int, list[str]]:
             )
             inv = con.last_insert_rowid()
             for q in interview.questions:
-                con.execute("INSERT INTO answers (invitation_id, question_id, text_value, started_at, submitted_at) "
-                            "VALUES (?, ?, 'x', ?, ?)", (inv, q.id, now, now))  # fmt: skip
+                con.execute(
+                    "INSERT INTO answers (invitation_id, question_id, text_value, started_at, submitted_at) "
+                    "VALUES (?, ?, 'x', ?, ?)",
+                    (inv, q.id, now, now),
+                )
                 for reviewer in reviewer_ids:
-                    con.execute("INSERT INTO reviews (invitation_id, question_id, reviewer_id, created_at, updated_at, "
-                                "submitted_at) VALUES (?, ?, ?, ?, ?, ?)", (inv, q.id, reviewer, now, now, now))  # fmt: skip
+                    con.execute(
+                        "INSERT INTO reviews (invitation_id, question_id, reviewer_id, created_at, updated_at, "
+                        "submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (inv, q.id, reviewer, now, now, now),
+                    )
                     review = con.last_insert_rowid()
-                    con.executemany("INSERT INTO review_scores VALUES (?, ?, ?)",
-                                    [(review, c, rng.randint(1, 5)) for c in comps])  # fmt: skip
+                    con.executemany(
+                        "INSERT INTO review_scores VALUES (?, ?, ?)",
+                        [(review, c, rng.randint(1, 5)) for c in comps],
+                    )
 
     db.write(fill)
     return iv, passwords

@@ -30,11 +30,18 @@ TUS = {"Tus-Resumable": "1.0.0"}
 
 def upload(server: Server, data: bytes, seconds: int, realtime: bool, filetype: str) -> tuple[int, float]:
     """Upload like a recording browser; return (recording id, time of the last acknowledgement)."""
-    meta = {"token": server.candidate(), "question": str(server.interview.questions[0].id), "take": "1",
-            "filetype": filetype}  # fmt: skip
+    meta = {
+        "token": server.candidate(),
+        "question": str(server.interview.questions[0].id),
+        "take": "1",
+        "filetype": filetype,
+    }
     header = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
-    r = requests.post(server.url("/api/v1/uploads/"), headers={**TUS, "Upload-Defer-Length": "1",
-                                                              "Upload-Metadata": header}, timeout=30)  # fmt: skip
+    r = requests.post(
+        server.url("/api/v1/uploads/"),
+        headers={**TUS, "Upload-Defer-Length": "1", "Upload-Metadata": header},
+        timeout=30,
+    )
     r.raise_for_status()
     url = server.url(r.headers["Location"])
     per_second = max(1, len(data) // seconds)
@@ -87,9 +94,11 @@ def run(kind: str, seconds: int, parallel: int, realtime: bool) -> dict:
                 t.join()
             waits, sizes = [], []
             for rid, last_ack in results:
-                while (rec := recordings.get(server.db, rid)).state not in (RecordingState.READY,
-                                                                             RecordingState.REJECTED,
-                                                                             RecordingState.FAILED):  # fmt: skip
+                while (rec := recordings.get(server.db, rid)).state not in (
+                    RecordingState.READY,
+                    RecordingState.REJECTED,
+                    RecordingState.FAILED,
+                ):
                     time.sleep(0.02)
                 assert rec.state is RecordingState.READY, rec.reason
                 ready_at = rec.updated_at.astimezone(UTC).timestamp() if rec.updated_at else time.time()
@@ -133,9 +142,12 @@ def main() -> None:
             for parallel in map(int, args.parallel.split(",")):
                 r = run(kind, seconds, parallel, not args.fast)
                 rows.append(r)
-                print(f"| {r['format']} | {r['seconds']} s | {r['parallel']} | {r['ready_s_median']:.2f} s / "
-                      f"{r['ready_s_max']:.2f} s | {r['cpu_s_per_answer_min']:.1f} | "
-                      f"{r['playback_mb_per_answer_min']:.1f} |", flush=True)  # fmt: skip
+                print(
+                    f"| {r['format']} | {r['seconds']} s | {r['parallel']} | {r['ready_s_median']:.2f} s / "
+                    f"{r['ready_s_max']:.2f} s | {r['cpu_s_per_answer_min']:.1f} | "
+                    f"{r['playback_mb_per_answer_min']:.1f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

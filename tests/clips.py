@@ -40,20 +40,75 @@ def make(kind: str, folder: Path, seconds: float = 3.0) -> Path:
             [*video_src(seconds), *audio_src(seconds), *VP8, "-c:a", "libopus", "-f", "webm"], out
         ),
         "vp9_opus.webm": lambda out: _run(
-            [*video_src(seconds), *audio_src(seconds), "-c:v", "libvpx-vp9", "-deadline", "realtime",
-             "-cpu-used", "8", "-b:v", "300k", "-c:a", "libopus", "-f", "webm"], out,
+            [
+                *video_src(seconds),
+                *audio_src(seconds),
+                "-c:v",
+                "libvpx-vp9",
+                "-deadline",
+                "realtime",
+                "-cpu-used",
+                "8",
+                "-b:v",
+                "300k",
+                "-c:a",
+                "libopus",
+                "-f",
+                "webm",
+            ],
+            out,
         ),
         "h264_aac.mp4": lambda out: _run(
-            [*video_src(seconds, "1280x720", 30), *audio_src(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-             "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4"], out,
+            [
+                *video_src(seconds, "1280x720", 30),
+                *audio_src(seconds),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-f",
+                "mp4",
+            ],
+            out,
         ),
         "h264_1080.mp4": lambda out: _run(
-            [*video_src(seconds, "1920x1080", 15), *audio_src(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-             "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "mp4"], out,
+            [
+                *video_src(seconds, "1920x1080", 15),
+                *audio_src(seconds),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                "-f",
+                "mp4",
+            ],
+            out,
         ),
         "h264_opus.mkv": lambda out: _run(
-            [*video_src(seconds, "640x480", 30), *audio_src(seconds), "-c:v", "libx264", "-preset", "ultrafast",
-             "-pix_fmt", "yuv420p", "-c:a", "libopus", "-f", "matroska"], out, pipe=True,
+            [
+                *video_src(seconds, "640x480", 30),
+                *audio_src(seconds),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "libopus",
+                "-f",
+                "matroska",
+            ],
+            out,
+            pipe=True,
         ),
         "audio_only.webm": lambda out: _run([*audio_src(seconds), "-c:a", "libopus", "-f", "webm"], out),
         "video_no_audio.webm": lambda out: _run([*video_src(seconds), *VP8, "-an", "-f", "webm"], out),
@@ -66,10 +121,12 @@ def make(kind: str, folder: Path, seconds: float = 3.0) -> Path:
         "loud.webm": lambda out: _run(
             [*video_src(seconds), *audio_src(seconds, 1.0), *VP8, "-c:a", "libopus", "-f", "webm"], out
         ),
-        "picture.webm": lambda out: _run([*video_src(1), "-frames:v", "1", "-f", "image2", "-c:v", "png"], out),
+        "picture.webm": lambda out: _run(
+            [*video_src(1), "-frames:v", "1", "-f", "image2", "-c:v", "png"], out
+        ),
         "empty.webm": lambda out: (out.write_bytes(b""), out)[1],
         "random.webm": lambda out: (out.write_bytes(random.Random(7).randbytes(50_000)), out)[1],
-    }  # fmt: skip
+    }
     if (
         kind == "header_only.webm"
     ):  # the browser stopped before the first frame: a container and nothing in it

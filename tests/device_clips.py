@@ -67,19 +67,61 @@ def make(kind: str, folder: Path, seconds: float = 4.0) -> Path:
     s = seconds
     if kind == "safari_fragmented_at_3s.mp4":
         plain = folder / f"fragments-{s:g}.mp4"
-        ffmpeg(*video_src(s), *audio_src(s), *H264, "-c:a", "aac", "-movflags",
-               "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "1000000", "-f", "mp4", plain)  # fmt: skip
+        ffmpeg(
+            *video_src(s),
+            *audio_src(s),
+            *H264,
+            "-c:a",
+            "aac",
+            "-movflags",
+            "frag_keyframe+empty_moov+default_base_moof",
+            "-frag_duration",
+            "1000000",
+            "-f",
+            "mp4",
+            plain,
+        )
         data = bytearray(plain.read_bytes())
         _shift_fragments(data, 3.0)
         out.write_bytes(data)
     elif kind == "webm_at_3s.webm":  # streamed as MediaRecorder does: no duration, no cues
         with out.open("wb") as f:
-            subprocess.run([*FFMPEG, *video_src(s), *audio_src(s), *VP8, "-c:a", "libopus",
-                            "-output_ts_offset", "3", "-f", "webm", "pipe:1"], check=True, stdout=f)  # fmt: skip
+            subprocess.run(
+                [
+                    *FFMPEG,
+                    *video_src(s),
+                    *audio_src(s),
+                    *VP8,
+                    "-c:a",
+                    "libopus",
+                    "-output_ts_offset",
+                    "3",
+                    "-f",
+                    "webm",
+                    "pipe:1",
+                ],
+                check=True,
+                stdout=f,
+            )
     elif kind == "chrome_h264_at_2s.mkv":
         with out.open("wb") as f:
-            subprocess.run([*FFMPEG, *video_src(s, "640x480", 30), *audio_src(s), *H264, "-c:a", "libopus",
-                            "-output_ts_offset", "2.5", "-f", "matroska", "pipe:1"], check=True, stdout=f)  # fmt: skip
+            subprocess.run(
+                [
+                    *FFMPEG,
+                    *video_src(s, "640x480", 30),
+                    *audio_src(s),
+                    *H264,
+                    "-c:a",
+                    "libopus",
+                    "-output_ts_offset",
+                    "2.5",
+                    "-f",
+                    "matroska",
+                    "pipe:1",
+                ],
+                check=True,
+                stdout=f,
+            )
     elif kind == "audio_at_3s.webm":
         ffmpeg(*audio_src(s), "-c:a", "libopus", "-output_ts_offset", "3", "-f", "webm", out)
     elif kind == "rotated_vp8.webm":  # portrait, then the phone turned to landscape; sound throughout
@@ -90,8 +132,26 @@ def make(kind: str, folder: Path, seconds: float = 4.0) -> Path:
             ffmpeg(*video_src(s / 2, size), *VP8, "-f", "webm", part)
             names.append(f"file '{part.name}'")
         listing.write_text("\n".join(names) + "\n")
-        ffmpeg("-f", "concat", "-safe", "0", "-i", listing, *audio_src(s), "-map", "0:v", "-map", "1:a",
-               "-c:v", "copy", "-c:a", "libopus", "-f", "webm", out)  # fmt: skip
+        ffmpeg(
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            listing,
+            *audio_src(s),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "copy",
+            "-c:a",
+            "libopus",
+            "-f",
+            "webm",
+            out,
+        )
     elif kind == "camera_switch_h264.mkv":  # 640x480, then a 1280x720 camera: new SPS mid-stream
         parts = []
         for i, size in enumerate(("640x480", "1280x720")):
@@ -100,34 +160,110 @@ def make(kind: str, folder: Path, seconds: float = 4.0) -> Path:
             parts.append(part.read_bytes())
         joined = folder / f"switch-{s:g}.h264"
         joined.write_bytes(b"".join(parts))
-        ffmpeg("-r", "30", "-f", "h264", "-i", joined, *audio_src(s), "-map", "0:v", "-map", "1:a",
-               "-c:v", "copy", "-c:a", "libopus", "-f", "matroska", out)  # fmt: skip
+        ffmpeg(
+            "-r",
+            "30",
+            "-f",
+            "h264",
+            "-i",
+            joined,
+            *audio_src(s),
+            "-map",
+            "0:v",
+            "-map",
+            "1:a",
+            "-c:v",
+            "copy",
+            "-c:a",
+            "libopus",
+            "-f",
+            "matroska",
+            out,
+        )
     elif kind == "audio_gap.webm":  # sound 0–5 s, no packets 5–9 s (a pause), silence 9–11 s, sound again
         ffmpeg(
-            *video_src(14), "-f", "lavfi", "-i",
+            *video_src(14),
+            "-f",
+            "lavfi",
+            "-i",
             "sine=frequency=440:duration=14,volume='if(between(t,5,11),0,0.5)':eval=frame,"
             "aselect='not(between(t,5,9))'",
-            *VP8, "-c:a", "libopus", "-f", "webm", out,
-        )  # fmt: skip
+            *VP8,
+            "-c:a",
+            "libopus",
+            "-f",
+            "webm",
+            out,
+        )
     elif kind == "muted.webm":  # a muted microphone records digital silence
-        ffmpeg(*video_src(s), "-f", "lavfi", "-i", f"anullsrc=r=48000:cl=mono:d={s}", *VP8, "-c:a", "libopus",
-               "-f", "webm", out)  # fmt: skip
+        ffmpeg(
+            *video_src(s),
+            "-f",
+            "lavfi",
+            "-i",
+            f"anullsrc=r=48000:cl=mono:d={s}",
+            *VP8,
+            "-c:a",
+            "libopus",
+            "-f",
+            "webm",
+            out,
+        )
     elif kind == "wrong_microphone.webm":  # an unplugged input: a faint hiss and nothing else
-        ffmpeg(*video_src(s), "-f", "lavfi", "-i", f"anoisesrc=d={s}:c=white:a=0.00005:r=48000", *VP8,
-               "-c:a", "libopus", "-f", "webm", out)  # fmt: skip
+        ffmpeg(
+            *video_src(s),
+            "-f",
+            "lavfi",
+            "-i",
+            f"anoisesrc=d={s}:c=white:a=0.00005:r=48000",
+            *VP8,
+            "-c:a",
+            "libopus",
+            "-f",
+            "webm",
+            out,
+        )
     elif kind == "blip.webm":  # the candidate pressed Stop at once
         ffmpeg(*video_src(0.3), *audio_src(0.3), *VP8, "-c:a", "libopus", "-f", "webm", out)
     elif kind == "dark_start.webm":  # the camera shows black for its first 2 seconds
-        ffmpeg(*video_src(s), *audio_src(s), "-vf", "fade=t=in:st=2:d=0.1", *VP8, "-c:a", "libopus",
-               "-f", "webm", out)  # fmt: skip
+        ffmpeg(
+            *video_src(s),
+            *audio_src(s),
+            "-vf",
+            "fade=t=in:st=2:d=0.1",
+            *VP8,
+            "-c:a",
+            "libopus",
+            "-f",
+            "webm",
+            out,
+        )
     elif kind == "iphone_hlg.mov":  # HEVC 10-bit, BT.2020 primaries, HLG transfer, as an iPhone records HDR
         ffmpeg(
-            *video_src(s, "640x360", 30), *audio_src(s), "-c:v", "libx265", "-preset", "ultrafast",
-            "-pix_fmt", "yuv420p10le", "-x265-params",
+            *video_src(s, "640x360", 30),
+            *audio_src(s),
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-x265-params",
             "log-level=error:colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc",
-            "-color_primaries", "bt2020", "-color_trc", "arib-std-b67", "-colorspace", "bt2020nc",
-            "-tag:v", "hvc1", "-c:a", "aac", "-f", "mov", out,
-        )  # fmt: skip
+            "-color_primaries",
+            "bt2020",
+            "-color_trc",
+            "arib-std-b67",
+            "-colorspace",
+            "bt2020nc",
+            "-tag:v",
+            "hvc1",
+            "-c:a",
+            "aac",
+            "-f",
+            "mov",
+            out,
+        )
     elif kind == "phone_portrait.mp4":  # 1920x1080 sensor, held upright: the player turns it
         plain = folder / f"sideways-{s:g}.mp4"
         ffmpeg(*video_src(s, "1920x1080", 15), *audio_src(s), *H264, "-c:a", "aac", plain)
@@ -139,8 +275,11 @@ def make(kind: str, folder: Path, seconds: float = 4.0) -> Path:
         out.write_bytes(data[: len(data) * 6 // 10])
     elif kind == "streamed_cut.webm":  # a streamed WebM (no duration in it) whose end never arrived
         with (folder / "streamed.webm").open("wb") as f:
-            subprocess.run([*FFMPEG, *video_src(s), *audio_src(s), *VP8, "-c:a", "libopus", "-f", "webm",
-                            "pipe:1"], check=True, stdout=f)  # fmt: skip
+            subprocess.run(
+                [*FFMPEG, *video_src(s), *audio_src(s), *VP8, "-c:a", "libopus", "-f", "webm", "pipe:1"],
+                check=True,
+                stdout=f,
+            )
         data = (folder / "streamed.webm").read_bytes()
         out.write_bytes(data[: len(data) // 2])
     else:

@@ -59,8 +59,11 @@ class Live:
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "boxinterview", "--config", str(self.config), "serve"],
-            cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=(self.root / "server.log").open("ab"),
-        )  # fmt: skip
+            cwd=self.root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(self.root / "server.log").open("ab"),
+        )
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -84,9 +87,14 @@ class Live:
         """A new invited candidate (consented by default); returns their token."""
         self.count += 1
         inv, token = invitations.invite(
-            self.db, self.interview.id, f"Cand {self.count}", f"cand{self.count}@example.com", "test",
-            deadline=deadline, now=now,
-        )  # fmt: skip
+            self.db,
+            self.interview.id,
+            f"Cand {self.count}",
+            f"cand{self.count}@example.com",
+            "test",
+            deadline=deadline,
+            now=now,
+        )
         if consent:
             invitations.record_consent(self.db, inv.id, "1", now=now)
         return token

@@ -31,12 +31,26 @@ SHARE_ONLY = {a: ({200} if a == "share" else {404}) for a in ACTORS}
 
 
 def reviewer_page(unassigned: set[int]) -> dict[str, set[int]]:
-    return {"anonymous": {303}, "candidate": {303}, "share": {303}, "unassigned": unassigned,
-            "assigned": {200}, "admin": {200}, "api": {303}}  # fmt: skip
+    return {
+        "anonymous": {303},
+        "candidate": {303},
+        "share": {303},
+        "unassigned": unassigned,
+        "assigned": {200},
+        "admin": {200},
+        "api": {303},
+    }
 
 
-REVIEWER_MEDIA = {"anonymous": {401}, "candidate": {401}, "share": {401}, "unassigned": {404}, "assigned": {200},
-                  "admin": {200}, "api": {401}}  # fmt: skip
+REVIEWER_MEDIA = {
+    "anonymous": {401},
+    "candidate": {401},
+    "share": {401},
+    "unassigned": {404},
+    "assigned": {200},
+    "admin": {200},
+    "api": {401},
+}
 REVIEWER_POST = {
     a: ({403} if a in SESSIONS else {401}) for a in ACTORS
 }  # sessions: refused without the CSRF token
@@ -139,8 +153,11 @@ def world(tmp_path_factory):
         other, other_token = invitations.invite(live.db, live.interview.id, "Bo", "bo@example.com", "t")
         invitations.record_consent(live.db, other.id, "1")
         sessions = {}
-        for name, role, assign in (("unassigned", Role.REVIEWER, False), ("assigned", Role.REVIEWER, True),
-                                   ("admin", Role.ADMIN, False)):  # fmt: skip
+        for name, role, assign in (
+            ("unassigned", Role.REVIEWER, False),
+            ("assigned", Role.REVIEWER, True),
+            ("admin", Role.ADMIN, False),
+        ):
             email = f"{name}@example.com"
             account, password = accounts.create(live.db, email, role, "t")
             if assign:
@@ -153,11 +170,20 @@ def world(tmp_path_factory):
         share_id, share_token = shares.create(live.db, owner, [inv.id], [q[0].id], 3)
         api_token = api.create_token(live.db, "ats", "test")
         yield {
-            "live": live, "sessions": sessions, "candidate_token": token, "uploading_token": other_token,
-            "share_token": share_token, "api_token": api_token,
-            "invitation_id": inv.id, "question_id": q[0].id, "take": "1", "recording_id": rid,
-            "share_id": share_id, "interview_id": live.interview.id, "other_question": q[0].id,
-        }  # fmt: skip
+            "live": live,
+            "sessions": sessions,
+            "candidate_token": token,
+            "uploading_token": other_token,
+            "share_token": share_token,
+            "api_token": api_token,
+            "invitation_id": inv.id,
+            "question_id": q[0].id,
+            "take": "1",
+            "recording_id": rid,
+            "share_id": share_id,
+            "interview_id": live.interview.id,
+            "other_question": q[0].id,
+        }
 
 
 def url_for(world: dict, method: str, path: str, actor: str) -> str:
@@ -167,10 +193,17 @@ def url_for(world: dict, method: str, path: str, actor: str) -> str:
     elif not path.startswith("/s/") and actor == "candidate":
         token = world["candidate_token"]
     filled = path.replace("{name}", "app.css").format(
-        token=token, page="done", question_id=world["question_id"], take=world["take"],
-        invitation_id=world["invitation_id"], recording_id=world["recording_id"], kind="playback",
-        share_id=world["share_id"], interview_id=world["interview_id"], upload_id="0" * 32,
-    )  # fmt: skip
+        token=token,
+        page="done",
+        question_id=world["question_id"],
+        take=world["take"],
+        invitation_id=world["invitation_id"],
+        recording_id=world["recording_id"],
+        kind="playback",
+        share_id=world["share_id"],
+        interview_id=world["interview_id"],
+        upload_id="0" * 32,
+    )
     if filled == "/review/compare":
         filled += f"?question={world['question_id']}&c={world['invitation_id']}"
     return world["live"].base + filled
@@ -191,8 +224,13 @@ def call(world: dict, method: str, path: str, actor: str) -> int:
             )
             headers["Upload-Length"] = "10"
         if method in ("PATCH", "POST") and not path.endswith("/"):
-            headers.update({"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream",
-                            "X-HTTP-Method-Override": "PATCH"})  # fmt: skip
+            headers.update(
+                {
+                    "Upload-Offset": "0",
+                    "Content-Type": "application/offset+octet-stream",
+                    "X-HTTP-Method-Override": "PATCH",
+                }
+            )
             data = b"x"
     elif path.endswith("/consent"):
         data = {"consent": "yes"}

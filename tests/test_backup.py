@@ -69,8 +69,9 @@ def test_backups_copy_consistently_share_unchanged_files_and_catch_damage(tmp_pa
 def test_each_backup_is_copied_to_another_disk_and_a_failure_tells_the_operator(tmp_path, cli) -> None:
     other = tmp_path / "usb"
     other.mkdir()
-    path, settings, db, interview = prepare(tmp_path, backup={"copy_to": str(other)},
-                                            smtp={"operator": "ops@example.com"})  # fmt: skip
+    path, settings, db, interview = prepare(
+        tmp_path, backup={"copy_to": str(other)}, smtp={"operator": "ops@example.com"}
+    )
     inv, token = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t")
     invitations.record_consent(db, inv.id, "1")
     record_take(db, settings, token, interview.questions[0].id, 1, b"a recording " * 100)

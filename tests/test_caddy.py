@@ -32,18 +32,32 @@ pytestmark = pytest.mark.slow
 def caddy(tmp_path: Path):
     https_port, http_port = free_port(), free_port()
     with live_server(
-        tmp_path, server={"accel_redirect": True, "public_url": f"https://localhost:{https_port}"},
-        proxy={"hostname": "localhost", "tls": "internal", "https_port": https_port, "http_port": http_port,
-               "storage": str(tmp_path / "caddy")},
-    ) as live:  # fmt: skip
+        tmp_path,
+        server={"accel_redirect": True, "public_url": f"https://localhost:{https_port}"},
+        proxy={
+            "hostname": "localhost",
+            "tls": "internal",
+            "https_port": https_port,
+            "http_port": http_port,
+            "storage": str(tmp_path / "caddy"),
+        },
+    ) as live:
         config = tmp_path / "Caddyfile"
         config.write_text(proxy.caddyfile(live.settings))
         env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
-        checked = subprocess.run(["caddy", "validate", "--adapter", "caddyfile", "--config", str(config)],
-                                 env=env, capture_output=True, text=True)  # fmt: skip
+        checked = subprocess.run(
+            ["caddy", "validate", "--adapter", "caddyfile", "--config", str(config)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert checked.returncode == 0, checked.stderr
-        proc = subprocess.Popen(["caddy", "run", "--adapter", "caddyfile", "--config", str(config)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=(tmp_path / "caddy.log").open("wb"))  # fmt: skip
+        proc = subprocess.Popen(
+            ["caddy", "run", "--adapter", "caddyfile", "--config", str(config)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(tmp_path / "caddy.log").open("wb"),
+        )
         root_cert = tmp_path / "caddy" / "pki" / "authorities" / "local" / "root.crt"
         base = f"https://localhost:{https_port}"
         deadline = time.monotonic() + 20
@@ -124,8 +138,12 @@ def test_caddy_sends_ranges_by_the_same_rules(caddy, tmp_path) -> None:
     for ignored in ("bytes=abc", "bytes=5-2", "items=0-1", "bytes=", "bytes=0-1,5-9"):
         r = get(Range=ignored)
         assert r.status_code == 200 and r.content == data, (ignored, r.status_code)
-    for value, first, last in [("bytes=0-99", 0, 99), ("bytes=-500", size - 500, size - 1),
-                               ("bytes=100-", 100, size - 1), (f"bytes=5-{'9' * 30}", 5, size - 1)]:  # fmt: skip
+    for value, first, last in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=-500", size - 500, size - 1),
+        ("bytes=100-", 100, size - 1),
+        (f"bytes=5-{'9' * 30}", 5, size - 1),
+    ]:
         r = get(Range=value)
         assert r.status_code == 206 and r.content == data[first : last + 1], value
         assert r.headers["Content-Range"] == f"bytes {first}-{last}/{size}"
@@ -184,8 +202,13 @@ def test_the_apps_own_headers_hold_through_caddy(caddy, monkeypatch) -> None:
     s = requests.Session()
     assert sign_in(s, base, "head@example.com", password, headers={"Origin": base}).status_code == 200
     for origin in ("null", "https://evil.example", f"http://localhost:{base.rsplit(':', 1)[1]}"):
-        r = requests.post(base + "/login", data={"email": "head@example.com", "password": password},
-                          headers={"Origin": origin}, verify=cert, allow_redirects=False)  # fmt: skip
+        r = requests.post(
+            base + "/login",
+            data={"email": "head@example.com", "password": password},
+            headers={"Origin": origin},
+            verify=cert,
+            allow_redirects=False,
+        )
         assert r.status_code == 403, origin
 
 
@@ -203,8 +226,11 @@ def test_share_links_name_the_public_address_through_caddy(caddy, monkeypatch) -
         "X-Forwarded-Proto": "http",
         "Forwarded": "host=evil.example",
     }
-    made = s.post(f"{base}/review/{invitation_id}/share", headers=forged,
-                  data={"csrf": csrf, "question": [str(live.interview.questions[2].id)], "days": "3"})  # fmt: skip
+    made = s.post(
+        f"{base}/review/{invitation_id}/share",
+        headers=forged,
+        data={"csrf": csrf, "question": [str(live.interview.questions[2].id)], "days": "3"},
+    )
     assert made.status_code == 200
     links = re.findall(r"[a-z]+://[^\s\"<]+/s/[A-Za-z0-9_-]+", made.text)
     assert links and all(link.startswith(f"{base}/s/") for link in links), links

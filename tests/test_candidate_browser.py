@@ -346,8 +346,10 @@ async def test_the_demo_link_can_be_completed(tmp_path: Path) -> None:
     with live_server(tmp_path, media={"worker_in_server": True}) as live:
         out = subprocess.run(
             [sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         demo = json.loads(out.stdout)
         token = demo["token"]
         async with chromium() as context:

@@ -321,8 +321,14 @@ async def test_a_refused_invitation_keeps_what_was_typed_and_says_why(db, settin
         await type_into(pilot, "#field-name", "Hal Example")
         await type_into(pilot, "#field-email", "hal-at-example.com")
         await pilot.press("enter")
-        await until(pilot, lambda: "not an e-mail address" in str(app.screen.query("#problem").first().render())
-                    if app.screen.query("#problem") else False)  # fmt: skip
+        await until(
+            pilot,
+            lambda: (
+                "not an e-mail address" in str(app.screen.query("#problem").first().render())
+                if app.screen.query("#problem")
+                else False
+            ),
+        )
         assert app.screen.query_one("#field-name", Input).value == "Hal Example"
         assert app.screen.query_one("#field-email", Input).value == "hal-at-example.com"
     assert invitations.listing(db, open_interview.id) == []
@@ -374,8 +380,15 @@ async def test_quitting_with_unsaved_changes_keeps_them_as_a_draft(db, settings)
 async def test_queued_messages_can_be_read_in_full_to_send_by_hand(db, settings, open_interview) -> None:
     from boxinterview.mail.letters import Letterhead
 
-    _, token = invitations.invite(db, open_interview.id, "Ivy Example", "ivy@example.com", "t", deadline=DEADLINE,
-                                  letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    _, token = invitations.invite(
+        db,
+        open_interview.id,
+        "Ivy Example",
+        "ivy@example.com",
+        "t",
+        deadline=DEADLINE,
+        letterhead=Letterhead.from_settings(settings),
+    )
     app = ConsoleApp(settings, db)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("8")

@@ -57,10 +57,18 @@ INTERVIEW = {
     "title": TITLE,
     "role": ROLE,
     "competencies": [{"name": COMPETENCY, "anchors": {1: "Shallow", 3: "Some", 5: "Deep"}}],
-    "questions": [{"prompt": PROMPT, "kind": "text", "answer_seconds": 60, "competencies": [COMPETENCY]},
-                  {"prompt": "Show us", "kind": "video", "answer_seconds": 30, "takes": 2, "competencies": [COMPETENCY]}],
+    "questions": [
+        {"prompt": PROMPT, "kind": "text", "answer_seconds": 60, "competencies": [COMPETENCY]},
+        {
+            "prompt": "Show us",
+            "kind": "video",
+            "answer_seconds": 30,
+            "takes": 2,
+            "competencies": [COMPETENCY],
+        },
+    ],
     "messages": {"invitation": {"subject": SUBJECT, "text": "Hi {{ name }}: {{ link }}"}},
-}  # fmt: skip
+}
 
 
 def squashed(text: str) -> str:
@@ -109,10 +117,14 @@ def smtp():
 @pytest.fixture
 def hostile(tmp_path: Path, smtp):  # type: ignore[no-untyped-def]
     """A data directory whose people and words are all written like console markup."""
-    settings = load_settings(environ={
-        "BOXINTERVIEW_DATA_DIR": str(tmp_path / "var"), "BOXINTERVIEW_ORGANISATION_NAME": ORGANISATION,
-        "BOXINTERVIEW_SMTP_HOST": "127.0.0.1", "BOXINTERVIEW_SMTP_PORT": str(smtp.port),
-    })  # fmt: skip
+    settings = load_settings(
+        environ={
+            "BOXINTERVIEW_DATA_DIR": str(tmp_path / "var"),
+            "BOXINTERVIEW_ORGANISATION_NAME": ORGANISATION,
+            "BOXINTERVIEW_SMTP_HOST": "127.0.0.1",
+            "BOXINTERVIEW_SMTP_PORT": str(smtp.port),
+        }
+    )
     datadir.init(settings.data_dir)
     db = Database.open(settings.database_path)
     head = Letterhead.from_settings(settings)
@@ -137,13 +149,28 @@ def hostile(tmp_path: Path, smtp):  # type: ignore[no-untyped-def]
     other, o_token = invitations.invite(db, iv_id, CLICK, "click@example.com", "operator", letterhead=head)
     invitations.record_consent(db, other.id, "1")
     policy = uploads.Policy.from_settings(settings)
-    up = uploads.create(db, settings.data_dir, policy, length=1000, metadata_header=meta_header(
-        {"token": o_token, "question": str(iv.questions[1].id), "take": "1", "filetype": "video/webm"}))  # fmt: skip
+    up = uploads.create(
+        db,
+        settings.data_dir,
+        policy,
+        length=1000,
+        metadata_header=meta_header(
+            {"token": o_token, "question": str(iv.questions[1].id), "take": "1", "filetype": "video/webm"}
+        ),
+    )
     (settings.data_dir / "uploads" / f"{up.id}.part").write_bytes(b"\0" * 400)
     uploads.commit(db, settings.data_dir, policy, up, 400, 1000)
     journey.feedback(db, m_token, 4, COMMENT)
-    reviews.save(db, reviewer, mallory.id, iv.questions[0].id, {iv.competencies[0].id: 4}, "", True,
-                 clock.now() + timedelta(minutes=1))  # fmt: skip
+    reviews.save(
+        db,
+        reviewer,
+        mallory.id,
+        iv.questions[0].id,
+        {iv.competencies[0].id: 4},
+        "",
+        True,
+        clock.now() + timedelta(minutes=1),
+    )
     yield settings, db, iv
     db.close()
 

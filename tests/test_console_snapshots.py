@@ -51,8 +51,10 @@ def console(monkeypatch, template):
         ("Cy Example", "cy@example.com"),
     ]
     head = Letterhead.from_settings(settings)
-    tokens = [invitations.invite(db, interview_id, n, e, "operator", deadline=deadline, letterhead=head)[1]
-              for n, e in people]  # fmt: skip
+    tokens = [
+        invitations.invite(db, interview_id, n, e, "operator", deadline=deadline, letterhead=head)[1]
+        for n, e in people
+    ]
     accounts.create(
         db, "lee@example.com", Role.REVIEWER, "operator", name="Lee Reviewer", password="not-shown-anywhere"
     )
@@ -62,8 +64,20 @@ def console(monkeypatch, template):
     bo = invitations.by_token(db, tokens[1])
     invitations.record_consent(db, bo.id, "1")
     policy = uploads.Policy.from_settings(settings)
-    up = uploads.create(db, settings.data_dir, policy, length=5_000_000, metadata_header=meta_header(
-        {"token": tokens[1], "question": str(interview.questions[0].id), "take": "1", "filetype": "video/webm"}))  # fmt: skip
+    up = uploads.create(
+        db,
+        settings.data_dir,
+        policy,
+        length=5_000_000,
+        metadata_header=meta_header(
+            {
+                "token": tokens[1],
+                "question": str(interview.questions[0].id),
+                "take": "1",
+                "filetype": "video/webm",
+            }
+        ),
+    )
     (settings.data_dir / "uploads" / f"{up.id}.part").write_bytes(b"\0" * 2_000_000)
     uploads.commit(db, settings.data_dir, policy, up, 2_000_000, 5_000_000)
     # Ann's first answer is in and waits for processing
@@ -80,9 +94,22 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-@pytest.mark.parametrize("keys", ["1", "2", "3", "4", "5", "6", "7", "8", "9", "question_mark"],
-                         ids=["dashboard", "interviews", "candidates", "reviewers", "backups", "settings", "audit",
-                              "messages", "insight", "help"])  # fmt: skip
+@pytest.mark.parametrize(
+    "keys",
+    ["1", "2", "3", "4", "5", "6", "7", "8", "9", "question_mark"],
+    ids=[
+        "dashboard",
+        "interviews",
+        "candidates",
+        "reviewers",
+        "backups",
+        "settings",
+        "audit",
+        "messages",
+        "insight",
+        "help",
+    ],
+)
 def test_each_screen(snap_compare, console, keys, size) -> None:
     settings, db, _ = console
 

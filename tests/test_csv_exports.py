@@ -82,10 +82,12 @@ def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
         base = f"{live.base}/review/interviews/{iv_id}"
         yield {
             "results": rows_of(s.get(f"{base}/export.csv")),
-            **{t: rows_of(s.get(f"{base}/insight.csv?period=all&table={t}"))
-               for t in ("funnel", "questions", "competencies", "reviewers")},
+            **{
+                t: rows_of(s.get(f"{base}/insight.csv?period=all&table={t}"))
+                for t in ("funnel", "questions", "competencies", "reviewers")
+            },
             "interviews": rows_of(s.get(f"{live.base}/review/insight.csv?period=all&table=interviews")),
-        }  # fmt: skip
+        }
 
 
 def test_the_results_export_neutralises_names_and_keeps_numbers(exports) -> None:
@@ -116,9 +118,22 @@ def test_the_overview_of_interviews_neutralises_titles(exports) -> None:
 
 def test_a_cell_is_neutralised_only_when_it_is_text_that_a_spreadsheet_would_run() -> None:
     assert [csv_write.cell(v) for v in ("=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx")] == [
-        "'=1+1", "'+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx",
-    ]  # fmt: skip
+        "'=1+1",
+        "'+1",
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+    ]
     assert [csv_write.cell(v) for v in (-3, -0.25, 0, 4.5, True, None, "Ann", "a=b", "")] == [
-        -3, -0.25, 0, 4.5, True, "", "Ann", "a=b", "",
-    ]  # fmt: skip
+        -3,
+        -0.25,
+        0,
+        4.5,
+        True,
+        "",
+        "Ann",
+        "a=b",
+        "",
+    ]
     assert csv_write.write(["name", "score"], [["-2+3", -1.5]]) == "name,score\r\n'-2+3,-1.5\r\n"

@@ -15,8 +15,11 @@ from boxinterview.domain import csv_read, invitations, invite_csv
 from boxinterview.errors import Invalid
 
 NOW = datetime(2030, 6, 1, tzinfo=UTC)
-EUROPEANS = [("Zoë Ångström-Øster", "zoe@example.com"), ("Jörg Müller", "joerg@example.com"),
-             ("François Lefèvre", "francois@example.com")]  # fmt: skip
+EUROPEANS = [
+    ("Zoë Ångström-Øster", "zoe@example.com"),
+    ("Jörg Müller", "joerg@example.com"),
+    ("François Lefèvre", "francois@example.com"),
+]
 FAR_AWAY = [("محمد", "mohammed@example.com"), ("李雷", "li.lei@example.com")]
 
 
@@ -54,9 +57,10 @@ def test_trailing_empty_cells_and_empty_rows_are_not_errors(db, open_interview) 
     )
     found = check(db, open_interview, data)
     assert [(r.line, r.name, r.email) for r in found.rows] == [
-        (2, "Ann Example", "ann@example.com"), (5, "Bo Example", "bo@example.com"),
+        (2, "Ann Example", "ann@example.com"),
+        (5, "Bo Example", "bo@example.com"),
         (6, "Cy Example", "cy@example.com"),
-    ]  # fmt: skip
+    ]
     assert all(r.ok for r in found.rows) and found.ignored == []
     assert people(check(db, open_interview, b"\r\n;;\r\nname,email,,\r\n,,,\r\nDi,di@example.com,,\r\n")) == [
         ("Di", "di@example.com")
@@ -77,16 +81,25 @@ def test_a_windows_code_page_file_is_read(db, open_interview, encoding, delimite
     assert "Read as Windows-1252 (Western European)" in found.how_read()
 
 
-@pytest.mark.parametrize("person", EUROPEANS + [("Renée Œuvre", "renee@example.com"), ("José Núñez", "j@example.com"),
-                                                ("Björk Guðmundsdóttir", "b@example.com")])  # fmt: skip
+@pytest.mark.parametrize(
+    "person",
+    EUROPEANS
+    + [
+        ("Renée Œuvre", "renee@example.com"),
+        ("José Núñez", "j@example.com"),
+        ("Björk Guðmundsdóttir", "b@example.com"),
+    ],
+)
 def test_one_name_alone_in_a_code_page_file_is_read(db, open_interview, person) -> None:
     # A short file is where detection is least sure: the names must still come out right
     found = check(db, open_interview, excel([["name", "email", "notes"], [*person, "paid 5€"]]))
     assert people(found) == [person] and found.encoding.startswith("Windows-1252")
 
 
-@pytest.mark.parametrize("encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (with a byte-order mark)"),
-                                             ("utf-16", "UTF-16")])  # fmt: skip
+@pytest.mark.parametrize(
+    "encoding, label",
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (with a byte-order mark)"), ("utf-16", "UTF-16")],
+)
 def test_utf8_and_excels_unicode_text_are_read(db, open_interview, encoding, label) -> None:
     delimiter = "\t" if encoding == "utf-16" else ","
     rows = [["Full name", "Email address"], *map(list, EUROPEANS + FAR_AWAY)]
@@ -134,8 +147,11 @@ def test_standard_quoting_keeps_quotes_delimiters_and_line_breaks(db, open_inter
         b'"Ann\r\nExample"' + d + b'"ann@example.com"' + d + b'"tab\there"\r\n'
     )
     found = check(db, open_interview, data)
-    assert people(found) == [('Robert "Bob" Smith', "bob@example.com"), ("Smith, Jane; Dr.", "jane@example.com"),
-                             ("Ann Example", "ann@example.com")]  # fmt: skip
+    assert people(found) == [
+        ('Robert "Bob" Smith', "bob@example.com"),
+        ("Smith, Jane; Dr.", "jane@example.com"),
+        ("Ann Example", "ann@example.com"),
+    ]
     assert found.delimiter == delimiter and found.ignored == ["notes"]
     assert [r.line for r in found.rows] == [2, 3, 4]  # rows as the spreadsheet counts them
 
@@ -147,13 +163,25 @@ def test_every_line_ending(db, open_interview, ending) -> None:
 
 
 def test_cells_that_look_like_formulas_are_just_text(db, open_interview) -> None:
-    data = excel([["name", "email", "extra_time"], ["=SUM(A1:A3)", "sum@example.com", ""],
-                  ["+Ann", "plus@example.com", ""], ["@Bo", "at@example.com", ""], ["-Cy", "minus@example.com", ""],
-                  ["Di", '=HYPERLINK("mailto:di@example.com")', ""], ["Eve", "eve@example.com", "=1+1"],
-                  ["Fay", "fay@example.com", "1,5"]])  # fmt: skip
+    data = excel(
+        [
+            ["name", "email", "extra_time"],
+            ["=SUM(A1:A3)", "sum@example.com", ""],
+            ["+Ann", "plus@example.com", ""],
+            ["@Bo", "at@example.com", ""],
+            ["-Cy", "minus@example.com", ""],
+            ["Di", '=HYPERLINK("mailto:di@example.com")', ""],
+            ["Eve", "eve@example.com", "=1+1"],
+            ["Fay", "fay@example.com", "1,5"],
+        ]
+    )
     found = check(db, open_interview, data)
-    assert [(r.name, r.ok) for r in found.rows[:4]] == [("=SUM(A1:A3)", True), ("+Ann", True), ("@Bo", True),
-                                                        ("-Cy", True)]  # fmt: skip
+    assert [(r.name, r.ok) for r in found.rows[:4]] == [
+        ("=SUM(A1:A3)", True),
+        ("+Ann", True),
+        ("@Bo", True),
+        ("-Cy", True),
+    ]
     assert "not an e-mail address" in found.rows[4].problems[0]
     assert "'=1+1' is not a number" in found.rows[5].problems[0]
     assert found.rows[6].ok and found.rows[6].extra_time == 1.5  # a decimal comma
@@ -228,12 +256,18 @@ def test_delimiter_and_headings_on_their_own() -> None:
 def test_invite_csv_shows_the_problems_and_writes_nothing_first(cli, db, open_interview, tmp_path) -> None:
     invitations.invite(db, open_interview.id, "Already Here", "here@example.com", "t")
     path = tmp_path / "people.csv"
-    path.write_bytes(excel([["Vorname", "Nachname", "E-Mail", "Telefon", "", ""],
-                            ["Jörg", "Müller", "joerg@example.com", "555", "", ""],
-                            ["François", "Lefèvre", "not-an-address", "", "", ""],
-                            ["Dee", "Here", "here@example.com", "", "", ""],
-                            ["", "", "", "", "", ""],
-                            ["Zoë", "Ångström-Øster", "zoe@example.com", "", "", ""]]))  # fmt: skip
+    path.write_bytes(
+        excel(
+            [
+                ["Vorname", "Nachname", "E-Mail", "Telefon", "", ""],
+                ["Jörg", "Müller", "joerg@example.com", "555", "", ""],
+                ["François", "Lefèvre", "not-an-address", "", "", ""],
+                ["Dee", "Here", "here@example.com", "", "", ""],
+                ["", "", "", "", "", ""],
+                ["Zoë", "Ångström-Øster", "zoe@example.com", "", "", ""],
+            ]
+        )
+    )
     dry = cli("invite", str(open_interview.id), "--csv", str(path), "--dry-run")
     assert dry.code == 1, dry.err  # some rows would be left out
     assert "Read as Windows-1252 (Western European), columns separated by semicolons" in dry.out

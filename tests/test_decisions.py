@@ -9,8 +9,11 @@ from tests.test_review import completed_candidate, csrf, live, reviewer  # noqa:
 
 
 def outcomes(live, invitation_id: int) -> list[tuple[str, str]]:  # noqa: F811
-    return [(m["kind"], m["state"]) for m in live.db.read(outbox_sql.for_invitation, invitation_id)
-            if m["kind"].startswith("outcome.")]  # fmt: skip
+    return [
+        (m["kind"], m["state"])
+        for m in live.db.read(outbox_sql.for_invitation, invitation_id)
+        if m["kind"].startswith("outcome.")
+    ]
 
 
 def test_a_changed_decision_is_confirmed_and_the_candidate_gets_one_message(live) -> None:  # noqa: F811
@@ -20,8 +23,16 @@ def test_a_changed_decision_is_confirmed_and_the_candidate_gets_one_message(live
     url = f"{live.base}{page}/decision"
 
     def decide(outcome: str, action: str = "confirm", **extra: str):  # type: ignore[no-untyped-def]
-        return s.post(url, data={"csrf": csrf(s, live, page), "outcome": outcome, "feedback": "Thank you.",
-                                 "action": action, **extra})  # fmt: skip
+        return s.post(
+            url,
+            data={
+                "csrf": csrf(s, live, page),
+                "outcome": outcome,
+                "feedback": "Thank you.",
+                "action": action,
+                **extra,
+            },
+        )
 
     assert decide("advance").status_code == 200
     assert outcomes(live, invitation_id) == [("outcome.advance", "queued")]
@@ -52,9 +63,15 @@ def test_change_it_keeps_the_outcome_and_the_feedback_typed(live) -> None:  # no
     invitation_id = completed_candidate(live, "Eli Back")
     s = reviewer(live, "backer@example.com")
     page = f"/review/{invitation_id}"
-    back = s.post(f"{live.base}{page}/decision", data={
-        "csrf": csrf(s, live, page), "outcome": "hold", "feedback": "Wir melden uns bis Freitag — 李雷.",
-        "action": "change"})  # fmt: skip
+    back = s.post(
+        f"{live.base}{page}/decision",
+        data={
+            "csrf": csrf(s, live, page),
+            "outcome": "hold",
+            "feedback": "Wir melden uns bis Freitag — 李雷.",
+            "action": "change",
+        },
+    )
     assert back.status_code == 200
     assert 'value="hold" required\n      checked' in back.text or 'value="hold" required checked' in " ".join(
         back.text.split()

@@ -54,9 +54,19 @@ async def processed(env, clip: Path, question: int = 0, file_type: str = "video/
 def ends(path: Path) -> dict[str, tuple[float, float]]:
     """Each stream's (first start, last end) in the file, from its packets."""
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "packet=stream_index,pts_time,duration_time:stream=index,codec_type",
-         "-of", "json", str(path)], capture_output=True, check=True,
-    )  # fmt: skip
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "packet=stream_index,pts_time,duration_time:stream=index,codec_type",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+    )
     data = json.loads(out.stdout)
     kinds = {s["index"]: s["codec_type"] for s in data["streams"]}
     spans: dict[str, tuple[float, float]] = {}
@@ -70,28 +80,72 @@ def ends(path: Path) -> dict[str, tuple[float, float]]:
 def sound_starts(path: Path) -> list[float]:
     """When sound resumes after each stretch of silence (silencedetect)."""
     out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a", "-af",
-         "silencedetect=noise=-40dB:d=1", "-f", "null", "-"], capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-map",
+            "0:a",
+            "-af",
+            "silencedetect=noise=-40dB:d=1",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return [float(x) for x in re.findall(r"silence_end: (-?[\d.]+)", out.stderr)]
 
 
 def picture_in_frame(path: Path, at: float) -> tuple[int, int]:
     """The size of the picture inside the frame at `at` seconds (black bars cropped off)."""
     out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-ss", str(at), "-i", str(path), "-frames:v", "2", "-vf",
-         "cropdetect=limit=24:round=2:reset=1", "-f", "null", "-"], capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-ss",
+            str(at),
+            "-i",
+            str(path),
+            "-frames:v",
+            "2",
+            "-vf",
+            "cropdetect=limit=24:round=2:reset=1",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     w, h = re.findall(r"crop=(\d+):(\d+):", out.stderr)[-1]
     return int(w), int(h)
 
 
 def mean_brightness(image: Path) -> float:
     out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(image), "-vf",
-         "signalstats,metadata=print:key=lavfi.signalstats.YAVG", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(image),
+            "-vf",
+            "signalstats,metadata=print:key=lavfi.signalstats.YAVG",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(re.findall(r"lavfi.signalstats.YAVG=([\d.]+)", out.stderr)[-1])
 
 
@@ -193,9 +247,26 @@ async def test_a_playback_file_whose_sound_lost_seconds_is_not_accepted(env, cli
     # What loudness normalisation alone makes of it: the sound re-stamped by sample count, 4 s short.
     squeezed = tmp_path / "squeezed.mp4"
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", str(clip), "-af", "loudnorm",
-         "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(squeezed)], check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(clip),
+            "-af",
+            "loudnorm",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-c:a",
+            "aac",
+            str(squeezed),
+        ],
+        check=True,
+    )
     assert abs(ends(squeezed)["audio"][1] - 10.0) < 0.3  # the fault this guards against
     source: MediaInfo = await probe(clip)
     assert await processing._verified(squeezed, source, settings) is None
@@ -237,9 +308,22 @@ async def test_the_poster_is_not_the_black_of_a_camera_starting(env, clips) -> N
     assert mean_brightness(Path(rec.poster_path)) > 40
     frame_at_one_second = Path(rec.playback_path).with_name("dark.jpg")
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-ss", "1", "-i", rec.playback_path,
-         "-frames:v", "1", str(frame_at_one_second)], check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-ss",
+            "1",
+            "-i",
+            rec.playback_path,
+            "-frames:v",
+            "1",
+            str(frame_at_one_second),
+        ],
+        check=True,
+    )
     assert mean_brightness(frame_at_one_second) < 20  # what the poster used to be
 
 

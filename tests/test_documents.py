@@ -37,8 +37,29 @@ def zip_of(entries: list[tuple[str, int, bytes, int]]) -> bytes:
             "<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, method, 0, 0, 0, len(packed), size, len(raw), 0
         )
         out += raw + packed
-        directory += struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, method, 0, 0, 0, len(packed),
-                                 size, len(raw), 0, 0, 0, 0, 0, offset) + raw  # fmt: skip
+        directory += (
+            struct.pack(
+                "<4sHHHHHHIIIHHHHHII",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                method,
+                0,
+                0,
+                0,
+                len(packed),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
     end = struct.pack(
         "<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(out), 0
     )
@@ -156,9 +177,15 @@ def test_compressed_request_bodies_are_refused_unread(cv_server) -> None:
         (f"{live.base}/api/v1/candidate/{token}/answers/{question}", {"Content-Type": "application/json"}),
         (f"{live.base}/api/v1/candidate/{token}/speedtest", {}),
         (f"{live.base}/login", {"Content-Type": "application/x-www-form-urlencoded"}),
-        (live.uploads_url, {"Tus-Resumable": "1.0.0", "Upload-Length": str(50 * MB),
-                            "Content-Type": "application/offset+octet-stream"}),
-    ):  # fmt: skip
+        (
+            live.uploads_url,
+            {
+                "Tus-Resumable": "1.0.0",
+                "Upload-Length": str(50 * MB),
+                "Content-Type": "application/offset+octet-stream",
+            },
+        ),
+    ):
         r = requests.post(url, data=packed, headers={**headers, "Content-Encoding": "deflate"}, timeout=10)
         assert r.status_code == 415, (url, r.status_code, r.text)
         assert "Content-Encoding" in r.text
@@ -228,20 +255,30 @@ def test_an_erased_invitations_link_leads_nowhere_and_brings_nothing_back(cv_ser
     assert r.status_code == 410 and r.json()["error"]["message"] == invitations.ERASED
     assert not kept(live, inv_id) and not (live.settings.data_dir / "files" / str(inv_id)).exists()
     base, api = f"{live.base}/i/{token}", f"{live.base}/api/v1/candidate/{token}"
-    for method, url in [("GET", base), ("POST", base + "/consent")] + [
-        ("GET", f"{base}/{page}") for page in ("check", "interview", "done")
-    ] + [("GET", f"{api}/state"), ("GET", f"{api}/takes/{question}/1")] + [
-        ("POST", f"{api}/{action}")
-        for action in (f"answers/{question}", "device-check", "speedtest", "finish", "feedback")
-    ]:  # fmt: skip
+    for method, url in (
+        [("GET", base), ("POST", base + "/consent")]
+        + [("GET", f"{base}/{page}") for page in ("check", "interview", "done")]
+        + [("GET", f"{api}/state"), ("GET", f"{api}/takes/{question}/1")]
+        + [
+            ("POST", f"{api}/{action}")
+            for action in (f"answers/{question}", "device-check", "speedtest", "finish", "feedback")
+        ]
+    ):
         r = requests.request(method, url, json={"text": "x"}, allow_redirects=False, timeout=10)
         assert r.status_code in (404, 410), (method, url, r.status_code)
         assert "erased" in r.text, (method, url, r.text[:200])
     meta = {"token": token, "question": str(question), "take": "1"}
-    r = requests.post(live.uploads_url, timeout=10, headers={
-        "Tus-Resumable": "1.0.0", "Upload-Length": "10",
-        "Upload-Metadata": ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items()),
-    })  # fmt: skip
+    r = requests.post(
+        live.uploads_url,
+        timeout=10,
+        headers={
+            "Tus-Resumable": "1.0.0",
+            "Upload-Length": "10",
+            "Upload-Metadata": ",".join(
+                f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items()
+            ),
+        },
+    )
     assert r.status_code in (404, 410) and "erased" in r.text
 
 
@@ -284,8 +321,10 @@ def test_a_body_that_is_not_a_document_form_is_refused_not_failed(cv_server, con
     inv_id, token, question = cv_candidate(live)
     r = requests.post(
         f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
-        data=body, headers={"Content-Type": content_type}, timeout=10,
-    )  # fmt: skip
+        data=body,
+        headers={"Content-Type": content_type},
+        timeout=10,
+    )
     assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
     assert r.json()["error"]["message"]
     assert not kept(live, inv_id)
@@ -301,10 +340,14 @@ def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
     sent = {
         "Lebenslauf Jörg Müller.pdf": form('form-data; name="file"; filename="Lebenslauf Jörg Müller.pdf"'),
         "محمد.docx": form("form-data; name=\"file\"; filename*=UTF-8''%D9%85%D8%AD%D9%85%D8%AF.docx"),
-        "Jörg.pdf": form('form-data; name="file"; filename="Jo\u0308rg.pdf"'),  # decomposed, as macOS sends it
+        "Jörg.pdf": form(
+            'form-data; name="file"; filename="Jo\u0308rg.pdf"'
+        ),  # decomposed, as macOS sends it
         "cv.pdf": form('form-data; name="file"; filename="C:\\\\Users\\\\jo\\\\cv.pdf"'),  # a whole path
-        "Müller.pdf": form('form-data; name="file"; filename="M-ller.pdf"').replace(b"M-", "Mü".encode("cp1252")),
-    }  # fmt: skip
+        "Müller.pdf": form('form-data; name="file"; filename="M-ller.pdf"').replace(
+            b"M-", "Mü".encode("cp1252")
+        ),
+    }
     account, password = accounts.create(live.db, "names@example.com", Role.ADMIN, "t")
     reviewer = requests.Session()
     assert sign_in(reviewer, live.base, account.email, password).ok
@@ -312,8 +355,10 @@ def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
         inv_id, token, question = cv_candidate(live)
         r = requests.post(
             f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
-            data=body, headers={"Content-Type": MULTIPART}, timeout=10,
-        )  # fmt: skip
+            data=body,
+            headers={"Content-Type": MULTIPART},
+            timeout=10,
+        )
         assert r.status_code == 200 and r.json()["questions"][0]["file_name"] == name, r.text
         requests.post(f"{live.base}/api/v1/candidate/{token}/finish", json={}, timeout=10)
         got = reviewer.get(f"{live.base}/review/{inv_id}/documents/{question}", timeout=10)
@@ -349,6 +394,11 @@ def test_a_form_that_cannot_be_read_is_refused_not_failed(cv_server) -> None:
         (reviewer, "/logout"),
     ):
         for content_type, body in UNREADABLE_FORMS:
-            r = session.post(live.base + path, data=body, headers={"Content-Type": content_type},
-                             allow_redirects=False, timeout=10)  # fmt: skip
+            r = session.post(
+                live.base + path,
+                data=body,
+                headers={"Content-Type": content_type},
+                allow_redirects=False,
+                timeout=10,
+            )
             assert 400 <= r.status_code < 500, (path, content_type, body[:60], r.status_code)

@@ -14,21 +14,80 @@ import requests
 from tests.test_authorisation import BAD_TOKEN, routes, world  # noqa: F401 (fixture)
 
 NUMBERS = [
-    "9223372036854775808", "99999999999999999999999999", "-1", "0", "²", "١٢", "1e3", "0x10", "1.5", "NaN",
-    "Infinity", " 7", "7 ", "+7", "", "%00", "%ff", "a" * 300, "..", "%2e%2e", "ﬁ", "𝟕",
-]  # fmt: skip
+    "9223372036854775808",
+    "99999999999999999999999999",
+    "-1",
+    "0",
+    "²",
+    "١٢",
+    "1e3",
+    "0x10",
+    "1.5",
+    "NaN",
+    "Infinity",
+    " 7",
+    "7 ",
+    "+7",
+    "",
+    "%00",
+    "%ff",
+    "a" * 300,
+    "..",
+    "%2e%2e",
+    "ﬁ",
+    "𝟕",
+]
 TEXT = ["", "x" * 20_000, "\x00", "Zoë Ångström-Øster", "محمد", "李雷", "=1+1", "[/]", "\u202e", "%ff"]
 QUERY_KEYS = ["page", "question", "c", "days", "period", "sort", "stage", "table", "v", "interview", "next"]
-FORM_KEYS = ["accommodation", "action", "at_ms", "body", "comment", "consent", "csrf", "days", "email",
-             "feedback", "invitation", "label", "next", "notes", "outcome", "password", "question", "rating",
-             "score-1", "score-99999999999999999999", "score-²", "take"]  # fmt: skip
+FORM_KEYS = [
+    "accommodation",
+    "action",
+    "at_ms",
+    "body",
+    "comment",
+    "consent",
+    "csrf",
+    "days",
+    "email",
+    "feedback",
+    "invitation",
+    "label",
+    "next",
+    "notes",
+    "outcome",
+    "password",
+    "question",
+    "rating",
+    "score-1",
+    "score-99999999999999999999",
+    "score-²",
+    "take",
+]
 JSON_BODIES = [
-    b'{"take": Infinity}', b'{"take": -Infinity}', b'{"take": NaN}', b'{"take": 1e300}',
-    b'{"take": 99999999999999999999999}', b'{"take": -1}', b'{"take": "1"}', b'{"take": true}',
-    b'{"choice": 1e300}', b'{"choice": [1]}', b'{"text": null}', b'{"text": {"a": 1}}', b'{"rating": 1e999}',
-    b'{"rating": "\xc2\xb2"}', b'{"upload_kbps": 1e300, "camera": "yes"}', b"[]", b'"x"', b"null", b"1",
-    b"{", b"\xff\xfe{}", b'{"take": 1, "take": 2}', b"[" * 5000 + b"]" * 5000,
-]  # fmt: skip
+    b'{"take": Infinity}',
+    b'{"take": -Infinity}',
+    b'{"take": NaN}',
+    b'{"take": 1e300}',
+    b'{"take": 99999999999999999999999}',
+    b'{"take": -1}',
+    b'{"take": "1"}',
+    b'{"take": true}',
+    b'{"choice": 1e300}',
+    b'{"choice": [1]}',
+    b'{"text": null}',
+    b'{"text": {"a": 1}}',
+    b'{"rating": 1e999}',
+    b'{"rating": "\xc2\xb2"}',
+    b'{"upload_kbps": 1e300, "camera": "yes"}',
+    b"[]",
+    b'"x"',
+    b"null",
+    b"1",
+    b"{",
+    b"\xff\xfe{}",
+    b'{"take": 1, "take": 2}',
+    b"[" * 5000 + b"]" * 5000,
+]
 BODIES = [  # (content type, body) of the wrong kind, for forms and uploads
     ("application/x-www-form-urlencoded", b"email=\xff\xfe&password=\xc3"),
     ("application/x-www-form-urlencoded", b"%ff%fe=%c3%28"),
@@ -55,11 +114,19 @@ def fill(world: dict, path: str, actor: str, **override: str) -> str:  # noqa: F
     elif "/candidate/" in path or path.startswith("/i/"):
         token = world["candidate_token"]
     values = {
-        "token": token, "page": "done", "question_id": str(world["question_id"]), "take": "1",
-        "invitation_id": str(world["invitation_id"]), "recording_id": str(world["recording_id"]),
-        "kind": "playback", "share_id": str(world["share_id"]), "interview_id": str(world["interview_id"]),
-        "upload_id": "0" * 32, "name": "app.css", **override,
-    }  # fmt: skip
+        "token": token,
+        "page": "done",
+        "question_id": str(world["question_id"]),
+        "take": "1",
+        "invitation_id": str(world["invitation_id"]),
+        "recording_id": str(world["recording_id"]),
+        "kind": "playback",
+        "share_id": str(world["share_id"]),
+        "interview_id": str(world["interview_id"]),
+        "upload_id": "0" * 32,
+        "name": "app.css",
+        **override,
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
@@ -122,8 +189,12 @@ def test_no_request_on_any_route_fails_on_the_servers_side(world, method: str, p
         for body in JSON_BODIES:
             check(f"json {body[:30]!r}", url, data=body, headers={"Content-Type": "application/json"})
         for kind, body in BODIES:
-            check(f"{kind} body", url, data=body + (f"&csrf={token}".encode() if "urlencoded" in kind else b""),
-                  headers={"Content-Type": kind})  # fmt: skip
+            check(
+                f"{kind} body",
+                url,
+                data=body + (f"&csrf={token}".encode() if "urlencoded" in kind else b""),
+                headers={"Content-Type": kind},
+            )
     if path.startswith("/api/v1/uploads"):
         for header, value in itertools.product(
             ["Upload-Length", "Upload-Offset", "Upload-Metadata", "Upload-Checksum", "Upload-Defer-Length"],
@@ -170,8 +241,11 @@ def test_a_deadline_that_cannot_be_counted_from_is_refused_everywhere(
     # a deadline stored before they were bounded does not stop uploads from working
     inv, token = invitations.invite(db, interview.id, "Cy", f"cy{len(value)}@example.com", "t")
     invitations.record_consent(db, inv.id, "1")
-    db.write(lambda con: con.execute("UPDATE invitations SET deadline = '9999-12-31T23:59:59.000000+00:00' "
-                                     "WHERE id = ?", (inv.id,)))  # fmt: skip
+    db.write(
+        lambda con: con.execute(
+            "UPDATE invitations SET deadline = '9999-12-31T23:59:59.000000+00:00' WHERE id = ?", (inv.id,)
+        )
+    )
     assert record_take(db, settings, token, interview.questions[0].id, 1, b"x") > 0
     db.close()
 
@@ -191,8 +265,12 @@ def test_an_id_too_big_for_the_database_is_refused_by_the_cli(tmp_path, cli) -> 
 
     path, _, db, _ = prepare(tmp_path)
     db.close()
-    for args in (["invite", "99999999999999999999", "Ann", "ann@example.com"], ["interview", "open", "١٢"],
-                 ["jobs", "--retry", "99999999999999999999"], ["purge", "--invitation", "²"]):  # fmt: skip
+    for args in (
+        ["invite", "99999999999999999999", "Ann", "ann@example.com"],
+        ["interview", "open", "١٢"],
+        ["jobs", "--retry", "99999999999999999999"],
+        ["purge", "--invitation", "²"],
+    ):
         result = cli("--config", str(path), *args)
         assert result.code == 2 and "must be a whole number" in result.err, (args, result.err)
         assert "Traceback" not in result.err
@@ -204,16 +282,21 @@ def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(worl
     base = world["live"].base
     headers = {"Tus-Resumable": "1.0.0"}
     meta = {"token": world["uploading_token"], "question": "٢", "take": "1"}
-    r = requests.post(base + "/api/v1/uploads/", headers={**headers, "Upload-Metadata": meta_header(meta),
-                                                          "Upload-Length": "10"})  # fmt: skip
+    r = requests.post(
+        base + "/api/v1/uploads/",
+        headers={**headers, "Upload-Metadata": meta_header(meta), "Upload-Length": "10"},
+    )
     assert r.status_code == 400 and "ASCII digits" in r.text
     meta["question"] = str(world["live"].interview.questions[0].id)
     for length in ("18446744073709551616", "9" * 40):
-        r = requests.post(base + "/api/v1/uploads/", headers={**headers, "Upload-Metadata": meta_header(meta),
-                                                              "Upload-Length": length})  # fmt: skip
+        r = requests.post(
+            base + "/api/v1/uploads/",
+            headers={**headers, "Upload-Metadata": meta_header(meta), "Upload-Length": length},
+        )
         assert r.status_code == 413, (length, r.status_code, r.text)
-    missing = requests.post(f"{base}/api/v1/candidate/{world['candidate_token']}/answers/99999999999999999999",
-                            json={"take": 1})  # fmt: skip
+    missing = requests.post(
+        f"{base}/api/v1/candidate/{world['candidate_token']}/answers/99999999999999999999", json={"take": 1}
+    )
     assert missing.status_code == 404 and "nothing at this address" in missing.json()["error"]["message"]
 
 
@@ -221,9 +304,16 @@ def test_feedback_waits_for_the_finish_and_tus_refuses_compressed_bodies_in_plai
     base = world["live"].base
     early = requests.post(f"{base}/api/v1/candidate/{world['uploading_token']}/feedback", json={"rating": 5})
     assert early.status_code == 409 and "finish the interview first" in early.json()["error"]["message"]
-    r = requests.patch(f"{base}/api/v1/uploads/{'0' * 32}", data=b"x", headers={
-        "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream",
-        "Content-Encoding": "gzip"})  # fmt: skip
+    r = requests.patch(
+        f"{base}/api/v1/uploads/{'0' * 32}",
+        data=b"x",
+        headers={
+            "Tus-Resumable": "1.0.0",
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+            "Content-Encoding": "gzip",
+        },
+    )
     assert (
         r.status_code == 415 and r.headers["Content-Type"].startswith("text/plain") and "compressed" in r.text
     )

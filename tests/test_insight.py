@@ -39,8 +39,15 @@ def run_the_interview(live):  # type: ignore[no-untyped-def]
     ):  # five open and consent; four pass the device check, one fails
         invitations.move(db, inv.id, InvitationStatus.OPENED, "candidate")
         invitations.record_consent(db, inv.id, "1")
-        journey.record_device_check(db, token, {"passed": i < 4, "browser": CHROME_PHONE if i % 2 else SAFARI_MAC,
-                                                "problem": "" if i < 4 else "no camera found"})  # fmt: skip
+        journey.record_device_check(
+            db,
+            token,
+            {
+                "passed": i < 4,
+                "browser": CHROME_PHONE if i % 2 else SAFARI_MAC,
+                "problem": "" if i < 4 else "no camera found",
+            },
+        )
     for _, token in people[:4]:  # four start
         record_take(db, live.settings, token, iv.questions[0].id, 1, b"take")
     for n, (inv, token) in enumerate(people[:3]):  # three finish; A and B score them; two decided
@@ -64,16 +71,28 @@ def test_the_measures_of_a_small_interview(tmp_path) -> None:
     with live_server(tmp_path) as live:
         admin, t0 = run_the_interview(live)
         q0 = live.interview.questions[0].id
-        live.db.write(lambda con: con.execute(  # the three submitted first answers lasted 10, 40 and 20 s
-            "UPDATE recordings SET duration_ms = CASE id % 3 WHEN 0 THEN 10000 WHEN 1 THEN 40000 ELSE 20000 END "
-            "WHERE take_id IN (SELECT t.id FROM takes t JOIN answers a ON a.id = t.answer_id "
-            "WHERE a.question_id = ? AND t.submitted = 1)", (q0,)))  # fmt: skip
+        live.db.write(
+            lambda con: con.execute(  # the three submitted first answers lasted 10, 40 and 20 s
+                "UPDATE recordings SET duration_ms = CASE id % 3 WHEN 0 THEN 10000 WHEN 1 THEN 40000 ELSE 20000 END "
+                "WHERE take_id IN (SELECT t.id FROM takes t JOIN answers a ON a.id = t.answer_id "
+                "WHERE a.question_id = ? AND t.submitted = 1)",
+                (q0,),
+            )
+        )
         since, until = insight.period(None, t0 + timedelta(days=1))
         found = insight.for_interview(live.db, admin, live.interview.id, since, until)
 
         counts = {s.name: s.count for s in found.funnel}
-        assert counts == {"invited": 6, "opened": 5, "consented": 5, "device check passed": 4, "started": 4,
-                          "completed": 3, "reviewed": 3, "decided": 2}  # fmt: skip
+        assert counts == {
+            "invited": 6,
+            "opened": 5,
+            "consented": 5,
+            "device check passed": 4,
+            "started": 4,
+            "completed": 3,
+            "reviewed": 3,
+            "decided": 2,
+        }
         started = next(s for s in found.funnel if s.name == "started")
         assert started.of_previous == 1.0 and math.isclose(started.of_invited, 4 / 6)
         reviewed = next(s for s in found.funnel if s.name == "reviewed")

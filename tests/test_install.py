@@ -21,8 +21,14 @@ def run(*args: str | Path) -> subprocess.CompletedProcess:
 
 
 def test_the_scripts_pass_shellcheck() -> None:
-    result = run("shellcheck", INSTALL, UNINSTALL, ROOT / "scripts" / "bootstrap", ROOT / "scripts" / "test",
-                 ROOT / "scripts" / "demo")  # fmt: skip
+    result = run(
+        "shellcheck",
+        INSTALL,
+        UNINSTALL,
+        ROOT / "scripts" / "bootstrap",
+        ROOT / "scripts" / "test",
+        ROOT / "scripts" / "demo",
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -30,8 +36,12 @@ def test_a_dry_run_prints_every_step_and_changes_nothing(tmp_path) -> None:
     result = run(INSTALL, "--dry-run", "--root", tmp_path, "--hostname", "box.example.com")
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
-    for step in ("useradd --system", "systemctl enable --now boxinterview.service boxinterview-backup.timer",
-                 "caddy -o", "migrate --init"):  # fmt: skip
+    for step in (
+        "useradd --system",
+        "systemctl enable --now boxinterview.service boxinterview-backup.timer",
+        "caddy -o",
+        "migrate --init",
+    ):
         assert step in result.stdout, step
 
 
@@ -49,8 +59,11 @@ def test_install_under_a_root_is_idempotent_and_uninstall_keeps_the_data(tmp_pat
     assert "box.example.com {" in caddyfile and "tls internal" in caddyfile and str(tmp_path) not in caddyfile
     check = run("caddy", "validate", "--adapter", "caddyfile", "--config", tmp_path / "etc/caddy/Caddyfile")
     assert check.returncode == 0, check.stderr
-    settings = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(config), "config", "show"],
-                              capture_output=True, text=True)  # fmt: skip
+    settings = subprocess.run(
+        [sys.executable, "-m", "boxinterview", "--config", str(config), "config", "show"],
+        capture_output=True,
+        text=True,
+    )
     assert settings.returncode == 0 and "box.example.com" in settings.stdout
 
     config.write_text(config.read_text() + "# the operator's own change\n")

@@ -35,8 +35,16 @@ def paced_upload(live, data: bytes, chunks: int, pause: float, finish: bool = Tr
         last = i == chunks - 1
         extra = {"Upload-Length": str(len(data))} if last and finish else {}
         piece = data[i * size : (i + 1) * size]
-        r = requests.patch(url, data=piece, headers={**TUS, "Upload-Offset": str(i * size),
-                                                     "Content-Type": "application/offset+octet-stream", **extra})  # fmt: skip
+        r = requests.patch(
+            url,
+            data=piece,
+            headers={
+                **TUS,
+                "Upload-Offset": str(i * size),
+                "Content-Type": "application/offset+octet-stream",
+                **extra,
+            },
+        )
         assert r.status_code == 204, r.text
         if not last:
             time.sleep(pause)
@@ -46,8 +54,10 @@ def paced_upload(live, data: bytes, chunks: int, pause: float, finish: bool = Tr
 def wait_state(live, recording_id: int, timeout: float = 60) -> RecordingState:
     deadline = time.monotonic() + timeout
     while (state := recordings.get(live.db, recording_id).state) not in (
-        RecordingState.READY, RecordingState.REJECTED, RecordingState.FAILED,
-    ):  # fmt: skip
+        RecordingState.READY,
+        RecordingState.REJECTED,
+        RecordingState.FAILED,
+    ):
         assert time.monotonic() < deadline, f"still {state}"
         time.sleep(0.05)
     return state

@@ -30,10 +30,15 @@ def smtp():
 @pytest.fixture
 def env(tmp_path, smtp):
     path, settings, db, interview = prepare(
-        tmp_path, smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com",
-                        "reply_to": "team@example.com"},
+        tmp_path,
+        smtp={
+            "host": "127.0.0.1",
+            "port": smtp.port,
+            "from": "jobs@example.com",
+            "reply_to": "team@example.com",
+        },
         organisation={"name": "Example Ltd"},
-    )  # fmt: skip
+    )
     yield path, settings, db, interview
     db.close()
 
@@ -44,8 +49,9 @@ def deliver(settings, db, now=None) -> int:
 
 def test_the_invitation_arrives_with_its_link_and_proper_headers(env, smtp) -> None:
     _, settings, db, interview = env
-    inv, token = invitations.invite(db, interview.id, "Ann Example", "ann@example.com", "t",
-                                    letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    inv, token = invitations.invite(
+        db, interview.id, "Ann Example", "ann@example.com", "t", letterhead=Letterhead.from_settings(settings)
+    )
     [queued] = db.read(outbox.for_invitation, inv.id)
     assert queued["state"] == "queued" and queued["kind"] == "invitation"
     assert deliver(settings, db) == 1
@@ -67,8 +73,10 @@ def test_smtp_down_for_a_while_then_everything_arrives_once(env, smtp) -> None:
     _, settings, db, interview = env
     smtp.down()
     head = Letterhead.from_settings(settings)
-    ids = [invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
-           for i in range(3)]  # fmt: skip
+    ids = [
+        invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
+        for i in range(3)
+    ]
     assert deliver(settings, db) == 0
     waiting = [db.read(outbox.for_invitation, i)[0] for i in ids]
     assert all(m["state"] == "queued" and "Connect" in m["last_error"] for m in waiting)
@@ -97,8 +105,9 @@ def test_temporary_refusals_retry_and_permanent_ones_keep_the_reply(env, smtp) -
 
 def test_a_crash_between_send_and_mark_resends_the_same_message(env, smtp, monkeypatch) -> None:
     _, settings, db, interview = env
-    inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
-                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    inv, _ = invitations.invite(
+        db, interview.id, "Ann", "ann@example.com", "t", letterhead=Letterhead.from_settings(settings)
+    )
 
     def crash(*args, **kwargs):
         raise SystemExit("killed")
@@ -134,16 +143,28 @@ def test_finishing_queues_the_thank_you(env, smtp) -> None:
 
 def test_no_header_injection_through_names(env) -> None:
     _, settings, db, interview = env
-    inv, _ = invitations.invite(db, interview.id, "Eve\r\nBcc: all@example.com", "eve@example.com", "t",
-                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    inv, _ = invitations.invite(
+        db,
+        interview.id,
+        "Eve\r\nBcc: all@example.com",
+        "eve@example.com",
+        "t",
+        letterhead=Letterhead.from_settings(settings),
+    )
     [m] = db.read(outbox.for_invitation, inv.id)
     assert "\n" not in m["subject"] and "Bcc" not in m["recipient"]
     assert invitations.get(db, inv.id)  # the name was flattened to one line, not refused
     from boxinterview.mail.compose import build
 
     with pytest.raises(Exception, match="line break"):
-        build(sender="a@example.com", recipient="b@example.com", subject="Hi\nBcc: x@example.com", text="t",
-              html="", message_id="<1@example.com>")  # fmt: skip
+        build(
+            sender="a@example.com",
+            recipient="b@example.com",
+            subject="Hi\nBcc: x@example.com",
+            text="t",
+            html="",
+            message_id="<1@example.com>",
+        )
 
 
 def test_mail_test_reports_the_servers_answer(env, smtp, cli) -> None:
@@ -164,13 +185,15 @@ def test_reminders_and_nudges_go_to_the_right_candidates_at_the_right_time(env, 
     head = Letterhead.from_settings(settings)
     t0 = clock.now().replace(microsecond=0)
     deadline = t0 + timedelta(hours=100)
-    waiting, first_token = invitations.invite(db, interview.id, "Wai Ting", "wait@example.com", "t",
-                                              deadline=deadline, now=t0, letterhead=head)  # fmt: skip
+    waiting, first_token = invitations.invite(
+        db, interview.id, "Wai Ting", "wait@example.com", "t", deadline=deadline, now=t0, letterhead=head
+    )
     done, done_token = invitations.invite(
         db, interview.id, "Don E", "done@example.com", "t", deadline=deadline, now=t0
     )
-    started, started_token = invitations.invite(db, interview.id, "Star Ted", "start@example.com", "t",
-                                                deadline=deadline, now=t0)  # fmt: skip
+    started, started_token = invitations.invite(
+        db, interview.id, "Star Ted", "start@example.com", "t", deadline=deadline, now=t0
+    )
     for inv_id, token in ((done.id, done_token), (started.id, started_token)):
         invitations.record_consent(db, inv_id, "1", now=t0)
         record_take(db, settings, token, interview.questions[0].id, 1, b"take")
@@ -270,9 +293,15 @@ def test_resending_an_invitation_is_limited_to_once_an_hour(env, smtp) -> None:
 def watched(tmp_path, smtp):
     """Settings with an operator to tell and a low limit of attempts."""
     path, settings, db, interview = prepare(
-        tmp_path, smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com",
-                        "operator": "Ops <ops@example.com>", "max_attempts": 3},
-    )  # fmt: skip
+        tmp_path,
+        smtp={
+            "host": "127.0.0.1",
+            "port": smtp.port,
+            "from": "jobs@example.com",
+            "operator": "Ops <ops@example.com>",
+            "max_attempts": 3,
+        },
+    )
     yield settings, db, interview
     db.close()
 
@@ -284,8 +313,10 @@ def alerts_queued(db) -> list[dict]:
 def test_a_refusal_ends_the_message_failed_and_tells_the_operator_once_a_day(watched, smtp) -> None:
     settings, db, interview = watched
     head = Letterhead.from_settings(settings)
-    ids = [invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
-           for i in range(2)]  # fmt: skip
+    ids = [
+        invitations.invite(db, interview.id, f"C {i}", f"c{i}@example.com", "t", letterhead=head)[0].id
+        for i in range(2)
+    ]
     smtp.reply = "550 5.1.1 No such user here"
     deliver(settings, db)
     for inv_id in ids:
@@ -314,8 +345,9 @@ def test_an_alert_that_cannot_be_sent_is_not_alerted_about(watched, smtp) -> Non
 
 def test_temporary_failures_end_failed_after_the_last_attempt(watched, smtp) -> None:
     settings, db, interview = watched
-    inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
-                                letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    inv, _ = invitations.invite(
+        db, interview.id, "Ann", "ann@example.com", "t", letterhead=Letterhead.from_settings(settings)
+    )
     smtp.reply = "451 4.3.0 Try again later"
     later = clock.now()
     for attempt in range(1, 4):
@@ -334,17 +366,28 @@ def test_a_refused_login_is_retried_as_the_settings_fault_not_the_messages(tmp_p
     from aiosmtpd.smtp import AuthResult
 
     inbox = Inbox(free_port())
-    inbox.controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port, auth_require_tls=False,
-                                  authenticator=lambda *args: AuthResult(success=False, handled=False))  # fmt: skip
+    inbox.controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=inbox.port,
+        auth_require_tls=False,
+        authenticator=lambda *args: AuthResult(success=False, handled=False),
+    )
     inbox.controller.start()
     (tmp_path / "password").write_text("wrong")
     try:
         _, settings, db, interview = prepare(
-            tmp_path, smtp={"host": "127.0.0.1", "port": inbox.port, "username": "box",
-                            "password_file": str(tmp_path / "password")},
-        )  # fmt: skip
-        inv, _ = invitations.invite(db, interview.id, "Ann", "ann@example.com", "t",
-                                    letterhead=Letterhead.from_settings(settings))  # fmt: skip
+            tmp_path,
+            smtp={
+                "host": "127.0.0.1",
+                "port": inbox.port,
+                "username": "box",
+                "password_file": str(tmp_path / "password"),
+            },
+        )
+        inv, _ = invitations.invite(
+            db, interview.id, "Ann", "ann@example.com", "t", letterhead=Letterhead.from_settings(settings)
+        )
         deliver(settings, db)
         [m] = db.read(outbox.for_invitation, inv.id)
         assert m["state"] == "queued" and "refused the login: 535" in m["last_error"]

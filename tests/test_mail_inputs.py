@@ -21,9 +21,15 @@ from tests.live import prepare
 
 # The last two broke the From header when it was pasted together as text: a colon made it a group, a comma
 # after an encoded word two addresses.
-NAMES = ["Zoë Ångström-Øster", "Jörg Müller", "محمد", "李雷", "Sécurité RH – Équipe Talent",
-         "Ressources humaines : Sécurité RH – Équipe Talent",
-         "Sécurité RH – Équipe Talent, Direction des Ressources Humaines (Île-de-France)"]  # fmt: skip
+NAMES = [
+    "Zoë Ångström-Øster",
+    "Jörg Müller",
+    "محمد",
+    "李雷",
+    "Sécurité RH – Équipe Talent",
+    "Ressources humaines : Sécurité RH – Équipe Talent",
+    "Sécurité RH – Équipe Talent, Direction des Ressources Humaines (Île-de-France)",
+]
 
 
 @pytest.fixture(params=[False, True], ids=["plain", "smtputf8"])
@@ -41,10 +47,16 @@ def setup(tmp_path, smtp):
 
     def make(organisation: str = "Example Ltd", **smtp_settings: str):
         path, settings, db, interview = prepare(
-            tmp_path, smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com",
-                            "operator": "ops@example.com", **smtp_settings},
+            tmp_path,
+            smtp={
+                "host": "127.0.0.1",
+                "port": smtp.port,
+                "from": "jobs@example.com",
+                "operator": "ops@example.com",
+                **smtp_settings,
+            },
             organisation={"name": organisation},
-        )  # fmt: skip
+        )
         opened.append(db)
         return path, settings, db, interview
 
@@ -66,8 +78,9 @@ def invite(db, settings, interview, name: str, address: str):
 
 
 def test_a_from_with_a_name_sends_every_message_with_that_name_and_its_address(setup, smtp, cli) -> None:
-    path, settings, db, interview = setup(**{"from": "Hiring Team <hiring@example.test>",
-                                             "reply_to": "Hiring Desk <desk@example.test>"})  # fmt: skip
+    path, settings, db, interview = setup(
+        **{"from": "Hiring Team <hiring@example.test>", "reply_to": "Hiring Desk <desk@example.test>"}
+    )
     inv = invite(db, settings, interview, "Ann Example", "ann@example.com")
     assert deliver(settings, db) == 1
     [got] = smtp.received
@@ -93,8 +106,16 @@ def test_a_from_with_a_name_sends_every_message_with_that_name_and_its_address(s
 def test_names_and_subjects_in_any_script_arrive_exactly(setup, smtp, name) -> None:
     _, settings, db, interview = setup(organisation=name)
     inv = invite(db, settings, interview, name, "cand@example.com")
-    db.write(letters.outcome, Letterhead.from_settings(settings), "hold", inv.id, "cand@example.com",
-             f"{name}, a word about your interview", f"Dear {name},\n\nPlease bear with us.", clock.now())  # fmt: skip
+    db.write(
+        letters.outcome,
+        Letterhead.from_settings(settings),
+        "hold",
+        inv.id,
+        "cand@example.com",
+        f"{name}, a word about your interview",
+        f"Dear {name},\n\nPlease bear with us.",
+        clock.now(),
+    )
     assert deliver(settings, db) == 2
     invitation, outcome = smtp.received
     for got in (invitation, outcome):
@@ -112,9 +133,18 @@ def test_a_message_that_cannot_be_built_never_holds_up_the_others(setup, smtp, m
     _, settings, db, interview = setup(organisation="Sécurité RH – Équipe Talent")
     first = invite(db, settings, interview, "Zoë Ångström-Øster", "zoe@example.com")
     # A row an earlier version could have written: a subject broken over two lines.
-    broken = db.write(outbox.queue, kind="outcome.hold", invitation_id=first.id, recipient="zoe@example.com",
-                      subject="Line one\u2028Bcc: all@example.com", text="t", html="", message_id="<b@example.com>",
-                      reply_to="", now=clock.now())  # fmt: skip
+    broken = db.write(
+        outbox.queue,
+        kind="outcome.hold",
+        invitation_id=first.id,
+        recipient="zoe@example.com",
+        subject="Line one\u2028Bcc: all@example.com",
+        text="t",
+        html="",
+        message_id="<b@example.com>",
+        reply_to="",
+        now=clock.now(),
+    )
     invite(db, settings, interview, "Jörg Müller", "joerg@example.com")
     # And a fault in the code that builds one message.
     real_build = sender.build
@@ -216,8 +246,15 @@ def test_an_international_domain_that_cannot_exist_is_refused_with_the_reason() 
 def test_the_from_header_and_envelope_are_parsed_not_pasted() -> None:
     from boxinterview.mail.compose import build
 
-    out = build(sender="Team <t@example.com>", sender_name="Ignored", recipient="a@example.com", subject="s",
-                text="t", html="", message_id="<1@example.com>")  # fmt: skip
+    out = build(
+        sender="Team <t@example.com>",
+        sender_name="Ignored",
+        recipient="a@example.com",
+        subject="s",
+        text="t",
+        html="",
+        message_id="<1@example.com>",
+    )
     assert (out.sender, out.recipient, out.international) == ("t@example.com", "a@example.com", "")
     parsed = email.utils.getaddresses([str(out.message["From"])])
     assert parsed == [("Team", "t@example.com")]

@@ -49,8 +49,11 @@ def media(tmp_path_factory):
         unfinished = ready_take(live, bo_token, video, 1)
         answers.submit_take(live.db, bo.id, video, 1)
         callers: dict[str, requests.Session] = {}
-        for name, role, assigned in (("assigned", Role.REVIEWER, True), ("unassigned", Role.REVIEWER, False),
-                                     ("admin", Role.ADMIN, False)):  # fmt: skip
+        for name, role, assigned in (
+            ("assigned", Role.REVIEWER, True),
+            ("unassigned", Role.REVIEWER, False),
+            ("admin", Role.ADMIN, False),
+        ):
             account, password = accounts.create(live.db, f"{name}@example.com", role, "t")
             if assigned:
                 accounts.assign(live.db, account.email, live.interview.id, "t")
@@ -63,9 +66,15 @@ def media(tmp_path_factory):
         owner = next(a for a in accounts.listing(live.db) if a.email == "assigned@example.com")
         _, share = shares.create(live.db, owner, [ann.id], [video, audio], 3)
         yield {
-            "live": live, "callers": callers, "share": share, "submitted": submitted, "unsubmitted": unsubmitted,
-            "unfinished": unfinished, "video": video, "tokens": {"ann": ann_token, "bo": bo_token},
-        }  # fmt: skip
+            "live": live,
+            "callers": callers,
+            "share": share,
+            "submitted": submitted,
+            "unsubmitted": unsubmitted,
+            "unfinished": unfinished,
+            "video": video,
+            "tokens": {"ann": ann_token, "bo": bo_token},
+        }
 
 
 def guesses(media: dict) -> list[int]:

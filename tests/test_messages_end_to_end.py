@@ -22,9 +22,20 @@ from tests.live import prepare
 from tests.test_mail import deliver, smtp  # noqa: F401 - the real SMTP server fixture
 
 EVERY_MESSAGE = {
-    "invitation", "reminder", "nudge", "extension", "confirmation", "outcome.advance", "outcome.reject",
-    "digest", "overdue", "alert.processing", "alert.backup", "alert.disk", "alert.backup-age",
-}  # fmt: skip
+    "invitation",
+    "reminder",
+    "nudge",
+    "extension",
+    "confirmation",
+    "outcome.advance",
+    "outcome.reject",
+    "digest",
+    "overdue",
+    "alert.processing",
+    "alert.backup",
+    "alert.disk",
+    "alert.backup-age",
+}
 
 
 def _kind(kind: str) -> str:
@@ -52,11 +63,16 @@ def _answer_everything(
 def test_the_demo_run_end_to_end_produces_every_message_once(tmp_path, cli, smtp) -> None:  # noqa: F811
     path, settings, db, _ = prepare(
         tmp_path,
-        smtp={"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com", "operator": "ops@example.com"},
+        smtp={
+            "host": "127.0.0.1",
+            "port": smtp.port,
+            "from": "jobs@example.com",
+            "operator": "ops@example.com",
+        },
         media={"ffmpeg": "/bin/false", "job_max_attempts": 1, "job_lease_seconds": 5},
         health={"disk_low_gb": 10**9, "backup_max_age_hours": 1},
         backup={"copy_to": str(tmp_path / "no-such-disk")},
-    )  # fmt: skip
+    )
     head = Letterhead.from_settings(settings)
     demos = [json.loads(cli("--config", str(path), "demo", "--json").out) for _ in range(3)]
     interview_id = demos[0]["interview_id"]

@@ -21,9 +21,22 @@ def muted_microphone(tmp_path: Path) -> tuple[str, ...]:
     """Chromium's fake microphone playing digital silence, as a muted one records."""
     silence = tmp_path / "silence.wav"
     subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono:d=30",
-         "-c:a", "pcm_s16le", str(silence)], check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=48000:cl=mono:d=30",
+            "-c:a",
+            "pcm_s16le",
+            str(silence),
+        ],
+        check=True,
+    )
     return (f"--use-file-for-fake-audio-capture={silence}",)
 
 

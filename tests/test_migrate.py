@@ -156,15 +156,21 @@ def test_stored_upload_metadata_loses_the_candidates_token(tmp_path: Path) -> No
             for statement in SEED[version]:
                 con.execute(statement)
         # The header as tus clients send it, and a second upload's written with spaces around the pairs
-        con.execute("UPDATE uploads SET metadata = ?",
-                    (f"token {encoded},question MQ==,take Mg==,filetype dmlkZW8vd2VibQ==",))  # fmt: skip
-        con.execute("INSERT INTO takes (id, answer_id, number, created_at) VALUES (2, 1, 2, '2026-01-02T00:00:00.000Z')")  # fmt: skip
-        con.execute("INSERT INTO recordings (id, take_id, created_at, updated_at) VALUES (2, 2, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')")  # fmt: skip
+        con.execute(
+            "UPDATE uploads SET metadata = ?",
+            (f"token {encoded},question MQ==,take Mg==,filetype dmlkZW8vd2VibQ==",),
+        )
+        con.execute(
+            "INSERT INTO takes (id, answer_id, number, created_at) VALUES (2, 1, 2, '2026-01-02T00:00:00.000Z')"
+        )
+        con.execute(
+            "INSERT INTO recordings (id, take_id, created_at, updated_at) VALUES (2, 2, '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')"
+        )
         con.execute(
             "INSERT INTO uploads (id, recording_id, metadata, created_at, updated_at, expires_at) VALUES ('cd', 2, ?, "
             "'2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z')",
             (f"question MQ== , token {encoded} ,take Mw==",),
-        )  # fmt: skip
+        )
     migrations.migrate(con)
     assert sorted(con.execute("SELECT id, invitation_id, metadata FROM uploads")) == [
         ("ab", 1, "question MQ==,take Mg==,filetype dmlkZW8vd2VibQ=="),

@@ -49,8 +49,9 @@ def uploaded(env, clip: Path, question: int = 0, file_type: str = "video/webm") 
 def ffprobe_json(path: Path) -> dict:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
-        capture_output=True, check=True,
-    )  # fmt: skip
+        capture_output=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -69,9 +70,24 @@ def top_level_atoms(path: Path) -> list[str]:
 
 def integrated_loudness(path: Path) -> float:
     out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-map", "0:a", "-af", "ebur128", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-map",
+            "0:a",
+            "-af",
+            "ebur128",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", out.stderr)[-1])
 
 

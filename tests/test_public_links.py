@@ -40,8 +40,11 @@ def test_links_name_the_public_address_whatever_the_request_says(tmp_path) -> No
         assert sign_in(s, live.base, "links@example.com", password, headers=FORGED).status_code == 200
         page = s.get(f"{live.base}/review/{inv.id}", headers=FORGED).text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        made = s.post(f"{live.base}/review/{inv.id}/share", headers=FORGED,
-                      data={"csrf": csrf, "question": [str(q[2].id)], "days": "3"})  # fmt: skip
+        made = s.post(
+            f"{live.base}/review/{inv.id}/share",
+            headers=FORGED,
+            data={"csrf": csrf, "question": [str(q[2].id)], "days": "3"},
+        )
         assert made.status_code == 200
         [link] = set(re.findall(r"\w+://[^\s\"<]+/s/[\w-]+", made.text))
         assert link.startswith(f"{PUBLIC}/s/") and "evil.example" not in made.text

@@ -10,9 +10,13 @@ COMPETENCIES = {10: "Clarity", 20: "Ownership"}
 def test_mean_median_spread_and_disagreement_by_hand() -> None:
     # invitation 1: reviewers 100, 101, 102. Reviewer 100 scored Clarity on two questions (2 and 4: mean 3).
     scores = [
-        (1, 100, 1, 10, 2), (1, 100, 2, 10, 4), (1, 101, 1, 10, 5), (1, 102, 1, 10, 4),
-        (1, 100, 1, 20, 3), (1, 101, 1, 20, 3),
-    ]  # fmt: skip
+        (1, 100, 1, 10, 2),
+        (1, 100, 2, 10, 4),
+        (1, 101, 1, 10, 5),
+        (1, 102, 1, 10, 4),
+        (1, 100, 1, 20, 3),
+        (1, 101, 1, 20, 3),
+    ]
     clarity, ownership = aggregate(scores, COMPETENCIES)[1]
     # Clarity per reviewer: 3, 5, 4 -> mean 4, median 4, spread 2 (a disagreement)
     assert (clarity.reviewers, clarity.mean, clarity.median, clarity.spread) == (3, 4.0, 4.0, 2.0)

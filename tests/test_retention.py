@@ -38,8 +38,13 @@ def test_purge_erases_expired_candidates_only_and_backups_after_it_hold_nothing_
     reviews.save(db, admin, old, q[0].id, {interview.competencies[0].id: 4}, "Olga was clear", submit=True)
     reviews.decide(db, admin, old, Outcome.REJECT, "Thanks, Olga", Letterhead.from_settings(settings))
     recent, recent_recording = completed("Rita", days_later=100)
-    original = Path(db.read(lambda con: con.execute(
-        "SELECT original_path FROM recordings WHERE id = ?", (old_recording,)).fetchall()[0][0]))  # fmt: skip
+    original = Path(
+        db.read(
+            lambda con: con.execute(
+                "SELECT original_path FROM recordings WHERE id = ?", (old_recording,)
+            ).fetchall()[0][0]
+        )
+    )
     assert original.exists()
 
     assert retention.purge(db, settings.data_dir, clock.now() + timedelta(days=179)).invitations == 0

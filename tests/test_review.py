@@ -89,8 +89,10 @@ def test_forms_without_the_csrf_token_are_refused(live) -> None:
         f"{live.base}/review/{invitation_id}/questions/{question}", data={"notes": "x", "action": "save"}
     )
     assert r.status_code == 403 and "CSRF" in r.text
-    r = s.post(f"{live.base}/review/{invitation_id}/questions/{question}",
-               data={"notes": "x", "action": "save", "csrf": "forged"})  # fmt: skip
+    r = s.post(
+        f"{live.base}/review/{invitation_id}/questions/{question}",
+        data={"notes": "x", "action": "save", "csrf": "forged"},
+    )
     assert r.status_code == 403
 
 
@@ -116,21 +118,36 @@ def test_scores_stay_hidden_until_my_own_are_submitted(live) -> None:
     def every(score: str) -> dict[str, str]:
         return {f"score-{q.id}-{comp.id}": score for q in scored}
 
-    r = first.post(f"{live.base}{path}/scores", data={"csrf": csrf(first, live, path), **every("2"),
-                                                     f"notes-{scored[0].id}": "vague", "action": "submit"})  # fmt: skip
+    r = first.post(
+        f"{live.base}{path}/scores",
+        data={
+            "csrf": csrf(first, live, path),
+            **every("2"),
+            f"notes-{scored[0].id}": "vague",
+            "action": "submit",
+        },
+    )
     assert r.status_code == 200 and "Your review is submitted ✓" in r.text and r.url.endswith("#scoring")
     page = second.get(live.base + path).text
     assert "1 other review — shown after you submit yours" in page and "vague" not in page
-    incomplete = second.post(f"{live.base}{path}/scores", data={"csrf": csrf(second, live, path), "action": "submit",
-                                                               f"score-{scored[0].id}-{comp.id}": "4"},
-                             headers={"Referer": live.base + path})  # fmt: skip
+    incomplete = second.post(
+        f"{live.base}{path}/scores",
+        data={"csrf": csrf(second, live, path), "action": "submit", f"score-{scored[0].id}-{comp.id}": "4"},
+        headers={"Referer": live.base + path},
+    )
     assert incomplete.status_code == 422 and "still to score: question 2 (Clarity)" in incomplete.text
     assert f'href="{path}">Go back and change it' in incomplete.text  # not a bare error page
-    as_json = second.post(f"{live.base}{path}/scores", data={"csrf": csrf(second, live, path), "action": "submit"},
-                          headers={"Accept": "application/json"})  # fmt: skip
+    as_json = second.post(
+        f"{live.base}{path}/scores",
+        data={"csrf": csrf(second, live, path), "action": "submit"},
+        headers={"Accept": "application/json"},
+    )
     assert as_json.status_code == 422 and "still to score" in as_json.json()["error"]["message"]
-    draft = second.post(f"{live.base}{path}/scores", headers={"Accept": "application/json"},
-                        data={"csrf": csrf(second, live, path), "action": "save", f"notes-{scored[1].id}": "to check"})  # fmt: skip
+    draft = second.post(
+        f"{live.base}{path}/scores",
+        headers={"Accept": "application/json"},
+        data={"csrf": csrf(second, live, path), "action": "save", f"notes-{scored[1].id}": "to check"},
+    )
     assert draft.json() == {"scored": "saved"}
     assert "to check" in second.get(live.base + path).text
     second.post(
@@ -160,16 +177,30 @@ def test_a_decision_is_previewed_then_queued_with_the_feedback(live) -> None:
     invitation_id = completed_candidate(live, "Cy Candidate")
     s = reviewer(live, "decider@example.com")
     path = f"/review/{invitation_id}/decision"
-    preview = s.post(live.base + path, data={"csrf": csrf(s, live, f"/review/{invitation_id}"), "outcome": "reject",
-                                            "feedback": "Your written answer was strong.", "action": "preview"})  # fmt: skip
+    preview = s.post(
+        live.base + path,
+        data={
+            "csrf": csrf(s, live, f"/review/{invitation_id}"),
+            "outcome": "reject",
+            "feedback": "Your written answer was strong.",
+            "action": "preview",
+        },
+    )
     assert (
         preview.status_code == 200
         and "Dear Cy Candidate" in preview.text
         and "Your written answer was strong." in preview.text
     )
     assert live.db.read(outbox_sql.for_invitation, invitation_id) == []  # nothing queued by a preview
-    s.post(live.base + path, data={"csrf": csrf(s, live, f"/review/{invitation_id}"), "outcome": "reject",
-                                   "feedback": "Your written answer was strong.", "action": "confirm"})  # fmt: skip
+    s.post(
+        live.base + path,
+        data={
+            "csrf": csrf(s, live, f"/review/{invitation_id}"),
+            "outcome": "reject",
+            "feedback": "Your written answer was strong.",
+            "action": "confirm",
+        },
+    )
     [message] = live.db.read(outbox_sql.for_invitation, invitation_id)
     assert message["kind"] == "outcome.reject" and message["state"] == "queued"
     assert "Dear Cy Candidate" in message["body"] and "Your written answer was strong." in message["body"]
@@ -210,8 +241,10 @@ def test_a_share_link_shows_chosen_answers_until_withdrawn(live, tmp_path) -> No
         assert asyncio.run(processing.process(live.db, live.settings, recs[question_id].id)).value == "ready"
     s = reviewer(live, "sharer@example.com")
     page = f"/review/{invitation_id}"
-    made = s.post(f"{live.base}{page}/share", data={"csrf": csrf(s, live, page), "question": [str(first_q)],
-                                                   "days": "3", "label": "For Sam"})  # fmt: skip
+    made = s.post(
+        f"{live.base}{page}/share",
+        data={"csrf": csrf(s, live, page), "question": [str(first_q)], "days": "3", "label": "For Sam"},
+    )
     assert made.status_code == 200
     url = re.search(r'value="(http[^"]+/s/[^"]+)"', made.text).group(1)
     anonymous = requests.Session()
@@ -250,8 +283,14 @@ def test_pipeline_results_and_export(tmp_path) -> None:
         for session, invitation_id, score in ((a, first_id, 5), (b, first_id, 3), (a, second_id, 2)):
             for q in scored:
                 page = f"/review/{invitation_id}"
-                r = session.post(f"{live.base}{page}/questions/{q.id}",
-                                 data={"csrf": csrf(session, live, page), f"score-{comp.id}": str(score), "action": "submit"})  # fmt: skip
+                r = session.post(
+                    f"{live.base}{page}/questions/{q.id}",
+                    data={
+                        "csrf": csrf(session, live, page),
+                        f"score-{comp.id}": str(score),
+                        "action": "submit",
+                    },
+                )
                 assert r.status_code == 200
         base = f"{live.base}/review/interviews/{live.interview.id}"
         pipeline = a.get(base).text
@@ -284,8 +323,10 @@ def test_comments_pinned_to_a_moment_follow_the_same_fairness_rule(live, tmp_pat
     b = reviewer(live, "reader@example.com")
     page = f"/review/{invitation_id}"
     q = rec.question_id
-    r = a.post(f"{live.base}{page}/questions/{q}/comments",
-               data={"csrf": csrf(a, live, page), "at_ms": "75500", "body": "Clear example here"})  # fmt: skip
+    r = a.post(
+        f"{live.base}{page}/questions/{q}/comments",
+        data={"csrf": csrf(a, live, page), "at_ms": "75500", "body": "Clear example here"},
+    )
     assert (
         r.status_code == 200
         and 'data-at="75500"' in r.text
@@ -329,8 +370,10 @@ def test_two_reviewers_scoring_at_once_both_land(tmp_path) -> None:
 
         def score(n: int) -> None:
             for q in scored:
-                r = sessions[n].post(f"{live.base}{page}/questions/{q.id}",
-                                     data={"csrf": tokens[n], f"score-{comp.id}": str(n + 1), "action": "submit"})  # fmt: skip
+                r = sessions[n].post(
+                    f"{live.base}{page}/questions/{q.id}",
+                    data={"csrf": tokens[n], f"score-{comp.id}": str(n + 1), "action": "submit"},
+                )
                 if r.status_code != 200:
                     failures.append(r.status_code)
 
@@ -368,8 +411,16 @@ def test_the_team_can_read_every_message_candidates_get(live) -> None:
     s = reviewer(live, "wording.reader@example.com")
     page = s.get(f"{live.base}/review/interviews/{live.interview.id}/messages")
     assert page.status_code == 200
-    for kind in ("invitation", "reminder", "nudge", "extension", "confirmation", "outcome.advance",
-                 "outcome.reject", "outcome.hold"):  # fmt: skip
+    for kind in (
+        "invitation",
+        "reminder",
+        "nudge",
+        "extension",
+        "confirmation",
+        "outcome.advance",
+        "outcome.reject",
+        "outcome.hold",
+    ):
         assert f'id="{kind}"' in page.text
     assert "one-way interview for the Tester role" in page.text and "standard wording" in page.text
     outsider = reviewer(live, "stranger@example.com", assign=False)

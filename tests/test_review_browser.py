@@ -53,8 +53,12 @@ async def score_everything(page, value: int) -> None:
 
 async def test_a_comment_keeps_the_place_in_the_video_and_the_scores_not_yet_saved(tmp_path: Path) -> None:
     with live_server(tmp_path) as live:
-        out = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
-                             capture_output=True, text=True, check=True)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         demo = json.loads(out.stdout)
         invitation_id = await demo_candidate_completes(live, demo, tmp_path / "clips", 3)
         async with chromium() as context:
@@ -105,8 +109,12 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
     with live_server(tmp_path) as live:
         demos = []
         for _ in range(3):
-            out = subprocess.run([sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
-                                 capture_output=True, text=True, check=True)  # fmt: skip
+            out = subprocess.run(
+                [sys.executable, "-m", "boxinterview", "--config", str(live.config), "demo", "--json"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             demos.append(json.loads(out.stdout))
         invitation_ids = [
             await demo_candidate_completes(live, d, tmp_path / "clips", i) for i, d in enumerate(demos)

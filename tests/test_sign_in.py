@@ -108,12 +108,23 @@ def test_posts_from_another_site_or_from_no_site_are_refused(live) -> None:
     token = live.candidate(consent=False)
     s = requests.Session()
     data = {"csrf": form_token(s, live.base), "email": "origin@example.com", "password": password}
-    routes = [("POST", "/login", data), ("POST", f"/i/{token}/consent", {"consent": "yes"}),
-              ("POST", "/api/v1/uploads/", None), ("PATCH", "/api/v1/uploads/x", b"")]  # fmt: skip
-    elsewhere = [{"Origin": "null", "Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"},
-                 {"Origin": f"https://127.0.0.1:{live.port}"}, {"Origin": "http://127.0.0.1"}, {"Origin": "http://["},
-                 {"Origin": "x"}, {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
-                 {"Origin": live.base, "Sec-Fetch-Site": "cross-site"}]  # fmt: skip
+    routes = [
+        ("POST", "/login", data),
+        ("POST", f"/i/{token}/consent", {"consent": "yes"}),
+        ("POST", "/api/v1/uploads/", None),
+        ("PATCH", "/api/v1/uploads/x", b""),
+    ]
+    elsewhere = [
+        {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": f"https://127.0.0.1:{live.port}"},
+        {"Origin": "http://127.0.0.1"},
+        {"Origin": "http://["},
+        {"Origin": "x"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": live.base, "Sec-Fetch-Site": "cross-site"},
+    ]
     for headers in elsewhere:
         for method, url, body in routes:
             r = s.request(method, live.base + url, data=body, headers=headers, allow_redirects=False)
@@ -148,8 +159,11 @@ def guess_in_parallel(live, emails: list[str], address: str) -> list[int]:
 
     def guess(i: int) -> int:
         start.wait()
-        r = browsers[i].post(f"{live.base}/login", headers={"X-Forwarded-For": address},
-                             data={"csrf": tokens[i], "email": emails[i], "password": "not the password"})  # fmt: skip
+        r = browsers[i].post(
+            f"{live.base}/login",
+            headers={"X-Forwarded-For": address},
+            data={"csrf": tokens[i], "email": emails[i], "password": "not the password"},
+        )
         return r.status_code
 
     with ThreadPoolExecutor(len(emails)) as pool:
@@ -207,10 +221,13 @@ def test_input_no_browser_sends_is_refused_without_a_server_error(live) -> None:
     bodies = [
         (b"csrf=" + token.encode() + b"&email=\xff\xfe&password=x", form),
         (b"email=x", {"Content-Type": "application/x-www-form-urlencoded; charset=no-such-charset"}),
-        (b'--b\r\nContent-Disposition: form-data; name="email"\r\nContent-Type: text/plain; charset=x-nope'
-         b"\r\n\r\nodd\r\n--b--\r\n", {"Content-Type": "multipart/form-data; boundary=b"}),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="email"\r\nContent-Type: text/plain; charset=x-nope'
+            b"\r\n\r\nodd\r\n--b--\r\n",
+            {"Content-Type": "multipart/form-data; boundary=b"},
+        ),
         (b"--b\r\nbroken", {"Content-Type": "multipart/form-data; boundary=b"}),
-    ]  # fmt: skip
+    ]
     for body, headers in bodies:
         r = s.post(f"{live.base}/login", data=body, headers=headers)
         assert r.status_code == 400, (body, r.status_code)
@@ -238,8 +255,14 @@ def test_input_no_browser_sends_is_refused_without_a_server_error(live) -> None:
 
 def test_every_page_carries_the_apps_own_headers_and_no_banner(live) -> None:
     token = live.candidate()
-    for path, status in (("/login", 200), (f"/i/{token}", 200), (f"/i/{token}/nope", 404), ("/review", 303),
-                         ("/no/such/page", 404), ("/i/" + "A" * 43, 404)):  # fmt: skip
+    for path, status in (
+        ("/login", 200),
+        (f"/i/{token}", 200),
+        (f"/i/{token}/nope", 404),
+        ("/review", 303),
+        ("/no/such/page", 404),
+        ("/i/" + "A" * 43, 404),
+    ):
         r = requests.get(live.base + path, allow_redirects=False)
         assert r.status_code == status, path
         assert r.headers["Content-Security-Policy"] == proxy.CSP, path

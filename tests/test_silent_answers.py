@@ -34,7 +34,9 @@ def test_reviewers_see_which_answer_could_not_be_heard(live, tmp_path) -> None: 
     assert page.status_code == 200 and page.text.count(FLAG) == 1
     assert FLAG not in s.get(f"{live.base}/review/{heard}").text
     page = f"/review/{muted}"
-    made = s.post(f"{live.base}{page}/share", data={"csrf": csrf(s, live, page), "days": "3",
-                                                   "question": [str(live.interview.questions[0].id)]})  # fmt: skip
+    made = s.post(
+        f"{live.base}{page}/share",
+        data={"csrf": csrf(s, live, page), "days": "3", "question": [str(live.interview.questions[0].id)]},
+    )
     url = re.search(r'value="(http[^"]+/s/[^"]+)"', made.text).group(1)
     assert "Nothing can be heard" in requests.get(url).text

@@ -31,8 +31,15 @@ def test_alpha_says_why_when_it_cannot_be_measured() -> None:
 
 
 def test_leniency_is_the_mean_distance_from_the_others() -> None:
-    ratings = [("u1", "A", 3), ("u1", "B", 2), ("u2", "A", 4), ("u2", "B", 4), ("u3", "A", 5), ("u3", "B", 3),
-               ("u4", "C", 5)]  # fmt: skip
+    ratings = [
+        ("u1", "A", 3),
+        ("u1", "B", 2),
+        ("u2", "A", 4),
+        ("u2", "B", 4),
+        ("u3", "A", 5),
+        ("u3", "B", 3),
+        ("u4", "C", 5),
+    ]
     found = leniency(ratings)
     assert found["A"].value == 1.0 and found["B"].value == -1.0 and found["A"].n == 3
     assert found["C"].value is None and "0 items shared" in found["C"].note

@@ -22,8 +22,12 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
             re.sub(r"/opt/boxinterview/venv/bin/boxinterview", true, unit.read_text())
         )
     for unit in UNITS + TIMERS:
-        result = subprocess.run(["systemd-analyze", "verify", str(tmp_path / unit.name)], capture_output=True,
-                                text=True, cwd=tmp_path)  # fmt: skip
+        result = subprocess.run(
+            ["systemd-analyze", "verify", str(tmp_path / unit.name)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        )
         assert result.returncode == 0 and not result.stderr.strip(), f"{unit.name}: {result.stderr}"
 
 
@@ -37,7 +41,8 @@ def test_every_timer_starts_its_service_of_the_same_name() -> None:
 
 def test_every_service_is_hardened_to_2_or_below() -> None:
     for unit in UNITS:
-        out = subprocess.run(["systemd-analyze", "security", "--offline=true", str(unit)],
-                             capture_output=True, text=True).stdout  # fmt: skip
+        out = subprocess.run(
+            ["systemd-analyze", "security", "--offline=true", str(unit)], capture_output=True, text=True
+        ).stdout
         score = float(re.search(r"Overall exposure level for \S+: ([\d.]+)", out).group(1))
         assert score <= 2.0, f"{unit.name} scores {score}"

@@ -71,8 +71,14 @@ def test_after_an_upload_no_table_file_or_backup_holds_the_candidates_token(tmp_
     (tmp_path / "site").mkdir()
     smtp_settings = {"host": "127.0.0.1", "port": smtp.port, "from": "jobs@example.com"}
     with live_server(tmp_path / "site", smtp=smtp_settings) as live:
-        inv, token = invitations.invite(live.db, live.interview.id, "Ann Example", "ann@example.com", "test",
-                                        letterhead=Letterhead.from_settings(live.settings))  # fmt: skip
+        inv, token = invitations.invite(
+            live.db,
+            live.interview.id,
+            "Ann Example",
+            "ann@example.com",
+            "test",
+            letterhead=Letterhead.from_settings(live.settings),
+        )
         # The invitation goes out through a real SMTP server: the link reaches the candidate, not the store
         assert asyncio.run(sender.deliver_due(live.db, live.settings)) == 1
         assert f"/i/{token}" in smtp.messages[0].get_body(("plain",)).get_content()
@@ -94,8 +100,10 @@ def test_after_an_upload_no_table_file_or_backup_holds_the_candidates_token(tmp_
             assert head.status_code == 200
             question = str(live.interview.questions[0].id)
             assert uploads.parse_metadata(head.headers["Upload-Metadata"]) == {
-                "question": question, "take": take, "filetype": "video/webm",
-            }  # fmt: skip
+                "question": question,
+                "take": take,
+                "filetype": "video/webm",
+            }
         upload = uploads.get(live.db, open_take.url.rsplit("/", 1)[1])
         assert upload.invitation_id == inv.id
 
@@ -135,15 +143,22 @@ def test_no_log_line_holds_a_token_even_when_requests_fail(tmp_path: Path) -> No
         }
         for path, status in answers.items():
             assert requests.get(base + path, timeout=10).status_code == status, path
-        refused = requests.post(live.uploads_url, timeout=10, headers={
-            **TUS, "Upload-Length": "10",
-            "Upload-Metadata": f"token {base64.b64encode(unknown.encode()).decode()},question MQ==,take MQ==",
-        })  # fmt: skip
+        refused = requests.post(
+            live.uploads_url,
+            timeout=10,
+            headers={
+                **TUS,
+                "Upload-Length": "10",
+                "Upload-Metadata": f"token {base64.b64encode(unknown.encode()).decode()},question MQ==,take MQ==",
+            },
+        )
         assert refused.status_code in (400, 403)
         # Requests aiohttp refuses before any handler sees them: it logs the offending line, token and all
         metadata = f"token {base64.b64encode(token.encode()).decode()},question MQ=="
-        for raw in (f"GET /i/{token}\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
-                    f"POST /api/v1/uploads/ HTTP/1.1\r\nHost: x\r\nUpload-Metadata: {metadata},bad\x7f\r\n\r\n"):  # fmt: skip
+        for raw in (
+            f"GET /i/{token}\x01 HTTP/1.1\r\nHost: x\r\n\r\n",
+            f"POST /api/v1/uploads/ HTTP/1.1\r\nHost: x\r\nUpload-Metadata: {metadata},bad\x7f\r\n\r\n",
+        ):
             with socket.create_connection(("127.0.0.1", live.port), timeout=10) as s:
                 s.sendall(raw.encode())
                 assert s.recv(100).startswith(b"HTTP/1.0 400")

@@ -62,8 +62,13 @@ def test_options_advertises_version_extensions_and_limits(live) -> None:
     assert r.headers["Tus-Resumable"] == "1.0.0"
     assert r.headers["Tus-Version"] == "1.0.0"
     assert set(r.headers["Tus-Extension"].split(",")) == {
-        "creation", "creation-with-upload", "creation-defer-length", "termination", "checksum", "expiration",
-    }  # fmt: skip
+        "creation",
+        "creation-with-upload",
+        "creation-defer-length",
+        "termination",
+        "checksum",
+        "expiration",
+    }
     assert r.headers["Tus-Max-Size"] == "5000000"
     assert set(r.headers["Tus-Checksum-Algorithm"].split(",")) == {"sha1", "sha256"}
 
@@ -128,9 +133,17 @@ def test_metadata_is_returned_as_sent_less_the_token(live) -> None:
 
 def test_method_override_for_clients_behind_restrictive_proxies(live) -> None:
     url = absolute(live, create(live, live.metadata(live.candidate()), length=20))
-    r = requests.post(url, data=b"x" * 20, headers={
-        **TUS, "X-HTTP-Method-Override": "PATCH", "Upload-Offset": "0",
-        "Content-Type": "application/offset+octet-stream"}, timeout=5)  # fmt: skip
+    r = requests.post(
+        url,
+        data=b"x" * 20,
+        headers={
+            **TUS,
+            "X-HTTP-Method-Override": "PATCH",
+            "Upload-Offset": "0",
+            "Content-Type": "application/offset+octet-stream",
+        },
+        timeout=5,
+    )
     assert (r.status_code, r.headers["Upload-Offset"]) == (204, "20")
     assert requests.post(url, headers={**TUS}, timeout=5).status_code == 405
 
@@ -238,9 +251,13 @@ def test_unknown_terminated_and_expired_uploads(live) -> None:
     long_ago = clock.now() - timedelta(hours=30)
     token = live.candidate(deadline=clock.now() + timedelta(days=5), now=long_ago)
     old = uploads.create(
-        live.db, live.settings.data_dir, uploads.Policy.from_settings(live.settings),
-        length=100, metadata_header=meta_header(live.metadata(token)), now=long_ago,
-    )  # fmt: skip
+        live.db,
+        live.settings.data_dir,
+        uploads.Policy.from_settings(live.settings),
+        length=100,
+        metadata_header=meta_header(live.metadata(token)),
+        now=long_ago,
+    )
     old_url = live.uploads_url + old.id
     assert head(old_url).status_code == 410
     assert patch(old_url, 0, b"x").status_code == 410
@@ -258,10 +275,12 @@ def test_cut_mid_patch_keeps_what_arrived_and_resumes(live, tmp_path: Path) -> N
     path = url.split(str(live.port), 1)[1]
     with socket.create_connection(("127.0.0.1", live.port)) as s:
         s.sendall(
-            (f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
-             f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(data)}\r\n\r\n").encode()
+            (
+                f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n"
+                f"Content-Type: application/offset+octet-stream\r\nContent-Length: {len(data)}\r\n\r\n"
+            ).encode()
             + data[:100_000]
-        )  # fmt: skip
+        )
         threading.Event().wait(0.3)  # the connection drops a moment later, with more bytes on the way
         s.sendall(data[100_000:150_000])
     offset = 0
@@ -290,9 +309,11 @@ def test_kill_9_mid_upload_loses_no_acknowledged_byte(tmp_path: Path) -> None:
         path = url.split(str(live.port), 1)[1]
         with socket.create_connection(("127.0.0.1", live.port)) as s:
             s.sendall(
-                (f"PATCH {path} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 500000\r\n"
-                 "Content-Type: application/offset+octet-stream\r\nContent-Length: 1000000\r\n\r\n").encode()
-            )  # fmt: skip
+                (
+                    f"PATCH {path} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 500000\r\n"
+                    "Content-Type: application/offset+octet-stream\r\nContent-Length: 1000000\r\n\r\n"
+                ).encode()
+            )
             for i in range(10):
                 s.sendall(data[500_000 + i * 50_000 : 500_000 + (i + 1) * 50_000])
                 threading.Event().wait(0.02)

@@ -44,8 +44,9 @@ def test_an_invitation_uses_the_interviews_own_wording(env) -> None:
     settings, db, _ = env
     interview_id = interviews.create(db, interview_io.from_yaml(WORDED), "t")
     interviews.set_status(db, interview_id, InterviewStatus.OPEN, "t")
-    inv, token = invitations.invite(db, interview_id, "Ann Example", "ann@example.com", "t",
-                                    letterhead=Letterhead.from_settings(settings))  # fmt: skip
+    inv, token = invitations.invite(
+        db, interview_id, "Ann Example", "ann@example.com", "t", letterhead=Letterhead.from_settings(settings)
+    )
     [message] = db.read(outbox.for_invitation, inv.id)
     assert message["subject"] == "Example Ltd would like to hear from you, Ann Example"
     assert "Record 3 short answers for the Tester role" in message["body"]

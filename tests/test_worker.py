@@ -71,9 +71,10 @@ async def test_two_workers_process_each_job_exactly_once(tmp_path: Path, clips) 
 
 async def test_failures_retry_with_backoff_then_fail_with_the_reason(tmp_path: Path, clips) -> None:
     path, settings, db, interview = prepare(
-        tmp_path, media={"job_lease_seconds": 5, "ffmpeg": "/bin/false", "job_max_attempts": 2},
+        tmp_path,
+        media={"job_lease_seconds": 5, "ffmpeg": "/bin/false", "job_max_attempts": 2},
         smtp={"operator": "ops@example.com"},
-    )  # fmt: skip
+    )
     env = (settings, db, interview)
     settings, db, _ = env
     rid = uploaded(env, make("vp8_opus.webm", clips))
@@ -104,8 +105,11 @@ def start_worker(config: Path, cwd: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
     return subprocess.Popen(
         [sys.executable, "-m", "boxinterview", "--config", str(config), "worker"],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=(cwd / "worker.log").open("ab"),
-    )  # fmt: skip
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(cwd / "worker.log").open("ab"),
+    )
 
 
 def wait_for(predicate, timeout: float = 30.0) -> None:

@@ -94,8 +94,11 @@ class ConsoleApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for name, (key, label, _) in SCREENS.items():
-            yield SystemCommand(f"Go to {label}", f"The {label.lower()} screen (key {key})",
-                                lambda n=name: self.switch_mode(n))  # fmt: skip
+            yield SystemCommand(
+                f"Go to {label}",
+                f"The {label.lower()} screen (key {key})",
+                lambda n=name: self.switch_mode(n),
+            )
         for name, cls in (
             ("New interview", "new"),
             ("Back up now", "run"),
@@ -105,8 +108,11 @@ class ConsoleApp(App[None]):
         yield SystemCommand("Keys", "Every key of the console", self.action_help)
 
     def _command(self, which: str) -> None:
-        mode, action = {"new": ("interviews", "new"), "run": ("backups", "run"),
-                        "import_csv": ("candidates", "import_csv")}[which]  # fmt: skip
+        mode, action = {
+            "new": ("interviews", "new"),
+            "run": ("backups", "run"),
+            "import_csv": ("candidates", "import_csv"),
+        }[which]
 
         def then() -> None:
             getattr(self.screen, f"action_{action}")()

@@ -43,9 +43,14 @@ def client_address(request: web.Request) -> str:
 
 def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -> None:
     response.set_cookie(
-        COOKIE, value, httponly=True, samesite="Lax", secure=is_secure(request), path="/",
+        COOKIE,
+        value,
+        httponly=True,
+        samesite="Lax",
+        secure=is_secure(request),
+        path="/",
         max_age=request.app[SETTINGS].reviews.session_max_hours * 3600,
-    )  # fmt: skip
+    )
 
 
 # A player asks for a recording in dozens of byte ranges; looking the session up in the store for each would

@@ -19,9 +19,11 @@ def bars(items: list[tuple[str, float, str]], title: str) -> Markup:
     for i, (label, value, text) in enumerate(items):
         y = i * ROW
         w = max(1.0, span * value / top) if value else 0
-        parts.append(f'<text x="{LABEL - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
-                     f'<rect x="{LABEL}" y="{y + 3}" width="{w:.1f}" height="{ROW - 7}" class="bar"/>'
-                     f'<text x="{LABEL + w + 6:.1f}" y="{y + 15}">{escape(text)}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="{LABEL - 8}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
+            f'<rect x="{LABEL}" y="{y + 3}" width="{w:.1f}" height="{ROW - 7}" class="bar"/>'
+            f'<text x="{LABEL + w + 6:.1f}" y="{y + 15}">{escape(text)}</text>'
+        )
     return _svg(title, WIDTH, len(items) * ROW, "".join(parts))
 
 
@@ -50,9 +52,11 @@ def columns(counts: list[tuple[str, int]], title: str, height: int = 120) -> Mar
     for i, (label, n) in enumerate(counts):
         h = (height - 40) * n / top
         x = 10 + i * step
-        parts.append(f'<rect x="{x}" y="{height - 20 - h:.1f}" width="{step - 14}" height="{h:.1f}" class="bar"/>'
-                     f'<text x="{x + (step - 14) / 2}" y="{height - 24 - h:.1f}" text-anchor="middle">{n}</text>'
-                     f'<text x="{x + (step - 14) / 2}" y="{height - 5}" text-anchor="middle">{escape(label)}</text>')  # fmt: skip
+        parts.append(
+            f'<rect x="{x}" y="{height - 20 - h:.1f}" width="{step - 14}" height="{h:.1f}" class="bar"/>'
+            f'<text x="{x + (step - 14) / 2}" y="{height - 24 - h:.1f}" text-anchor="middle">{n}</text>'
+            f'<text x="{x + (step - 14) / 2}" y="{height - 5}" text-anchor="middle">{escape(label)}</text>'
+        )
     return _svg(title, 20 + len(counts) * step, height, "".join(parts))
 
 
@@ -72,10 +76,12 @@ def line(
         f"{'M' if i == 0 else 'L'}{x},{y(v):.1f}"
         for i, (x, (_, v)) in enumerate(zip(xs, points, strict=True))
     )
-    dots = "".join(f'<circle cx="{x}" cy="{y(v):.1f}" r="3" class="dot"/>'
-                   f'<text x="{x}" y="{y(v) - 8:.1f}" text-anchor="middle">{v:.1f}</text>'
-                   f'<text x="{x}" y="{height - 5}" text-anchor="middle">{escape(label[-3:])}</text>'
-                   for x, (label, v) in zip(xs, points, strict=True))  # fmt: skip
+    dots = "".join(
+        f'<circle cx="{x}" cy="{y(v):.1f}" r="3" class="dot"/>'
+        f'<text x="{x}" y="{y(v) - 8:.1f}" text-anchor="middle">{v:.1f}</text>'
+        f'<text x="{x}" y="{height - 5}" text-anchor="middle">{escape(label[-3:])}</text>'
+        for x, (label, v) in zip(xs, points, strict=True)
+    )
     return _svg(title, width, height, f'<path d="{path}" class="line"/>{dots}')
 
 

@@ -49,8 +49,15 @@ def wants_json(request: web.Request) -> bool:
 
 
 def page_error(request: web.Request, status: int, message: str) -> web.Response:
-    return render(request, "error.html", status=status, code=status, message=message,
-                  title="Something is not right", back=_back(request))  # fmt: skip
+    return render(
+        request,
+        "error.html",
+        status=status,
+        code=status,
+        message=message,
+        title="Something is not right",
+        back=_back(request),
+    )
 
 
 def _back(request: web.Request) -> str | None:

@@ -12,8 +12,15 @@ ERROR = {
 }
 
 
-def _op(summary: str, *, params: tuple[str, ...] = (), body: str | None = None, ok: str = "200",
-        security: bool = False, tus: bool = False) -> dict[str, Any]:  # fmt: skip
+def _op(
+    summary: str,
+    *,
+    params: tuple[str, ...] = (),
+    body: str | None = None,
+    ok: str = "200",
+    security: bool = False,
+    tus: bool = False,
+) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
         "parameters": [
@@ -22,8 +29,14 @@ def _op(summary: str, *, params: tuple[str, ...] = (), body: str | None = None, 
         "responses": {ok: {"description": "OK"}, "4XX": ERROR},
     }
     if tus:
-        op["parameters"].append({"name": "Tus-Resumable", "in": "header", "required": True,
-                                 "schema": {"type": "string", "const": "1.0.0"}})  # fmt: skip
+        op["parameters"].append(
+            {
+                "name": "Tus-Resumable",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "const": "1.0.0"},
+            }
+        )
     if body:
         op["requestBody"] = {"required": True, "content": {body: {"schema": {"type": "object"}}}}
     if security:
@@ -41,7 +54,7 @@ def spec() -> dict[str, Any]:
             "title": "boxinterview",
             "version": __version__,
             "description": "One-way video interviews: data for integrations, the candidate's page, and tus uploads.",
-        },  # fmt: skip
+        },
         "components": {
             "securitySchemes": {
                 "token": {
@@ -50,7 +63,7 @@ def spec() -> dict[str, Any]:
                     "description": "An API token from `boxinterview token add`",
                 },
                 "session": {"type": "apiKey", "in": "cookie", "name": "boxinterview_session"},
-            },  # fmt: skip
+            },
             "schemas": {
                 "Error": {
                     "type": "object",
@@ -61,7 +74,7 @@ def spec() -> dict[str, Any]:
                         }
                     },
                 }
-            },  # fmt: skip
+            },
         },
         "paths": {
             "/api/v1/openapi.json": {"get": _op("This document")},

@@ -44,9 +44,14 @@ def issue(request: web.Request) -> tuple[str, str]:
 def keep(request: web.Request, response: web.StreamResponse, raw: str) -> None:
     """Give the browser the cookie its form's token is bound to (again, so it lasts as long as the page)."""
     response.set_cookie(
-        COOKIE, raw, httponly=True, samesite="Strict", secure=auth.is_secure(request), path="/login",
+        COOKIE,
+        raw,
+        httponly=True,
+        samesite="Strict",
+        secure=auth.is_secure(request),
+        path="/login",
         max_age=COOKIE_HOURS * 3600,
-    )  # fmt: skip
+    )
     response.headers["Cache-Control"] = "no-store"
 
 

@@ -57,5 +57,10 @@ class AuditScreen(Screen[None]):
         table.clear()
         for e in found:
             subject = f"{e.subject_type} {e.subject_id}" if e.subject_id is not None else e.subject_type
-            table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action, subject,
-                          json.dumps(e.detail)[:60] if e.detail else "")  # fmt: skip
+            table.add_row(
+                f"{e.at:%Y-%m-%d %H:%M:%S}",
+                e.actor,
+                e.action,
+                subject,
+                json.dumps(e.detail)[:60] if e.detail else "",
+            )

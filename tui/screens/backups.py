@@ -112,9 +112,16 @@ class BackupsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="task")
     def verify(self, name: str) -> None:
         problems = backup.verify(self.app.settings, name, self.progress)  # type: ignore[attr-defined]
-        text = (marked("[red]$name has $n problem(s):[/] $problems", name=name, n=len(problems),
-                       problems="; ".join(problems[:3])) if problems
-                else Content(f"{name}: every file matches its manifest; the database passes its integrity check"))  # fmt: skip
+        text = (
+            marked(
+                "[red]$name has $n problem(s):[/] $problems",
+                name=name,
+                n=len(problems),
+                problems="; ".join(problems[:3]),
+            )
+            if problems
+            else Content(f"{name}: every file matches its manifest; the database passes its integrity check")
+        )
         self.app.call_from_thread(self.finish, text)
 
     def server_running(self) -> bool:
@@ -131,19 +138,28 @@ class BackupsScreen(Screen[None]):
         if chosen is None:
             return
         if self.server_running():
-            self.app.push_screen(Message("Stop the server first",
-                                         "The server is running and would go on writing to the data a restore "
-                                         "replaces.\n\nsudo systemctl stop boxinterview boxinterview-worker\n\n"
-                                         "then restore here, and start it again."))  # fmt: skip
+            self.app.push_screen(
+                Message(
+                    "Stop the server first",
+                    "The server is running and would go on writing to the data a restore "
+                    "replaces.\n\nsudo systemctl stop boxinterview boxinterview-worker\n\n"
+                    "then restore here, and start it again.",
+                )
+            )
             return
 
         def done(yes: bool | None) -> None:
             if yes and self.start():
                 self.restore(chosen.name)
 
-        self.app.push_screen(TypedConfirm(
-            f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted.",
-            chosen.name, "restore"), done)  # fmt: skip
+        self.app.push_screen(
+            TypedConfirm(
+                f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted.",
+                chosen.name,
+                "restore",
+            ),
+            done,
+        )
 
     @work(thread=True, exclusive=True, group="task")
     def restore(self, name: str) -> None:
@@ -154,5 +170,10 @@ class BackupsScreen(Screen[None]):
         except BoxError as exc:
             app.call_from_thread(self.finish, marked("[red]Not restored:[/] $error", error=exc))
             return
-        app.call_from_thread(self.finish, Content(f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
-                                                  "Restart the console and start the server."))  # fmt: skip
+        app.call_from_thread(
+            self.finish,
+            Content(
+                f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
+                "Restart the console and start the server."
+            ),
+        )

@@ -100,9 +100,15 @@ class CandidatesScreen(ActingScreen):
         keep = table.cursor_row
         table.clear()
         for inv, person in rows:
-            table.add_row(str(inv.number), person.name, person.email or "", inv.status.value,
-                          f"{inv.deadline:%d %b %H:%M}", f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else "",
-                          key=str(inv.id))  # fmt: skip
+            table.add_row(
+                str(inv.number),
+                person.name,
+                person.email or "",
+                inv.status.value,
+                f"{inv.deadline:%d %b %H:%M}",
+                f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else "",
+                key=str(inv.id),
+            )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
         counts: dict[str, int] = {}
@@ -142,8 +148,15 @@ class CandidatesScreen(ActingScreen):
                 return
 
             def invite(db):  # type: ignore[no-untyped-def]
-                return invitations.invite(db, interview_id, values["name"], values["email"], "console",
-                                          deadline=parse_deadline(values["deadline"]), letterhead=self.letterhead)[1]  # fmt: skip
+                return invitations.invite(
+                    db,
+                    interview_id,
+                    values["name"],
+                    values["email"],
+                    "console",
+                    deadline=parse_deadline(values["deadline"]),
+                    letterhead=self.letterhead,
+                )[1]
 
             def invited(token: str) -> None:
                 self.link_message(token, f"{values['name']} is invited")
@@ -152,11 +165,23 @@ class CandidatesScreen(ActingScreen):
 
             self.act(invite, invited, lambda error: self.action_invite(values, error))
 
-        self.app.push_screen(Form("Invite a candidate", [
-            Field("name", "Name", placeholder="Ann Example"), Field("email", "E-mail", placeholder="ann@example.com"),
-            Field("deadline", "Deadline (empty: the interview's)", placeholder="2026-12-31T17:00+01:00")],
-            save="Invite", note="The invitation e-mail is queued; the link is shown here too.", problem=problem,
-            values=typed), done)  # fmt: skip
+        self.app.push_screen(
+            Form(
+                "Invite a candidate",
+                [
+                    Field("name", "Name", placeholder="Ann Example"),
+                    Field("email", "E-mail", placeholder="ann@example.com"),
+                    Field(
+                        "deadline", "Deadline (empty: the interview's)", placeholder="2026-12-31T17:00+01:00"
+                    ),
+                ],
+                save="Invite",
+                note="The invitation e-mail is queued; the link is shown here too.",
+                problem=problem,
+                values=typed,
+            ),
+            done,
+        )
 
     def action_import_csv(self) -> None:
         if self.interview_id is not None:
@@ -168,15 +193,19 @@ class CandidatesScreen(ActingScreen):
         chosen = self.selected()
         if chosen:
             inv, person = chosen
-            self.act(lambda db: invitations.new_link(db, inv.id, "console"),
-                     lambda token: self.link_message(token, f"A link for {person.name}"))  # fmt: skip
+            self.act(
+                lambda db: invitations.new_link(db, inv.id, "console"),
+                lambda token: self.link_message(token, f"A link for {person.name}"),
+            )
 
     def action_resend(self) -> None:
         chosen = self.selected()
         if chosen:
             inv, person = chosen
-            self.act(lambda db: invitations.resend(db, inv.id, self.letterhead, "console"),
-                     lambda _: self.notify(f"The invitation to {person.name} is queued again"))  # fmt: skip
+            self.act(
+                lambda db: invitations.resend(db, inv.id, self.letterhead, "console"),
+                lambda _: self.notify(f"The invitation to {person.name} is queued again"),
+            )
 
     def action_extend(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
         chosen = self.selected()
@@ -200,10 +229,24 @@ class CandidatesScreen(ActingScreen):
                 extend, lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told")
             )
 
-        self.app.push_screen(Form(f"More time for {person.name}", [
-            Field("deadline", f"New deadline (now {inv.deadline:%Y-%m-%d %H:%M} UTC)",
-                  (inv.deadline if inv.deadline > clock.now() else clock.now()).isoformat(timespec="minutes"))],
-            save="Extend", problem=problem, values=typed), done)  # fmt: skip
+        self.app.push_screen(
+            Form(
+                f"More time for {person.name}",
+                [
+                    Field(
+                        "deadline",
+                        f"New deadline (now {inv.deadline:%Y-%m-%d %H:%M} UTC)",
+                        (inv.deadline if inv.deadline > clock.now() else clock.now()).isoformat(
+                            timespec="minutes"
+                        ),
+                    )
+                ],
+                save="Extend",
+                problem=problem,
+                values=typed,
+            ),
+            done,
+        )
 
     def action_accommodation(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
         chosen = self.selected()
@@ -222,14 +265,27 @@ class CandidatesScreen(ActingScreen):
                     raise Invalid("extra time is a number such as 1.5") from None
                 invitations.grant_accommodation(db, inv.id, multiplier, values["note"], "console")
 
-            self.act(grant, lambda _: self.notify(f"{person.name} has ×{values['multiplier']} time"),
-                     lambda error: self.action_accommodation(values, error))  # fmt: skip
+            self.act(
+                grant,
+                lambda _: self.notify(f"{person.name} has ×{values['multiplier']} time"),
+                lambda error: self.action_accommodation(values, error),
+            )
 
         request = f"They asked: {inv.accommodation_request}" if inv.accommodation_request else ""
-        self.app.push_screen(Form(f"Accommodation for {person.name}", [
-            Field("multiplier", "Time multiplier (1.0 to 4.0)", f"{inv.time_multiplier:g}"),
-            Field("note", "Note (for the team)", inv.accommodation_note)], save="Grant", note=request, problem=problem,
-            values=typed), done)  # fmt: skip
+        self.app.push_screen(
+            Form(
+                f"Accommodation for {person.name}",
+                [
+                    Field("multiplier", "Time multiplier (1.0 to 4.0)", f"{inv.time_multiplier:g}"),
+                    Field("note", "Note (for the team)", inv.accommodation_note),
+                ],
+                save="Grant",
+                note=request,
+                problem=problem,
+                values=typed,
+            ),
+            done,
+        )
 
     def action_withdraw(self) -> None:
         chosen = self.selected()
@@ -239,8 +295,10 @@ class CandidatesScreen(ActingScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.act(lambda db: invitations.move(db, inv.id, InvitationStatus.WITHDRAWN, "console"),
-                         lambda _: self.notify(f"{person.name} is withdrawn"))  # fmt: skip
+                self.act(
+                    lambda db: invitations.move(db, inv.id, InvitationStatus.WITHDRAWN, "console"),
+                    lambda _: self.notify(f"{person.name} is withdrawn"),
+                )
 
         self.app.push_screen(
             Confirm(f"Withdraw {person.name}? Their link stops working.", yes="Withdraw"), done
@@ -255,9 +313,17 @@ class CandidatesScreen(ActingScreen):
         def done(yes: bool | None) -> None:
             if yes:
                 data_dir = self.app.settings.data_dir  # type: ignore[attr-defined]
-                self.act(lambda db: retention.erase(db, data_dir, inv.id, "console", "erased on request"),
-                         lambda n: self.notify(f"Erased: {n} file(s) removed; the audit log records it"))  # fmt: skip
+                self.act(
+                    lambda db: retention.erase(db, data_dir, inv.id, "console", "erased on request"),
+                    lambda n: self.notify(f"Erased: {n} file(s) removed; the audit log records it"),
+                )
 
-        self.app.push_screen(TypedConfirm(
-            f"Erase everything of {person.name} in this interview: recordings, answers, notes, messages, name and "
-            "address. This cannot be undone.", "ERASE", "erase"), done)  # fmt: skip
+        self.app.push_screen(
+            TypedConfirm(
+                f"Erase everything of {person.name} in this interview: recordings, answers, notes, messages, name and "
+                "address. This cannot be undone.",
+                "ERASE",
+                "erase",
+            ),
+            done,
+        )

@@ -81,8 +81,14 @@ class ImportScreen(Screen[int]):
         table = self.query_one("#rows", DataTable)
         table.clear()
         for r in sorted(rows, key=lambda r: (r.ok, r.line)):  # the rows to fix first
-            cells = (str(r.line), r.name, r.email, f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
-                     f"×{r.extra_time:g}" if r.extra_time != 1 else "", "; ".join(r.problems) or "; ".join(("ok", *r.notes)))  # fmt: skip
+            cells = (
+                str(r.line),
+                r.name,
+                r.email,
+                f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
+                f"×{r.extra_time:g}" if r.extra_time != 1 else "",
+                "; ".join(r.problems) or "; ".join(("ok", *r.notes)),
+            )
             table.add_row(*cells)
         good, bad = found.good, found.bad
         self.query_one("#summary", Static).update(
@@ -93,7 +99,7 @@ class ImportScreen(Screen[int]):
                 good=good,
                 bad=bad,
                 how=found.how_read(),
-            )  # fmt: skip
+            )
         )
         button = self.query_one("#invite", Button)
         button.disabled = good == 0
@@ -107,14 +113,23 @@ class ImportScreen(Screen[int]):
     @work(thread=True, exclusive=True, group="invite")
     def invite_rows(self) -> None:
         app = self.app
-        done = invite_csv.invite_rows(app.db, self.interview_id, self.rows, "console",  # type: ignore[attr-defined]
-                                      Letterhead.from_settings(app.settings), app.settings.base_url)  # type: ignore[attr-defined]  # fmt: skip
+        done = invite_csv.invite_rows(
+            app.db,
+            self.interview_id,
+            self.rows,
+            "console",  # type: ignore[attr-defined]
+            Letterhead.from_settings(app.settings),
+            app.settings.base_url,
+        )  # type: ignore[attr-defined]
         app.call_from_thread(self.finished, done)
 
     def finished(self, done: invite_csv.Imported) -> None:
         refused = "".join(f"\nline {r.line}: {why}" for r, why in done.refused)
-        self.notify(f"Invited {len(done.invited)} candidate(s); their invitations are queued{refused}",
-                    severity="warning" if refused else "information", timeout=10)  # fmt: skip
+        self.notify(
+            f"Invited {len(done.invited)} candidate(s); their invitations are queued{refused}",
+            severity="warning" if refused else "information",
+            timeout=10,
+        )
         self.dismiss(len(done.invited))
 
     def action_leave(self) -> None:

@@ -98,14 +98,35 @@ class DashboardScreen(Screen[None]):
             progress = (
                 f"{bar(share, 10)} {share:>4.0%}" if share is not None else f"{size(u.received)} so far"
             )
-            rows.append((u.upload_id, (u.candidate, u.interview[:24], f"Q{u.question} take {u.take}", progress,
-                                       f"{u.updated_at:%H:%M:%S}")))  # fmt: skip
+            rows.append(
+                (
+                    u.upload_id,
+                    (
+                        u.candidate,
+                        u.interview[:24],
+                        f"Q{u.question} take {u.take}",
+                        progress,
+                        f"{u.updated_at:%H:%M:%S}",
+                    ),
+                )
+            )
         sync_rows(self.query_one("#uploads", DataTable), rows)
         rows = []
         for j in d.jobs:
             progress = bar(j.progress, 10) + f" {j.progress:>4.0%}" if j.state == "running" else ""
-            rows.append((str(j.id), (str(j.id), str(j.recording_id), j.state, progress,
-                                     f"{j.attempts}/{j.max_attempts}", j.last_error[:50])))  # fmt: skip
+            rows.append(
+                (
+                    str(j.id),
+                    (
+                        str(j.id),
+                        str(j.recording_id),
+                        j.state,
+                        progress,
+                        f"{j.attempts}/{j.max_attempts}",
+                        j.last_error[:50],
+                    ),
+                )
+            )
         sync_rows(self.query_one("#jobs", DataTable), rows)
 
         per_minute = d.per_minute

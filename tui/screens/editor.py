@@ -78,8 +78,11 @@ class EditorScreen(Screen[int | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Deadline (optional)")
-                    yield CompactInput(iv.deadline.isoformat(timespec="minutes") if iv and iv.deadline else "",
-                                placeholder="none (e.g. 2026-12-31T17:00+01:00)", id="deadline")  # fmt: skip
+                    yield CompactInput(
+                        iv.deadline.isoformat(timespec="minutes") if iv and iv.deadline else "",
+                        placeholder="none (e.g. 2026-12-31T17:00+01:00)",
+                        id="deadline",
+                    )
                 with Vertical():
                     yield Label("Retention (days)")
                     yield CompactInput(str(iv.retention_days) if iv else "180", id="retention")
@@ -136,14 +139,21 @@ class EditorScreen(Screen[int | None]):
                 deadline = None
         base = self.original or Interview(title="", role="")
         return dataclasses.replace(
-            base, title=text("title"), role=text("role"),
-            objectives=self.query_one("#objectives", TextArea).text, instructions=self.query_one("#instructions", TextArea).text,
-            deadline=deadline, retention_days=number("retention", 180), review_target_days=number("review-target", 5),
-            support_contact=text("support"), blind_review=self.query_one("#blind", Checkbox).value,
+            base,
+            title=text("title"),
+            role=text("role"),
+            objectives=self.query_one("#objectives", TextArea).text,
+            instructions=self.query_one("#instructions", TextArea).text,
+            deadline=deadline,
+            retention_days=number("retention", 180),
+            review_target_days=number("review-target", 5),
+            support_contact=text("support"),
+            blind_review=self.query_one("#blind", Checkbox).value,
             allow_accommodations=self.query_one("#accommodations", Checkbox).value,
             allow_audio_only=self.query_one("#audio-only", Checkbox).value,
-            competencies=tuple(self.competencies), questions=tuple(self.questions),
-        )  # fmt: skip
+            competencies=tuple(self.competencies),
+            questions=tuple(self.questions),
+        )
 
     def form_problems(self) -> list[str]:
         problems = []
@@ -169,8 +179,15 @@ class EditorScreen(Screen[int | None]):
         qs = self.query_one("#questions", DataTable)
         qs.clear()
         for i, q in enumerate(self.questions, start=1):
-            qs.add_row(str(i), q.kind.value, f"{q.think_seconds}s", f"{q.answer_seconds}s", str(q.takes),
-                       ", ".join(q.competencies)[:20], q.prompt.replace("\n", " ")[:60])  # fmt: skip
+            qs.add_row(
+                str(i),
+                q.kind.value,
+                f"{q.think_seconds}s",
+                f"{q.answer_seconds}s",
+                str(q.takes),
+                ", ".join(q.competencies)[:20],
+                q.prompt.replace("\n", " ")[:60],
+            )
         self.changed()
 
     def changed(self) -> None:
@@ -208,9 +225,14 @@ class EditorScreen(Screen[int | None]):
         if draft is None:
             self.dirty = False
             return
-        for id_, value in (("title", draft.title), ("role", draft.role), ("support", draft.support_contact),
-                           ("retention", str(draft.retention_days)), ("review-target", str(draft.review_target_days)),
-                           ("deadline", draft.deadline.isoformat(timespec="minutes") if draft.deadline else "")):  # fmt: skip
+        for id_, value in (
+            ("title", draft.title),
+            ("role", draft.role),
+            ("support", draft.support_contact),
+            ("retention", str(draft.retention_days)),
+            ("review-target", str(draft.review_target_days)),
+            ("deadline", draft.deadline.isoformat(timespec="minutes") if draft.deadline else ""),
+        ):
             self.query_one(f"#{id_}", Input).value = value
         self.query_one("#objectives", TextArea).text = draft.objectives
         self.query_one("#instructions", TextArea).text = draft.instructions
@@ -242,8 +264,10 @@ class EditorScreen(Screen[int | None]):
 
     def edit_competency(self, index: int | None) -> None:
         c = self.competencies[index] if index is not None else None
-        fields = [Field("name", "Name", c.name if c else "", "Communication"),
-                  Field("description", "What it means here", c.description if c else "")]  # fmt: skip
+        fields = [
+            Field("name", "Name", c.name if c else "", "Communication"),
+            Field("description", "What it means here", c.description if c else ""),
+        ]
         fields += [
             Field(f"a{s}", f"Score {s} looks like", c.anchors.get(s, "") if c else "") for s in range(1, 6)
         ]
@@ -263,8 +287,12 @@ class EditorScreen(Screen[int | None]):
                 old = self.competencies[index].name
                 self.competencies[index] = new
                 if old != name:  # questions follow a renamed competency
-                    self.questions = [dataclasses.replace(q, competencies=tuple(name if n == old else n
-                                      for n in q.competencies)) for q in self.questions]  # fmt: skip
+                    self.questions = [
+                        dataclasses.replace(
+                            q, competencies=tuple(name if n == old else n for n in q.competencies)
+                        )
+                        for q in self.questions
+                    ]
             self.show_lists()
 
         self.app.push_screen(Form("Competency and its rubric anchors", fields, save="Keep"), done)
@@ -293,8 +321,10 @@ class EditorScreen(Screen[int | None]):
             return
         removed = items.pop(table.cursor_row)
         if which == "competencies":
-            self.questions = [dataclasses.replace(q, competencies=tuple(n for n in q.competencies
-                              if n != removed.name)) for q in self.questions]  # type: ignore[union-attr]  # fmt: skip
+            self.questions = [
+                dataclasses.replace(q, competencies=tuple(n for n in q.competencies if n != removed.name))
+                for q in self.questions
+            ]  # type: ignore[union-attr]
         self.show_lists()
 
     def action_move(self, step: int) -> None:
@@ -367,6 +397,10 @@ class EditorScreen(Screen[int | None]):
                 drafts.discard(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
                 self.dismiss(None)
 
-        self.app.push_screen(Choose("This interview has changes that are not saved.",
-                                    [("keep", "Keep as a draft"), ("discard", "Discard them"), ("stay", "Stay")]),
-                             answer)  # fmt: skip
+        self.app.push_screen(
+            Choose(
+                "This interview has changes that are not saved.",
+                [("keep", "Keep as a draft"), ("discard", "Discard them"), ("stay", "Stay")],
+            ),
+            answer,
+        )

@@ -42,25 +42,52 @@ def render(found: insight.Insight) -> Content:
             f"  {q.position}. {q.prompt[:30]:<30} {q.unfinished:>4} · {q.spread} · {q.agreement} · {q.correlation}"
         )
     lines.append("")
-    lines.append(marked("[b]Reviewers[/b]  agreement overall ($method): $figure",
-                        method=insight.AGREEMENT_METHOD, figure=found.overall_agreement))  # fmt: skip
+    lines.append(
+        marked(
+            "[b]Reviewers[/b]  agreement overall ($method): $figure",
+            method=insight.AGREEMENT_METHOD,
+            figure=found.overall_agreement,
+        )
+    )
     for r in found.reviewers:
         lines.append(
             f"  {r.name:<24} {r.scores:>6} scores · leniency {short(r.leniency)} · {r.overdue} overdue"
         )
     p = found.promptness
-    lines += ["", marked("[b]Promptness[/b]  to first review $first · to decision $decision · $waiting waiting",
-                         first=_hours(p.to_first_review_hours), decision=_hours(p.to_decision_hours),
-                         waiting=p.waiting)]  # fmt: skip
+    lines += [
+        "",
+        marked(
+            "[b]Promptness[/b]  to first review $first · to decision $decision · $waiting waiting",
+            first=_hours(p.to_first_review_hours),
+            decision=_hours(p.to_decision_hours),
+            waiting=p.waiting,
+        ),
+    ]
     t = found.technical
     browsers = ", ".join(f"{b} {n}" for b, n in t.browsers[:4])
-    lines += ["", marked("[b]Technical[/b]  device checks $passed passed, $failed failed · uploads $uploads, "
-                         "$resumed resumed, $lost lost", passed=t.checks_passed, failed=t.checks_failed,
-                         uploads=t.uploads, resumed=t.resumed, lost=t.lost), f"  {browsers}"]  # fmt: skip
+    lines += [
+        "",
+        marked(
+            "[b]Technical[/b]  device checks $passed passed, $failed failed · uploads $uploads, "
+            "$resumed resumed, $lost lost",
+            passed=t.checks_passed,
+            failed=t.checks_failed,
+            uploads=t.uploads,
+            resumed=t.resumed,
+            lost=t.lost,
+        ),
+        f"  {browsers}",
+    ]
     e = found.experience
     mean = "–" if e.mean is None else f"{e.mean:.1f}"
-    lines += ["", marked("[b]Candidates say[/b]  $ratings ratings, mean $mean of 5 (by week below)",
-                         ratings=e.ratings, mean=mean)]  # fmt: skip
+    lines += [
+        "",
+        marked(
+            "[b]Candidates say[/b]  $ratings ratings, mean $mean of 5 (by week below)",
+            ratings=e.ratings,
+            mean=mean,
+        ),
+    ]
     lines += [f"  “{c[2][:70]}”" for c in e.comments[:3]]
     return Content("\n").join(lines)
 

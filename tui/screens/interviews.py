@@ -52,14 +52,24 @@ class InterviewsScreen(ActingScreen):
         selected = table.cursor_row
         table.clear()
         for s in rows:
-            table.add_row(str(s.id), s.status.value, str(s.version), str(s.questions), str(s.invited),
-                          str(s.started), str(s.completed), s.title, key=str(s.id))  # fmt: skip
+            table.add_row(
+                str(s.id),
+                s.status.value,
+                str(s.version),
+                str(s.questions),
+                str(s.invited),
+                str(s.started),
+                str(s.completed),
+                s.title,
+                key=str(s.id),
+            )
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
         self.query_one("#status", Static).update(
             f"{len(rows)} interview(s) · n new · Enter or e edits · c candidates"
-            if rows else "No interviews yet: press n to create one (or `boxinterview interview import FILE.yaml`)."
-        )  # fmt: skip
+            if rows
+            else "No interviews yet: press n to create one (or `boxinterview interview import FILE.yaml`)."
+        )
 
     def selected(self) -> int | None:
         table = self.query_one("#interviews", DataTable)
@@ -103,14 +113,18 @@ class InterviewsScreen(ActingScreen):
     def action_duplicate(self) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.act(lambda db: interviews.duplicate(db, interview_id, "console"),
-                     lambda new: self.notify(f"Interview {interview_id} copied into a new draft, {new}"))  # fmt: skip
+            self.act(
+                lambda db: interviews.duplicate(db, interview_id, "console"),
+                lambda new: self.notify(f"Interview {interview_id} copied into a new draft, {new}"),
+            )
 
     def action_status(self, status: str) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.act(lambda db: interviews.set_status(db, interview_id, InterviewStatus(status), "console"),
-                     lambda _: self.notify(f"Interview {interview_id} is now {status}"))  # fmt: skip
+            self.act(
+                lambda db: interviews.set_status(db, interview_id, InterviewStatus(status), "console"),
+                lambda _: self.notify(f"Interview {interview_id} is now {status}"),
+            )
 
     def action_candidates(self) -> None:
         interview_id = self.selected()

@@ -45,8 +45,15 @@ class OutboxScreen(Screen[None]):
         keep = table.cursor_row
         table.clear()
         for m in recent:
-            table.add_row(str(m["id"]), m["state"], m["kind"], m["recipient"], m["subject"][:40],
-                          (m["last_error"] or m["sent_at"] or "")[:40], key=str(m["id"]))  # fmt: skip
+            table.add_row(
+                str(m["id"]),
+                m["state"],
+                m["kind"],
+                m["recipient"],
+                m["subject"][:40],
+                (m["last_error"] or m["sent_at"] or "")[:40],
+                key=str(m["id"]),
+            )
         if recent:
             table.move_cursor(row=min(keep, len(recent) - 1))
 

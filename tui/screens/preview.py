@@ -16,8 +16,11 @@ from boxinterview.tui.format import marked
 
 
 def _duration(seconds: int) -> str:
-    return f"{seconds // 60} min {seconds % 60} s" if seconds % 60 and seconds > 60 else (
-        f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s")  # fmt: skip
+    return (
+        f"{seconds // 60} min {seconds % 60} s"
+        if seconds % 60 and seconds > 60
+        else (f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s")
+    )
 
 
 def candidate_view(iv: Interview) -> Content:
@@ -65,12 +68,21 @@ class PreviewScreen(Screen[None]):
             yield Static("[b]As the candidate reads it[/b]", classes="section")
             yield Static(candidate_view(iv), classes="candidate-view")
             advice = interviews.advice(iv)
-            yield Static(marked("[b]Advice[/b]\n$advice", advice="\n".join(f"• {a}" for a in advice) or "none"),
-                         classes="advice")  # fmt: skip
+            yield Static(
+                marked("[b]Advice[/b]\n$advice", advice="\n".join(f"• {a}" for a in advice) or "none"),
+                classes="advice",
+            )
             yield Static("[b]Messages to candidates[/b] (with sample values)", classes="section")
             for p in wording.previews(iv, self.app.settings.organisation.name):  # type: ignore[attr-defined]
                 source = "own wording" if p.own else "standard wording"
-                yield Static(marked("[b]$what[/b] ($source)\nSubject: $subject", what=p.description.capitalize(),
-                                    source=source, subject=p.letter.subject), classes="message-head")  # fmt: skip
+                yield Static(
+                    marked(
+                        "[b]$what[/b] ($source)\nSubject: $subject",
+                        what=p.description.capitalize(),
+                        source=source,
+                        subject=p.letter.subject,
+                    ),
+                    classes="message-head",
+                )
                 yield Static(p.letter.text, classes="message", markup=False)
         yield Footer()

@@ -55,12 +55,20 @@ class QuestionDialog(ModalScreen[Question | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Kind")
-                    yield CompactSelect([(k.value, k.value) for k in QuestionKind], value=(q.kind.value if q else "video"),
-                                 allow_blank=False, id="kind")  # fmt: skip
+                    yield CompactSelect(
+                        [(k.value, k.value) for k in QuestionKind],
+                        value=(q.kind.value if q else "video"),
+                        allow_blank=False,
+                        id="kind",
+                    )
                 with Vertical():
                     yield Label("Category")
-                    yield CompactSelect([(c.value, c.value) for c in QuestionCategory], allow_blank=False, id="category",
-                                 value=(q.category.value if q else "behavioural"))  # fmt: skip
+                    yield CompactSelect(
+                        [(c.value, c.value) for c in QuestionCategory],
+                        allow_blank=False,
+                        id="category",
+                        value=(q.category.value if q else "behavioural"),
+                    )
             yield Label("Prompt (what the candidate reads)")
             yield CompactTextArea(q.prompt if q else "", id="prompt", classes="short")
             with Horizontal(classes="row"):
@@ -105,12 +113,19 @@ class QuestionDialog(ModalScreen[Question | None]):
         if problems:
             self.query_one("#problem", Static).update("; ".join(problems))
             return
-        self.dismiss(Question(
-            prompt=prompt, kind=kind, category=QuestionCategory(str(self.query_one("#category", Select).value)),
-            answer_seconds=answer or 0, think_seconds=think or 0, takes=takes or 1, max_chars=chars,
-            choices=parse_choices(self.query_one("#choices", Input).value),
-            competencies=tuple(self.query_one("#assesses", SelectionList).selected),
-        ))  # fmt: skip
+        self.dismiss(
+            Question(
+                prompt=prompt,
+                kind=kind,
+                category=QuestionCategory(str(self.query_one("#category", Select).value)),
+                answer_seconds=answer or 0,
+                think_seconds=think or 0,
+                takes=takes or 1,
+                max_chars=chars,
+                choices=parse_choices(self.query_one("#choices", Input).value),
+                competencies=tuple(self.query_one("#assesses", SelectionList).selected),
+            )
+        )
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

@@ -55,8 +55,13 @@ class ReviewersScreen(ActingScreen):
         keep = table.cursor_row
         table.clear()
         for a, assigned in found:
-            table.add_row(a.email, a.name, a.role.value, "active" if a.active else "disabled",
-                          "all" if a.role is Role.ADMIN else ", ".join(map(str, assigned)) or "none")  # fmt: skip
+            table.add_row(
+                a.email,
+                a.name,
+                a.role.value,
+                "active" if a.active else "disabled",
+                "all" if a.role is Role.ADMIN else ", ".join(map(str, assigned)) or "none",
+            )
         if found:
             table.move_cursor(row=min(keep, len(found) - 1))
 
@@ -67,9 +72,14 @@ class ReviewersScreen(ActingScreen):
         return self.accounts[table.cursor_row][0]
 
     def show_password(self, email: str, password: str) -> None:
-        self.app.push_screen(Message(f"Password for {email}",
-                                     f"{password}\n\nShown only now: give it to them in person or by phone; they "
-                                     "sign in at /login.", copy=password))  # fmt: skip
+        self.app.push_screen(
+            Message(
+                f"Password for {email}",
+                f"{password}\n\nShown only now: give it to them in person or by phone; they "
+                "sign in at /login.",
+                copy=password,
+            )
+        )
 
     def action_add(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
         def done(values: dict[str, str] | None) -> None:
@@ -82,12 +92,26 @@ class ReviewersScreen(ActingScreen):
                     raise Invalid("the role is reviewer or admin")
                 return accounts.create(db, values["email"], Role(role), "console", name=values["name"])[1]
 
-            self.act(add, lambda password: self.show_password(values["email"], password),
-                     lambda error: self.action_add(values, error))  # fmt: skip
+            self.act(
+                add,
+                lambda password: self.show_password(values["email"], password),
+                lambda error: self.action_add(values, error),
+            )
 
-        self.app.push_screen(Form("Add an account", [Field("email", "E-mail"), Field("name", "Name"),
-                                                     Field("role", "Role (reviewer or admin)", "reviewer")],
-                                  save="Add", problem=problem, values=typed), done)  # fmt: skip
+        self.app.push_screen(
+            Form(
+                "Add an account",
+                [
+                    Field("email", "E-mail"),
+                    Field("name", "Name"),
+                    Field("role", "Role (reviewer or admin)", "reviewer"),
+                ],
+                save="Add",
+                problem=problem,
+                values=typed,
+            ),
+            done,
+        )
 
     def action_assign(self, unassign: bool = False) -> None:
         account = self.selected()
@@ -109,12 +133,21 @@ class ReviewersScreen(ActingScreen):
                     accounts.assign(db, account.email, interview_id, "console")
                 return interview_id
 
-            self.act(change, lambda i: self.notify(f"{account.email} {'no longer reviews' if unassign else 'reviews'} "
-                                                   f"interview {i}"))  # fmt: skip
+            self.act(
+                change,
+                lambda i: self.notify(
+                    f"{account.email} {'no longer reviews' if unassign else 'reviews'} interview {i}"
+                ),
+            )
 
-        self.app.push_screen(Form(f"{'Unassign' if unassign else 'Assign'} {account.email}",
-                                  [Field("interview", "Interview ID")], save="Unassign" if unassign else "Assign"),
-                             done)  # fmt: skip
+        self.app.push_screen(
+            Form(
+                f"{'Unassign' if unassign else 'Assign'} {account.email}",
+                [Field("interview", "Interview ID")],
+                save="Unassign" if unassign else "Assign",
+            ),
+            done,
+        )
 
     def action_unassign(self) -> None:
         self.action_assign(unassign=True)
@@ -124,14 +157,18 @@ class ReviewersScreen(ActingScreen):
         if account is None:
             return
         if not account.active:
-            self.act(lambda db: accounts.set_active(db, account.email, True, "console"),
-                     lambda _: self.notify(f"{account.email} can sign in again"))  # fmt: skip
+            self.act(
+                lambda db: accounts.set_active(db, account.email, True, "console"),
+                lambda _: self.notify(f"{account.email} can sign in again"),
+            )
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.act(lambda db: accounts.set_active(db, account.email, False, "console"),
-                         lambda _: self.notify(f"{account.email} is disabled and signed out"))  # fmt: skip
+                self.act(
+                    lambda db: accounts.set_active(db, account.email, False, "console"),
+                    lambda _: self.notify(f"{account.email} is disabled and signed out"),
+                )
 
         self.app.push_screen(
             Confirm(f"Disable {account.email}? They are signed out at once.", yes="Disable"), done
@@ -144,8 +181,16 @@ class ReviewersScreen(ActingScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self.act(lambda db: accounts.reset_password(db, account.email, "console"),
-                         lambda password: self.show_password(account.email, password))  # fmt: skip
+                self.act(
+                    lambda db: accounts.reset_password(db, account.email, "console"),
+                    lambda password: self.show_password(account.email, password),
+                )
 
-        self.app.push_screen(Confirm(f"Make a new password for {account.email}? The old one stops working and "
-                                     "they are signed out.", yes="New password"), done)  # fmt: skip
+        self.app.push_screen(
+            Confirm(
+                f"Make a new password for {account.email}? The old one stops working and "
+                "they are signed out.",
+                yes="New password",
+            ),
+            done,
+        )

@@ -24,22 +24,34 @@ class SettingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.app.settings  # type: ignore[attr-defined]
-        smtp = (f"{s.smtp.host}:{s.smtp.port} ({s.smtp.security}), from {s.smtp.sender}" if s.smtp.host
-                else "not configured: messages queue, and `boxinterview mail outbox --show ID` prints them to send by hand")  # fmt: skip
+        smtp = (
+            f"{s.smtp.host}:{s.smtp.port} ({s.smtp.security}), from {s.smtp.sender}"
+            if s.smtp.host
+            else "not configured: messages queue, and `boxinterview mail outbox --show ID` prints them to send by hand"
+        )
         yield Header()
         with VerticalScroll(id="settings"):
-            yield Static(marked(  # values from the settings file are shown as written, never as markup
-                "[b]Settings from[/b] $source\n"
-                "[b]Public address[/b] $base_url (server.public_url; candidates' links use it)\n"
-                "[b]Server[/b] $server · [b]data[/b] $data_dir\n"
-                "[b]E-mail[/b] $smtp\n[b]Operator alerts to[/b] $operator\n\n"
-                "Change settings in the file above (every one is in docs/configuration.md), then "
-                "`boxinterview config check` and `sudo systemctl restart boxinterview`.",
-                source=s.source, base_url=s.base_url, server=f"{s.server.host}:{s.server.port}", data_dir=s.data_dir,
-                smtp=smtp, operator=s.smtp.operator or "nobody (set smtp.operator)",
-            ), id="summary")  # fmt: skip
-            yield Static("[b]Reverse proxy (Caddy)[/b], rendered from these settings by `boxinterview caddy`:",
-                         classes="section")  # fmt: skip
+            yield Static(
+                marked(  # values from the settings file are shown as written, never as markup
+                    "[b]Settings from[/b] $source\n"
+                    "[b]Public address[/b] $base_url (server.public_url; candidates' links use it)\n"
+                    "[b]Server[/b] $server · [b]data[/b] $data_dir\n"
+                    "[b]E-mail[/b] $smtp\n[b]Operator alerts to[/b] $operator\n\n"
+                    "Change settings in the file above (every one is in docs/configuration.md), then "
+                    "`boxinterview config check` and `sudo systemctl restart boxinterview`.",
+                    source=s.source,
+                    base_url=s.base_url,
+                    server=f"{s.server.host}:{s.server.port}",
+                    data_dir=s.data_dir,
+                    smtp=smtp,
+                    operator=s.smtp.operator or "nobody (set smtp.operator)",
+                ),
+                id="summary",
+            )
+            yield Static(
+                "[b]Reverse proxy (Caddy)[/b], rendered from these settings by `boxinterview caddy`:",
+                classes="section",
+            )
             yield Static(self.caddy(), id="caddy", markup=False)
         yield Footer()
 
@@ -55,8 +67,9 @@ class SettingsScreen(Screen[None]):
                 self.notify(f"Sending to {values['to']} …")
                 self.send(values["to"])
 
-        self.app.push_screen(Form("Send a test e-mail", [Field("to", "To", placeholder="you@example.com")],
-                                  save="Send"), done)  # fmt: skip
+        self.app.push_screen(
+            Form("Send a test e-mail", [Field("to", "To", placeholder="you@example.com")], save="Send"), done
+        )
 
     @work(thread=True, exclusive=True, group="mail")
     def send(self, to: str) -> None:

@@ -17,8 +17,12 @@ class ActingScreen(Screen[None]):
         raise NotImplementedError
 
     @work(thread=True)
-    def act(self, work_fn: Callable[[Any], Any], done_fn: Callable[[Any], Any],
-            failed_fn: Callable[[str], Any] | None = None) -> None:  # fmt: skip
+    def act(
+        self,
+        work_fn: Callable[[Any], Any],
+        done_fn: Callable[[Any], Any],
+        failed_fn: Callable[[str], Any] | None = None,
+    ) -> None:
         """Run `work_fn(db)`; pass its result to `done_fn`, or its refusal to `failed_fn` (else a notification)."""
         try:
             result = work_fn(self.app.db)  # type: ignore[attr-defined]

@@ -85,13 +85,21 @@ class Form(ModalScreen[dict[str, str] | None]):
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, fields: list[Field], save: str = "Save", note: str = "", problem: str = "",
-                 values: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        save: str = "Save",
+        note: str = "",
+        problem: str = "",
+        values: dict[str, str] | None = None,
+    ) -> None:
         """`values` (what was typed before) take the place of the fields' own; `problem` says what was wrong."""
         super().__init__()
         self.heading, self.save, self.note, self.problem = title, save, note, problem
-        self.fields = [Field(f.name, f.label, values[f.name], f.placeholder, f.password) if values else f
-                       for f in fields]  # fmt: skip
+        self.fields = [
+            Field(f.name, f.label, values[f.name], f.placeholder, f.password) if values else f for f in fields
+        ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):

@@ -41,8 +41,15 @@ def _context(request: web.Request, p: Progress) -> dict:
 def _closed_page(request: web.Request, p: Progress) -> web.Response | None:
     if p.closed is None:
         return None
-    return _private(render(request, "closed.html", status=410 if p.closed == "expired" else 403,
-                           title="This interview is closed", **_context(request, p)))  # fmt: skip
+    return _private(
+        render(
+            request,
+            "closed.html",
+            status=410 if p.closed == "expired" else 403,
+            title="This interview is closed",
+            **_context(request, p),
+        )
+    )
 
 
 async def invitation(request: web.Request) -> web.Response:
@@ -71,9 +78,16 @@ async def consent(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if form.get("consent") != "yes":
         context = _context(request, p)
-        return _private(render(request, "invitation.html", status=400, title="Please accept the privacy notice",
-                               error="Please tick the box to accept the privacy notice; nothing is recorded before that.",
-                               **context))  # fmt: skip
+        return _private(
+            render(
+                request,
+                "invitation.html",
+                status=400,
+                title="Please accept the privacy notice",
+                error="Please tick the box to accept the privacy notice; nothing is recorded before that.",
+                **context,
+            )
+        )
     await db.call(
         journey.consent,
         db,

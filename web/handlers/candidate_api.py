@@ -114,18 +114,26 @@ async def upload_document(request: web.Request) -> web.Response:
         None, documents.stage, data, files.staging_dir(settings.data_dir), limit
     )
     await db.call(
-        answers.submit_file, db, settings.data_dir, p.invitation.id, question_id, staged,
+        answers.submit_file,
+        db,
+        settings.data_dir,
+        p.invitation.id,
+        question_id,
+        staged,
         name=documents.clean_name(name),
-    )  # fmt: skip
+    )
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 
 async def take_media(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
     path = await db.call(
-        journey.take_file, db, request.match_info["token"], int(request.match_info["question_id"]),
+        journey.take_file,
+        db,
+        request.match_info["token"],
+        int(request.match_info["question_id"]),
         int(request.match_info["take"]),
-    )  # fmt: skip
+    )
     return sendfile.send(request, path, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 

@@ -57,5 +57,7 @@ async def metrics(request: web.Request) -> web.Response:
             text="metrics are served to this machine, or with Authorization: Bearer <API token>"
         )
     snapshot = await db.call(health.snapshot, db, request.app[SETTINGS])
-    return web.Response(text=health.prometheus(snapshot), headers={
-        "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"})  # fmt: skip
+    return web.Response(
+        text=health.prometheus(snapshot),
+        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store"},
+    )

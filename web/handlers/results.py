@@ -26,8 +26,20 @@ async def pipeline(request: web.Request) -> web.Response:
     )
     total = counts.get(stage, 0) if stage else sum(counts.values())
     pages = max(1, -(-total // results.PAGE))
-    return reviewer_page(request, "pipeline.html", title=f"{interview.title}: candidates", interview=interview, rows=rows,
-                 counts=counts, stage=stage, sort=sort, stages=results.STAGES, page=page, pages=pages, total=total)  # fmt: skip
+    return reviewer_page(
+        request,
+        "pipeline.html",
+        title=f"{interview.title}: candidates",
+        interview=interview,
+        rows=rows,
+        counts=counts,
+        stage=stage,
+        sort=sort,
+        stages=results.STAGES,
+        page=page,
+        pages=pages,
+        total=total,
+    )
 
 
 @auth.reviewer
@@ -38,8 +50,15 @@ async def ranking(request: web.Request) -> web.Response:
     interview, rows, more = await db.call(
         results.results, db, session.account, int(request.match_info["interview_id"]), page
     )
-    return reviewer_page(request, "results.html", title=f"{interview.title}: results", interview=interview, rows=rows,
-                 page=page, more=more)  # fmt: skip
+    return reviewer_page(
+        request,
+        "results.html",
+        title=f"{interview.title}: results",
+        interview=interview,
+        rows=rows,
+        page=page,
+        more=more,
+    )
 
 
 @auth.reviewer
@@ -69,10 +88,13 @@ async def export(request: web.Request) -> web.Response:
     interview_id = int(request.match_info["interview_id"])
     text = await db.call(results.export_csv, db, session.account, interview_id)
     return web.Response(
-        text=text, content_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="interview-{interview_id}-results.csv"',
-                 "Cache-Control": "no-store"},
-    )  # fmt: skip
+        text=text,
+        content_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="interview-{interview_id}-results.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @auth.reviewer
@@ -102,8 +124,17 @@ async def bulk(request: web.Request) -> web.Response:
         )
     if form.get("action") != "confirm":
         subject, body = reviews.render_feedback(views[0], outcome, "", organisation)
-        return reviewer_page(request, "bulk.html", title="Check the decisions", interview=views[0].interview, views=views,
-                     decided=decided, outcome=outcome, subject=subject, body=body)  # fmt: skip
+        return reviewer_page(
+            request,
+            "bulk.html",
+            title="Check the decisions",
+            interview=views[0].interview,
+            views=views,
+            decided=decided,
+            outcome=outcome,
+            subject=subject,
+            body=body,
+        )
     head = Letterhead.from_settings(request.app[SETTINGS])
     for v in views:
         await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", head)
@@ -115,7 +146,13 @@ async def messages(request: web.Request) -> web.Response:
     """What candidates of this interview are told, from invitation to outcome, with sample values."""
     db = request.app[DB]
     session = auth.signed_in(request)
-    interview, previews = await db.call(wording.for_reviewer, db, session.account, int(request.match_info["interview_id"]),
-                                        request.app[SETTINGS].organisation.name)  # fmt: skip
-    return reviewer_page(request, "messages.html", title=f"{interview.title}: messages", interview=interview,
-                         previews=previews)  # fmt: skip
+    interview, previews = await db.call(
+        wording.for_reviewer,
+        db,
+        session.account,
+        int(request.match_info["interview_id"]),
+        request.app[SETTINGS].organisation.name,
+    )
+    return reviewer_page(
+        request, "messages.html", title=f"{interview.title}: messages", interview=interview, previews=previews
+    )

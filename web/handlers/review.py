@@ -39,9 +39,13 @@ async def login(request: web.Request) -> web.Response:
         return _login_form(request, 401, target, "The sign-in form had expired. Please sign in again.")
     try:
         raw = await db.call(
-            sessions.login, db, request.app[SETTINGS], str(form.get("email", "")), str(form.get("password", "")),
+            sessions.login,
+            db,
+            request.app[SETTINGS],
+            str(form.get("email", "")),
+            str(form.get("password", "")),
             auth.client_address(request),
-        )  # fmt: skip
+        )
     except sessions.Throttled as exc:
         response = _login_form(request, 429, target, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
@@ -83,8 +87,15 @@ async def candidate(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     view = await db.call(reviews.candidate, db, session.account, int(request.match_info["invitation_id"]))
     scored = request.query.get("scored", "")
-    return reviewer_page(request, "review.html", title=f"Review: {view.label}", view=view, outcomes=list(Outcome),
-                         scored=scored if scored in ("saved", "submitted") else "", draft=None)  # fmt: skip
+    return reviewer_page(
+        request,
+        "review.html",
+        title=f"Review: {view.label}",
+        view=view,
+        outcomes=list(Outcome),
+        scored=scored if scored in ("saved", "submitted") else "",
+        draft=None,
+    )
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -105,9 +116,15 @@ async def save(request: web.Request) -> web.Response:
             competency = numbers.whole(key[6:], "a score's competency", low=1)
             scores[competency] = numbers.whole(str(value), "a score", low=1, high=5)
     await db.call(
-        reviews.save, db, session.account, invitation_id, question_id, scores, str(form.get("notes", "")),
+        reviews.save,
+        db,
+        session.account,
+        invitation_id,
+        question_id,
+        scores,
+        str(form.get("notes", "")),
         form.get("action") == "submit",
-    )  # fmt: skip
+    )
     raise web.HTTPSeeOther(f"/review/{invitation_id}#q{question_id}")
 
 
@@ -175,8 +192,15 @@ async def decide(request: web.Request) -> web.Response:
     if action == "change":  # back to the page, with the outcome and the feedback as they were typed
         view = await db.call(reviews.candidate, db, session.account, invitation_id)
         draft = {"outcome": str(form.get("outcome", "")), "feedback": personal}
-        return reviewer_page(request, "review.html", title=f"Review: {view.label}", view=view,
-                             outcomes=list(Outcome), scored="", draft=draft)  # fmt: skip
+        return reviewer_page(
+            request,
+            "review.html",
+            title=f"Review: {view.label}",
+            view=view,
+            outcomes=list(Outcome),
+            scored="",
+            draft=draft,
+        )
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:
@@ -185,11 +209,27 @@ async def decide(request: web.Request) -> web.Response:
     if action != "confirm":
         view = await db.call(reviews.candidate, db, session.account, invitation_id)
         subject, body = reviews.render_feedback(view, outcome, personal, organisation)
-        return reviewer_page(request, "decision.html", title="Check the message", view=view, outcome=outcome,
-                     feedback=personal, subject=subject, body=body)  # fmt: skip
-    await db.call(reviews.decide, db, session.account, invitation_id, outcome, personal,
-                  Letterhead.from_settings(request.app[SETTINGS]), change=form.get("change") == "yes",
-                  correction=form.get("correction") == "yes")  # fmt: skip
+        return reviewer_page(
+            request,
+            "decision.html",
+            title="Check the message",
+            view=view,
+            outcome=outcome,
+            feedback=personal,
+            subject=subject,
+            body=body,
+        )
+    await db.call(
+        reviews.decide,
+        db,
+        session.account,
+        invitation_id,
+        outcome,
+        personal,
+        Letterhead.from_settings(request.app[SETTINGS]),
+        change=form.get("change") == "yes",
+        correction=form.get("correction") == "yes",
+    )
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 
@@ -222,10 +262,19 @@ async def document(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
     session = auth.signed_in(request)
     path, name, mime = await db.call(
-        reviews.document_path, db, session.account, int(request.match_info["invitation_id"]),
+        reviews.document_path,
+        db,
+        session.account,
+        int(request.match_info["invitation_id"]),
         int(request.match_info["question_id"]),
-    )  # fmt: skip
+    )
     # Sent by the server itself even behind a proxy: the proxy would not pass on the file name.
-    return sendfile.stream(Path(path), {
-        "Content-Type": mime or "application/octet-stream", "Cache-Control": "private, no-store",
-        "Content-Disposition": sendfile.attachment(name), "X-Content-Type-Options": "nosniff"})  # fmt: skip
+    return sendfile.stream(
+        Path(path),
+        {
+            "Content-Type": mime or "application/octet-stream",
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": sendfile.attachment(name),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

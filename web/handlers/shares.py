@@ -26,8 +26,15 @@ async def create(request: web.Request) -> web.Response:
     # From the configured public address, never from the request: its Host and X-Forwarded-* headers are
     # whatever the sender wrote, and the link goes to someone who trusts it.
     url = f"{request.app[SETTINGS].base_url}/s/{token}"
-    return reviewer_page(request, "share_created.html", title="Share link", url=url, days=days, share_id=share_id,
-                         invitation_id=invitation_id)  # fmt: skip
+    return reviewer_page(
+        request,
+        "share_created.html",
+        title="Share link",
+        url=url,
+        days=days,
+        share_id=share_id,
+        invitation_id=invitation_id,
+    )
 
 
 @auth.reviewer
@@ -53,9 +60,12 @@ async def view(request: web.Request) -> web.Response:
 async def media(request: web.Request) -> web.StreamResponse:
     db = request.app[DB]
     path = await db.call(
-        shares.media_path, db, request.match_info["token"], int(request.match_info["recording_id"]),
+        shares.media_path,
+        db,
+        request.match_info["token"],
+        int(request.match_info["recording_id"]),
         request.match_info["kind"],
-    )  # fmt: skip
+    )
     return sendfile.send(
         request, Path(path), {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
     )

@@ -223,9 +223,14 @@ async def create(request: web.Request) -> web.Response:
     if has_body and request.content_type != OFFSET_STREAM:
         raise Invalid(f"data sent with the creation request must be {OFFSET_STREAM}")
     upload = await db.call(
-        uploads.create, db, settings.data_dir, policy,
-        length=length, metadata_header=request.headers.get("Upload-Metadata", ""), now=clock.now(),
-    )  # fmt: skip
+        uploads.create,
+        db,
+        settings.data_dir,
+        policy,
+        length=length,
+        metadata_header=request.headers.get("Upload-Metadata", ""),
+        now=clock.now(),
+    )
     headers = {"Location": BASE + upload.id}
     if has_body:
         async with _locks.setdefault(upload.id, asyncio.Lock()):

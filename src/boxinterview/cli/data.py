@@ -28,8 +28,9 @@ class Bar:
         self.last = now
         share = done / total if total else 1.0
         filled = int(share * 30)
-        sys.stderr.write(f"\r{what[:30]:<30} [{'#' * filled}{'.' * (30 - filled)}] {share:>4.0%} "
-                         f"{done / 1e6:>9.1f} MB")  # fmt: skip
+        sys.stderr.write(
+            f"\r{what[:30]:<30} [{'#' * filled}{'.' * (30 - filled)}] {share:>4.0%} {done / 1e6:>9.1f} MB"
+        )
         sys.stderr.flush()
 
     def done(self) -> None:
@@ -45,8 +46,20 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     if action == "list":
         found = backup.listing(settings)
         if args.json:
-            print(json.dumps([{"name": b.name, "created_at": b.created_at.isoformat(), "files": b.files,
-                               "bytes": b.bytes} for b in found], indent=2))  # fmt: skip
+            print(
+                json.dumps(
+                    [
+                        {
+                            "name": b.name,
+                            "created_at": b.created_at.isoformat(),
+                            "files": b.files,
+                            "bytes": b.bytes,
+                        }
+                        for b in found
+                    ],
+                    indent=2,
+                )
+            )
         for b in [] if args.json else found:
             print(f"{b.name}  {b.files:>6} files  {b.bytes / 1e6:>10.1f} MB")
         return 0
@@ -78,10 +91,15 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     name = backup.find(settings, args.name or "").name
     if not args.yes:
         if not sys.stdin.isatty():
-            raise BoxError(f"a restore replaces the live data with backup {name}; run it on a terminal to confirm, "
-                           "or pass --yes")  # fmt: skip
-        print(f"This replaces the database and recordings in {settings.data_dir} with backup {name}.\n"
-              "What it replaces is kept aside, not deleted.", file=sys.stderr)  # fmt: skip
+            raise BoxError(
+                f"a restore replaces the live data with backup {name}; run it on a terminal to confirm, "
+                "or pass --yes"
+            )
+        print(
+            f"This replaces the database and recordings in {settings.data_dir} with backup {name}.\n"
+            "What it replaces is kept aside, not deleted.",
+            file=sys.stderr,
+        )
         typed = input(f"Type the backup's name ({name}) to restore it: ").strip()
         if typed != name:
             raise BoxError("the name did not match; nothing was changed")
@@ -90,8 +108,10 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         done = restore.restore(settings, name, force=args.force, progress=bar)
     finally:
         bar.done()
-    print(f"restored backup {done.name}: {done.files} files, {done.bytes / 1e6:.1f} MB; the data it replaced is in "
-          f"{done.kept_aside}")  # fmt: skip
+    print(
+        f"restored backup {done.name}: {done.files} files, {done.bytes / 1e6:.1f} MB; the data it replaced is in "
+        f"{done.kept_aside}"
+    )
     return 0
 
 

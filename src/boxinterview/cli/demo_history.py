@@ -18,23 +18,35 @@ from boxinterview.store import demo_history as sql
 from boxinterview.store import insight as insight_sql
 
 BROWSERS = [
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 "
-     "Safari/604.1", 30),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile/15E148 "
+        "Safari/604.1",
+        30,
+    ),
     ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36", 30),
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36", 25),
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0", 10),
     ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Version/17.5 Safari/605.1.15", 5),
-]  # fmt: skip
+]
 PROBLEMS = [
     "no camera found",
     "the microphone is silent",
     "the browser cannot record video",
     "upload too slow",
 ]
-COMMENTS = ["Clear instructions, thank you.", "The practice question helped.", "A bit long.",
-            "I liked answering in my own time.", "The upload was slow on my phone.", "Nervous, but fair."]  # fmt: skip
-REVIEWERS = [("reviewer@example.com", "Demo Reviewer", 0.0), ("ana.reviewer@example.com", "Ana Reviewer", 0.6),
-             ("ben.reviewer@example.com", "Ben Reviewer", -0.5)]  # fmt: skip
+COMMENTS = [
+    "Clear instructions, thank you.",
+    "The practice question helped.",
+    "A bit long.",
+    "I liked answering in my own time.",
+    "The upload was slow on my phone.",
+    "Nervous, but fair.",
+]
+REVIEWERS = [
+    ("reviewer@example.com", "Demo Reviewer", 0.0),
+    ("ana.reviewer@example.com", "Ana Reviewer", 0.6),
+    ("ben.reviewer@example.com", "Ben Reviewer", -0.5),
+]
 
 
 def _reviewers(db: Database, interview_id: int) -> list[tuple[int, float]]:
@@ -49,8 +61,9 @@ def _reviewers(db: Database, interview_id: int) -> list[tuple[int, float]]:
     return out
 
 
-def _step(rng: random.Random, t: dict[str, datetime], name: str, p: float, after: str, hours: float,
-          now: datetime) -> None:  # fmt: skip
+def _step(
+    rng: random.Random, t: dict[str, datetime], name: str, p: float, after: str, hours: float, now: datetime
+) -> None:
     """With probability `p`, a candidate who got to `after` goes on to `name`, some hours later (if that is not
     still in the future)."""
     if after in t and rng.random() <= p:
@@ -95,9 +108,15 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
             for k, q in enumerate(interview.questions[: quit_at + 1]):
                 done = k < quit_at
                 recorded = q.kind.is_recorded
-                answer_rows.append((q.id, rng.randint(1, q.takes) if recorded else 0,
-                                    int(q.answer_seconds * rng.uniform(0.4, 0.98)),
-                                    min(now, t["started"] + timedelta(minutes=4 * (k + 1))) if done else None, recorded))  # fmt: skip
+                answer_rows.append(
+                    (
+                        q.id,
+                        rng.randint(1, q.takes) if recorded else 0,
+                        int(q.answer_seconds * rng.uniform(0.4, 0.98)),
+                        min(now, t["started"] + timedelta(minutes=4 * (k + 1))) if done else None,
+                        recorded,
+                    )
+                )
             done_at = t["started"] + timedelta(minutes=4 * len(interview.questions) + 3)
             if quit_at == len(interview.questions) and done_at <= now:
                 t["completed"] = done_at
@@ -118,13 +137,22 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
         rating = None
         if "completed" in t and rng.random() < 0.6:
             rating = max(1, min(5, round(rng.gauss(4.1, 0.8))))
-        people.append({
-            "name": f"Sample Candidate {i + 1}", "email": f"sample{secrets.token_hex(4)}@example.com",
-            "token_hash": secrets.token_hex(32), "deadline": invited + timedelta(days=14),
-            "times": t, "check": check, "answers": answer_rows, "scores": scores,
-            "outcome": outcome, "decided_by": decider, "rating": rating,
-            "comment": rng.choice(COMMENTS) if rating and rng.random() < 0.3 else "",
-        })  # fmt: skip
+        people.append(
+            {
+                "name": f"Sample Candidate {i + 1}",
+                "email": f"sample{secrets.token_hex(4)}@example.com",
+                "token_hash": secrets.token_hex(32),
+                "deadline": invited + timedelta(days=14),
+                "times": t,
+                "check": check,
+                "answers": answer_rows,
+                "scores": scores,
+                "outcome": outcome,
+                "decided_by": decider,
+                "rating": rating,
+                "comment": rng.choice(COMMENTS) if rating and rng.random() < 0.3 else "",
+            }
+        )
 
     def tx(con) -> None:  # type: ignore[no-untyped-def]
         first = sql.next_number(con, interview.id)  # type: ignore[arg-type]

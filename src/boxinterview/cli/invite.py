@@ -75,8 +75,10 @@ def _invite_file(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"line {row.line}: {who}: {'; '.join(row.problems)}")
             elif row.notes:
                 print(f"line {row.line}: {row.email}: note: {'; '.join(row.notes)}")
-        print(f"{found.good} row(s) can be invited"
-              + (f"; {found.bad} row(s) have problems and will be left out" if found.bad else ""))  # fmt: skip
+        print(
+            f"{found.good} row(s) can be invited"
+            + (f"; {found.bad} row(s) have problems and will be left out" if found.bad else "")
+        )
         if args.dry_run or not found.good:
             print("nothing was written" + (" (--dry-run)" if args.dry_run else ""))
             return 1 if found.bad else 0
@@ -101,6 +103,8 @@ def _invite_file(args: argparse.Namespace, settings: Settings) -> int:
     for row, why in done.refused:
         print(f"line {row.line}: {row.email} was not invited: {why}", file=sys.stderr)
     left_out = found.bad + len(done.refused)
-    print(f"invited {len(done.invited)} candidate(s); their invitations are queued to be sent"
-          + (f"; {left_out} row(s) left out" if left_out else ""))  # fmt: skip
+    print(
+        f"invited {len(done.invited)} candidate(s); their invitations are queued to be sent"
+        + (f"; {left_out} row(s) left out" if left_out else "")
+    )
     return 1 if left_out else 0

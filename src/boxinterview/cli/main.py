@@ -288,8 +288,11 @@ def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     sender = addresses.parse(settings.smtp.sender, "smtp.from")  # checked when the settings were read
     shown = Address(sender.display_name or settings.organisation.name, sender.username, sender.domain)
     print(f"e-mail goes out from {shown}; envelope sender {sender.addr_spec}")
-    for key, value in (("smtp.from", settings.smtp.sender), ("smtp.reply_to", settings.smtp.reply_to),
-                       ("smtp.operator", settings.smtp.operator)):  # fmt: skip
+    for key, value in (
+        ("smtp.from", settings.smtp.sender),
+        ("smtp.reply_to", settings.smtp.reply_to),
+        ("smtp.operator", settings.smtp.operator),
+    ):
         if value and (warning := addresses.advice(value)):
             print(f"warning: {key}: {warning}", file=sys.stderr)
     return 0
@@ -340,8 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--init", action="store_true", help="create the database when there is none yet")
     p = add("demo", cmd_demo, "create a demo interview, a reviewer and a candidate link")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
-    p.add_argument("--candidates", type=whole_argument, default=0, metavar="N",
-                   help="also add N made-up candidates with plausible histories, for the insight pages")  # fmt: skip
+    p.add_argument(
+        "--candidates",
+        type=whole_argument,
+        default=0,
+        metavar="N",
+        help="also add N made-up candidates with plausible histories, for the insight pages",
+    )
     p = add("serve", cmd_serve, "run the web server")
     p.add_argument("--host", help="listen address (default: server.host)")
     p.add_argument("--port", type=whole_argument, help="listen port (default: server.port)")
@@ -375,18 +383,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=whole_argument)
     p.add_argument("--kind", help="one message only, e.g. invitation or outcome.reject")
 
-    p = add("invite", cmd_invite, "invite a candidate to an open interview and print their link, or everyone "
-            "in a CSV file (checked and shown first)")  # fmt: skip
+    p = add(
+        "invite",
+        cmd_invite,
+        "invite a candidate to an open interview and print their link, or everyone "
+        "in a CSV file (checked and shown first)",
+    )
     p.add_argument("interview", type=whole_argument, metavar="INTERVIEW_ID")
     p.add_argument("name", nargs="?", help="the candidate's name (not with --csv)")
     p.add_argument("email", nargs="?", help="the candidate's e-mail address (not with --csv)")
-    p.add_argument("--deadline", type=_parse_deadline,
-                   help="e.g. 2026-12-31T17:00+01:00 (default: the interview's; with --csv: for rows without one)")  # fmt: skip
+    p.add_argument(
+        "--deadline",
+        type=_parse_deadline,
+        help="e.g. 2026-12-31T17:00+01:00 (default: the interview's; with --csv: for rows without one)",
+    )
     p.add_argument(
         "--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier"
     )
-    p.add_argument("--csv", metavar="FILE", help="invite everyone in a CSV file ('-' for standard input): columns "
-                   "name (or first and last name), email, optional deadline and extra_time")  # fmt: skip
+    p.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="invite everyone in a CSV file ('-' for standard input): columns "
+        "name (or first and last name), email, optional deadline and extra_time",
+    )
     p.add_argument(
         "--encoding", help="with --csv: the file's encoding, when the detected one is wrong (e.g. cp1250)"
     )

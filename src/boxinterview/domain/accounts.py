@@ -153,8 +153,14 @@ def set_active(db: Database, email: str, active: bool, actor: str, now: datetime
     def tx(con) -> None:  # type: ignore[no-untyped-def]
         account = _existing(con, email)
         sql.set_disabled(con, account.id, None if active else now)
-        audit_sql.record(con, actor=actor, action="account.enable" if active else "account.disable",
-                         subject_type="account", subject_id=account.id, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=actor,
+            action="account.enable" if active else "account.disable",
+            subject_type="account",
+            subject_id=account.id,
+            now=now,
+        )
 
     db.write(tx)
 
@@ -165,8 +171,15 @@ def unassign(db: Database, email: str, interview_id: int, actor: str, now: datet
     def tx(con) -> None:  # type: ignore[no-untyped-def]
         account = _existing(con, email)
         sql.unassign(con, account.id, interview_id)
-        audit_sql.record(con, actor=actor, action="account.unassign", subject_type="account",
-                         subject_id=account.id, detail={"interview": interview_id}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=actor,
+            action="account.unassign",
+            subject_type="account",
+            subject_id=account.id,
+            detail={"interview": interview_id},
+            now=now,
+        )
 
     db.write(tx)
 
@@ -179,8 +192,15 @@ def set_role(db: Database, email: str, role: Role, actor: str, now: datetime | N
         account = _existing(con, email)
         if account.role is not role:
             sql.set_role(con, account.id, role)
-            audit_sql.record(con, actor=actor, action="account.role", subject_type="account",
-                             subject_id=account.id, detail={"role": role.value}, now=now)  # fmt: skip
+            audit_sql.record(
+                con,
+                actor=actor,
+                action="account.role",
+                subject_type="account",
+                subject_id=account.id,
+                detail={"role": role.value},
+                now=now,
+            )
         found = sql.get(con, account.id)
         assert found is not None
         return found

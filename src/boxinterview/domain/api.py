@@ -40,8 +40,15 @@ def create_token(db: Database, name: str, actor: str, now: datetime | None = Non
         if any(t["name"] == name and t["revoked_at"] is None for t in sql.listing(con)):
             raise Conflict(f"a token named {name!r} already exists; revoke it first or choose another name")
         token_id = sql.insert(con, _hash(token), name, now)
-        audit_sql.record(con, actor=actor, action="api_token.create", subject_type="api_token", subject_id=token_id,
-                         detail={"name": name}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=actor,
+            action="api_token.create",
+            subject_type="api_token",
+            subject_id=token_id,
+            detail={"name": name},
+            now=now,
+        )
 
     db.write(tx)
     return token
@@ -80,11 +87,21 @@ def _iso(value: Any) -> Any:
 def interviews(db: Database, account: Account | None) -> list[dict[str, Any]]:
     def read(con: apsw.Connection) -> list[dict[str, Any]]:
         return [
-            {"id": s.id, "title": s.title, "role": s.role, "status": s.status.value, "version": s.version,
-             "questions": s.questions, "invited": s.invited, "started": s.started, "completed": s.completed,
-             "deadline": _iso(s.deadline)}
-            for s in interviews_sql.summaries(con) if _allowed(con, account, s.id)
-        ]  # fmt: skip
+            {
+                "id": s.id,
+                "title": s.title,
+                "role": s.role,
+                "status": s.status.value,
+                "version": s.version,
+                "questions": s.questions,
+                "invited": s.invited,
+                "started": s.started,
+                "completed": s.completed,
+                "deadline": _iso(s.deadline),
+            }
+            for s in interviews_sql.summaries(con)
+            if _allowed(con, account, s.id)
+        ]
 
     return db.read(read)
 
@@ -95,14 +112,32 @@ def interview(db: Database, account: Account | None, interview_id: int) -> dict[
         if iv is None or not _allowed(con, account, interview_id):
             raise NotFound(f"no interview {interview_id}")
         return {
-            "id": iv.id, "title": iv.title, "role": iv.role, "status": iv.status.value, "version": iv.version,
-            "objectives": iv.objectives, "deadline": _iso(iv.deadline), "blind_review": iv.blind_review,
-            "competencies": [{"id": c.id, "name": c.name, "anchors": {str(k): v for k, v in c.anchors.items()}}
-                             for c in iv.competencies],
-            "questions": [{"id": q.id, "position": q.position, "kind": q.kind.value, "category": q.category.value,
-                           "prompt": q.prompt, "answer_seconds": q.answer_seconds, "takes": q.takes,
-                           "competencies": list(q.competencies)} for q in iv.questions],
-        }  # fmt: skip
+            "id": iv.id,
+            "title": iv.title,
+            "role": iv.role,
+            "status": iv.status.value,
+            "version": iv.version,
+            "objectives": iv.objectives,
+            "deadline": _iso(iv.deadline),
+            "blind_review": iv.blind_review,
+            "competencies": [
+                {"id": c.id, "name": c.name, "anchors": {str(k): v for k, v in c.anchors.items()}}
+                for c in iv.competencies
+            ],
+            "questions": [
+                {
+                    "id": q.id,
+                    "position": q.position,
+                    "kind": q.kind.value,
+                    "category": q.category.value,
+                    "prompt": q.prompt,
+                    "answer_seconds": q.answer_seconds,
+                    "takes": q.takes,
+                    "competencies": list(q.competencies),
+                }
+                for q in iv.questions
+            ],
+        }
 
     return db.read(read)
 
@@ -115,12 +150,19 @@ def invitations(db: Database, account: Account | None, interview_id: int) -> lis
         out = []
         for p in reviews_sql.pipeline(con, interview_id):
             blind = iv.blind_review and account is not None
-            out.append({
-                "id": p["invitation_id"], "number": p["number"], "status": p["status"],
-                "candidate": None if blind else {"name": p["name"], "email": p["email"]},
-                "invited_at": p["created_at"], "completed_at": p["completed_at"], "deadline": p["deadline"],
-                "reviewers": p["reviewers"], "decision": p["outcome"],
-            })  # fmt: skip
+            out.append(
+                {
+                    "id": p["invitation_id"],
+                    "number": p["number"],
+                    "status": p["status"],
+                    "candidate": None if blind else {"name": p["name"], "email": p["email"]},
+                    "invited_at": p["created_at"],
+                    "completed_at": p["completed_at"],
+                    "deadline": p["deadline"],
+                    "reviewers": p["reviewers"],
+                    "decision": p["outcome"],
+                }
+            )
         return out
 
     return db.read(read)
@@ -139,29 +181,59 @@ def invitation(db: Database, account: Account | None, invitation_id: int) -> dic
         for a in answers_sql.answers_of(con, invitation_id):
             take = next((t for t in answers_sql.takes_of(con, a.id) if t.submitted), None)
             rec = answers_sql.recording_of_take(con, take.id) if take else None
-            answers.append({
-                "question_id": a.question_id, "submitted_at": _iso(a.submitted_at), "text": a.text_value,
-                "choice": a.choice_position, "file_name": None if blind else a.file_name,
-                "recording": None if rec is None else {"id": rec.id, "state": rec.state.value,
-                                                       "duration_ms": rec.duration_ms, "reason": rec.reason},
-            })  # fmt: skip
+            answers.append(
+                {
+                    "question_id": a.question_id,
+                    "submitted_at": _iso(a.submitted_at),
+                    "text": a.text_value,
+                    "choice": a.choice_position,
+                    "file_name": None if blind else a.file_name,
+                    "recording": None
+                    if rec is None
+                    else {
+                        "id": rec.id,
+                        "state": rec.state.value,
+                        "duration_ms": rec.duration_ms,
+                        "reason": rec.reason,
+                    },
+                }
+            )
         visible_reviews = [
-            r for r in reviews_sql.reviews_of(con, invitation_id)
+            r
+            for r in reviews_sql.reviews_of(con, invitation_id)
             if r.submitted_at and (account is None or _own_done(con, account, invitation_id, r.question_id))
-        ]  # fmt: skip
+        ]
         names = {a.id: a.email for a in accounts_sql.all_accounts(con)}
         decision = reviews_sql.latest_decision(con, invitation_id)
         return {
-            "id": inv.id, "interview_id": inv.interview_id, "number": inv.number, "status": inv.status.value,
-            "candidate": None if blind or candidate is None else {"name": candidate.name, "email": candidate.email},
-            "deadline": _iso(inv.deadline), "completed_at": _iso(inv.completed_at), "answers": answers,
-            "reviews": [{"question_id": r.question_id, "reviewer": names.get(r.reviewer_id), "notes": r.notes,
-                         "scores": {str(k): v for k, v in r.scores.items()}, "submitted_at": _iso(r.submitted_at)}
-                        for r in visible_reviews],
-            "decision": None if decision is None else {"outcome": decision.outcome.value,
-                                                        "feedback": decision.feedback,
-                                                        "decided_at": _iso(decision.decided_at)},
-        }  # fmt: skip
+            "id": inv.id,
+            "interview_id": inv.interview_id,
+            "number": inv.number,
+            "status": inv.status.value,
+            "candidate": None
+            if blind or candidate is None
+            else {"name": candidate.name, "email": candidate.email},
+            "deadline": _iso(inv.deadline),
+            "completed_at": _iso(inv.completed_at),
+            "answers": answers,
+            "reviews": [
+                {
+                    "question_id": r.question_id,
+                    "reviewer": names.get(r.reviewer_id),
+                    "notes": r.notes,
+                    "scores": {str(k): v for k, v in r.scores.items()},
+                    "submitted_at": _iso(r.submitted_at),
+                }
+                for r in visible_reviews
+            ],
+            "decision": None
+            if decision is None
+            else {
+                "outcome": decision.outcome.value,
+                "feedback": decision.feedback,
+                "decided_at": _iso(decision.decided_at),
+            },
+        }
 
     return db.read(read)
 

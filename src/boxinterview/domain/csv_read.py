@@ -20,9 +20,28 @@ _CLOSE_CHAOS = 5.0  # percentage points of "chaos" (charset-normalizer's measure
 # What spreadsheets save when not UTF-8: Windows code pages, Mac Roman, the East Asian ones, KOI8-R, and UTF-16
 # or UTF-32 without a byte-order mark. Leaving out DOS and ISO code pages keeps short files from being taken
 # for, say, Baltic DOS text.
-SPREADSHEET_CODECS = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
-                      "cp874", "mac_roman", "cp932", "gb18030", "big5", "cp949", "koi8_r", "utf_16_le",
-                      "utf_16_be", "utf_32_le", "utf_32_be")  # fmt: skip
+SPREADSHEET_CODECS = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "cp1258",
+    "cp874",
+    "mac_roman",
+    "cp932",
+    "gb18030",
+    "big5",
+    "cp949",
+    "koi8_r",
+    "utf_16_le",
+    "utf_16_be",
+    "utf_32_le",
+    "utf_32_be",
+)
 _MULTI_BYTE = {"cp932", "gb18030", "big5", "cp949", "utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"}
 DELIMITERS = (",", ";", "\t")
 _BLANK = " \t,;"  # a row of nothing but these holds nothing
@@ -87,12 +106,16 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         except LookupError:
             raise Invalid(f"there is no encoding called {encoding!r}; try utf-8, cp1252 or utf-16") from None
         except UnicodeDecodeError as exc:
-            raise Invalid(f"the file is not {encoding}: byte {exc.start + 1} cannot be read as {encoding}; "
-                          "leave the encoding out to have it detected") from None  # fmt: skip
+            raise Invalid(
+                f"the file is not {encoding}: byte {exc.start + 1} cannot be read as {encoding}; "
+                "leave the encoding out to have it detected"
+            ) from None
     for magic, what in _WORKBOOKS:
         if data.startswith(magic):
-            raise Invalid(f"this is {what}, not a CSV file: in the spreadsheet choose Save As (or Download) "
-                          "and the format CSV UTF-8, then import that file")  # fmt: skip
+            raise Invalid(
+                f"this is {what}, not a CSV file: in the spreadsheet choose Save As (or Download) "
+                "and the format CSV UTF-8, then import that file"
+            )
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -106,8 +129,10 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     found = from_bytes(data, cp_isolation=list(SPREADSHEET_CODECS))
     best = found.best()
     if best is None:
-        raise Invalid("cannot tell how the file's text is encoded (is it a CSV file?); save it from the "
-                      "spreadsheet as CSV UTF-8, or give the encoding")  # fmt: skip
+        raise Invalid(
+            "cannot tell how the file's text is encoded (is it a CSV file?); save it from the "
+            "spreadsheet as CSV UTF-8, or give the encoding"
+        )
     codec = best.encoding
     # A short file often reads about as well in several code pages: the detector cannot know if a byte is "ø"
     # or "ř", and on a few names it even prefers Mac Roman. Excel on Windows in Western Europe and the Americas
@@ -146,14 +171,22 @@ def read(data: bytes | str, encoding: str | None = None) -> Table:
         text, used = decode(data, encoding)
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        raise Invalid("the file holds NUL characters, so it is not text as read; save it from the spreadsheet "
-                      "as CSV UTF-8, or give the encoding")  # fmt: skip
+        raise Invalid(
+            "the file holds NUL characters, so it is not text as read; save it from the spreadsheet "
+            "as CSV UTF-8, or give the encoding"
+        )
     first = next((line for line in text.splitlines() if line.strip(_BLANK)), "")
     delimiter = _delimiter(first)
     # newline="" lets the csv module see every line ending (Excel's CRLF, a lone CR) and keep line breaks
     # inside quoted cells.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
-                        skipinitialspace=True, strict=False)  # fmt: skip
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=True,
+        strict=False,
+    )
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     try:

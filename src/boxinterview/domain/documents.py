@@ -37,8 +37,17 @@ MAX_ENTRIES = 5000
 MAX_UNPACKED = 512 * 1024**2
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then the name's and extra field's lengths at offset 26
 # What zipfile raises for archives it cannot read; every one of them means "not a document we accept".
-_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError, EOFError,
-               struct.error, NotImplementedError, RuntimeError)  # fmt: skip
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    KeyError,
+    ValueError,
+    EOFError,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+)
 
 STAGED_PREFIX = ".incoming-"  # backups skip names with ".tmp" in them, so these never end up in one
 

@@ -134,12 +134,16 @@ def funnel(journeys: list[tuple]) -> list[Step]:  # type: ignore[type-arg]
     for k, name in enumerate(STEPS):
         reached = [j for j in journeys if j[k] is not None]
         durations = [(j[k] - j[k - 1]) / 3600 for j in reached if k and j[k - 1] is not None]
-        out.append(Step(
-            name, len(reached),
-            None if previous_count in (None, 0) else len(reached) / previous_count,  # type: ignore[operator]
-            None if invited == 0 else len(reached) / invited,
-            median(durations) if k else None, len(durations),
-        ))  # fmt: skip
+        out.append(
+            Step(
+                name,
+                len(reached),
+                None if previous_count in (None, 0) else len(reached) / previous_count,  # type: ignore[operator]
+                None if invited == 0 else len(reached) / invited,
+                median(durations) if k else None,
+                len(durations),
+            )
+        )
         previous_count = len(reached)
     return out
 
@@ -148,8 +152,16 @@ def browser_family(agent: str) -> str:
     """`Chrome on a phone`, `Safari on a computer`… from a user agent string."""
     if not agent:
         return "unknown"
-    families = (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"), ("Firefox/", "Firefox"),
-                ("CriOS/", "Chrome"), ("FxiOS/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))  # fmt: skip
+    families = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("CriOS/", "Chrome"),
+        ("FxiOS/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    )
     name = next((family for token, family in families if token in agent), "other")
     device = "phone" if any(t in agent for t in ("Mobile", "Android", "iPhone")) else "computer"
     return f"{name} on a {device}"
@@ -170,12 +182,17 @@ def technical(checks: list[tuple], uploads: list[dict]) -> Technical:  # type: i
     ]
     p90 = stats.quantiles(playable, n=10)[-1] if len(playable) >= 10 else None
     return Technical(
-        browsers=browsers.most_common(), checks_passed=sum(c[3] for c in checks if c[1]),
-        checks_failed=sum(c[3] for c in checks if not c[1]), problems=problems.most_common(8),
-        uploads=len(uploads), resumed=sum(1 for u in uploads if u["resumes"] and u["completed_at"]),
+        browsers=browsers.most_common(),
+        checks_passed=sum(c[3] for c in checks if c[1]),
+        checks_failed=sum(c[3] for c in checks if not c[1]),
+        problems=problems.most_common(8),
+        uploads=len(uploads),
+        resumed=sum(1 for u in uploads if u["resumes"] and u["completed_at"]),
         lost=sum(1 for u in uploads if u["ended_at"] and not u["completed_at"]),
-        playable_median=median(playable), playable_p90=p90, playable_n=len(playable),
-    )  # fmt: skip
+        playable_median=median(playable),
+        playable_p90=p90,
+        playable_n=len(playable),
+    )
 
 
 def promptness(journeys: list[tuple]) -> Promptness:  # type: ignore[type-arg]
@@ -194,9 +211,12 @@ def experience(rows: list[dict]) -> Experience:  # type: ignore[type-arg]
         weeks[f"{year}-W{week:02d}"].append(r["rating"])
     comments = [(clock.from_db(r["at"]), r["rating"], r["comment"]) for r in rows if r["comment"].strip()]
     return Experience(
-        len(ratings), sum(ratings) / len(ratings) if ratings else None, {s: ratings.count(s) for s in range(1, 6)},
-        list(reversed(comments))[:20], [(w, sum(v) / len(v), len(v)) for w, v in sorted(weeks.items())],  # type: ignore[misc]
-    )  # fmt: skip
+        len(ratings),
+        sum(ratings) / len(ratings) if ratings else None,
+        {s: ratings.count(s) for s in range(1, 6)},
+        list(reversed(comments))[:20],
+        [(w, sum(v) / len(v), len(v)) for w, v in sorted(weeks.items())],  # type: ignore[misc]
+    )
 
 
 def _median_of_counts(counts: list[tuple[int, int]]) -> float | None:
@@ -237,14 +257,26 @@ def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore
     for q in iv.questions:
         count, total, squares = spreads.get(q.id, (0, 0.0, 0.0))  # type: ignore[arg-type]
         started, unfinished = counts.get(q.id, (0, 0))  # type: ignore[arg-type]
-        out.append(QuestionRow(
-            q.position, q.prompt, q.kind.value, started, unfinished, _median_of_counts(takes.get(q.id, [])),  # type: ignore[arg-type]
-            f["lengths"].get(q.id), q.answer_seconds,
-            spread_of_sums(int(count), total, squares),
-            point_biserial_of_sums(*f["decisions"].get(q.id, (0, 0.0, 0.0, 0, 0.0))),
-            alpha_of_sums(agreement.get(q.id, NO_ITEMS)),  # type: ignore[arg-type]
-            [(r["reason"] or "no reason given", r["n"]) for r in f["rejected"] if r["question_id"] == q.id],
-        ))  # fmt: skip
+        out.append(
+            QuestionRow(
+                q.position,
+                q.prompt,
+                q.kind.value,
+                started,
+                unfinished,
+                _median_of_counts(takes.get(q.id, [])),  # type: ignore[arg-type]
+                f["lengths"].get(q.id),
+                q.answer_seconds,
+                spread_of_sums(int(count), total, squares),
+                point_biserial_of_sums(*f["decisions"].get(q.id, (0, 0.0, 0.0, 0, 0.0))),
+                alpha_of_sums(agreement.get(q.id, NO_ITEMS)),  # type: ignore[arg-type]
+                [
+                    (r["reason"] or "no reason given", r["n"])
+                    for r in f["rejected"]
+                    if r["question_id"] == q.id
+                ],
+            )
+        )
     return out
 
 
@@ -285,8 +317,14 @@ def period(days: int | None, now: datetime | None = None) -> tuple[datetime, dat
     return since, now + timedelta(seconds=1)
 
 
-def for_interview(db: Database, account: Account | None, interview_id: int, since: datetime, until: datetime,
-                  now: datetime | None = None) -> Insight:  # fmt: skip
+def for_interview(
+    db: Database,
+    account: Account | None,
+    interview_id: int,
+    since: datetime,
+    until: datetime,
+    now: datetime | None = None,
+) -> Insight:
     now = now or clock.now()
 
     def read(con: apsw.Connection) -> Interview:
@@ -298,9 +336,13 @@ def for_interview(db: Database, account: Account | None, interview_id: int, sinc
 
     iv = db.read(read)
     # Three independent reads at once (a few milliseconds apart at most, which these figures do not mind)
-    parts = db.read_each({"shared": (_shared, (interview_id, since, until)),
-                          "answers": (_answers, (interview_id, since, until)),
-                          "reviews": (_reviews, (interview_id, since, until, now))})  # fmt: skip
+    parts = db.read_each(
+        {
+            "shared": (_shared, (interview_id, since, until)),
+            "answers": (_answers, (interview_id, since, until)),
+            "reviews": (_reviews, (interview_id, since, until, now)),
+        }
+    )
     f = parts["shared"] | parts["answers"] | parts["reviews"]
     names = {c.id: c.name for c in iv.competencies}
     by_competency: dict[int, AlphaSums] = {}
@@ -310,19 +352,35 @@ def for_interview(db: Database, account: Account | None, interview_id: int, sinc
     reviewer_rows = []
     for n, r in enumerate(f["reviewers"], start=1):
         given, shared, total = f["leniency"].get(r["id"], (0, 0, 0.0))
-        name = (f"Reviewer {n}" if blind and account and account.role is not Role.ADMIN and r["id"] != account.id
-                else (r["name"] or r["email"]))  # fmt: skip
-        reviewer_rows.append(ReviewerRow(name, given, leniency_of_sums(shared, total) if given
-                                         else Figure(None, 0, "no scores yet"), f["overdue"].get(r["id"], 0)))  # fmt: skip
+        name = (
+            f"Reviewer {n}"
+            if blind and account and account.role is not Role.ADMIN and r["id"] != account.id
+            else (r["name"] or r["email"])
+        )
+        reviewer_rows.append(
+            ReviewerRow(
+                name,
+                given,
+                leniency_of_sums(shared, total) if given else Figure(None, 0, "no scores yet"),
+                f["overdue"].get(r["id"], 0),
+            )
+        )
     return Insight(
-        title=iv.title, since=since, until=until, funnel=funnel(f["journeys"]),
-        technical=technical(f["checks"], f["uploads"]), promptness=promptness(f["journeys"]),
+        title=iv.title,
+        since=since,
+        until=until,
+        funnel=funnel(f["journeys"]),
+        technical=technical(f["checks"], f["uploads"]),
+        promptness=promptness(f["journeys"]),
         experience=experience(f["feedback"]),
         questions=_question_rows(iv, f),
-        competencies=[(names.get(cid, str(cid)), alpha_of_sums(sums)) for cid, sums in sorted(by_competency.items())],
-        reviewers=reviewer_rows, overall_agreement=alpha_of_sums(sum(by_competency.values(), NO_ITEMS)),
+        competencies=[
+            (names.get(cid, str(cid)), alpha_of_sums(sums)) for cid, sums in sorted(by_competency.items())
+        ],
+        reviewers=reviewer_rows,
+        overall_agreement=alpha_of_sums(sum(by_competency.values(), NO_ITEMS)),
         interview=iv,
-    )  # fmt: skip
+    )
 
 
 def overview(
@@ -343,7 +401,13 @@ def overview(
         return mine, each
 
     f, each = db.read(read)
-    whole = Insight(title="All interviews", since=since, until=until, funnel=funnel(f["journeys"]),
-                    technical=technical(f["checks"], f["uploads"]), promptness=promptness(f["journeys"]),
-                    experience=experience(f["feedback"]))  # fmt: skip
+    whole = Insight(
+        title="All interviews",
+        since=since,
+        until=until,
+        funnel=funnel(f["journeys"]),
+        technical=technical(f["checks"], f["uploads"]),
+        promptness=promptness(f["journeys"]),
+        experience=experience(f["feedback"]),
+    )
     return whole, [(i, title, funnel(j)) for i, title, j in each]

@@ -407,8 +407,14 @@ def resend(
             raise Conflict("the candidate's data has been erased; there is no address to send to")
         token = fresh_link(con, invitation_id, now)
         letters.invitation(con, letterhead, current, person, interview, token, now, kind="invitation.resend")
-        audit_sql.record(con, actor=actor, action="invitation.resend", subject_type="invitation",
-                         subject_id=invitation_id, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=actor,
+            action="invitation.resend",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            now=now,
+        )
 
     db.write(tx)
 
@@ -422,8 +428,14 @@ def new_link(db: Database, invitation_id: int, actor: str, now: datetime | None 
         if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
             raise Conflict(f"this invitation is {current.status}; a link would lead nowhere")
         token = fresh_link(con, invitation_id, now)
-        audit_sql.record(con, actor=actor, action="invitation.link", subject_type="invitation",
-                         subject_id=invitation_id, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=actor,
+            action="invitation.link",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            now=now,
+        )
         return token
 
     return db.write(tx)

@@ -25,19 +25,52 @@ MAX_ROWS = 5000
 # spreadsheets exported in German, French and Dutch. "Nom" is left out: French for the family name, it would be
 # taken for the whole name.
 HEADINGS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "fullname", "candidate", "candidatename", "candidatesname", "vollstandigername",
-             "nomcomplet", "volledigenaam", "naam"),
+    "name": (
+        "name",
+        "fullname",
+        "candidate",
+        "candidatename",
+        "candidatesname",
+        "vollstandigername",
+        "nomcomplet",
+        "volledigenaam",
+        "naam",
+    ),
     "first_name": ("firstname", "givenname", "forename", "first", "vorname", "prenom", "voornaam"),
-    "last_name": ("lastname", "surname", "familyname", "last", "nachname", "familienname", "nomdefamille",
-                  "achternaam"),
-    "email": ("email", "emailaddress", "mail", "mailaddress", "emailadresse", "mailadresse", "emailadres",
-              "courriel", "adresseemail", "adressemail"),
+    "last_name": (
+        "lastname",
+        "surname",
+        "familyname",
+        "last",
+        "nachname",
+        "familienname",
+        "nomdefamille",
+        "achternaam",
+    ),
+    "email": (
+        "email",
+        "emailaddress",
+        "mail",
+        "mailaddress",
+        "emailadresse",
+        "mailadresse",
+        "emailadres",
+        "courriel",
+        "adresseemail",
+        "adressemail",
+    ),
     "deadline": ("deadline", "duedate", "due"),
     "extra_time": ("extratime", "timemultiplier", "extratimemultiplier"),
-}  # fmt: skip
+}
 _FIELD_OF = {key: f for f, keys in HEADINGS.items() for key in keys}
-_NAMED = {"name": "the name", "first_name": "the first name", "last_name": "the last name",
-          "email": "the e-mail address", "deadline": "the deadline", "extra_time": "the extra time"}  # fmt: skip
+_NAMED = {
+    "name": "the name",
+    "first_name": "the first name",
+    "last_name": "the last name",
+    "email": "the e-mail address",
+    "deadline": "the deadline",
+    "extra_time": "the extra time",
+}
 EXPECTED = (
     "name (or Full name, or First name and Last name), email (or E-Mail, Email address), deadline, extra_time"
 )
@@ -114,16 +147,25 @@ def _columns(header: list[str], rows: list[tuple[int, list[str]]]) -> tuple[dict
                 ignored.append(f"column {index + 1} (no heading)")
             continue  # an empty heading over empty cells: a spreadsheet's trailing separators
         if field_name in found:
-            raise Invalid(f"two columns hold {_NAMED[field_name]}: {header[found[field_name]].strip()!r} and "
-                          f"{heading.strip()!r}; keep one of them")  # fmt: skip
+            raise Invalid(
+                f"two columns hold {_NAMED[field_name]}: {header[found[field_name]].strip()!r} and "
+                f"{heading.strip()!r}; keep one of them"
+            )
         found[field_name] = index
-    missing = [what for what, needs in (("the e-mail address", ("email",)),
-                                        ("the name", ("name", "first_name", "last_name")))
-               if not any(n in found for n in needs)]  # fmt: skip
+    missing = [
+        what
+        for what, needs in (
+            ("the e-mail address", ("email",)),
+            ("the name", ("name", "first_name", "last_name")),
+        )
+        if not any(n in found for n in needs)
+    ]
     if missing:
         written = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
-        raise Invalid(f"no column holds {' or '.join(missing)}. The file's first row names the columns "
-                      f"{written}; the columns taken are {EXPECTED}")  # fmt: skip
+        raise Invalid(
+            f"no column holds {' or '.join(missing)}. The file's first row names the columns "
+            f"{written}; the columns taken are {EXPECTED}"
+        )
     return found, ignored
 
 
@@ -191,8 +233,10 @@ def preview(
                 if not 1.0 <= extra <= invitations.MAX_MULTIPLIER:
                     problems.append(f"extra_time is a multiplier from 1.0 to {invitations.MAX_MULTIPLIER}")
         if any(c.strip() for c in cells[len(table.header) :]):
-            problems.append(f"{len(cells)} cells but {len(table.header)} columns: does a cell hold a "
-                            f"{csv_read.DELIMITER_NAMES[table.delimiter]} without quotes around it?")  # fmt: skip
+            problems.append(
+                f"{len(cells)} cells but {len(table.header)} columns: does a cell hold a "
+                f"{csv_read.DELIMITER_NAMES[table.delimiter]} without quotes around it?"
+            )
         notes = tuple(invitations.email_advice(email)) if email else ()
         out.append(Row(number, name, email, deadline, extra, tuple(problems), notes))
     named = {f: table.header[i].strip() for f, i in columns.items()}
@@ -213,8 +257,16 @@ def invite_rows(
         if not row.ok:
             continue
         try:
-            inv, token = invitations.invite(db, interview_id, row.name, row.email, actor, deadline=row.deadline,
-                                            time_multiplier=row.extra_time, letterhead=letterhead)  # fmt: skip
+            inv, token = invitations.invite(
+                db,
+                interview_id,
+                row.name,
+                row.email,
+                actor,
+                deadline=row.deadline,
+                time_multiplier=row.extra_time,
+                letterhead=letterhead,
+            )
         except BoxError as exc:
             done.refused.append((row, str(exc)))
             continue

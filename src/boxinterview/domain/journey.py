@@ -173,9 +173,14 @@ def consent(
                 )
             candidates_sql.request_accommodation(con, invitation.id, request, now)
             audit_sql.record(
-                con, actor=f"candidate:{invitation.id}", action="invitation.accommodation_request",
-                subject_type="invitation", subject_id=invitation.id, detail={"request": request}, now=now,
-            )  # fmt: skip
+                con,
+                actor=f"candidate:{invitation.id}",
+                action="invitation.accommodation_request",
+                subject_type="invitation",
+                subject_id=invitation.id,
+                detail={"request": request},
+                now=now,
+            )
 
         db.write(tx)
 
@@ -192,13 +197,18 @@ def record_device_check(
 
     kbps = report.get("upload_kbps")
     db.write(
-        sql.insert_device_check, invitation.id,
-        passed=bool(report.get("passed")), camera=bool(report.get("camera")),
+        sql.insert_device_check,
+        invitation.id,
+        passed=bool(report.get("passed")),
+        camera=bool(report.get("camera")),
         microphone=bool(report.get("microphone")),
         # a browser's measurement: anything not a plausible speed (negative, NaN, 1e300) is not kept
         upload_kbps=int(kbps) if isinstance(kbps, int | float) and 0 <= kbps <= 100_000_000 else None,
-        recorder_type=text("recorder_type"), browser=text("browser"), problem=text("problem", 500), now=now,
-    )  # fmt: skip
+        recorder_type=text("recorder_type"),
+        browser=text("browser"),
+        problem=text("problem", 500),
+        now=now,
+    )
 
 
 def submit(

@@ -77,18 +77,29 @@ def mark_ready(
     now: datetime,
 ) -> Recording:
     return _move(
-        con, recording_id, RecordingState.READY, now,
-        playback_path=playback_path, poster_path=poster_path, duration_ms=duration_ms, loudness_lufs=loudness_lufs,
-    )  # fmt: skip
+        con,
+        recording_id,
+        RecordingState.READY,
+        now,
+        playback_path=playback_path,
+        poster_path=poster_path,
+        duration_ms=duration_ms,
+        loudness_lufs=loudness_lufs,
+    )
 
 
 def reject(con: apsw.Connection, recording_id: int, reason: str, now: datetime) -> Recording:
     """The recording cannot be used; `reason` is written for the candidate, who can record another take."""
     recording = _move(con, recording_id, RecordingState.REJECTED, now, reason=reason)
     audit_sql.record(
-        con, actor="worker", action="recording.rejected", subject_type="recording", subject_id=recording_id,
-        detail={"reason": reason}, now=now,
-    )  # fmt: skip
+        con,
+        actor="worker",
+        action="recording.rejected",
+        subject_type="recording",
+        subject_id=recording_id,
+        detail={"reason": reason},
+        now=now,
+    )
     return recording
 
 

@@ -61,14 +61,24 @@ def results(
         comps = tuple(
             CompetencyResult(c.id, c.name, *r["competencies"].get(c.id, (0, None, None, None)))  # type: ignore[arg-type]
             for c in interview.competencies
-        )  # fmt: skip
+        )
         label = f"Candidate {r['number']}" if interview.blind_review else r["name"]
         rows.append(CandidateResult(r["invitation_id"], label, comps, r["overall"], rank, r["outcome"]))
     return interview, rows, more
 
 
-STAGES = ("invited", "opened", "started", "completed", "in review", "advanced", "rejected", "on hold", "withdrawn",
-          "expired")  # fmt: skip
+STAGES = (
+    "invited",
+    "opened",
+    "started",
+    "completed",
+    "in review",
+    "advanced",
+    "rejected",
+    "on hold",
+    "withdrawn",
+    "expired",
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +110,16 @@ def pipeline(
     out = []
     for p in people:
         label = f"Candidate {p['number']}" if interview.blind_review else p["name"]
-        out.append(PipelineRow(p["invitation_id"], label, p["stage"], clock.from_db(p["created_at"]),  # type: ignore[arg-type]
-                               clock.from_db(p["completed_at"]), p["reviewers"]))  # fmt: skip
+        out.append(
+            PipelineRow(
+                p["invitation_id"],
+                label,
+                p["stage"],
+                clock.from_db(p["created_at"]),  # type: ignore[arg-type]
+                clock.from_db(p["completed_at"]),
+                p["reviewers"],
+            )
+        )
     return interview, out, {s: counts.get(s, 0) for s in STAGES}
 
 
@@ -109,14 +127,36 @@ def export_csv(db: Database, account: Account, interview_id: int) -> str:
     """Scores and decisions of every candidate this account may see, ranked, as CSV; the export is audited."""
     interview, rows, _ = results(db, account, interview_id, 1, 1_000_000)
     names = [c.name for c in interview.competencies]
-    header = ["rank", "candidate", "overall", *(f"{n} mean" for n in names), *(f"{n} spread" for n in names),
-              "disagreement", "decision"]  # fmt: skip
+    header = [
+        "rank",
+        "candidate",
+        "overall",
+        *(f"{n} mean" for n in names),
+        *(f"{n} spread" for n in names),
+        "disagreement",
+        "decision",
+    ]
     table = []
     for r in rows:
         by_name = {c.name: c for c in r.competencies}
-        table.append([r.rank, r.label, r.overall, *(by_name[n].mean for n in names),
-                      *(by_name[n].spread for n in names), "yes" if r.disagreement else "", r.outcome or ""])  # fmt: skip
+        table.append(
+            [
+                r.rank,
+                r.label,
+                r.overall,
+                *(by_name[n].mean for n in names),
+                *(by_name[n].spread for n in names),
+                "yes" if r.disagreement else "",
+                r.outcome or "",
+            ]
+        )
     text = csv_write.write(header, table)
-    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="results.export", subject_type="interview",
-             subject_id=interview_id, now=clock.now())  # fmt: skip
+    db.write(
+        audit_sql.record,
+        actor=f"reviewer:{account.id}",
+        action="results.export",
+        subject_type="interview",
+        subject_id=interview_id,
+        now=clock.now(),
+    )
     return text

@@ -29,8 +29,9 @@ class Purged:
     files: int
 
 
-def erase(db: Database, data_dir: Path, invitation_id: int, actor: str, reason: str,
-          now: datetime | None = None) -> int:  # fmt: skip
+def erase(
+    db: Database, data_dir: Path, invitation_id: int, actor: str, reason: str, now: datetime | None = None
+) -> int:
     """Erase one invitation's personal data and media now; returns how many files were removed."""
     now = now or clock.now()
 
@@ -42,8 +43,15 @@ def erase(db: Database, data_dir: Path, invitation_id: int, actor: str, reason: 
             raise Conflict(f"invitation {invitation_id} was erased already")
         found = sql.media(con, invitation_id)
         sql.erase(con, invitation_id, recordings.PROCESS_JOB, now)
-        audit_sql.record(con, actor=actor, action="candidate.erase", subject_type="invitation",
-                         subject_id=invitation_id, detail={"reason": reason}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=actor,
+            action="candidate.erase",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"reason": reason},
+            now=now,
+        )
         return found
 
     recording_ids, documents, upload_ids = db.write(tx)

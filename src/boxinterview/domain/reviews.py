@@ -66,8 +66,17 @@ def queue(db: Database, account: Account) -> list[QueueItem]:
         if r["reviewed"] >= r["questions"]:
             continue
         label = f"Candidate {r['number']}" if r["blind_review"] else r["candidate_name"]
-        out.append(QueueItem(r["invitation_id"], r["interview_id"], r["title"], label,
-                             clock.from_db(r["completed_at"]), r["questions"], r["reviewed"]))  # type: ignore[arg-type]  # fmt: skip
+        out.append(
+            QueueItem(
+                r["invitation_id"],
+                r["interview_id"],
+                r["title"],
+                label,
+                clock.from_db(r["completed_at"]),
+                r["questions"],
+                r["reviewed"],
+            )
+        )  # type: ignore[arg-type]
     return out
 
 
@@ -136,11 +145,21 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
         ]
         visible = mine is not None and mine.submitted_at is not None
         comments = tuple(
-            c for c in all_comments
+            c
+            for c in all_comments
             if c["question_id"] == q.id and (c["reviewer_id"] == account.id or visible)
-        )  # fmt: skip
-        items.append(AnswerReview(q, answer, recording, mine, tuple(others) if visible else (),
-                                  0 if visible else len(others), comments))  # fmt: skip
+        )
+        items.append(
+            AnswerReview(
+                q,
+                answer,
+                recording,
+                mine,
+                tuple(others) if visible else (),
+                0 if visible else len(others),
+                comments,
+            )
+        )
     names = {a.id: (a.name or a.email) for a in accounts_sql.all_accounts(con)}
     return CandidateReview(
         invitation=invitation,
@@ -159,8 +178,14 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
 
 def candidate(db: Database, account: Account, invitation_id: int) -> CandidateReview:
     view = db.read(_load, account, invitation_id)
-    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="review.view", subject_type="invitation",
-             subject_id=invitation_id, now=clock.now())  # fmt: skip
+    db.write(
+        audit_sql.record,
+        actor=f"reviewer:{account.id}",
+        action="review.view",
+        subject_type="invitation",
+        subject_id=invitation_id,
+        now=clock.now(),
+    )
     return view
 
 
@@ -192,9 +217,15 @@ def save(
         sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
         if submit:
             scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.submit" if submit else "review.save",
-                         subject_type="invitation", subject_id=invitation_id,
-                         detail={"question": question_id, "scores": {str(k): v for k, v in scores.items()}}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action="review.submit" if submit else "review.save",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"question": question_id, "scores": {str(k): v for k, v in scores.items()}},
+            now=now,
+        )
 
     db.write(tx)
 
@@ -259,9 +290,15 @@ def save_all(
             )
         if submit:
             scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.submit" if submit else "review.save",
-                         subject_type="invitation", subject_id=invitation_id,
-                         detail={"questions": sorted(a.question.id for a in open_items)}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action="review.submit" if submit else "review.save",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"questions": sorted(a.question.id for a in open_items)},
+            now=now,
+        )
         return len(open_items) if submit else 0
 
     return db.write(tx)
@@ -274,8 +311,14 @@ def render_feedback(
     the reviewer's own words. In blind mode the name stays a `{name}` placeholder until the message is queued."""
     kind = f"outcome.{outcome.value}"
     name = view.candidate.name if view.candidate else "{name}"
-    letter = compose.render(kind, view.interview.wording(kind), name=name, role=view.interview.role,
-                            organisation=organisation, feedback=personal.strip())  # fmt: skip
+    letter = compose.render(
+        kind,
+        view.interview.wording(kind),
+        name=name,
+        role=view.interview.role,
+        organisation=organisation,
+        feedback=personal.strip(),
+    )
     return letter.subject, letter.text
 
 
@@ -320,9 +363,15 @@ def decide(
                 con, letterhead, outcome.value, invitation_id, candidate_row.email, subject, body, now
             )
         action = f"decision.{outcome.value}" if previous is None else f"decision.changed.{outcome.value}"
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action=action, subject_type="invitation",
-                         subject_id=invitation_id, now=now,
-                         detail={"decision": decision_id, "told": not told or correction})  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action=action,
+            subject_type="invitation",
+            subject_id=invitation_id,
+            now=now,
+            detail={"decision": decision_id, "told": not told or correction},
+        )
         found = sql.latest_decision(con, invitation_id)
         assert found is not None
         return found
@@ -352,8 +401,14 @@ def media_path(db: Database, account: Account, recording_id: int, kind: str, aud
 
     path = db.read(read)
     if audit:
-        db.write(audit_sql.record, actor=f"reviewer:{account.id}", action=f"recording.{kind}",
-                 subject_type="recording", subject_id=recording_id, now=clock.now())  # fmt: skip
+        db.write(
+            audit_sql.record,
+            actor=f"reviewer:{account.id}",
+            action=f"recording.{kind}",
+            subject_type="recording",
+            subject_id=recording_id,
+            now=clock.now(),
+        )
     return path
 
 
@@ -395,8 +450,15 @@ def comment(
             raise NotFound(f"question {question_id} is not part of this interview")
         review_id = sql.ensure_review(con, invitation_id, question_id, account.id, now)
         sql.add_comment(con, review_id, at_ms, body, now)
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action="review.comment", subject_type="invitation",
-                         subject_id=invitation_id, detail={"question": question_id, "at_ms": at_ms}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action="review.comment",
+            subject_type="invitation",
+            subject_id=invitation_id,
+            detail={"question": question_id, "at_ms": at_ms},
+            now=now,
+        )
 
     db.write(tx)
 
@@ -416,6 +478,13 @@ def document_path(
         return item.answer.file_path, item.answer.file_name or "document", item.answer.file_type or ""
 
     found = db.read(read)
-    db.write(audit_sql.record, actor=f"reviewer:{account.id}", action="document.view", subject_type="invitation",
-             subject_id=invitation_id, detail={"question": question_id}, now=clock.now())  # fmt: skip
+    db.write(
+        audit_sql.record,
+        actor=f"reviewer:{account.id}",
+        action="document.view",
+        subject_type="invitation",
+        subject_id=invitation_id,
+        detail={"question": question_id},
+        now=clock.now(),
+    )
     return found

@@ -75,8 +75,11 @@ def refresh(con: apsw.Connection, invitation_id: int, interview_id: int) -> None
     scored = [c.mean for c in comps if c.mean is not None]
     overall = round(statistics.fmean(scored), 2) if scored else None
     sql.store_results(
-        con, invitation_id, interview_id,
+        con,
+        invitation_id,
+        interview_id,
         [(c.competency_id, c.reviewers, c.mean, c.median, c.spread) for c in comps],
-        overall, any(c.disagreement for c in comps),
-    )  # fmt: skip
+        overall,
+        any(c.disagreement for c in comps),
+    )
     insight_sql.refresh_items(con, [invitation_id])

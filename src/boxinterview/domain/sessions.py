@@ -71,8 +71,15 @@ def login(
     def tx(con) -> None:  # type: ignore[no-untyped-def]
         sql.clear_attempts(con, email)
         sql.insert(con, _hash(raw), account.id, secrets.token_urlsafe(24), address, now)
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action="session.login", subject_type="account",
-                         subject_id=account.id, detail={"address": address}, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action="session.login",
+            subject_type="account",
+            subject_id=account.id,
+            detail={"address": address},
+            now=now,
+        )
 
     db.write(tx)
     return raw

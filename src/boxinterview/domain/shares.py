@@ -63,13 +63,25 @@ def create(
         if not set(question_ids) <= known:
             raise Invalid("share only questions of this interview")
         share_id = sql.insert(
-            con, token_hash=_hash(token), interview_id=interview.id, created_by=account.id, label=label.strip()[:200],
-            invitation_ids=sorted(set(invitation_ids)), question_ids=sorted(set(question_ids)),
-            expires_at=now + timedelta(days=days), now=now,
-        )  # fmt: skip
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action="share.create", subject_type="share",
-                         subject_id=share_id, detail={"candidates": invitation_ids, "questions": question_ids,
-                                                      "days": days}, now=now)  # fmt: skip
+            con,
+            token_hash=_hash(token),
+            interview_id=interview.id,
+            created_by=account.id,
+            label=label.strip()[:200],
+            invitation_ids=sorted(set(invitation_ids)),
+            question_ids=sorted(set(question_ids)),
+            expires_at=now + timedelta(days=days),
+            now=now,
+        )
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action="share.create",
+            subject_type="share",
+            subject_id=share_id,
+            detail={"candidates": invitation_ids, "questions": question_ids, "days": days},
+            now=now,
+        )
         return share_id
 
     return db.write(tx), token
@@ -135,8 +147,15 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
         return SharedView(interview, share["label"], share["expires_at"], tuple(people)), share["id"]
 
     view, share_id = db.read(read)
-    db.write(audit_sql.record, actor=f"share:{share_id}", action="share.open", subject_type="share",
-             subject_id=share_id, detail={"address": address}, now=now)  # fmt: skip
+    db.write(
+        audit_sql.record,
+        actor=f"share:{share_id}",
+        action="share.open",
+        subject_type="share",
+        subject_id=share_id,
+        detail={"address": address},
+        now=now,
+    )
     return view
 
 
@@ -148,10 +167,14 @@ def media_path(db: Database, token: str, recording_id: int, kind: str, now: date
     def read(con: apsw.Connection) -> str:
         share = _live(con, token, now)
         return viewing.visible(
-            con, recording_id, kind,
-            lambda owner: owner["invitation_id"] in share["invitation_ids"]
-            and owner["question_id"] in share["question_ids"],
-        )  # fmt: skip
+            con,
+            recording_id,
+            kind,
+            lambda owner: (
+                owner["invitation_id"] in share["invitation_ids"]
+                and owner["question_id"] in share["question_ids"]
+            ),
+        )
 
     return db.read(read)
 
@@ -170,7 +193,13 @@ def revoke(db: Database, account: Account, share_id: int, now: datetime | None =
         if share["created_by"] != account.id and account.role is not Role.ADMIN:
             raise Forbidden("only the person who made a share link (or an admin) can withdraw it")
         sql.revoke(con, share_id, now)
-        audit_sql.record(con, actor=f"reviewer:{account.id}", action="share.revoke", subject_type="share",
-                         subject_id=share_id, now=now)  # fmt: skip
+        audit_sql.record(
+            con,
+            actor=f"reviewer:{account.id}",
+            action="share.revoke",
+            subject_type="share",
+            subject_id=share_id,
+            now=now,
+        )
 
     db.write(tx)

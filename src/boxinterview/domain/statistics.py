@@ -57,9 +57,15 @@ def alpha_of_units(units: Iterable[tuple[int, float, float]]) -> Figure:
     """The same from each unit's (number of ratings, sum, sum of squares). Over ordered pairs i≠j, Σ(a − b)² is
     2·(m·Σv² − (Σv)²), so the whole computation is linear in the ratings."""
     pairable = [u for u in units if u[0] >= 2]
-    return alpha_of_sums(AlphaSums(len(pairable), sum(m for m, _, _ in pairable),
-                                   sum(2 * (m * ss - s * s) / (m - 1) for m, s, ss in pairable),
-                                   sum(s for _, s, _ in pairable), sum(ss for _, _, ss in pairable)))  # fmt: skip
+    return alpha_of_sums(
+        AlphaSums(
+            len(pairable),
+            sum(m for m, _, _ in pairable),
+            sum(2 * (m * ss - s * s) / (m - 1) for m, s, ss in pairable),
+            sum(s for _, s, _ in pairable),
+            sum(ss for _, _, ss in pairable),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,24 @@ class AlphaSums:
     squares: float  # Σv²
 
     def __add__(self, other: AlphaSums) -> AlphaSums:
-        return AlphaSums(self.items + other.items, self.n + other.n, self.disagreement + other.disagreement,
-                         self.total + other.total, self.squares + other.squares)  # fmt: skip
+        return AlphaSums(
+            self.items + other.items,
+            self.n + other.n,
+            self.disagreement + other.disagreement,
+            self.total + other.total,
+            self.squares + other.squares,
+        )
 
 
 def alpha_of_sums(a: AlphaSums) -> Figure:
     n = a.n
     if a.items < MIN_UNITS_FOR_AGREEMENT:
-        return Figure(None, n, f"too little data: {a.items} items rated by two or more reviewers, "
-                               f"{MIN_UNITS_FOR_AGREEMENT} needed")  # fmt: skip
+        return Figure(
+            None,
+            n,
+            f"too little data: {a.items} items rated by two or more reviewers, "
+            f"{MIN_UNITS_FOR_AGREEMENT} needed",
+        )
     observed = a.disagreement / n
     expected = 2 * (n * a.squares - a.total * a.total) / (n * (n - 1))
     if expected <= 1e-12:
@@ -119,8 +134,13 @@ def point_biserial(scores: list[float], advanced: list[bool]) -> Figure:
     if n < MIN_DECISIONS_FOR_CORRELATION:
         return too_little(n, MIN_DECISIONS_FOR_CORRELATION, "decided candidates")
     ys = [1.0 if a else 0.0 for a in advanced]
-    return point_biserial_of_sums(n, sum(scores), sum(x * x for x in scores), sum(ys),
-                                  sum(x * y for x, y in zip(scores, ys, strict=True)))  # fmt: skip
+    return point_biserial_of_sums(
+        n,
+        sum(scores),
+        sum(x * x for x in scores),
+        sum(ys),
+        sum(x * y for x, y in zip(scores, ys, strict=True)),
+    )
 
 
 def point_biserial_of_sums(n: int, sx: float, sxx: float, sy: float, sxy: float) -> Figure:

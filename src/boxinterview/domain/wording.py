@@ -30,9 +30,13 @@ def previews(interview: Interview, organisation: str, kind: str = "") -> list[Me
         if kind and k != kind:
             continue
         own = interview.wording(k)
-        extra: dict[str, object] = {"role": interview.role, "organisation": organisation,
-                                    "questions": len(interview.questions), "minutes": interview.estimated_minutes(),
-                                    "kinds": interview.kinds_summary}  # fmt: skip
+        extra: dict[str, object] = {
+            "role": interview.role,
+            "organisation": organisation,
+            "questions": len(interview.questions),
+            "minutes": interview.estimated_minutes(),
+            "kinds": interview.kinds_summary,
+        }
         if interview.support_contact:
             extra["support"] = interview.support_contact
         known = {key: v for key, v in extra.items() if key in OWN_WORDING[k][1]}

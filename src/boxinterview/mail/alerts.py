@@ -20,9 +20,15 @@ log = logging.getLogger("boxinterview.mail.alerts")
 
 
 def queue_in(
-    con: apsw.Connection, settings: Settings, key: str, what: str, detail: str, action: str, now: datetime,
+    con: apsw.Connection,
+    settings: Settings,
+    key: str,
+    what: str,
+    detail: str,
+    action: str,
+    now: datetime,
     daily: bool = True,
-) -> bool:  # fmt: skip
+) -> bool:
     """Queue the alert inside the caller's transaction; False when there is no operator address or it was
     already sent today."""
     log.warning("%s: %s (%s)", what, detail, action)
@@ -36,6 +42,13 @@ def queue_in(
     return True
 
 
-def alert(db: Database, settings: Settings, key: str, what: str, detail: str, action: str,
-          now: datetime | None = None) -> bool:  # fmt: skip
+def alert(
+    db: Database,
+    settings: Settings,
+    key: str,
+    what: str,
+    detail: str,
+    action: str,
+    now: datetime | None = None,
+) -> bool:
     return db.write(queue_in, settings, key, what, detail, action, now or clock.now())

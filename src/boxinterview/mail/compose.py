@@ -32,27 +32,60 @@ _env = jinja2.Environment(
 _own = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 _LINK = re.compile(r"https?://[^\s<>\"]+")
 
-_CANDIDATE = {"name": "Alex Example", "organisation": "Example Ltd", "role": "Support Engineer", "support": "jobs@example.com"}  # fmt: skip
+_CANDIDATE = {
+    "name": "Alex Example",
+    "organisation": "Example Ltd",
+    "role": "Support Engineer",
+    "support": "jobs@example.com",
+}
 _DEADLINE = "Friday 11 December 2026, 17:00 UTC"
 _LINK_SAMPLE = "https://interviews.example.com/i/sample-personal-link"
 # The messages an interview may word in its own way, what each is, and the values its wording can use (with the
 # sample values previews show).
 OWN_WORDING: dict[str, tuple[str, dict[str, Any]]] = {
-    "invitation": ("the invitation with the personal link", {**_CANDIDATE, "questions": 4, "kinds": "3 video, 1 text",
-                   "minutes": 14, "deadline": _DEADLINE, "link": _LINK_SAMPLE}),
-    "reminder": ("a reminder before the deadline", {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE,
-                 "hours_left": 24}),
-    "nudge": ("a nudge to a candidate who started but did not finish", {**_CANDIDATE, "deadline": _DEADLINE,
-              "link": _LINK_SAMPLE}),
+    "invitation": (
+        "the invitation with the personal link",
+        {
+            **_CANDIDATE,
+            "questions": 4,
+            "kinds": "3 video, 1 text",
+            "minutes": 14,
+            "deadline": _DEADLINE,
+            "link": _LINK_SAMPLE,
+        },
+    ),
+    "reminder": (
+        "a reminder before the deadline",
+        {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE, "hours_left": 24},
+    ),
+    "nudge": (
+        "a nudge to a candidate who started but did not finish",
+        {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE},
+    ),
     "extension": ("a new deadline", {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE}),
-    "confirmation": ("the thank-you when the interview is submitted", {**_CANDIDATE, "questions": 4,
-                     "news_by": "18 December 2026"}),
-    "outcome.advance": ("the decision to advance", {**_CANDIDATE, "feedback": "Your answer on escalations stood out."}),
-    "outcome.reject": ("the decision not to continue", {**_CANDIDATE, "feedback": "Your answers were clear."}),
+    "confirmation": (
+        "the thank-you when the interview is submitted",
+        {**_CANDIDATE, "questions": 4, "news_by": "18 December 2026"},
+    ),
+    "outcome.advance": (
+        "the decision to advance",
+        {**_CANDIDATE, "feedback": "Your answer on escalations stood out."},
+    ),
+    "outcome.reject": (
+        "the decision not to continue",
+        {**_CANDIDATE, "feedback": "Your answers were clear."},
+    ),
     "outcome.hold": ("the decision to wait", {**_CANDIDATE, "feedback": ""}),
-}  # fmt: skip
-_MUST_USE = {"invitation": "link", "reminder": "link", "nudge": "link", "extension": "link",
-             "outcome.advance": "feedback", "outcome.reject": "feedback", "outcome.hold": "feedback"}  # fmt: skip
+}
+_MUST_USE = {
+    "invitation": "link",
+    "reminder": "link",
+    "nudge": "link",
+    "extension": "link",
+    "outcome.advance": "feedback",
+    "outcome.reject": "feedback",
+    "outcome.hold": "feedback",
+}
 
 
 @dataclass(frozen=True)
@@ -167,9 +200,16 @@ class Outgoing:
 
 
 def build(
-    *, sender: str, recipient: str, subject: str, text: str, html: str, message_id: str, reply_to: str = "",
+    *,
+    sender: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
+    reply_to: str = "",
     sender_name: str = "",
-) -> Outgoing:  # fmt: skip
+) -> Outgoing:
     """The message every path sends (the outbox, `mail test`): `sender` is smtp.from as written, with or without
     a display name; without one, `sender_name` (the organisation) is shown. Raises Invalid when an address or
     header cannot be used, saying which."""

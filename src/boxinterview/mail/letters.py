@@ -28,27 +28,51 @@ class Letterhead:
 
 
 def queue(
-    con: apsw.Connection, head: Letterhead, kind: str, invitation_id: int | None, recipient: str, letter: Letter,
+    con: apsw.Connection,
+    head: Letterhead,
+    kind: str,
+    invitation_id: int | None,
+    recipient: str,
+    letter: Letter,
     now: datetime,
-) -> int:  # fmt: skip
+) -> int:
     return sql.queue(
-        con, kind=kind, invitation_id=invitation_id, recipient=recipient, subject=letter.subject, text=letter.text,
-        html=letter.html, message_id=new_message_id(head.sender), reply_to=head.reply_to, now=now,
-    )  # fmt: skip
+        con,
+        kind=kind,
+        invitation_id=invitation_id,
+        recipient=recipient,
+        subject=letter.subject,
+        text=letter.text,
+        html=letter.html,
+        message_id=new_message_id(head.sender),
+        reply_to=head.reply_to,
+        now=now,
+    )
 
 
 def invitation(
-    con: apsw.Connection, head: Letterhead, inv: Invitation, candidate: Candidate, interview: Interview, token: str,
-    now: datetime, kind: str = "invitation",
-) -> int:  # fmt: skip
+    con: apsw.Connection,
+    head: Letterhead,
+    inv: Invitation,
+    candidate: Candidate,
+    interview: Interview,
+    token: str,
+    now: datetime,
+    kind: str = "invitation",
+) -> int:
     letter = render(
-        "invitation", interview.wording("invitation"), name=candidate.name, organisation=head.organisation, role=interview.role,
+        "invitation",
+        interview.wording("invitation"),
+        name=candidate.name,
+        organisation=head.organisation,
+        role=interview.role,
         questions=len(interview.questions),
         kinds=interview.kinds_summary,
         minutes=interview.estimated_minutes(inv.time_multiplier),
-        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
+        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
+        link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
-    )  # fmt: skip
+    )
     return queue(con, head, kind, inv.id, candidate.email or "", letter, now)
 
 
@@ -61,29 +85,50 @@ def confirmation(
     now: datetime,
 ) -> int:
     letter = render(
-        "confirmation", interview.wording("confirmation"), name=candidate.name, organisation=head.organisation, role=interview.role,
-        questions=len(interview.questions), support=interview.support_contact,
+        "confirmation",
+        interview.wording("confirmation"),
+        name=candidate.name,
+        organisation=head.organisation,
+        role=interview.role,
+        questions=len(interview.questions),
+        support=interview.support_contact,
         news_by=interview.deadline.strftime("%d %B %Y") if interview.deadline else "",
-    )  # fmt: skip
+    )
     return queue(con, head, "confirmation", inv.id, candidate.email or "", letter, now)
 
 
 def extension(
-    con: apsw.Connection, head: Letterhead, inv: Invitation, candidate: Candidate, interview: Interview, token: str,
+    con: apsw.Connection,
+    head: Letterhead,
+    inv: Invitation,
+    candidate: Candidate,
+    interview: Interview,
+    token: str,
     now: datetime,
-) -> int:  # fmt: skip
+) -> int:
     letter = render(
-        "extension", interview.wording("extension"), name=candidate.name, organisation=head.organisation, role=interview.role,
-        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
+        "extension",
+        interview.wording("extension"),
+        name=candidate.name,
+        organisation=head.organisation,
+        role=interview.role,
+        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
+        link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
-    )  # fmt: skip
+    )
     return queue(con, head, "extension", inv.id, candidate.email or "", letter, now)
 
 
 def outcome(
-    con: apsw.Connection, head: Letterhead, outcome: str, invitation_id: int, recipient: str, subject: str, text: str,
+    con: apsw.Connection,
+    head: Letterhead,
+    outcome: str,
+    invitation_id: int,
+    recipient: str,
+    subject: str,
+    text: str,
     now: datetime,
-) -> int:  # fmt: skip
+) -> int:
     """The decision's message as the reviewer previewed it (the outcome's wording with their own words)."""
     return queue(
         con,

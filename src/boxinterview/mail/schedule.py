@@ -35,14 +35,27 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
             sent = outbox_sql.kinds_for(con, inv.id)
             due: list[tuple[str, str, dict]] = []
             # Only the nearest reminder that has come due: a candidate invited late gets one, not a burst.
-            passed = [h for h in offsets if inv.deadline - timedelta(hours=h) <= now and inv.created_at
-                      and inv.created_at < inv.deadline - timedelta(hours=h)]  # fmt: skip
-            if passed and f"reminder.{min(passed)}h" not in sent and not any(f"reminder.{h}h" in sent for h in passed
-                                                                            if h < min(passed)):  # fmt: skip
+            passed = [
+                h
+                for h in offsets
+                if inv.deadline - timedelta(hours=h) <= now
+                and inv.created_at
+                and inv.created_at < inv.deadline - timedelta(hours=h)
+            ]
+            if (
+                passed
+                and f"reminder.{min(passed)}h" not in sent
+                and not any(f"reminder.{h}h" in sent for h in passed if h < min(passed))
+            ):
                 hours_left = max(1, round((inv.deadline - now).total_seconds() / 3600))
                 due.append((f"reminder.{min(passed)}h", "reminder", {"hours_left": hours_left}))
-            if (nudge and inv.status is InvitationStatus.STARTED and inv.started_at
-                    and inv.started_at + nudge <= now and "nudge" not in sent):  # fmt: skip
+            if (
+                nudge
+                and inv.status is InvitationStatus.STARTED
+                and inv.started_at
+                and inv.started_at + nudge <= now
+                and "nudge" not in sent
+            ):
                 due.append(("nudge", "nudge", {}))
             for kind, template, extra in due:
                 if inv.interview_id not in interviews:
@@ -50,10 +63,16 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                 interview = interviews[inv.interview_id]
                 token = fresh_link(con, inv.id, now)
                 letter = render(
-                    template, interview.wording(template), name=candidate.name, organisation=head.organisation, role=interview.role,  # type: ignore[attr-defined]
-                    deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"), link=f"{head.base_url}/i/{token}",
-                    support=interview.support_contact, **extra,  # type: ignore[attr-defined]
-                )  # fmt: skip
+                    template,
+                    interview.wording(template),
+                    name=candidate.name,
+                    organisation=head.organisation,
+                    role=interview.role,  # type: ignore[attr-defined]
+                    deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
+                    link=f"{head.base_url}/i/{token}",
+                    support=interview.support_contact,
+                    **extra,  # type: ignore[attr-defined]
+                )
                 letters.queue(con, head, kind, inv.id, candidate.email or "", letter, now)
                 queued += 1
         return queued
@@ -81,10 +100,22 @@ def _team(db: Database, settings: Settings, now: datetime) -> int:
             ):
                 if not found or notices_sql.already_queued(con, f"{kind}.{day}", reviewer["email"]):
                     continue
-                items = [{"label": label(r), "interview": r["title"], "url": f"{head.base_url}/review/{r['invitation_id']}",
-                          "target": r["review_target_days"]} for r in found]  # fmt: skip
-                letter = render(kind, name=reviewer["name"] or reviewer["email"], organisation=head.organisation,
-                                items=items, queue_url=f"{head.base_url}/review")  # fmt: skip
+                items = [
+                    {
+                        "label": label(r),
+                        "interview": r["title"],
+                        "url": f"{head.base_url}/review/{r['invitation_id']}",
+                        "target": r["review_target_days"],
+                    }
+                    for r in found
+                ]
+                letter = render(
+                    kind,
+                    name=reviewer["name"] or reviewer["email"],
+                    organisation=head.organisation,
+                    items=items,
+                    queue_url=f"{head.base_url}/review",
+                )
                 letters.queue(con, head, f"{kind}.{day}", None, reviewer["email"], letter, now)
                 queued += 1
         return queued

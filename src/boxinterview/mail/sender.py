@@ -51,19 +51,29 @@ class Verdict:
 
 # What the operator is told for each kind of permanent failure: (what happened, what to do).
 _ALERTS = {
-    "refused": ("The mail server refused a message",
-                "Check the address (`boxinterview mail outbox` lists failed messages with the server's reply)."),
-    "address": ("A message could not be sent to its address",
-                "Ask for another address or send it by hand (`boxinterview mail outbox --show ID`); an address "
-                "with non-ASCII characters before the @ needs an SMTP server that supports SMTPUTF8."),
-    "unbuildable": ("A message could not be put together",
-                    "The log has the details; check organisation.name and the smtp addresses in the settings."),
-    "fault": ("A message could not be sent because of an unexpected error",
-              "The log has the details (the traceback); please report it with the message's kind."),
-    "gave-up": ("A message could not be sent after every retry",
-                "Check the SMTP server with `boxinterview mail test --to ADDR`; invitations can be sent again "
-                "with `boxinterview resend ID`."),
-}  # fmt: skip
+    "refused": (
+        "The mail server refused a message",
+        "Check the address (`boxinterview mail outbox` lists failed messages with the server's reply).",
+    ),
+    "address": (
+        "A message could not be sent to its address",
+        "Ask for another address or send it by hand (`boxinterview mail outbox --show ID`); an address "
+        "with non-ASCII characters before the @ needs an SMTP server that supports SMTPUTF8.",
+    ),
+    "unbuildable": (
+        "A message could not be put together",
+        "The log has the details; check organisation.name and the smtp addresses in the settings.",
+    ),
+    "fault": (
+        "A message could not be sent because of an unexpected error",
+        "The log has the details (the traceback); please report it with the message's kind.",
+    ),
+    "gave-up": (
+        "A message could not be sent after every retry",
+        "Check the SMTP server with `boxinterview mail test --to ADDR`; invitations can be sent again "
+        "with `boxinterview resend ID`.",
+    ),
+}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -85,9 +95,14 @@ async def deliver(settings: Settings, out: Outgoing) -> str:
     when the message needs SMTPUTF8 and the server does not offer it, else aiosmtplib's errors."""
     s = settings.smtp
     client = aiosmtplib.SMTP(
-        hostname=s.host, port=s.port, username=s.username or None, password=_password(settings),
-        use_tls=s.security == "tls", start_tls=s.security == "starttls", timeout=s.timeout_seconds,
-    )  # fmt: skip
+        hostname=s.host,
+        port=s.port,
+        username=s.username or None,
+        password=_password(settings),
+        use_tls=s.security == "tls",
+        start_tls=s.security == "starttls",
+        timeout=s.timeout_seconds,
+    )
     async with client:
         if client.is_ehlo_or_helo_needed:
             try:
@@ -132,9 +147,15 @@ def judge(exc: Exception) -> Verdict:
 
 def _outgoing(settings: Settings, m: dict[str, Any]) -> Outgoing:
     return build(
-        sender=settings.smtp.sender, sender_name=settings.organisation.name, recipient=m["recipient"],
-        subject=m["subject"], text=m["body"], html=m["html"], message_id=m["message_id"], reply_to=m["reply_to"],
-    )  # fmt: skip
+        sender=settings.smtp.sender,
+        sender_name=settings.organisation.name,
+        recipient=m["recipient"],
+        subject=m["subject"],
+        text=m["body"],
+        html=m["html"],
+        message_id=m["message_id"],
+        reply_to=m["reply_to"],
+    )
 
 
 def _give_up(con: apsw.Connection, settings: Settings, m: dict[str, Any], verdict: Verdict) -> None:
@@ -221,8 +242,13 @@ async def send_test(settings: Settings, to: str) -> str:
         raise BoxError("no SMTP server is configured: set smtp.host (and port, security) in the config first")
     letter = compose.render("test", organisation=settings.organisation.name)
     out = build(
-        sender=settings.smtp.sender, sender_name=settings.organisation.name, recipient=check_email(to),
-        subject=letter.subject, text=letter.text, html=letter.html, reply_to=settings.smtp.reply_to,
+        sender=settings.smtp.sender,
+        sender_name=settings.organisation.name,
+        recipient=check_email(to),
+        subject=letter.subject,
+        text=letter.text,
+        html=letter.html,
+        reply_to=settings.smtp.reply_to,
         message_id=compose.new_message_id(settings.smtp.sender),
-    )  # fmt: skip
+    )
     return await deliver(settings, out)

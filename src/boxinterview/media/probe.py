@@ -109,9 +109,18 @@ def _int(value: object) -> int:
 async def _packet_spans(path: Path, ffprobe: str) -> dict[int, Span]:
     """Each stream's first start and last end, from every packet (the header may say otherwise)."""
     out = await run_capture(
-        [ffprobe, "-v", "error", "-show_entries", "packet=stream_index,pts_time,dts_time,duration_time",
-         "-of", "csv=p=0", str(path)], timeout=120,
-    )  # fmt: skip
+        [
+            ffprobe,
+            "-v",
+            "error",
+            "-show_entries",
+            "packet=stream_index,pts_time,dts_time,duration_time",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        timeout=120,
+    )
     starts: dict[int, float] = {}
     ends: dict[int, float] = {}
     for line in out.decode("ascii", "replace").splitlines():
@@ -135,9 +144,22 @@ async def _keyframe_sizes(path: Path, ffprobe: str) -> tuple[tuple[int, int], ..
     """The frame sizes in the video, in order; decoding only key frames, where a size can change."""
     try:
         out = await run_capture(
-            [ffprobe, "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey",
-             "-show_entries", "frame=width,height", "-of", "csv=p=0", str(path)], timeout=120,
-        )  # fmt: skip
+            [
+                ffprobe,
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-skip_frame",
+                "nokey",
+                "-show_entries",
+                "frame=width,height",
+                "-of",
+                "csv=p=0",
+                str(path),
+            ],
+            timeout=120,
+        )
     except MediaError:
         return ()
     sizes: list[tuple[int, int]] = []
@@ -218,10 +240,26 @@ async def _nothing() -> tuple[tuple[int, int], ...]:
 async def loudness(path: Path, ffmpeg: str = "ffmpeg") -> float | None:
     """The recording's integrated loudness in LUFS (EBU R128); -70 is silence. None if there is no sound."""
     out = await run_capture(
-        [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-i", str(path),
-         "-map", "0:a:0", "-af", "ebur128=framelog=verbose", "-f", "null", "-"],
-        timeout=300, stderr=True,
-    )  # fmt: skip
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-nostats",
+            "-loglevel",
+            "info",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128=framelog=verbose",
+            "-f",
+            "null",
+            "-",
+        ],
+        timeout=300,
+        stderr=True,
+    )
     text = out.decode("utf-8", "replace")
     summary = text.rpartition("Summary:")[2]
     for line in summary.splitlines():

@@ -107,8 +107,16 @@ def audio_filter(opts: PlaybackOptions) -> str:
     return f"aresample=async=1:first_pts=0,loudnorm=I={opts.loudness_lufs}:TP=-1.5:LRA=11,aresample=48000"
 
 
-def playback_command(source: str, target: Path, info: MediaInfo | None, opts: PlaybackOptions, *, video: bool,
-                     encode_video: bool, input_format: str | None = None) -> list[str]:  # fmt: skip
+def playback_command(
+    source: str,
+    target: Path,
+    info: MediaInfo | None,
+    opts: PlaybackOptions,
+    *,
+    video: bool,
+    encode_video: bool,
+    input_format: str | None = None,
+) -> list[str]:
     """The ffmpeg command for a playback file. `source` may be a path or `pipe:0`."""
     command = [opts.ffmpeg, *_QUIET]
     if input_format:
@@ -118,14 +126,41 @@ def playback_command(source: str, target: Path, info: MediaInfo | None, opts: Pl
     if video:
         command += ["-map", "0:v:0"]
         if encode_video and info is not None and size is not None:
-            command += ["-vf", video_filter(info, size), "-c:v", "libx264", "-preset", opts.preset,
-                        "-crf", str(opts.crf), "-profile:v", "high", *_BT709]  # fmt: skip
+            command += [
+                "-vf",
+                video_filter(info, size),
+                "-c:v",
+                "libx264",
+                "-preset",
+                opts.preset,
+                "-crf",
+                str(opts.crf),
+                "-profile:v",
+                "high",
+                *_BT709,
+            ]
         else:
             command += ["-c:v", "copy"]
     channels = 2 if info is None or (info.audio and info.audio.channels >= 2) else 1
-    command += ["-map", "0:a:0", "-af", audio_filter(opts), "-c:a", "aac", "-b:a", f"{opts.audio_bitrate_kbps}k",
-                "-ac", str(channels), "-threads", str(opts.threads), "-movflags", "+faststart",
-                "-f", "mp4" if video else "ipod", str(target)]  # fmt: skip
+    command += [
+        "-map",
+        "0:a:0",
+        "-af",
+        audio_filter(opts),
+        "-c:a",
+        "aac",
+        "-b:a",
+        f"{opts.audio_bitrate_kbps}k",
+        "-ac",
+        str(channels),
+        "-threads",
+        str(opts.threads),
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4" if video else "ipod",
+        str(target),
+    ]
     return command
 
 

@@ -104,8 +104,15 @@ def listing_at(base: Path, manifests: list[Path] | None = None) -> list[BackupIn
     out = []
     for d in manifests if manifests is not None else sorted(base.glob("*/" + MANIFEST)):
         m = json.loads(d.read_text())
-        out.append(BackupInfo(d.parent.name, d.parent, clock.from_db(m["created_at"]), len(m["files"]),  # type: ignore[arg-type]
-                              sum(f["size"] for f in m["files"].values())))  # fmt: skip
+        out.append(
+            BackupInfo(
+                d.parent.name,
+                d.parent,
+                clock.from_db(m["created_at"]),
+                len(m["files"]),  # type: ignore[arg-type]
+                sum(f["size"] for f in m["files"].values()),
+            )
+        )
     return out
 
 
@@ -293,11 +300,31 @@ def run_and_record(db: Database, settings: Settings, actor: str, progress: Progr
         made = run(settings, progress=progress)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-        db.write(audit_sql.record, actor=actor, action="backup.failed", subject_type="backup", subject_id=None,
-                 detail={"error": error}, now=clock.now())  # fmt: skip
-        alerts.alert(db, settings, "backup", "A backup failed", error,
-                     "Run `boxinterview backup` to see the error, fix it, and run it again.")  # fmt: skip
+        db.write(
+            audit_sql.record,
+            actor=actor,
+            action="backup.failed",
+            subject_type="backup",
+            subject_id=None,
+            detail={"error": error},
+            now=clock.now(),
+        )
+        alerts.alert(
+            db,
+            settings,
+            "backup",
+            "A backup failed",
+            error,
+            "Run `boxinterview backup` to see the error, fix it, and run it again.",
+        )
         raise
-    db.write(audit_sql.record, actor=actor, action="backup.made", subject_type="backup", subject_id=None,
-             detail={"name": made.name, "files": made.files, "bytes": made.bytes}, now=clock.now())  # fmt: skip
+    db.write(
+        audit_sql.record,
+        actor=actor,
+        action="backup.made",
+        subject_type="backup",
+        subject_id=None,
+        detail={"name": made.name, "files": made.files, "bytes": made.bytes},
+        now=clock.now(),
+    )
     return made

@@ -94,10 +94,18 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
     if event and event["action"] == "backup.failed":
         failed = json.loads(event["detail"]).get("error", "failed")
     uploads = [
-        ActiveUpload(u["id"], f"Candidate {u['number']}" if u["blind_review"] else u["name"], u["interview"],
-                     u["question"], u["take"], u["received"], u["length"], clock.from_db(u["updated_at"]))  # type: ignore[arg-type]
+        ActiveUpload(
+            u["id"],
+            f"Candidate {u['number']}" if u["blind_review"] else u["name"],
+            u["interview"],
+            u["question"],
+            u["take"],
+            u["received"],
+            u["length"],
+            clock.from_db(u["updated_at"]),
+        )  # type: ignore[arg-type]
         for u in found["uploads"]
-    ]  # fmt: skip
+    ]
     return Dashboard(
         at=now,
         candidates_now=found["candidates"],
@@ -114,7 +122,7 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
                 j["last_error"],
             )
             for j in found["jobs"]
-        ],  # fmt: skip
+        ],
         per_minute=[found["traffic"].get(m, 0) for m in range(minute - 59, minute + 1)],
         disk_free=usage.free,
         disk_total=usage.total,

@@ -48,21 +48,31 @@ def problems(health: Health, settings: Settings) -> list[Problem]:
     h = settings.health
     free_gb = health.disk_free_bytes / 1e9
     if health.disk_free_percent < h.disk_low_percent or free_gb < h.disk_low_gb:
-        out.append(Problem(
-            "disk", "The disk is nearly full",
-            f"{free_gb:.1f} GB ({health.disk_free_percent:.0f}%) free on the disk of {settings.data_dir}.",
-            "Free space or grow the disk before uploads start failing; old backups are in "
-            f"{backup.folder(settings)} (rotation: backup.hourly, daily, weekly).",
-        ))  # fmt: skip
+        out.append(
+            Problem(
+                "disk",
+                "The disk is nearly full",
+                f"{free_gb:.1f} GB ({health.disk_free_percent:.0f}%) free on the disk of {settings.data_dir}.",
+                "Free space or grow the disk before uploads start failing; old backups are in "
+                f"{backup.folder(settings)} (rotation: backup.hourly, daily, weekly).",
+            )
+        )
     age = health.last_backup_age_seconds
     if h.backup_max_age_hours and (age is None or age > h.backup_max_age_hours * 3600):
         last = health.last_backup
-        since = "there is no backup yet" if last is None or age is None else (
-            f"the newest backup, {last.name}, is {age / 3600:.0f} hours old")  # fmt: skip
-        out.append(Problem(
-            "backup-age", "Backups have stopped", since + ".",
-            "Check `systemctl status boxinterview-backup.timer` and run `boxinterview backup` to see the error.",
-        ))  # fmt: skip
+        since = (
+            "there is no backup yet"
+            if last is None or age is None
+            else (f"the newest backup, {last.name}, is {age / 3600:.0f} hours old")
+        )
+        out.append(
+            Problem(
+                "backup-age",
+                "Backups have stopped",
+                since + ".",
+                "Check `systemctl status boxinterview-backup.timer` and run `boxinterview backup` to see the error.",
+            )
+        )
     return out
 
 
@@ -78,17 +88,30 @@ def prometheus(health: Health) -> str:
         lines.append(f"boxinterview_{name}{labels} {value:g}")
 
     metric("uploads_in_flight", "gauge", "Uploads started and not yet complete.", f["uploads_in_flight"])
-    metric("upload_received_bytes", "gauge", "Bytes received and acknowledged over all stored uploads.",
-           f["upload_bytes_received"])  # fmt: skip
+    metric(
+        "upload_received_bytes",
+        "gauge",
+        "Bytes received and acknowledged over all stored uploads.",
+        f["upload_bytes_received"],
+    )
     metric("uploads_completed", "gauge", "Uploads completed (of those still stored).", f["uploads_completed"])
     for state in ("queued", "running", "failed", "done"):
         metric("jobs", "gauge", "Processing jobs by state.", f[f"jobs_{state}"], f'{{state="{state}"}}')
-    metric("processing_seconds_sum", "gauge", "Seconds from queued to done, summed over finished jobs.",
-           f["processing_seconds"])  # fmt: skip
+    metric(
+        "processing_seconds_sum",
+        "gauge",
+        "Seconds from queued to done, summed over finished jobs.",
+        f["processing_seconds"],
+    )
     metric("processing_seconds_count", "gauge", "Finished processing jobs.", f["jobs_done"])
     for state in ("rejected", "failed"):
-        metric("recordings_unusable", "gauge", "Recordings rejected (unusable input) or failed (after retries).",
-               f[f"recordings_{state}"], f'{{state="{state}"}}')  # fmt: skip
+        metric(
+            "recordings_unusable",
+            "gauge",
+            "Recordings rejected (unusable input) or failed (after retries).",
+            f[f"recordings_{state}"],
+            f'{{state="{state}"}}',
+        )
     for state in ("queued", "failed"):
         metric(
             "mail", "gauge", "Messages in the outbox by state.", f[f"mail_{state}"], f'{{state="{state}"}}'

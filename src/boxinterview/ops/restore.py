@@ -26,9 +26,12 @@ class Restored:
 
 
 def restore(
-    settings: Settings, name: str = "", force: bool = False, progress: backup.Progress = backup._quiet,
+    settings: Settings,
+    name: str = "",
+    force: bool = False,
+    progress: backup.Progress = backup._quiet,
     now: datetime | None = None,
-) -> Restored:  # fmt: skip
+) -> Restored:
     """Put a backup (by name, or the newest) in place of the live data."""
     now = now or clock.now()
     data_dir = settings.data_dir

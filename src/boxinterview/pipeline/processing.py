@@ -170,10 +170,15 @@ async def process(
         log.info("recording %s: nothing can be heard (%.1f LUFS)", recording_id, level)
     db.write(
         lambda con: recordings.mark_ready(
-            con, recording_id, playback_path=str(target), poster_path=str(still),
-            duration_ms=round(played.duration_s * 1000), loudness_lufs=level, now=clock.now(),
+            con,
+            recording_id,
+            playback_path=str(target),
+            poster_path=str(still),
+            duration_ms=round(played.duration_s * 1000),
+            loudness_lufs=level,
+            now=clock.now(),
         )
-    )  # fmt: skip
+    )
     return RecordingState.READY
 
 

@@ -136,10 +136,16 @@ class Worker:
             recordings.fail_if_unfinished(
                 con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
             )  # candidates read it
-            alerts.queue_in(con, self.settings, "processing", "A recording could not be processed",  # same transaction
-                            f"Job {job.id}, recording {job.subject_id}: {reason}",
-                            f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",
-                            now, daily=False)  # fmt: skip
+            alerts.queue_in(
+                con,
+                self.settings,
+                "processing",
+                "A recording could not be processed",  # same transaction
+                f"Job {job.id}, recording {job.subject_id}: {reason}",
+                f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",
+                now,
+                daily=False,
+            )
         else:
             jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
 

@@ -25,11 +25,23 @@ def journeys(con: apsw.Connection, interview_id: int | None, since: datetime, un
     """Each invitation's step times in seconds since 1970 (None where it never got there): invited, opened, consented,
     device check passed, started, completed, first review submitted, decided."""
     return con.execute(
-        "SELECT " + ", ".join(f"unixepoch(i.{c}, 'subsec')" for c in (
-            "created_at", "opened_at", "consent_at", "checked_at", "started_at", "completed_at", "reviewed_at",
-            "decided_at")) + f" FROM invitations i WHERE {_SCOPE}",
+        "SELECT "
+        + ", ".join(
+            f"unixepoch(i.{c}, 'subsec')"
+            for c in (
+                "created_at",
+                "opened_at",
+                "consent_at",
+                "checked_at",
+                "started_at",
+                "completed_at",
+                "reviewed_at",
+                "decided_at",
+            )
+        )
+        + f" FROM invitations i WHERE {_SCOPE}",
         _args(interview_id, since, until),
-    ).fetchall()  # fmt: skip
+    ).fetchall()
 
 
 def answer_takes(

@@ -26,9 +26,18 @@ def insert_device_check(
     con.execute(
         "INSERT INTO device_checks (invitation_id, at, passed, camera, microphone, upload_kbps, recorder_type, "
         "browser, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (invitation_id, to_db(now), int(passed), int(camera), int(microphone), upload_kbps, recorder_type,
-         browser, problem),
-    )  # fmt: skip
+        (
+            invitation_id,
+            to_db(now),
+            int(passed),
+            int(camera),
+            int(microphone),
+            upload_kbps,
+            recorder_type,
+            browser,
+            problem,
+        ),
+    )
     if passed:
         con.execute(
             "UPDATE invitations SET checked_at = coalesce(checked_at, ?) WHERE id = ?",

@@ -29,8 +29,11 @@ def reviewers(con: apsw.Connection) -> list[dict[str, Any]]:
 
 
 def completed_since(con: apsw.Connection, reviewer_id: int, since: datetime) -> list[dict[str, Any]]:
-    return rows(con, _CANDIDATE + " AND v.completed_at >= :since ORDER BY v.completed_at",
-                {"reviewer": reviewer_id, "since": to_db(since)})  # fmt: skip
+    return rows(
+        con,
+        _CANDIDATE + " AND v.completed_at >= :since ORDER BY v.completed_at",
+        {"reviewer": reviewer_id, "since": to_db(since)},
+    )
 
 
 def overdue(con: apsw.Connection, reviewer_id: int, now: datetime) -> list[dict[str, Any]]:

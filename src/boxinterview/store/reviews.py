@@ -37,8 +37,12 @@ def queue(con: apsw.Connection, account_id: int, everything: bool) -> list[dict[
 
 
 def _review(con: apsw.Connection, r: dict[str, Any]) -> Review:
-    scores = {cid: score for cid, score in con.execute(
-        "SELECT competency_id, score FROM review_scores WHERE review_id = ?", (r["id"],))}  # fmt: skip
+    scores = {
+        cid: score
+        for cid, score in con.execute(
+            "SELECT competency_id, score FROM review_scores WHERE review_id = ?", (r["id"],)
+        )
+    }
     return Review(
         id=r["id"],
         invitation_id=r["invitation_id"],
@@ -105,8 +109,10 @@ def insert_decision(
         (invitation_id, outcome.value, feedback, decided_by, to_db(now)),
     )
     decision_id = con.last_insert_rowid()
-    con.execute("UPDATE invitations SET decided_at = coalesce(decided_at, ?), outcome = ? WHERE id = ?",
-                (to_db(now), outcome.value, invitation_id))  # fmt: skip
+    con.execute(
+        "UPDATE invitations SET decided_at = coalesce(decided_at, ?), outcome = ? WHERE id = ?",
+        (to_db(now), outcome.value, invitation_id),
+    )
     return decision_id
 
 
@@ -202,8 +208,12 @@ _ORDER = {
 
 
 def stage_counts(con: apsw.Connection, interview_id: int) -> dict[str, int]:
-    return {stage: n for stage, n in con.execute(
-        _STAGED + "SELECT stage, count(*) FROM staged GROUP BY stage", {"interview": interview_id})}  # fmt: skip
+    return {
+        stage: n
+        for stage, n in con.execute(
+            _STAGED + "SELECT stage, count(*) FROM staged GROUP BY stage", {"interview": interview_id}
+        )
+    }
 
 
 def pipeline_page(
@@ -261,10 +271,15 @@ def store_results(
 
 def unsummarised(con: apsw.Connection, interview_id: int) -> list[int]:
     """Candidates with submitted reviews but no stored results (reviews from before results were stored)."""
-    return [i for (i,) in con.execute(
-        "SELECT DISTINCT r.invitation_id FROM reviews r JOIN invitations v ON v.id = r.invitation_id "
-        "WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM candidate_results c WHERE c.invitation_id = r.invitation_id)", (interview_id,))]  # fmt: skip
+    return [
+        i
+        for (i,) in con.execute(
+            "SELECT DISTINCT r.invitation_id FROM reviews r JOIN invitations v ON v.id = r.invitation_id "
+            "WHERE v.interview_id = ? AND r.submitted_at IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM candidate_results c WHERE c.invitation_id = r.invitation_id)",
+            (interview_id,),
+        )
+    ]
 
 
 def ranking(
@@ -273,10 +288,11 @@ def ranking(
     """One page of stored results, best first (up to `limit` rows); for a reviewer, only candidates they
     reviewed themselves."""
     mine = (
-        "" if reviewer_id is None else
-        "AND EXISTS (SELECT 1 FROM reviews r WHERE r.invitation_id = cr.invitation_id AND r.reviewer_id = :reviewer "
+        ""
+        if reviewer_id is None
+        else "AND EXISTS (SELECT 1 FROM reviews r WHERE r.invitation_id = cr.invitation_id AND r.reviewer_id = :reviewer "
         "AND r.submitted_at IS NOT NULL)"
-    )  # fmt: skip
+    )
     params = {"interview": interview_id, "reviewer": reviewer_id, "limit": limit, "offset": offset}
     found = rows(
         con,
@@ -295,8 +311,14 @@ def ranking(
     for r in found:
         r["competencies"] = {}
     marks = ",".join("?" * len(by_id))
-    for invitation_id, cid, n, mean, median, spread in con.execute(
-        f"SELECT invitation_id, competency_id, reviewers, mean, median, spread FROM competency_results "
-        f"WHERE invitation_id IN ({marks})", tuple(by_id)) if by_id else ():  # fmt: skip
+    for invitation_id, cid, n, mean, median, spread in (
+        con.execute(
+            f"SELECT invitation_id, competency_id, reviewers, mean, median, spread FROM competency_results "
+            f"WHERE invitation_id IN ({marks})",
+            tuple(by_id),
+        )
+        if by_id
+        else ()
+    ):
         by_id[invitation_id]["competencies"][cid] = (n, mean, median, spread)
     return found

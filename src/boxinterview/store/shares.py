@@ -40,10 +40,19 @@ def _share(con: apsw.Connection, r: dict[str, Any]) -> dict[str, Any]:
     r["created_at"] = from_db(r["created_at"])
     r["expires_at"] = from_db(r["expires_at"])
     r["revoked_at"] = from_db(r["revoked_at"])
-    r["invitation_ids"] = [i for (i,) in con.execute(
-        "SELECT invitation_id FROM share_link_candidates WHERE share_id = ? ORDER BY invitation_id", (r["id"],))]  # fmt: skip
-    r["question_ids"] = [q for (q,) in con.execute(
-        "SELECT question_id FROM share_link_questions WHERE share_id = ? ORDER BY question_id", (r["id"],))]  # fmt: skip
+    r["invitation_ids"] = [
+        i
+        for (i,) in con.execute(
+            "SELECT invitation_id FROM share_link_candidates WHERE share_id = ? ORDER BY invitation_id",
+            (r["id"],),
+        )
+    ]
+    r["question_ids"] = [
+        q
+        for (q,) in con.execute(
+            "SELECT question_id FROM share_link_questions WHERE share_id = ? ORDER BY question_id", (r["id"],)
+        )
+    ]
     return r
 
 
@@ -58,8 +67,10 @@ def get(con: apsw.Connection, share_id: int) -> dict[str, Any] | None:
 
 
 def created_by(con: apsw.Connection, account_id: int) -> list[dict[str, Any]]:
-    return [_share(con, r) for r in rows(
-        con, "SELECT * FROM share_links WHERE created_by = ? ORDER BY id DESC", (account_id,))]  # fmt: skip
+    return [
+        _share(con, r)
+        for r in rows(con, "SELECT * FROM share_links WHERE created_by = ? ORDER BY id DESC", (account_id,))
+    ]
 
 
 def revoke(con: apsw.Connection, share_id: int, now: datetime) -> None:

@@ -76,9 +76,18 @@ def insert(
     con.execute(
         "INSERT INTO uploads (id, recording_id, invitation_id, length, metadata, file_type, created_at, updated_at, "
         "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (upload_id, recording_id, invitation_id, length, metadata, file_type, to_db(now), to_db(now),
-         to_db(expires_at)),
-    )  # fmt: skip
+        (
+            upload_id,
+            recording_id,
+            invitation_id,
+            length,
+            metadata,
+            file_type,
+            to_db(now),
+            to_db(now),
+            to_db(expires_at),
+        ),
+    )
 
 
 def get(con: apsw.Connection, upload_id: str) -> UploadRow | None:
