@@ -1,7 +1,10 @@
 """Review pages at scale: the pipeline and results pages of an interview with 10,000 candidates who each
-answered 6 questions, reviewed by 3 reviewers. Target: p95 server time ≤ 50 ms.
+answered 6 questions, reviewed by 3 reviewers, and one candidate's review page. Target: p95 server time ≤ 50 ms.
+Then a scoring burst: the 3 reviewers at once, each through `--burst` candidates nobody has reviewed yet,
+commenting on an answer, saving a draft of every score, submitting, and (the first reviewer) deciding, each
+request timed; and the SQL statements each of those costs, counted in this process on a second connection.
 
-    .venv/bin/python bench/review_pages.py [--candidates 10000] [--requests 40]
+    .venv/bin/python bench/review_pages.py [--candidates 10000] [--requests 40] [--burst 100]
 
 Seeding writes rows straight into a scratch database (a fixture generator, not product code)."""
 
@@ -9,17 +12,22 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import apsw
 import requests
 
 from _harness import Server, sign_in
 from boxinterview import clock
-from boxinterview.domain import accounts, interview_io, interviews
-from boxinterview.domain.models import InterviewStatus, Role
+from boxinterview.domain import accounts, interview_io, interviews, reviews
+from boxinterview.domain.models import Account, InterviewStatus, Outcome, Role
+from boxinterview.mail.letters import Letterhead
+from boxinterview.store import Database
 
 SIX = """\
 title: Scale
@@ -33,24 +41,26 @@ questions:
 )
 
 
-def seed(server: Server, n: int) -> tuple[int, list[str]]:
+def seed(server: Server, n: int, fresh: int) -> tuple[int, list[str], list[Account], list[int]]:
+    """`n` candidates reviewed by all three reviewers, and `fresh` completed ones nobody has reviewed yet."""
     db = server.db
     iv = interviews.create(db, interview_io.from_yaml(SIX), "bench")
     interviews.set_status(db, iv, InterviewStatus.OPEN, "bench")
     interview = interviews.get(db, iv)
     passwords = []
-    reviewer_ids = []
+    reviewers = []
     for r in range(3):
         account, password = accounts.create(db, f"r{r}@example.com", Role.REVIEWER, "bench")
         accounts.assign(db, account.email, iv, "bench")
         passwords.append(password)
-        reviewer_ids.append(account.id)
+        reviewers.append(account)
     now = clock.to_db(clock.now())
     rng = random.Random(1)
     comps = [c.id for c in interview.competencies]
+    unreviewed: list[int] = []
 
     def fill(con) -> None:  # type: ignore[no-untyped-def]
-        for i in range(n):
+        for i in range(n + fresh):
             con.execute(
                 "INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
                 (f"Candidate {i}", f"c{i}@example.com", now),
@@ -69,20 +79,24 @@ def seed(server: Server, n: int) -> tuple[int, list[str]]:
                     "VALUES (?, ?, 'x', ?, ?)",
                     (inv, q.id, now, now),
                 )
-                for reviewer in reviewer_ids:
+                if i >= n:
+                    continue
+                for reviewer in reviewers:
                     con.execute(
                         "INSERT INTO reviews (invitation_id, question_id, reviewer_id, created_at, updated_at, "
                         "submitted_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        (inv, q.id, reviewer, now, now, now),
+                        (inv, q.id, reviewer.id, now, now, now),
                     )
                     review = con.last_insert_rowid()
                     con.executemany(
                         "INSERT INTO review_scores VALUES (?, ?, ?)",
                         [(review, c, rng.randint(1, 5)) for c in comps],
                     )
+            if i >= n:
+                unreviewed.append(inv)
 
     db.write(fill)
-    return iv, passwords
+    return iv, passwords, reviewers, unreviewed
 
 
 def timed(session: requests.Session, url: str, count: int) -> list[float]:
@@ -95,32 +109,155 @@ def timed(session: requests.Session, url: str, count: int) -> list[float]:
     return sorted(out)
 
 
+def p95(t: list[float]) -> float:
+    return t[min(len(t) - 1, int(len(t) * 0.95))]
+
+
+def burst(server: Server, sessions: list[requests.Session], candidates: list[int], interview) -> None:  # type: ignore[no-untyped-def]
+    """Each reviewer (a thread) goes through the candidates: a comment, a draft of every score, the submission,
+    and for the first reviewer the decision. Prints saves/s and latency per kind of save."""
+    latencies: dict[str, list[float]] = {"comment": [], "draft": [], "submit": [], "decision": []}
+    lock = threading.Lock()
+    first_q = interview.questions[0].id
+    scores = {f"score-{q.id}-{c.id}": "4" for q in interview.questions for c in interview.competencies}
+    json = {"Accept": "application/json"}
+
+    def post(s: requests.Session, kind: str, path: str, data: dict, headers: dict | None = None) -> None:
+        started = time.perf_counter()
+        r = s.post(server.url(path), data=data, headers=headers, allow_redirects=False)
+        took = (time.perf_counter() - started) * 1000
+        if r.status_code not in (200, 303):
+            raise SystemExit(f"{kind} {path}: {r.status_code} {r.text[:200]}")
+        with lock:
+            latencies[kind].append(took)
+
+    def reviewer(index: int) -> None:
+        s = sessions[index]
+        token = re.search(r'name="csrf" value="([^"]+)"', s.get(server.url("/review")).text).group(1)  # type: ignore[union-attr]
+        order = candidates[index:] + candidates[:index]  # not all on the same candidate at the same moment
+        for inv in order:
+            base = f"/review/{inv}"
+            post(
+                s,
+                "comment",
+                f"{base}/questions/{first_q}/comments",
+                {"csrf": token, "at_ms": "1500", "body": "good"},
+                json,
+            )
+            post(s, "draft", f"{base}/scores", {"csrf": token, "action": "save", **scores}, json)
+            post(s, "submit", f"{base}/scores", {"csrf": token, "action": "submit", **scores}, json)
+            if index == 0:
+                post(
+                    s,
+                    "decision",
+                    f"{base}/decision",
+                    {"csrf": token, "action": "confirm", "outcome": "advance", "feedback": "Thank you"},
+                )
+
+    threads = [threading.Thread(target=reviewer, args=(i,)) for i in range(len(sessions))]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    saves = sum(len(v) for v in latencies.values())
+    print(
+        f"burst: {len(sessions)} reviewers x {len(candidates)} candidates, {saves} saves in {elapsed:.1f} s = {saves / elapsed:.0f} saves/s"
+    )
+    print("| save | count | p50 | p95 | max |")
+    print("| --- | --- | --- | --- | --- |")
+    every = sorted(x for v in latencies.values() for x in v)
+    for kind, t in [*latencies.items(), ("all", every)]:
+        t = sorted(t)
+        print(
+            f"| {kind} | {len(t)} | {statistics.median(t):.1f} ms | {p95(t):.1f} ms | {t[-1]:.1f} ms |",
+            flush=True,
+        )
+
+
+def statements(server: Server, reviewer: Account, invitation_id: int, reviewed: int, interview) -> None:  # type: ignore[no-untyped-def]
+    """SQL statements each service runs, counted by an APSW execution tracer on connections opened here."""
+    count = [0]
+
+    def trace(cursor, sql, bindings) -> bool:  # type: ignore[no-untyped-def]
+        count[0] += 1
+        return True
+
+    def traced(con: apsw.Connection) -> None:
+        con.exec_trace = trace
+
+    apsw.connection_hooks.append(traced)
+    db = Database.open(server.settings.database_path)
+    try:
+        q = interview.questions[0]
+        typed = {x.id: ({c.id: 3 for c in interview.competencies}, "") for x in interview.questions}
+        letterhead = Letterhead.from_settings(server.settings)
+        steps = [
+            ("review page, scored by all three", lambda: reviews.candidate(db, reviewer, reviewed)),
+            ("review page, not reviewed yet", lambda: reviews.candidate(db, reviewer, invitation_id)),
+            ("comment", lambda: reviews.comment(db, reviewer, invitation_id, q.id, 1000, "fine")),
+            (
+                "one answer's scores",
+                lambda: reviews.save(
+                    db, reviewer, invitation_id, q.id, {c.id: 3 for c in interview.competencies}, "", False
+                ),
+            ),
+            ("every score, draft", lambda: reviews.save_all(db, reviewer, invitation_id, typed, False)),
+            ("every score, submitted", lambda: reviews.save_all(db, reviewer, invitation_id, typed, True)),
+            ("decision", lambda: reviews.decide(db, reviewer, invitation_id, Outcome.HOLD, "", letterhead)),
+            ("interview read", lambda: interviews.get(db, interview.id)),
+        ]
+        # connections opened and their statistics looked at first: not what is counted
+        db.write(lambda con: None)
+        reviews.candidate(db, reviewer, invitation_id)
+        print("| service | SQL statements |")
+        print("| --- | --- |")
+        for name, step in steps:
+            count[0] = 0
+            step()
+            print(f"| {name} | {count[0]} |", flush=True)
+    finally:
+        apsw.connection_hooks.remove(traced)
+        db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--burst", type=int, default=100, help="candidates each reviewer scores in the burst")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp), media={"worker_in_server": False})
         try:
             started = time.perf_counter()
-            iv, passwords = seed(server, args.candidates)
+            iv, passwords, reviewers, fresh = seed(server, args.candidates, args.burst + 1)
             print(
                 f"seeded {args.candidates} candidates x 6 questions x 3 reviewers in {time.perf_counter() - started:.0f} s"
             )
-            s = requests.Session()
-            sign_in(s, server.url(""), "r0@example.com", passwords[0])
+            sessions = []
+            for r, password in enumerate(passwords):
+                s = requests.Session()
+                sign_in(s, server.url(""), f"r{r}@example.com", password)
+                sessions.append(s)
+            s = sessions[0]
+            reviewed = fresh[0] - 1  # the last of the reviewed candidates: every reviewer's scores shown
             print("| page | p50 | p95 | max |")
             print("| --- | --- | --- | --- |")
             for name, path in (
+                ("review", f"/review/{reviewed}"),
                 ("pipeline", f"/review/interviews/{iv}"),
                 ("results", f"/review/interviews/{iv}/results"),
             ):
                 t = timed(s, server.url(path), args.requests)
-                p95 = t[min(len(t) - 1, int(len(t) * 0.95))]
                 print(
-                    f"| {name} | {statistics.median(t):.0f} ms | {p95:.0f} ms | {t[-1]:.0f} ms |", flush=True
+                    f"| {name} | {statistics.median(t):.0f} ms | {p95(t):.0f} ms | {t[-1]:.0f} ms |",
+                    flush=True,
                 )
+            interview = interviews.get(server.db, iv)
+            burst(server, sessions, fresh[:-1], interview)
+            statements(server, reviewers[0], fresh[-1], reviewed, interview)
         finally:
             server.close()
 
