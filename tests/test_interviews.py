@@ -19,6 +19,7 @@ from boxinterview.domain.models import (
     QuestionKind,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.store import connect
 from boxinterview.store import interviews as interviews_sql
 
 
@@ -33,6 +34,29 @@ def test_create_and_read_back(db, template) -> None:
     assert got.questions[0].competencies == ("Communication", "Customer focus")
     assert got.questions[3].choices == (Choice("Yes"), Choice("No", knockout=True))
     assert [q.position for q in got.questions] == [1, 2, 3, 4, 5]
+
+
+def test_an_interview_is_read_in_the_same_few_queries_however_many_questions_it_has(
+    db, settings, template
+) -> None:
+    small = interviews.create(db, dataclasses.replace(template, questions=template.questions[:2]), "test")
+    large = interviews.create(db, dataclasses.replace(template, questions=template.questions * 4), "test")
+    statements = []
+    con = connect(settings.database_path)
+    con.exec_trace = lambda _cursor, sql, _bindings: statements.append(sql) or True
+    try:
+        read = {}
+        for interview_id in (small, large):
+            statements.clear()
+            read[interview_id] = (interviews_sql.get(con, interview_id), len(statements))
+    finally:
+        con.close()
+    assert read[small][1] == read[large][1]
+    got = read[large][0]
+    assert len(got.questions) == 20
+    assert [q.competencies for q in got.questions] == [q.competencies for q in template.questions] * 4
+    assert [q.choices for q in got.questions] == [q.choices for q in template.questions] * 4
+    assert [c.anchors for c in got.competencies] == [c.anchors for c in template.competencies]
 
 
 def _question(**kw) -> Question:

@@ -142,42 +142,45 @@ def _insert_content(con: apsw.Connection, interview_id: int, iv: Interview) -> N
 
 
 def get(con: apsw.Connection, interview_id: int) -> Interview | None:
+    """The interview with its competencies, anchors, questions, choices and wordings: one query for each kind of
+    row, however many questions and competencies it has."""
     r = row(con, "SELECT * FROM interviews WHERE id = ?", (interview_id,))
     if r is None:
         return None
+    anchors: dict[int, dict[int, str]] = {}
+    for cid, score, descriptor in con.execute(
+        "SELECT a.competency_id, a.score, a.descriptor FROM rubric_anchors a "
+        "JOIN competencies c ON c.id = a.competency_id WHERE c.interview_id = ? ORDER BY a.competency_id, a.score",
+        (interview_id,),
+    ):
+        anchors.setdefault(cid, {})[score] = descriptor
     competencies = []
     names: dict[int, str] = {}
     for c in rows(
         con, "SELECT * FROM competencies WHERE interview_id = ? ORDER BY position", (interview_id,)
     ):
-        anchors = {
-            a["score"]: a["descriptor"]
-            for a in rows(
-                con, "SELECT score, descriptor FROM rubric_anchors WHERE competency_id = ?", (c["id"],)
-            )
-        }
         names[c["id"]] = c["name"]
         competencies.append(
-            Competency(name=c["name"], description=c["description"], anchors=anchors, id=c["id"])
+            Competency(
+                name=c["name"], description=c["description"], anchors=anchors.get(c["id"], {}), id=c["id"]
+            )
         )
+    choices: dict[int, list[Choice]] = {}
+    for qid, label, knockout in con.execute(
+        "SELECT qc.question_id, qc.label, qc.knockout FROM question_choices qc "
+        "JOIN questions q ON q.id = qc.question_id WHERE q.interview_id = ? ORDER BY qc.question_id, qc.position",
+        (interview_id,),
+    ):
+        choices.setdefault(qid, []).append(Choice(label=label, knockout=bool(knockout)))
+    assessed: dict[int, list[str]] = {}
+    for qid, cid in con.execute(
+        "SELECT qc.question_id, qc.competency_id FROM question_competencies qc "
+        "JOIN competencies c ON c.id = qc.competency_id WHERE c.interview_id = ? ORDER BY qc.question_id, c.position",
+        (interview_id,),
+    ):
+        assessed.setdefault(qid, []).append(names[cid])
     questions = []
     for q in rows(con, "SELECT * FROM questions WHERE interview_id = ? ORDER BY position", (interview_id,)):
-        choices = tuple(
-            Choice(label=c["label"], knockout=bool(c["knockout"]))
-            for c in rows(
-                con,
-                "SELECT label, knockout FROM question_choices WHERE question_id = ? ORDER BY position",
-                (q["id"],),
-            )
-        )
-        assessed = tuple(
-            names[cid]
-            for (cid,) in con.execute(
-                "SELECT qc.competency_id FROM question_competencies qc JOIN competencies c ON c.id = qc.competency_id "
-                "WHERE qc.question_id = ? ORDER BY c.position",
-                (q["id"],),
-            )
-        )
         questions.append(
             Question(
                 prompt=q["prompt"],
@@ -187,8 +190,8 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
                 think_seconds=q["think_seconds"],
                 takes=q["takes"],
                 max_chars=q["max_chars"],
-                choices=choices,
-                competencies=assessed,
+                choices=tuple(choices.get(q["id"], ())),
+                competencies=tuple(assessed.get(q["id"], ())),
                 position=q["position"],
                 id=q["id"],
             )
