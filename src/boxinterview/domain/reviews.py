@@ -130,15 +130,13 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     candidate = candidates_sql.get_candidate(con, invitation.candidate_id)
     blind = interview.blind_review
     by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
+    recordings = answers_sql.submitted_recordings(con, invitation_id)
     reviews = sql.reviews_of(con, invitation_id)
     all_comments = sql.comments_of(con, invitation_id)
     items = []
     for q in interview.questions:
         answer = by_question.get(q.id)
-        recording = None
-        if answer and q.kind.is_recorded:
-            take = next((t for t in answers_sql.takes_of(con, answer.id) if t.submitted), None)
-            recording = answers_sql.recording_of_take(con, take.id) if take else None
+        recording = recordings.get(q.id) if answer and q.kind.is_recorded else None
         mine = next((r for r in reviews if r.question_id == q.id and r.reviewer_id == account.id), None)
         others = [
             r for r in reviews if r.question_id == q.id and r.reviewer_id != account.id and r.submitted_at
@@ -189,6 +187,17 @@ def candidate(db: Database, account: Account, invitation_id: int) -> CandidateRe
     return view
 
 
+def _reviewable(con: apsw.Connection, account: Account, invitation_id: int) -> dict[str, Any]:
+    """The candidate a reviewer's write is about (its interview and candidate ids), if this reviewer may review it
+    and it has completed the interview; the same refusals as the review page's."""
+    target = sql.review_target(con, invitation_id, account.id, account.role is Role.ADMIN)
+    if target is None or not target["allowed"]:
+        raise NotFound("there is no candidate here for you to review")
+    if target["status"] != InvitationStatus.COMPLETED.value:
+        raise Conflict("this candidate has not completed the interview yet")
+    return target
+
+
 def save(
     db: Database,
     account: Account,
@@ -205,18 +214,19 @@ def save(
         raise Invalid(f"notes are limited to {MAX_NOTES} characters")
 
     def tx(con: apsw.Connection) -> None:
-        view = _load(con, account, invitation_id)
-        item = next((a for a in view.answers if a.question.id == question_id), None)
-        if item is None:
+        target = _reviewable(con, account, invitation_id)
+        sheet = sql.scoring_sheet(con, invitation_id, target["interview_id"], account.id, question_id)
+        if not sheet:
             raise NotFound(f"question {question_id} is not part of this interview")
-        if item.mine and item.mine.submitted_at:
+        item = sheet[0]
+        if item["submitted_at"] is not None:
             raise Conflict("you have already submitted your review of this answer")
-        gaps = _unscored(view, item, scores, "score only the competencies this question assesses")
+        gaps = _unscored(item["assessed"], scores, "score only the competencies this question assesses")
         if submit and gaps:
             raise Invalid(f"score every competency before submitting (missing: {', '.join(gaps)})")
         sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
         if submit:
-            scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
+            scoring.refresh(con, invitation_id, target["interview_id"])
         audit_sql.record(
             con,
             actor=f"reviewer:{account.id}",
@@ -230,10 +240,9 @@ def save(
     db.write(tx)
 
 
-def _unscored(view: CandidateReview, item: AnswerReview, scores: dict[int, int], foreign: str) -> list[str]:
-    """The names of the competencies `item` assesses that `scores` leaves out; Invalid (saying `foreign` for a
-    competency it does not assess) when a score cannot be kept."""
-    assessed = {c.id: c.name for c in view.interview.competencies if c.name in item.question.competencies}
+def _unscored(assessed: dict[int, str], scores: dict[int, int], foreign: str) -> list[str]:
+    """The names of the `assessed` competencies (id -> name) that `scores` leaves out; Invalid (saying `foreign`
+    for a competency the answer does not assess) when a score cannot be kept."""
     if set(scores) - set(assessed):
         raise Invalid(foreign)
     if any(not 1 <= v <= 5 for v in scores.values()):
@@ -255,48 +264,43 @@ def save_all(
     now = now or clock.now()
 
     def tx(con: apsw.Connection) -> int:
-        view = _load(con, account, invitation_id)
-        open_items = [
-            a for a in view.answers if a.question.competencies and not (a.mine and a.mine.submitted_at)
-        ]
-        by_id = {a.question.id: a for a in view.answers}
-        if set(typed) - set(by_id):
+        target = _reviewable(con, account, invitation_id)
+        sheet = sql.scoring_sheet(con, invitation_id, target["interview_id"], account.id)
+        open_items = [a for a in sheet if a["assessed"] and a["submitted_at"] is None]
+        if set(typed) - {a["question_id"] for a in sheet}:
             raise NotFound("some of these questions are not part of this interview")
         if not open_items:
             raise Conflict("you have already submitted your review of this candidate")
         missing = []
         for item in open_items:
-            scores, notes = typed.get(item.question.id, ({}, ""))
+            scores, notes = typed.get(item["question_id"], ({}, ""))
             gaps = _unscored(
-                view,
-                item,
+                item["assessed"],
                 scores,
-                f"question {item.question.position}: score only the competencies it assesses",
+                f"question {item['position']}: score only the competencies it assesses",
             )
             if len(notes) > MAX_NOTES:
-                raise Invalid(
-                    f"question {item.question.position}: notes are limited to {MAX_NOTES} characters"
-                )
+                raise Invalid(f"question {item['position']}: notes are limited to {MAX_NOTES} characters")
             if gaps:
-                missing.append(f"question {item.question.position} ({', '.join(gaps)})")
+                missing.append(f"question {item['position']} ({', '.join(gaps)})")
         if submit and missing:
             raise Invalid(f"score every competency before submitting; still to score: {'; '.join(missing)}")
         for item in open_items:
-            scores, notes = typed.get(item.question.id, ({}, ""))
-            if not submit and not scores and not notes.strip() and item.mine is None:
+            scores, notes = typed.get(item["question_id"], ({}, ""))
+            if not submit and not scores and not notes.strip() and item["review_id"] is None:
                 continue  # nothing typed for this answer yet: no draft to keep
             sql.save_review(
-                con, invitation_id, item.question.id, account.id, scores, notes.strip(), submit, now
+                con, invitation_id, item["question_id"], account.id, scores, notes.strip(), submit, now
             )
         if submit:
-            scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
+            scoring.refresh(con, invitation_id, target["interview_id"])
         audit_sql.record(
             con,
             actor=f"reviewer:{account.id}",
             action="review.submit" if submit else "review.save",
             subject_type="invitation",
             subject_id=invitation_id,
-            detail={"questions": sorted(a.question.id for a in open_items)},
+            detail={"questions": sorted(a["question_id"] for a in open_items)},
             now=now,
         )
         return len(open_items) if submit else 0
@@ -311,13 +315,14 @@ def render_feedback(
     the reviewer's own words. In blind mode the name stays a `{name}` placeholder until the message is queued."""
     kind = f"outcome.{outcome.value}"
     name = view.candidate.name if view.candidate else "{name}"
+    return _feedback(kind, view.interview.wording(kind), name, view.interview.role, personal, organisation)
+
+
+def _feedback(
+    kind: str, own: tuple[str, str] | None, name: str, role: str, personal: str, organisation: str
+) -> tuple[str, str]:
     letter = compose.render(
-        kind,
-        view.interview.wording(kind),
-        name=name,
-        role=view.interview.role,
-        organisation=organisation,
-        feedback=personal.strip(),
+        kind, own, name=name, role=role, organisation=organisation, feedback=personal.strip()
     )
     return letter.subject, letter.text
 
@@ -344,7 +349,7 @@ def decide(
         raise Invalid(f"feedback is limited to {MAX_FEEDBACK} characters")
 
     def tx(con: apsw.Connection) -> Decision:
-        view = _load(con, account, invitation_id)
+        target = _reviewable(con, account, invitation_id)
         previous = sql.latest_decision(con, invitation_id)
         if previous is not None and not change:
             raise Conflict(
@@ -353,8 +358,14 @@ def decide(
             )
         told = outbox_sql.outcome_told(con, invitation_id)
         outbox_sql.cancel_unsent(con, invitation_id, "outcome.", "replaced by a changed decision")
-        candidate_row = candidates_sql.get_candidate(con, view.invitation.candidate_id)
-        subject, body = render_feedback(view, outcome, personal, letterhead.organisation)
+        candidate_row = candidates_sql.get_candidate(con, target["candidate_id"])
+        kind = f"outcome.{outcome.value}"
+        parts = interviews_sql.letter_parts(con, target["interview_id"], kind)
+        assert parts is not None
+        own = (parts["subject"], parts["body"]) if parts["subject"] is not None else None
+        # As the reviewer saw it: in blind review the name is put in only as the message is queued.
+        shown = candidate_row.name if candidate_row and not parts["blind_review"] else "{name}"
+        subject, body = _feedback(kind, own, shown, parts["role"], personal, letterhead.organisation)
         if candidate_row is not None:
             body = body.replace("{name}", candidate_row.name)
         decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), account.id, now)
@@ -445,8 +456,8 @@ def comment(
         raise Invalid("the moment must be within the recording")
 
     def tx(con: apsw.Connection) -> None:
-        view = _load(con, account, invitation_id)
-        if not any(a.question.id == question_id for a in view.answers):
+        target = _reviewable(con, account, invitation_id)
+        if not interviews_sql.has_question(con, target["interview_id"], question_id):
             raise NotFound(f"question {question_id} is not part of this interview")
         review_id = sql.ensure_review(con, invitation_id, question_id, account.id, now)
         sql.add_comment(con, review_id, at_ms, body, now)

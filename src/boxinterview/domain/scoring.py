@@ -68,10 +68,11 @@ def aggregate(
 
 def refresh(con: apsw.Connection, invitation_id: int, interview_id: int) -> None:
     """Recompute and store one candidate's results (inside the transaction that changed their reviews)."""
-    interview = interviews_sql.get(con, interview_id)
-    assert interview is not None
     means = sql.reviewer_means(con, invitation_id)
-    comps = [summarise(c.id, c.name, means.get(c.id, [])) for c in interview.competencies]  # type: ignore[arg-type]
+    comps = [
+        summarise(cid, name, means.get(cid, []))
+        for cid, name in interviews_sql.competency_names(con, interview_id)
+    ]
     scored = [c.mean for c in comps if c.mean is not None]
     overall = round(statistics.fmean(scored), 2) if scored else None
     sql.store_results(

@@ -141,6 +141,17 @@ def recording_of_take(con: apsw.Connection, take_id: int) -> Recording | None:
     return _recording(r) if r else None
 
 
+def submitted_recordings(con: apsw.Connection, invitation_id: int) -> dict[int, Recording]:
+    """question id -> the recording of the take the candidate submitted, for every recorded answer that has one."""
+    found = rows(
+        con,
+        "SELECT a.question_id AS answered, r.* FROM answers a JOIN takes t ON t.answer_id = a.id AND t.submitted = 1 "
+        "JOIN recordings r ON r.take_id = t.id WHERE a.invitation_id = ?",
+        (invitation_id,),
+    )
+    return {r["answered"]: _recording(r) for r in found}
+
+
 def get_recording(con: apsw.Connection, recording_id: int) -> Recording | None:
     r = row(con, "SELECT * FROM recordings WHERE id = ?", (recording_id,))
     return _recording(r) if r else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import apsw
 
@@ -223,6 +224,37 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
         id=r["id"],
         created_at=from_db(r["created_at"]),
         updated_at=from_db(r["updated_at"]),
+    )
+
+
+def competency_names(con: apsw.Connection, interview_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the interview's competencies, in the rubric's order."""
+    return [
+        (cid, name)
+        for cid, name in con.execute(
+            "SELECT id, name FROM competencies WHERE interview_id = ? ORDER BY position", (interview_id,)
+        )
+    ]
+
+
+def has_question(con: apsw.Connection, interview_id: int, question_id: int) -> bool:
+    return bool(
+        value(
+            con,
+            "SELECT EXISTS (SELECT 1 FROM questions WHERE id = ? AND interview_id = ?)",
+            (question_id, interview_id),
+        )
+    )
+
+
+def letter_parts(con: apsw.Connection, interview_id: int, kind: str) -> dict[str, Any] | None:
+    """What a message of `kind` to one of the interview's candidates needs: the role, whether review is blind,
+    and the interview's own subject and body for that kind (None for the standard wording)."""
+    return row(
+        con,
+        "SELECT i.role, i.blind_review, w.subject, w.body FROM interviews i "
+        "LEFT JOIN message_wordings w ON w.interview_id = i.id AND w.kind = ? WHERE i.id = ?",
+        (kind, interview_id),
     )
 
 

@@ -36,13 +36,7 @@ def queue(con: apsw.Connection, account_id: int, everything: bool) -> list[dict[
     )
 
 
-def _review(con: apsw.Connection, r: dict[str, Any]) -> Review:
-    scores = {
-        cid: score
-        for cid, score in con.execute(
-            "SELECT competency_id, score FROM review_scores WHERE review_id = ?", (r["id"],)
-        )
-    }
+def _review(r: dict[str, Any], scores: dict[int, int]) -> Review:
     return Review(
         id=r["id"],
         invitation_id=r["invitation_id"],
@@ -55,8 +49,16 @@ def _review(con: apsw.Connection, r: dict[str, Any]) -> Review:
 
 
 def reviews_of(con: apsw.Connection, invitation_id: int) -> list[Review]:
+    """Every review of a candidate with its scores (two queries, however many reviews)."""
+    scores: dict[int, dict[int, int]] = {}
+    for review_id, competency_id, score in con.execute(
+        "SELECT s.review_id, s.competency_id, s.score FROM reviews r JOIN review_scores s ON s.review_id = r.id "
+        "WHERE r.invitation_id = ? ORDER BY s.review_id, s.competency_id",
+        (invitation_id,),
+    ):
+        scores.setdefault(review_id, {})[competency_id] = score
     return [
-        _review(con, r)
+        _review(r, scores.get(r["id"], {}))
         for r in rows(con, "SELECT * FROM reviews WHERE invitation_id = ? ORDER BY id", (invitation_id,))
     ]
 
@@ -67,7 +69,57 @@ def review_for(con: apsw.Connection, invitation_id: int, question_id: int, revie
         "SELECT * FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
         (invitation_id, question_id, reviewer_id),
     )
-    return _review(con, r) if r else None
+    if r is None:
+        return None
+    scores = dict(
+        con.execute(
+            "SELECT competency_id, score FROM review_scores WHERE review_id = ?", (r["id"],)
+        ).fetchall()
+    )
+    return _review(r, scores)
+
+
+def review_target(
+    con: apsw.Connection, invitation_id: int, reviewer_id: int, everything: bool
+) -> dict[str, Any] | None:
+    """What a reviewer's write needs to know of a candidate: the interview, the candidate, the invitation's status,
+    and whether this reviewer may review it (assigned to the interview, or `everything`)."""
+    return row(
+        con,
+        "SELECT v.interview_id, v.candidate_id, v.status, (?3 OR EXISTS (SELECT 1 FROM assignments a "
+        "WHERE a.account_id = ?2 AND a.interview_id = v.interview_id)) AS allowed FROM invitations v WHERE v.id = ?1",
+        (invitation_id, reviewer_id, int(everything)),
+    )
+
+
+def scoring_sheet(
+    con: apsw.Connection,
+    invitation_id: int,
+    interview_id: int,
+    reviewer_id: int,
+    question_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The interview's questions (or the one asked for), in order, each with the competencies it assesses
+    (`assessed`, id -> name in the rubric's order) and the state of this reviewer's review of it (`review_id`,
+    `submitted_at`, None when there is none)."""
+    found = rows(
+        con,
+        "SELECT q.id AS question_id, q.position, r.id AS review_id, r.submitted_at FROM questions q "
+        "LEFT JOIN reviews r ON r.invitation_id = ?1 AND r.question_id = q.id AND r.reviewer_id = ?2 "
+        "WHERE q.interview_id = ?3 AND (?4 IS NULL OR q.id = ?4) ORDER BY q.position",
+        (invitation_id, reviewer_id, interview_id, question_id),
+    )
+    assessed: dict[int, dict[int, str]] = {}
+    for qid, cid, name in con.execute(
+        "SELECT qc.question_id, c.id, c.name FROM question_competencies qc JOIN competencies c "
+        "ON c.id = qc.competency_id WHERE c.interview_id = ?1 AND (?2 IS NULL OR qc.question_id = ?2) "
+        "ORDER BY c.position",
+        (interview_id, question_id),
+    ):
+        assessed.setdefault(qid, {})[cid] = name
+    for r in found:
+        r["assessed"] = assessed.get(r["question_id"], {})
+    return found
 
 
 def save_review(
@@ -80,24 +132,19 @@ def save_review(
     submit: bool,
     now: datetime,
 ) -> int:
-    con.execute(
-        "INSERT INTO reviews (invitation_id, question_id, reviewer_id, notes, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (invitation_id, question_id, reviewer_id) "
-        "DO UPDATE SET notes = excluded.notes, updated_at = excluded.updated_at",
-        (invitation_id, question_id, reviewer_id, notes, to_db(now), to_db(now)),
-    )
-    review_id = value(
-        con,
-        "SELECT id FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
-        (invitation_id, question_id, reviewer_id),
-    )
+    [(review_id,)] = con.execute(
+        "INSERT INTO reviews (invitation_id, question_id, reviewer_id, notes, created_at, updated_at, submitted_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?5, CASE WHEN ?6 THEN ?5 END) "
+        "ON CONFLICT (invitation_id, question_id, reviewer_id) DO UPDATE SET notes = excluded.notes, "
+        "updated_at = excluded.updated_at, submitted_at = coalesce(excluded.submitted_at, reviews.submitted_at) "
+        "RETURNING id",
+        (invitation_id, question_id, reviewer_id, notes, to_db(now), int(submit)),
+    ).fetchall()
     con.execute("DELETE FROM review_scores WHERE review_id = ?", (review_id,))
     con.executemany(
         "INSERT INTO review_scores (review_id, competency_id, score) VALUES (?, ?, ?)",
         [(review_id, cid, score) for cid, score in scores.items()],
     )
-    if submit:
-        con.execute("UPDATE reviews SET submitted_at = ? WHERE id = ?", (to_db(now), review_id))
     return review_id
 
 
