@@ -14,6 +14,7 @@ import requests
 from boxinterview.domain import accounts, answers, interviews, invitations, recordings
 from boxinterview.domain.models import Role
 from boxinterview.pipeline import processing
+from boxinterview.store import audit as audit_sql
 from boxinterview.store import outbox as outbox_sql
 from boxinterview.store import reviews as reviews_sql
 from tests.clips import make
@@ -231,8 +232,6 @@ def test_recordings_reach_only_authorised_reviewers_with_ranges(live, tmp_path) 
 
 
 def test_a_share_link_shows_chosen_answers_until_withdrawn(live, tmp_path) -> None:
-    from boxinterview.store import audit as audit_sql
-
     invitation_id = completed_candidate(live, "Dee Shared")
     recs = {r.question_id: r for r in recordings.listing(live.db) if r.invitation_id == invitation_id}
     first_q, second_q = live.interview.questions[0].id, live.interview.questions[1].id
@@ -390,6 +389,17 @@ def test_two_reviewers_scoring_at_once_both_land(tmp_path) -> None:
             admin.get(f"{live.base}/review/interviews/{live.interview.id}/results").text.split()
         )
         assert "2.5 · 2.5 · 3.0 ⚠" in results_page  # scores 1, 2, 3, 4 from the four reviewers
+
+
+def test_every_review_page_viewed_is_in_the_audit_log_once_the_server_stops(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        invitation_id = completed_candidate(live, "Vi Viewed")
+        s = reviewer(live, "looker@example.com")
+        for _ in range(7):
+            assert s.get(f"{live.base}/review/{invitation_id}").status_code == 200
+        live.stop()  # a clean stop (SIGTERM), perhaps within a second of the last view
+        viewed = [e for e in live.db.read(audit_sql.entries, "review.view") if e.action == "review.view"]
+        assert len(viewed) == 7 and {e.subject_id for e in viewed} == {invitation_id}
 
 
 def test_behind_caddy_the_app_authorises_and_names_the_file(tmp_path) -> None:

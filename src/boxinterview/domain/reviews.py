@@ -13,7 +13,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import scoring, viewing
+from boxinterview.domain import audit, scoring, viewing
 from boxinterview.domain.models import (
     Account,
     Answer,
@@ -176,13 +176,12 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
 
 def candidate(db: Database, account: Account, invitation_id: int) -> CandidateReview:
     view = db.read(_load, account, invitation_id)
-    db.write(
-        audit_sql.record,
+    audit.viewed(
+        db,
         actor=f"reviewer:{account.id}",
         action="review.view",
         subject_type="invitation",
         subject_id=invitation_id,
-        now=clock.now(),
     )
     return view
 
@@ -401,9 +400,10 @@ def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
     return sorted(items, key=key)
 
 
-def media_path(db: Database, account: Account, recording_id: int, kind: str, audit: bool = True) -> str:
+def media_path(db: Database, account: Account, recording_id: int, kind: str, audited: bool = True) -> str:
     """The playback file or poster of a recording, if it may be seen at all (`viewing.visible`) and this reviewer
-    reviews its interview. `audit` records the viewing (once per viewing, not for every byte range)."""
+    reviews its interview. `audited` notes the viewing for the audit log (once per viewing, not for every byte
+    range)."""
 
     def read(con: apsw.Connection) -> str:
         return viewing.visible(
@@ -411,14 +411,13 @@ def media_path(db: Database, account: Account, recording_id: int, kind: str, aud
         )
 
     path = db.read(read)
-    if audit:
-        db.write(
-            audit_sql.record,
+    if audited:
+        audit.viewed(
+            db,
             actor=f"reviewer:{account.id}",
             action=f"recording.{kind}",
             subject_type="recording",
             subject_id=recording_id,
-            now=clock.now(),
         )
     return path
 
@@ -489,13 +488,12 @@ def document_path(
         return item.answer.file_path, item.answer.file_name or "document", item.answer.file_type or ""
 
     found = db.read(read)
-    db.write(
-        audit_sql.record,
+    audit.viewed(
+        db,
         actor=f"reviewer:{account.id}",
         action="document.view",
         subject_type="invitation",
         subject_id=invitation_id,
         detail={"question": question_id},
-        now=clock.now(),
     )
     return found

@@ -29,6 +29,24 @@ def record(
     )
 
 
+def record_many(con: apsw.Connection, batch: list[dict[str, Any]]) -> None:
+    """Several rows at once, each a dict of `record`'s arguments."""
+    con.executemany(
+        "INSERT INTO audit_log (at, actor, action, subject_type, subject_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                to_db(e["now"]),
+                e["actor"],
+                e["action"],
+                e.get("subject_type", ""),
+                e.get("subject_id"),
+                json.dumps(e.get("detail") or {}, sort_keys=True),
+            )
+            for e in batch
+        ],
+    )
+
+
 def entries(con: apsw.Connection, search: str = "", limit: int = 200) -> list[AuditEntry]:
     pattern = f"%{search}%"
     return [
@@ -44,7 +62,7 @@ def entries(con: apsw.Connection, search: str = "", limit: int = 200) -> list[Au
         for r in rows(
             con,
             "SELECT * FROM audit_log WHERE ? = '' OR actor LIKE ? OR action LIKE ? OR detail LIKE ? "
-            "ORDER BY id DESC LIMIT ?",
+            "ORDER BY at DESC, id DESC LIMIT ?",  # viewings are written a moment after they happen
             (search, pattern, pattern, pattern, limit),
         )
     ]

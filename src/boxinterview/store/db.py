@@ -136,6 +136,7 @@ class Database:
         self._local = threading.local()
         self._readers: list[apsw.Connection] = []
         self._readers_lock = threading.Lock()
+        self._closing: list[Callable[[], None]] = []
         self._closed = False
 
     @classmethod
@@ -229,15 +230,29 @@ class Database:
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def _check_open(self) -> None:
         if self._closed:
             raise DatabaseError("the database has been closed")
+
+    def on_close(self, fn: Callable[[], None]) -> None:
+        """Run `fn` as the database closes, once the services have finished and while it can still write (a
+        buffer's last flush)."""
+        self._closing.append(fn)
 
     def close(self) -> None:
         if self._closed:
             return
         # Services first: they may still hand writes to the writer, so it stays open for them.
         self._service_pool.shutdown(wait=True)
+        for fn in self._closing:
+            try:
+                fn()
+            except Exception:
+                log.exception("while closing the database")
         self._reader_pool.shutdown(wait=True)
         self._closed = True
 
