@@ -4,7 +4,7 @@ Then a scoring burst: the 3 reviewers at once, each through `--burst` candidates
 commenting on an answer, saving a draft of every score, submitting, and (the first reviewer) deciding, each
 request timed; and the SQL statements each of those costs, counted in this process on a second connection.
 
-    .venv/bin/python bench/review_pages.py [--candidates 10000] [--requests 40] [--burst 100]
+    .venv/bin/python bench/review_pages.py [--candidates 10000] [--requests 40] [--burst 100] [--no-views]
 
 Seeding writes rows straight into a scratch database (a fixture generator, not product code)."""
 
@@ -25,7 +25,7 @@ import requests
 from _harness import Server, sign_in
 from boxinterview import clock
 from boxinterview.domain import accounts, interview_io, interviews, reviews
-from boxinterview.domain.models import Account, InterviewStatus, Outcome, Role
+from boxinterview.domain.models import Account, Interview, InterviewStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 
@@ -113,10 +113,23 @@ def p95(t: list[float]) -> float:
     return t[min(len(t) - 1, int(len(t) * 0.95))]
 
 
-def burst(server: Server, sessions: list[requests.Session], candidates: list[int], interview) -> None:  # type: ignore[no-untyped-def]
-    """Each reviewer (a thread) goes through the candidates: a comment, a draft of every score, the submission,
-    and for the first reviewer the decision. Prints saves/s and latency per kind of save."""
-    latencies: dict[str, list[float]] = {"comment": [], "draft": [], "submit": [], "decision": []}
+def burst(
+    server: Server,
+    sessions: list[requests.Session],
+    candidates: list[int],
+    interview: Interview,
+    views: bool = True,
+) -> None:
+    """Each reviewer (a thread) goes through the candidates: opens the review page, then a comment, a draft of
+    every score, the submission, and for the first reviewer the decision. Prints saves/s (page views not counted)
+    and latency per kind of request."""
+    latencies: dict[str, list[float]] = {
+        "page view": [],
+        "comment": [],
+        "draft": [],
+        "submit": [],
+        "decision": [],
+    }
     lock = threading.Lock()
     first_q = interview.questions[0].id
     scores = {f"score-{q.id}-{c.id}": "4" for q in interview.questions for c in interview.competencies}
@@ -131,12 +144,20 @@ def burst(server: Server, sessions: list[requests.Session], candidates: list[int
         with lock:
             latencies[kind].append(took)
 
+    def view(s: requests.Session, path: str) -> None:
+        started = time.perf_counter()
+        s.get(server.url(path)).raise_for_status()
+        with lock:
+            latencies["page view"].append((time.perf_counter() - started) * 1000)
+
     def reviewer(index: int) -> None:
         s = sessions[index]
         token = re.search(r'name="csrf" value="([^"]+)"', s.get(server.url("/review")).text).group(1)  # type: ignore[union-attr]
         order = candidates[index:] + candidates[:index]  # not all on the same candidate at the same moment
         for inv in order:
             base = f"/review/{inv}"
+            if views:
+                view(s, base)
             post(
                 s,
                 "comment",
@@ -161,14 +182,18 @@ def burst(server: Server, sessions: list[requests.Session], candidates: list[int
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    saves = sum(len(v) for v in latencies.values())
+    saved = {k: v for k, v in latencies.items() if k != "page view"}
+    saves = sum(len(v) for v in saved.values())
     print(
-        f"burst: {len(sessions)} reviewers x {len(candidates)} candidates, {saves} saves in {elapsed:.1f} s = {saves / elapsed:.0f} saves/s"
+        f"burst: {len(sessions)} reviewers x {len(candidates)} candidates, {saves} saves "
+        f"(and {len(latencies['page view'])} page views) in {elapsed:.1f} s = {saves / elapsed:.0f} saves/s"
     )
-    print("| save | count | p50 | p95 | max |")
+    print("| request | count | p50 | p95 | max |")
     print("| --- | --- | --- | --- | --- |")
-    every = sorted(x for v in latencies.values() for x in v)
-    for kind, t in [*latencies.items(), ("all", every)]:
+    every = sorted(x for v in saved.values() for x in v)
+    for kind, t in [*latencies.items(), ("every save", every)]:
+        if not t:
+            continue
         t = sorted(t)
         print(
             f"| {kind} | {len(t)} | {statistics.median(t):.1f} ms | {p95(t):.1f} ms | {t[-1]:.1f} ms |",
@@ -176,7 +201,9 @@ def burst(server: Server, sessions: list[requests.Session], candidates: list[int
         )
 
 
-def statements(server: Server, reviewer: Account, invitation_id: int, reviewed: int, interview) -> None:  # type: ignore[no-untyped-def]
+def statements(
+    server: Server, reviewer: Account, invitation_id: int, reviewed: int, interview: Interview
+) -> None:
     """SQL statements each service runs, counted by an APSW execution tracer on connections opened here."""
     count = [0]
 
@@ -227,6 +254,12 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--burst", type=int, default=100, help="candidates each reviewer scores in the burst")
+    parser.add_argument(
+        "--views",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="reviewers open each page in the burst",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp), media={"worker_in_server": False})
@@ -256,7 +289,7 @@ def main() -> None:
                     flush=True,
                 )
             interview = interviews.get(server.db, iv)
-            burst(server, sessions, fresh[:-1], interview)
+            burst(server, sessions, fresh[:-1], interview, args.views)
             statements(server, reviewers[0], fresh[-1], reviewed, interview)
         finally:
             server.close()
