@@ -178,9 +178,9 @@ def invitation(db: Database, account: Account | None, invitation_id: int) -> dic
         candidate = candidates_sql.get_candidate(con, inv.candidate_id)
         blind = iv.blind_review and account is not None
         answers = []
+        recordings = answers_sql.submitted_recordings(con, invitation_id)
         for a in answers_sql.answers_of(con, invitation_id):
-            take = next((t for t in answers_sql.takes_of(con, a.id) if t.submitted), None)
-            rec = answers_sql.recording_of_take(con, take.id) if take else None
+            rec = recordings.get(a.question_id)
             answers.append(
                 {
                     "question_id": a.question_id,

@@ -134,13 +134,11 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
             candidate = candidates_sql.get_candidate(con, invitation.candidate_id)  # type: ignore[union-attr]
             label = f"Candidate {invitation.number}" if interview.blind_review else candidate.name  # type: ignore[union-attr]
             by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
+            recordings = answers_sql.submitted_recordings(con, invitation_id)
             items = []
             for q in questions:
                 a = by_question.get(q.id)
-                rec = None
-                if a and q.kind.is_recorded:
-                    take = next((t for t in answers_sql.takes_of(con, a.id) if t.submitted), None)
-                    rec = answers_sql.recording_of_take(con, take.id) if take else None
+                rec = recordings.get(q.id) if a and q.kind.is_recorded else None
                 choice = q.choices[a.choice_position - 1].label if a and a.choice_position else None
                 items.append(SharedAnswer(q, rec, a.text_value if a else None, choice))
             people.append(SharedCandidate(label, tuple(items)))
