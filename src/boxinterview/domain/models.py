@@ -11,6 +11,13 @@ from datetime import datetime
 SILENT_LUFS = -60.0
 
 
+def candidate_label(name: str, number: int, blind: bool) -> str:
+    """What a candidate is called wherever reviewers see them (pages, the console, CSV exports, messages to the
+    team): their name, or in blind review their number in the interview, "Candidate 7" (numbers are never
+    reused)."""
+    return f"Candidate {number}" if blind else name
+
+
 class InterviewStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"

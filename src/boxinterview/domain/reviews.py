@@ -28,6 +28,7 @@ from boxinterview.domain.models import (
     Recording,
     Review,
     Role,
+    candidate_label,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import compose, letters
@@ -65,7 +66,7 @@ def queue(db: Database, account: Account) -> list[QueueItem]:
     for r in db.read(sql.queue, account.id, account.role is Role.ADMIN):
         if r["reviewed"] >= r["questions"]:
             continue
-        label = f"Candidate {r['number']}" if r["blind_review"] else r["candidate_name"]
+        label = candidate_label(r["candidate_name"], r["number"], r["blind_review"])
         out.append(
             QueueItem(
                 r["invitation_id"],
@@ -164,7 +165,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     return CandidateReview(
         invitation=invitation,
         interview=interview,
-        label=f"Candidate {invitation.number}" if blind else (candidate.name if candidate else "?"),
+        label=candidate_label(candidate.name if candidate else "?", invitation.number, blind),
         candidate=None if blind else candidate,
         answers=tuple(items),
         decision=sql.latest_decision(con, invitation_id),

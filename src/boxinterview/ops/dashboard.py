@@ -13,6 +13,7 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
+from boxinterview.domain.models import candidate_label
 from boxinterview.ops import backup
 from boxinterview.store import Database
 from boxinterview.store import dashboard as sql
@@ -96,7 +97,7 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
     uploads = [
         ActiveUpload(
             u["id"],
-            f"Candidate {u['number']}" if u["blind_review"] else u["name"],
+            candidate_label(u["name"], u["number"], u["blind_review"]),
             u["interview"],
             u["question"],
             u["take"],
