@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from boxinterview.domain import numbers, reviews, sessions, shares
-from boxinterview.domain.models import Outcome
+from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
 from boxinterview.web import auth, forms, sendfile, signin
@@ -114,7 +114,7 @@ async def save(request: web.Request) -> web.Response:
     for key, value in form.items():
         if key.startswith("score-") and str(value):
             competency = numbers.whole(key[6:], "a score's competency", low=1)
-            scores[competency] = numbers.whole(str(value), "a score", low=1, high=5)
+            scores[competency] = numbers.whole(str(value), "a score", low=LOWEST_SCORE, high=HIGHEST_SCORE)
     await db.call(
         reviews.save,
         db,
@@ -144,7 +144,7 @@ async def score(request: web.Request) -> web.Response:
             question, _, competency = key[6:].partition("-")
             scores.setdefault(numbers.whole(question, "a score's question", low=1), {})[
                 numbers.whole(competency, "a score's competency", low=1)
-            ] = numbers.whole(text, "a score", low=1, high=5)
+            ] = numbers.whole(text, "a score", low=LOWEST_SCORE, high=HIGHEST_SCORE)
         elif key.startswith("notes-"):
             notes[numbers.whole(key[6:], "the notes' question", low=1)] = text
     typed = {q: (scores.get(q, {}), notes.get(q, "")) for q in {*scores, *notes}}

@@ -10,6 +10,12 @@ from datetime import datetime
 # hear (a muted or wrong microphone), while a quiet voice measures -40 or more.
 SILENT_LUFS = -60.0
 
+# The score scale every rubric anchors and every reviewer scores on, lowest first. The CHECKs on the
+# database's review_scores and rubric_anchors hold the same range (a test keeps them together).
+SCORES = (1, 2, 3, 4, 5)
+LOWEST_SCORE, HIGHEST_SCORE = SCORES[0], SCORES[-1]
+SCORE_RANGE = f"{LOWEST_SCORE} to {HIGHEST_SCORE}"  # as the product says it: "scores run from 1 to 5"
+
 
 def candidate_label(name: str, number: int, blind: bool) -> str:
     """What a candidate is called wherever reviewers see them (pages, the console, CSV exports, messages to the
@@ -75,7 +81,7 @@ class Outcome(enum.StrEnum):
 class Competency:
     name: str
     description: str = ""
-    # Score (1-5) -> what that score looks like for this competency.
+    # Score (one of SCORES) -> what that score looks like for this competency.
     anchors: dict[int, str] = field(default_factory=dict)
     id: int | None = None
 

@@ -15,6 +15,8 @@ import apsw
 from boxinterview import clock
 from boxinterview.domain import scoring, viewing
 from boxinterview.domain.models import (
+    SCORE_RANGE,
+    SCORES,
     Account,
     Answer,
     Candidate,
@@ -200,7 +202,7 @@ def save(
     submit: bool,
     now: datetime | None = None,
 ) -> None:
-    """Save my scores (1-5 per competency the question assesses) and notes; `submit` makes them final."""
+    """Save my scores (one of SCORES per competency the question assesses) and notes; `submit` makes them final."""
     now = now or clock.now()
     if len(notes) > MAX_NOTES:
         raise Invalid(f"notes are limited to {MAX_NOTES} characters")
@@ -237,8 +239,8 @@ def _unscored(view: CandidateReview, item: AnswerReview, scores: dict[int, int],
     assessed = {c.id: c.name for c in view.interview.competencies if c.name in item.question.competencies}
     if set(scores) - set(assessed):
         raise Invalid(foreign)
-    if any(not 1 <= v <= 5 for v in scores.values()):
-        raise Invalid("scores run from 1 to 5")
+    if any(v not in SCORES for v in scores.values()):
+        raise Invalid(f"scores run from {SCORE_RANGE}")
     return [name for cid, name in assessed.items() if cid not in scores]
 
 
