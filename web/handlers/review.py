@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from aiohttp import web
@@ -14,6 +13,7 @@ from boxinterview.mail.letters import Letterhead
 from boxinterview.web import auth, forms, sendfile, signin
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
+from boxinterview.web.ttl import TtlCache
 
 
 def _login_form(request: web.Request, status: int, target: str, error: str | None) -> web.Response:
@@ -233,7 +233,7 @@ async def decide(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 
-_granted: dict[tuple[str, int, str], tuple[float, str]] = {}
+_granted: TtlCache[tuple[str, int, str], str] = TtlCache(auth.RECHECK_SECONDS)
 
 
 @auth.reviewer
@@ -246,14 +246,10 @@ async def media(request: web.Request) -> web.StreamResponse:
     # granted recording is not looked up again for a few seconds.
     starts = request.headers.get("Range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
     key = (session.id_hash, recording_id, kind)
-    granted = _granted.get(key)
-    if starts or granted is None or time.monotonic() - granted[0] > auth.RECHECK_SECONDS:
+    path = None if starts else _granted.get(key)
+    if path is None:
         path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
-        if len(_granted) > 10_000:
-            _granted.clear()
-        _granted[key] = (time.monotonic(), path)
-    else:
-        path = granted[1]
+        _granted.put(key, path)
     return sendfile.send(request, Path(path), {"Cache-Control": "private, max-age=3600"})
 
 
