@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hmac
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -16,9 +15,6 @@ from boxinterview.domain.models import Role
 from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.ttl import TtlCache
-
-if TYPE_CHECKING:
-    pass
 
 COOKIE = "boxinterview_session"
 SESSION = web.RequestKey("session", sessions.Session)

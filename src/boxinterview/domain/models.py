@@ -290,15 +290,6 @@ class Review:
 
 
 @dataclass(frozen=True)
-class ReviewComment:
-    id: int
-    review_id: int
-    at_ms: int | None
-    body: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class Decision:
     id: int
     invitation_id: int

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from boxinterview import clock
 from boxinterview.domain import csv_write, reviews
-from boxinterview.domain.scoring import CompetencyResult, aggregate, refresh, summarise
+from boxinterview.domain.scoring import CompetencyResult, refresh
 
-__all__ = ["CandidateResult", "CompetencyResult", "aggregate", "pipeline", "results", "summarise"]
+__all__ = ["CandidateResult", "CompetencyResult", "pipeline", "results"]
 from boxinterview.domain.models import Account, Interview, Role, candidate_label
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
