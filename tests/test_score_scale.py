@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from boxinterview.domain import interviews
-from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, SCORES
+from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, RATINGS, SCORES
 from boxinterview.store import migrations
 
 SCHEMA = Path(migrations.__file__).parent.parent / "schema.sql"
@@ -36,3 +36,11 @@ def test_a_rubric_anchors_the_scale_and_nothing_beyond_it(template) -> None:
     problems = [text for _, text in interviews.validate(iv)]
     assert f"score {HIGHEST_SCORE + 1} is not on the {LOWEST_SCORE} to {HIGHEST_SCORE} scale" in problems
     assert [a for a in interviews.advice(iv) if f"no anchor for score {LOWEST_SCORE}:" in a]
+
+
+def test_the_candidates_rating_has_its_own_scale_stored_alike() -> None:
+    assert tuple(range(RATINGS[0], RATINGS[-1] + 1)) == RATINGS
+    [check] = re.findall(
+        r"\brating INTEGER NOT NULL CHECK \(rating BETWEEN (\d+) AND (\d+)\)", SCHEMA.read_text()
+    )
+    assert (int(check[0]), int(check[1])) == (RATINGS[0], RATINGS[-1])

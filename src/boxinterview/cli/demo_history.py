@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from boxinterview import clock
 from boxinterview.domain import accounts
-from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Interview, Role
+from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, RATINGS, Interview, Role
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
 from boxinterview.store import demo_history as sql
@@ -137,7 +137,7 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
                 decider = raters[0][0]
         rating = None
         if "completed" in t and rng.random() < 0.6:
-            rating = max(1, min(5, round(rng.gauss(4.1, 0.8))))
+            rating = max(RATINGS[0], min(RATINGS[-1], round(rng.gauss(4.1, 0.8))))
         people.append(
             {
                 "name": f"Sample Candidate {i + 1}",

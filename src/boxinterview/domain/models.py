@@ -16,6 +16,10 @@ SCORES = (1, 2, 3, 4, 5)
 LOWEST_SCORE, HIGHEST_SCORE = SCORES[0], SCORES[-1]
 SCORE_RANGE = f"{LOWEST_SCORE} to {HIGHEST_SCORE}"  # as the product says it: "scores run from 1 to 5"
 
+# The candidate's own rating of their interview on the finish page, lowest (poor) first: a scale of its own, not
+# a score (candidate_feedback's CHECK holds the same range).
+RATINGS = (1, 2, 3, 4, 5)
+
 
 def candidate_label(name: str, number: int, blind: bool) -> str:
     """What a candidate is called wherever reviewers see them (pages, the console, CSV exports, messages to the
