@@ -1,4 +1,4 @@
-.PHONY: setup demo test lint format bench
+.PHONY: setup demo test lint format bench schema
 setup:          ## install system packages (when missing) and the venv
 	scripts/bootstrap --test
 demo:           ## install and run the demo on http://127.0.0.1:8080
@@ -11,3 +11,5 @@ format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 bench:          ## measure; results go to bench/results/
 	.venv/bin/python bench/loop_latency.py
+schema:         ## after adding a migration step: write the schema the steps make to store/schema.sql
+	.venv/bin/boxinterview migrate --dump-schema src/boxinterview/store/schema.sql

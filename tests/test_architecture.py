@@ -202,3 +202,18 @@ def test_every_csv_is_written_through_one_helper() -> None:
             ):
                 writers.append(str(path.relative_to(ROOT)))
     assert writers == ["src/boxinterview/domain/csv_write.py"]
+
+
+def test_no_code_that_nothing_uses() -> None:
+    """Functions, classes, constants and modules nothing calls go; what only a framework or a template reads is
+    named in pyproject.toml's [tool.vulture]."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("vulture", reason="install the test extras: scripts/bootstrap --test")
+    found = subprocess.run(
+        [sys.executable, "-m", "vulture"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert found.returncode == 0, found.stdout + found.stderr

@@ -16,7 +16,7 @@ from boxinterview.config.settings import load_settings
 from boxinterview.domain import accounts, interviews, invitations, uploads
 from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.mail.letters import Letterhead
-from boxinterview.ops import backup, dashboard, datadir
+from boxinterview.ops import backup, datadir, health
 from boxinterview.store import Database
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen
@@ -32,7 +32,7 @@ def console(monkeypatch, template):
     shutil.rmtree(DATA, ignore_errors=True)
     monkeypatch.setattr(clock, "now", lambda: FIXED)
     monkeypatch.setattr(
-        dashboard,
+        health,
         "disk_usage",
         lambda _path: shutil._ntuple_diskusage(500 * 10**9, 380 * 10**9, 120 * 10**9),
     )  # type: ignore[attr-defined]

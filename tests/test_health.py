@@ -3,10 +3,13 @@ disk runs low or backups stop."""
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
+
 import requests
 
 from boxinterview.domain import api, invitations
-from boxinterview.ops import backup
+from boxinterview.ops import backup, dashboard, health
 from boxinterview.pipeline.worker import watch_health
 from boxinterview.store import outbox
 from tests.flows import record_take
@@ -86,3 +89,35 @@ def test_under_systemd_logs_are_logfmt_lines_on_stdout_with_their_priority(tmp_p
         "WARNING boxinterview.mail.alerts: A backup failed" in terminal.stderr
         and "level=" not in terminal.stdout
     )
+
+
+def test_the_console_and_the_alerts_judge_disk_and_backups_alike(tmp_path) -> None:
+    """The console's dashboard marks as a warning exactly what the operator is alerted about."""
+    for low, max_hours in ((100, 1), (0, 0)):
+        root = tmp_path / f"{low}-{max_hours}"
+        root.mkdir()
+        _, settings, db, _ = prepare(
+            root, health={"disk_low_percent": low, "disk_low_gb": 0, "backup_max_age_hours": max_hours}
+        )
+        if not max_hours:
+            backup.run(settings)
+        found = health.snapshot(db, settings)
+        board = dashboard.dashboard(db, settings)
+        assert (board.disk.low, board.backup.overdue) == (found.disk.low, found.backup.overdue)
+        assert (board.disk.free > 0, board.backup.age is None) == (True, bool(max_hours))
+        assert [p.key for p in health.problems(found, settings)] == (["disk", "backup-age"] if low else [])
+        db.close()
+
+
+def test_the_disk_lasts_as_long_as_what_is_written_allows(tmp_path, monkeypatch) -> None:
+    _, settings, db, _ = prepare(tmp_path)
+    monkeypatch.setattr(
+        health, "disk_usage", lambda _path: shutil._ntuple_diskusage(100 * 10**9, 90 * 10**9, 10 * 10**9)
+    )  # type: ignore[attr-defined]
+    disk = health.disk(settings, bytes_per_day=2 * 10**9)
+    assert (disk.free_percent, disk.days_left, disk.low) == (10.0, 5.0, False)
+    assert health.disk(settings).days_left is None  # nothing written: no end in sight
+    assert health.disk(
+        dataclasses.replace(settings, health=dataclasses.replace(settings.health, disk_low_gb=11))
+    ).low
+    db.close()

@@ -70,7 +70,7 @@ def test_rule_errors_name_their_line_once_the_shape_is_right() -> None:
     text = BAD.replace("retention_days: many", "retention_days: 30").replace("hologram", "audio")
     text = text.replace("    colour: blue\n", "")
     found = problems(text)
-    assert ("t.yaml:9", "competencies[0].anchors.7: score 7 is not on the 1-5 scale") in found
+    assert ("t.yaml:9", "competencies[0].anchors.7: score 7 is not on the 1 to 5 scale") in found
     assert any(w == "t.yaml:18" and "no competency named 'Charm'" in m for w, m in found)
 
 

@@ -192,6 +192,34 @@ def test_a_failing_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     con.close()
 
 
+def test_the_checked_in_schema_is_what_the_steps_make() -> None:
+    """A step that changes the schema must come with the new `schema.sql`, so every change is seen in review."""
+    checked_in = (Path(migrations.__file__).parent.parent / "schema.sql").read_text()
+    assert checked_in == migrations.fresh_dump(), (
+        "src/boxinterview/store/schema.sql differs from the schema the migration steps make: run "
+        "`make schema` (boxinterview migrate --dump-schema src/boxinterview/store/schema.sql) and commit it"
+    )
+
+
+def test_the_dump_is_the_schema_of_a_migrated_database(tmp_path: Path) -> None:
+    con = connect(tmp_path / "dump.db")
+    migrations.migrate(con)
+    dumped = apsw.Connection(":memory:")
+    dumped.execute(
+        "".join(line for line in migrations.dump(con).splitlines(True) if not line.startswith("--"))
+    )
+    assert schema(dumped) == schema(con)
+    con.close()
+    dumped.close()
+
+
+def test_steps_are_files_numbered_as_the_versions_they_make() -> None:
+    folder = Path(migrations.__file__).parent
+    files = sorted(p.name for p in folder.glob("[0-9]*.py"))
+    assert [int(name[:4]) for name in files] == list(range(1, migrations.HEAD + 1))
+    assert all(migrations.STEP_FILE.match(name) for name in files)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -225,3 +253,10 @@ def test_migrate_command_upgrades_an_old_database(tmp_path: Path, cli) -> None:
     assert f"from schema version 2 to {migrations.HEAD}" in result.out
     assert "nothing to do" in cli("migrate").out
     assert cli("interview", "list").code == 0
+
+
+def test_migrate_command_prints_the_schema_without_a_database(tmp_path: Path, cli) -> None:
+    result = cli("migrate", "--dump-schema")
+    assert result.code == 0
+    assert result.out == migrations.fresh_dump()
+    assert not (tmp_path / "var" / "boxinterview.db").exists()

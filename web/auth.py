@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import functools
 import hmac
-import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -16,9 +14,7 @@ from boxinterview.domain import sessions
 from boxinterview.domain.models import Role
 from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
-
-if TYPE_CHECKING:
-    pass
+from boxinterview.web.ttl import TtlCache
 
 COOKIE = "boxinterview_session"
 SESSION = web.RequestKey("session", sessions.Session)
@@ -58,11 +54,11 @@ def set_cookie(request: web.Request, response: web.StreamResponse, value: str) -
 # for the later ranges of a recording already being played: every page, form and API call asks the store, so
 # a session ended elsewhere (a new password, a disabled account, from the console or the CLI) stops at once.
 RECHECK_SECONDS = 10.0
-_recent: dict[str, tuple[float, sessions.Session]] = {}
+_recent: TtlCache[str, sessions.Session] = TtlCache(RECHECK_SECONDS)
 
 
 def forget(raw: str) -> None:
-    _recent.pop(raw, None)
+    _recent.forget(raw)
 
 
 def continues_playback(request: web.Request) -> bool:
@@ -76,17 +72,14 @@ def continues_playback(request: web.Request) -> bool:
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     raw = request.cookies.get(COOKIE)
     if raw:
-        now = time.monotonic()
-        cached = _recent.get(raw)
-        if cached is not None and now - cached[0] < RECHECK_SECONDS and continues_playback(request):
-            request[SESSION] = cached[1]
+        cached = _recent.get(raw) if continues_playback(request) else None
+        if cached is not None:
+            request[SESSION] = cached
         else:
             db = request.app[DB]
             found = await db.call(sessions.resolve, db, request.app[SETTINGS], raw)
             if found is not None:
-                if len(_recent) > 10_000:
-                    _recent.clear()
-                _recent[raw] = (now, found)
+                _recent.put(raw, found)
                 request[SESSION] = found
             else:
                 forget(raw)

@@ -9,6 +9,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from boxinterview import __version__
+from boxinterview.domain.models import RATINGS, SCORES
 from boxinterview.web import auth
 from boxinterview.web.keys import ASSETS, TEMPLATES
 
@@ -28,6 +29,8 @@ def make_environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["version"] = __version__
+    env.globals["scores"] = SCORES  # the score scale, lowest first
+    env.globals["ratings"] = RATINGS  # the candidate's rating of the interview, lowest first
     env.filters["paragraphs"] = paragraphs
     return env
 

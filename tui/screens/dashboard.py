@@ -4,8 +4,6 @@ off the event loop, so typing and moving never wait for it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -71,25 +69,24 @@ class DashboardScreen(Screen[None]):
 
     def show(self, d: dashboard.Dashboard) -> None:
         self.put("#now", f"[b]{d.candidates_now}[/b] answering · [b]{d.uploads_total}[/b] uploading")
-        free = 100 * d.disk_free / d.disk_total if d.disk_total else 0
-        if d.days_left is None:
+        disk, last = d.disk, d.backup
+        if disk.days_left is None:
             lasts = ""
-        elif d.days_left > 3 * 365:
+        elif disk.days_left > 3 * 365:
             lasts = ", years at this rate"
         else:
-            lasts = f", ~{d.days_left:.0f} days at this rate"
-        self.put("#disk", f"Disk {size(d.disk_free)} free ({free:.0f}%){lasts}")
-        self.query_one("#disk", Static).set_class(free < 10, "warning")
+            lasts = f", ~{disk.days_left:.0f} days at this rate"
+        self.put("#disk", f"Disk {size(disk.free)} free ({disk.free_percent:.0f}%){lasts}")
+        self.query_one("#disk", Static).set_class(disk.low, "warning")
         if d.backup_failed:
             text: str | Content = marked("[b red]Backup failed[/]: $error", error=d.backup_failed[:40])
-        elif d.last_backup_age is None:
+        elif last.age is None:
             text = "[b red]No backup yet[/] (5, then b)"
         else:
-            text = f"Backup {age(d.last_backup_age)} ago"
+            text = f"Backup {age(last.age)} ago"
         self.put("#backup", text)
         self.query_one("#backup", Static).set_class(
-            bool(d.backup_failed) or d.last_backup_age is None or d.last_backup_age > timedelta(hours=26),
-            "warning",
+            bool(d.backup_failed) or last.age is None or last.overdue, "warning"
         )
 
         rows = []

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
 
 from boxinterview.domain import interviews, invitations
-from boxinterview.domain.models import Competency, Interview, Question
+from boxinterview.domain.models import SCORES, Competency, Interview, Question
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.tui import drafts
 from boxinterview.tui.format import marked
@@ -175,7 +175,7 @@ class EditorScreen(Screen[int | None]):
         comps = self.query_one("#competencies", DataTable)
         comps.clear()
         for c in self.competencies:
-            comps.add_row(c.name, f"{len(c.anchors)}/5", c.description[:50])
+            comps.add_row(c.name, f"{len(c.anchors)}/{len(SCORES)}", c.description[:50])
         qs = self.query_one("#questions", DataTable)
         qs.clear()
         for i, q in enumerate(self.questions, start=1):
@@ -268,9 +268,7 @@ class EditorScreen(Screen[int | None]):
             Field("name", "Name", c.name if c else "", "Communication"),
             Field("description", "What it means here", c.description if c else ""),
         ]
-        fields += [
-            Field(f"a{s}", f"Score {s} looks like", c.anchors.get(s, "") if c else "") for s in range(1, 6)
-        ]
+        fields += [Field(f"a{s}", f"Score {s} looks like", c.anchors.get(s, "") if c else "") for s in SCORES]
 
         def done(values: dict[str, str] | None) -> None:
             if values is None:
@@ -279,7 +277,7 @@ class EditorScreen(Screen[int | None]):
             if not name:
                 self.notify("A competency needs a name", severity="error")
                 return
-            anchors = {s: values[f"a{s}"].strip() for s in range(1, 6) if values[f"a{s}"].strip()}
+            anchors = {s: values[f"a{s}"].strip() for s in SCORES if values[f"a{s}"].strip()}
             new = Competency(name, values["description"].strip(), anchors)
             if index is None:
                 self.competencies.append(new)

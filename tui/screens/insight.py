@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Select, Sparkline, Static
 
 from boxinterview.domain import insight, interviews
+from boxinterview.domain.models import RATINGS
 from boxinterview.domain.statistics import Figure
 from boxinterview.tui.format import bar, marked
 
@@ -83,9 +84,10 @@ def render(found: insight.Insight) -> Content:
     lines += [
         "",
         marked(
-            "[b]Candidates say[/b]  $ratings ratings, mean $mean of 5 (by week below)",
+            "[b]Candidates say[/b]  $ratings ratings, mean $mean of $top (by week below)",
             ratings=e.ratings,
             mean=mean,
+            top=RATINGS[-1],
         ),
     ]
     lines += [f"  “{c[2][:70]}”" for c in e.comments[:3]]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from aiohttp import web
 
 from boxinterview.domain import numbers, reviews, sessions, shares
-from boxinterview.domain.models import Outcome
+from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
 from boxinterview.web import auth, forms, sendfile, signin
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
+from boxinterview.web.ttl import TtlCache
 
 
 def _login_form(request: web.Request, status: int, target: str, error: str | None) -> web.Response:
@@ -114,7 +114,7 @@ async def save(request: web.Request) -> web.Response:
     for key, value in form.items():
         if key.startswith("score-") and str(value):
             competency = numbers.whole(key[6:], "a score's competency", low=1)
-            scores[competency] = numbers.whole(str(value), "a score", low=1, high=5)
+            scores[competency] = numbers.whole(str(value), "a score", low=LOWEST_SCORE, high=HIGHEST_SCORE)
     await db.call(
         reviews.save,
         db,
@@ -144,7 +144,7 @@ async def score(request: web.Request) -> web.Response:
             question, _, competency = key[6:].partition("-")
             scores.setdefault(numbers.whole(question, "a score's question", low=1), {})[
                 numbers.whole(competency, "a score's competency", low=1)
-            ] = numbers.whole(text, "a score", low=1, high=5)
+            ] = numbers.whole(text, "a score", low=LOWEST_SCORE, high=HIGHEST_SCORE)
         elif key.startswith("notes-"):
             notes[numbers.whole(key[6:], "the notes' question", low=1)] = text
     typed = {q: (scores.get(q, {}), notes.get(q, "")) for q in {*scores, *notes}}
@@ -233,7 +233,7 @@ async def decide(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 
-_granted: dict[tuple[str, int, str], tuple[float, str]] = {}
+_granted: TtlCache[tuple[str, int, str], str] = TtlCache(auth.RECHECK_SECONDS)
 
 
 @auth.reviewer
@@ -246,14 +246,10 @@ async def media(request: web.Request) -> web.StreamResponse:
     # granted recording is not looked up again for a few seconds.
     starts = request.headers.get("Range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
     key = (session.id_hash, recording_id, kind)
-    granted = _granted.get(key)
-    if starts or granted is None or time.monotonic() - granted[0] > auth.RECHECK_SECONDS:
+    path = None if starts else _granted.get(key)
+    if path is None:
         path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
-        if len(_granted) > 10_000:
-            _granted.clear()
-        _granted[key] = (time.monotonic(), path)
-    else:
-        path = granted[1]
+        _granted.put(key, path)
     return sendfile.send(request, Path(path), {"Cache-Control": "private, max-age=3600"})
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from boxinterview import clock
 from boxinterview.domain import accounts
-from boxinterview.domain.models import Interview, Role
+from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, RATINGS, Interview, Role
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
 from boxinterview.store import demo_history as sql
@@ -129,14 +129,15 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
                 for name in q.competencies:
                     for reviewer_id, strictness in raters:
                         raw = ability + strictness * 0.8 + rng.gauss(0, 0.6)
-                        scores.append((q.id, comps[name], reviewer_id, max(1, min(5, round(raw)))))
+                        score = max(LOWEST_SCORE, min(HIGHEST_SCORE, round(raw)))
+                        scores.append((q.id, comps[name], reviewer_id, score))
             _step(rng, t, "decided", 0.8, "reviewed", 24, now)
             if "decided" in t:
                 outcome = "advance" if ability + rng.gauss(0, 0.4) > 3.2 else "reject"
                 decider = raters[0][0]
         rating = None
         if "completed" in t and rng.random() < 0.6:
-            rating = max(1, min(5, round(rng.gauss(4.1, 0.8))))
+            rating = max(RATINGS[0], min(RATINGS[-1], round(rng.gauss(4.1, 0.8))))
         people.append(
             {
                 "name": f"Sample Candidate {i + 1}",

@@ -24,6 +24,7 @@ from boxinterview.config.settings import ConfigError, Settings, documented_setti
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
 from boxinterview.ops import datadir, logs
+from boxinterview.store import migrations
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -42,11 +43,19 @@ def _parse_deadline(text: str) -> datetime:
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     path = datadir.init(settings.data_dir)
-    print(f"created {path} (schema version {datadir.migrations.HEAD})")
+    print(f"created {path} (schema version {migrations.HEAD})")
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    if args.dump_schema is not None:
+        text = migrations.fresh_dump()
+        if args.dump_schema == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.dump_schema).write_text(text)
+            print(f"wrote the schema at version {migrations.HEAD} to {args.dump_schema}")
+        return 0
     if args.init and not settings.database_path.exists():
         print(f"created {datadir.init(settings.data_dir)}")
         return 0
@@ -341,6 +350,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("init", cmd_init, "create the data directory and a new database")
     p = add("migrate", cmd_migrate, "upgrade the database to this version's schema")
     p.add_argument("--init", action="store_true", help="create the database when there is none yet")
+    p.add_argument(
+        "--dump-schema",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="write the schema every step together makes to FILE (or print it), touching no database",
+    )
     p = add("demo", cmd_demo, "create a demo interview, a reviewer and a candidate link")
     p.add_argument("--json", action="store_true", help="print one JSON object for scripts")
     p.add_argument(

@@ -14,7 +14,7 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import reviews
-from boxinterview.domain.models import Account, Interview, Role
+from boxinterview.domain.models import RATINGS, Account, Interview, Role
 from boxinterview.domain.statistics import (
     AlphaSums,
     Figure,
@@ -213,7 +213,7 @@ def experience(rows: list[dict]) -> Experience:  # type: ignore[type-arg]
     return Experience(
         len(ratings),
         sum(ratings) / len(ratings) if ratings else None,
-        {s: ratings.count(s) for s in range(1, 6)},
+        {s: ratings.count(s) for s in RATINGS},
         list(reversed(comments))[:20],
         [(w, sum(v) / len(v), len(v)) for w, v in sorted(weeks.items())],  # type: ignore[misc]
     )

@@ -14,6 +14,7 @@ import yaml
 from boxinterview.config import yamlsrc
 from boxinterview.domain import interviews
 from boxinterview.domain.models import (
+    SCORE_RANGE,
     Choice,
     Competency,
     Interview,
@@ -248,12 +249,12 @@ class _Reader:
             raw_anchors = m.get("anchors") or {}
             if not isinstance(raw_anchors, dict):
                 self.problem(
-                    (*path, "anchors"), "expected scores 1 to 5, each with what that score looks like"
+                    (*path, "anchors"), f"expected scores {SCORE_RANGE}, each with what that score looks like"
                 )
                 raw_anchors = {}
             for score, text in raw_anchors.items():
                 if isinstance(score, bool) or not (str(score).isascii() and str(score).isdigit()):
-                    self.problem((*path, "anchors", score), f"{score!r} is not a score; use 1 to 5")
+                    self.problem((*path, "anchors", score), f"{score!r} is not a score; use {SCORE_RANGE}")
                     continue
                 anchors[int(score)] = text if isinstance(text, str) else str(text)
             competencies.append(

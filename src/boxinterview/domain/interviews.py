@@ -12,7 +12,14 @@ from datetime import datetime
 
 from boxinterview import clock
 from boxinterview.domain import lifecycle
-from boxinterview.domain.models import Interview, InterviewStatus, InterviewSummary, QuestionKind
+from boxinterview.domain.models import (
+    SCORE_RANGE,
+    SCORES,
+    Interview,
+    InterviewStatus,
+    InterviewSummary,
+    QuestionKind,
+)
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail.compose import check_own_wording
 from boxinterview.store import Database
@@ -64,8 +71,10 @@ def validate(iv: Interview) -> list[Problem]:
             )
         names.add(comp.name)
         for score, text in comp.anchors.items():
-            if score not in (1, 2, 3, 4, 5):
-                problems.append((f"{path}.anchors.{score}", f"score {score} is not on the 1-5 scale"))
+            if score not in SCORES:
+                problems.append(
+                    (f"{path}.anchors.{score}", f"score {score} is not on the {SCORE_RANGE} scale")
+                )
             elif not str(text).strip():
                 problems.append((f"{path}.anchors.{score}", "an anchor needs a description of that score"))
 
@@ -149,7 +158,7 @@ def advice(iv: Interview) -> list[str]:
         if q.kind.is_recorded and q.think_seconds == 0:
             out.append(f"question {i} gives no think time before recording")
     for comp in iv.competencies:
-        missing = [s for s in range(1, 6) if s not in comp.anchors]
+        missing = [s for s in SCORES if s not in comp.anchors]
         if missing:
             out.append(
                 f"competency {comp.name!r} has no anchor for score {', '.join(map(str, missing))}: "

@@ -189,12 +189,6 @@ def by_token(db: Database, token: str) -> Invitation:
     return found
 
 
-def candidate_of(db: Database, invitation: Invitation) -> Candidate:
-    found = db.read(sql.get_candidate, invitation.candidate_id)
-    assert found is not None  # the foreign key guarantees it
-    return found
-
-
 def listing(db: Database, interview_id: int) -> list[tuple[Invitation, Candidate]]:
     return db.read(sql.invitations_of, interview_id)
 

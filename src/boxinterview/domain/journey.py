@@ -15,7 +15,14 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import answers, invitations, numbers
-from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
+from boxinterview.domain.models import (
+    RATINGS,
+    Interview,
+    Invitation,
+    InvitationStatus,
+    Question,
+    QuestionKind,
+)
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
@@ -238,13 +245,13 @@ def finish(
 
 
 def feedback(db: Database, token: str, rating: Any, comment: str, now: datetime | None = None) -> None:
-    """The one-question satisfaction rating on the finish page (1 to 5), with an optional comment."""
+    """The one-question satisfaction rating on the finish page (one of RATINGS), with an optional comment."""
     now = now or clock.now()
     invitation = invitations.by_token(db, token)
     if invitation.status is not InvitationStatus.COMPLETED:
         raise Conflict("finish the interview first; then you can tell us how it was")
-    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise Invalid("choose a rating from 1 to 5")
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
+        raise Invalid(f"choose a rating from {RATINGS[0]} to {RATINGS[-1]}")
     db.write(sql.set_feedback, invitation.id, rating, comment.strip()[:MAX_COMMENT], now)
 
 

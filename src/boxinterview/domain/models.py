@@ -10,6 +10,23 @@ from datetime import datetime
 # hear (a muted or wrong microphone), while a quiet voice measures -40 or more.
 SILENT_LUFS = -60.0
 
+# The score scale every rubric anchors and every reviewer scores on, lowest first. The CHECKs on the
+# database's review_scores and rubric_anchors hold the same range (a test keeps them together).
+SCORES = (1, 2, 3, 4, 5)
+LOWEST_SCORE, HIGHEST_SCORE = SCORES[0], SCORES[-1]
+SCORE_RANGE = f"{LOWEST_SCORE} to {HIGHEST_SCORE}"  # as the product says it: "scores run from 1 to 5"
+
+# The candidate's own rating of their interview on the finish page, lowest (poor) first: a scale of its own, not
+# a score (candidate_feedback's CHECK holds the same range).
+RATINGS = (1, 2, 3, 4, 5)
+
+
+def candidate_label(name: str, number: int, blind: bool) -> str:
+    """What a candidate is called wherever reviewers see them (pages, the console, CSV exports, messages to the
+    team): their name, or in blind review their number in the interview, "Candidate 7" (numbers are never
+    reused)."""
+    return f"Candidate {number}" if blind else name
+
 
 class InterviewStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -68,7 +85,7 @@ class Outcome(enum.StrEnum):
 class Competency:
     name: str
     description: str = ""
-    # Score (1-5) -> what that score looks like for this competency.
+    # Score (one of SCORES) -> what that score looks like for this competency.
     anchors: dict[int, str] = field(default_factory=dict)
     id: int | None = None
 
@@ -274,15 +291,6 @@ class Review:
     notes: str
     scores: dict[int, int]  # competency id -> 1..5
     submitted_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class ReviewComment:
-    id: int
-    review_id: int
-    at_ms: int | None
-    body: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from boxinterview import clock
 from boxinterview.domain import csv_write, reviews
-from boxinterview.domain.scoring import CompetencyResult, aggregate, refresh, summarise
+from boxinterview.domain.scoring import CompetencyResult, refresh
 
-__all__ = ["CandidateResult", "CompetencyResult", "aggregate", "pipeline", "results", "summarise"]
-from boxinterview.domain.models import Account, Interview, Role
+__all__ = ["CandidateResult", "CompetencyResult", "pipeline", "results"]
+from boxinterview.domain.models import Account, Interview, Role, candidate_label
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -62,7 +62,7 @@ def results(
             CompetencyResult(c.id, c.name, *r["competencies"].get(c.id, (0, None, None, None)))  # type: ignore[arg-type]
             for c in interview.competencies
         )
-        label = f"Candidate {r['number']}" if interview.blind_review else r["name"]
+        label = candidate_label(r["name"], r["number"], interview.blind_review)
         rows.append(CandidateResult(r["invitation_id"], label, comps, r["overall"], rank, r["outcome"]))
     return interview, rows, more
 
@@ -109,7 +109,7 @@ def pipeline(
     interview, people, counts = db.read(read)
     out = []
     for p in people:
-        label = f"Candidate {p['number']}" if interview.blind_review else p["name"]
+        label = candidate_label(p["name"], p["number"], interview.blind_review)
         out.append(
             PipelineRow(
                 p["invitation_id"],

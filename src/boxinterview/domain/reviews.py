@@ -15,6 +15,8 @@ import apsw
 from boxinterview import clock
 from boxinterview.domain import audit, scoring, viewing
 from boxinterview.domain.models import (
+    SCORE_RANGE,
+    SCORES,
     Account,
     Answer,
     Candidate,
@@ -28,6 +30,7 @@ from boxinterview.domain.models import (
     Recording,
     Review,
     Role,
+    candidate_label,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import compose, letters
@@ -65,7 +68,7 @@ def queue(db: Database, account: Account) -> list[QueueItem]:
     for r in db.read(sql.queue, account.id, account.role is Role.ADMIN):
         if r["reviewed"] >= r["questions"]:
             continue
-        label = f"Candidate {r['number']}" if r["blind_review"] else r["candidate_name"]
+        label = candidate_label(r["candidate_name"], r["number"], r["blind_review"])
         out.append(
             QueueItem(
                 r["invitation_id"],
@@ -162,7 +165,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     return CandidateReview(
         invitation=invitation,
         interview=interview,
-        label=f"Candidate {invitation.number}" if blind else (candidate.name if candidate else "?"),
+        label=candidate_label(candidate.name if candidate else "?", invitation.number, blind),
         candidate=None if blind else candidate,
         answers=tuple(items),
         decision=sql.latest_decision(con, invitation_id),
@@ -207,7 +210,7 @@ def save(
     submit: bool,
     now: datetime | None = None,
 ) -> None:
-    """Save my scores (1-5 per competency the question assesses) and notes; `submit` makes them final."""
+    """Save my scores (one of SCORES per competency the question assesses) and notes; `submit` makes them final."""
     now = now or clock.now()
     if len(notes) > MAX_NOTES:
         raise Invalid(f"notes are limited to {MAX_NOTES} characters")
@@ -244,8 +247,8 @@ def _unscored(assessed: dict[int, str], scores: dict[int, int], foreign: str) ->
     for a competency the answer does not assess) when a score cannot be kept."""
     if set(scores) - set(assessed):
         raise Invalid(foreign)
-    if any(not 1 <= v <= 5 for v in scores.values()):
-        raise Invalid("scores run from 1 to 5")
+    if any(v not in SCORES for v in scores.values()):
+        raise Invalid(f"scores run from {SCORE_RANGE}")
     return [name for cid, name in assessed.items() if cid not in scores]
 
 

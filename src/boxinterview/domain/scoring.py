@@ -5,7 +5,6 @@ results pages read them instead of recomputing thousands of candidates."""
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from dataclasses import dataclass
 
 import apsw
@@ -43,27 +42,6 @@ def summarise(competency_id: int, name: str, values: list[float]) -> CompetencyR
         round(statistics.median(values), 2),
         round(max(values) - min(values), 2),
     )
-
-
-def aggregate(
-    scores: list[tuple[int, int, int, int, int]], competencies: dict[int, str]
-) -> dict[int, list[CompetencyResult]]:
-    """Per invitation: each reviewer's score for a competency is their mean over the questions assessing it;
-    across reviewers, the mean, median and spread of those."""
-    per_reviewer: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-    for invitation_id, reviewer_id, _question, competency_id, score in scores:
-        per_reviewer[(invitation_id, competency_id, reviewer_id)].append(score)
-    across: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for (invitation_id, competency_id, _reviewer), values in per_reviewer.items():
-        across[(invitation_id, competency_id)].append(statistics.fmean(values))
-    out: dict[int, list[CompetencyResult]] = defaultdict(list)
-    invitations = {i for i, _ in across}
-    for invitation_id in invitations:
-        for competency_id, name in competencies.items():
-            out[invitation_id].append(
-                summarise(competency_id, name, across.get((invitation_id, competency_id), []))
-            )
-    return out
 
 
 def refresh(con: apsw.Connection, invitation_id: int, interview_id: int) -> None:

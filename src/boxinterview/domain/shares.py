@@ -13,7 +13,15 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import reviews, viewing
-from boxinterview.domain.models import Account, Interview, InvitationStatus, Question, Recording, Role
+from boxinterview.domain.models import (
+    Account,
+    Interview,
+    InvitationStatus,
+    Question,
+    Recording,
+    Role,
+    candidate_label,
+)
 from boxinterview.errors import Forbidden, Gone, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
@@ -132,7 +140,7 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
         for invitation_id in share["invitation_ids"]:
             invitation = candidates_sql.get_invitation(con, invitation_id)
             candidate = candidates_sql.get_candidate(con, invitation.candidate_id)  # type: ignore[union-attr]
-            label = f"Candidate {invitation.number}" if interview.blind_review else candidate.name  # type: ignore[union-attr]
+            label = candidate_label(candidate.name, invitation.number, interview.blind_review)  # type: ignore[union-attr]
             by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
             recordings = answers_sql.submitted_recordings(con, invitation_id)
             items = []

@@ -11,7 +11,7 @@ import apsw
 from boxinterview import clock
 from boxinterview.config.settings import Settings
 from boxinterview.domain.invitations import fresh_link
-from boxinterview.domain.models import InvitationStatus
+from boxinterview.domain.models import InvitationStatus, candidate_label
 from boxinterview.mail import letters
 from boxinterview.mail.compose import render
 from boxinterview.store import Database
@@ -89,7 +89,7 @@ def _team(db: Database, settings: Settings, now: datetime) -> int:
     day = now.strftime("%Y-%m-%d")
 
     def label(r: dict) -> str:
-        return f"Candidate {r['number']}" if r["blind_review"] else r["name"]
+        return candidate_label(r["name"], r["number"], r["blind_review"])
 
     def tx(con: apsw.Connection) -> int:
         queued = 0

@@ -5,7 +5,6 @@ cheap enough to repeat every two seconds."""
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,12 +12,12 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
-from boxinterview.ops import backup
+from boxinterview.domain.models import candidate_label
+from boxinterview.ops import health
 from boxinterview.store import Database
 from boxinterview.store import dashboard as sql
 
 ACTIVE_WINDOW = timedelta(minutes=10)  # an upload that moved within this is "arriving now"
-disk_usage = shutil.disk_usage  # the one place the dashboard asks the file system
 
 
 @dataclass(frozen=True)
@@ -56,11 +55,8 @@ class Dashboard:
     uploads_total: int  # all arriving now, of which `uploads` shows the most recent
     jobs: list[QueuedJob]
     per_minute: list[int]  # bytes received in each of the last 60 minutes, oldest first
-    disk_free: int
-    disk_total: int
-    days_left: float | None  # at the last week's upload rate; None when nothing arrived
-    last_backup: str | None  # name of the newest backup
-    last_backup_age: timedelta | None
+    disk: health.Disk  # how long it lasts at the last week's upload rate
+    backup: health.LastBackup
     backup_failed: str  # the last backup's error, when the last attempt failed
     errors: list[tuple[datetime, str, str]]  # (when, what, detail)
 
@@ -85,10 +81,8 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
     now = now or clock.now()
     found = db.read(_read, now, limit)
     minute = int(now.timestamp() // 60)
-    usage = disk_usage(settings.data_dir)
     # Each answer is kept as sent and as played back (about as large again): twice what arrives.
     daily = 2 * found["week"] / 7
-    newest = backup.newest(settings)
     event = found["backup_event"]
     failed = ""
     if event and event["action"] == "backup.failed":
@@ -96,7 +90,7 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
     uploads = [
         ActiveUpload(
             u["id"],
-            f"Candidate {u['number']}" if u["blind_review"] else u["name"],
+            candidate_label(u["name"], u["number"], u["blind_review"]),
             u["interview"],
             u["question"],
             u["take"],
@@ -124,11 +118,8 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
             for j in found["jobs"]
         ],
         per_minute=[found["traffic"].get(m, 0) for m in range(minute - 59, minute + 1)],
-        disk_free=usage.free,
-        disk_total=usage.total,
-        days_left=usage.free / daily if daily else None,
-        last_backup=newest.name if newest else None,
-        last_backup_age=now - newest.created_at if newest else None,
+        disk=health.disk(settings, daily),
+        backup=health.last_backup(settings, now),
         backup_failed=failed,
         errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],  # type: ignore[misc]
     )

@@ -1,11 +1,12 @@
 """How the appliance is doing, for `/metrics`, the console and the operator's alerts: disk space, backups, and
-the figures of uploads and processing from the store."""
+the figures of uploads and processing from the store. The disk and backup figures, and when each is a worry,
+are worked out here alone; the console's dashboard, the metrics and the alerts all show these."""
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
@@ -13,18 +14,50 @@ from boxinterview.ops import backup
 from boxinterview.store import Database
 from boxinterview.store import metrics as metrics_sql
 
+disk_usage = shutil.disk_usage  # the one place the appliance asks the file system how full it is
+
+
+@dataclass(frozen=True)
+class Disk:
+    free: int  # bytes
+    total: int
+    low: bool  # below `health.disk_low_percent` or `health.disk_low_gb`
+    days_left: float | None = None  # at the given rate of writing; None when nothing is being written
+
+    @property
+    def free_percent(self) -> float:
+        return 100 * self.free / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class LastBackup:
+    newest: backup.BackupInfo | None
+    age: timedelta | None
+    overdue: bool  # none yet, or older than `health.backup_max_age_hours` (when that is not 0)
+
+
+def disk(settings: Settings, bytes_per_day: float = 0.0) -> Disk:
+    """The data directory's disk: how much is free, whether that is too little, and how long it lasts."""
+    usage = disk_usage(settings.data_dir)
+    h = settings.health
+    percent = 100 * usage.free / usage.total if usage.total else 0.0
+    low = percent < h.disk_low_percent or usage.free / 1e9 < h.disk_low_gb
+    return Disk(usage.free, usage.total, low, usage.free / bytes_per_day if bytes_per_day else None)
+
+
+def last_backup(settings: Settings, now: datetime) -> LastBackup:
+    newest = backup.newest(settings)
+    age = now - newest.created_at if newest else None
+    hours = settings.health.backup_max_age_hours
+    overdue = bool(hours) and (age is None or age > timedelta(hours=hours))
+    return LastBackup(newest, age, overdue)
+
 
 @dataclass(frozen=True)
 class Health:
-    disk_free_bytes: int
-    disk_total_bytes: int
-    last_backup: backup.BackupInfo | None
-    last_backup_age_seconds: float | None
+    disk: Disk
+    backup: LastBackup
     figures: dict[str, float]
-
-    @property
-    def disk_free_percent(self) -> float:
-        return 100 * self.disk_free_bytes / self.disk_total_bytes if self.disk_total_bytes else 0.0
 
 
 @dataclass(frozen=True)
@@ -37,33 +70,27 @@ class Problem:
 
 def snapshot(db: Database, settings: Settings, now: datetime | None = None) -> Health:
     now = now or clock.now()
-    usage = shutil.disk_usage(settings.data_dir)
-    last = backup.newest(settings)
-    age = (now - last.created_at).total_seconds() if last else None
-    return Health(usage.free, usage.total, last, age, db.read(metrics_sql.figures))
+    return Health(disk(settings), last_backup(settings, now), db.read(metrics_sql.figures))
 
 
 def problems(health: Health, settings: Settings) -> list[Problem]:
     out = []
-    h = settings.health
-    free_gb = health.disk_free_bytes / 1e9
-    if health.disk_free_percent < h.disk_low_percent or free_gb < h.disk_low_gb:
+    d, b = health.disk, health.backup
+    if d.low:
         out.append(
             Problem(
                 "disk",
                 "The disk is nearly full",
-                f"{free_gb:.1f} GB ({health.disk_free_percent:.0f}%) free on the disk of {settings.data_dir}.",
+                f"{d.free / 1e9:.1f} GB ({d.free_percent:.0f}%) free on the disk of {settings.data_dir}.",
                 "Free space or grow the disk before uploads start failing; old backups are in "
                 f"{backup.folder(settings)} (rotation: backup.hourly, daily, weekly).",
             )
         )
-    age = health.last_backup_age_seconds
-    if h.backup_max_age_hours and (age is None or age > h.backup_max_age_hours * 3600):
-        last = health.last_backup
+    if b.overdue:
         since = (
             "there is no backup yet"
-            if last is None or age is None
-            else (f"the newest backup, {last.name}, is {age / 3600:.0f} hours old")
+            if b.newest is None or b.age is None
+            else (f"the newest backup, {b.newest.name}, is {b.age.total_seconds() / 3600:.0f} hours old")
         )
         out.append(
             Problem(
@@ -116,10 +143,10 @@ def prometheus(health: Health) -> str:
         metric(
             "mail", "gauge", "Messages in the outbox by state.", f[f"mail_{state}"], f'{{state="{state}"}}'
         )
-    metric("disk_free_bytes", "gauge", "Free bytes on the data directory's disk.", health.disk_free_bytes)
-    metric("disk_total_bytes", "gauge", "Size of the data directory's disk.", health.disk_total_bytes)
-    if health.last_backup_age_seconds is not None:
+    metric("disk_free_bytes", "gauge", "Free bytes on the data directory's disk.", health.disk.free)
+    metric("disk_total_bytes", "gauge", "Size of the data directory's disk.", health.disk.total)
+    if health.backup.age is not None:
         metric(
-            "last_backup_age_seconds", "gauge", "Age of the newest backup.", health.last_backup_age_seconds
+            "last_backup_age_seconds", "gauge", "Age of the newest backup.", health.backup.age.total_seconds()
         )
     return "\n".join(lines) + "\n"

@@ -173,12 +173,3 @@ def counts(con: apsw.Connection) -> dict[str, int]:
 
 def recent(con: apsw.Connection, limit: int = 50) -> list[Job]:
     return [_job(r) for r in rows(con, "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))]
-
-
-def for_subject(con: apsw.Connection, kind: str, subject_id: int) -> list[Job]:
-    return [
-        _job(r)
-        for r in rows(
-            con, "SELECT * FROM jobs WHERE kind = ? AND subject_id = ? ORDER BY id", (kind, subject_id)
-        )
-    ]
