@@ -19,7 +19,7 @@ def _account(r: dict[str, Any]) -> Account:
         email=r["email"],
         name=r["name"],
         role=Role(r["role"]),
-        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]),
         disabled_at=from_db(r["disabled_at"]),
     )
 

@@ -29,7 +29,7 @@ def _invitation(r: dict[str, Any]) -> Invitation:
         interview_id=r["interview_id"],
         candidate_id=r["candidate_id"],
         number=r["number"],
-        deadline=from_db(r["deadline"]),  # type: ignore[arg-type]
+        deadline=from_db(r["deadline"]),
         status=InvitationStatus(r["status"]),
         time_multiplier=r["time_multiplier"],
         accommodation_note=r["accommodation_note"],

@@ -130,7 +130,7 @@ def latest_decision(con: apsw.Connection, invitation_id: int) -> Decision | None
         outcome=Outcome(r["outcome"]),
         feedback=r["feedback"],
         decided_by=r["decided_by"],
-        decided_at=from_db(r["decided_at"]),  # type: ignore[arg-type]
+        decided_at=from_db(r["decided_at"]),
     )
 
 
