@@ -159,6 +159,13 @@ class Interview:
         return ", ".join(f"{n} {kind}" for kind, n in self.kind_counts.items())
 
 
+def stored_id(thing: Competency | Question | Interview) -> int:
+    """The id of something read from the store. Only a draft not saved yet has none, and nothing asks for its id."""
+    if thing.id is None:
+        raise ValueError(f"this {type(thing).__name__.lower()} has not been saved, so it has no id")
+    return thing.id
+
+
 @dataclass(frozen=True)
 class InterviewSummary:
     id: int
