@@ -9,6 +9,8 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Interview, Role
@@ -154,7 +156,7 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
             }
         )
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> None:
         first = sql.next_number(con, interview.id)  # type: ignore[arg-type]
         sql.insert(con, interview.id, first, people)  # type: ignore[arg-type]
         added = sql.invitation_ids(con, interview.id, first)  # type: ignore[arg-type]

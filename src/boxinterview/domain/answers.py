@@ -20,6 +20,7 @@ from boxinterview.domain.models import (
     Recording,
     RecordingState,
     Take,
+    stored_id,
 )
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.mail import letters
@@ -158,7 +159,7 @@ def submit_take(
     """Choose which take is the answer reviewers will see."""
     now = now or clock.now()
 
-    def tx(con) -> Answer:
+    def tx(con: apsw.Connection) -> Answer:
         _active(con, invitation_id, question_id, now, RECORDED)
         answer = sql.get_answer(con, invitation_id, question_id)
         if answer is None:
@@ -193,7 +194,7 @@ def submit_text(
 ) -> Answer:
     now = now or clock.now()
 
-    def tx(con) -> Answer:
+    def tx(con: apsw.Connection) -> Answer:
         _, question = _active(con, invitation_id, question_id, now, (QuestionKind.TEXT,))
         body = text.strip()
         if not body:
@@ -220,7 +221,7 @@ def submit_choice(
     """`position` is the 1-based position of the chosen option."""
     now = now or clock.now()
 
-    def tx(con) -> Answer:
+    def tx(con: apsw.Connection) -> Answer:
         _, question = _active(con, invitation_id, question_id, now, (QuestionKind.CHOICE,))
         if not 1 <= position <= len(question.choices):
             raise Invalid(f"choose one of the {len(question.choices)} options")
@@ -253,7 +254,7 @@ def submit_file(
     now = now or clock.now()
     target = files.document_path(data_dir, invitation_id, question_id, staged.kind)
 
-    def tx(con) -> tuple[Answer, str | None]:
+    def tx(con: apsw.Connection) -> tuple[Answer, str | None]:
         _active(con, invitation_id, question_id, now, (QuestionKind.FILE,))
         answer = _answer_row(con, invitation_id, question_id, now)
         sql.submit_answer(con, answer.id, now, file_path=str(target), file_name=name, file_type=staged.mime)
@@ -280,7 +281,7 @@ def complete(
     confirmation e-mail is queued in the same transaction."""
     now = now or clock.now()
 
-    def tx(con) -> Invitation:
+    def tx(con: apsw.Connection) -> Invitation:
         invitation = candidates_sql.get_invitation(con, invitation_id)
         if invitation is None:
             raise NotFound(f"no invitation with id {invitation_id}")
@@ -300,7 +301,7 @@ def complete(
         for i, q in enumerate(interview.questions, start=1):
             if not q.kind.is_recorded:
                 continue
-            recording = _submitted_recording(con, answers[q.id].id)
+            recording = _submitted_recording(con, answers[stored_id(q)].id)
             if recording is None or recording.state is RecordingState.UPLOADING:
                 raise Conflict(
                     f"the answer to question {i} is still uploading; wait until every answer is saved"

@@ -15,7 +15,14 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import answers, invitations, numbers
-from boxinterview.domain.models import Interview, Invitation, InvitationStatus, Question, QuestionKind
+from boxinterview.domain.models import (
+    Interview,
+    Invitation,
+    InvitationStatus,
+    Question,
+    QuestionKind,
+    stored_id,
+)
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
@@ -93,7 +100,7 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
     by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation.id)}
     states = []
     for q in interview.questions:
-        answer = by_question.get(q.id)
+        answer = by_question.get(stored_id(q))
         takes: list[TakeState] = []
         allowed = q.takes if q.kind.is_recorded else 1
         if answer is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # EBU R128 gates everything below -70 LUFS away as silence; a recording this quiet holds no speech anyone could
 # hear (a muted or wrong microphone), while a quiet voice measures -40 or more.
@@ -310,4 +311,4 @@ class AuditEntry:
     action: str
     subject_type: str
     subject_id: int | None
-    detail: dict
+    detail: dict[str, Any]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import apsw
@@ -28,6 +28,7 @@ from boxinterview.domain.models import (
     Recording,
     Review,
     Role,
+    stored_id,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import compose, letters
@@ -76,7 +77,7 @@ def queue(db: Database, account: Account) -> list[QueueItem]:
                 r["questions"],
                 r["reviewed"],
             )
-        )  # type: ignore[arg-type]
+        )
     return out
 
 
@@ -134,7 +135,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     all_comments = sql.comments_of(con, invitation_id)
     items = []
     for q in interview.questions:
-        answer = by_question.get(q.id)
+        answer = by_question.get(stored_id(q))
         recording = None
         if answer and q.kind.is_recorded:
             take = next((t for t in answers_sql.takes_of(con, answer.id) if t.submitted), None)
@@ -216,7 +217,7 @@ def save(
             raise Invalid(f"score every competency before submitting (missing: {', '.join(gaps)})")
         sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
         if submit:
-            scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
+            scoring.refresh(con, invitation_id, stored_id(view.interview))
         audit_sql.record(
             con,
             actor=f"reviewer:{account.id}",
@@ -266,7 +267,7 @@ def save_all(
             raise Conflict("you have already submitted your review of this candidate")
         missing = []
         for item in open_items:
-            scores, notes = typed.get(item.question.id, ({}, ""))
+            scores, notes = typed.get(stored_id(item.question), ({}, ""))
             gaps = _unscored(
                 view,
                 item,
@@ -282,14 +283,14 @@ def save_all(
         if submit and missing:
             raise Invalid(f"score every competency before submitting; still to score: {'; '.join(missing)}")
         for item in open_items:
-            scores, notes = typed.get(item.question.id, ({}, ""))
+            scores, notes = typed.get(stored_id(item.question), ({}, ""))
             if not submit and not scores and not notes.strip() and item.mine is None:
                 continue  # nothing typed for this answer yet: no draft to keep
             sql.save_review(
-                con, invitation_id, item.question.id, account.id, scores, notes.strip(), submit, now
+                con, invitation_id, stored_id(item.question), account.id, scores, notes.strip(), submit, now
             )
         if submit:
-            scoring.refresh(con, invitation_id, view.interview.id)  # type: ignore[arg-type]
+            scoring.refresh(con, invitation_id, stored_id(view.interview))
         audit_sql.record(
             con,
             actor=f"reviewer:{account.id}",
@@ -383,7 +384,7 @@ def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
     """Oldest day first, so reviews stay prompt; within a day each reviewer sees candidates in their own stable
     random order, so no candidate is always seen first (or last) by everyone."""
 
-    def key(item: QueueItem) -> tuple:
+    def key(item: QueueItem) -> tuple[date, str]:
         digest = hashlib.sha256(f"{account.id}:{item.invitation_id}".encode()).hexdigest()
         return (item.completed_at.date(), digest)
 

@@ -13,7 +13,15 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import reviews, viewing
-from boxinterview.domain.models import Account, Interview, InvitationStatus, Question, Recording, Role
+from boxinterview.domain.models import (
+    Account,
+    Interview,
+    InvitationStatus,
+    Question,
+    Recording,
+    Role,
+    stored_id,
+)
 from boxinterview.errors import Forbidden, Gone, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
@@ -65,7 +73,7 @@ def create(
         share_id = sql.insert(
             con,
             token_hash=_hash(token),
-            interview_id=interview.id,
+            interview_id=stored_id(interview),
             created_by=account.id,
             label=label.strip()[:200],
             invitation_ids=sorted(set(invitation_ids)),
@@ -131,12 +139,14 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
         people = []
         for invitation_id in share["invitation_ids"]:
             invitation = candidates_sql.get_invitation(con, invitation_id)
-            candidate = candidates_sql.get_candidate(con, invitation.candidate_id)  # type: ignore[union-attr]
-            label = f"Candidate {invitation.number}" if interview.blind_review else candidate.name  # type: ignore[union-attr]
+            assert invitation is not None
+            candidate = candidates_sql.get_candidate(con, invitation.candidate_id)
+            assert candidate is not None
+            label = f"Candidate {invitation.number}" if interview.blind_review else candidate.name
             by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
             items = []
             for q in questions:
-                a = by_question.get(q.id)
+                a = by_question.get(stored_id(q))
                 rec = None
                 if a and q.kind.is_recorded:
                     take = next((t for t in answers_sql.takes_of(con, a.id) if t.submitted), None)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import apsw
+
 from boxinterview import clock, files
 from boxinterview.config.settings import Settings
 from boxinterview.domain import recordings
@@ -69,7 +71,7 @@ def playback_options(settings: Settings) -> PlaybackOptions:
 
 
 def expectation(db: Database, recording_id: int, tolerance: float) -> Expectation:
-    def read(con) -> Expectation:
+    def read(con: apsw.Connection) -> Expectation:
         rec = answers_sql.get_recording(con, recording_id)
         take = answers_sql.get_take(con, rec.take_id)  # type: ignore[union-attr]
         answer = next(a for a in answers_sql.answers_of_take(con, take.id))  # type: ignore[union-attr]

@@ -44,7 +44,8 @@ def get(con: apsw.Connection, account_id: int) -> Account | None:
 
 
 def password_hash(con: apsw.Connection, account_id: int) -> str | None:
-    return value(con, "SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
+    found: str | None = value(con, "SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
+    return found
 
 
 def set_password_hash(con: apsw.Connection, account_id: int, password_hash: str, now: datetime) -> None:

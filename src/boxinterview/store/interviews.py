@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import apsw
 
@@ -26,7 +27,7 @@ _FIELDS = (
 )
 
 
-def _field_values(iv: Interview) -> tuple:
+def _field_values(iv: Interview) -> tuple[Any, ...]:
     return (
         iv.title,
         iv.role,

@@ -17,7 +17,8 @@ HEAD = len(STEPS)
 
 
 def current_version(con: apsw.Connection) -> int:
-    return con.pragma("user_version")
+    version: int = con.pragma("user_version")
+    return version
 
 
 def check_version(version: int, path: Path | str) -> None:
@@ -38,7 +39,7 @@ def migrate(con: apsw.Connection, target: int = HEAD) -> list[int]:
     """Apply every step above the current version up to `target`; return the versions applied."""
     if target > HEAD or target < 0:
         raise ValueError(f"no schema version {target}; versions run from 0 to {HEAD}")
-    applied = []
+    applied: list[int] = []
     while True:
         con.execute("BEGIN IMMEDIATE")
         try:

@@ -86,7 +86,7 @@ def save_review(
         "DO UPDATE SET notes = excluded.notes, updated_at = excluded.updated_at",
         (invitation_id, question_id, reviewer_id, notes, to_db(now), to_db(now)),
     )
-    review_id = value(
+    review_id: int = value(
         con,
         "SELECT id FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
         (invitation_id, question_id, reviewer_id),
@@ -161,11 +161,12 @@ def ensure_review(
         "ON CONFLICT (invitation_id, question_id, reviewer_id) DO NOTHING",
         (invitation_id, question_id, reviewer_id, to_db(now), to_db(now)),
     )
-    return value(
+    review_id: int = value(
         con,
         "SELECT id FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
         (invitation_id, question_id, reviewer_id),
     )
+    return review_id
 
 
 def add_comment(con: apsw.Connection, review_id: int, at_ms: int | None, body: str, now: datetime) -> int:
