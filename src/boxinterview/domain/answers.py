@@ -86,7 +86,9 @@ def _active(
         for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
             if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
                 candidates_sql.set_invitation_status(con, invitation_id, invitation.status, step, now)
-                invitation = candidates_sql.get_invitation(con, invitation_id)  # type: ignore[assignment]
+                found = candidates_sql.get_invitation(con, invitation_id)
+                assert found is not None  # just read and changed in this transaction
+                invitation = found
     return invitation, question
 
 

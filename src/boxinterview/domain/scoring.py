@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import apsw
 
+from boxinterview.domain.models import stored_id
 from boxinterview.store import insight as insight_sql
 from boxinterview.store import interviews as interviews_sql
 from boxinterview.store import reviews as sql
@@ -71,7 +72,7 @@ def refresh(con: apsw.Connection, invitation_id: int, interview_id: int) -> None
     interview = interviews_sql.get(con, interview_id)
     assert interview is not None
     means = sql.reviewer_means(con, invitation_id)
-    comps = [summarise(c.id, c.name, means.get(c.id, [])) for c in interview.competencies]  # type: ignore[arg-type]
+    comps = [summarise(stored_id(c), c.name, means.get(stored_id(c), [])) for c in interview.competencies]
     scored = [c.mean for c in comps if c.mean is not None]
     overall = round(statistics.fmean(scored), 2) if scored else None
     sql.store_results(

@@ -15,7 +15,7 @@ from boxinterview.store import outbox as sql
 def overview(db: Database, limit: int = 200) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """(how many in each state, the newest messages)."""
 
-    def read(con: apsw.Connection):
+    def read(con: apsw.Connection) -> tuple[dict[str, int], list[dict[str, Any]]]:
         return sql.counts(con), sql.recent(con, limit)
 
     return db.read(read)

@@ -8,6 +8,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import apsw
 
@@ -65,7 +66,7 @@ class Dashboard:
     errors: list[tuple[datetime, str, str]]  # (when, what, detail)
 
 
-def _read(con: apsw.Connection, now: datetime, limit: int) -> dict:
+def _read(con: apsw.Connection, now: datetime, limit: int) -> dict[str, Any]:
     minute = int(now.timestamp() // 60)
     since = now - ACTIVE_WINDOW
     uploads = sql.active_uploads(con, since, limit)
@@ -103,7 +104,7 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
             u["received"],
             u["length"],
             clock.from_db(u["updated_at"]),
-        )  # type: ignore[arg-type]
+        )
         for u in found["uploads"]
     ]
     return Dashboard(
@@ -130,5 +131,5 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
         last_backup=newest.name if newest else None,
         last_backup_age=now - newest.created_at if newest else None,
         backup_failed=failed,
-        errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],  # type: ignore[misc]
+        errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],
     )
