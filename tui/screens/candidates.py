@@ -34,6 +34,7 @@ def parse_deadline(text: str) -> datetime | None:
 
 
 class CandidatesScreen(ConsoleScreen[None]):
+    CSS_PATH = "candidates.tcss"
     AUTO_FOCUS = "#candidates"
     BINDINGS = [
         Binding("i", "invite", "Invite"),

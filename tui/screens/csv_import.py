@@ -21,6 +21,7 @@ from boxinterview.tui.widgets.plain_table import PlainTable
 class ImportScreen(ConsoleScreen[int]):
     """Dismisses with how many candidates were invited."""
 
+    CSS_PATH = "csv_import.tcss"
     BINDINGS = [Binding("escape", "leave", "Back")]
 
     def __init__(self, interview_id: int) -> None:

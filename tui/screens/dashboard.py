@@ -23,6 +23,7 @@ REFRESH_SECONDS = 1.0
 
 
 class DashboardScreen(ConsoleScreen[None]):
+    CSS_PATH = "dashboard.tcss"
     BINDINGS = [Binding("t", "retry", "Retry failed job"), Binding("f5", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:

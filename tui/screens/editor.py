@@ -31,6 +31,7 @@ DRAFT_SECONDS = 1.0
 class EditorScreen(ConsoleScreen[int | None]):
     """Dismisses with the saved interview's id, or None when left without saving."""
 
+    CSS_PATH = "editor.tcss"
     TITLE = "Interview editor"
 
     BINDINGS = [

@@ -94,6 +94,8 @@ def render(found: insight.Insight) -> Content:
 
 
 class InsightScreen(ConsoleScreen[None]):
+    CSS_PATH = "insight.tcss"
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)

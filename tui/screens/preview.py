@@ -55,6 +55,7 @@ def candidate_view(iv: Interview) -> Content:
 
 
 class PreviewScreen(ConsoleScreen[None]):
+    CSS_PATH = "preview.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, interview: Interview) -> None:

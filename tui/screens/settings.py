@@ -19,6 +19,7 @@ from boxinterview.tui.widgets.dialogs import Field, Form
 
 
 class SettingsScreen(ConsoleScreen[None]):
+    CSS_PATH = "settings.tcss"
     BINDINGS = [Binding("t", "test_mail", "Send a test e-mail")]
 
     def compose(self) -> ComposeResult:
