@@ -49,7 +49,7 @@ def seed(server: Server, n: int) -> tuple[int, list[str]]:
     rng = random.Random(1)
     comps = [c.id for c in interview.competencies]
 
-    def fill(con) -> None:  # type: ignore[no-untyped-def]
+    def fill(con) -> None:
         for i in range(n):
             con.execute(
                 "INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",

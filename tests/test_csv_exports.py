@@ -47,7 +47,7 @@ def neutral(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
+def exports(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("exports")) as live:
         db, now, head = live.db, clock.now(), Letterhead.from_settings(live.settings)
         iv_id = interviews.create(db, interview_io.from_yaml(INTERVIEW), "test")

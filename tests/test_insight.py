@@ -25,7 +25,7 @@ A = [(4, 4, 5), (2, 3, 2), (3, 3, 3)]
 B = [(5, 4, 5), (2, 2, 2), (3, 4, 3)]
 
 
-def run_the_interview(live):  # type: ignore[no-untyped-def]
+def run_the_interview(live):
     db, iv = live.db, live.interview
     t0 = clock.now()
     head = Letterhead.from_settings(live.settings)

@@ -67,7 +67,7 @@ def test_a_decision_uses_the_outcomes_own_wording_with_the_reviewers_words(env) 
         candidate = type("C", (), {"name": "Bo"})()
 
     View.interview = interview
-    subject, text = render_feedback(View, Outcome.REJECT, "Your text answer was clear.", "Example Ltd")  # type: ignore[arg-type]
+    subject, text = render_feedback(View, Outcome.REJECT, "Your text answer was clear.", "Example Ltd")
     assert subject == "About the Tester role"
     assert text == "Hi Bo, thank you. We will not continue this time.\n\nYour text answer was clear.\n"
 
