@@ -1,4 +1,4 @@
-.PHONY: setup demo test lint format bench schema
+.PHONY: setup demo test lint types format bench schema
 setup:          ## install system packages (when missing) and the venv
 	scripts/bootstrap --test
 demo:           ## install and run the demo on http://127.0.0.1:8080
@@ -7,6 +7,8 @@ test:           ## the whole suite, as CI runs it
 	scripts/test
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+types:          ## mypy, strict, over the core and both faces
+	scripts/typecheck
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 bench:          ## measure; results go to bench/results/

@@ -40,7 +40,7 @@ def free_port() -> int:
 def sign_in(session: requests.Session, base: str, email: str, password: str, next: str = "/review") -> None:
     """As a browser does: the sign-in page first (its form's token is bound to the cookie it sets)."""
     page = session.get(base + "/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     data = {"csrf": token, "email": email, "password": password, "next": next}
     session.post(base + "/login", data=data).raise_for_status()
 

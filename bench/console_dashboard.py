@@ -41,7 +41,7 @@ def seed(db: Database, n: int, uploading: int) -> None:
     stamp = clock.to_db(now)
     minute = int(now.timestamp() // 60)
 
-    def fill(con) -> None:  # type: ignore[no-untyped-def]
+    def fill(con) -> None:
         for i in range(n):
             con.execute(
                 "INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
@@ -96,7 +96,7 @@ def seed(db: Database, n: int, uploading: int) -> None:
     db.write(fill)
 
 
-async def keys(pilot, table, presses: int) -> list[float]:  # type: ignore[no-untyped-def]
+async def keys(pilot, table, presses: int) -> list[float]:
     """Milliseconds from a key press to the cursor having moved."""
     out = []
     step = "down"
@@ -118,7 +118,7 @@ async def keys(pilot, table, presses: int) -> list[float]:  # type: ignore[no-un
     return out
 
 
-async def measure_screen(settings, db, refreshes: int) -> tuple[list[float], list[float], list[float]]:  # type: ignore[no-untyped-def]
+async def measure_screen(settings, db, refreshes: int) -> tuple[list[float], list[float], list[float]]:
     app = ConsoleApp(settings, db)
     refresh_ms: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:

@@ -24,7 +24,7 @@ import requests
 
 from _harness import Server, sign_in
 from boxinterview import clock
-from boxinterview.domain import accounts, interview_io, interviews, reviews
+from boxinterview.domain import accounts, decisions, interview_io, interviews, reviews
 from boxinterview.domain.models import Account, Interview, InterviewStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
@@ -59,7 +59,7 @@ def seed(server: Server, n: int, fresh: int) -> tuple[int, list[str], list[Accou
     comps = [c.id for c in interview.competencies]
     unreviewed: list[int] = []
 
-    def fill(con) -> None:  # type: ignore[no-untyped-def]
+    def fill(con) -> None:
         for i in range(n + fresh):
             con.execute(
                 "INSERT INTO candidates (name, email, created_at) VALUES (?, ?, ?)",
@@ -152,7 +152,7 @@ def burst(
 
     def reviewer(index: int) -> None:
         s = sessions[index]
-        token = re.search(r'name="csrf" value="([^"]+)"', s.get(server.url("/review")).text).group(1)  # type: ignore[union-attr]
+        token = re.search(r'name="csrf" value="([^"]+)"', s.get(server.url("/review")).text).group(1)
         order = candidates[index:] + candidates[:index]  # not all on the same candidate at the same moment
         for inv in order:
             base = f"/review/{inv}"
@@ -207,7 +207,7 @@ def statements(
     """SQL statements each service runs, counted by an APSW execution tracer on connections opened here."""
     count = [0]
 
-    def trace(cursor, sql, bindings) -> bool:  # type: ignore[no-untyped-def]
+    def trace(_cursor, _sql, _bindings) -> bool:
         count[0] += 1
         return True
 
@@ -232,7 +232,7 @@ def statements(
             ),
             ("every score, draft", lambda: reviews.save_all(db, reviewer, invitation_id, typed, False)),
             ("every score, submitted", lambda: reviews.save_all(db, reviewer, invitation_id, typed, True)),
-            ("decision", lambda: reviews.decide(db, reviewer, invitation_id, Outcome.HOLD, "", letterhead)),
+            ("decision", lambda: decisions.decide(db, reviewer, invitation_id, Outcome.HOLD, "", letterhead)),
             ("interview read", lambda: interviews.get(db, interview.id)),
         ]
         # connections opened and their statistics looked at first: not what is counted

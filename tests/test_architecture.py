@@ -24,7 +24,7 @@ def _strings(tree: ast.AST) -> list[tuple[int, str]]:
 
 
 def _imports(tree: ast.AST, top_level_only: bool) -> list[str]:
-    nodes = tree.body if top_level_only else list(ast.walk(tree))  # type: ignore[attr-defined]
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
     out = []
     for node in nodes:
         if isinstance(node, ast.Import):

@@ -123,7 +123,7 @@ def routes() -> set[tuple[str, str]]:
     return {(m, p) for m, p in found if m != "HEAD" or ("GET", p) not in found}
 
 
-def _path(route) -> str:  # type: ignore[no-untyped-def]
+def _path(route) -> str:
     info = route.resource.get_info()
     return info.get("formatter") or info.get("path") or info.get("prefix")
 

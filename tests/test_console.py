@@ -22,14 +22,14 @@ from tests.signin import sign_in
 DEADLINE = datetime(2031, 1, 31, 17, 0, tzinfo=UTC)
 
 
-async def until(pilot, check, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot, check, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "the console did not get there in time"
         await pilot.pause(0.05)
 
 
-async def type_into(pilot, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+async def type_into(pilot, selector: str, text: str) -> None:
     """Focus a field, clear it and type `text` key by key, as an operator would."""
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
@@ -156,7 +156,7 @@ async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
     assert eve.time_multiplier == 1.5
 
 
-async def open_import(app, pilot, interview_id: int, path, encoding: str = "") -> DataTable:  # type: ignore[no-untyped-def]
+async def open_import(app, pilot, interview_id: int, path, encoding: str = "") -> DataTable:
     app.show_candidates(interview_id)
     await pilot.pause(0.2)
     await pilot.press("m")

@@ -86,7 +86,7 @@ def painted(app: ConsoleApp) -> tuple[str, list[str]]:
     return text, links
 
 
-async def shows(pilot, *texts: str, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def shows(pilot, *texts: str, timeout: float = 10.0) -> None:
     """Wait until every text is on the screen as written; no link may be on it."""
     deadline = time.monotonic() + timeout
     while True:
@@ -99,7 +99,7 @@ async def shows(pilot, *texts: str, timeout: float = 10.0) -> None:  # type: ign
         await pilot.pause(0.1)
 
 
-async def until(pilot, check, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def until(pilot, check, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "the console did not get there in time"
@@ -115,7 +115,7 @@ def smtp():
 
 
 @pytest.fixture
-def hostile(tmp_path: Path, smtp):  # type: ignore[no-untyped-def]
+def hostile(tmp_path: Path, smtp):
     """A data directory whose people and words are all written like console markup."""
     settings = load_settings(
         environ={

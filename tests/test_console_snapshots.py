@@ -35,7 +35,7 @@ def console(monkeypatch, template):
         health,
         "disk_usage",
         lambda _path: shutil._ntuple_diskusage(500 * 10**9, 380 * 10**9, 120 * 10**9),
-    )  # type: ignore[attr-defined]
+    )
     settings = load_settings(
         environ={"BOXINTERVIEW_DATA_DIR": str(DATA), "BOXINTERVIEW_ORGANISATION_NAME": "Example Ltd"}
     )
@@ -89,7 +89,7 @@ def console(monkeypatch, template):
     shutil.rmtree(DATA, ignore_errors=True)
 
 
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def _settle(pilot) -> None:
     await pilot.pause(0.6)  # screens load in worker threads
 
 
@@ -113,7 +113,7 @@ async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
 def test_each_screen(snap_compare, console, keys, size) -> None:
     settings, db, _ = console
 
-    async def go(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def go(pilot) -> None:
         await pilot.press(keys)
         await _settle(pilot)
 
@@ -124,7 +124,7 @@ def test_each_screen(snap_compare, console, keys, size) -> None:
 def test_the_interview_editor(snap_compare, console, size) -> None:
     settings, db, interview = console
 
-    async def go(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def go(pilot) -> None:
         pilot.app.push_screen(EditorScreen(interview))
         await _settle(pilot)
 

@@ -13,7 +13,16 @@ import pytest
 import requests
 
 from boxinterview import clock
-from boxinterview.domain import accounts, answers, csv_write, interview_io, interviews, invitations, reviews
+from boxinterview.domain import (
+    accounts,
+    answers,
+    csv_write,
+    decisions,
+    interview_io,
+    interviews,
+    invitations,
+    reviews,
+)
 from boxinterview.domain.models import InterviewStatus, InvitationStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from tests.live import live_server
@@ -47,7 +56,7 @@ def neutral(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
+def exports(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("exports")) as live:
         db, now, head = live.db, clock.now(), Letterhead.from_settings(live.settings)
         iv_id = interviews.create(db, interview_io.from_yaml(INTERVIEW), "test")
@@ -75,7 +84,9 @@ def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
                 scores = {c.id: score for c in iv.competencies}
                 reviews.save(db, who, inv.id, question.id, scores, "", True, now + timedelta(hours=1))
             if n == 0:
-                reviews.decide(db, reviewer["A"], inv.id, Outcome.ADVANCE, "", head, now + timedelta(hours=2))
+                decisions.decide(
+                    db, reviewer["A"], inv.id, Outcome.ADVANCE, "", head, now + timedelta(hours=2)
+                )
         s = requests.Session()
         _, password = accounts.create(db, "boss@example.com", Role.ADMIN, "t")
         assert sign_in(s, live.base, "boss@example.com", password, next="/review").ok

@@ -33,7 +33,7 @@ def excel(rows: list[list[str]], encoding: str = "cp1252", delimiter: str = ";")
     return out.getvalue().encode(encoding)
 
 
-def check(db, interview, data: bytes, **options) -> invite_csv.Preview:  # type: ignore[no-untyped-def]
+def check(db, interview, data: bytes, **options) -> invite_csv.Preview:
     return invite_csv.preview(db, interview.id, data, now=NOW, **options)
 
 

@@ -22,7 +22,7 @@ def test_a_changed_decision_is_confirmed_and_the_candidate_gets_one_message(live
     page = f"/review/{invitation_id}"
     url = f"{live.base}{page}/decision"
 
-    def decide(outcome: str, action: str = "confirm", **extra: str):  # type: ignore[no-untyped-def]
+    def decide(outcome: str, action: str = "confirm", **extra: str):
         return s.post(
             url,
             data={

@@ -132,7 +132,7 @@ def cv_server(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("documents")) as live:
         iv = interviews.create(live.db, interview_io.from_yaml(CV_INTERVIEW), "t")
         interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
-        live.cv_interview = interviews.get(live.db, iv)  # type: ignore[attr-defined]
+        live.cv_interview = interviews.get(live.db, iv)
         yield live
 
 

@@ -113,7 +113,7 @@ def test_the_disk_lasts_as_long_as_what_is_written_allows(tmp_path, monkeypatch)
     _, settings, db, _ = prepare(tmp_path)
     monkeypatch.setattr(
         health, "disk_usage", lambda _path: shutil._ntuple_diskusage(100 * 10**9, 90 * 10**9, 10 * 10**9)
-    )  # type: ignore[attr-defined]
+    )
     disk = health.disk(settings, bytes_per_day=2 * 10**9)
     assert (disk.free_percent, disk.days_left, disk.low) == (10.0, 5.0, False)
     assert health.disk(settings).days_left is None  # nothing written: no end in sight

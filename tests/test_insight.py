@@ -11,7 +11,7 @@ from datetime import timedelta
 import requests
 
 from boxinterview import clock
-from boxinterview.domain import accounts, answers, insight, invitations, journey, reviews
+from boxinterview.domain import accounts, answers, decisions, insight, invitations, journey, reviews
 from boxinterview.domain.models import InvitationStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from tests.flows import record_take
@@ -25,7 +25,7 @@ A = [(4, 4, 5), (2, 3, 2), (3, 3, 3)]
 B = [(5, 4, 5), (2, 2, 2), (3, 4, 3)]
 
 
-def run_the_interview(live):  # type: ignore[no-untyped-def]
+def run_the_interview(live):
     db, iv = live.db, live.interview
     t0 = clock.now()
     head = Letterhead.from_settings(live.settings)
@@ -62,8 +62,8 @@ def run_the_interview(live):  # type: ignore[no-untyped-def]
                     db, who, inv.id, q.id, {iv.competencies[0].id: score}, "", True, t0 + timedelta(hours=5)
                 )
         journey.feedback(db, token, 5 - n, "Clear instructions" if n == 0 else "", t0 + timedelta(hours=3))
-    reviews.decide(db, a, people[0][0].id, Outcome.ADVANCE, "", head, t0 + timedelta(hours=6))
-    reviews.decide(db, a, people[1][0].id, Outcome.REJECT, "", head, t0 + timedelta(hours=6))
+    decisions.decide(db, a, people[0][0].id, Outcome.ADVANCE, "", head, t0 + timedelta(hours=6))
+    decisions.decide(db, a, people[1][0].id, Outcome.REJECT, "", head, t0 + timedelta(hours=6))
     return a, t0
 
 

@@ -87,7 +87,7 @@ def test_validation_reports_every_problem(template) -> None:
     assert "only choice questions have choices" in problems["questions[3].choices"]
     assert "from 1 to 600 seconds" in problems["questions[3].answer_seconds"]
     with pytest.raises(Invalid) as info:
-        interviews.create(None, bad, "test")  # type: ignore[arg-type]  # refused before the database
+        interviews.create(None, bad, "test")  # refused before the database
     assert len(info.value.problems) == len(problems)
 
 

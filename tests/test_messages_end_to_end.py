@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timedelta
 
 from boxinterview import clock
-from boxinterview.domain import answers, invitations, reviews
+from boxinterview.domain import answers, decisions, invitations
 from boxinterview.domain.models import Outcome
 from boxinterview.mail import schedule
 from boxinterview.mail.letters import Letterhead
@@ -97,8 +97,8 @@ def test_the_demo_run_end_to_end_produces_every_message_once(tmp_path, cli, smtp
         team_day += timedelta(days=1)
     schedule.queue_due(db, settings, team_day)
     schedule.queue_due(db, settings, team_day + timedelta(days=interview.review_target_days + 1))
-    reviews.decide(db, reviewer, ann.id, Outcome.ADVANCE, "Your escalation answer stood out.", head)
-    reviews.decide(db, reviewer, bo.id, Outcome.REJECT, "Your written answer was clear.", head)
+    decisions.decide(db, reviewer, ann.id, Outcome.ADVANCE, "Your escalation answer stood out.", head)
+    decisions.decide(db, reviewer, bo.id, Outcome.REJECT, "Your written answer was clear.", head)
 
     # The operator: processing fails (ffmpeg is missing), the backup copy fails, the disk is "low", no backup.
     async def process_until_failed() -> None:

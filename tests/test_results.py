@@ -25,7 +25,7 @@ questions:
 
 
 @pytest.fixture
-def scored(db):  # type: ignore[no-untyped-def]
+def scored(db):
     """Give `scored(reviews)` {reviewer: {question number: {competency name: score}}}; get the candidate's
     results (Clarity, Ownership)."""
     iv_id = interviews.create(db, interview_io.from_yaml(INTERVIEW), "test")
@@ -34,7 +34,7 @@ def scored(db):  # type: ignore[no-untyped-def]
     ids = {c.name: c.id for c in iv.competencies}
     admin, _ = accounts.create(db, "admin@example.com", Role.ADMIN, "test")
 
-    def score(given: dict[str, dict[int, dict[str, int]]]):  # type: ignore[no-untyped-def]
+    def score(given: dict[str, dict[int, dict[str, int]]]):
         n = len(invitations.listing(db, iv_id)) + 1
         inv, _ = invitations.invite(db, iv_id, f"Candidate {n}", f"c{n}@example.com", "test")
         invitations.move(db, inv.id, InvitationStatus.OPENED, "candidate")

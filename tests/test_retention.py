@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from boxinterview import clock
-from boxinterview.domain import accounts, answers, invitations, retention, reviews
+from boxinterview.domain import accounts, answers, decisions, invitations, retention, reviews
 from boxinterview.domain.models import Outcome, Role
 from boxinterview.mail.letters import Letterhead
 from boxinterview.ops import backup
@@ -36,7 +36,7 @@ def test_purge_erases_expired_candidates_only_and_backups_after_it_hold_nothing_
 
     old, old_recording = completed("Olga")
     reviews.save(db, admin, old, q[0].id, {interview.competencies[0].id: 4}, "Olga was clear", submit=True)
-    reviews.decide(db, admin, old, Outcome.REJECT, "Thanks, Olga", Letterhead.from_settings(settings))
+    decisions.decide(db, admin, old, Outcome.REJECT, "Thanks, Olga", Letterhead.from_settings(settings))
     recent, recent_recording = completed("Rita", days_later=100)
     original = Path(
         db.read(

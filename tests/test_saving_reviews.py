@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from boxinterview.domain import accounts, answers, interview_io, interviews, invitations, reviews
+from boxinterview.domain import accounts, answers, decisions, interview_io, interviews, invitations, reviews
 from boxinterview.domain.models import InterviewStatus, Outcome, Role
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail.letters import Letterhead
@@ -102,7 +102,7 @@ def test_every_write_refuses_a_reviewer_taken_off_the_interview(db, interview) -
         lambda: reviews.save(db, rae, invitation_id, why, {clarity: 3}, "", False),
         lambda: reviews.save_all(db, rae, invitation_id, {why: ({clarity: 3}, "")}, False),
         lambda: reviews.comment(db, rae, invitation_id, why, 1000, "noted"),
-        lambda: reviews.decide(db, rae, invitation_id, Outcome.HOLD, "", LETTERHEAD),
+        lambda: decisions.decide(db, rae, invitation_id, Outcome.HOLD, "", LETTERHEAD),
     ):
         with pytest.raises(NotFound, match="no candidate here for you to review"):
             write()
@@ -119,7 +119,7 @@ def test_a_candidate_still_answering_cannot_be_scored_commented_or_decided(db, i
         lambda: reviews.save(db, rae, invitation_id, why, {clarity: 3}, "", False),
         lambda: reviews.save_all(db, rae, invitation_id, {}, False),
         lambda: reviews.comment(db, rae, invitation_id, why, None, "early"),
-        lambda: reviews.decide(db, rae, invitation_id, Outcome.REJECT, "", LETTERHEAD),
+        lambda: decisions.decide(db, rae, invitation_id, Outcome.REJECT, "", LETTERHEAD),
     ):
         with pytest.raises(Conflict, match="not completed the interview yet"):
             write()
@@ -174,9 +174,11 @@ def test_a_blind_decision_is_worded_by_the_interview_and_names_the_candidate_onl
     invitation_id = candidate(db, interview, "Cleo Hidden")
     rae = reviewer(db, interview)
     page = reviews.candidate(db, rae, invitation_id)
-    subject, preview = reviews.render_feedback(page, Outcome.REJECT, "Thank you for the clear answers.", "Ex")
+    subject, preview = decisions.render_feedback(
+        page, Outcome.REJECT, "Thank you for the clear answers.", "Ex"
+    )
     assert subject == "About the Writer role" and "Hi {name}," in preview and "Cleo" not in preview
-    decision = reviews.decide(
+    decision = decisions.decide(
         db, rae, invitation_id, Outcome.REJECT, "Thank you for the clear answers.", LETTERHEAD
     )
     assert decision.outcome is Outcome.REJECT and decision.feedback == "Thank you for the clear answers."
@@ -185,4 +187,4 @@ def test_a_blind_decision_is_worded_by_the_interview_and_names_the_candidate_onl
     assert message["body"].startswith("Hi Cleo Hidden, thank you.")
     assert "Thank you for the clear answers." in message["body"]
     with pytest.raises(Conflict, match="already decided"):
-        reviews.decide(db, rae, invitation_id, Outcome.ADVANCE, "", LETTERHEAD)
+        decisions.decide(db, rae, invitation_id, Outcome.ADVANCE, "", LETTERHEAD)

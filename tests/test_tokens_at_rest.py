@@ -43,8 +43,8 @@ def smtp():
     inbox.down()
 
 
-def tables_holding(live, secrets: list[bytes]) -> list[str]:  # type: ignore[no-untyped-def]
-    def read(con):  # type: ignore[no-untyped-def]
+def tables_holding(live, secrets: list[bytes]) -> list[str]:
+    def read(con):
         found = []
         names = [n for (n,) in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
         for name in names:

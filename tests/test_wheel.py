@@ -51,6 +51,7 @@ def test_wheel_ships_core_faces_and_their_files(tmp_path: Path) -> None:
         "boxinterview/tui/app.py",
         "boxinterview/tui/app.tcss",
         "boxinterview/tui/screens/dashboard.py",
+        "boxinterview/tui/screens/dashboard.tcss",
         "boxinterview/tui/widgets/dialogs.py",
     ):
         assert expected in names, expected

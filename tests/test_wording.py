@@ -61,13 +61,13 @@ def test_a_decision_uses_the_outcomes_own_wording_with_the_reviewers_words(env) 
     assert reject.own and reject.letter.subject == "About the Tester role"
     [hold] = wording.previews(interview, "Example Ltd", "outcome.hold")
     assert not hold.own and "We need a little more time" in hold.letter.text
-    from boxinterview.domain.reviews import render_feedback
+    from boxinterview.domain.decisions import render_feedback
 
     class View:  # the parts of a reviewer's view the message needs
         candidate = type("C", (), {"name": "Bo"})()
 
     View.interview = interview
-    subject, text = render_feedback(View, Outcome.REJECT, "Your text answer was clear.", "Example Ltd")  # type: ignore[arg-type]
+    subject, text = render_feedback(View, Outcome.REJECT, "Your text answer was clear.", "Example Ltd")
     assert subject == "About the Tester role"
     assert text == "Hi Bo, thank you. We will not continue this time.\n\nYour text answer was clear.\n"
 

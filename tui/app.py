@@ -4,9 +4,10 @@ acts in worker threads, so the interface never waits on the disk, and live views
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -14,6 +15,7 @@ from boxinterview.config.settings import Settings
 from boxinterview.store import Database
 from boxinterview.tui.screens.audit import AuditScreen
 from boxinterview.tui.screens.backups import BackupsScreen
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.screens.candidates import CandidatesScreen
 from boxinterview.tui.screens.dashboard import DashboardScreen
 from boxinterview.tui.screens.help import HelpScreen
@@ -23,7 +25,10 @@ from boxinterview.tui.screens.outbox import OutboxScreen
 from boxinterview.tui.screens.reviewers import ReviewersScreen
 from boxinterview.tui.screens.settings import SettingsScreen
 
-SCREENS = {
+if TYPE_CHECKING:
+    from boxinterview.tui.screens.editor import EditorScreen
+
+SCREENS: dict[str, tuple[str, str, type[ConsoleScreen[None]]]] = {
     "dashboard": ("1", "Dashboard", DashboardScreen),
     "interviews": ("2", "Interviews", InterviewsScreen),
     "candidates": ("3", "Candidates", CandidatesScreen),
@@ -39,7 +44,7 @@ SCREENS = {
 class ConsoleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "boxinterview"
-    MODES = {name: cls for name, (_, _, cls) in SCREENS.items()}  # type: ignore[misc]
+    MODES = {name: cls for name, (_, _, cls) in SCREENS.items()}
     DEFAULT_MODE = "dashboard"
     BINDINGS = [
         *(
@@ -56,7 +61,8 @@ class ConsoleApp(App[None]):
             cls.TITLE = f"{label} ({key})"
         self.settings = settings
         self.db = db
-        self.open_editors: set = set()  # interview editors alive in any mode, so quitting keeps their drafts
+        # Interview editors alive in any mode, so quitting keeps their drafts
+        self.open_editors: set[EditorScreen] = set()
         self.sub_title = f"{settings.organisation.name} · {settings.base_url}"
 
     def notify(
@@ -84,14 +90,14 @@ class ConsoleApp(App[None]):
             screen.choose(interview_id)
 
     def action_help(self) -> None:
-        sections = [("Everywhere", list(self.BINDINGS))]  # type: ignore[arg-type]
-        sections += [(label, list(cls.BINDINGS)) for _, label, cls in SCREENS.values() if cls.BINDINGS]  # type: ignore[misc]
         from boxinterview.tui.screens.editor import EditorScreen
 
-        sections.append(("Interview editor", list(EditorScreen.BINDINGS)))  # type: ignore[arg-type]
-        self.push_screen(HelpScreen(sections))  # type: ignore[arg-type]
+        sections = [("Everywhere", _bindings(self.BINDINGS))]
+        sections += [(label, _bindings(cls.BINDINGS)) for _, label, cls in SCREENS.values() if cls.BINDINGS]
+        sections.append(("Interview editor", _bindings(EditorScreen.BINDINGS)))
+        self.push_screen(HelpScreen(sections))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for name, (key, label, _) in SCREENS.items():
             yield SystemCommand(
@@ -119,6 +125,11 @@ class ConsoleApp(App[None]):
 
         self.switch_mode(mode)
         self.call_after_refresh(then)
+
+
+def _bindings(listed: Iterable[BindingType]) -> list[Binding]:
+    """The console writes its keys as Binding objects, which is what the help lists."""
+    return [b for b in listed if isinstance(b, Binding)]
 
 
 def run(settings: Settings) -> int:

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from boxinterview.config.settings import Settings
 from boxinterview.ops import datadir
@@ -50,7 +51,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 @web.middleware
-async def plain_bodies(request: web.Request, handler):  # type: ignore[no-untyped-def]
+async def plain_bodies(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Request bodies are taken as sent, never inflated: a compressed body could unpack to far more than any
     limit counts (browsers and tus clients never compress what they send)."""
     encoding = request.headers.get("Content-Encoding", "identity").strip().lower()

@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from boxinterview.errors import (
     BoxError,
@@ -69,7 +70,7 @@ def _back(request: web.Request) -> str | None:
 
 
 @web.middleware
-async def error_middleware(request: web.Request, handler):  # type: ignore[no-untyped-def]
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except BoxError as exc:

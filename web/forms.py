@@ -15,7 +15,7 @@ from boxinterview.errors import Unreadable
 UNREADABLE = (ValueError, KeyError, AssertionError, LookupError, HttpProcessingError)
 
 
-async def read(request: web.Request) -> MultiDictProxy[str | bytes | web.FileField]:
+async def read(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
     try:
         return await request.post()
     except UNREADABLE:

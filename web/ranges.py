@@ -16,7 +16,6 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 # Longer numbers than this are beyond any file here; int() of thousands of digits would refuse (Python caps it)
@@ -115,7 +114,7 @@ def if_range_holds(value: str, validators: Validators, now: float | None = None)
         date = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return False
-    if not isinstance(date, datetime) or date.tzinfo is None:
+    if date.tzinfo is None:
         return False
     # A date is only a strong validator when the file had not changed within the second it names.
     now = time.time() if now is None else now

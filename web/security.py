@@ -34,6 +34,7 @@ HEADERS = {
 def hide_server_banner() -> None:
     """aiohttp adds its banner to any answer that has no Server header, including the ones it makes itself for a
     request it cannot parse, which no middleware or signal sees. Its default is one module-level name."""
+    # The name is aiohttp's own, which that module imports without exporting it.
     web_response.SERVER_SOFTWARE = SERVER_NAME  # type: ignore[attr-defined]
 
 

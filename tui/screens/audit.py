@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input
 
 from boxinterview.domain import audit
 from boxinterview.domain.models import AuditEntry
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#audit"  # keys go to the log; / goes to the search
     BINDINGS = [Binding("slash", "search_box", "Search")]
 
@@ -38,19 +38,20 @@ class AuditScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load("")
+        self.search_for("")
 
     def on_screen_resume(self) -> None:
-        self.load(self.query_one("#search", Input).value)
+        self.load()
+
+    def load(self) -> None:
+        self.search_for(self.query_one("#search", Input).value)
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:
-        self.load(event.value)
+        self.search_for(event.value)
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self, text: str) -> None:
-        found = audit.search(self.app.db, text, 500)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, found)
+    def search_for(self, text: str) -> None:
+        self.read(lambda: audit.search(self.db, text, 500), self.show, group="load")
 
     def show(self, found: list[AuditEntry]) -> None:
         table = self.query_one("#audit", DataTable)

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import urllib.request
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from boxinterview import clock
-from boxinterview.errors import BoxError
 from boxinterview.ops import backup, restore
 from boxinterview.tui.format import age, marked, size
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Message, TypedConfirm
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 
-class BackupsScreen(Screen[None]):
+class BackupsScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("b", "run", "Back up now"),
         Binding("v", "verify", "Verify"),
@@ -46,10 +44,8 @@ class BackupsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="list")
     def load(self) -> None:
-        found = backup.listing(self.app.settings)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, list(reversed(found)))
+        self.read(lambda: list(reversed(backup.listing(self.settings))), self.show, group="list")
 
     def show(self, found: list[backup.BackupInfo]) -> None:
         self.backups = found
@@ -85,19 +81,14 @@ class BackupsScreen(Screen[None]):
 
     def action_run(self) -> None:
         if self.start():
-            self.run_backup()
-
-    @work(thread=True, exclusive=True, group="task")
-    def run_backup(self) -> None:
-        app = self.app
-        try:
-            made = backup.run_and_record(app.db, app.settings, "console", self.progress)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - shown to the operator, who can act on it
-            app.call_from_thread(self.finish, marked("[red]The backup failed:[/] $error", error=exc))
-            return
-        app.call_from_thread(
-            self.finish, Content(f"Backup {made.name}: {made.files} files, {size(made.bytes)}")
-        )
+            self.act(
+                lambda: backup.run_and_record(self.db, self.settings, "console", self.progress),
+                lambda made: self.finish(
+                    Content(f"Backup {made.name}: {made.files} files, {size(made.bytes)}")
+                ),
+                lambda exc: self.finish(marked("[red]The backup failed:[/] $error", error=exc)),
+                refusals=(Exception,),  # whatever stopped it is shown to the operator, who can act on it
+            )
 
     def finish(self, text: Content) -> None:
         self.busy = False
@@ -107,11 +98,14 @@ class BackupsScreen(Screen[None]):
     def action_verify(self) -> None:
         chosen = self.selected()
         if chosen and self.start():
-            self.verify(chosen.name)
+            name = chosen.name
+            self.act(
+                lambda: backup.verify(self.settings, name, self.progress),
+                lambda problems: self.verified(name, problems),
+                lambda exc: self.finish(marked("[red]Not verified:[/] $error", error=exc)),
+            )
 
-    @work(thread=True, exclusive=True, group="task")
-    def verify(self, name: str) -> None:
-        problems = backup.verify(self.app.settings, name, self.progress)  # type: ignore[attr-defined]
+    def verified(self, name: str, problems: list[str]) -> None:
         text = (
             marked(
                 "[red]$name has $n problem(s):[/] $problems",
@@ -122,10 +116,10 @@ class BackupsScreen(Screen[None]):
             if problems
             else Content(f"{name}: every file matches its manifest; the database passes its integrity check")
         )
-        self.app.call_from_thread(self.finish, text)
+        self.finish(text)
 
     def server_running(self) -> bool:
-        s = self.app.settings  # type: ignore[attr-defined]
+        s = self.settings
         host = "127.0.0.1" if s.server.host in ("0.0.0.0", "", "::") else s.server.host
         try:
             with urllib.request.urlopen(f"http://{host}:{s.server.port}/healthz", timeout=1):  # noqa: S310 - our own server
@@ -161,19 +155,15 @@ class BackupsScreen(Screen[None]):
             done,
         )
 
-    @work(thread=True, exclusive=True, group="task")
     def restore(self, name: str) -> None:
-        app = self.app
-        try:
+        self.act(
             # The console itself holds the data directory; the server was checked above.
-            done = restore.restore(app.settings, name, force=True, progress=self.progress)  # type: ignore[attr-defined]
-        except BoxError as exc:
-            app.call_from_thread(self.finish, marked("[red]Not restored:[/] $error", error=exc))
-            return
-        app.call_from_thread(
-            self.finish,
-            Content(
-                f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
-                "Restart the console and start the server."
+            lambda: restore.restore(self.settings, name, force=True, progress=self.progress),
+            lambda done: self.finish(
+                Content(
+                    f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
+                    "Restart the console and start the server."
+                )
             ),
+            lambda exc: self.finish(marked("[red]Not restored:[/] $error", error=exc)),
         )

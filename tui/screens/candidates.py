@@ -6,17 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from boxinterview import clock
 from boxinterview.domain import interviews, invitations, retention
-from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
+from boxinterview.domain.models import (
+    Candidate,
+    InterviewStatus,
+    InterviewSummary,
+    Invitation,
+    InvitationStatus,
+)
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.tui.widgets.acting import ActingScreen
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, TypedConfirm
 from boxinterview.tui.widgets.plain_table import PlainTable
 
@@ -27,7 +33,8 @@ def parse_deadline(text: str) -> datetime | None:
     return invitations.parse_deadline(text) if text.strip() else None
 
 
-class CandidatesScreen(ActingScreen):
+class CandidatesScreen(ConsoleScreen[None]):
+    CSS_PATH = "candidates.tcss"
     AUTO_FOCUS = "#candidates"
     BINDINGS = [
         Binding("i", "invite", "Invite"),
@@ -64,15 +71,13 @@ class CandidatesScreen(ActingScreen):
         if self.is_mounted:
             self.load_interviews()
 
-    @work(thread=True, exclusive=True, group="interview-list")
     def load_interviews(self) -> None:
-        found = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
+        self.read(lambda: interviews.summaries(self.db), self.show_interviews, group="interview-list")
+
+    def show_interviews(self, found: list[InterviewSummary]) -> None:
         # As Text: a title is shown as written, never as markup
         options = [(Text(f"{s.id} · {s.title} ({s.status.value})"), s.id) for s in found]
         open_ones = [s.id for s in found if s.status is InterviewStatus.OPEN]
-        self.app.call_from_thread(self.show_interviews, options, open_ones)
-
-    def show_interviews(self, options: list[tuple[Text, int]], open_ones: list[int]) -> None:
         select = self.query_one("#interview", Select)
         select.set_options(options)
         if self.interview_id is None and options:
@@ -87,12 +92,10 @@ class CandidatesScreen(ActingScreen):
             self.interview_id = event.value
             self.load()
 
-    @work(thread=True, exclusive=True, group="candidates")
     def load(self) -> None:
-        if self.interview_id is None:
-            return
-        rows = invitations.listing(self.app.db, self.interview_id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, rows)
+        interview_id = self.interview_id
+        if interview_id is not None:
+            self.read(lambda: invitations.listing(self.db, interview_id), self.show, group="candidates")
 
     def show(self, rows: list[tuple[Invitation, Candidate]]) -> None:
         self.rows = rows
@@ -130,10 +133,10 @@ class CandidatesScreen(ActingScreen):
 
     @property
     def letterhead(self) -> Letterhead:
-        return Letterhead.from_settings(self.app.settings)  # type: ignore[attr-defined]
+        return Letterhead.from_settings(self.settings)
 
     def link_message(self, token: str, what: str) -> None:
-        url = f"{self.app.settings.base_url}/i/{token}"  # type: ignore[attr-defined]
+        url = f"{self.settings.base_url}/i/{token}"
         self.app.push_screen(
             Message(what, f"{url}\n\nThe link is personal: send it to this candidate only.", copy=url)
         )
@@ -147,9 +150,9 @@ class CandidatesScreen(ActingScreen):
             if values is None:
                 return
 
-            def invite(db):  # type: ignore[no-untyped-def]
+            def invite() -> str:
                 return invitations.invite(
-                    db,
+                    self.db,
                     interview_id,
                     values["name"],
                     values["email"],
@@ -163,7 +166,7 @@ class CandidatesScreen(ActingScreen):
                 for warning in invitations.email_advice(values["email"]):
                     self.notify(warning, severity="warning", timeout=15)
 
-            self.act(invite, invited, lambda error: self.action_invite(values, error))
+            self.act(invite, invited, lambda error: self.action_invite(values, str(error)))
 
         self.app.push_screen(
             Form(
@@ -194,7 +197,7 @@ class CandidatesScreen(ActingScreen):
         if chosen:
             inv, person = chosen
             self.act(
-                lambda db: invitations.new_link(db, inv.id, "console"),
+                lambda: invitations.new_link(self.db, inv.id, "console"),
                 lambda token: self.link_message(token, f"A link for {person.name}"),
             )
 
@@ -203,7 +206,7 @@ class CandidatesScreen(ActingScreen):
         if chosen:
             inv, person = chosen
             self.act(
-                lambda db: invitations.resend(db, inv.id, self.letterhead, "console"),
+                lambda: invitations.resend(self.db, inv.id, self.letterhead, "console"),
                 lambda _: self.notify(f"The invitation to {person.name} is queued again"),
             )
 
@@ -217,12 +220,12 @@ class CandidatesScreen(ActingScreen):
             if values is None:
                 return
 
-            def extend(db):  # type: ignore[no-untyped-def]
+            def extend() -> Invitation:
                 deadline = parse_deadline(values["deadline"])
                 if deadline is None:
                     raise Invalid("give the new deadline")
                 return invitations.extend_deadline(
-                    db, inv.id, deadline, "console", letterhead=self.letterhead
+                    self.db, inv.id, deadline, "console", letterhead=self.letterhead
                 )
 
             self.act(
@@ -258,17 +261,17 @@ class CandidatesScreen(ActingScreen):
             if values is None:
                 return
 
-            def grant(db):  # type: ignore[no-untyped-def]
+            def grant() -> None:
                 try:
                     multiplier = float(values["multiplier"])
                 except ValueError:
                     raise Invalid("extra time is a number such as 1.5") from None
-                invitations.grant_accommodation(db, inv.id, multiplier, values["note"], "console")
+                invitations.grant_accommodation(self.db, inv.id, multiplier, values["note"], "console")
 
             self.act(
                 grant,
                 lambda _: self.notify(f"{person.name} has ×{values['multiplier']} time"),
-                lambda error: self.action_accommodation(values, error),
+                lambda error: self.action_accommodation(values, str(error)),
             )
 
         request = f"They asked: {inv.accommodation_request}" if inv.accommodation_request else ""
@@ -296,7 +299,7 @@ class CandidatesScreen(ActingScreen):
         def done(yes: bool | None) -> None:
             if yes:
                 self.act(
-                    lambda db: invitations.move(db, inv.id, InvitationStatus.WITHDRAWN, "console"),
+                    lambda: invitations.move(self.db, inv.id, InvitationStatus.WITHDRAWN, "console"),
                     lambda _: self.notify(f"{person.name} is withdrawn"),
                 )
 
@@ -312,9 +315,9 @@ class CandidatesScreen(ActingScreen):
 
         def done(yes: bool | None) -> None:
             if yes:
-                data_dir = self.app.settings.data_dir  # type: ignore[attr-defined]
+                data_dir = self.settings.data_dir
                 self.act(
-                    lambda db: retention.erase(db, data_dir, inv.id, "console", "erased on request"),
+                    lambda: retention.erase(self.db, data_dir, inv.id, "console", "erased on request"),
                     lambda n: self.notify(f"Erased: {n} file(s) removed; the audit log records it"),
                 )
 

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from boxinterview.domain import invite_csv
 from boxinterview.errors import BoxError
 from boxinterview.mail.letters import Letterhead
 from boxinterview.tui.format import marked
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 
-class ImportScreen(Screen[int]):
+class ImportScreen(ConsoleScreen[int]):
     """Dismisses with how many candidates were invited."""
 
+    CSS_PATH = "csv_import.tcss"
     BINDINGS = [Binding("escape", "leave", "Back")]
 
     def __init__(self, interview_id: int) -> None:
@@ -49,26 +50,22 @@ class ImportScreen(Screen[int]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#check")
     def check(self) -> None:
-        self.read(
-            self.query_one("#path", Input).value.strip(), self.query_one("#encoding", Input).value.strip()
-        )
+        path = self.query_one("#path", Input).value.strip()
+        encoding = self.query_one("#encoding", Input).value.strip()
 
-    @work(thread=True, exclusive=True, group="read")
-    def read(self, path: str, encoding: str) -> None:
-        app = self.app
-        try:
+        def preview() -> invite_csv.Preview:
             data = Path(path).expanduser().read_bytes()
-            found = invite_csv.preview(app.db, self.interview_id, data, encoding=encoding or None)  # type: ignore[attr-defined]
-        except FileNotFoundError:
-            app.call_from_thread(self.problem, f"There is no file {path}")
-            return
-        except IsADirectoryError:
-            app.call_from_thread(self.problem, f"{path} is a folder; give the path of the CSV file in it")
-            return
-        except (BoxError, OSError) as exc:
-            app.call_from_thread(self.problem, str(exc))
-            return
-        app.call_from_thread(self.show, found)
+            return invite_csv.preview(self.db, self.interview_id, data, encoding=encoding or None)
+
+        def unreadable(exc: Exception) -> None:
+            if isinstance(exc, FileNotFoundError):
+                self.problem(f"There is no file {path}")
+            elif isinstance(exc, IsADirectoryError):
+                self.problem(f"{path} is a folder; give the path of the CSV file in it")
+            else:
+                self.problem(str(exc))
+
+        self.read(preview, self.show, unreadable, group="read", refusals=(BoxError, OSError))
 
     def problem(self, text: str) -> None:
         self.rows = []
@@ -108,20 +105,18 @@ class ImportScreen(Screen[int]):
     @on(Button.Pressed, "#invite")
     def invite(self) -> None:
         self.query_one("#invite", Button).disabled = True
-        self.invite_rows()
-
-    @work(thread=True, exclusive=True, group="invite")
-    def invite_rows(self) -> None:
-        app = self.app
-        done = invite_csv.invite_rows(
-            app.db,
-            self.interview_id,
-            self.rows,
-            "console",  # type: ignore[attr-defined]
-            Letterhead.from_settings(app.settings),
-            app.settings.base_url,
-        )  # type: ignore[attr-defined]
-        app.call_from_thread(self.finished, done)
+        rows = self.rows
+        self.act(
+            lambda: invite_csv.invite_rows(
+                self.db,
+                self.interview_id,
+                rows,
+                "console",
+                Letterhead.from_settings(self.settings),
+                self.settings.base_url,
+            ),
+            self.finished,
+        )
 
     def finished(self, done: invite_csv.Imported) -> None:
         refused = "".join(f"\nline {r.line}: {why}" for r, why in done.refused)

@@ -4,25 +4,24 @@ off the event loop, so typing and moving never wait for it."""
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
-from boxinterview.errors import BoxError
 from boxinterview.ops import dashboard
 from boxinterview.pipeline import job_queue as jobs
 from boxinterview.tui.format import age, bar, marked, size
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.live_table import sync_rows
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 1.0
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ConsoleScreen[None]):
+    CSS_PATH = "dashboard.tcss"
     BINDINGS = [Binding("t", "retry", "Retry failed job"), Binding("f5", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:
@@ -47,7 +46,7 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, str | Content] = {}
         self._traffic: list[int] = []
         self.action_refresh()
         self.refresher = self.set_interval(REFRESH_SECONDS, self.action_refresh)
@@ -55,11 +54,8 @@ class DashboardScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
-        app = self.app
-        found = dashboard.dashboard(app.db, app.settings)  # type: ignore[attr-defined]
-        app.call_from_thread(self.show, found)
+        self.read(lambda: dashboard.dashboard(self.db, self.settings), self.show, group="dashboard")
 
     def put(self, selector: str, text: str | Content) -> None:
         """Update a line only when its text changed: an unchanged line costs no layout."""
@@ -89,7 +85,7 @@ class DashboardScreen(Screen[None]):
             bool(d.backup_failed) or last.age is None or last.overdue, "warning"
         )
 
-        rows = []
+        rows: list[tuple[str, tuple[str, ...]]] = []
         for u in d.uploads:
             share = u.share
             progress = (
@@ -148,14 +144,9 @@ class DashboardScreen(Screen[None]):
         if str(row[2]) != "failed":
             self.notify("Choose a failed job to retry", severity="warning")
             return
-        self.retry(int(str(row[0])))
-
-    @work(thread=True)
-    def retry(self, job_id: int) -> None:
-        try:
-            jobs.retry(self.app.db, job_id, "console")  # type: ignore[attr-defined]
-        except BoxError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"Job {job_id} queued again")
-        self.app.call_from_thread(self.action_refresh)
+        job_id = int(str(row[0]))
+        self.act(
+            lambda: jobs.retry(self.db, job_id, "console"),
+            lambda _: self.notify(f"Job {job_id} queued again"),
+            lambda exc: self.notify(str(exc), severity="error"),
+        )

@@ -4,20 +4,22 @@ good-practice advice as you type. What you type is kept as a draft on disk until
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import UTC, datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
 
 from boxinterview.domain import interviews, invitations
 from boxinterview.domain.models import SCORES, Competency, Interview, Question
-from boxinterview.errors import BoxError, Invalid
+from boxinterview.errors import Invalid
 from boxinterview.tui import drafts
 from boxinterview.tui.format import marked
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.screens.question_dialog import QuestionDialog
 from boxinterview.tui.widgets.compact import CompactInput, CompactTextArea
 from boxinterview.tui.widgets.dialogs import Choose, Field, Form
@@ -26,9 +28,10 @@ from boxinterview.tui.widgets.plain_table import PlainTable
 DRAFT_SECONDS = 1.0
 
 
-class EditorScreen(Screen[int | None]):
+class EditorScreen(ConsoleScreen[int | None]):
     """Dismisses with the saved interview's id, or None when left without saving."""
 
+    CSS_PATH = "editor.tcss"
     TITLE = "Interview editor"
 
     BINDINGS = [
@@ -48,7 +51,7 @@ class EditorScreen(Screen[int | None]):
         self.competencies: list[Competency] = list(interview.competencies) if interview else []
         self.questions: list[Question] = list(interview.questions) if interview else []
         self.dirty = False
-        self._draft_timer = None
+        self._draft_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         iv = self.original
@@ -110,13 +113,13 @@ class EditorScreen(Screen[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.open_editors.add(self)  # type: ignore[attr-defined]
+        self.app.open_editors.add(self)
         self.baseline = self.current()  # what "unchanged" means: the saved interview, or an empty form
         self.show_lists()
         self.restore_draft()
 
     def on_unmount(self) -> None:
-        self.app.open_editors.discard(self)  # type: ignore[attr-defined]
+        self.app.open_editors.discard(self)
 
     # -- the form as an Interview -------------------------------------------------------------------------------
 
@@ -212,16 +215,15 @@ class EditorScreen(Screen[int | None]):
         if self.is_mounted:
             self.changed()
 
-    @work(thread=True, exclusive=True, group="draft")
     def keep_draft(self) -> None:
-        drafts.save(self.app.settings, self.draft_key, self.current())  # type: ignore[attr-defined]
+        iv = self.current()
+        self.act(lambda: drafts.save(self.settings, self.draft_key, iv))
 
-    @work(thread=True, exclusive=True, group="draft")
     def drop_draft(self) -> None:
-        drafts.discard(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
+        self.act(lambda: drafts.discard(self.settings, self.draft_key))
 
     def restore_draft(self) -> None:
-        draft = drafts.load(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
+        draft = drafts.load(self.settings, self.draft_key)
         if draft is None:
             self.dirty = False
             return
@@ -313,16 +315,19 @@ class EditorScreen(Screen[int | None]):
         which = self._focused_list()
         if which is None:
             return
-        table = self.query_one(f"#{which}", DataTable)
-        items = self.competencies if which == "competencies" else self.questions
-        if not items:
+        row = self.query_one(f"#{which}", DataTable).cursor_row
+        if which == "questions":
+            if self.questions:
+                self.questions.pop(row)
+                self.show_lists()
             return
-        removed = items.pop(table.cursor_row)
-        if which == "competencies":
-            self.questions = [
-                dataclasses.replace(q, competencies=tuple(n for n in q.competencies if n != removed.name))
-                for q in self.questions
-            ]  # type: ignore[union-attr]
+        if not self.competencies:
+            return
+        removed = self.competencies.pop(row)
+        self.questions = [
+            dataclasses.replace(q, competencies=tuple(n for n in q.competencies if n != removed.name))
+            for q in self.questions
+        ]
         self.show_lists()
 
     def action_move(self, step: int) -> None:
@@ -342,26 +347,24 @@ class EditorScreen(Screen[int | None]):
         if problems:
             self.query_one("#problems", Static).update("\n".join(problems))
             return
-        self.save(self.current())
+        self.act(functools.partial(self.save, self.current()), self.saved, self.refused)
 
-    @work(thread=True, exclusive=True, group="save")
-    def save(self, iv: Interview) -> None:
-        app = self.app
-        try:
-            if self.original and self.original.id:
-                interviews.update(app.db, self.original.id, iv, "console")  # type: ignore[attr-defined]
-                saved = self.original.id
-            else:
-                saved = interviews.create(app.db, iv, "console")  # type: ignore[attr-defined]
-        except Invalid as exc:
+    def save(self, iv: Interview) -> int:
+        """In a worker thread: the interview saved, and its draft gone."""
+        if self.original and self.original.id:
+            interviews.update(self.db, self.original.id, iv, "console")
+            saved = self.original.id
+        else:
+            saved = interviews.create(self.db, iv, "console")
+        drafts.discard(self.settings, self.draft_key)
+        return saved
+
+    def refused(self, exc: Exception) -> None:
+        if isinstance(exc, Invalid):
             lines = [f"{p}: {m}" for p, m in exc.problems] or [str(exc)]
-            app.call_from_thread(self.query_one("#problems", Static).update, "\n".join(lines))
-            return
-        except BoxError as exc:
-            app.call_from_thread(self.query_one("#problems", Static).update, str(exc))
-            return
-        drafts.discard(app.settings, self.draft_key)  # type: ignore[attr-defined]
-        app.call_from_thread(self.saved, saved)
+            self.query_one("#problems", Static).update("\n".join(lines))
+        else:
+            self.query_one("#problems", Static).update(str(exc))
 
     def saved(self, interview_id: int) -> None:
         if self._draft_timer is not None:
@@ -373,7 +376,7 @@ class EditorScreen(Screen[int | None]):
     def keep_if_changed(self) -> None:
         """Before the console closes: what was typed stays as a draft."""
         if self.dirty:
-            drafts.save(self.app.settings, self.draft_key, self.current())  # type: ignore[attr-defined]
+            drafts.save(self.settings, self.draft_key, self.current())
 
     def action_preview(self) -> None:
         from boxinterview.tui.screens.preview import PreviewScreen
@@ -389,10 +392,10 @@ class EditorScreen(Screen[int | None]):
             if choice in ("keep", "discard") and self._draft_timer is not None:
                 self._draft_timer.stop()
             if choice == "keep":
-                drafts.save(self.app.settings, self.draft_key, self.current())  # type: ignore[attr-defined]
+                drafts.save(self.settings, self.draft_key, self.current())
                 self.dismiss(None)
             elif choice == "discard":
-                drafts.discard(self.app.settings, self.draft_key)  # type: ignore[attr-defined]
+                drafts.discard(self.settings, self.draft_key)
                 self.dismiss(None)
 
         self.app.push_screen(

@@ -4,17 +4,17 @@ what candidates say, over the last 90 days; the web's insight page has every tab
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Select, Sparkline, Static
 
 from boxinterview.domain import insight, interviews
-from boxinterview.domain.models import RATINGS
+from boxinterview.domain.models import RATINGS, InterviewSummary
 from boxinterview.domain.statistics import Figure
 from boxinterview.tui.format import bar, marked
+from boxinterview.tui.screens.base import ConsoleScreen
 
 DAYS = 90
 
@@ -94,7 +94,9 @@ def render(found: insight.Insight) -> Content:
     return Content("\n").join(lines)
 
 
-class InsightScreen(Screen[None]):
+class InsightScreen(ConsoleScreen[None]):
+    CSS_PATH = "insight.tcss"
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)
@@ -106,13 +108,11 @@ class InsightScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_interviews()
 
-    @work(thread=True, exclusive=True, group="list")
     def load_interviews(self) -> None:
-        found = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
-        options = [(Text(f"{s.id} · {s.title}"), s.id) for s in found]  # a title as written, never markup
-        self.app.call_from_thread(self.show_interviews, options)
+        self.read(lambda: interviews.summaries(self.db), self.show_interviews, group="list")
 
-    def show_interviews(self, options: list[tuple[Text, int]]) -> None:
+    def show_interviews(self, found: list[InterviewSummary]) -> None:
+        options = [(Text(f"{s.id} · {s.title}"), s.id) for s in found]  # a title as written, never markup
         select = self.query_one("#interview", Select)
         select.set_options(options)
         if options:
@@ -121,12 +121,14 @@ class InsightScreen(Screen[None]):
     @on(Select.Changed, "#interview")
     def chosen(self, event: Select.Changed) -> None:
         if isinstance(event.value, int):
-            self.load(event.value)
+            self.figures(event.value)
 
-    @work(thread=True, exclusive=True, group="figures")
-    def load(self, interview_id: int) -> None:
-        found = insight.for_interview(self.app.db, None, interview_id, *insight.period(DAYS))  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, found)
+    def figures(self, interview_id: int) -> None:
+        self.read(
+            lambda: insight.for_interview(self.db, None, interview_id, *insight.period(DAYS)),
+            self.show,
+            group="figures",
+        )
 
     def show(self, found: insight.Insight) -> None:
         self.query_one("#figures", Static).update(render(found))

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview.domain import interviews
-from boxinterview.domain.models import InterviewStatus, InterviewSummary
-from boxinterview.tui.widgets.acting import ActingScreen
+from boxinterview.domain.models import Interview, InterviewStatus, InterviewSummary
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
 
 
-class InterviewsScreen(ActingScreen):
+class InterviewsScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
@@ -42,10 +42,8 @@ class InterviewsScreen(ActingScreen):
     def on_screen_resume(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="interviews")
     def load(self) -> None:
-        rows = interviews.summaries(self.app.db)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, rows)
+        self.read(lambda: interviews.summaries(self.db), self.show, group="interviews")
 
     def show(self, rows: list[InterviewSummary]) -> None:
         table = self.query_one("#interviews", DataTable)
@@ -89,32 +87,28 @@ class InterviewsScreen(ActingScreen):
     def action_edit(self) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.open_editor(interview_id)
+            self.read(lambda: interviews.get(self.db, interview_id), self.open_editor, group="open")
 
-    @work(thread=True)
-    def open_editor(self, interview_id: int) -> None:
+    def open_editor(self, iv: Interview) -> None:
         from boxinterview.tui.screens.editor import EditorScreen
 
-        iv = interviews.get(self.app.db, interview_id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.app.push_screen, EditorScreen(iv), lambda _saved: self.load())
+        self.app.push_screen(EditorScreen(iv), lambda _saved: self.load())
 
     def action_preview(self) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.open_preview(interview_id)
+            self.read(lambda: interviews.get(self.db, interview_id), self.open_preview, group="open")
 
-    @work(thread=True)
-    def open_preview(self, interview_id: int) -> None:
+    def open_preview(self, iv: Interview) -> None:
         from boxinterview.tui.screens.preview import PreviewScreen
 
-        iv = interviews.get(self.app.db, interview_id)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.app.push_screen, PreviewScreen(iv))
+        self.app.push_screen(PreviewScreen(iv))
 
     def action_duplicate(self) -> None:
         interview_id = self.selected()
         if interview_id is not None:
             self.act(
-                lambda db: interviews.duplicate(db, interview_id, "console"),
+                lambda: interviews.duplicate(self.db, interview_id, "console"),
                 lambda new: self.notify(f"Interview {interview_id} copied into a new draft, {new}"),
             )
 
@@ -122,11 +116,11 @@ class InterviewsScreen(ActingScreen):
         interview_id = self.selected()
         if interview_id is not None:
             self.act(
-                lambda db: interviews.set_status(db, interview_id, InterviewStatus(status), "console"),
+                lambda: interviews.set_status(self.db, interview_id, InterviewStatus(status), "console"),
                 lambda _: self.notify(f"Interview {interview_id} is now {status}"),
             )
 
     def action_candidates(self) -> None:
         interview_id = self.selected()
         if interview_id is not None:
-            self.app.show_candidates(interview_id)  # type: ignore[attr-defined]
+            self.app.show_candidates(interview_id)

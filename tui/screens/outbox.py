@@ -3,20 +3,22 @@ so with no SMTP server a small firm can still send invitations by hand."""
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import Any
+
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview.mail import outbox
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Message
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
 
 
-class OutboxScreen(Screen[None]):
+class OutboxScreen(ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="counts", classes="section")
@@ -30,13 +32,12 @@ class OutboxScreen(Screen[None]):
         self.load()
         self.set_interval(REFRESH_SECONDS, self.load)
 
-    @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        counts, recent = outbox.overview(self.app.db)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, counts, recent)
+        self.read(lambda: outbox.overview(self.db), self.show, group="load")
 
-    def show(self, counts: dict[str, int], recent: list[dict]) -> None:  # type: ignore[type-arg]
-        smtp = self.app.settings.smtp.host  # type: ignore[attr-defined]
+    def show(self, found: tuple[dict[str, int], list[dict[str, Any]]]) -> None:
+        counts, recent = found
+        smtp = self.settings.smtp.host
         note = "" if smtp else " · no SMTP server is configured: send queued invitations by hand"
         self.query_one("#counts", Static).update(
             Content(" · ".join(f"{n} {s}" for s, n in counts.items()) + note)
@@ -59,12 +60,9 @@ class OutboxScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#outbox")
     def open_message(self, event: DataTable.RowSelected) -> None:
-        self.fetch(int(str(event.row_key.value)))
+        message_id = int(str(event.row_key.value))
+        self.read(lambda: outbox.message(self.db, message_id), self.show_message, group="message")
 
-    @work(thread=True)
-    def fetch(self, message_id: int) -> None:
-        m = outbox.message(self.app.db, message_id)  # type: ignore[attr-defined]
+    def show_message(self, m: dict[str, Any]) -> None:
         text = f"To: {m['recipient']}\nSubject: {m['subject']}\nState: {m['state']} {m['last_error']}\n\n{m['body']}"
-        self.app.call_from_thread(
-            self.app.push_screen, Message(f"Message {message_id}", text, copy=m["body"])
-        )
+        self.app.push_screen(Message(f"Message {m['id']}", text, copy=m["body"]))

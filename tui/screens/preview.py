@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from boxinterview.domain import interviews, wording
 from boxinterview.domain.models import Interview
 from boxinterview.tui.format import marked
+from boxinterview.tui.screens.base import ConsoleScreen
 
 
 def _duration(seconds: int) -> str:
@@ -54,7 +54,8 @@ def candidate_view(iv: Interview) -> Content:
     return Content("\n").join(lines)
 
 
-class PreviewScreen(Screen[None]):
+class PreviewScreen(ConsoleScreen[None]):
+    CSS_PATH = "preview.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
     def __init__(self, interview: Interview) -> None:
@@ -73,7 +74,7 @@ class PreviewScreen(Screen[None]):
                 classes="advice",
             )
             yield Static("[b]Messages to candidates[/b] (with sample values)", classes="section")
-            for p in wording.previews(iv, self.app.settings.organisation.name):  # type: ignore[attr-defined]
+            for p in wording.previews(iv, self.settings.organisation.name):
                 source = "own wording" if p.own else "standard wording"
                 yield Static(
                     marked(

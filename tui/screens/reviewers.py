@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
@@ -10,17 +9,17 @@ from textual.widgets import DataTable, Footer, Header, Static
 from boxinterview.domain import accounts, numbers
 from boxinterview.domain.models import Account, Role
 from boxinterview.errors import Invalid
-from boxinterview.tui.widgets.acting import ActingScreen
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 
-class ReviewersScreen(ActingScreen):
+class ReviewersScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("n", "add", "Add"),
         Binding("g", "assign", "Assign"),
         Binding("u", "unassign", "Unassign"),
-        Binding("d", "toggle", "Disable/enable"),
+        Binding("d", "disable_or_enable", "Disable/enable"),
         Binding("p", "reset", "New password"),
     ]
 
@@ -43,11 +42,12 @@ class ReviewersScreen(ActingScreen):
     def on_screen_resume(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        db = self.app.db  # type: ignore[attr-defined]
-        found = [(a, accounts.assigned_interviews(db, a.id)) for a in accounts.listing(db)]
-        self.app.call_from_thread(self.show, found)
+        def read() -> list[tuple[Account, list[int]]]:
+            db = self.db
+            return [(a, accounts.assigned_interviews(db, a.id)) for a in accounts.listing(db)]
+
+        self.read(read, self.show, group="load")
 
     def show(self, found: list[tuple[Account, list[int]]]) -> None:
         self.accounts = found
@@ -86,16 +86,18 @@ class ReviewersScreen(ActingScreen):
             if values is None:
                 return
 
-            def add(db):  # type: ignore[no-untyped-def]
+            def add() -> str:
                 role = values["role"].strip().lower() or "reviewer"
                 if role not in ("reviewer", "admin"):
                     raise Invalid("the role is reviewer or admin")
-                return accounts.create(db, values["email"], Role(role), "console", name=values["name"])[1]
+                return accounts.create(self.db, values["email"], Role(role), "console", name=values["name"])[
+                    1
+                ]
 
             self.act(
                 add,
                 lambda password: self.show_password(values["email"], password),
-                lambda error: self.action_add(values, error),
+                lambda error: self.action_add(values, str(error)),
             )
 
         self.app.push_screen(
@@ -122,15 +124,15 @@ class ReviewersScreen(ActingScreen):
             if values is None:
                 return
 
-            def change(db):  # type: ignore[no-untyped-def]
+            def change() -> int:
                 try:
                     interview_id = numbers.whole(values["interview"], "interview", low=1)
                 except Invalid:
                     raise Invalid("give the interview's number (the ID column of Interviews)") from None
                 if unassign:
-                    accounts.unassign(db, account.email, interview_id, "console")
+                    accounts.unassign(self.db, account.email, interview_id, "console")
                 else:
-                    accounts.assign(db, account.email, interview_id, "console")
+                    accounts.assign(self.db, account.email, interview_id, "console")
                 return interview_id
 
             self.act(
@@ -152,13 +154,13 @@ class ReviewersScreen(ActingScreen):
     def action_unassign(self) -> None:
         self.action_assign(unassign=True)
 
-    def action_toggle(self) -> None:
+    def action_disable_or_enable(self) -> None:
         account = self.selected()
         if account is None:
             return
         if not account.active:
             self.act(
-                lambda db: accounts.set_active(db, account.email, True, "console"),
+                lambda: accounts.set_active(self.db, account.email, True, "console"),
                 lambda _: self.notify(f"{account.email} can sign in again"),
             )
             return
@@ -166,7 +168,7 @@ class ReviewersScreen(ActingScreen):
         def done(yes: bool | None) -> None:
             if yes:
                 self.act(
-                    lambda db: accounts.set_active(db, account.email, False, "console"),
+                    lambda: accounts.set_active(self.db, account.email, False, "console"),
                     lambda _: self.notify(f"{account.email} is disabled and signed out"),
                 )
 
@@ -182,7 +184,7 @@ class ReviewersScreen(ActingScreen):
         def done(yes: bool | None) -> None:
             if yes:
                 self.act(
-                    lambda db: accounts.reset_password(db, account.email, "console"),
+                    lambda: accounts.reset_password(self.db, account.email, "console"),
                     lambda password: self.show_password(account.email, password),
                 )
 

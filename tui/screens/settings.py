@@ -5,25 +5,25 @@ from __future__ import annotations
 
 import asyncio
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from boxinterview.errors import BoxError
 from boxinterview.mail import sender
 from boxinterview.ops import proxy
 from boxinterview.tui.format import marked
+from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Field, Form
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(ConsoleScreen[None]):
+    CSS_PATH = "settings.tcss"
     BINDINGS = [Binding("t", "test_mail", "Send a test e-mail")]
 
     def compose(self) -> ComposeResult:
-        s = self.app.settings  # type: ignore[attr-defined]
+        s = self.settings
         smtp = (
             f"{s.smtp.host}:{s.smtp.port} ({s.smtp.security}), from {s.smtp.sender}"
             if s.smtp.host
@@ -57,7 +57,7 @@ class SettingsScreen(Screen[None]):
 
     def caddy(self) -> str:
         try:
-            return proxy.caddyfile(self.app.settings)  # type: ignore[attr-defined]
+            return proxy.caddyfile(self.settings)
         except BoxError as exc:
             return f"(not rendered: {exc})"
 
@@ -71,11 +71,10 @@ class SettingsScreen(Screen[None]):
             Form("Send a test e-mail", [Field("to", "To", placeholder="you@example.com")], save="Send"), done
         )
 
-    @work(thread=True, exclusive=True, group="mail")
     def send(self, to: str) -> None:
-        try:
-            reply = asyncio.run(sender.send_test(self.app.settings, to))  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - what the SMTP server said is the point
-            self.app.call_from_thread(self.notify, f"Not sent: {exc}", severity="error", timeout=15)
-            return
-        self.app.call_from_thread(self.notify, f"Sent; the server answered: {reply}", timeout=10)
+        self.act(
+            lambda: asyncio.run(sender.send_test(self.settings, to)),
+            lambda reply: self.notify(f"Sent; the server answered: {reply}", timeout=10),
+            lambda exc: self.notify(f"Not sent: {exc}", severity="error", timeout=15),
+            refusals=(Exception,),  # what the SMTP server said is the point
+        )

@@ -4,13 +4,16 @@ only what changed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from textual.widgets import DataTable
 
 
-def sync_rows(table: DataTable, rows: list[tuple[str, tuple[str, ...]]]) -> None:
+def sync_rows(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[str]]]) -> None:
     wanted = dict(rows)
     for key in [k.value for k in list(table.rows)]:
-        if key not in wanted:
+        if key is not None and key not in wanted:
             table.remove_row(key)
     columns = list(table.columns)
     for key, cells in rows:

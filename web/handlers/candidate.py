@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from boxinterview.domain import journey
@@ -20,7 +22,7 @@ def _private(response: web.Response) -> web.Response:
     return response
 
 
-def _context(request: web.Request, p: Progress) -> dict:
+def _context(request: web.Request, p: Progress) -> dict[str, Any]:
     settings = request.app[SETTINGS]
     return {
         "organisation": settings.organisation.name,
@@ -121,7 +123,7 @@ async def page(request: web.Request) -> web.Response:
     return _private(render(request, f"{name}.html", title=titles[name], **context))
 
 
-def _config(p: Progress, token: str) -> dict:
+def _config(p: Progress, token: str) -> dict[str, Any]:
     """What the interview page's script needs: the questions with the candidate's own time limits."""
     m = p.invitation.time_multiplier
     return {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import BodyPartReader, web
 
 from boxinterview import files
@@ -16,7 +18,7 @@ SPEEDTEST_MAX = 4 * 1024 * 1024
 MAX_FORM_PARTS = 10  # fields looked through for 'file' (a browser sends just it)
 
 
-def progress_json(p: Progress) -> dict:
+def progress_json(p: Progress) -> dict[str, Any]:
     return {
         "status": p.invitation.status.value,
         "closed": p.closed,
@@ -49,7 +51,7 @@ def progress_json(p: Progress) -> dict:
     }
 
 
-def _json(data: dict, status: int = 200) -> web.Response:
+def _json(data: dict[str, Any], status: int = 200) -> web.Response:
     return web.json_response(data, status=status, headers={"Cache-Control": "no-store"})
 
 

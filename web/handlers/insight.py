@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 
 from boxinterview.domain import csv_write, insight
@@ -13,7 +15,7 @@ from boxinterview.web.render import reviewer_page
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 
 
-def _period(request: web.Request) -> tuple[str, tuple]:  # type: ignore[type-arg]
+def _period(request: web.Request) -> tuple[str, tuple[datetime, datetime]]:
     key = request.query.get("period", "90")
     if key not in PERIODS:
         raise Invalid(f"period is one of {', '.join(PERIODS)} (days, or all)")
@@ -146,7 +148,12 @@ def tables(found: insight.Insight) -> dict[str, tuple[list[str], list[list[objec
     return out
 
 
-def _csv(found: insight.Insight, table: str, name: str, each: list | None = None) -> web.Response:  # type: ignore[type-arg]
+def _csv(
+    found: insight.Insight,
+    table: str,
+    name: str,
+    each: list[tuple[int, str, list[insight.Step]]] | None = None,
+) -> web.Response:
     available = tables(found)
     if each is not None:  # the overview's table of every interview's funnel
         available["interviews"] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from boxinterview.domain import results, reviews, wording
+from boxinterview.domain import decisions, results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
@@ -123,7 +123,7 @@ async def bulk(request: web.Request) -> web.Response:
             "every candidate you ticked is already decided; change a decision on the candidate's page"
         )
     if form.get("action") != "confirm":
-        subject, body = reviews.render_feedback(views[0], outcome, "", organisation)
+        subject, body = decisions.render_feedback(views[0], outcome, "", organisation)
         return reviewer_page(
             request,
             "bulk.html",
@@ -137,7 +137,7 @@ async def bulk(request: web.Request) -> web.Response:
         )
     head = Letterhead.from_settings(request.app[SETTINGS])
     for v in views:
-        await db.call(reviews.decide, db, session.account, v.invitation.id, outcome, "", head)
+        await db.call(decisions.decide, db, session.account, v.invitation.id, outcome, "", head)
     raise web.HTTPSeeOther(f"/review/interviews/{interview_id}")
 
 

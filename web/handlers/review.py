@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from boxinterview.domain import numbers, reviews, sessions, shares
+from boxinterview.domain import decisions, numbers, reviews, sessions, shares
 from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
@@ -208,7 +208,7 @@ async def decide(request: web.Request) -> web.Response:
     organisation = request.app[SETTINGS].organisation.name
     if action != "confirm":
         view = await db.call(reviews.candidate, db, session.account, invitation_id)
-        subject, body = reviews.render_feedback(view, outcome, personal, organisation)
+        subject, body = decisions.render_feedback(view, outcome, personal, organisation)
         return reviewer_page(
             request,
             "decision.html",
@@ -220,7 +220,7 @@ async def decide(request: web.Request) -> web.Response:
             body=body,
         )
     await db.call(
-        reviews.decide,
+        decisions.decide,
         db,
         session.account,
         invitation_id,

@@ -1,12 +1,26 @@
-"""What every command needs: who is acting (for the audit log) and the open database."""
+"""What every command needs: who is acting (for the audit log) and the open database; and how commands are
+added to the parser."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+from collections.abc import Callable
+from typing import Protocol, TypeAlias
 
 from boxinterview.config.settings import Settings
 from boxinterview.store import Database
+
+Command = Callable[[argparse.Namespace, Settings], int]
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class AddCommand(Protocol):
+    """Adds a command (to the top level, or under `parent`) that runs `func`."""
+
+    def __call__(
+        self, name: str, func: Command, help_text: str, parent: SubParsers = ...
+    ) -> argparse.ArgumentParser: ...
 
 
 def actor() -> str:

@@ -7,9 +7,9 @@ import json
 import sys
 import time
 
+from boxinterview.cli.base import AddCommand, whole_argument
 from boxinterview.cli.base import actor as _actor
 from boxinterview.cli.base import open_db as _open
-from boxinterview.cli.base import whole_argument
 from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError
 
@@ -131,7 +131,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[no-untyped-def]
+def register(add: AddCommand) -> None:
     p = add("backup", cmd_backup, "back up the database and recordings; list or verify backups")
     bsub = p.add_subparsers(dest="backup_command", metavar="ACTION")
     add("run", cmd_backup, "make a backup now (the default)", bsub)

@@ -9,6 +9,8 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.domain import accounts
 from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, RATINGS, Interview, Role
@@ -76,6 +78,7 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
     """Add `n` made-up candidates to `interview`; returns how many."""
     if interview.id is None:
         raise NotFound("the interview has no id")
+    interview_id = interview.id
     now = now or clock.now()
     rng = random.Random(seed + n)
     raters = _reviewers(db, interview.id)
@@ -155,10 +158,10 @@ def add(db: Database, interview: Interview, n: int, seed: int = 7, now: datetime
             }
         )
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
-        first = sql.next_number(con, interview.id)  # type: ignore[arg-type]
-        sql.insert(con, interview.id, first, people)  # type: ignore[arg-type]
-        added = sql.invitation_ids(con, interview.id, first)  # type: ignore[arg-type]
+    def tx(con: apsw.Connection) -> None:
+        first = sql.next_number(con, interview_id)
+        sql.insert(con, interview_id, first, people)
+        added = sql.invitation_ids(con, interview_id, first)
         sql.mark_steps(con, added)
         insight_sql.refresh_items(con, added)
 

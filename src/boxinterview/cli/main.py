@@ -9,16 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from boxinterview import __version__
 from boxinterview.cli import data as commands_data
 from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
+from boxinterview.cli.base import Command, SubParsers, whole_argument
 from boxinterview.cli.base import actor as _actor
 from boxinterview.cli.base import open_db as _open
-from boxinterview.cli.base import whole_argument
 from boxinterview.cli.invite import cmd_invite
 from boxinterview.config.settings import ConfigError, Settings, documented_settings, env_name, load_settings
 from boxinterview.errors import BoxError
@@ -26,7 +27,8 @@ from boxinterview.mail.letters import Letterhead
 from boxinterview.ops import datadir, logs
 from boxinterview.store import migrations
 
-Command = Callable[[argparse.Namespace, Settings], int]
+if TYPE_CHECKING:
+    from boxinterview.domain.models import Interview
 
 
 def _parse_deadline(text: str) -> datetime:
@@ -163,7 +165,7 @@ def cmd_interview_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _read_template(name: str):  # type: ignore[no-untyped-def]
+def _read_template(name: str) -> Interview:
     from boxinterview.domain import interview_io
 
     path = Path(name)
@@ -342,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def add(name: str, func: Command, help_text: str, parent=sub) -> argparse.ArgumentParser:
+    def add(name: str, func: Command, help_text: str, parent: SubParsers = sub) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
         return p
@@ -460,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(action, cmd_token, text, tsub)
         p.add_argument("name", help="what the token is for, e.g. the system that uses it")
 
-    commands_data.register(sub, add)
+    commands_data.register(add)
     p = add(
         "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"
     )
@@ -484,8 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"boxinterview: config error: {problem}", file=sys.stderr)
         return 2
     logs.setup(settings.log_level)
+    command: Command = args.func
     try:
-        return args.func(args, settings)
+        return command(args, settings)
     except BoxError as exc:
         print(f"boxinterview: error: {exc}", file=sys.stderr)
         return 1

@@ -101,7 +101,12 @@ def documented_settings(cls: type = Settings, prefix: str = "") -> list[tuple[st
         if f.metadata.get("internal"):
             continue
         key = prefix + f.metadata.get("key", f.name)
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            raise TypeError(f"the setting {key} has no default")
         if dataclasses.is_dataclass(default):
             out.extend(documented_settings(type(default), key + "."))
         else:
@@ -150,7 +155,7 @@ def load_settings(
             doc.value = {}
         if not isinstance(doc.value, dict):
             raise ConfigError([f"{path}:{doc.line_of(())}: expected a mapping of settings at the top level"])
-    values = _build(Settings, doc.value, (), doc, environ, problems)
+    values: Settings = _build(Settings, doc.value, (), doc, environ, problems)
     if problems:
         raise ConfigError(problems)
     settings = dataclasses.replace(values, source=str(path) if path else "embedded default")
@@ -183,7 +188,7 @@ def _build(
         key_path = (*path, name)
         dotted_key = yamlsrc.dotted(key_path)
         kind = hints[f.name]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             section = raw.get(name, {})
             if section is None:
                 section = {}

@@ -58,7 +58,7 @@ def create(
         raise Invalid(f"a password needs at least {MIN_PASSWORD} characters", [("password", "too short")])
     hashed = _hasher.hash(password)
 
-    def tx(con) -> Account:
+    def tx(con: apsw.Connection) -> Account:
         if sql.by_email(con, email) is not None:
             raise Conflict(f"an account for {email} already exists; reset its password instead")
         account_id = sql.insert(con, email, name.strip(), role, hashed, now)
@@ -84,7 +84,7 @@ def reset_password(db: Database, email: str, actor: str, now: datetime | None = 
     password = generate_password()
     hashed = _hasher.hash(password)
 
-    def tx(con) -> None:
+    def tx(con: apsw.Connection) -> None:
         account = _existing(con, email)
         sql.set_password_hash(con, account.id, hashed, now)
         audit_sql.record(
@@ -118,7 +118,7 @@ def authenticate(db: Database, email: str, password: str) -> Account | None:
 def assign(db: Database, email: str, interview_id: int, actor: str, now: datetime | None = None) -> None:
     now = now or clock.now()
 
-    def tx(con) -> None:
+    def tx(con: apsw.Connection) -> None:
         account = sql.by_email(con, email)
         if account is None:
             raise NotFound(f"no account for {email}; add it with `boxinterview user add {email}`")
@@ -150,7 +150,7 @@ def set_active(db: Database, email: str, active: bool, actor: str, now: datetime
     """Disable an account (its sessions end at once) or enable it again."""
     now = now or clock.now()
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> None:
         account = _existing(con, email)
         sql.set_disabled(con, account.id, None if active else now)
         audit_sql.record(
@@ -168,7 +168,7 @@ def set_active(db: Database, email: str, active: bool, actor: str, now: datetime
 def unassign(db: Database, email: str, interview_id: int, actor: str, now: datetime | None = None) -> None:
     now = now or clock.now()
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> None:
         account = _existing(con, email)
         sql.unassign(con, account.id, interview_id)
         audit_sql.record(
@@ -188,7 +188,7 @@ def set_role(db: Database, email: str, role: Role, actor: str, now: datetime | N
     """Make an account a reviewer or an admin; it signs in again under its new role."""
     now = now or clock.now()
 
-    def tx(con) -> Account:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> Account:
         account = _existing(con, email)
         if account.role is not role:
             sql.set_role(con, account.id, role)

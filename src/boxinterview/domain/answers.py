@@ -20,6 +20,7 @@ from boxinterview.domain.models import (
     Recording,
     RecordingState,
     Take,
+    stored_id,
 )
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.mail import letters
@@ -85,7 +86,9 @@ def _active(
         for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
             if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
                 candidates_sql.set_invitation_status(con, invitation_id, invitation.status, step, now)
-                invitation = candidates_sql.get_invitation(con, invitation_id)  # type: ignore[assignment]
+                found = candidates_sql.get_invitation(con, invitation_id)
+                assert found is not None  # just read and changed in this transaction
+                invitation = found
     return invitation, question
 
 
@@ -158,7 +161,7 @@ def submit_take(
     """Choose which take is the answer reviewers will see."""
     now = now or clock.now()
 
-    def tx(con) -> Answer:
+    def tx(con: apsw.Connection) -> Answer:
         _active(con, invitation_id, question_id, now, RECORDED)
         answer = sql.get_answer(con, invitation_id, question_id)
         if answer is None:
@@ -193,7 +196,7 @@ def submit_text(
 ) -> Answer:
     now = now or clock.now()
 
-    def tx(con) -> Answer:
+    def tx(con: apsw.Connection) -> Answer:
         _, question = _active(con, invitation_id, question_id, now, (QuestionKind.TEXT,))
         body = text.strip()
         if not body:
@@ -220,7 +223,7 @@ def submit_choice(
     """`position` is the 1-based position of the chosen option."""
     now = now or clock.now()
 
-    def tx(con) -> Answer:
+    def tx(con: apsw.Connection) -> Answer:
         _, question = _active(con, invitation_id, question_id, now, (QuestionKind.CHOICE,))
         if not 1 <= position <= len(question.choices):
             raise Invalid(f"choose one of the {len(question.choices)} options")
@@ -253,7 +256,7 @@ def submit_file(
     now = now or clock.now()
     target = files.document_path(data_dir, invitation_id, question_id, staged.kind)
 
-    def tx(con) -> tuple[Answer, str | None]:
+    def tx(con: apsw.Connection) -> tuple[Answer, str | None]:
         _active(con, invitation_id, question_id, now, (QuestionKind.FILE,))
         answer = _answer_row(con, invitation_id, question_id, now)
         sql.submit_answer(con, answer.id, now, file_path=str(target), file_name=name, file_type=staged.mime)
@@ -280,7 +283,7 @@ def complete(
     confirmation e-mail is queued in the same transaction."""
     now = now or clock.now()
 
-    def tx(con) -> Invitation:
+    def tx(con: apsw.Connection) -> Invitation:
         invitation = candidates_sql.get_invitation(con, invitation_id)
         if invitation is None:
             raise NotFound(f"no invitation with id {invitation_id}")
@@ -300,7 +303,7 @@ def complete(
         for i, q in enumerate(interview.questions, start=1):
             if not q.kind.is_recorded:
                 continue
-            recording = _submitted_recording(con, answers[q.id].id)
+            recording = _submitted_recording(con, answers[stored_id(q)].id)
             if recording is None or recording.state is RecordingState.UPLOADING:
                 raise Conflict(
                     f"the answer to question {i} is still uploading; wait until every answer is saved"

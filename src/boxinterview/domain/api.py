@@ -73,7 +73,8 @@ def check_token(db: Database, token: str) -> str | None:
     if found is None:
         return None
     db.write(sql.used, found["id"], clock.now())
-    return found["name"]
+    name: str = found["name"]
+    return name
 
 
 def _allowed(con: apsw.Connection, account: Account | None, interview_id: int) -> bool:

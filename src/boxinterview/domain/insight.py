@@ -9,12 +9,13 @@ import statistics as stats
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import apsw
 
 from boxinterview import clock
 from boxinterview.domain import reviews
-from boxinterview.domain.models import RATINGS, Account, Interview, Role
+from boxinterview.domain.models import RATINGS, Account, Interview, Role, stored_id
 from boxinterview.domain.statistics import (
     AlphaSums,
     Figure,
@@ -126,19 +127,25 @@ class Insight:
     interview: Interview | None = None
 
 
-def funnel(journeys: list[tuple]) -> list[Step]:  # type: ignore[type-arg]
+def _hours(journey: sql.Journey, start: int, end: int) -> float | None:
+    """Hours from one step to a later one, None unless the journey reached both."""
+    a, b = journey[start], journey[end]
+    return None if a is None or b is None else (b - a) / 3600
+
+
+def funnel(journeys: list[sql.Journey]) -> list[Step]:
     """Journeys hold each step's time in seconds (None where it never got there), in the order of STEPS."""
     out: list[Step] = []
     invited = len(journeys)
-    previous_count = None
+    previous_count: int | None = None
     for k, name in enumerate(STEPS):
         reached = [j for j in journeys if j[k] is not None]
-        durations = [(j[k] - j[k - 1]) / 3600 for j in reached if k and j[k - 1] is not None]
+        durations = [h for j in reached if k and (h := _hours(j, k - 1, k)) is not None]
         out.append(
             Step(
                 name,
                 len(reached),
-                None if previous_count in (None, 0) else len(reached) / previous_count,  # type: ignore[operator]
+                None if not previous_count else len(reached) / previous_count,
                 None if invited == 0 else len(reached) / invited,
                 median(durations) if k else None,
                 len(durations),
@@ -167,7 +174,7 @@ def browser_family(agent: str) -> str:
     return f"{name} on a {device}"
 
 
-def technical(checks: list[tuple], uploads: list[dict]) -> Technical:  # type: ignore[type-arg]
+def technical(checks: list[sql.DeviceChecks], uploads: list[dict[str, Any]]) -> Technical:
     """`checks`: (browser, passed, problem, how many)."""
     browsers: Counter[str] = Counter()
     problems: Counter[str] = Counter()
@@ -176,7 +183,7 @@ def technical(checks: list[tuple], uploads: list[dict]) -> Technical:  # type: i
         if not passed and problem:
             problems[problem[:80]] += n
     playable = [
-        (clock.from_db(u["playable_at"]) - clock.from_db(u["completed_at"])).total_seconds()  # type: ignore[operator]
+        (clock.from_db(u["playable_at"]) - clock.from_db(u["completed_at"])).total_seconds()
         for u in uploads
         if u["playable_at"] and u["completed_at"]
     ]
@@ -195,19 +202,19 @@ def technical(checks: list[tuple], uploads: list[dict]) -> Technical:  # type: i
     )
 
 
-def promptness(journeys: list[tuple]) -> Promptness:  # type: ignore[type-arg]
+def promptness(journeys: list[sql.Journey]) -> Promptness:
     done = [j for j in journeys if j[COMPLETED] is not None]
-    to_review = [(j[REVIEWED] - j[COMPLETED]) / 3600 for j in done if j[REVIEWED] is not None]
-    to_decision = [(j[DECIDED] - j[COMPLETED]) / 3600 for j in done if j[DECIDED] is not None]
+    to_review = [h for j in done if (h := _hours(j, COMPLETED, REVIEWED)) is not None]
+    to_decision = [h for j in done if (h := _hours(j, COMPLETED, DECIDED)) is not None]
     waiting = sum(1 for j in done if j[REVIEWED] is None)
     return Promptness(median(to_review), len(to_review), median(to_decision), len(to_decision), waiting)
 
 
-def experience(rows: list[dict]) -> Experience:  # type: ignore[type-arg]
+def experience(rows: list[dict[str, Any]]) -> Experience:
     ratings = [r["rating"] for r in rows]
     weeks: dict[str, list[int]] = defaultdict(list)
     for r in rows:
-        year, week, _ = clock.from_db(r["at"]).isocalendar()  # type: ignore[union-attr]
+        year, week, _ = clock.from_db(r["at"]).isocalendar()
         weeks[f"{year}-W{week:02d}"].append(r["rating"])
     comments = [(clock.from_db(r["at"]), r["rating"], r["comment"]) for r in rows if r["comment"].strip()]
     return Experience(
@@ -215,7 +222,7 @@ def experience(rows: list[dict]) -> Experience:  # type: ignore[type-arg]
         sum(ratings) / len(ratings) if ratings else None,
         {s: ratings.count(s) for s in RATINGS},
         list(reversed(comments))[:20],
-        [(w, sum(v) / len(v), len(v)) for w, v in sorted(weeks.items())],  # type: ignore[misc]
+        [(w, sum(v) / len(v), len(v)) for w, v in sorted(weeks.items())],
     )
 
 
@@ -237,7 +244,7 @@ def _median_of_counts(counts: list[tuple[int, int]]) -> float | None:
     return (at((total - 1) // 2) + at(total // 2)) / 2
 
 
-def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore[type-arg]
+def _question_rows(iv: Interview, f: dict[str, Any]) -> list[QuestionRow]:
     spreads: dict[int, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     agreement: dict[int, AlphaSums] = {}
     for question, _competency, m, s_, ss, *pair in f["items"]:
@@ -255,8 +262,9 @@ def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore
             takes[question].append((used, submitted))
     out = []
     for q in iv.questions:
-        count, total, squares = spreads.get(q.id, (0, 0.0, 0.0))  # type: ignore[arg-type]
-        started, unfinished = counts.get(q.id, (0, 0))  # type: ignore[arg-type]
+        qid = stored_id(q)
+        count, total, squares = spreads.get(qid, (0, 0.0, 0.0))
+        started, unfinished = counts.get(qid, (0, 0))
         out.append(
             QuestionRow(
                 q.position,
@@ -264,23 +272,25 @@ def _question_rows(iv: Interview, f: dict) -> list[QuestionRow]:  # type: ignore
                 q.kind.value,
                 started,
                 unfinished,
-                _median_of_counts(takes.get(q.id, [])),  # type: ignore[arg-type]
-                f["lengths"].get(q.id),
+                _median_of_counts(takes.get(qid, [])),
+                f["lengths"].get(qid),
                 q.answer_seconds,
                 spread_of_sums(int(count), total, squares),
-                point_biserial_of_sums(*f["decisions"].get(q.id, (0, 0.0, 0.0, 0, 0.0))),
-                alpha_of_sums(agreement.get(q.id, NO_ITEMS)),  # type: ignore[arg-type]
+                point_biserial_of_sums(*f["decisions"].get(qid, (0, 0.0, 0.0, 0, 0.0))),
+                alpha_of_sums(agreement.get(qid, NO_ITEMS)),
                 [
                     (r["reason"] or "no reason given", r["n"])
                     for r in f["rejected"]
-                    if r["question_id"] == q.id
+                    if r["question_id"] == qid
                 ],
             )
         )
     return out
 
 
-def _shared(con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime) -> dict:  # type: ignore[type-arg]
+def _shared(
+    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
+) -> dict[str, Any]:
     """What an interview's page and the overview both show."""
     return {
         "journeys": sql.journeys(con, interview_id, since, until),
@@ -290,7 +300,7 @@ def _shared(con: apsw.Connection, interview_id: int | None, since: datetime, unt
     }
 
 
-def _answers(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> dict:  # type: ignore[type-arg]
+def _answers(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> dict[str, Any]:
     return {
         "takes": sql.answer_takes(con, interview_id, since, until),
         "lengths": sql.median_lengths(con, interview_id, since, until),
@@ -300,7 +310,7 @@ def _answers(con: apsw.Connection, interview_id: int, since: datetime, until: da
 
 def _reviews(
     con: apsw.Connection, interview_id: int, since: datetime, until: datetime, now: datetime
-) -> dict:  # type: ignore[type-arg]
+) -> dict[str, Any]:
     return {
         "items": sql.item_sums(con, interview_id, since, until),
         "decisions": sql.decision_sums(con, interview_id, since, until),
@@ -388,8 +398,10 @@ def overview(
 ) -> tuple[Insight, list[tuple[int, str, list[Step]]]]:
     """All interviews together (for an admin; a reviewer sees the interviews they review), and each one's funnel."""
 
-    def read(con: apsw.Connection) -> tuple[dict, list]:  # type: ignore[type-arg]
-        mine = {"journeys": [], "checks": [], "uploads": [], "feedback": []}  # type: ignore[var-annotated]
+    def read(
+        con: apsw.Connection,
+    ) -> tuple[dict[str, list[Any]], list[tuple[int, str, list[sql.Journey]]]]:
+        mine: dict[str, list[Any]] = {"journeys": [], "checks": [], "uploads": [], "feedback": []}
         each = []
         for s in interviews_sql.summaries(con):
             if not reviews.may_review(con, account, s.id):

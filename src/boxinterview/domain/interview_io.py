@@ -156,7 +156,7 @@ class _Reader:
                 self.problem((*path, key), f"unknown key {key!r}; expected one of: {', '.join(known)}")
         return value
 
-    def text(self, m: dict, path: yamlsrc.PathKey, key: str, default: str | None = "") -> str:
+    def text(self, m: dict[str, Any], path: yamlsrc.PathKey, key: str, default: str | None = "") -> str:
         value = m.get(key, default)
         if value is None:
             if default is None:
@@ -169,7 +169,7 @@ class _Reader:
             return ""
         return value
 
-    def integer(self, m: dict, path: yamlsrc.PathKey, key: str, default: int | None) -> int:
+    def integer(self, m: dict[str, Any], path: yamlsrc.PathKey, key: str, default: int | None) -> int:
         value = m.get(key, default)
         if value is None:
             self.problem((*path, key) if path else (key,), "is required (a whole number)")
@@ -179,14 +179,14 @@ class _Reader:
             return 0
         return value
 
-    def boolean(self, m: dict, path: yamlsrc.PathKey, key: str, default: bool) -> bool:
+    def boolean(self, m: dict[str, Any], path: yamlsrc.PathKey, key: str, default: bool) -> bool:
         value = m.get(key, default)
         if not isinstance(value, bool):
             self.problem((*path, key), f"expected true or false, got {value!r}")
             return default
         return value
 
-    def listing(self, m: dict, path: yamlsrc.PathKey, key: str) -> list:
+    def listing(self, m: dict[str, Any], path: yamlsrc.PathKey, key: str) -> list[Any]:
         value = m.get(key, [])
         if value is None:
             return []
@@ -195,7 +195,9 @@ class _Reader:
             return []
         return value
 
-    def choice(self, m: dict, path: yamlsrc.PathKey, key: str, enum: Any, default: str | None) -> Any:
+    def choice(
+        self, m: dict[str, Any], path: yamlsrc.PathKey, key: str, enum: Any, default: str | None
+    ) -> Any:
         value = m.get(key, default)
         options = ", ".join(e.value for e in enum)
         if value is None:
@@ -207,7 +209,7 @@ class _Reader:
             self.problem((*path, key), f"expected one of {options}, got {value!r}")
             return next(iter(enum))
 
-    def deadline(self, m: dict) -> datetime | None:
+    def deadline(self, m: dict[str, Any]) -> datetime | None:
         value = m.get("deadline")
         if value is None or value == "":
             return None

@@ -10,6 +10,8 @@ import dataclasses
 import re
 from datetime import datetime
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import (
@@ -187,7 +189,7 @@ def _check(iv: Interview) -> Interview:
     return normalised(iv)
 
 
-def _content(iv: Interview) -> tuple:
+def _content(iv: Interview) -> tuple[object, ...]:
     """What candidates are asked and how they are scored: the part that is fixed once someone starts."""
     comps = tuple((c.name, c.description, tuple(sorted(c.anchors.items()))) for c in iv.competencies)
     qs = tuple(dataclasses.replace(q, id=None, position=0) for q in iv.questions)
@@ -198,7 +200,7 @@ def create(db: Database, iv: Interview, actor: str, now: datetime | None = None)
     iv = _check(iv)
     now = now or clock.now()
 
-    def tx(con) -> int:
+    def tx(con: apsw.Connection) -> int:
         interview_id = sql.insert(con, dataclasses.replace(iv, status=InterviewStatus.DRAFT), now)
         audit_sql.record(
             con,
@@ -231,7 +233,7 @@ def update(db: Database, interview_id: int, iv: Interview, actor: str, now: date
     iv = _check(iv)
     now = now or clock.now()
 
-    def tx(con) -> None:
+    def tx(con: apsw.Connection) -> None:
         current = sql.get(con, interview_id)
         if current is None:
             raise NotFound(f"no interview with id {interview_id}")
@@ -262,7 +264,7 @@ def duplicate(db: Database, interview_id: int, actor: str, now: datetime | None 
     """A new draft version of an interview, with the same content, for changes after candidates started."""
     now = now or clock.now()
 
-    def tx(con) -> int:
+    def tx(con: apsw.Connection) -> int:
         current = sql.get(con, interview_id)
         if current is None:
             raise NotFound(f"no interview with id {interview_id}")
@@ -292,7 +294,7 @@ def set_status(
 ) -> None:
     now = now or clock.now()
 
-    def tx(con) -> None:
+    def tx(con: apsw.Connection) -> None:
         current = sql.status(con, interview_id)
         if current is None:
             raise NotFound(f"no interview with id {interview_id}")

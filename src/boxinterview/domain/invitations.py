@@ -116,7 +116,7 @@ def invite(
         )
     token = new_token()
 
-    def tx(con) -> Invitation:
+    def tx(con: apsw.Connection) -> Invitation:
         interview = interviews_sql.get(con, interview_id)
         if interview is None:
             raise NotFound(f"no interview with id {interview_id}")
@@ -236,7 +236,7 @@ def move(
     """Move an invitation along its lifecycle (opened, started, completed, withdrawn, expired)."""
     now = now or clock.now()
 
-    def tx(con) -> Invitation:
+    def tx(con: apsw.Connection) -> Invitation:
         current = _existing(con, invitation_id)
         if current.status is target:
             return current
@@ -271,7 +271,7 @@ def record_consent(
 ) -> None:
     now = now or clock.now()
 
-    def tx(con) -> None:
+    def tx(con: apsw.Connection) -> None:
         current = _existing(con, invitation_id)
         if current.status in (
             InvitationStatus.WITHDRAWN,
@@ -306,7 +306,7 @@ def extend_deadline(
     now = now or clock.now()
     check_deadline(deadline, now)
 
-    def tx(con) -> Invitation:
+    def tx(con: apsw.Connection) -> Invitation:
         current = _existing(con, invitation_id)
         if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
             raise Conflict(f"this invitation is {current.status}; its deadline no longer matters")
@@ -353,7 +353,7 @@ def grant_accommodation(
             f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")]
         )
 
-    def tx(con) -> None:
+    def tx(con: apsw.Connection) -> None:
         current = _existing(con, invitation_id)
         interview = interviews_sql.get(con, current.interview_id)
         assert interview is not None
@@ -382,7 +382,7 @@ def resend(
     """Send the invitation again, with a fresh link (earlier links keep working); at most once an hour."""
     now = now or clock.now()
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> None:
         current = _existing(con, invitation_id)
         if current.status in (
             InvitationStatus.COMPLETED,
@@ -417,7 +417,7 @@ def new_link(db: Database, invitation_id: int, actor: str, now: datetime | None 
     """Another working personal link for a candidate (to pass on by hand); earlier links keep working."""
     now = now or clock.now()
 
-    def tx(con) -> str:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> str:
         current = _existing(con, invitation_id)
         if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
             raise Conflict(f"this invitation is {current.status}; a link would lead nowhere")

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.domain import csv_read, invitations
 from boxinterview.errors import BoxError, Invalid
@@ -243,7 +245,7 @@ def preview(
     return Preview(out, table.encoding, table.delimiter, named, ignored)
 
 
-def _invited_emails(con, interview_id: int) -> set[str]:  # type: ignore[no-untyped-def]
+def _invited_emails(con: apsw.Connection, interview_id: int) -> set[str]:
     return {c.email.lower() for _, c in candidates_sql.invitations_of(con, interview_id) if c.email}
 
 

@@ -22,6 +22,7 @@ from boxinterview.domain.models import (
     InvitationStatus,
     Question,
     QuestionKind,
+    stored_id,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail.letters import Letterhead
@@ -100,7 +101,7 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
     by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation.id)}
     states = []
     for q in interview.questions:
-        answer = by_question.get(q.id)
+        answer = by_question.get(stored_id(q))
         takes: list[TakeState] = []
         allowed = q.takes if q.kind.is_recorded else 1
         if answer is not None:

@@ -5,6 +5,10 @@ Handlers and services never write a status string themselves; they ask `advance(
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
 from boxinterview.domain.models import InterviewStatus, InvitationStatus, RecordingState
 from boxinterview.errors import Conflict
 
@@ -43,12 +47,21 @@ _WHY: dict[tuple[str, str], str] = {
     ("rejected", "*"): "the recording was rejected; the candidate records a new take instead",
 }
 
-TRANSITIONS = {"invitation": INVITATION, "recording": RECORDING, "interview": INTERVIEW}
+# Keyed by each machine's own enum: a status given as text is turned into it (an unknown one is a ValueError).
+TRANSITIONS: dict[str, Mapping[Any, frozenset[StrEnum]]] = {
+    "invitation": INVITATION,
+    "recording": RECORDING,
+    "interview": INTERVIEW,
+}
+
+
+def _allowed(machine: str, current: str) -> frozenset[StrEnum]:
+    table = TRANSITIONS[machine]
+    return table[type(next(iter(table)))(current)]
 
 
 def can(machine: str, current: str, target: str) -> bool:
-    table = TRANSITIONS[machine]
-    return target in table[type(next(iter(table)))(current)]
+    return target in _allowed(machine, current)
 
 
 def advance(machine: str, current: str, target: str) -> str:
@@ -58,9 +71,7 @@ def advance(machine: str, current: str, target: str) -> str:
     if can(machine, current, target):
         return target
     why = _WHY.get((current, "*"), "")
-    allowed = (
-        ", ".join(sorted(TRANSITIONS[machine][type(next(iter(TRANSITIONS[machine])))(current)])) or "none"
-    )
+    allowed = ", ".join(sorted(_allowed(machine, current))) or "none"
     raise Conflict(
         f"a {machine} that is {current} cannot become {target}"
         + (f": {why}" if why else f" (from {current} it can become: {allowed})")

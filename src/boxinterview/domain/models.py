@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # EBU R128 gates everything below -70 LUFS away as silence; a recording this quiet holds no speech anyone could
 # hear (a muted or wrong microphone), while a quiet voice measures -40 or more.
@@ -176,6 +177,13 @@ class Interview:
         return ", ".join(f"{n} {kind}" for kind, n in self.kind_counts.items())
 
 
+def stored_id(thing: Competency | Question | Interview) -> int:
+    """The id of something read from the store. Only a draft not saved yet has none, and nothing asks for its id."""
+    if thing.id is None:
+        raise ValueError(f"this {type(thing).__name__.lower()} has not been saved, so it has no id")
+    return thing.id
+
+
 @dataclass(frozen=True)
 class InterviewSummary:
     id: int
@@ -311,4 +319,4 @@ class AuditEntry:
     action: str
     subject_type: str
     subject_id: int | None
-    detail: dict
+    detail: dict[str, Any]

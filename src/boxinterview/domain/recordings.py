@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import apsw
 
@@ -37,7 +38,7 @@ def spares_a_take(recording: Recording | None) -> bool:
 
 
 def _move(
-    con: apsw.Connection, recording_id: int, target: RecordingState, now: datetime, **fields
+    con: apsw.Connection, recording_id: int, target: RecordingState, now: datetime, **fields: Any
 ) -> Recording:
     current = sql.get_recording(con, recording_id)
     if current is None:

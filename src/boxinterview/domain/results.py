@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+import apsw
 
 from boxinterview import clock
 from boxinterview.domain import csv_write, reviews
 from boxinterview.domain.scoring import CompetencyResult, refresh
 
 __all__ = ["CandidateResult", "CompetencyResult", "pipeline", "results"]
-from boxinterview.domain.models import Account, Interview, Role, candidate_label
+from boxinterview.domain.models import Account, Interview, Role, candidate_label, stored_id
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -42,7 +45,7 @@ def results(
     """Ranked results, a page at a time, and whether there is a next page. A reviewer sees only candidates whose
     answers they have reviewed themselves (so nobody is swayed before scoring); an admin sees all."""
 
-    def read(con):  # type: ignore[no-untyped-def]
+    def read(con: apsw.Connection) -> tuple[Interview, list[dict[str, Any]], int]:
         interview = interviews_sql.get(con, interview_id)
         if interview is None or not reviews.may_review(con, account, interview_id):
             raise NotFound("there is no interview here for you")
@@ -52,14 +55,21 @@ def results(
 
     missing = db.read(sql.unsummarised, interview_id)
     if missing:  # reviews submitted before results were stored: summarise them once
-        db.write(lambda con: [refresh(con, i, interview_id) for i in missing])
+
+        def summarise_missing(con: apsw.Connection) -> None:
+            for invitation_id in missing:
+                refresh(con, invitation_id, interview_id)
+
+        db.write(summarise_missing)
     interview, found, offset = db.read(read)
     more = len(found) > limit
     found = found[:limit]
     rows = []
     for rank, r in enumerate(found, start=offset + 1):
         comps = tuple(
-            CompetencyResult(c.id, c.name, *r["competencies"].get(c.id, (0, None, None, None)))  # type: ignore[arg-type]
+            CompetencyResult(
+                stored_id(c), c.name, *r["competencies"].get(stored_id(c), (0, None, None, None))
+            )
             for c in interview.competencies
         )
         label = candidate_label(r["name"], r["number"], interview.blind_review)
@@ -99,7 +109,7 @@ def pipeline(
 ) -> tuple[Interview, list[PipelineRow], dict[str, int]]:
     """One page of the interview's candidates with their stage, and how many are at each stage."""
 
-    def read(con):  # type: ignore[no-untyped-def]
+    def read(con: apsw.Connection) -> tuple[Interview, list[dict[str, Any]], dict[str, int]]:
         interview = interviews_sql.get(con, interview_id)
         if interview is None or not reviews.may_review(con, account, interview_id):
             raise NotFound("there is no interview here for you")
@@ -115,7 +125,7 @@ def pipeline(
                 p["invitation_id"],
                 label,
                 p["stage"],
-                clock.from_db(p["created_at"]),  # type: ignore[arg-type]
+                clock.from_db(p["created_at"]),
                 clock.from_db(p["completed_at"]),
                 p["reviewers"],
             )

@@ -1,13 +1,13 @@
 """Structured, fair review: each reviewer scores every answer against the anchored rubric of the competencies
 its question assesses, without seeing anyone else's scores until they have submitted their own; a blind
-interview hides who the candidate is. A decision (advance, reject, hold) queues feedback to the candidate.
+interview hides who the candidate is. Deciding on a candidate is in `decisions`.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import apsw
@@ -25,15 +25,14 @@ from boxinterview.domain.models import (
     InterviewSummary,
     Invitation,
     InvitationStatus,
-    Outcome,
     Question,
     Recording,
     Review,
     Role,
     candidate_label,
+    stored_id,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
-from boxinterview.mail import compose, letters
 from boxinterview.store import Database
 from boxinterview.store import accounts as accounts_sql
 from boxinterview.store import answers as answers_sql
@@ -44,7 +43,6 @@ from boxinterview.store import outbox as outbox_sql
 from boxinterview.store import reviews as sql
 
 MAX_NOTES = 5000
-MAX_FEEDBACK = 5000
 
 
 def may_review(con: apsw.Connection, account: Account, interview_id: int) -> bool:
@@ -79,7 +77,7 @@ def queue(db: Database, account: Account) -> list[QueueItem]:
                 r["questions"],
                 r["reviewed"],
             )
-        )  # type: ignore[arg-type]
+        )
     return out
 
 
@@ -138,8 +136,8 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     all_comments = sql.comments_of(con, invitation_id)
     items = []
     for q in interview.questions:
-        answer = by_question.get(q.id)
-        recording = recordings.get(q.id) if answer and q.kind.is_recorded else None
+        answer = by_question.get(stored_id(q))
+        recording = recordings.get(stored_id(q)) if answer and q.kind.is_recorded else None
         mine = next((r for r in reviews if r.question_id == q.id and r.reviewer_id == account.id), None)
         others = [
             r for r in reviews if r.question_id == q.id and r.reviewer_id != account.id and r.submitted_at
@@ -189,7 +187,7 @@ def candidate(db: Database, account: Account, invitation_id: int) -> CandidateRe
     return view
 
 
-def _reviewable(con: apsw.Connection, account: Account, invitation_id: int) -> dict[str, Any]:
+def reviewable(con: apsw.Connection, account: Account, invitation_id: int) -> dict[str, Any]:
     """The candidate a reviewer's write is about (its interview and candidate ids), if this reviewer may review it
     and it has completed the interview; the same refusals as the review page's."""
     target = sql.review_target(con, invitation_id, account.id, account.role is Role.ADMIN)
@@ -216,7 +214,7 @@ def save(
         raise Invalid(f"notes are limited to {MAX_NOTES} characters")
 
     def tx(con: apsw.Connection) -> None:
-        target = _reviewable(con, account, invitation_id)
+        target = reviewable(con, account, invitation_id)
         sheet = sql.scoring_sheet(con, invitation_id, target["interview_id"], account.id, question_id)
         if not sheet:
             raise NotFound(f"question {question_id} is not part of this interview")
@@ -266,7 +264,7 @@ def save_all(
     now = now or clock.now()
 
     def tx(con: apsw.Connection) -> int:
-        target = _reviewable(con, account, invitation_id)
+        target = reviewable(con, account, invitation_id)
         sheet = sql.scoring_sheet(con, invitation_id, target["interview_id"], account.id)
         open_items = [a for a in sheet if a["assessed"] and a["submitted_at"] is None]
         if set(typed) - {a["question_id"] for a in sheet}:
@@ -310,93 +308,11 @@ def save_all(
     return db.write(tx)
 
 
-def render_feedback(
-    view: CandidateReview, outcome: Outcome, personal: str, organisation: str
-) -> tuple[str, str]:
-    """The message the candidate will get: the outcome's wording (the interview's own, or the standard one) with
-    the reviewer's own words. In blind mode the name stays a `{name}` placeholder until the message is queued."""
-    kind = f"outcome.{outcome.value}"
-    name = view.candidate.name if view.candidate else "{name}"
-    return _feedback(kind, view.interview.wording(kind), name, view.interview.role, personal, organisation)
-
-
-def _feedback(
-    kind: str, own: tuple[str, str] | None, name: str, role: str, personal: str, organisation: str
-) -> tuple[str, str]:
-    letter = compose.render(
-        kind, own, name=name, role=role, organisation=organisation, feedback=personal.strip()
-    )
-    return letter.subject, letter.text
-
-
-def decide(
-    db: Database,
-    account: Account,
-    invitation_id: int,
-    outcome: Outcome,
-    personal: str,
-    letterhead: letters.Letterhead,
-    now: datetime | None = None,
-    *,
-    change: bool = False,
-    correction: bool = False,
-) -> Decision:
-    """Record the decision and queue the feedback message to the candidate, in one transaction.
-
-    A candidate gets one outcome message. Deciding again needs `change` (the reviewer confirmed it): a message
-    not yet sent is replaced by the new one; once one was sent, the candidate is written to again only with
-    `correction` (the reviewer chose to send a correction)."""
-    now = now or clock.now()
-    if len(personal) > MAX_FEEDBACK:
-        raise Invalid(f"feedback is limited to {MAX_FEEDBACK} characters")
-
-    def tx(con: apsw.Connection) -> Decision:
-        target = _reviewable(con, account, invitation_id)
-        previous = sql.latest_decision(con, invitation_id)
-        if previous is not None and not change:
-            raise Conflict(
-                f"this candidate was already decided ({previous.outcome.value}, "
-                f"{previous.decided_at:%Y-%m-%d %H:%M} UTC); confirm that you are changing the decision"
-            )
-        told = outbox_sql.outcome_told(con, invitation_id)
-        outbox_sql.cancel_unsent(con, invitation_id, "outcome.", "replaced by a changed decision")
-        candidate_row = candidates_sql.get_candidate(con, target["candidate_id"])
-        kind = f"outcome.{outcome.value}"
-        parts = interviews_sql.letter_parts(con, target["interview_id"], kind)
-        assert parts is not None
-        own = (parts["subject"], parts["body"]) if parts["subject"] is not None else None
-        # As the reviewer saw it: in blind review the name is put in only as the message is queued.
-        shown = candidate_row.name if candidate_row and not parts["blind_review"] else "{name}"
-        subject, body = _feedback(kind, own, shown, parts["role"], personal, letterhead.organisation)
-        if candidate_row is not None:
-            body = body.replace("{name}", candidate_row.name)
-        decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), account.id, now)
-        if candidate_row is not None and candidate_row.email and (not told or correction):
-            letters.outcome(
-                con, letterhead, outcome.value, invitation_id, candidate_row.email, subject, body, now
-            )
-        action = f"decision.{outcome.value}" if previous is None else f"decision.changed.{outcome.value}"
-        audit_sql.record(
-            con,
-            actor=f"reviewer:{account.id}",
-            action=action,
-            subject_type="invitation",
-            subject_id=invitation_id,
-            now=now,
-            detail={"decision": decision_id, "told": not told or correction},
-        )
-        found = sql.latest_decision(con, invitation_id)
-        assert found is not None
-        return found
-
-    return db.write(tx)
-
-
 def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
     """Oldest day first, so reviews stay prompt; within a day each reviewer sees candidates in their own stable
     random order, so no candidate is always seen first (or last) by everyone."""
 
-    def key(item: QueueItem) -> tuple:
+    def key(item: QueueItem) -> tuple[date, str]:
         digest = hashlib.sha256(f"{account.id}:{item.invitation_id}".encode()).hexdigest()
         return (item.completed_at.date(), digest)
 
@@ -458,7 +374,7 @@ def comment(
         raise Invalid("the moment must be within the recording")
 
     def tx(con: apsw.Connection) -> None:
-        target = _reviewable(con, account, invitation_id)
+        target = reviewable(con, account, invitation_id)
         if not interviews_sql.has_question(con, target["interview_id"], question_id):
             raise NotFound(f"question {question_id} is not part of this interview")
         review_id = sql.ensure_review(con, invitation_id, question_id, account.id, now)

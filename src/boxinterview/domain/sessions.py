@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.config.settings import Settings
 from boxinterview.domain import accounts
@@ -49,7 +51,7 @@ def login(
     email = email.strip()[:MAX_EMAIL]
     r = settings.reviews
 
-    def claim(con) -> bool:  # type: ignore[no-untyped-def]
+    def claim(con: apsw.Connection) -> bool:
         by_email, by_address = sql.attempts_since(con, email, address, now - THROTTLE_WINDOW)
         if by_email >= r.login_max_failures or by_address >= r.login_max_failures_per_address:
             return False
@@ -68,7 +70,7 @@ def login(
         raise Forbidden("the e-mail address or password is not right")
     raw = secrets.token_urlsafe(32)
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> None:
         sql.clear_attempts(con, email)
         sql.insert(con, _hash(raw), account.id, secrets.token_urlsafe(24), address, now)
         audit_sql.record(

@@ -21,6 +21,7 @@ from boxinterview.domain.models import (
     Recording,
     Role,
     candidate_label,
+    stored_id,
 )
 from boxinterview.errors import Forbidden, Gone, Invalid, NotFound
 from boxinterview.store import Database
@@ -73,7 +74,7 @@ def create(
         share_id = sql.insert(
             con,
             token_hash=_hash(token),
-            interview_id=interview.id,
+            interview_id=stored_id(interview),
             created_by=account.id,
             label=label.strip()[:200],
             invitation_ids=sorted(set(invitation_ids)),
@@ -139,14 +140,16 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
         people = []
         for invitation_id in share["invitation_ids"]:
             invitation = candidates_sql.get_invitation(con, invitation_id)
-            candidate = candidates_sql.get_candidate(con, invitation.candidate_id)  # type: ignore[union-attr]
-            label = candidate_label(candidate.name, invitation.number, interview.blind_review)  # type: ignore[union-attr]
+            assert invitation is not None
+            candidate = candidates_sql.get_candidate(con, invitation.candidate_id)
+            assert candidate is not None
+            label = candidate_label(candidate.name, invitation.number, interview.blind_review)
             by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation_id)}
             recordings = answers_sql.submitted_recordings(con, invitation_id)
             items = []
             for q in questions:
-                a = by_question.get(q.id)
-                rec = recordings.get(q.id) if a and q.kind.is_recorded else None
+                a = by_question.get(stored_id(q))
+                rec = recordings.get(stored_id(q)) if a and q.kind.is_recorded else None
                 choice = q.choices[a.choice_position - 1].label if a and a.choice_position else None
                 items.append(SharedAnswer(q, rec, a.text_value if a else None, choice))
             people.append(SharedCandidate(label, tuple(items)))

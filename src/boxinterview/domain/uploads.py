@@ -25,7 +25,7 @@ from boxinterview.store import Database
 from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as sql
-from boxinterview.store.uploads import UploadRow
+from boxinterview.store.uploads import UploadRow as UploadRow  # what the tus server handles
 
 REQUIRED_METADATA = ("token", "question", "take")
 

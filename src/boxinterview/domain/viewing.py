@@ -39,7 +39,7 @@ def visible(
         or not may_see(owner)
     ):
         raise NotFound(HIDDEN)
-    path = owner[f"{kind}_path"]
+    path: str | None = owner[f"{kind}_path"]
     if owner["state"] != RecordingState.READY.value or not path:
         raise NotFound("this recording is not ready to play yet")
     return path

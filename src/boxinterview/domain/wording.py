@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import apsw
+
 from boxinterview.domain import reviews
 from boxinterview.domain.models import Account, Interview
 from boxinterview.errors import NotFound
@@ -47,7 +49,7 @@ def previews(interview: Interview, organisation: str, kind: str = "") -> list[Me
 def for_reviewer(
     db: Database, account: Account, interview_id: int, organisation: str
 ) -> tuple[Interview, list[MessagePreview]]:
-    def read(con):  # type: ignore[no-untyped-def]
+    def read(con: apsw.Connection) -> Interview:
         interview = interviews_sql.get(con, interview_id)
         if interview is None or not reviews.may_review(con, account, interview_id):
             raise NotFound("there is no interview here for you")

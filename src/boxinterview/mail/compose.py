@@ -15,6 +15,7 @@ from io import BytesIO
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
 import jinja2.sandbox
 
 from boxinterview import clock
@@ -147,7 +148,7 @@ def check_own_wording(kind: str, subject: str, text: str) -> list[tuple[str, str
             problems.append((field, f"line {exc.lineno}: {exc.message}"))
         except jinja2.UndefinedError as exc:
             problems.append((field, f"{exc.message}; this message can use {available}"))
-        except jinja2.sandbox.SecurityError as exc:
+        except jinja2.exceptions.SecurityError as exc:
             problems.append((field, f"not allowed in a message: {exc}"))
     if "\n" in subject.strip():
         problems.append(("subject", "must be one line"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import apsw
+
 from boxinterview.errors import NotFound
 from boxinterview.store import Database
 from boxinterview.store import outbox as sql
@@ -13,7 +15,7 @@ from boxinterview.store import outbox as sql
 def overview(db: Database, limit: int = 200) -> tuple[dict[str, int], list[dict[str, Any]]]:
     """(how many in each state, the newest messages)."""
 
-    def read(con):  # type: ignore[no-untyped-def]
+    def read(con: apsw.Connection) -> tuple[dict[str, int], list[dict[str, Any]]]:
         return sql.counts(con), sql.recent(con, limit)
 
     return db.read(read)

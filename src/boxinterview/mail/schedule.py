@@ -5,13 +5,14 @@ each carries a fresh personal link (only hashes of links are stored, so an earli
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
 from boxinterview.domain.invitations import fresh_link
-from boxinterview.domain.models import InvitationStatus, candidate_label
+from boxinterview.domain.models import Interview, InvitationStatus, candidate_label
 from boxinterview.mail import letters
 from boxinterview.mail.compose import render
 from boxinterview.store import Database
@@ -30,10 +31,10 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
 
     def tx(con: apsw.Connection) -> int:
         queued = 0
-        interviews: dict[int, object] = {}
+        interviews: dict[int, Interview] = {}
         for inv, candidate in candidates_sql.awaiting(con, now):
             sent = outbox_sql.kinds_for(con, inv.id)
-            due: list[tuple[str, str, dict]] = []
+            due: list[tuple[str, str, dict[str, Any]]] = []
             # Only the nearest reminder that has come due: a candidate invited late gets one, not a burst.
             passed = [
                 h
@@ -59,7 +60,9 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                 due.append(("nudge", "nudge", {}))
             for kind, template, extra in due:
                 if inv.interview_id not in interviews:
-                    interviews[inv.interview_id] = interviews_sql.get(con, inv.interview_id)
+                    found = interviews_sql.get(con, inv.interview_id)
+                    assert found is not None  # an invitation's interview is never deleted before it
+                    interviews[inv.interview_id] = found
                 interview = interviews[inv.interview_id]
                 token = fresh_link(con, inv.id, now)
                 letter = render(
@@ -67,11 +70,11 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                     interview.wording(template),
                     name=candidate.name,
                     organisation=head.organisation,
-                    role=interview.role,  # type: ignore[attr-defined]
+                    role=interview.role,
                     deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
                     link=f"{head.base_url}/i/{token}",
                     support=interview.support_contact,
-                    **extra,  # type: ignore[attr-defined]
+                    **extra,
                 )
                 letters.queue(con, head, kind, inv.id, candidate.email or "", letter, now)
                 queued += 1
@@ -88,7 +91,7 @@ def _team(db: Database, settings: Settings, now: datetime) -> int:
     head = letters.Letterhead.from_settings(settings)
     day = now.strftime("%Y-%m-%d")
 
-    def label(r: dict) -> str:
+    def label(r: dict[str, Any]) -> str:
         return candidate_label(r["name"], r["number"], r["blind_review"])
 
     def tx(con: apsw.Connection) -> int:

@@ -12,6 +12,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from boxinterview.media.run import MediaError, run_capture
 
@@ -91,17 +92,18 @@ class MediaInfo:
         return self.header_duration_s > self.duration_s + slack and self.header_duration_s > end + slack
 
 
-def _float(value: object) -> float | None:
+# ffprobe's fields arrive as text, numbers or not at all; anything that is not a number reads as none.
+def _float(value: Any) -> float | None:
     try:
-        result = float(value)  # type: ignore[arg-type]
+        result = float(value)
     except (TypeError, ValueError):
         return None
     return result if result == result and abs(result) != float("inf") else None
 
 
-def _int(value: object) -> int:
+def _int(value: Any) -> int:
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)
     except (TypeError, ValueError):
         return 0
 

@@ -79,7 +79,8 @@ async def run_ffmpeg(
         stderr=asyncio.subprocess.PIPE,
         preexec_fn=_nice,
     )
-    stderr_task = asyncio.ensure_future(proc.stderr.read())  # type: ignore[union-attr]
+    assert proc.stderr is not None
+    stderr_task = asyncio.ensure_future(proc.stderr.read())
     feeder = asyncio.ensure_future(_feed(proc, feed)) if feed else None
     try:
         assert proc.stdout is not None

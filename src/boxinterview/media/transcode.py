@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import ffmpeg
 
@@ -227,6 +228,7 @@ async def poster(source: Path, target: Path, info: MediaInfo, opts: PlaybackOpti
         await _still(ffmpeg.input(str(source), ss=start).video, target, opts)
 
 
-async def _still(picture, target: Path, opts: PlaybackOptions) -> None:  # type: ignore[no-untyped-def]
+async def _still(picture: Any, target: Path, opts: PlaybackOptions) -> None:
+    """`picture`: an ffmpeg-python stream (which has no types)."""
     out = ffmpeg.output(picture, str(target), vframes=1, **{"q:v": 3}).global_args(*_QUIET[:-1])
     await run_ffmpeg(ffmpeg.compile(out.overwrite_output(), cmd=opts.ffmpeg))

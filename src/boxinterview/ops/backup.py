@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
@@ -73,11 +74,11 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _same(entry: dict, stat: os.stat_result) -> bool:
+def _same(entry: dict[str, Any], stat: os.stat_result) -> bool:
     return entry["size"] == stat.st_size and entry.get("mtime_ns") == stat.st_mtime_ns
 
 
-def _intact(copy: Path, entry: dict) -> bool:
+def _intact(copy: Path, entry: dict[str, Any]) -> bool:
     """The previous backup's copy still looks as it was written (copies keep the original's time), so linking
     to it cannot carry damage into the new backup."""
     try:
@@ -109,7 +110,7 @@ def listing_at(base: Path, manifests: list[Path] | None = None) -> list[BackupIn
                 d.parent.name,
                 d.parent,
                 clock.from_db(m["created_at"]),
-                len(m["files"]),  # type: ignore[arg-type]
+                len(m["files"]),
                 sum(f["size"] for f in m["files"].values()),
             )
         )
@@ -180,7 +181,7 @@ def _make(settings: Settings, now: datetime, progress: Progress) -> BackupInfo:
     previous = listing(settings)
     last = previous[-1].path if previous else None
     last_manifest = json.loads((last / MANIFEST).read_text())["files"] if last else {}
-    files: dict[str, dict] = {}
+    files: dict[str, dict[str, Any]] = {}
     # The database first, so every file it names exists already (files are written before the rows naming them,
     # and nothing deletes them while this runs: see `maintenance`). One step of the online backup API copies it
     # consistently while the server keeps writing.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import apsw
 
@@ -61,7 +62,7 @@ class Dashboard:
     errors: list[tuple[datetime, str, str]]  # (when, what, detail)
 
 
-def _read(con: apsw.Connection, now: datetime, limit: int) -> dict:
+def _read(con: apsw.Connection, now: datetime, limit: int) -> dict[str, Any]:
     minute = int(now.timestamp() // 60)
     since = now - ACTIVE_WINDOW
     uploads = sql.active_uploads(con, since, limit)
@@ -97,7 +98,7 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
             u["received"],
             u["length"],
             clock.from_db(u["updated_at"]),
-        )  # type: ignore[arg-type]
+        )
         for u in found["uploads"]
     ]
     return Dashboard(
@@ -121,5 +122,5 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
         disk=health.disk(settings, daily),
         backup=health.last_backup(settings, now),
         backup_failed=failed,
-        errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],  # type: ignore[misc]
+        errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import apsw
+
 from boxinterview import clock
 from boxinterview.domain import recordings
 from boxinterview.errors import Conflict, NotFound
@@ -29,7 +31,7 @@ def retry(db: Database, job_id: int, actor: str) -> None:
     """Queue a failed job again, with its attempts reset; its recording goes back to processing."""
     now = clock.now()
 
-    def tx(con) -> None:  # type: ignore[no-untyped-def]
+    def tx(con: apsw.Connection) -> None:
         job = sql.get(con, job_id)
         if job is None:
             raise NotFound(f"no job with id {job_id}")

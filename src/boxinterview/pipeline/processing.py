@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import apsw
+
 from boxinterview import clock, files
 from boxinterview.config.settings import Settings
 from boxinterview.domain import recordings
@@ -69,17 +71,22 @@ def playback_options(settings: Settings) -> PlaybackOptions:
 
 
 def expectation(db: Database, recording_id: int, tolerance: float) -> Expectation:
-    def read(con) -> Expectation:
+    def read(con: apsw.Connection) -> Expectation:
+        # Each row below is referenced by the one before, so the database keeps it while the recording exists.
         rec = answers_sql.get_recording(con, recording_id)
-        take = answers_sql.get_take(con, rec.take_id)  # type: ignore[union-attr]
-        answer = next(a for a in answers_sql.answers_of_take(con, take.id))  # type: ignore[union-attr]
+        assert rec is not None
+        take = answers_sql.get_take(con, rec.take_id)
+        assert take is not None
+        answer = next(a for a in answers_sql.answers_of_take(con, take.id))
         invitation = candidates_sql.get_invitation(con, answer.invitation_id)
-        interview = interviews_sql.get(con, invitation.interview_id)  # type: ignore[union-attr]
-        question = next(q for q in interview.questions if q.id == answer.question_id)  # type: ignore[union-attr]
+        assert invitation is not None
+        interview = interviews_sql.get(con, invitation.interview_id)
+        assert interview is not None
+        question = next(q for q in interview.questions if q.id == answer.question_id)
         return Expectation(
             question.kind,
-            question.answer_seconds * invitation.time_multiplier + tolerance,  # type: ignore[union-attr]
-            interview.allow_audio_only,  # type: ignore[union-attr]
+            question.answer_seconds * invitation.time_multiplier + tolerance,
+            interview.allow_audio_only,
         )
 
     return db.read(read)

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
 import uuid
+from collections.abc import Awaitable
 from datetime import timedelta
+from typing import Any, TypeVar
+
+import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
@@ -27,6 +32,8 @@ from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
 from boxinterview.store.jobs import Job
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +78,22 @@ class Worker:
                     continue
                 task = asyncio.create_task(self._handle(job))
                 self.running[job.id] = task
-                task.add_done_callback(
-                    lambda _t, job_id=job.id: (self.running.pop(job_id, None), self.slots.release())
-                )
+                task.add_done_callback(functools.partial(self._done, self.running, job.id))
         finally:
             sweeper.cancel()
             follower.cancel()
             mailer.cancel()
-            for task in [*self.running.values(), *self.live.values()]:
-                task.cancel()
+            for each in [*self.running.values(), *self.live.values()]:
+                each.cancel()
             await asyncio.gather(
                 *self.running.values(), *self.live.values(), sweeper, follower, mailer, return_exceptions=True
             )
             log.info("worker %s stopped", self.name)
+
+    def _done(self, tasks: dict[int, asyncio.Task[T]], key: int, _task: asyncio.Task[T]) -> None:
+        """A job or live transcode has ended: forget it and free its slot."""
+        tasks.pop(key, None)
+        self.slots.release()
 
     async def _claim(self) -> Job | None:
         now = clock.now()
@@ -126,10 +136,10 @@ class Worker:
         finally:
             beat.cancel()
 
-    def _release(self, con, job: Job) -> None:  # type: ignore[no-untyped-def]
+    def _release(self, con: apsw.Connection, job: Job) -> None:
         jobs_sql.release(con, job.id, self.name, clock.now())
 
-    def _failed(self, con, job: Job, reason: str) -> None:  # type: ignore[no-untyped-def]
+    def _failed(self, con: apsw.Connection, job: Job, reason: str) -> None:
         now = clock.now()
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
@@ -166,12 +176,7 @@ class Worker:
                         await self.slots.acquire()  # free: checked just above, nothing awaited in between
                         task = asyncio.create_task(live.follow(self.db, self.settings, upload))
                         self.live[upload.recording_id] = task
-                        task.add_done_callback(
-                            lambda _t, rid=upload.recording_id: (
-                                self.live.pop(rid, None),
-                                self.slots.release(),
-                            )
-                        )
+                        task.add_done_callback(functools.partial(self._done, self.live, upload.recording_id))
             except Exception:
                 log.exception("looking for uploads to follow failed")
             with contextlib.suppress(TimeoutError):
@@ -196,7 +201,7 @@ def watch_health(db: Database, settings: Settings) -> int:
     return sum(alerts.alert(db, settings, p.key, p.what, p.detail, p.action) for p in found)
 
 
-async def _first(*aws) -> None:  # type: ignore[no-untyped-def]
+async def _first(*aws: Awaitable[Any]) -> None:
     tasks = [asyncio.ensure_future(a) for a in aws]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)

@@ -19,7 +19,7 @@ def _account(r: dict[str, Any]) -> Account:
         email=r["email"],
         name=r["name"],
         role=Role(r["role"]),
-        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]),
         disabled_at=from_db(r["disabled_at"]),
     )
 
@@ -44,7 +44,8 @@ def get(con: apsw.Connection, account_id: int) -> Account | None:
 
 
 def password_hash(con: apsw.Connection, account_id: int) -> str | None:
-    return value(con, "SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
+    found: str | None = value(con, "SELECT password_hash FROM accounts WHERE id = ?", (account_id,))
+    return found
 
 
 def set_password_hash(con: apsw.Connection, account_id: int, password_hash: str, now: datetime) -> None:

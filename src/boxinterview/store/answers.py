@@ -17,7 +17,7 @@ def _answer(r: dict[str, Any]) -> Answer:
         id=r["id"],
         invitation_id=r["invitation_id"],
         question_id=r["question_id"],
-        started_at=from_db(r["started_at"]),  # type: ignore[arg-type]
+        started_at=from_db(r["started_at"]),
         submitted_at=from_db(r["submitted_at"]),
         text_value=r["text_value"],
         choice_position=r["choice_position"],
@@ -33,7 +33,7 @@ def _take(r: dict[str, Any]) -> Take:
         answer_id=r["answer_id"],
         number=r["number"],
         submitted=bool(r["submitted"]),
-        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]),
     )
 
 

@@ -52,7 +52,7 @@ def entries(con: apsw.Connection, search: str = "", limit: int = 200) -> list[Au
     return [
         AuditEntry(
             id=r["id"],
-            at=from_db(r["at"]),  # type: ignore[arg-type]
+            at=from_db(r["at"]),
             actor=r["actor"],
             action=r["action"],
             subject_type=r["subject_type"],

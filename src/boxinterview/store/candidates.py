@@ -29,7 +29,7 @@ def _invitation(r: dict[str, Any]) -> Invitation:
         interview_id=r["interview_id"],
         candidate_id=r["candidate_id"],
         number=r["number"],
-        deadline=from_db(r["deadline"]),  # type: ignore[arg-type]
+        deadline=from_db(r["deadline"]),
         status=InvitationStatus(r["status"]),
         time_multiplier=r["time_multiplier"],
         accommodation_note=r["accommodation_note"],
@@ -136,7 +136,9 @@ _WITH_CANDIDATE = """
 """
 
 
-def _with_candidates(con: apsw.Connection, where: str, params: tuple) -> list[tuple[Invitation, Candidate]]:
+def _with_candidates(
+    con: apsw.Connection, where: str, params: tuple[Any, ...]
+) -> list[tuple[Invitation, Candidate]]:
     out = []
     for r in rows(con, _WITH_CANDIDATE + where, params):
         cand = {k[2:]: v for k, v in r.items() if k.startswith("c_")}
@@ -173,7 +175,7 @@ def set_invitation_status(
     """Move from `expected` to `new`, stamping the time of the step; False if someone else moved it first."""
     stamp = _STAMP.get(new)
     sets = "status = ?" + (f", {stamp} = coalesce({stamp}, ?)" if stamp else "")
-    params: tuple = (new.value, to_db(now)) if stamp else (new.value,)
+    params: tuple[Any, ...] = (new.value, to_db(now)) if stamp else (new.value,)
     con.execute(
         f"UPDATE invitations SET {sets} WHERE id = ? AND status = ?", (*params, invitation_id, expected.value)
     )

@@ -111,7 +111,8 @@ def inspect_version(path: Path) -> int:
             f"cannot open the database {path}: check that the file exists and is readable"
         ) from None
     try:
-        return con.pragma("user_version")
+        version: int = con.pragma("user_version")
+        return version
     except apsw.NotADBError:
         raise DatabaseError(
             f"{path} is not a boxinterview database (not SQLite); move it away or point data_dir elsewhere"
@@ -155,7 +156,7 @@ class Database:
             self._writer_thread = threading.current_thread()
         return self._write_con
 
-    def _run_write(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         con = self._writer()
         if con.in_transaction:  # a write function calling another: join the open transaction
             return fn(con, *args, **kwargs)
@@ -186,7 +187,7 @@ class Database:
                 self._readers.append(con)
         return con
 
-    def _run_read(self, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    def _run_read(self, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
         if threading.current_thread() is self._writer_thread:  # reading inside a write sees its own changes
             return fn(self._writer(), *args, **kwargs)
         con = self._reader()
@@ -204,7 +205,7 @@ class Database:
         self._check_open()
         return self._run_read(fn, args, kwargs)
 
-    def read_each(self, calls: dict[str, tuple[Callable[..., Any], tuple]]) -> dict[str, Any]:
+    def read_each(self, calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]]) -> dict[str, Any]:
         """Run independent reads at once on the reader threads, each in its own snapshot: for a page that adds up
         several measures, where a moment between them does not matter. (From a reader thread, one after another.)"""
         self._check_open()

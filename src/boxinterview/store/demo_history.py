@@ -9,6 +9,7 @@ from typing import Any
 import apsw
 
 from boxinterview.clock import to_db
+from boxinterview.store._sql import value
 
 
 def insert(con: apsw.Connection, interview_id: int, first_number: int, people: list[dict[str, Any]]) -> None:
@@ -113,10 +114,13 @@ def insert(con: apsw.Connection, interview_id: int, first_number: int, people: l
 
 
 def next_number(con: apsw.Connection, interview_id: int) -> int:
-    found = con.execute(
-        "SELECT coalesce(max(number), 0) + 1 FROM invitations WHERE interview_id = ?", (interview_id,)
-    ).fetchone()
-    return int(found[0])
+    return int(
+        value(
+            con,
+            "SELECT coalesce(max(number), 0) + 1 FROM invitations WHERE interview_id = ?",
+            (interview_id,),
+        )
+    )
 
 
 def invitation_ids(con: apsw.Connection, interview_id: int, first_number: int) -> list[int]:

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import apsw
 
 from boxinterview.clock import to_db
 from boxinterview.store._sql import rows
+
+# The shapes of the rows below, as their SQL makes them.
+Journey = tuple[float | None, ...]  # the eight step times, in the order of the query
+DeviceChecks = tuple[str, int, str, int]  # browser, passed, problem, how many
+ItemSums = tuple[int, int, int, float, float, int, int, float, float, float]
+DecisionSums = tuple[int, float, float, int, float]  # n, Σx, Σx², Σy, Σxy
+LeniencySums = tuple[int, int, float]  # scores given, shared, Σ difference
 
 _SCOPE = (
     "(:interview IS NULL OR i.interview_id = :interview) AND i.created_at >= :since AND i.created_at < :until"
@@ -21,10 +28,12 @@ def _args(interview_id: int | None, since: datetime, until: datetime) -> dict[st
     return {"interview": interview_id, "since": to_db(since), "until": to_db(until)}
 
 
-def journeys(con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
+def journeys(
+    con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
+) -> list[Journey]:
     """Each invitation's step times in seconds since 1970 (None where it never got there): invited, opened, consented,
     device check passed, started, completed, first review submitted, decided."""
-    return con.execute(
+    found = con.execute(
         "SELECT "
         + ", ".join(
             f"unixepoch(i.{c}, 'subsec')"
@@ -42,6 +51,7 @@ def journeys(con: apsw.Connection, interview_id: int | None, since: datetime, un
         + f" FROM invitations i WHERE {_SCOPE}",
         _args(interview_id, since, until),
     ).fetchall()
+    return cast("list[Journey]", found)
 
 
 def answer_takes(
@@ -49,11 +59,12 @@ def answer_takes(
 ) -> list[tuple[int, int, int, int]]:
     """(question, takes used, answers with that many takes, of them submitted): enough for the answers started and
     left unfinished per question and the median takes of submitted ones, in one pass."""
-    return con.execute(
+    found = con.execute(
         "SELECT a.question_id, a.takes, count(*), count(a.submitted_at) FROM answers a "
         f"JOIN invitations i ON i.id = a.invitation_id WHERE {_SCOPE} GROUP BY a.question_id, a.takes",
         _args(interview_id, since, until),
     ).fetchall()
+    return cast("list[tuple[int, int, int, int]]", found)
 
 
 def median_lengths(
@@ -88,13 +99,14 @@ def rejections(
 
 def device_checks(
     con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
-) -> list[tuple]:  # type: ignore[type-arg]
+) -> list[DeviceChecks]:
     """(browser, passed, problem, how many) over the device checks of the period."""
-    return con.execute(
+    found = con.execute(
         "SELECT d.browser, d.passed, d.problem, count(*) FROM device_checks d "
         f"JOIN invitations i ON i.id = d.invitation_id WHERE {_SCOPE} GROUP BY d.browser, d.passed, d.problem",
         _args(interview_id, since, until),
     ).fetchall()
+    return cast("list[DeviceChecks]", found)
 
 
 def uploads(
@@ -140,10 +152,10 @@ def refresh_items(con: apsw.Connection, invitation_ids: list[int]) -> None:
     )
 
 
-def item_sums(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[tuple]:  # type: ignore[type-arg]
+def item_sums(con: apsw.Connection, interview_id: int, since: datetime, until: datetime) -> list[ItemSums]:
     """Per (question, competency), added up over its rated items: for the spread, all ratings (count, Σ, Σ²); for
     agreement, over items rated two or more times (items, ratings, Σ 2·(m·Σv² − (Σv)²)/(m − 1), Σ, Σ²)."""
-    return con.execute(
+    found = con.execute(
         "SELECT u.question_id, u.competency_id, sum(u.m), sum(u.s), sum(u.ss), "
         "count(*) FILTER (WHERE u.m >= 2), coalesce(sum(u.m) FILTER (WHERE u.m >= 2), 0), "
         "coalesce(sum(2 * (u.m * u.ss - u.s * u.s) / (u.m - 1)) FILTER (WHERE u.m >= 2), 0), "
@@ -152,15 +164,16 @@ def item_sums(con: apsw.Connection, interview_id: int, since: datetime, until: d
         "GROUP BY u.question_id, u.competency_id",
         _args(interview_id, since, until),
     ).fetchall()
+    return cast("list[ItemSums]", found)
 
 
 def decision_sums(
     con: apsw.Connection, interview_id: int, since: datetime, until: datetime
-) -> dict[int, tuple]:  # type: ignore[type-arg]
+) -> dict[int, DecisionSums]:
     """Per question, over candidates decided advance or reject: n, Σx, Σx², Σy, Σxy, where x is the candidate's
     mean score on the question and y is 1 for advance, 0 for reject (a correlation's sums)."""
     return {
-        q: rest
+        cast(int, q): cast(DecisionSums, tuple(rest))
         for q, *rest in con.execute(
             "WITH x AS (SELECT u.question_id AS q, u.invitation_id AS inv, sum(u.s) / sum(u.m) AS x "
             f"FROM rated_items u JOIN invitations i ON i.id = u.invitation_id WHERE {_SCOPE} "
@@ -176,10 +189,10 @@ def decision_sums(
 
 def leniency_sums(
     con: apsw.Connection, interview_id: int, since: datetime, until: datetime
-) -> dict[int, tuple]:  # type: ignore[type-arg]
+) -> dict[int, LeniencySums]:
     """Per reviewer: (scores given, items shared with others, Σ(score − mean of the others' scores))."""
     return {
-        reviewer: (given, shared, total)
+        cast(int, reviewer): cast(LeniencySums, (given, shared, total))
         for reviewer, given, shared, total in con.execute(
             "SELECT p.reviewer_id, sum(p.scores), sum(p.shared), sum(p.total) FROM leniency_parts p "
             f"JOIN invitations i ON i.id = p.invitation_id WHERE {_SCOPE} GROUP BY p.reviewer_id",

@@ -27,7 +27,7 @@ _FIELDS = (
 )
 
 
-def _field_values(iv: Interview) -> tuple:
+def _field_values(iv: Interview) -> tuple[Any, ...]:
     return (
         iv.title,
         iv.role,

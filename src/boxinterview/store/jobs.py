@@ -37,12 +37,12 @@ def _job(r: dict[str, Any]) -> Job:
         state=r["state"],
         attempts=r["attempts"],
         max_attempts=r["max_attempts"],
-        run_after=from_db(r["run_after"]),  # type: ignore[arg-type]
+        run_after=from_db(r["run_after"]),
         lease_owner=r["lease_owner"],
         lease_expires_at=from_db(r["lease_expires_at"]),
         progress=r["progress"],
         last_error=r["last_error"],
-        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]),
         finished_at=from_db(r["finished_at"]),
     )
 

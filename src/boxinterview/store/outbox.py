@@ -74,10 +74,11 @@ def failed(con: apsw.Connection, message_id: int, error: str) -> None:
 
 def last_queued(con: apsw.Connection, invitation_id: int, kinds: tuple[str, ...]) -> datetime | None:
     marks = ",".join("?" * len(kinds))
-    found = con.execute(
+    found: str | None = value(
+        con,
         f"SELECT max(created_at) FROM outbox WHERE invitation_id = ? AND kind IN ({marks})",
         (invitation_id, *kinds),
-    ).fetchall()[0][0]
+    )
     return from_db(found)
 
 

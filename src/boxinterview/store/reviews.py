@@ -71,11 +71,12 @@ def review_for(con: apsw.Connection, invitation_id: int, question_id: int, revie
     )
     if r is None:
         return None
-    scores = dict(
-        con.execute(
+    scores: dict[int, int] = {
+        cid: score
+        for cid, score in con.execute(
             "SELECT competency_id, score FROM review_scores WHERE review_id = ?", (r["id"],)
-        ).fetchall()
-    )
+        )
+    }
     return _review(r, scores)
 
 
@@ -132,7 +133,7 @@ def save_review(
     submit: bool,
     now: datetime,
 ) -> int:
-    [(review_id,)] = con.execute(
+    [(returned,)] = con.execute(
         "INSERT INTO reviews (invitation_id, question_id, reviewer_id, notes, created_at, updated_at, submitted_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?5, CASE WHEN ?6 THEN ?5 END) "
         "ON CONFLICT (invitation_id, question_id, reviewer_id) DO UPDATE SET notes = excluded.notes, "
@@ -140,6 +141,8 @@ def save_review(
         "RETURNING id",
         (invitation_id, question_id, reviewer_id, notes, to_db(now), int(submit)),
     ).fetchall()
+    assert isinstance(returned, int)
+    review_id = returned
     con.execute("DELETE FROM review_scores WHERE review_id = ?", (review_id,))
     con.executemany(
         "INSERT INTO review_scores (review_id, competency_id, score) VALUES (?, ?, ?)",
@@ -177,7 +180,7 @@ def latest_decision(con: apsw.Connection, invitation_id: int) -> Decision | None
         outcome=Outcome(r["outcome"]),
         feedback=r["feedback"],
         decided_by=r["decided_by"],
-        decided_at=from_db(r["decided_at"]),  # type: ignore[arg-type]
+        decided_at=from_db(r["decided_at"]),
     )
 
 
@@ -208,11 +211,12 @@ def ensure_review(
         "ON CONFLICT (invitation_id, question_id, reviewer_id) DO NOTHING",
         (invitation_id, question_id, reviewer_id, to_db(now), to_db(now)),
     )
-    return value(
+    review_id: int = value(
         con,
         "SELECT id FROM reviews WHERE invitation_id = ? AND question_id = ? AND reviewer_id = ?",
         (invitation_id, question_id, reviewer_id),
     )
+    return review_id
 
 
 def add_comment(con: apsw.Connection, review_id: int, at_ms: int | None, body: str, now: datetime) -> int:

@@ -49,9 +49,9 @@ def _upload(r: dict[str, Any]) -> UploadRow:
         received=r["received"],
         metadata=r["metadata"],
         file_type=r["file_type"],
-        created_at=from_db(r["created_at"]),  # type: ignore[arg-type]
-        updated_at=from_db(r["updated_at"]),  # type: ignore[arg-type]
-        expires_at=from_db(r["expires_at"]),  # type: ignore[arg-type]
+        created_at=from_db(r["created_at"]),
+        updated_at=from_db(r["updated_at"]),
+        expires_at=from_db(r["expires_at"]),
         completed_at=from_db(r["completed_at"]),
         ended_at=from_db(r["ended_at"]),
         end_reason=r["end_reason"],

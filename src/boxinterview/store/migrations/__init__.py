@@ -23,8 +23,11 @@ STEP_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 def _load() -> list[tuple[str, str]]:
     """(description, SQL) of every step, in order; a gap or a repeated number is a mistake in the package."""
-    files = sorted(f.name for f in resources.files(__name__).iterdir() if STEP_FILE.match(f.name))
-    numbers = [int(STEP_FILE.match(name).group(1)) for name in files]  # type: ignore[union-attr]
+    found = sorted(
+        (m.group(1), f.name) for f in resources.files(__name__).iterdir() if (m := STEP_FILE.match(f.name))
+    )
+    files = [name for _, name in found]
+    numbers = [int(number) for number, _ in found]
     if numbers != list(range(1, len(files) + 1)):
         raise RuntimeError(f"migration steps must be numbered 1, 2, 3 … without gaps: {files}")
     steps = []
@@ -39,7 +42,8 @@ HEAD = len(STEPS)
 
 
 def current_version(con: apsw.Connection) -> int:
-    return con.pragma("user_version")
+    version: int = con.pragma("user_version")
+    return version
 
 
 def check_version(version: int, path: Path | str) -> None:
@@ -60,7 +64,7 @@ def migrate(con: apsw.Connection, target: int = HEAD) -> list[int]:
     """Apply every step above the current version up to `target`; return the versions applied."""
     if target > HEAD or target < 0:
         raise ValueError(f"no schema version {target}; versions run from 0 to {HEAD}")
-    applied = []
+    applied: list[int] = []
     while True:
         con.execute("BEGIN IMMEDIATE")
         try:
