@@ -1,0 +1,88 @@
+"""Health: /metrics in Prometheus text format for this machine, and the operator told (once a day) when the
+disk runs low or backups stop."""
+
+from __future__ import annotations
+
+import requests
+
+from boxinterview.domain import api, invitations
+from boxinterview.ops import backup
+from boxinterview.pipeline.worker import watch_health
+from boxinterview.store import outbox
+from tests.support.flows import record_take
+from tests.support.live import live_server, prepare
+
+
+def test_metrics_describe_uploads_processing_disk_and_backups(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        inv, token = invitations.invite(live.db, live.interview.id, "Ann", "ann@example.com", "t")
+        invitations.record_consent(live.db, inv.id, "1")
+        record_take(live.db, live.settings, token, live.interview.questions[0].id, 1, b"x" * 1000)
+        backup.run(live.settings)
+        r = requests.get(f"{live.base}/metrics", timeout=10)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        values = {
+            line.split(" ")[0]: float(line.split(" ")[1])
+            for line in r.text.splitlines()
+            if line and not line.startswith("#")
+        }
+        assert values["boxinterview_upload_received_bytes"] == 1000
+        assert values['boxinterview_jobs{state="queued"}'] == 1  # processing runs in its own worker here
+        assert values["boxinterview_disk_free_bytes"] > 0
+        assert 0 <= values["boxinterview_last_backup_age_seconds"] < 60
+        assert "# TYPE boxinterview_uploads_in_flight gauge" in r.text
+        # Through the proxy (it adds X-Forwarded-For) only with an API token
+        outside = requests.get(f"{live.base}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
+        assert outside.status_code == 404
+        key = api.create_token(live.db, "prometheus", "t")
+        with_token = requests.get(
+            f"{live.base}/metrics",
+            timeout=10,
+            headers={"X-Forwarded-For": "203.0.113.9", "Authorization": f"Bearer {key}"},
+        )
+        assert with_token.status_code == 200
+
+
+def test_low_disk_and_stopped_backups_tell_the_operator_once_a_day(tmp_path) -> None:
+    _, settings, db, _ = prepare(
+        tmp_path,
+        smtp={"operator": "ops@example.com"},
+        health={"disk_low_gb": 10**9, "backup_max_age_hours": 1},
+    )
+    assert watch_health(db, settings) == 2  # the disk is "low" at this threshold, and there is no backup yet
+    assert watch_health(db, settings) == 0  # not again today
+    kinds = sorted(m["kind"].rsplit(".", 1)[0] for m in db.read(outbox.recent, 10))
+    assert kinds == ["alert.backup-age", "alert.disk"]
+    body = next(m["body"] for m in db.read(outbox.recent, 10) if m["kind"].startswith("alert.disk"))
+    assert "The disk is nearly full" in body and "GB" in body
+    db.close()
+
+
+def test_under_systemd_logs_are_logfmt_lines_on_stdout_with_their_priority(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path, _, db, _ = prepare(tmp_path, backup={"copy_to": str(tmp_path / "gone")})
+    db.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOXINTERVIEW_")}
+    journal = subprocess.run(
+        [sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
+        capture_output=True,
+        text=True,
+        env={**env, "JOURNAL_STREAM": "8:12345"},
+    )
+    [line] = [x for x in journal.stdout.splitlines() if "boxinterview.mail.alerts" in x]
+    assert line.startswith(
+        '<4>level=warning logger=boxinterview.mail.alerts msg="A backup failed: BoxError: '
+    )
+    terminal = subprocess.run(
+        [sys.executable, "-m", "boxinterview", "--config", str(path), "backup"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert (
+        "WARNING boxinterview.mail.alerts: A backup failed" in terminal.stderr
+        and "level=" not in terminal.stdout
+    )
