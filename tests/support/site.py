@@ -17,8 +17,6 @@ from boxinterview.web.app import init_app
 from tests.conftest import free_port
 from tests.support.live import Live, prepare
 
-Client = TestClient
-
 
 @dataclass
 class Site(Live):
@@ -29,6 +27,11 @@ class Site(Live):
         """A new client with an empty cookie jar."""
         assert self.server is not None and self._new_client is not None
         return await self._new_client(self.server)
+
+
+async def text_of(client: TestClient, path: str, **options: Any) -> str:
+    """The body of the page at `path`, as text."""
+    return await (await client.get(path, **options)).text()
 
 
 @pytest.fixture
