@@ -3,44 +3,42 @@ disk runs low or backups stop."""
 
 from __future__ import annotations
 
-import requests
-
 from boxinterview.domain import api, invitations
 from boxinterview.ops import backup
 from boxinterview.pipeline.worker import watch_health
 from boxinterview.store import outbox
 from tests.support.flows import record_take
-from tests.support.live import live_server, prepare
+from tests.support.live import prepare
 
 
-def test_metrics_describe_uploads_processing_disk_and_backups(tmp_path) -> None:
-    with live_server(tmp_path) as live:
-        inv, token = invitations.invite(live.db, live.interview.id, "Ann", "ann@example.com", "t")
-        invitations.record_consent(live.db, inv.id, "1")
-        record_take(live.db, live.settings, token, live.interview.questions[0].id, 1, b"x" * 1000)
-        backup.run(live.settings)
-        r = requests.get(f"{live.base}/metrics", timeout=10)
-        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
-        values = {
-            line.split(" ")[0]: float(line.split(" ")[1])
-            for line in r.text.splitlines()
-            if line and not line.startswith("#")
-        }
-        assert values["boxinterview_upload_received_bytes"] == 1000
-        assert values['boxinterview_jobs{state="queued"}'] == 1  # processing runs in its own worker here
-        assert values["boxinterview_disk_free_bytes"] > 0
-        assert 0 <= values["boxinterview_last_backup_age_seconds"] < 60
-        assert "# TYPE boxinterview_uploads_in_flight gauge" in r.text
-        # Through the proxy (it adds X-Forwarded-For) only with an API token
-        outside = requests.get(f"{live.base}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
-        assert outside.status_code == 404
-        key = api.create_token(live.db, "prometheus", "t")
-        with_token = requests.get(
-            f"{live.base}/metrics",
-            timeout=10,
-            headers={"X-Forwarded-For": "203.0.113.9", "Authorization": f"Bearer {key}"},
-        )
-        assert with_token.status_code == 200
+async def test_metrics_describe_uploads_processing_disk_and_backups(site) -> None:
+    live = site
+    inv, token = invitations.invite(live.db, live.interview.id, "Ann", "ann@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    record_take(live.db, live.settings, token, live.interview.questions[0].id, 1, b"x" * 1000)
+    backup.run(live.settings)
+    client = await live.browser()
+    r = await client.get("/metrics")
+    text = await r.text()
+    assert r.status == 200 and r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    values = {
+        line.split(" ")[0]: float(line.split(" ")[1])
+        for line in text.splitlines()
+        if line and not line.startswith("#")
+    }
+    assert values["boxinterview_upload_received_bytes"] == 1000
+    assert values['boxinterview_jobs{state="queued"}'] == 1  # processing runs in its own worker here
+    assert values["boxinterview_disk_free_bytes"] > 0
+    assert 0 <= values["boxinterview_last_backup_age_seconds"] < 60
+    assert "# TYPE boxinterview_uploads_in_flight gauge" in text
+    # Through the proxy (it adds X-Forwarded-For) only with an API token
+    outside = await client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert outside.status == 404
+    key = api.create_token(live.db, "prometheus", "t")
+    with_token = await client.get(
+        "/metrics", headers={"X-Forwarded-For": "203.0.113.9", "Authorization": f"Bearer {key}"}
+    )
+    assert with_token.status == 200
 
 
 def test_low_disk_and_stopped_backups_tell_the_operator_once_a_day(tmp_path) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import aiohttp
 import pytest
-import requests
 
 from boxinterview.domain import documents, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus, InvitationStatus
@@ -44,95 +44,84 @@ def test_documents_are_recognised_by_content() -> None:
 
 
 @pytest.fixture
-def file_live(tmp_path):
-    from tests.support.live import live_server
-
-    with live_server(tmp_path, uploads={"max_document_bytes": 50_000}) as live:
-        iv = interviews.create(live.db, interview_io.from_yaml(FILE_INTERVIEW), "t")
-        interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
-        inv, token = invitations.invite(live.db, iv, "Ann", "ann@example.com", "t")
-        invitations.record_consent(live.db, inv.id, "1")
-        question = interviews.get(live.db, iv).questions[0].id
-        yield live, token, question, inv.id
+async def file_live(make_site):
+    live = await make_site(uploads={"max_document_bytes": 50_000})
+    iv = interviews.create(live.db, interview_io.from_yaml(FILE_INTERVIEW), "t")
+    interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
+    inv, token = invitations.invite(live.db, iv, "Ann", "ann@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    question = interviews.get(live.db, iv).questions[0].id
+    return live, token, question, inv.id
 
 
-def post_file(live, token, question, name, data):
-    return requests.post(
-        f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
-        files={"file": (name, data)},
-        timeout=10,
-    )
+async def post_file(live, token, question, name, data):  # type: ignore[no-untyped-def]
+    form = aiohttp.FormData()
+    form.add_field("file", data, filename=name)
+    return await (await live.browser()).post(f"/api/v1/candidate/{token}/answers/{question}/file", data=form)
 
 
-def test_wrong_or_oversize_documents_are_refused_and_nothing_is_stored(file_live) -> None:
+async def test_wrong_or_oversize_documents_are_refused_and_nothing_is_stored(file_live) -> None:
     live, token, question, inv_id = file_live
-    r = post_file(live, token, question, "cv.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 10)
-    assert r.status_code == 422 and "not a PDF, Word (DOCX) or OpenDocument" in r.json()["error"]["message"]
-    r = post_file(live, token, question, "cv.pdf", b"%PDF-1.4" + b"x" * 60_000)
-    assert r.status_code == 413 and "limit" in r.json()["error"]["message"]
+    r = await post_file(live, token, question, "cv.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 10)
+    assert (
+        r.status == 422 and "not a PDF, Word (DOCX) or OpenDocument" in (await r.json())["error"]["message"]
+    )
+    r = await post_file(live, token, question, "cv.pdf", b"%PDF-1.4" + b"x" * 60_000)
+    assert r.status == 413 and "limit" in (await r.json())["error"]["message"]
     assert not (live.settings.data_dir / "files" / str(inv_id)).exists() or not any(
         (live.settings.data_dir / "files" / str(inv_id)).iterdir()
     )
-    r = post_file(live, token, question, "cv.odt", odt())
-    assert r.status_code == 200
-    assert r.json()["questions"][0]["file_name"] == "cv.odt"
+    r = await post_file(live, token, question, "cv.odt", odt())
+    assert r.status == 200
+    assert (await r.json())["questions"][0]["file_name"] == "cv.odt"
     stored = list((live.settings.data_dir / "files" / str(inv_id)).iterdir())
     assert [p.name for p in stored] == [f"question-{question}.odt"]
-    r = requests.post(f"{live.base}/api/v1/candidate/{token}/finish", json={}, timeout=10)
-    assert r.status_code == 200 and r.json()["finished"] is True
+    r = await (await live.browser()).post(f"/api/v1/candidate/{token}/finish", json={})
+    assert r.status == 200 and (await r.json())["finished"] is True
 
 
-def test_pages_follow_the_candidate_state(file_live) -> None:
+async def test_pages_follow_the_candidate_state(file_live) -> None:
     live, token, question, inv_id = file_live
-    s = requests.Session()
-    assert (
-        s.get(f"{live.base}/i/{token}/done", allow_redirects=False).headers["Location"].endswith("/interview")
-    )
+    s = await live.browser()
+    assert (await s.get(f"/i/{token}/done", allow_redirects=False)).headers["Location"].endswith("/interview")
     invitations.move(live.db, inv_id, InvitationStatus.WITHDRAWN, "t")
-    r = s.get(f"{live.base}/i/{token}")
-    assert r.status_code == 403 and "no longer active" in r.text
+    r = await s.get(f"/i/{token}")
+    assert r.status == 403 and "no longer active" in await r.text()
     assert r.headers["Referrer-Policy"] == "no-referrer" and r.headers["Cache-Control"] == "no-store"
 
 
-def test_consent_is_required_before_anything_else(tmp_path) -> None:
-    from tests.support.live import live_server
-
-    with live_server(tmp_path) as live:
-        inv, token = invitations.invite(live.db, live.interview.id, "Bo", "bo@example.com", "t")
-        s = requests.Session()
-        assert (
-            s.get(f"{live.base}/i/{token}/interview", allow_redirects=False).headers["Location"]
-            == f"/i/{token}"
-        )
-        r = s.post(f"{live.base}/i/{token}/consent", data={}, allow_redirects=False)
-        assert r.status_code == 400 and "tick the box" in r.text
-        r = s.post(f"{live.base}/i/{token}/consent", data={"consent": "yes"}, allow_redirects=False)
-        assert r.status_code == 303 and r.headers["Location"] == f"/i/{token}/check"
-        got = invitations.get(live.db, inv.id)
-        assert got.consent_at is not None and got.status is InvitationStatus.OPENED
-        r = s.post(
-            f"{live.base}/i/{token}/consent",
-            data={"consent": "yes"},
-            headers={"Origin": "https://evil.example"},
-        )
-        assert r.status_code == 403
+async def test_consent_is_required_before_anything_else(site) -> None:
+    live = site
+    inv, token = invitations.invite(live.db, live.interview.id, "Bo", "bo@example.com", "t")
+    s = await live.browser()
+    assert (await s.get(f"/i/{token}/interview", allow_redirects=False)).headers["Location"] == f"/i/{token}"
+    r = await s.post(f"/i/{token}/consent", data={}, allow_redirects=False)
+    assert r.status == 400 and "tick the box" in await r.text()
+    r = await s.post(f"/i/{token}/consent", data={"consent": "yes"}, allow_redirects=False)
+    assert r.status == 303 and r.headers["Location"] == f"/i/{token}/check"
+    got = invitations.get(live.db, inv.id)
+    assert got.consent_at is not None and got.status is InvitationStatus.OPENED
+    r = await s.post(
+        f"/i/{token}/consent", data={"consent": "yes"}, headers={"Origin": "https://evil.example"}
+    )
+    assert r.status == 403
 
 
-def test_a_candidate_can_watch_their_own_take_again(tmp_path) -> None:
+async def test_a_candidate_can_watch_their_own_take_again(site) -> None:
     from tests.support.flows import record_take
-    from tests.support.live import live_server
 
-    with live_server(tmp_path) as live:
-        inv, token = invitations.invite(live.db, live.interview.id, "Cy", "cy@example.com", "t")
-        invitations.record_consent(live.db, inv.id, "1")
-        question = live.interview.questions[0].id
-        url = f"{live.base}/api/v1/candidate/{token}/takes/{question}/1"
-        assert requests.get(url, timeout=5).status_code == 404
-        record_take(live.db, live.settings, token, question, 1, b"0123456789" * 100)
-        r = requests.get(url, timeout=5)
-        assert r.status_code == 200 and r.content == b"0123456789" * 100
-        assert r.headers["Cache-Control"] == "no-store"
-        part = requests.get(url, headers={"Range": "bytes=10-19"}, timeout=5)
-        assert part.status_code == 206 and part.content == b"0123456789"
-        other, other_token = invitations.invite(live.db, live.interview.id, "Di", "di@example.com", "t")
-        assert requests.get(url.replace(token, other_token), timeout=5).status_code == 404
+    live = site
+    inv, token = invitations.invite(live.db, live.interview.id, "Cy", "cy@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    question = live.interview.questions[0].id
+    url = f"/api/v1/candidate/{token}/takes/{question}/1"
+    anyone = await live.browser()
+    assert (await anyone.get(url)).status == 404
+    record_take(live.db, live.settings, token, question, 1, b"0123456789" * 100)
+    r = await anyone.get(url)
+    assert r.status == 200 and await r.read() == b"0123456789" * 100
+    assert r.headers["Cache-Control"] == "no-store"
+    part = await anyone.get(url, headers={"Range": "bytes=10-19"})
+    assert part.status == 206 and await part.read() == b"0123456789"
+    other, other_token = invitations.invite(live.db, live.interview.id, "Di", "di@example.com", "t")
+    assert (await anyone.get(url.replace(token, other_token))).status == 404
