@@ -4,22 +4,16 @@ A route that is not in RULES fails the test, so no route is added without decidi
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import shutil
 
 import pytest
-import requests
+import pytest_asyncio
 
 from boxinterview.config.settings import load_settings
-from boxinterview.domain import accounts, answers, api, invitations, recordings, shares
-from boxinterview.domain.models import Role
-from boxinterview.pipeline import processing
 from boxinterview.web.app import init_app
-from tests.support.clips import make
-from tests.support.flows import record_take
-from tests.support.live import live_server
-from tests.support.signin import sign_in
+from tests.support.signin import sign_in_with
+from tests.support.site import serving
+from tests.support.world import build_world
 
 ACTORS = ("anonymous", "candidate", "share", "unassigned", "assigned", "admin", "api")
 SESSIONS = ("unassigned", "assigned", "admin")
@@ -134,56 +128,17 @@ def test_every_route_has_a_rule() -> None:
     assert set(RULES) - routes() == set(), "rules for routes that no longer exist"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+@pytest_asyncio.fixture(scope="module", loop_scope="module")  # one site for every route, built once
+async def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("authz")
-    with live_server(root) as live:
-        inv, token = invitations.invite(live.db, live.interview.id, "Ann", "ann@example.com", "t")
-        invitations.record_consent(live.db, inv.id, "1")
-        q = live.interview.questions
-        rid = record_take(live.db, live.settings, token, q[0].id, 1, b"x")
-        shutil.copy(make("vp8_opus.webm", root / "clips"), recordings.get(live.db, rid).original_path)
-        asyncio.run(processing.process(live.db, live.settings, rid))
-        answers.submit_take(live.db, inv.id, q[0].id, 1)
-        record_take(live.db, live.settings, token, q[1].id, 1, b"y")
-        answers.submit_take(live.db, inv.id, q[1].id, 1)
-        answers.submit_text(live.db, inv.id, q[2].id, "An answer.")
-        answers.complete(live.db, inv.id)
-        # a second candidate, in the middle of the interview, is the one who starts an upload
-        other, other_token = invitations.invite(live.db, live.interview.id, "Bo", "bo@example.com", "t")
-        invitations.record_consent(live.db, other.id, "1")
+    async with serving(root) as live:
+        world, credentials = await build_world(live, root / "clips")
         sessions = {}
-        for name, role, assign in (
-            ("unassigned", Role.REVIEWER, False),
-            ("assigned", Role.REVIEWER, True),
-            ("admin", Role.ADMIN, False),
-        ):
-            email = f"{name}@example.com"
-            account, password = accounts.create(live.db, email, role, "t")
-            if assign:
-                accounts.assign(live.db, email, live.interview.id, "t")
-            s = requests.Session()
-            assert sign_in(s, live.base, email, password).status_code == 200
+        for name, (email, password) in credentials.items():
+            s = await live.browser()
+            assert (await sign_in_with(s, email, password)).status == 200
             sessions[name] = s
-        assigned = accounts.listing(live.db)
-        owner = next(a for a in assigned if a.email == "assigned@example.com")
-        share_id, share_token = shares.create(live.db, owner, [inv.id], [q[0].id], 3)
-        api_token = api.create_token(live.db, "ats", "test")
-        yield {
-            "live": live,
-            "sessions": sessions,
-            "candidate_token": token,
-            "uploading_token": other_token,
-            "share_token": share_token,
-            "api_token": api_token,
-            "invitation_id": inv.id,
-            "question_id": q[0].id,
-            "take": "1",
-            "recording_id": rid,
-            "share_id": share_id,
-            "interview_id": live.interview.id,
-            "other_question": q[0].id,
-        }
+        yield {**world, "sessions": sessions}
 
 
 def url_for(world: dict, method: str, path: str, actor: str) -> str:
@@ -206,11 +161,11 @@ def url_for(world: dict, method: str, path: str, actor: str) -> str:
     )
     if filled == "/review/compare":
         filled += f"?question={world['question_id']}&c={world['invitation_id']}"
-    return world["live"].base + filled
+    return filled
 
 
-def call(world: dict, method: str, path: str, actor: str) -> int:
-    session = world["sessions"].get(actor, requests.Session())
+async def call(world: dict, method: str, path: str, actor: str) -> int:
+    session = world["sessions"].get(actor) or await world["live"].browser()
     url = url_for(world, method, path, actor)
     headers = {"Authorization": f"Bearer {world['api_token']}"} if actor == "api" else {}
     data: object = None
@@ -237,13 +192,12 @@ def call(world: dict, method: str, path: str, actor: str) -> int:
     elif method == "POST" and "/api/v1/candidate/" in path:
         headers["Content-Type"] = "application/json"
         data = "{}"
-    return session.request(
-        method, url, headers=headers, data=data, allow_redirects=False, timeout=10
-    ).status_code
+    return (await session.request(method, url, headers=headers, data=data, allow_redirects=False)).status
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(("method", "path"), sorted(RULES))
-def test_each_caller_gets_what_the_rule_says(world, method: str, path: str) -> None:
-    got = {actor: call(world, method, path, actor) for actor in ACTORS}
+async def test_each_caller_gets_what_the_rule_says(world, method: str, path: str) -> None:
+    got = {actor: await call(world, method, path, actor) for actor in ACTORS}
     wrong = {a: s for a, s in got.items() if s not in RULES[(method, path)][a]}
     assert wrong == {}, f"{method} {path}: {wrong} (expected {RULES[(method, path)]})"

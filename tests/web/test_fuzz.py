@@ -4,6 +4,7 @@ route of its router, as each kind of caller)."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import re
@@ -11,7 +12,10 @@ import re
 import pytest
 import requests
 
-from tests.web.test_authorisation import BAD_TOKEN, routes, world  # noqa: F401 (fixture)
+from tests.support.live import live_server
+from tests.support.signin import sign_in
+from tests.support.world import build_world
+from tests.web.test_authorisation import BAD_TOKEN, routes
 
 NUMBERS = [
     "9223372036854775808",
@@ -98,6 +102,20 @@ BODIES = [  # (content type, body) of the wrong kind, for forms and uploads
 ]
 
 
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The authorisation tests' world on a real server, whose log shows any traceback a request caused."""
+    root = tmp_path_factory.mktemp("fuzz")
+    with live_server(root) as live:
+        world, credentials = asyncio.run(build_world(live, root / "clips"))
+        sessions = {}
+        for name, (email, password) in credentials.items():
+            s = requests.Session()
+            assert sign_in(s, live.base, email, password).status_code == 200
+            sessions[name] = s
+        yield {**world, "sessions": sessions}
+
+
 def status(session: requests.Session, method: str, url: str, **kwargs) -> int:  # type: ignore[no-untyped-def]
     return session.request(method, url, allow_redirects=False, timeout=15, **kwargs).status_code
 
@@ -107,7 +125,7 @@ def csrf_of(session: requests.Session, base: str) -> str:
     return found.group(1) if found else ""
 
 
-def fill(world: dict, path: str, actor: str, **override: str) -> str:  # noqa: F811
+def fill(world: dict, path: str, actor: str, **override: str) -> str:
     token = BAD_TOKEN
     if path.startswith("/s/"):
         token = world["share_token"]
@@ -138,18 +156,18 @@ def actor_for(path: str) -> str:
     return "candidate"
 
 
-def session_for(world: dict, actor: str) -> requests.Session:  # noqa: F811
+def session_for(world: dict, actor: str) -> requests.Session:
     session = world["sessions"].get(actor) or requests.Session()
     if actor == "api":
         session.headers["Authorization"] = f"Bearer {world['api_token']}"
     return session
 
 
-def log_size(world: dict) -> int:  # noqa: F811
+def log_size(world: dict) -> int:
     return (world["live"].root / "server.log").stat().st_size
 
 
-def new_failures(world: dict, since: int) -> str:  # noqa: F811
+def new_failures(world: dict, since: int) -> str:
     """Tracebacks the server logged since `since`, except aiohttp's own for a malformed HTTP message (a line
     longer than it reads), which it answers with 400 before any of our code runs."""
     with (world["live"].root / "server.log").open("rb") as f:
@@ -160,7 +178,7 @@ def new_failures(world: dict, since: int) -> str:  # noqa: F811
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(routes()))
-def test_no_request_on_any_route_fails_on_the_servers_side(world, method: str, path: str) -> None:  # noqa: F811
+def test_no_request_on_any_route_fails_on_the_servers_side(world, method: str, path: str) -> None:
     base = world["live"].base
     actor = actor_for(path)
     session = session_for(world, actor)
@@ -276,7 +294,7 @@ def test_an_id_too_big_for_the_database_is_refused_by_the_cli(tmp_path, cli) -> 
         assert "Traceback" not in result.err
 
 
-def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(world) -> None:  # noqa: F811
+def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(world) -> None:
     from tests.support.flows import meta_header
 
     base = world["live"].base
@@ -300,7 +318,7 @@ def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(worl
     assert missing.status_code == 404 and "nothing at this address" in missing.json()["error"]["message"]
 
 
-def test_feedback_waits_for_the_finish_and_tus_refuses_compressed_bodies_in_plain_text(world) -> None:  # noqa: F811
+def test_feedback_waits_for_the_finish_and_tus_refuses_compressed_bodies_in_plain_text(world) -> None:
     base = world["live"].base
     early = requests.post(f"{base}/api/v1/candidate/{world['uploading_token']}/feedback", json={"rating": 5})
     assert early.status_code == 409 and "finish the interview first" in early.json()["error"]["message"]
