@@ -9,15 +9,15 @@ import io
 import json
 from datetime import timedelta
 
-import pytest
-import requests
+import pytest_asyncio
+from aiohttp import ClientResponse
 
 from boxinterview import clock
 from boxinterview.domain import accounts, answers, csv_write, interview_io, interviews, invitations, reviews
 from boxinterview.domain.models import InterviewStatus, InvitationStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
-from tests.support.live import live_server
-from tests.support.signin import sign_in
+from tests.support.signin import sign_in_with
+from tests.support.site import serving
 
 LINK = '=HYPERLINK("http://evil.example","x")'
 PEOPLE = [LINK, "+1+1", "-2+3", "@SUM(A1)"]
@@ -36,19 +36,20 @@ questions:
 SCORES = {"A": [2, 3, 1, 2], "B": [4, 4, 3, 5]}
 
 
-def rows_of(response: requests.Response) -> list[list[str]]:
-    assert response.status_code == 200, response.text
+async def rows_of(response: ClientResponse) -> list[list[str]]:
+    text = await response.text()
+    assert response.status == 200, text
     assert response.headers["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.text)))
+    return list(csv.reader(io.StringIO(text)))
 
 
 def neutral(text: str) -> str:
     return "'" + text
 
 
-@pytest.fixture(scope="module")
-def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
-    with live_server(tmp_path_factory.mktemp("exports")) as live:
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
+    async with serving(tmp_path_factory.mktemp("exports")) as live:
         db, now, head = live.db, clock.now(), Letterhead.from_settings(live.settings)
         iv_id = interviews.create(db, interview_io.from_yaml(INTERVIEW), "test")
         interviews.set_status(db, iv_id, InterviewStatus.OPEN, "test")
@@ -76,17 +77,17 @@ def exports(tmp_path_factory):  # type: ignore[no-untyped-def]
                 reviews.save(db, who, inv.id, question.id, scores, "", True, now + timedelta(hours=1))
             if n == 0:
                 reviews.decide(db, reviewer["A"], inv.id, Outcome.ADVANCE, "", head, now + timedelta(hours=2))
-        s = requests.Session()
+        s = await live.browser()
         _, password = accounts.create(db, "boss@example.com", Role.ADMIN, "t")
-        assert sign_in(s, live.base, "boss@example.com", password, next="/review").ok
-        base = f"{live.base}/review/interviews/{iv_id}"
+        assert (await sign_in_with(s, "boss@example.com", password, next="/review")).ok
+        base = f"/review/interviews/{iv_id}"
         yield {
-            "results": rows_of(s.get(f"{base}/export.csv")),
+            "results": await rows_of(await s.get(f"{base}/export.csv")),
             **{
-                t: rows_of(s.get(f"{base}/insight.csv?period=all&table={t}"))
+                t: await rows_of(await s.get(f"{base}/insight.csv?period=all&table={t}"))
                 for t in ("funnel", "questions", "competencies", "reviewers")
             },
-            "interviews": rows_of(s.get(f"{live.base}/review/insight.csv?period=all&table=interviews")),
+            "interviews": await rows_of(await s.get("/review/insight.csv?period=all&table=interviews")),
         }
 
 
