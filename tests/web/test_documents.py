@@ -12,12 +12,16 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import aiohttp
 import pytest
+import pytest_asyncio
 import requests
 
 from boxinterview.domain import documents, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus
-from tests.support.signin import sign_in
+from tests.support.live import Live, live_server
+from tests.support.signin import sign_in_with
+from tests.support.site import serving
 
 CV_INTERVIEW = """\
 title: CV only
@@ -125,15 +129,25 @@ def test_odt_is_recognised_stored_or_deflated_and_lies_are_not() -> None:
     assert documents.sniff(many) is None
 
 
-@pytest.fixture(scope="module")
-def cv_server(tmp_path_factory):
-    from tests.support.live import live_server
+def with_cv_interview(live: Live) -> Live:
+    iv = interviews.create(live.db, interview_io.from_yaml(CV_INTERVIEW), "t")
+    interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
+    live.cv_interview = interviews.get(live.db, iv)  # type: ignore[attr-defined]
+    return live
 
-    with live_server(tmp_path_factory.mktemp("documents")) as live:
-        iv = interviews.create(live.db, interview_io.from_yaml(CV_INTERVIEW), "t")
-        interviews.set_status(live.db, iv, InterviewStatus.OPEN, "t")
-        live.cv_interview = interviews.get(live.db, iv)  # type: ignore[attr-defined]
-        yield live
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def cv_server(tmp_path_factory):
+    """The app in process, for what it answers; one site for the module's tests."""
+    async with serving(tmp_path_factory.mktemp("documents")) as live:
+        yield with_cv_interview(live)
+
+
+@pytest.fixture
+def cv_process(tmp_path):
+    """A real server process, whose memory can be measured."""
+    with live_server(tmp_path) as live:
+        yield with_cv_interview(live)
 
 
 def cv_candidate(live, name: str = "Ann") -> tuple[int, str, int]:
@@ -152,8 +166,8 @@ def peak_memory(pid: int) -> int:
     raise AssertionError("no VmHWM")
 
 
-def test_a_document_that_unpacks_to_gigabytes_is_refused_quickly_in_little_memory(cv_server) -> None:
-    live = cv_server
+def test_a_document_that_unpacks_to_gigabytes_is_refused_quickly_in_little_memory(cv_process) -> None:
+    live = cv_process
     inv_id, token, question = cv_candidate(live)
     url = f"{live.base}/api/v1/candidate/{token}/answers/{question}/file"
     assert requests.get(f"{live.base}/healthz", timeout=5).ok
@@ -169,16 +183,18 @@ def test_a_document_that_unpacks_to_gigabytes_is_refused_quickly_in_little_memor
     assert not list((live.settings.data_dir / "files").rglob("*.docx"))
 
 
-def test_compressed_request_bodies_are_refused_unread(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_compressed_request_bodies_are_refused_unread(cv_server) -> None:
     live = cv_server
     inv_id, token, question = cv_candidate(live)
     packed = zlib.compress(b'{"text": "' + b" " * (50 * MB) + b'"}', 9)  # 50 MB of JSON in 50 KB
+    client = await live.browser()
     for url, headers in (
-        (f"{live.base}/api/v1/candidate/{token}/answers/{question}", {"Content-Type": "application/json"}),
-        (f"{live.base}/api/v1/candidate/{token}/speedtest", {}),
-        (f"{live.base}/login", {"Content-Type": "application/x-www-form-urlencoded"}),
+        (f"/api/v1/candidate/{token}/answers/{question}", {"Content-Type": "application/json"}),
+        (f"/api/v1/candidate/{token}/speedtest", {}),
+        ("/login", {"Content-Type": "application/x-www-form-urlencoded"}),
         (
-            live.uploads_url,
+            "/api/v1/uploads/",
             {
                 "Tus-Resumable": "1.0.0",
                 "Upload-Length": str(50 * MB),
@@ -186,21 +202,22 @@ def test_compressed_request_bodies_are_refused_unread(cv_server) -> None:
             },
         ),
     ):
-        r = requests.post(url, data=packed, headers={**headers, "Content-Encoding": "deflate"}, timeout=10)
-        assert r.status_code == 415, (url, r.status_code, r.text)
-        assert "Content-Encoding" in r.text
+        r = await client.post(url, data=packed, headers={**headers, "Content-Encoding": "deflate"})
+        text = await r.text()
+        assert r.status == 415, (url, r.status, text)
+        assert "Content-Encoding" in text
 
 
 CV_ONE = b"%PDF-1.4\n% the first CV\n%%EOF\n"
 CV_TWO = b"%PDF-1.4\n% a second CV, sent when it may no longer be\n%%EOF\n"
 
 
-def send_cv(live, token: str, question: int, data: bytes, name: str = "cv.pdf") -> requests.Response:
-    return requests.post(
-        f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
-        files={"file": (name, data)},
-        timeout=10,
-    )
+async def send_cv(live, token: str, question: int, data: bytes, name: str = "cv.pdf") -> tuple[int, dict]:
+    """(status, JSON answer) of sending `data` as the candidate's document."""
+    form = aiohttp.FormData()
+    form.add_field("file", data, filename=name)
+    r = await (await live.browser()).post(f"/api/v1/candidate/{token}/answers/{question}/file", data=form)
+    return r.status, await r.json()
 
 
 def kept(live, inv_id: int) -> dict[str, bytes]:
@@ -210,22 +227,23 @@ def kept(live, inv_id: int) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in found}
 
 
-def test_a_document_sent_after_completion_leaves_the_submitted_one_as_it_was(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_document_sent_after_completion_leaves_the_submitted_one_as_it_was(cv_server) -> None:
     live = cv_server
     inv_id, token, question = cv_candidate(live)
-    assert send_cv(live, token, question, CV_ONE).status_code == 200
-    assert requests.post(f"{live.base}/api/v1/candidate/{token}/finish", json={}, timeout=10).json()[
-        "finished"
-    ]
+    assert (await send_cv(live, token, question, CV_ONE))[0] == 200
+    candidate = await live.browser()
+    assert (await (await candidate.post(f"/api/v1/candidate/{token}/finish", json={})).json())["finished"]
     before = kept(live, inv_id)
-    r = send_cv(live, token, question, CV_TWO, "other.pdf")
-    assert r.status_code == 403 and "completed" in r.json()["error"]["message"]
+    status, answer = await send_cv(live, token, question, CV_TWO, "other.pdf")
+    assert status == 403 and "completed" in answer["error"]["message"]
     assert kept(live, inv_id) == before and before[f"{inv_id}/question-{question}.pdf"] == CV_ONE
-    state = requests.get(f"{live.base}/api/v1/candidate/{token}/state", timeout=10).json()
+    state = await (await candidate.get(f"/api/v1/candidate/{token}/state")).json()
     assert state["questions"][0]["file_name"] == "cv.pdf"
 
 
-def test_a_document_sent_after_the_deadline_leaves_the_earlier_one_as_it_was(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_document_sent_after_the_deadline_leaves_the_earlier_one_as_it_was(cv_server) -> None:
     from datetime import timedelta
 
     from boxinterview import clock
@@ -233,28 +251,30 @@ def test_a_document_sent_after_the_deadline_leaves_the_earlier_one_as_it_was(cv_
 
     live = cv_server
     inv_id, token, question = cv_candidate(live)
-    assert send_cv(live, token, question, CV_ONE).status_code == 200
+    assert (await send_cv(live, token, question, CV_ONE))[0] == 200
     live.db.write(candidates_sql.set_deadline, inv_id, clock.now() - timedelta(minutes=1))
     before = kept(live, inv_id)
-    r = send_cv(live, token, question, CV_TWO)
-    assert r.status_code == 410 and "deadline" in r.json()["error"]["message"]
+    status, answer = await send_cv(live, token, question, CV_TWO)
+    assert status == 410 and "deadline" in answer["error"]["message"]
     assert kept(live, inv_id) == before and before[f"{inv_id}/question-{question}.pdf"] == CV_ONE
 
 
-def test_an_erased_invitations_link_leads_nowhere_and_brings_nothing_back(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_erased_invitations_link_leads_nowhere_and_brings_nothing_back(cv_server) -> None:
     from tests.conftest import run_cli
 
     live = cv_server
     inv_id, token, question = cv_candidate(live)
-    assert send_cv(live, token, question, CV_ONE).status_code == 200
+    assert (await send_cv(live, token, question, CV_ONE))[0] == 200
     assert kept(live, inv_id)
     erased = run_cli("--config", str(live.config), "purge", "--invitation", str(inv_id))
     assert erased.code == 0, erased.err
     assert not kept(live, inv_id) and not (live.settings.data_dir / "files" / str(inv_id)).exists()
-    r = send_cv(live, token, question, CV_TWO)
-    assert r.status_code == 410 and r.json()["error"]["message"] == invitations.ERASED
+    status, answer = await send_cv(live, token, question, CV_TWO)
+    assert status == 410 and answer["error"]["message"] == invitations.ERASED
     assert not kept(live, inv_id) and not (live.settings.data_dir / "files" / str(inv_id)).exists()
-    base, api = f"{live.base}/i/{token}", f"{live.base}/api/v1/candidate/{token}"
+    base, api = f"/i/{token}", f"/api/v1/candidate/{token}"
+    anyone = await live.browser()
     for method, url in (
         [("GET", base), ("POST", base + "/consent")]
         + [("GET", f"{base}/{page}") for page in ("check", "interview", "done")]
@@ -264,13 +284,13 @@ def test_an_erased_invitations_link_leads_nowhere_and_brings_nothing_back(cv_ser
             for action in (f"answers/{question}", "device-check", "speedtest", "finish", "feedback")
         ]
     ):
-        r = requests.request(method, url, json={"text": "x"}, allow_redirects=False, timeout=10)
-        assert r.status_code in (404, 410), (method, url, r.status_code)
-        assert "erased" in r.text, (method, url, r.text[:200])
+        r = await anyone.request(method, url, json={"text": "x"}, allow_redirects=False)
+        text = await r.text()
+        assert r.status in (404, 410), (method, url, r.status)
+        assert "erased" in text, (method, url, text[:200])
     meta = {"token": token, "question": str(question), "take": "1"}
-    r = requests.post(
-        live.uploads_url,
-        timeout=10,
+    r = await anyone.post(
+        "/api/v1/uploads/",
         headers={
             "Tus-Resumable": "1.0.0",
             "Upload-Length": "10",
@@ -279,14 +299,15 @@ def test_an_erased_invitations_link_leads_nowhere_and_brings_nothing_back(cv_ser
             ),
         },
     )
-    assert r.status_code in (404, 410) and "erased" in r.text
+    assert r.status in (404, 410) and "erased" in await r.text()
 
 
-def test_a_document_of_another_kind_replaces_the_earlier_one(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_document_of_another_kind_replaces_the_earlier_one(cv_server) -> None:
     live = cv_server
     inv_id, token, question = cv_candidate(live)
-    assert send_cv(live, token, question, CV_ONE).status_code == 200
-    assert send_cv(live, token, question, odt(), "cv.odt").status_code == 200
+    assert (await send_cv(live, token, question, CV_ONE))[0] == 200
+    assert (await send_cv(live, token, question, odt(), "cv.odt"))[0] == 200
     assert kept(live, inv_id) == {f"{inv_id}/question-{question}.odt": odt()}
 
 
@@ -299,6 +320,8 @@ def form(disposition: str, body: bytes = CV_ONE, end: bool = True) -> bytes:
     return head.encode() + body + (f"\r\n--{BOUNDARY}--\r\n".encode() if end else b"")
 
 
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.filterwarnings("ignore::aiohttp.multipart.BadContentDispositionParam")  # aiohttp says so too
 @pytest.mark.parametrize(
     ("content_type", "body"),
     [
@@ -316,21 +339,23 @@ def form(disposition: str, body: bytes = CV_ONE, end: bool = True) -> bytes:
         (MULTIPART, form("form-data; name=\"file\"; filename*=UTF-8''%FF%FE.pdf", b"not a document")),
     ],
 )
-def test_a_body_that_is_not_a_document_form_is_refused_not_failed(cv_server, content_type, body) -> None:
+async def test_a_body_that_is_not_a_document_form_is_refused_not_failed(
+    cv_server, content_type, body
+) -> None:
     live = cv_server
     inv_id, token, question = cv_candidate(live)
-    r = requests.post(
-        f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
+    r = await (await live.browser()).post(
+        f"/api/v1/candidate/{token}/answers/{question}/file",
         data=body,
         headers={"Content-Type": content_type},
-        timeout=10,
     )
-    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
-    assert r.json()["error"]["message"]
+    assert 400 <= r.status < 500, (r.status, (await r.text())[:300])
+    assert (await r.json())["error"]["message"]
     assert not kept(live, inv_id)
 
 
-def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
     from urllib.parse import unquote
 
     from boxinterview.domain import accounts
@@ -349,20 +374,21 @@ def test_file_names_in_any_script_are_kept_and_given_back(cv_server) -> None:
         ),
     }
     account, password = accounts.create(live.db, "names@example.com", Role.ADMIN, "t")
-    reviewer = requests.Session()
-    assert sign_in(reviewer, live.base, account.email, password).ok
+    reviewer = await live.browser()
+    assert (await sign_in_with(reviewer, account.email, password)).ok
+    candidate = await live.browser()
     for name, body in sent.items():
         inv_id, token, question = cv_candidate(live)
-        r = requests.post(
-            f"{live.base}/api/v1/candidate/{token}/answers/{question}/file",
+        r = await candidate.post(
+            f"/api/v1/candidate/{token}/answers/{question}/file",
             data=body,
             headers={"Content-Type": MULTIPART},
-            timeout=10,
         )
-        assert r.status_code == 200 and r.json()["questions"][0]["file_name"] == name, r.text
-        requests.post(f"{live.base}/api/v1/candidate/{token}/finish", json={}, timeout=10)
-        got = reviewer.get(f"{live.base}/review/{inv_id}/documents/{question}", timeout=10)
-        assert got.status_code == 200 and got.content == CV_ONE
+        text = await r.text()
+        assert r.status == 200 and (await r.json())["questions"][0]["file_name"] == name, text
+        await candidate.post(f"/api/v1/candidate/{token}/finish", json={})
+        got = await reviewer.get(f"/review/{inv_id}/documents/{question}")
+        assert got.status == 200 and await got.read() == CV_ONE
         disposition = got.headers["Content-Disposition"]
         assert disposition.isascii() and unquote(disposition.split("filename*=UTF-8''")[1]) == name
 
@@ -377,28 +403,26 @@ UNREADABLE_FORMS = [
 ]
 
 
-def test_a_form_that_cannot_be_read_is_refused_not_failed(cv_server) -> None:
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_form_that_cannot_be_read_is_refused_not_failed(cv_server) -> None:
     from boxinterview.domain import accounts
     from boxinterview.domain.models import Role
 
     live = cv_server
     inv_id, token, question = cv_candidate(live)
     account, password = accounts.create(live.db, "forms@example.com", Role.ADMIN, "t")
-    reviewer = requests.Session()
-    assert sign_in(reviewer, live.base, account.email, password).ok
+    reviewer = await live.browser()
+    assert (await sign_in_with(reviewer, account.email, password)).ok
+    anyone = await live.browser()
     for session, path in (
-        (requests, "/login"),
-        (requests, f"/i/{token}/consent"),
+        (anyone, "/login"),
+        (anyone, f"/i/{token}/consent"),
         (reviewer, f"/review/{inv_id}/decision"),
         (reviewer, f"/review/{inv_id}/share"),
         (reviewer, "/logout"),
     ):
         for content_type, body in UNREADABLE_FORMS:
-            r = session.post(
-                live.base + path,
-                data=body,
-                headers={"Content-Type": content_type},
-                allow_redirects=False,
-                timeout=10,
+            r = await session.post(
+                path, data=body, headers={"Content-Type": content_type}, allow_redirects=False
             )
-            assert 400 <= r.status_code < 500, (path, content_type, body[:60], r.status_code)
+            assert 400 <= r.status < 500, (path, content_type, body[:60], r.status)
