@@ -23,6 +23,9 @@ from boxinterview.store import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The web app in this process for handler tests: the `site` and `make_site` fixtures.
+pytest_plugins = ["tests.support.site"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

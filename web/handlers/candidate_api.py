@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -112,7 +113,7 @@ async def upload_document(request: web.Request) -> web.Response:
             f"the file is too large; the limit is {documents.human_size(limit)}. Upload a smaller file"
         )
     data, name = await _document_field(request, limit)
-    staged = await request.loop.run_in_executor(
+    staged = await asyncio.get_running_loop().run_in_executor(
         None, documents.stage, data, files.staging_dir(settings.data_dir), limit
     )
     await db.call(

@@ -1,0 +1,102 @@
+"""What a candidate reads is in plain words: no formats or bit rates in the device check, one estimate of the time
+on every page and in the e-mail, deadlines with their time zone named, and a REC light while recording."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.async_api import expect
+
+from boxinterview import clock
+from boxinterview.mail.letters import Letterhead
+from boxinterview.store import outbox
+from tests.browser.test_candidate_browser import live  # noqa: F401 (fixture)
+from tests.support.browser import chromium, serious_accessibility_problems
+from tests.support.candidate_steps import RECORDING, invite
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+async def test_the_device_check_says_what_works_without_formats_or_bit_rates(live) -> None:  # noqa: F811
+    token, _ = invite(live)
+    async with chromium() as context:
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        await cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": 150,
+                "downloadThroughput": 1_000_000 / 8,
+                "uploadThroughput": 350_000 / 8,
+            },
+        )
+        await page.goto(f"{live.base}/i/{token}/check")
+        await expect(page.get_by_text("Browser: can record ✓")).to_be_visible(timeout=RECORDING)
+        await expect(
+            page.get_by_text("Connection: slow — we record at lower quality so your answers still arrive")
+        ).to_be_visible(timeout=RECORDING)
+        text = await page.get_by_role("main").inner_text()
+        for jargon in ("codecs", "video/", "audio/", "kbit", "webm", "mp4"):
+            assert jargon not in text.lower(), jargon
+
+
+def _named(when: datetime, zone: str) -> str:
+    """How an en-GB browser in `zone` writes the deadline, with the zone's long name."""
+    local = when.astimezone(ZoneInfo(zone))
+    name = "Central European Summer Time" if local.dst() else "Central European Standard Time"
+    return f"{local:%A}, {local.day} {local:%B} {local.year}, {local:%H:%M} {name}"
+
+
+async def test_the_invitation_the_email_and_the_interview_agree_on_time_and_name_the_zone(live) -> None:  # noqa: F811
+    deadline = (
+        (clock.now() + timedelta(days=10)).astimezone(UTC).replace(hour=16, minute=0, second=0, microsecond=0)
+    )
+    token, inv_id = invite(
+        live,
+        consent=False,
+        deadline=deadline,
+        time_multiplier=1.5,
+        letterhead=Letterhead.from_settings(live.settings),
+    )
+    minutes = live.interview.estimated_minutes(1.5)
+    letter = live.db.read(lambda con: outbox.for_invitation(con, inv_id))[0]
+    assert f"about {minutes} minutes in all" in letter["body"]
+    assert f"about {minutes} minutes in all" in letter["html"]
+    berlin = _named(deadline, "Europe/Berlin")
+    async with chromium(locale="en-GB", timezone_id="Europe/Berlin") as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}")
+        await expect(page.get_by_text(f"About {minutes} minutes in all")).to_be_visible()
+        await expect(page.get_by_text(berlin)).to_be_visible()
+        await page.get_by_label("I have read the privacy notice").check()
+        await page.get_by_role("button", name="Agree and continue").click()
+        await page.wait_for_url("**/check")
+        await page.goto(f"{live.base}/i/{token}/interview")
+        await expect(page.get_by_text(f"About {minutes} minutes in all")).to_be_visible()
+        await expect(page.get_by_text(berlin)).to_be_visible()
+        assert minutes != live.interview.estimated_minutes()  # the extra time is counted everywhere
+
+
+async def test_a_red_rec_light_shows_the_time_recorded(live) -> None:  # noqa: F811
+    token, _ = invite(live)
+    async with chromium() as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/interview")
+        light = page.get_by_role("timer", name="Recording")
+        await page.get_by_role("button", name="Start recording now").click(timeout=RECORDING)
+        await expect(light).to_be_visible()
+        await expect(light).to_contain_text("REC 0:00")
+        await expect(light).to_contain_text("REC 0:02", timeout=5000)
+        dot = await light.locator(".dot").evaluate("d => getComputedStyle(d).backgroundColor")
+        red, green, blue = (int(v) for v in dot[dot.index("(") + 1 : -1].split(",")[:3])
+        assert red > 180 and green < 80 and blue < 80, dot
+        assert await serious_accessibility_problems(page) == []
+        await page.get_by_role("button", name="Stop recording").click()
+        await expect(light).to_be_hidden()
+        await page.get_by_role("button", name="Start the interview").click()
+        await expect(page.get_by_text("Question 1 of 5")).to_be_visible()
+        await expect(light).to_be_hidden()  # thinking is not recording

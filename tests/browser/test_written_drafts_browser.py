@@ -1,0 +1,53 @@
+"""A written answer is kept on the candidate's device as it is typed: a reload brings it back, saying so, and it is
+forgotten once submitted."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from boxinterview.domain import journey
+from tests.browser.test_candidate_browser import live  # noqa: F401 (fixture)
+from tests.support.browser import chromium
+from tests.support.candidate_steps import invite, open_interview, saved
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+INTERVIEW = """\
+title: Written answers
+role: Support agent
+competencies:
+  - name: Clarity
+    anchors: {1: Unclear, 3: Clear, 5: Very clear}
+questions:
+  - {prompt: "What matters in support?", kind: text, answer_seconds: 600, max_chars: 500, competencies: [Clarity]}
+  - {prompt: "And in a team?", kind: text, answer_seconds: 600, max_chars: 500, competencies: [Clarity]}
+"""
+DRAFTS = "() => Object.keys(localStorage).filter((k) => k.includes('draft'))"
+
+
+async def test_a_written_answer_survives_a_reload_and_is_forgotten_once_submitted(live) -> None:  # noqa: F811
+    open_interview(live, INTERVIEW)
+    token, _ = invite(live)
+    async with chromium() as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/interview")
+        answer = page.get_by_label("Your answer")
+        await answer.fill("Listening first, then")
+        await answer.press_sequentially(" solving the problem for good.")
+        await page.reload()
+        await expect(answer).to_have_value("Listening first, then solving the problem for good.")
+        await expect(page.get_by_text("We restored the draft you were writing")).to_be_visible()
+        await expect(page.get_by_text("51 of 500 characters")).to_be_visible()
+        await page.get_by_role("button", name="Submit this answer").click()
+        await saved(page, 1, 2)
+        assert await page.evaluate(DRAFTS) == []
+
+        await expect(page.get_by_role("heading", name="And in a team?")).to_be_visible(timeout=10_000)
+        await expect(answer).to_have_value("")  # the next question starts empty
+        await expect(page.get_by_text("We restored the draft")).to_be_hidden()
+        await answer.fill("Saying what I will do, then doing it.")
+        await page.reload()
+        await expect(answer).to_have_value("Saying what I will do, then doing it.")
+    p = journey.progress(live.db, token)
+    assert p.questions[0].text_value == "Listening first, then solving the problem for good."

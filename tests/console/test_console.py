@@ -1,0 +1,436 @@
+"""The operator console, driven as an operator would with Textual's pilot: every flow on the same core services
+and the same database as the web, with live data arriving from other processes."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import requests
+from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
+
+from boxinterview.domain import accounts, interviews, invitations
+from boxinterview.domain.models import QuestionKind, Role
+from boxinterview.ops import backup
+from boxinterview.tui import drafts
+from boxinterview.tui.app import ConsoleApp
+from boxinterview.tui.screens.editor import EditorScreen
+from boxinterview.tui.widgets.dialogs import Message
+from tests.support.live import live_server
+from tests.support.signin import sign_in
+
+DEADLINE = datetime(2031, 1, 31, 17, 0, tzinfo=UTC)
+
+
+async def until(pilot, check, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the console did not get there in time"
+        await pilot.pause(0.05)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    """Focus a field, clear it and type `text` key by key, as an operator would."""
+    widget = pilot.app.screen.query_one(selector)
+    widget.focus()
+    widget.value = ""
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def test_console_lists_interviews_and_refreshes(db, settings, open_interview, template) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#interviews", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        assert str(table.get_row_at(0)[-1]) == open_interview.title
+        interviews.create(db, template, "test")  # as if another process added one
+        await until(pilot, lambda: table.row_count == 2)  # the list refreshes on its own
+
+
+async def test_create_an_interview_with_a_competency_and_questions(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#title", "Warehouse lead pre-screen")
+        await type_into(pilot, "#role", "Warehouse lead")
+        app.screen.query_one("#competencies").focus()
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Safety")
+        for score in range(1, 6):
+            await type_into(pilot, f"#field-a{score}", f"level {score}")
+        await pilot.click("#save")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        app.screen.query_one("#questions").focus()
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.screen.query("#prompt"))
+        app.screen.query_one("#prompt", TextArea).text = "Tell us about a near miss you reported."
+        app.screen.query_one("#assesses", SelectionList).select("Safety")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        editor = app.screen
+        assert "question 1" not in str(editor.query_one("#advice", Static).render())
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, EditorScreen))
+    [summary] = interviews.summaries(db)
+    saved = interviews.get(db, summary.id)
+    assert saved.title == "Warehouse lead pre-screen" and saved.role == "Warehouse lead"
+    assert saved.competencies[0].name == "Safety" and saved.competencies[0].anchors[5] == "level 5"
+    [q] = saved.questions
+    assert q.kind is QuestionKind.VIDEO and q.competencies == ("Safety",) and q.takes == 2
+    assert drafts.load(settings, "interview-new") is None  # saved: no draft left behind
+
+
+async def test_what_was_typed_survives_leaving_the_console(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#title", "Half-written")
+        await until(pilot, lambda: drafts.load(settings, "interview-new") is not None, timeout=5)
+    # The terminal closed without saving; the next editor brings the text back
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await until(pilot, lambda: app.screen.query_one("#title", Input).value == "Half-written")
+
+
+async def test_a_bad_interview_is_refused_with_the_reasons_and_nothing_is_lost(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#title", "No role yet")
+        await pilot.press("ctrl+s")
+        problems = app.screen.query_one("#problems", Static)
+        await until(pilot, lambda: "role: must not be empty" in str(problems.render()))
+        assert (
+            isinstance(app.screen, EditorScreen)
+            and app.screen.query_one("#title", Input).value == "No role yet"
+        )
+    assert interviews.summaries(db) == []
+
+
+async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
+    db, settings, open_interview, tmp_path
+) -> None:
+    invitations.invite(db, open_interview.id, "Already Here", "here@example.com", "t", deadline=DEADLINE)
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "name,email,extra_time\n"
+        "Ann Example,ann@example.com,\n"
+        "Bo Example,not-an-address,\n"
+        ",nameless@example.com,\n"
+        "Cy Example,cy@example.com,9\n"
+        "Dee Example,here@example.com,\n"
+        "Eve Example,eve@example.com,1.5\n"
+        "Ann Again,ANN@example.com,\n"
+        "Zoë Example,zoë@example.org,\n"
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.show_candidates(open_interview.id)
+        await pilot.pause(0.2)
+        await pilot.press("m")
+        await until(pilot, lambda: app.screen.query("#path"))
+        await type_into(pilot, "#path", str(csv))
+        await pilot.press("enter")
+        rows = app.screen.query_one("#rows", DataTable)
+        await until(pilot, lambda: rows.row_count == 8)
+        problems = {str(rows.get_row_at(i)[0]): str(rows.get_row_at(i)[-1]) for i in range(rows.row_count)}
+        assert "not an e-mail address" in problems["3"] and "name must not be empty" in problems["4"]
+        assert "from 1.0 to 4.0" in problems["5"] and "already invited" in problems["6"]
+        assert "also on line 2" in problems["8"] and problems["2"] == "ok" and problems["7"] == "ok"
+        assert problems["9"].startswith("ok; zoë@example.org has non-ASCII characters before the @")
+        assert "supports international addresses (SMTPUTF8)" in problems["9"]  # a warning, not a refusal
+        assert len(invitations.listing(db, open_interview.id)) == 1  # nothing written by the preview
+        await pilot.click("#invite")
+        await until(pilot, lambda: len(invitations.listing(db, open_interview.id)) == 4)
+    emails = {c.email for _, c in invitations.listing(db, open_interview.id)}
+    assert emails == {"here@example.com", "ann@example.com", "eve@example.com", "zoë@example.org"}
+    eve = next(inv for inv, c in invitations.listing(db, open_interview.id) if c.email == "eve@example.com")
+    assert eve.time_multiplier == 1.5
+
+
+async def open_import(app, pilot, interview_id: int, path, encoding: str = "") -> DataTable:
+    app.show_candidates(interview_id)
+    await pilot.pause(0.2)
+    await pilot.press("m")
+    await until(pilot, lambda: app.screen.query("#path"))
+    if encoding:
+        await type_into(pilot, "#encoding", encoding)
+    await type_into(pilot, "#path", str(path))
+    await pilot.press("enter")
+    return app.screen.query_one("#rows", DataTable)
+
+
+async def test_import_an_excel_file_in_its_code_page_with_peoples_headings(
+    db, settings, open_interview, tmp_path
+) -> None:
+    path = tmp_path / "Bewerber.csv"
+    path.write_bytes(  # as Excel saves "CSV (semicolon)" on a German Windows: cp1252, CRLF, empty cells
+        b"Vorname;Nachname;E-Mail-Adresse;Telefon;;\r\n"
+        b"J\xf6rg;M\xfcller;joerg@example.com;+49 30 1234;;\r\n"
+        b";;;;;\r\n"
+        b"Zo\xeb;\xc5ngstr\xf6m-\xd8ster;zoe@example.com;;;\r\n"
+        b'"Robert ""Bob""";Smith;=HYPERLINK("mailto:bob@example.com");;;\r\n'
+        b"Fran\xe7ois;Lef\xe8vre;francois@example.com;;;\r\n"
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = await open_import(app, pilot, open_interview.id, path)
+        await until(pilot, lambda: rows.row_count == 4)
+        shown = {
+            str(rows.get_row_at(i)[0]): [str(c) for c in rows.get_row_at(i)] for i in range(rows.row_count)
+        }
+        assert shown["2"][1] == "Jörg Müller" and shown["4"][1] == "Zoë Ångström-Øster"
+        assert shown["5"][1] == 'Robert "Bob" Smith' and "not an e-mail address" in shown["5"][-1]
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "3 row(s) can be invited; 1 row(s) have problems" in summary
+        assert "Read as Windows-1252 (Western European), columns separated by semicolons" in summary
+        assert "ignored column(s): Telefon" in summary
+        assert invitations.listing(db, open_interview.id) == []  # nothing written by the preview
+        await pilot.click("#invite")
+        await until(pilot, lambda: len(invitations.listing(db, open_interview.id)) == 3)
+    names = {c.name for _, c in invitations.listing(db, open_interview.id)}
+    assert names == {"Jörg Müller", "Zoë Ångström-Øster", "François Lefèvre"}
+
+
+async def test_import_unicode_text_a_named_encoding_and_a_file_without_addresses(
+    db, settings, open_interview, tmp_path
+) -> None:
+    unicode_text = tmp_path / "people.txt"  # Excel's "Unicode Text": UTF-16 with a byte-order mark, tabs
+    unicode_text.write_bytes(
+        b"\xff\xfe"
+        + "Full name\tEmail\r\nمحمد\tmohammed@example.com\r\n李雷\tli@example.com\r\n".encode("utf-16-le")
+    )
+    czech = tmp_path / "czech.csv"
+    czech.write_bytes("name,email\r\nJiří Dvořák,jiri@example.com\r\n".encode("cp1250"))
+    phones = tmp_path / "phones.csv"
+    phones.write_bytes(b"Name,Phone\r\nAnn,555\r\n")
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = await open_import(app, pilot, open_interview.id, unicode_text)
+        await until(pilot, lambda: rows.row_count == 2)
+        assert [str(rows.get_row_at(i)[1]) for i in range(2)] == ["محمد", "李雷"]
+        summary = app.screen.query_one("#summary", Static)
+        assert "Read as UTF-16, columns separated by tabs" in str(summary.render())
+        await type_into(pilot, "#path", str(phones))
+        await pilot.press("enter")
+        await until(pilot, lambda: "no column holds the e-mail address" in str(summary.render()))
+        assert "'Name', 'Phone'" in str(summary.render()) and rows.row_count == 0
+        await type_into(pilot, "#encoding", "cp1250")
+        await type_into(pilot, "#path", str(czech))
+        await pilot.press("enter")
+        await until(pilot, lambda: rows.row_count == 1)
+        assert str(rows.get_row_at(0)[1]) == "Jiří Dvořák"
+        assert "Windows-1250" in str(summary.render())
+
+
+async def test_invite_one_and_see_the_link(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_candidates(open_interview.id)
+        await pilot.pause(0.2)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Fay Example")
+        await type_into(pilot, "#field-email", "fay@example.com")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        shown = app.screen.copy
+    assert shown.startswith(f"{settings.base_url}/i/")
+    inv = invitations.by_token(db, shown.rsplit("/", 1)[1])  # the link works
+    assert [c.email for i, c in invitations.listing(db, inv.interview_id) if i.id == inv.id] == [
+        "fay@example.com"
+    ]
+
+
+async def test_run_a_backup_from_the_console(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("5")
+        await pilot.pause(0.2)
+        await pilot.press("b")
+        activity = app.screen.query_one("#activity", Static)
+        await until(pilot, lambda: str(activity.render()).startswith("Backup "))
+        table = app.screen.query_one("#backups", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        await pilot.press("v")
+        await until(pilot, lambda: "every file matches" in str(activity.render()))
+    [made] = backup.listing(settings)
+    assert made.files >= 1
+
+
+async def test_reviewers_are_added_and_disabled(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")
+        await pilot.pause(0.2)
+        await pilot.press("n")
+        await until(pilot, lambda: app.screen.query("#field-email"))
+        await type_into(pilot, "#field-email", "lee@example.com")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        password = app.screen.copy
+        await pilot.press("escape")
+        assert accounts.authenticate(db, "lee@example.com", password) is not None
+        table = app.screen.query_one("#accounts", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        await pilot.press("d")
+        await pilot.pause(0.1)
+        await pilot.click("#yes")
+        await until(pilot, lambda: accounts.authenticate(db, "lee@example.com", password) is None)
+    assert [a.role for a in accounts.listing(db)] == [Role.REVIEWER]
+
+
+async def test_the_audit_log_is_searchable(db, settings, open_interview) -> None:
+    invitations.invite(
+        db, open_interview.id, "Gil Example", "gil@example.com", "operator:lee", deadline=DEADLINE
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("7")
+        table = app.screen.query_one("#audit", DataTable)
+        await until(pilot, lambda: table.row_count >= 2)
+        await pilot.press("slash")
+        await pilot.press(*"operator:lee")
+        await until(pilot, lambda: table.row_count == 1)
+        assert str(table.get_row_at(0)[2]) == "invitation.create"
+
+
+async def test_help_lists_every_key(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        text = str(app.screen.query_one("#keys", Static).render())
+    for expected in ("Dashboard", "Import CSV", "Back up now", "Restore", "Save", "Erase"):
+        assert expected in text, expected
+
+
+async def test_a_refused_invitation_keeps_what_was_typed_and_says_why(db, settings, open_interview) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_candidates(open_interview.id)
+        await pilot.pause(0.2)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Hal Example")
+        await type_into(pilot, "#field-email", "hal-at-example.com")
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: (
+                "not an e-mail address" in str(app.screen.query("#problem").first().render())
+                if app.screen.query("#problem")
+                else False
+            ),
+        )
+        assert app.screen.query_one("#field-name", Input).value == "Hal Example"
+        assert app.screen.query_one("#field-email", Input).value == "hal-at-example.com"
+    assert invitations.listing(db, open_interview.id) == []
+
+
+async def test_the_dashboard_shows_an_upload_arriving_from_a_real_tus_client(tmp_path) -> None:
+    import asyncio
+    import os
+
+    from tusclient import client as tus
+
+    from tests.support.live import live_server
+
+    data = os.urandom(600_000)
+    source = tmp_path / "take.webm"
+    source.write_bytes(data)
+    with live_server(tmp_path) as live:
+        token = live.candidate()
+        uploader = tus.TusClient(live.uploads_url).uploader(
+            str(source), chunk_size=200_000, metadata=live.metadata(token, filetype="video/webm")
+        )
+        app = ConsoleApp(live.settings, live.db)
+        async with app.run_test(size=(120, 40)) as pilot:
+            uploads = app.screen.query_one("#uploads", DataTable)
+            await asyncio.to_thread(uploader.upload_chunk)  # the first third arrives
+            await until(pilot, lambda: uploads.row_count == 1)
+            assert "33%" in str(uploads.get_row_at(0)[3]) and str(uploads.get_row_at(0)[2]) == "Q1 take 1"
+            await asyncio.to_thread(uploader.upload_chunk)
+            await until(pilot, lambda: "67%" in str(uploads.get_row_at(0)[3]))
+            await asyncio.to_thread(uploader.upload_chunk)  # the last byte: processing takes over
+            jobs = app.screen.query_one("#jobs", DataTable)
+            await until(pilot, lambda: uploads.row_count == 0 and jobs.row_count == 1)
+            assert str(jobs.get_row_at(0)[2]) == "queued"  # this server runs no worker
+            label = str(app.screen.query_one("#traffic-label", Static).render())
+            assert "600.0 KB" in label  # what arrived this hour
+
+
+async def test_quitting_with_unsaved_changes_keeps_them_as_a_draft(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("2", "n")
+        await until(pilot, lambda: isinstance(app.screen, EditorScreen))
+        await type_into(pilot, "#role", "Night shift lead")
+        app.screen.query_one("#questions").focus()
+        await pilot.press("q")  # at once, before the draft timer
+    assert drafts.load(settings, "interview-new").role == "Night shift lead"
+
+
+async def test_queued_messages_can_be_read_in_full_to_send_by_hand(db, settings, open_interview) -> None:
+    from boxinterview.mail.letters import Letterhead
+
+    _, token = invitations.invite(
+        db,
+        open_interview.id,
+        "Ivy Example",
+        "ivy@example.com",
+        "t",
+        deadline=DEADLINE,
+        letterhead=Letterhead.from_settings(settings),
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("8")
+        table = app.screen.query_one("#outbox", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        assert "no SMTP server is configured" in str(app.screen.query_one("#counts", Static).render())
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        assert f"/i/{token}" in app.screen.copy and "ivy@example.com" in app.screen.text
+
+
+async def test_the_insight_screen_reads_the_same_measures(db, settings, open_interview) -> None:
+    from boxinterview.cli import demo_history as synthetic
+
+    synthetic.add(db, open_interview, 200)
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("9")
+        figures = app.screen.query_one("#figures", Static)
+        await until(pilot, lambda: "Funnel" in str(figures.render()))
+        text = str(figures.render())
+    assert "invited" in text and " 200 " in text  # the made-up candidates
+    assert "Krippendorff's alpha (interval)" in text and "leniency" in text
+
+
+async def test_a_new_password_from_the_console_signs_the_reviewer_out_of_the_web(tmp_path) -> None:
+    with live_server(tmp_path) as live:
+        _, password = accounts.create(live.db, "kai@example.com", Role.REVIEWER, "t")
+        browser = requests.Session()
+        assert sign_in(browser, live.base, "kai@example.com", password).status_code == 200
+        app = ConsoleApp(live.settings, live.db)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("4")
+            table = app.screen.query_one("#accounts", DataTable)
+            await until(pilot, lambda: table.row_count == 1)
+            await pilot.press("p")
+            await pilot.pause(0.1)
+            await pilot.click("#yes")
+            await until(pilot, lambda: isinstance(app.screen, Message))
+            new_password = app.screen.copy
+        assert browser.get(f"{live.base}/review", allow_redirects=False).status_code == 303
+        assert sign_in(browser, live.base, "kai@example.com", new_password).status_code == 200

@@ -1,0 +1,237 @@
+"""The real Caddy in front: the rendered configuration validates, serves HTTPS with Caddy's internal CA, passes
+a tus upload through, and sends recordings itself once the app has authorised them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from tusclient import client as tus
+
+from boxinterview.domain import accounts, answers, invitations, recordings, shares
+from boxinterview.domain.models import RecordingState, Role
+from boxinterview.ops import proxy
+from boxinterview.pipeline import processing
+from tests.conftest import free_port
+from tests.support.clips import make
+from tests.support.flows import record_take
+from tests.support.live import live_server
+from tests.support.signin import sign_in
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def caddy(tmp_path: Path):
+    https_port, http_port = free_port(), free_port()
+    with live_server(
+        tmp_path,
+        server={"accel_redirect": True, "public_url": f"https://localhost:{https_port}"},
+        proxy={
+            "hostname": "localhost",
+            "tls": "internal",
+            "https_port": https_port,
+            "http_port": http_port,
+            "storage": str(tmp_path / "caddy"),
+        },
+    ) as live:
+        config = tmp_path / "Caddyfile"
+        config.write_text(proxy.caddyfile(live.settings))
+        env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+        checked = subprocess.run(
+            ["caddy", "validate", "--adapter", "caddyfile", "--config", str(config)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0, checked.stderr
+        proc = subprocess.Popen(
+            ["caddy", "run", "--adapter", "caddyfile", "--config", str(config)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(tmp_path / "caddy.log").open("wb"),
+        )
+        root_cert = tmp_path / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+        base = f"https://localhost:{https_port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if root_cert.exists():
+                    requests.get(base + "/healthz", verify=str(root_cert), timeout=2)
+                    break
+            except requests.exceptions.RequestException:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "caddy.log").read_text()[
+                -2000:
+            ]
+            time.sleep(0.1)
+        try:
+            yield live, base, str(root_cert)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_https_headers_and_health_through_caddy(caddy) -> None:
+    live, base, cert = caddy
+    r = requests.get(base + "/healthz", verify=cert, timeout=5)
+    assert r.status_code == 200 and r.json()["status"] == "ok"
+    assert "max-age=31536000" in r.headers["Strict-Transport-Security"]
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert "camera=(self)" in r.headers["Permissions-Policy"]
+    page = requests.get(base + "/login", verify=cert, timeout=5, headers={"Accept-Encoding": "gzip"})
+    assert page.headers.get("Content-Encoding") in ("gzip", "zstd")
+
+
+def test_a_tus_upload_and_a_recording_through_caddy(caddy, tmp_path, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)  # tuspy verifies Caddy's certificate against its own CA
+    token = live.candidate()
+    clip = make("vp8_opus.webm", tmp_path / "clips")
+    tus.TusClient(base + "/api/v1/uploads/").uploader(
+        str(clip), chunk_size=64 * 1024, metadata=live.metadata(token, filetype="video/webm")
+    ).upload()
+    session = requests.Session()
+    rec = next(r for r in recordings.listing(live.db))
+    assert Path(rec.original_path).read_bytes() == clip.read_bytes()
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)) is RecordingState.READY
+    inv = invitations.by_token(live.db, token)
+    video, audio, text = live.interview.questions
+    answers.submit_take(live.db, inv.id, video.id, 1)
+    record_take(live.db, live.settings, token, audio.id, 1, b"y")
+    answers.submit_take(live.db, inv.id, audio.id, 1)
+    answers.submit_text(live.db, inv.id, text.id, "Done.")
+    answers.complete(live.db, inv.id)  # reviewers see nothing before the candidate has finished
+    _, password = accounts.create(live.db, "via@example.com", Role.REVIEWER, "t")
+    accounts.assign(live.db, "via@example.com", live.interview.id, "t")
+    assert sign_in(session, base, "via@example.com", password).status_code == 200
+    url = f"{base}/media/recordings/{rec.id}/playback"
+    part = session.get(url, headers={"Range": "bytes=0-99"})
+    playback = Path(recordings.get(live.db, rec.id).playback_path).read_bytes()
+    assert part.status_code == 206 and part.content == playback[:100]  # sent by Caddy's file_server
+    assert "X-Accel-Redirect" not in part.headers
+    assert requests.get(url).status_code == 401  # not without a session
+
+
+def test_caddy_sends_ranges_by_the_same_rules(caddy, tmp_path) -> None:
+    live, base, cert = caddy
+    inv, token = invitations.invite(live.db, live.interview.id, "Rae", "rae@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    question = live.interview.questions[0].id
+    rec_id = record_take(live.db, live.settings, token, question, 1, b"take")
+    shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), recordings.get(live.db, rec_id).original_path)
+    assert asyncio.run(processing.process(live.db, live.settings, rec_id)) is RecordingState.READY
+    url = f"{base}/api/v1/candidate/{token}/takes/{question}/1"
+    data = Path(recordings.get(live.db, rec_id).playback_path).read_bytes()
+    size = len(data)
+
+    def get(**headers: str) -> requests.Response:
+        return requests.get(url, headers=headers, verify=cert, timeout=10)
+
+    for ignored in ("bytes=abc", "bytes=5-2", "items=0-1", "bytes=", "bytes=0-1,5-9"):
+        r = get(Range=ignored)
+        assert r.status_code == 200 and r.content == data, (ignored, r.status_code)
+    for value, first, last in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=-500", size - 500, size - 1),
+        ("bytes=100-", 100, size - 1),
+        (f"bytes=5-{'9' * 30}", 5, size - 1),
+    ]:
+        r = get(Range=value)
+        assert r.status_code == 206 and r.content == data[first : last + 1], value
+        assert r.headers["Content-Range"] == f"bytes {first}-{last}/{size}"
+    for value in ("bytes=999999999-", "bytes=-0", f"bytes={'9' * 30}-"):
+        r = get(Range=value)
+        assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{size}", value
+    whole = get()
+    assert whole.headers["Cache-Control"] == "no-store" and whole.headers["Referrer-Policy"] == "no-referrer"
+    assert get(Range="bytes=0-9", **{"If-Range": whole.headers["ETag"]}).status_code == 206
+    assert get(Range="bytes=0-9", **{"If-Range": whole.headers["Last-Modified"]}).status_code == 206
+    assert get(Range="bytes=0-9", **{"If-Range": '"stale"'}).status_code == 200
+
+
+def completed(live) -> tuple[int, str]:
+    """A candidate who answered everything (small takes, not processed); their invitation id and token."""
+    token = live.candidate()
+    inv = invitations.by_token(live.db, token)
+    q = live.interview.questions
+    for question in q[:2]:
+        record_take(live.db, live.settings, token, question.id, 1, b"take")
+        answers.submit_take(live.db, inv.id, question.id, 1)
+    answers.submit_text(live.db, inv.id, q[2].id, "Written.")
+    answers.complete(live.db, inv.id)
+    return inv.id, token
+
+
+def test_the_apps_own_headers_hold_through_caddy(caddy, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)  # requests prefers it to a session's own `verify`
+    invitation_id, _ = completed(live)
+    token = live.candidate()
+    _, password = accounts.create(live.db, "head@example.com", Role.ADMIN, "t")
+    account = next(a for a in accounts.listing(live.db) if a.email == "head@example.com")
+    _, share = shares.create(live.db, account, [invitation_id], [live.interview.questions[2].id], 3)
+
+    def get(path: str, **options) -> requests.Response:
+        return requests.get(base + path, verify=cert, timeout=10, allow_redirects=False, **options)
+
+    for path in (f"/i/{token}", f"/s/{share}"):  # the address itself is a credential
+        r = get(path)
+        assert r.status_code == 200 and r.headers["Referrer-Policy"] == "no-referrer", path
+    for path in ("/login", f"/i/{token}", f"/s/{share}", "/no-such-page", "/review", "/healthz"):
+        r = get(path)
+        assert r.headers["Content-Security-Policy"] == proxy.CSP, (
+            path
+        )  # one policy, the app's and Caddy's alike
+        assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff", (
+            path
+        )
+        assert "Referrer-Policy" in r.headers, path
+        server = r.headers.get("Server", "")
+        assert "aiohttp" not in server and "Python" not in server and not any(c.isdigit() for c in server), (
+            path
+        )
+    # A browser on the real address signs in; a page elsewhere, or one with no origin, does not.
+    s = requests.Session()
+    assert sign_in(s, base, "head@example.com", password, headers={"Origin": base}).status_code == 200
+    for origin in ("null", "https://evil.example", f"http://localhost:{base.rsplit(':', 1)[1]}"):
+        r = requests.post(
+            base + "/login",
+            data={"email": "head@example.com", "password": password},
+            headers={"Origin": origin},
+            verify=cert,
+            allow_redirects=False,
+        )
+        assert r.status_code == 403, origin
+
+
+def test_share_links_name_the_public_address_through_caddy(caddy, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, _ = completed(live)
+    _, password = accounts.create(live.db, "link@example.com", Role.ADMIN, "t")
+    s = requests.Session()
+    assert sign_in(s, base, "link@example.com", password).status_code == 200
+    page = s.get(f"{base}/review/{invitation_id}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    forged = {
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Proto": "http",
+        "Forwarded": "host=evil.example",
+    }
+    made = s.post(
+        f"{base}/review/{invitation_id}/share",
+        headers=forged,
+        data={"csrf": csrf, "question": [str(live.interview.questions[2].id)], "days": "3"},
+    )
+    assert made.status_code == 200
+    links = re.findall(r"[a-z]+://[^\s\"<]+/s/[A-Za-z0-9_-]+", made.text)
+    assert links and all(link.startswith(f"{base}/s/") for link in links), links
+    assert "evil.example" not in made.text
