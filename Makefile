@@ -1,4 +1,4 @@
-.PHONY: setup demo test lint types format bench schema
+.PHONY: setup demo test lint types format bench schema messages
 setup:          ## install system packages (when missing) and the venv
 	scripts/bootstrap --test
 demo:           ## install and run the demo on http://127.0.0.1:8080
@@ -15,3 +15,6 @@ bench:          ## measure; results go to bench/results/
 	.venv/bin/python bench/loop_latency.py
 schema:         ## after adding a migration step: write the schema the steps make to store/schema.sql
 	.venv/bin/boxinterview migrate --dump-schema src/boxinterview/store/schema.sql
+
+messages:       ## after changing candidate-facing text: update the catalogue templates and every shipped catalogue
+	.venv/bin/python -m boxinterview.i18n.extract

@@ -88,15 +88,16 @@ def _part(module: str) -> str:
 BASE = {"clock", "errors", "files"}
 MAY_IMPORT = {
     "config": {"mail.addresses"},
+    "i18n": set(),
     "store": {"domain.models"},
     "media": set(),
-    "domain": {"config", "store", "mail"},
-    "mail": {"config", "store", "domain"},
-    "ops": {"config", "store", "domain", "mail", "media"},
-    "pipeline": {"config", "store", "domain", "mail", "media", "ops"},
-    "cli": {"config", "store", "domain", "mail", "media", "ops", "pipeline"},
-    "web": {"config", "store", "domain", "mail", "media", "ops", "pipeline"},
-    "tui": {"config", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "domain": {"config", "i18n", "store", "mail"},
+    "mail": {"config", "i18n", "store", "domain"},
+    "ops": {"config", "i18n", "store", "domain", "mail", "media"},
+    "pipeline": {"config", "i18n", "store", "domain", "mail", "media", "ops"},
+    "cli": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "web": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "tui": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline"},
     "__main__": {"cli"},
 }
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-import jinja2
 from aiohttp import web
 
 from boxinterview.config.settings import Settings
 from boxinterview.store import Database
+from boxinterview.web.language import Templates
 
 if TYPE_CHECKING:
     from boxinterview.web.handlers.assets import Asset
 
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
-TEMPLATES = web.AppKey("templates", jinja2.Environment)
+TEMPLATES = web.AppKey("templates", Templates)  # one Jinja2 environment per language
 FILE_IO = web.AppKey("file_io", ThreadPoolExecutor)  # writes and fsyncs of uploaded bytes
 ASSETS = web.AppKey("assets", dict[str, "Asset"])  # the pages' scripts and styles, by name
 # Signs the sign-in form's token. Made afresh when the server starts: a form older than that is simply sent again.

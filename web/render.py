@@ -8,10 +8,11 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from boxinterview import __version__
+from boxinterview import __version__, i18n
 from boxinterview.domain.models import RATINGS, SCORES
 from boxinterview.web import auth
 from boxinterview.web.keys import ASSETS, TEMPLATES
+from boxinterview.web.language import script_catalogue
 
 
 def paragraphs(text: str) -> Markup:
@@ -35,10 +36,16 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    template = request.app[TEMPLATES].get_template(name)
+def render(
+    request: web.Request, name: str, status: int = 200, language: i18n.Language | None = None, **context: Any
+) -> web.Response:
+    """The page `name` in `language` (a candidate's page in the interview's; the team's pages in English)."""
+    lang = language or i18n.language(i18n.DEFAULT)
+    template = request.app[TEMPLATES].get(lang).get_template(name)
     assets = request.app[ASSETS]
     context.setdefault("static", lambda name: assets[name].url)
+    context["lang"] = lang
+    context["script_messages"] = script_catalogue(lang) if language is not None else {}
     return web.Response(text=template.render(**context), status=status, content_type="text/html")
 
 

@@ -91,6 +91,7 @@ SEED = {
     22: ["UPDATE answers SET takes = takes"],
     23: ["UPDATE recordings SET loudness_lufs = -23.5"],
     24: ["UPDATE uploads SET invitation_id = 1, metadata = 'question MQ==,take MQ=='"],
+    25: ["UPDATE interviews SET language = 'de', time_zone = 'Europe/Berlin'"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TextArea
 
+from boxinterview import i18n
 from boxinterview.domain import interviews, invitations
 from boxinterview.domain.models import SCORES, Competency, Interview, Question
 from boxinterview.errors import Invalid
@@ -92,6 +93,20 @@ class EditorScreen(ConsoleScreen[int | None]):
                 with Vertical():
                     yield Label("Review within (days)")
                     yield CompactInput(str(iv.review_target_days) if iv else "5", id="review-target")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Language candidates read")
+                    yield Select(
+                        [(f"{i18n.display_name(code)} ({code})", code) for code in i18n.available()],
+                        value=iv.language if iv and iv.language in i18n.available() else i18n.DEFAULT,
+                        allow_blank=False,
+                        id="language",
+                    )
+                with Vertical():
+                    yield Label("Candidates' time zone")
+                    yield CompactInput(
+                        iv.time_zone if iv else "UTC", id="time-zone", placeholder="Europe/Berlin"
+                    )
             yield Label("Support contact for candidates")
             yield CompactInput(iv.support_contact if iv else "", id="support", placeholder="jobs@example.com")
             with Horizontal(classes="row checks"):
@@ -150,6 +165,8 @@ class EditorScreen(ConsoleScreen[int | None]):
             deadline=deadline,
             retention_days=number("retention", 180),
             review_target_days=number("review-target", 5),
+            language=str(self.query_one("#language", Select).value),
+            time_zone=text("time-zone").strip(),
             support_contact=text("support"),
             blind_review=self.query_one("#blind", Checkbox).value,
             allow_accommodations=self.query_one("#accommodations", Checkbox).value,
@@ -211,6 +228,7 @@ class EditorScreen(ConsoleScreen[int | None]):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Checkbox.Changed)
+    @on(Select.Changed)
     def field_changed(self) -> None:
         if self.is_mounted:
             self.changed()
@@ -233,11 +251,14 @@ class EditorScreen(ConsoleScreen[int | None]):
             ("support", draft.support_contact),
             ("retention", str(draft.retention_days)),
             ("review-target", str(draft.review_target_days)),
+            ("time-zone", draft.time_zone),
             ("deadline", draft.deadline.isoformat(timespec="minutes") if draft.deadline else ""),
         ):
             self.query_one(f"#{id_}", Input).value = value
         self.query_one("#objectives", TextArea).text = draft.objectives
         self.query_one("#instructions", TextArea).text = draft.instructions
+        if draft.language in i18n.available():
+            self.query_one("#language", Select).value = draft.language
         self.query_one("#blind", Checkbox).value = draft.blind_review
         self.query_one("#accommodations", Checkbox).value = draft.allow_accommodations
         self.query_one("#audio-only", Checkbox).value = draft.allow_audio_only

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from boxinterview import __version__
+from boxinterview import __version__, i18n
 from boxinterview.cli import data as commands_data
 from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
 from boxinterview.cli.base import Command, SubParsers, whole_argument
@@ -486,6 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"boxinterview: config error: {problem}", file=sys.stderr)
         return 2
     logs.setup(settings.log_level)
+    i18n.add_catalogue_dir(settings.data_dir / "locales")  # the operator's own languages, beside the shipped
     command: Command = args.func
     try:
         return command(args, settings)

@@ -41,6 +41,8 @@ _TOP = {
     "allow_accommodations": "true or false",
     "allow_audio_only": "true or false",
     "review_target_days": "a whole number of days",
+    "language": "the language candidates read, a code such as en, de, fr, es or nl",
+    "time_zone": "where candidates' dates and times are given, such as Europe/Berlin",
     "competencies": "a list",
     "questions": "a list",
     "messages": "the interview's own wording of candidate messages, by kind",
@@ -98,6 +100,8 @@ def to_dict(iv: Interview) -> dict[str, Any]:
         allow_accommodations=iv.allow_accommodations,
         allow_audio_only=iv.allow_audio_only,
         review_target_days=iv.review_target_days,
+        language=iv.language,
+        time_zone=iv.time_zone,
         competencies=[
             {
                 "name": c.name,
@@ -330,6 +334,8 @@ class _Reader:
             allow_accommodations=self.boolean(top, (), "allow_accommodations", True),
             allow_audio_only=self.boolean(top, (), "allow_audio_only", False),
             review_target_days=self.integer(top, (), "review_target_days", 5),
+            language=self.text(top, (), "language", "en").strip(),
+            time_zone=self.text(top, (), "time_zone", "UTC").strip(),
             competencies=tuple(competencies),
             questions=tuple(questions),
             messages=tuple(sorted(messages, key=lambda w: w.kind)),

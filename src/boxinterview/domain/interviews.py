@@ -12,7 +12,7 @@ from datetime import datetime
 
 import apsw
 
-from boxinterview import clock
+from boxinterview import clock, i18n
 from boxinterview.domain import lifecycle
 from boxinterview.domain.models import (
     SCORE_RANGE,
@@ -58,6 +58,10 @@ def validate(iv: Interview) -> list[Problem]:
     need_text("role", iv.role, 200)
     if not 1 <= iv.review_target_days <= 60:
         problems.append(("review_target_days", "must be a whole number of days from 1 to 60"))
+    if (why := i18n.problem(iv.language)) is not None:
+        problems.append(("language", why))
+    if (why := i18n.time_zone_problem(iv.time_zone)) is not None:
+        problems.append(("time_zone", why))
     if not 1 <= iv.retention_days <= 3650:
         problems.append(("retention_days", "must be a whole number of days from 1 to 3650"))
     if iv.deadline is not None and iv.deadline.tzinfo is None:

@@ -135,6 +135,8 @@ class Interview:
     allow_accommodations: bool = True
     allow_audio_only: bool = False  # candidates without a camera may answer video questions with sound only
     review_target_days: int = 5  # reviews of a completed interview are overdue after this many days
+    language: str = "en"  # what candidates read: pages, device check, e-mails (a catalogue's code)
+    time_zone: str = "UTC"  # where candidates' dates and times are given (an IANA name)
     status: InterviewStatus = InterviewStatus.DRAFT
     competencies: tuple[Competency, ...] = ()
     questions: tuple[Question, ...] = ()

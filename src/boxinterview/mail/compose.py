@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,17 +19,27 @@ import jinja2
 import jinja2.exceptions
 import jinja2.sandbox
 
-from boxinterview import clock
+from boxinterview import clock, i18n
 from boxinterview.errors import Invalid
 from boxinterview.mail import addresses
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("boxinterview.mail", "templates"),
-    autoescape=jinja2.select_autoescape(["html"]),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+@functools.cache
+def _environment(code: str) -> jinja2.Environment:
+    """The message templates in one language, with its catalogue installed."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("boxinterview.mail", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True  # as the strings are extracted
+    env.install_gettext_translations(i18n.language(code).translations("mail"), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
 # An interview's own wording is operator input: rendered in a sandbox, as plain text.
 _own = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 _LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -96,23 +107,26 @@ class Letter:
     html: str
 
 
-def render(kind: str, own: tuple[str, str] | None = None, **context: Any) -> Letter:
-    """`kind.subject.txt`, `kind.txt` and `kind.html` from the templates, with `context`; or, with `own`, the
-    interview's own (subject, text) wording, whose HTML follows the text."""
+def render(
+    kind: str, own: tuple[str, str] | None = None, language: str = i18n.DEFAULT, **context: Any
+) -> Letter:
+    """`kind.subject.txt`, `kind.txt` and `kind.html` from the templates in `language`, with `context`; or, with
+    `own`, the interview's own (subject, text) wording, whose HTML follows the text."""
     if own is not None:
         subject, text = (_own.from_string(t).render(**context) for t in own)
         html = None
     else:
-        subject = _env.get_template(f"{kind}.subject.txt").render(**context)
-        text = _env.get_template(f"{kind}.txt").render(**context)
-        html = _env.get_template(f"{kind}.html").render(**context) if f"{kind}.html" in _templates() else None
+        env = _environment(language)
+        subject = env.get_template(f"{kind}.subject.txt").render(**context)
+        text = env.get_template(f"{kind}.txt").render(**context)
+        html = env.get_template(f"{kind}.html").render(**context) if f"{kind}.html" in _templates() else None
     subject = " ".join(subject.split())
     text = text.strip() + "\n"
     return Letter(subject, text, html if html is not None else text_to_html(text))
 
 
 def _templates() -> set[str]:
-    return set(_env.list_templates())
+    return set(_environment(i18n.DEFAULT).list_templates())
 
 
 def text_to_html(text: str) -> str:

@@ -23,7 +23,7 @@ from boxinterview.store._sql import row, rows, value
 
 _FIELDS = (
     "title, role, objectives, instructions, intro, deadline, support_contact, retention_days, "
-    "blind_review, allow_accommodations, allow_audio_only, review_target_days"
+    "blind_review, allow_accommodations, allow_audio_only, review_target_days, language, time_zone"
 )
 
 
@@ -41,13 +41,15 @@ def _field_values(iv: Interview) -> tuple[Any, ...]:
         int(iv.allow_accommodations),
         int(iv.allow_audio_only),
         iv.review_target_days,
+        iv.language,
+        iv.time_zone,
     )
 
 
 def insert(con: apsw.Connection, iv: Interview, now: datetime) -> int:
     con.execute(
         f"INSERT INTO interviews ({_FIELDS}, status, version, previous_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*_field_values(iv), iv.status.value, iv.version, iv.previous_id, to_db(now), to_db(now)),
     )
     interview_id = con.last_insert_rowid()
@@ -61,7 +63,7 @@ def replace(con: apsw.Connection, interview_id: int, iv: Interview, now: datetim
     con.execute(
         "UPDATE interviews SET title = ?, role = ?, objectives = ?, instructions = ?, intro = ?, deadline = ?, "
         "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, allow_audio_only = ?, "
-        "review_target_days = ?, updated_at = ? WHERE id = ?",
+        "review_target_days = ?, language = ?, time_zone = ?, updated_at = ? WHERE id = ?",
         (*_field_values(iv), to_db(now), interview_id),
     )
     _replace_wordings(con, interview_id, iv)
@@ -75,7 +77,7 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
     con.execute(
         "UPDATE interviews SET title = ?, objectives = ?, instructions = ?, intro = ?, deadline = ?, "
         "support_contact = ?, retention_days = ?, blind_review = ?, allow_accommodations = ?, allow_audio_only = ?, "
-        "review_target_days = ?, updated_at = ? WHERE id = ?",
+        "review_target_days = ?, language = ?, time_zone = ?, updated_at = ? WHERE id = ?",
         (
             iv.title,
             iv.objectives,
@@ -88,6 +90,8 @@ def update_settings(con: apsw.Connection, interview_id: int, iv: Interview, now:
             int(iv.allow_accommodations),
             int(iv.allow_audio_only),
             iv.review_target_days,
+            iv.language,
+            iv.time_zone,
             to_db(now),
             interview_id,
         ),
@@ -210,6 +214,8 @@ def get(con: apsw.Connection, interview_id: int) -> Interview | None:
         allow_accommodations=bool(r["allow_accommodations"]),
         allow_audio_only=bool(r["allow_audio_only"]),
         review_target_days=r["review_target_days"],
+        language=r["language"],
+        time_zone=r["time_zone"],
         status=InterviewStatus(r["status"]),
         competencies=tuple(competencies),
         questions=tuple(questions),

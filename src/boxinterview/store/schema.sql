@@ -1,4 +1,4 @@
--- The schema at version 24, as the migration steps make it. Generated: do not edit;
+-- The schema at version 25, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -149,7 +149,7 @@ CREATE TABLE interviews (
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     , allow_audio_only INTEGER NOT NULL DEFAULT 0 CHECK (allow_audio_only IN (0, 1)), review_target_days INTEGER NOT NULL DEFAULT 5
-        CHECK (review_target_days BETWEEN 1 AND 60));
+        CHECK (review_target_days BETWEEN 1 AND 60), language TEXT NOT NULL DEFAULT 'en' CHECK (length(language) BETWEEN 2 AND 35), time_zone TEXT NOT NULL DEFAULT 'UTC' CHECK (length(time_zone) BETWEEN 1 AND 64));
 
 CREATE TABLE invitation_links (
     token_hash TEXT PRIMARY KEY,
