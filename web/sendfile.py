@@ -86,3 +86,14 @@ def attachment(name: str) -> str:
     if not (stem if dot else plain).strip("._- "):  # nothing of the name was ASCII ("محمد.docx")
         plain = f"document.{extension}" if dot and extension else "document"
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def spreadsheet(text: str, filename: str) -> web.Response:
+    """A CSV download that spreadsheets open as UTF-8: with the byte order mark Excel needs to read "Zoë" or
+    "李雷" as written (without it, it reads the bytes as the machine's legacy code page)."""
+    return web.Response(
+        body=("\ufeff" + text).encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": attachment(filename), "Cache-Control": "no-store"},
+    )

@@ -130,7 +130,11 @@ async def test_the_measures_of_a_small_interview(site) -> None:
     text = await page.text()
     assert page.status == 200 and text.count("<svg") >= 3
     assert "Krippendorff&#39;s alpha (interval)" in text and "too little data" in text
-    rows = list(csv.reader(io.StringIO(await text_of(s, f"{base}/insight.csv?period=all&table=funnel"))))
+    rows = list(
+        csv.reader(
+            io.StringIO((await text_of(s, f"{base}/insight.csv?period=all&table=funnel")).lstrip("\ufeff"))
+        )
+    )
     assert rows[0][:2] == ["step", "count"] and rows[1][:2] == ["invited", "6"]
     for name in ("questions", "competencies", "reviewers", "browsers", "experience"):
         assert (await s.get(f"{base}/insight.csv?table={name}")).status == 200
@@ -138,7 +142,9 @@ async def test_the_measures_of_a_small_interview(site) -> None:
     assert bad.status == 422 and "table is one of" in await bad.text()
     overview = await s.get("/review/insight?period=30")
     assert overview.status == 200 and live.interview.title in await overview.text()
-    each = list(csv.reader(io.StringIO(await text_of(s, "/review/insight.csv?table=interviews"))))
+    each = list(
+        csv.reader(io.StringIO((await text_of(s, "/review/insight.csv?table=interviews")).lstrip("\ufeff")))
+    )
     assert each[0][:3] == ["interview_id", "title", "invited"] and each[1][2] == "6"
 
 

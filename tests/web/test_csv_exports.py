@@ -46,10 +46,11 @@ SCORES = {"A": [2, 3, 1, 2], "B": [4, 4, 3, 5]}
 
 
 async def rows_of(response: ClientResponse) -> list[list[str]]:
-    text = await response.text()
-    assert response.status == 200, text
-    assert response.headers["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(text)))
+    body = await response.read()
+    assert response.status == 200, body
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert body.startswith(b"\xef\xbb\xbf"), "spreadsheets read a CSV without its byte order mark as ANSI"
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def neutral(text: str) -> str:

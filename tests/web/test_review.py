@@ -274,7 +274,7 @@ async def test_pipeline_results_and_export(live) -> None:
     assert "Eve First" not in await text_of(late, base + "/results")  # has not reviewed anyone yet
     exported = await a.get(base + "/export.csv")
     assert exported.headers["Content-Type"].startswith("text/csv")
-    lines = (await exported.text()).strip().splitlines()
+    lines = (await exported.text()).lstrip("\ufeff").strip().splitlines()
     assert lines[0].startswith("rank,candidate,overall,Clarity mean")
     assert lines[1].startswith("1,Eve First,4.0,4.0")
     side = await a.get(

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from boxinterview.domain import csv_write, insight
 from boxinterview.errors import Invalid
-from boxinterview.web import auth, charts
+from boxinterview.web import auth, charts, sendfile
 from boxinterview.web.keys import DB
 from boxinterview.web.render import reviewer_page
 
@@ -164,12 +164,7 @@ def _csv(
         raise Invalid(f"table is one of {', '.join(available)}")
     header, rows = available[table]
     text = csv_write.write(header, [[round(v, 4) if isinstance(v, float) else v for v in r] for r in rows])
-    return web.Response(
-        text=text,
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}-{table}.csv"'},
-    )
+    return sendfile.spreadsheet(text, f"{name}-{table}.csv")
 
 
 @auth.reviewer

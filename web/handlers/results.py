@@ -9,7 +9,7 @@ from boxinterview.domain import decisions, results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, forms, params
+from boxinterview.web import auth, forms, params, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import reviewer_page
 
@@ -87,14 +87,7 @@ async def export(request: web.Request) -> web.Response:
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
     text = await db.call(results.export_csv, db, session.account, interview_id)
-    return web.Response(
-        text=text,
-        content_type="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="interview-{interview_id}-results.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return sendfile.spreadsheet(text, f"interview-{interview_id}-results.csv")
 
 
 @auth.reviewer
