@@ -3,6 +3,7 @@ and the same database as the web, with live data arriving from other processes."
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime
 
@@ -10,7 +11,7 @@ import requests
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from boxinterview.domain import accounts, interviews, invitations
-from boxinterview.domain.models import QuestionKind, Role
+from boxinterview.domain.models import InterviewStatus, QuestionKind, Role
 from boxinterview.ops import backup
 from boxinterview.tui import drafts
 from boxinterview.tui.app import ConsoleApp
@@ -434,3 +435,32 @@ async def test_a_new_password_from_the_console_signs_the_reviewer_out_of_the_web
             new_password = app.screen.copy
         assert browser.get(f"{live.base}/review", allow_redirects=False).status_code == 303
         assert sign_in(browser, live.base, "kai@example.com", new_password).status_code == 200
+
+
+async def test_names_in_every_script_and_bracketed_names_show_as_written(db, settings, template) -> None:
+    """Titles and names in any script, and names with brackets the console's markup would otherwise eat."""
+    title, names = "Kundenberater:in — Zürich · 客服", ["Zoë Ångström-Øster", "Jörg Müller", "محمد", "李雷"]
+    names += ["[b]Bold[/b] Person", "Ann [/]", "[link=http://x]Eve[/link]"]
+    interview_id = interviews.create(db, dataclasses.replace(template, title=title), "test")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "test")
+    for n, name in enumerate(names):
+        invitations.invite(db, interview_id, name, f"p{n}@example.com", "t")
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("2")
+        table = app.screen.query_one("#interviews", DataTable)
+        await until(pilot, lambda: table.row_count == 1)
+        assert str(table.get_row_at(0)[-1]) == title
+        app.show_candidates(interview_id)
+        await pilot.pause(0.2)
+        rows = app.screen.query_one("#candidates", DataTable)
+        await until(pilot, lambda: rows.row_count == len(names))
+        shown = {_plain(rows.get_row_at(i)[1]) for i in range(rows.row_count)}
+        assert shown == set(names)
+
+
+def _plain(cell: object) -> str:
+    """What a table cell shows: markup-free text as written."""
+    from rich.text import Text
+
+    return cell.plain if isinstance(cell, Text) else Text.from_markup(str(cell)).plain
