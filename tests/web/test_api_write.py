@@ -69,8 +69,11 @@ async def test_whatever_is_sent_wrong_gets_one_error_shape_saying_what_to_do(sit
     token = api.create_token(site.db, "ats", "t", ("read", "invite", "decide"))
     ats = await site.browser()
     path = f"/api/v1/interviews/{site.interview.id}/invitations"
+    nested = b"[" * 20_000 + b"]" * 20_000
     cases = [
-        ({"data": b"{not json", "headers": {"Content-Type": "application/json"}}, 422, "not valid JSON"),
+        ({"data": nested, "headers": {"Content-Type": "application/json"}}, 422, "must be JSON"),
+        ({"data": b'{"name": NaN}', "headers": {"Content-Type": "application/json"}}, 422, "must be JSON"),
+        ({"data": b"{not json", "headers": {"Content-Type": "application/json"}}, 422, "must be JSON"),
         (
             {"data": b"name=x", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
             422,

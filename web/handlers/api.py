@@ -7,7 +7,6 @@ same key, it is answered as the first time and changes nothing."""
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from boxinterview.domain.api import Caller
 from boxinterview.domain.models import Account
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, sendfile
+from boxinterview.web import auth, params, sendfile
 from boxinterview.web.errors import json_error
 from boxinterview.web.keys import DB, RATE_LIMITER, SETTINGS
 from boxinterview.web.openapi import spec
@@ -85,15 +84,12 @@ def writer(handler: Writer) -> Callable[[web.Request], Awaitable[web.Response]]:
                 text="changes need an API token: send Authorization: Bearer <token>",
                 headers={"WWW-Authenticate": 'Bearer realm="boxinterview"'},
             )
-        raw = await request.read()
+        raw = await params.json_bytes(request)
         body: Any = None
         if raw.strip():
             if not request.content_type == "application/json":
                 raise Invalid("send the body as JSON with Content-Type: application/json")
-            try:
-                body = json.loads(raw)
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise Invalid(f"the body is not valid JSON ({exc}); send a JSON object") from None
+            body = params.json_value(raw)
         key = request.headers.get("Idempotency-Key")
         db = request.app[DB]
         reply = await db.call(
