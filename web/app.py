@@ -19,8 +19,9 @@ from boxinterview.store import Database
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
 from boxinterview.web.handlers import assets
-from boxinterview.web.keys import ASSETS, DB, FILE_IO, SETTINGS, SIGNIN_KEY, TEMPLATES
+from boxinterview.web.keys import ASSETS, DB, FILE_IO, RATE_LIMITER, SETTINGS, SIGNIN_KEY, TEMPLATES
 from boxinterview.web.language import Templates
+from boxinterview.web.ratelimit import RateLimiter
 from boxinterview.web.render import make_environment
 from boxinterview.web.routes import setup_routes
 from boxinterview.web.security import add_headers, cross_site_middleware, hide_server_banner
@@ -85,6 +86,7 @@ def init_app(settings: Settings) -> web.Application:
     )
     app[SETTINGS] = settings
     app[SIGNIN_KEY] = secrets.token_bytes(32)
+    app[RATE_LIMITER] = RateLimiter(settings.api.requests_per_minute)
     app.on_response_prepare.append(add_headers)
     app[TEMPLATES] = Templates(make_environment)
     app[ASSETS] = assets.catalogue()

@@ -83,7 +83,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status == 404 and wants_json(request) and exc.text in (None, "", "404: Not Found"):
             return json_error(404, "there is nothing at this address; check the link (and any number in it)")
         if exc.status >= 400 and wants_json(request):
-            return json_error(exc.status, exc.text or exc.reason)
+            answer = json_error(exc.status, exc.text or exc.reason)
+            for name, value in exc.headers.items():  # Retry-After, WWW-Authenticate, RateLimit-…, Allow
+                if name.lower() not in ("content-type", "content-length"):
+                    answer.headers[name] = value
+            return answer
         if exc.status == 404:
             return page_error(
                 request, 404, "There is no page at this address. Check that the link is complete."

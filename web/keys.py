@@ -10,11 +10,13 @@ from aiohttp import web
 from boxinterview.config.settings import Settings
 from boxinterview.store import Database
 from boxinterview.web.language import Templates
+from boxinterview.web.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from boxinterview.web.handlers.assets import Asset
 
 SETTINGS = web.AppKey("settings", Settings)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)  # requests per minute for each API token
 DB = web.AppKey("db", Database)
 TEMPLATES = web.AppKey("templates", Templates)  # one Jinja2 environment per language
 FILE_IO = web.AppKey("file_io", ThreadPoolExecutor)  # writes and fsyncs of uploaded bytes

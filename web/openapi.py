@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from boxinterview import __version__
+from boxinterview.domain import integration
 
 ERROR = {
     "description": "An error: what is wrong and what to do",
@@ -41,6 +42,39 @@ def _op(
         op["requestBody"] = {"required": True, "content": {body: {"schema": {"type": "object"}}}}
     if security:
         op["security"] = [{"token": []}, {"session": []}]
+    return op
+
+
+def _change(
+    summary: str, scope: str, params: tuple[str, ...], fields: dict[str, str] | None, ok: str = "200"
+) -> dict[str, Any]:
+    """A change an integration makes: token only, in `scope`; optionally idempotent; a JSON object body."""
+    op = _op(f"{summary} (scope: {scope})", params=params, ok=ok)
+    op["security"] = [{"token": []}]
+    op["parameters"].append(
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": "A key of yours (e.g. a UUID): sent again with the same key and body, the request is "
+            "answered as the first time (Idempotent-Replayed: true) and changes nothing; kept 24 hours",
+            "schema": {"type": "string", "maxLength": 255},
+        }
+    )
+    op["responses"]["429"] = {"description": "Too many requests for this token: wait Retry-After seconds"}
+    if fields is not None:
+        op["requestBody"] = {
+            "required": bool(fields),
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {k: {"description": v} for k, v in fields.items()},
+                    }
+                }
+            },
+        }
     return op
 
 
@@ -83,11 +117,53 @@ def spec() -> dict[str, Any]:
                 "get": _op("One interview", params=("interview_id",), security=True)
             },
             "/api/v1/interviews/{interview_id}/invitations": {
-                "get": _op("Candidates invited to an interview", params=("interview_id",), security=True)
+                "get": _op("Candidates invited to an interview", params=("interview_id",), security=True),
+                "post": _change(
+                    "Invite a candidate; the invitation e-mail is sent",
+                    "invite",
+                    ("interview_id",),
+                    integration.INVITE_FIELDS,
+                    ok="201",
+                ),
             },
             "/api/v1/invitations/{invitation_id}": {
                 "get": _op(
-                    "A candidate's answers, reviews and decision", params=("invitation_id",), security=True
+                    "A candidate's answers (ready recordings with links that expire), reviews and decision",
+                    params=("invitation_id",),
+                    security=True,
+                )
+            },
+            "/api/v1/invitations/{invitation_id}/resend": {
+                "post": _change(
+                    "Send the invitation again, with a fresh link", "invite", ("invitation_id",), None, "202"
+                )
+            },
+            "/api/v1/invitations/{invitation_id}/extend": {
+                "post": _change(
+                    "A new deadline; the candidate is told",
+                    "invite",
+                    ("invitation_id",),
+                    {"deadline": "the new deadline, ISO 8601 with a zone"},
+                )
+            },
+            "/api/v1/invitations/{invitation_id}/withdraw": {
+                "post": _change(
+                    "Withdraw the invitation; its link stops working", "invite", ("invitation_id",), None
+                )
+            },
+            "/api/v1/invitations/{invitation_id}/decision": {
+                "post": _change(
+                    "Record a decision; the candidate gets the outcome message",
+                    "decide",
+                    ("invitation_id",),
+                    integration.DECIDE_FIELDS,
+                    ok="201",
+                )
+            },
+            "/api/v1/media/{recording_id}/{kind}": {
+                "get": _op(
+                    "A recording's playback file or poster through a link from the API (with Range)",
+                    params=("recording_id", "kind"),
                 )
             },
             cand + "/state": {"get": _op("Where the candidate is", params=("token",))},

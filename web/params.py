@@ -29,18 +29,28 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-async def json_object(request: web.Request) -> dict[str, Any]:
-    """The body as a JSON object. NaN and Infinity (which JSON does not have) and nesting deeper than a
-    recursion can take are refused like any other malformed body."""
+async def json_bytes(request: web.Request) -> bytes:
+    """The body as sent, refused when it is larger than a JSON body needs to be."""
     if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
         raise Invalid(f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
     raw = await request.content.read(MAX_JSON_BYTES + 1)
     if len(raw) > MAX_JSON_BYTES:
         raise Invalid(f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+    return raw
+
+
+def json_value(raw: bytes) -> Any:
+    """JSON bytes as a value. NaN and Infinity (which JSON does not have) and nesting deeper than a recursion can
+    take are refused like any other malformed body."""
     try:
-        body = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise Invalid("the request body must be JSON (UTF-8, numbers as JSON writes them)") from None
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object."""
+    body = json_value(await json_bytes(request))
     if not isinstance(body, dict):
         raise Invalid("the request body must be a JSON object")
     return body

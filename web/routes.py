@@ -88,6 +88,12 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/api/v1/interviews/{interview_id:[0-9]{1,18}}", api.interview)
     app.router.add_get("/api/v1/interviews/{interview_id:[0-9]{1,18}}/invitations", api.invitations)
     app.router.add_get("/api/v1/invitations/{invitation_id:[0-9]{1,18}}", api.invitation)
+    app.router.add_post("/api/v1/interviews/{interview_id:[0-9]{1,18}}/invitations", api.invite)
+    app.router.add_post("/api/v1/invitations/{invitation_id:[0-9]{1,18}}/resend", api.resend)
+    app.router.add_post("/api/v1/invitations/{invitation_id:[0-9]{1,18}}/extend", api.extend)
+    app.router.add_post("/api/v1/invitations/{invitation_id:[0-9]{1,18}}/withdraw", api.withdraw)
+    app.router.add_post("/api/v1/invitations/{invitation_id:[0-9]{1,18}}/decision", api.decide)
+    app.router.add_get("/api/v1/media/{recording_id:[0-9]{1,18}}/{kind:playback|poster}", api.media)
 
     # tus 1.0.0 resumable uploads of recorded answers
     app.router.add_route("OPTIONS", "/api/v1/uploads/", uploads.options, name="uploads-options")

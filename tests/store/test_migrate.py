@@ -92,6 +92,11 @@ SEED = {
     23: ["UPDATE recordings SET loudness_lufs = -23.5"],
     24: ["UPDATE uploads SET invitation_id = 1, metadata = 'question MQ==,take MQ=='"],
     25: ["UPDATE interviews SET language = 'de', time_zone = 'Europe/Berlin'"],
+    26: [
+        "UPDATE api_tokens SET scopes = 'read invite'",
+        "UPDATE invitations SET external_id = 'ats-1'",
+        "INSERT INTO api_requests VALUES (1, 'k1', 'f', 201, '{}', '2026-01-07T00:00:00.000Z')",
+    ],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

@@ -52,6 +52,7 @@ CANDIDATE_POST = {a: ({200, 400, 409, 422} if a == "candidate" else {404}) for a
 
 API_READ_ALL = {a: ({200} if a in (*SESSIONS, "api") else {401}) for a in ACTORS}
 API_READ = {**API_READ_ALL, "unassigned": {404}}
+API_CHANGE = {a: ({403} if a == "api" else {401}) for a in ACTORS}
 
 RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/"): PUBLIC,
@@ -100,6 +101,13 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/api/v1/interviews/{interview_id}"): API_READ,
     ("GET", "/api/v1/interviews/{interview_id}/invitations"): API_READ,
     ("GET", "/api/v1/invitations/{invitation_id}"): API_READ,
+    # Changes need a token with their scope; the world's token may only read
+    ("POST", "/api/v1/interviews/{interview_id}/invitations"): API_CHANGE,
+    ("POST", "/api/v1/invitations/{invitation_id}/resend"): API_CHANGE,
+    ("POST", "/api/v1/invitations/{invitation_id}/extend"): API_CHANGE,
+    ("POST", "/api/v1/invitations/{invitation_id}/withdraw"): API_CHANGE,
+    ("POST", "/api/v1/invitations/{invitation_id}/decision"): API_CHANGE,
+    ("GET", "/api/v1/media/{recording_id}/{kind}"): {a: {403} for a in ACTORS},  # only through a signed link
     ("OPTIONS", "/api/v1/uploads/"): {a: {204} for a in ACTORS},
     ("POST", "/api/v1/uploads/"): {a: ({201} if a == "candidate" else {403}) for a in ACTORS},
     ("OPTIONS", "/api/v1/uploads/{upload_id}"): {a: {204} for a in ACTORS},

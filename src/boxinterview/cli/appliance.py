@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 
+from boxinterview.cli.base import AddCommand
 from boxinterview.cli.base import actor as _actor
 from boxinterview.cli.base import open_db as _open
 from boxinterview.config.settings import Settings
@@ -117,9 +118,35 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
 
     with _open(settings) as db:
         if args.token_command == "add":
-            token = api.create_token(db, args.name, _actor())
-            print(f"API token for {args.name} (shown only now): {token}")
+            scopes = api.parse_scopes(args.scopes)
+            token = api.create_token(db, args.name, _actor(), scopes)
+            print(f"API token for {args.name}, may {', '.join(scopes)} (shown only now): {token}")
         elif args.token_command == "revoke":
             api.revoke_token(db, args.name, _actor())
             print(f"revoked the API token {args.name}")
+        else:
+            found = api.tokens(db)
+            if not found:
+                print("no API tokens yet: boxinterview token add NAME --scopes read,invite,decide")
+            for t in found:
+                state = f"revoked {t['revoked_at'][:16]}" if t["revoked_at"] else "active"
+                used = (t["last_used_at"] or "never")[:16]
+                print(
+                    f"{t['name']:<24} {t['scopes']:<20} {state:<24} made {t['created_at'][:10]}, last used {used}"
+                )
     return 0
+
+
+def register_tokens(add: AddCommand) -> None:
+    p = add("token", cmd_token, "API tokens for integrations, with what each may do")
+    tsub = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    q = add("add", cmd_token, "make a token and print it once", tsub)
+    q.add_argument("name", help="what the token is for, e.g. the system that uses it")
+    q.add_argument(
+        "--scopes",
+        default="read",
+        help="what it may do, comma-separated: read, invite, decide (default: read)",
+    )
+    q = add("revoke", cmd_token, "stop a token from working", tsub)
+    q.add_argument("name", help="the token's name")
+    add("list", cmd_token, "list the tokens: name, scopes, last used (never the token itself)", tsub)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from boxinterview import __version__, i18n
 from boxinterview.cli import data as commands_data
-from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
+from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_worker, register_tokens
 from boxinterview.cli.base import Command, SubParsers, whole_argument
 from boxinterview.cli.base import actor as _actor
 from boxinterview.cli.base import open_db as _open
@@ -456,11 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=whole_argument, default=30)
     p.add_argument("--show", type=whole_argument, metavar="ID", help="print one message in full")
 
-    token = sub.add_parser("token", help="API tokens for integrations")
-    tsub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
-    for action, text in (("add", "make a token and print it once"), ("revoke", "stop a token from working")):
-        p = add(action, cmd_token, text, tsub)
-        p.add_argument("name", help="what the token is for, e.g. the system that uses it")
+    register_tokens(add)
 
     commands_data.register(add)
     p = add(

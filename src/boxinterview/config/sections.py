@@ -209,6 +209,18 @@ class HealthSettings:
 
 
 @dataclass(frozen=True)
+class ApiSettings:
+    requests_per_minute: int = setting(
+        120,
+        "Requests each API token may make per minute (with bursts of as many); more get 429 and Retry-After.",
+        _at_least(1),
+    )
+    media_link_minutes: int = setting(
+        60, "How long the links to recordings the API hands out keep working, in minutes.", _at_least(1)
+    )
+
+
+@dataclass(frozen=True)
 class ProxySettings:
     hostname: str = setting(
         "", "The name people use to reach the server, e.g. interviews.example.com (for Caddy)."

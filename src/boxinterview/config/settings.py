@@ -21,6 +21,7 @@ from typing import Any
 
 from boxinterview.config import yamlsrc
 from boxinterview.config.sections import (  # noqa: F401 - the sections are part of this module's interface
+    ApiSettings,
     BackupSettings,
     HealthSettings,
     MediaSettings,
@@ -75,6 +76,7 @@ class Settings:
     proxy: ProxySettings = setting(ProxySettings(), "Caddy in front, for HTTPS.")
     backup: BackupSettings = setting(BackupSettings(), "Backups in data_dir/backups.")
     health: HealthSettings = setting(HealthSettings(), "What the operator is told about, and when.")
+    api: ApiSettings = setting(ApiSettings(), "The API for integrations (/api/v1/).")
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,25 +29,60 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
-def create_token(db: Database, name: str, actor: str, now: datetime | None = None) -> str:
-    """A new token for an integration; shown once."""
+SCOPES = {
+    "read": "read interviews, invitations, answers (with links to their recordings), reviews and decisions",
+    "invite": "invite candidates, send an invitation again, extend a deadline, withdraw an invitation",
+    "decide": "record a decision on a candidate (the candidate is told, with the feedback given)",
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The integration behind a request: its token's id and name, and what the token may do."""
+
+    token_id: int
+    name: str
+    scopes: frozenset[str]
+
+    @property
+    def actor(self) -> str:
+        return f"api:{self.name}"
+
+
+def parse_scopes(text: str) -> tuple[str, ...]:
+    """ "read,invite" (or space-separated) as scopes, in their usual order; unknown ones refused, naming them."""
+    given = {s for s in text.replace(",", " ").split() if s}
+    unknown = sorted(given - set(SCOPES))
+    if unknown or not given:
+        problem = (
+            f"unknown scope(s) {', '.join(map(repr, unknown))}" if unknown else "give at least one scope"
+        )
+        raise Invalid(f"{problem}; the scopes are {', '.join(SCOPES)}")
+    return tuple(s for s in SCOPES if s in given)
+
+
+def create_token(
+    db: Database, name: str, actor: str, scopes: tuple[str, ...] = ("read",), now: datetime | None = None
+) -> str:
+    """A new token for an integration, allowed `scopes`; shown once."""
     now = now or clock.now()
     name = name.strip()
     if not name or len(name) > 100:
         raise Invalid("give the token a name of 1 to 100 characters, e.g. the system that will use it")
+    scopes = parse_scopes(" ".join(scopes))
     token = "bxi_" + secrets.token_urlsafe(32)
 
     def tx(con: apsw.Connection) -> None:
         if any(t["name"] == name and t["revoked_at"] is None for t in sql.listing(con)):
             raise Conflict(f"a token named {name!r} already exists; revoke it first or choose another name")
-        token_id = sql.insert(con, _hash(token), name, now)
+        token_id = sql.insert(con, _hash(token), name, " ".join(scopes), now)
         audit_sql.record(
             con,
             actor=actor,
             action="api_token.create",
             subject_type="api_token",
             subject_id=token_id,
-            detail={"name": name},
+            detail={"name": name, "scopes": list(scopes)},
             now=now,
         )
 
@@ -65,16 +101,20 @@ def revoke_token(db: Database, name: str, actor: str, now: datetime | None = Non
     db.write(tx)
 
 
-def check_token(db: Database, token: str) -> str | None:
-    """The name of the integration a token belongs to, or None."""
+def check_token(db: Database, token: str) -> Caller | None:
+    """The integration a token belongs to, or None."""
     if not token.startswith("bxi_") or len(token) > 100:
         return None
     found = db.read(sql.live, _hash(token))
     if found is None:
         return None
     db.write(sql.used, found["id"], clock.now())
-    name: str = found["name"]
-    return name
+    return Caller(found["id"], found["name"], frozenset(found["scopes"].split()))
+
+
+def tokens(db: Database) -> list[dict[str, Any]]:
+    """Every token ever made (never the token itself): name, scopes, when made, last used, revoked."""
+    return db.read(sql.listing)
 
 
 def _allowed(con: apsw.Connection, account: Account | None, interview_id: int) -> bool:
@@ -210,6 +250,7 @@ def invitation(db: Database, account: Account | None, invitation_id: int) -> dic
             "id": inv.id,
             "interview_id": inv.interview_id,
             "number": inv.number,
+            "external_id": candidates_sql.external_id(con, invitation_id),
             "status": inv.status.value,
             "candidate": None
             if blind or candidate is None

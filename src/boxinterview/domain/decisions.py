@@ -10,8 +10,8 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.domain import reviews
-from boxinterview.domain.models import Account, Decision, Outcome
-from boxinterview.errors import Conflict, Invalid
+from boxinterview.domain.models import Account, Decision, InvitationStatus, Outcome
+from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import compose, letters
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -44,7 +44,7 @@ def _feedback(
 
 def decide(
     db: Database,
-    account: Account,
+    account: Account | None,
     invitation_id: int,
     outcome: Outcome,
     personal: str,
@@ -53,18 +53,22 @@ def decide(
     *,
     change: bool = False,
     correction: bool = False,
+    integration: str = "",
 ) -> Decision:
     """Record the decision and queue the feedback message to the candidate, in one transaction.
 
     A candidate gets one outcome message. Deciding again needs `change` (the reviewer confirmed it): a message
     not yet sent is replaced by the new one; once one was sent, the candidate is written to again only with
-    `correction` (the reviewer chose to send a correction)."""
+    `correction` (the reviewer chose to send a correction). Without an `account`, an `integration` (the API
+    token's name) decides on any candidate who completed the interview, as the hiring team recorded it there."""
     now = now or clock.now()
     if len(personal) > MAX_FEEDBACK:
         raise Invalid(f"feedback is limited to {MAX_FEEDBACK} characters")
 
     def tx(con: apsw.Connection) -> Decision:
-        target = reviews.reviewable(con, account, invitation_id)
+        target = (
+            reviews.reviewable(con, account, invitation_id) if account else _completed(con, invitation_id)
+        )
         previous = sql.latest_decision(con, invitation_id)
         if previous is not None and not change:
             raise Conflict(
@@ -83,7 +87,8 @@ def decide(
         subject, body = _feedback(kind, own, shown, parts["role"], personal, letterhead.organisation)
         if candidate_row is not None:
             body = body.replace("{name}", candidate_row.name)
-        decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), account.id, now)
+        by = account.id if account else None
+        decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), by, now)
         if candidate_row is not None and candidate_row.email and (not told or correction):
             letters.outcome(
                 con, letterhead, outcome.value, invitation_id, candidate_row.email, subject, body, now
@@ -91,7 +96,7 @@ def decide(
         action = f"decision.{outcome.value}" if previous is None else f"decision.changed.{outcome.value}"
         audit_sql.record(
             con,
-            actor=f"reviewer:{account.id}",
+            actor=f"reviewer:{account.id}" if account else f"api:{integration}",
             action=action,
             subject_type="invitation",
             subject_id=invitation_id,
@@ -103,3 +108,14 @@ def decide(
         return found
 
     return db.write(tx)
+
+
+def _completed(con: apsw.Connection, invitation_id: int) -> dict[str, int]:
+    found = candidates_sql.get_invitation(con, invitation_id)
+    if found is None:
+        raise NotFound(f"no invitation {invitation_id}")
+    if found.status is not InvitationStatus.COMPLETED:
+        raise Conflict(
+            f"invitation {invitation_id} is {found.status}; decide once the candidate has completed it"
+        )
+    return {"candidate_id": found.candidate_id, "interview_id": found.interview_id}

@@ -23,7 +23,7 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
-from boxinterview.domain import recordings, uploads
+from boxinterview.domain import integration, recordings, uploads
 from boxinterview.mail import alerts, sender
 from boxinterview.ops import health
 from boxinterview.pipeline import live_transcode as live
@@ -189,8 +189,11 @@ class Worker:
                 if expired:
                     log.info("removed %d abandoned upload(s)", expired)
                 await self.db.call(watch_health, self.db, self.settings)
+                await self.db.call(
+                    integration.forget_old_requests, self.db
+                )  # kept answers past a retry's day
             except Exception:
-                log.exception("sweeping abandoned uploads or checking health failed")
+                log.exception("sweeping abandoned uploads, kept API answers, or checking health failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), SWEEP_SECONDS)
 

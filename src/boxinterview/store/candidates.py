@@ -106,6 +106,24 @@ def insert_invitation(
     return con.last_insert_rowid()
 
 
+def set_external_id(con: apsw.Connection, invitation_id: int, external_id: str) -> None:
+    con.execute("UPDATE invitations SET external_id = ? WHERE id = ?", (external_id, invitation_id))
+
+
+def by_external_id(con: apsw.Connection, interview_id: int, external_id: str) -> int | None:
+    found: int | None = value(
+        con,
+        "SELECT id FROM invitations WHERE interview_id = ? AND external_id = ?",
+        (interview_id, external_id),
+    )
+    return found
+
+
+def external_id(con: apsw.Connection, invitation_id: int) -> str | None:
+    found: str | None = value(con, "SELECT external_id FROM invitations WHERE id = ?", (invitation_id,))
+    return found
+
+
 def get_invitation(con: apsw.Connection, invitation_id: int) -> Invitation | None:
     r = row(con, "SELECT * FROM invitations WHERE id = ?", (invitation_id,))
     return _invitation(r) if r else None

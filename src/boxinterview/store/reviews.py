@@ -152,7 +152,12 @@ def save_review(
 
 
 def insert_decision(
-    con: apsw.Connection, invitation_id: int, outcome: Outcome, feedback: str, decided_by: int, now: datetime
+    con: apsw.Connection,
+    invitation_id: int,
+    outcome: Outcome,
+    feedback: str,
+    decided_by: int | None,
+    now: datetime,
 ) -> int:
     con.execute(
         "INSERT INTO decisions (invitation_id, outcome, feedback, decided_by, decided_at) VALUES (?, ?, ?, ?, ?)",

@@ -1,4 +1,4 @@
--- The schema at version 25, as the migration steps make it. Generated: do not edit;
+-- The schema at version 26, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -28,14 +28,26 @@ CREATE TABLE answers (
 
 CREATE INDEX answers_by_question ON answers (question_id);
 
-CREATE TABLE api_tokens (
-    id INTEGER PRIMARY KEY,
-    token_hash TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
+CREATE TABLE api_requests (
+    token_id INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+    idempotency_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    response TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    last_used_at TEXT,
-    revoked_at TEXT
+    PRIMARY KEY (token_id, idempotency_key)
 );
+
+CREATE INDEX api_requests_by_age ON api_requests (created_at);
+
+CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+    , scopes TEXT NOT NULL DEFAULT 'read');
 
 CREATE TABLE assignments (
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
@@ -176,12 +188,16 @@ CREATE TABLE invitations (
     opened_at TEXT,
     started_at TEXT,
     completed_at TEXT,
-    closed_at TEXT, accommodation_requested_at TEXT, accommodation_request TEXT NOT NULL DEFAULT '', erased_at TEXT, checked_at TEXT, reviewed_at TEXT, decided_at TEXT, outcome TEXT CHECK (outcome IS NULL OR outcome IN ('advance', 'reject', 'hold')),
+    closed_at TEXT, accommodation_requested_at TEXT, accommodation_request TEXT NOT NULL DEFAULT '', erased_at TEXT, checked_at TEXT, reviewed_at TEXT, decided_at TEXT, outcome TEXT CHECK (outcome IS NULL OR outcome IN ('advance', 'reject', 'hold')), external_id TEXT
+    CHECK (external_id IS NULL OR length(external_id) BETWEEN 1 AND 200),
     UNIQUE (interview_id, candidate_id),
     UNIQUE (interview_id, number)
 );
 
 CREATE INDEX invitations_by_candidate ON invitations (candidate_id);
+
+CREATE UNIQUE INDEX invitations_by_external_id ON invitations (interview_id, external_id)
+    WHERE external_id IS NOT NULL;
 
 CREATE INDEX invitations_by_status ON invitations (interview_id, status);
 
