@@ -26,12 +26,13 @@ class Role:
     against: str  # the colour beside it
     against_name: str
     needs: float
+    short: str  # role and partner in a few words, for the console
 
 
 ROLES = (
-    Role("button background", WHITE, "white text", TEXT_RATIO),
-    Role("link text", WHITE, "the white page", TEXT_RATIO),
-    Role("focus ring", PAGE, f"the page background {PAGE}", NON_TEXT_RATIO),
+    Role("button background", WHITE, "white text", TEXT_RATIO, "button, white text"),
+    Role("link text", WHITE, "the white page", TEXT_RATIO, "link on the page"),
+    Role("focus ring", PAGE, f"the page background {PAGE}", NON_TEXT_RATIO, f"focus ring on {PAGE}"),
 )
 
 
