@@ -183,8 +183,6 @@ def svg_danger(data: bytes) -> str | None:
     if root.tag not in (f"{_SVG_NS}svg", "svg"):
         return "its outermost element is not <svg>"
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # a comment or processing instruction kept by the parser
         name = element.tag.rsplit("}", 1)[-1].lower()
         if name in _ACTIVE:
             return f"it contains a <{name}> element, which can run script or embed a page"

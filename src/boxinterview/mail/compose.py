@@ -270,7 +270,8 @@ def build(
         msg.add_alternative(
             with_logo(html, logo, cid[1:-1], sender_name or author.display_name), subtype="html"
         )
-        html_part = msg.get_payload()[1]
+        html_part = msg.get_body(("html",))
+        assert html_part is not None  # just added
         maintype, subtype = logo.media_type.split("/")
         html_part.add_related(
             logo.data, maintype, subtype, cid=cid, disposition="inline", filename=f"logo.{logo.kind}"
