@@ -97,3 +97,15 @@ def test_a_logo_gone_since_start_costs_the_picture_not_the_message(tmp_path, smt
     db.close()
     [msg] = smtp.messages
     assert "cid:" not in msg.get_body(("html",)).get_content()
+
+
+def test_the_test_message_shows_the_operator_the_logo_as_candidates_get_it(tmp_path, smtp) -> None:
+    logo = logos.by_ffmpeg(tmp_path / "logo.jpg", width=96, height=32)
+    _, settings, db, _ = _site(tmp_path, smtp, logo=str(logo))
+    db.close()
+    asyncio.run(sender.send_test(settings, "ops@example.com"))
+    [msg] = smtp.messages
+    html_part = msg.get_body(("html",))
+    [image] = [p for p in msg.walk() if p.get_content_maintype() == "image"]
+    assert image.get_content_type() == "image/jpeg"
+    assert f'src="cid:{image["Content-ID"].strip()[1:-1]}"' in html_part.get_content()
