@@ -38,16 +38,15 @@ class Brand:
         return f"/brand/logo?v={self.logo.version}" if self.logo else None
 
     @property
+    def stylesheet_version(self) -> str:
+        return hashlib.sha256(self.stylesheet).hexdigest()[:12]
+
+    @property
     def stylesheet_url(self) -> str | None:
-        if not self.stylesheet:
-            return None
-        return f"/brand/accent.css?v={hashlib.sha256(self.stylesheet).hexdigest()[:12]}"
+        return f"/brand/accent.css?v={self.stylesheet_version}" if self.stylesheet else None
 
 
-def _cached(request: web.Request, url: str | None, body: bytes, content_type: str) -> web.Response:
-    if url is None:
-        raise web.HTTPNotFound(text="no such file")
-    version = url.rsplit("=", 1)[1]
+def _cached(request: web.Request, version: str, body: bytes, content_type: str) -> web.Response:
     etag = f'"{version}"'
     # A link with the current version can be kept; any other (an old page, a typed address) is checked again.
     headers = {"Cache-Control": YEAR if request.query.get("v") == version else "no-cache", "ETag": etag}
@@ -57,15 +56,16 @@ def _cached(request: web.Request, url: str | None, body: bytes, content_type: st
 
 
 async def logo(request: web.Request) -> web.Response:
-    brand = request.app[BRAND]
-    found = brand.logo
-    response = _cached(
-        request, brand.logo_url, found.data if found else b"", found.media_type if found else ""
-    )
+    found = request.app[BRAND].logo
+    if found is None:
+        raise web.HTTPNotFound(text="no logo is configured (organisation.logo)")
+    response = _cached(request, found.version, found.data, found.media_type)
     response.headers["Content-Security-Policy"] = LOGO_POLICY
     return response
 
 
 async def stylesheet(request: web.Request) -> web.Response:
     brand = request.app[BRAND]
-    return _cached(request, brand.stylesheet_url, brand.stylesheet, "text/css")
+    if not brand.stylesheet:
+        raise web.HTTPNotFound(text="no accent is configured (organisation.accent)")
+    return _cached(request, brand.stylesheet_version, brand.stylesheet, "text/css")

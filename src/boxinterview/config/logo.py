@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from boxinterview.errors import BoxError
+
 MAX_BYTES = 512 * 1024
 MAX_SIDE = 4096  # pixels: a header logo needs far fewer, and a huge one costs every phone that opens a page
 KINDS = {  # kind: (media type, the file name endings that say it)
@@ -30,8 +32,9 @@ _ACTIVE = {"script", "foreignobject", "iframe", "embed", "object", "handler", "l
 _EXTERNAL_CSS = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)|@import|expression\s*\(|javascript:", re.I)
 
 
-class LogoProblem(Exception):
-    """Why a file cannot be the logo, in words for the operator."""
+class LogoProblem(BoxError):
+    """Why a file cannot be the logo, in words for the operator (a file changed after the settings were read
+    stops `serve` with the same words)."""
 
 
 @dataclass(frozen=True)
