@@ -10,7 +10,7 @@ import re
 import pytest
 
 from boxinterview.domain import invitations
-from boxinterview.mail import sender
+from boxinterview.mail import compose, sender
 from boxinterview.mail.letters import Letterhead
 from tests.conftest import free_port
 from tests.support import logos
@@ -109,3 +109,12 @@ def test_the_test_message_shows_the_operator_the_logo_as_candidates_get_it(tmp_p
     [image] = [p for p in msg.walk() if p.get_content_maintype() == "image"]
     assert image.get_content_type() == "image/jpeg"
     assert f'src="cid:{image["Content-ID"].strip()[1:-1]}"' in html_part.get_content()
+
+
+@pytest.mark.parametrize("kind", ["invitation", "reminder", "extension", "nudge"])
+def test_every_message_with_the_candidates_link_draws_it_in_the_accent(kind: str) -> None:
+    letter = compose.preview(kind, accent="#8a1c7c")
+    link = compose.OWN_WORDING[kind][1]["link"]
+    anchor = re.search(rf'<a href="{re.escape(link)}" style="([^"]+)">', letter.html)
+    assert anchor is not None and "#8a1c7c" in anchor.group(1)
+    assert "#8a1c7c" not in letter.text and "style" not in letter.text
