@@ -10,7 +10,7 @@ import hashlib
 import re
 import struct
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from boxinterview.errors import BoxError
@@ -41,7 +41,7 @@ class LogoProblem(BoxError):
 class Logo:
     path: Path
     kind: str  # a key of KINDS
-    data: bytes
+    data: bytes = field(repr=False)
     width: int | None  # pixels, when the file says (an SVG may not)
     height: int | None
 
