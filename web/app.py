@@ -18,8 +18,8 @@ from boxinterview.pipeline.worker import Worker
 from boxinterview.store import Database
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
-from boxinterview.web.handlers import assets
-from boxinterview.web.keys import ASSETS, DB, FILE_IO, RATE_LIMITER, SETTINGS, SIGNIN_KEY, TEMPLATES
+from boxinterview.web.handlers import assets, brand
+from boxinterview.web.keys import ASSETS, BRAND, DB, FILE_IO, RATE_LIMITER, SETTINGS, SIGNIN_KEY, TEMPLATES
 from boxinterview.web.language import Templates
 from boxinterview.web.ratelimit import RateLimiter
 from boxinterview.web.render import make_environment
@@ -90,6 +90,7 @@ def init_app(settings: Settings) -> web.Application:
     app.on_response_prepare.append(add_headers)
     app[TEMPLATES] = Templates(make_environment)
     app[ASSETS] = assets.catalogue()
+    app[BRAND] = brand.Brand.from_settings(settings)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_file_io)
     app.cleanup_ctx.append(_worker)

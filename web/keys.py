@@ -14,6 +14,7 @@ from boxinterview.web.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from boxinterview.web.handlers.assets import Asset
+    from boxinterview.web.handlers.brand import Brand
 
 SETTINGS = web.AppKey("settings", Settings)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)  # requests per minute for each API token
@@ -21,5 +22,6 @@ DB = web.AppKey("db", Database)
 TEMPLATES = web.AppKey("templates", Templates)  # one Jinja2 environment per language
 FILE_IO = web.AppKey("file_io", ThreadPoolExecutor)  # writes and fsyncs of uploaded bytes
 ASSETS = web.AppKey("assets", dict[str, "Asset"])  # the pages' scripts and styles, by name
+BRAND: web.AppKey[Brand] = web.AppKey("brand")  # the organisation's logo and accent colour, read at start
 # Signs the sign-in form's token. Made afresh when the server starts: a form older than that is simply sent again.
 SIGNIN_KEY = web.AppKey("signin_key", bytes)

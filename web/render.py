@@ -11,7 +11,7 @@ from markupsafe import Markup
 from boxinterview import __version__, i18n
 from boxinterview.domain.models import RATINGS, SCORES
 from boxinterview.web import auth
-from boxinterview.web.keys import ASSETS, TEMPLATES
+from boxinterview.web.keys import ASSETS, BRAND, TEMPLATES
 from boxinterview.web.language import script_catalogue
 
 
@@ -44,6 +44,7 @@ def render(
     template = request.app[TEMPLATES].get(lang).get_template(name)
     assets = request.app[ASSETS]
     context.setdefault("static", lambda name: assets[name].url)
+    context.setdefault("brand", request.app[BRAND])
     context["lang"] = lang
     context["script_messages"] = script_catalogue(lang) if language is not None else {}
     return web.Response(text=template.render(**context), status=status, content_type="text/html")

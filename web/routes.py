@@ -7,6 +7,7 @@ from aiohttp import web
 from boxinterview.web.handlers import (
     api,
     assets,
+    brand,
     candidate,
     candidate_api,
     health,
@@ -104,3 +105,5 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_delete("/api/v1/uploads/{upload_id}", uploads.delete)
     app.router.add_post("/api/v1/uploads/{upload_id}", uploads.method_override)
     app.router.add_get("/static/{name}", assets.asset, name="static")
+    app.router.add_get("/brand/logo", brand.logo, name="logo")
+    app.router.add_get("/brand/accent.css", brand.stylesheet, name="accent")

@@ -11,6 +11,7 @@ import pytest_asyncio
 
 from boxinterview.config.settings import load_settings
 from boxinterview.web.app import init_app
+from tests.support import logos
 from tests.support.signin import sign_in_with
 from tests.support.site import serving
 from tests.support.world import build_world
@@ -59,6 +60,8 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,  # these requests come from this machine; see test_health for the rest
     ("GET", "/static/{name}"): PUBLIC,
+    ("GET", "/brand/logo"): PUBLIC,  # the organisation's face, on pages before anyone is known
+    ("GET", "/brand/accent.css"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): {a: {401, 429} for a in ACTORS},  # no password: refused (then throttled) for everyone
     ("POST", "/logout"): REVIEWER_POST,
@@ -139,7 +142,8 @@ def test_every_route_has_a_rule() -> None:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")  # one site for every route, built once
 async def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("authz")
-    async with serving(root) as live:
+    brand = {"logo": str(logos.png(root / "logo.png")), "accent": "#8a1c7c"}
+    async with serving(root, organisation=brand) as live:
         world, credentials = await build_world(live, root / "clips")
         sessions = {}
         for name, (email, password) in credentials.items():

@@ -1,5 +1,6 @@
-"""Settings as the server sees them: where they come from, the public address, e-mail (with a test message) and
-the reverse proxy's configuration rendered from them."""
+"""Settings as the server sees them: where they come from, the public address, e-mail (with a test message), the
+organisation's logo and accent (with a colour to try before it goes in the file) and the reverse proxy's
+configuration rendered from them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 from boxinterview.errors import BoxError
 from boxinterview.mail import sender
 from boxinterview.ops import proxy
+from boxinterview.tui import branding
 from boxinterview.tui.format import marked
 from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Field, Form
@@ -20,7 +22,10 @@ from boxinterview.tui.widgets.dialogs import Field, Form
 
 class SettingsScreen(ConsoleScreen[None]):
     CSS_PATH = "settings.tcss"
-    BINDINGS = [Binding("t", "test_mail", "Send a test e-mail")]
+    BINDINGS = [
+        Binding("t", "test_mail", "Send a test e-mail"),
+        Binding("c", "try_colour", "Try an accent colour"),
+    ]
 
     def compose(self) -> ComposeResult:
         s = self.settings
@@ -48,6 +53,10 @@ class SettingsScreen(ConsoleScreen[None]):
                 ),
                 id="summary",
             )
+            yield Static("[b]Branding[/b] on candidates' pages and e-mails:", classes="section")
+            yield Static(branding.logo_line(s.organisation), id="logo")
+            yield Static(branding.accent_block(s.organisation), id="accent")
+            yield Static("c tries a colour before it goes in the settings.", id="trial")
             yield Static(
                 "[b]Reverse proxy (Caddy)[/b], rendered from these settings by `boxinterview caddy`:",
                 classes="section",
@@ -69,6 +78,21 @@ class SettingsScreen(ConsoleScreen[None]):
 
         self.app.push_screen(
             Form("Send a test e-mail", [Field("to", "To", placeholder="you@example.com")], save="Send"), done
+        )
+
+    def action_try_colour(self) -> None:
+        def done(values: dict[str, str] | None) -> None:
+            if values:
+                self.query_one("#trial", Static).update(branding.trial(values["colour"]))
+
+        self.app.push_screen(
+            Form(
+                "Try an accent colour",
+                [Field("colour", "Colour (#RRGGBB)", placeholder="#0b57d0")],
+                save="Measure",
+                note="Its contrast in each role on candidates' pages, and a shade that passes if it fails.",
+            ),
+            done,
         )
 
     def send(self, to: str) -> None:

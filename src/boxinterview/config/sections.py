@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from boxinterview.config import colour
 from boxinterview.mail import addresses
 
 
@@ -93,6 +94,26 @@ class OrganisationSettings:
     privacy_notice_version: str = setting(
         "1", "Version of the privacy notice candidates consent to; change it when the notice changes."
     )
+    logo: str = setting(
+        "",
+        "The organisation's logo, shown to candidates at the top of every page (its name as the alternative text) "
+        "and in their e-mails: a PNG, JPEG, WebP or SVG file of at most 512 KB and 4096 pixels a side. A relative "
+        "path is taken from the config file's directory. Checked at start by its contents; an SVG with scripts, "
+        "event handlers or references outside the file is refused. E-mails carry a PNG or JPEG logo as an inline "
+        "picture (many mail programs show neither WebP nor SVG, so with those they show the name). Empty: none.",
+    )
+    accent: str = setting(
+        "",
+        "The organisation's colour, #RRGGBB, on buttons, links, focus rings and progress on candidates' pages and "
+        "on the button in their e-mails. Refused at start unless people can read it (WCAG 2.x AA): 4.5:1 against "
+        "white button text and the white page, 3:1 as a focus ring; the refusal names a darker shade that passes "
+        f"(`boxinterview console`, Settings, tries colours). Empty: the product's own {colour.DEFAULT}.",
+        lambda v: None if v == "" or colour.is_hex(v) else "a colour written #RRGGBB, e.g. #0b57d0, or empty",
+    )
+
+    @property
+    def accent_colour(self) -> str:
+        return self.accent.lower() or colour.DEFAULT
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boxinterview.config import yamlsrc
+from boxinterview.config import colour, logo, yamlsrc
 from boxinterview.config.sections import (  # noqa: F401 - the sections are part of this module's interface
     ApiSettings,
     BackupSettings,
@@ -158,12 +158,40 @@ def load_settings(
         if not isinstance(doc.value, dict):
             raise ConfigError([f"{path}:{doc.line_of(())}: expected a mapping of settings at the top level"])
     values: Settings = _build(Settings, doc.value, (), doc, environ, problems)
-    if problems:
-        raise ConfigError(problems)
     settings = dataclasses.replace(values, source=str(path) if path else "embedded default")
     if not settings.data_dir.is_absolute():
         settings = dataclasses.replace(settings, data_dir=(base_dir / settings.data_dir))
+    org = settings.organisation
+    if org.logo and not Path(org.logo).is_absolute():
+        org = dataclasses.replace(org, logo=str(base_dir / org.logo))
+        settings = dataclasses.replace(settings, organisation=org)
+    problems += _brand_problems(org, doc, environ)
+    if problems:
+        raise ConfigError(problems)
     return settings
+
+
+def _brand_problems(org: OrganisationSettings, doc: yamlsrc.YamlDoc, environ: Mapping[str, str]) -> list[str]:
+    """The logo and the accent are checked once their values are known: the file by its contents, the colour
+    by its contrast in each role it has."""
+
+    def where(key: str) -> str:
+        env_key = env_name(f"organisation.{key}")
+        if env_key + "_FILE" in environ:
+            return f"environment {env_key}_FILE: "
+        if env_key in environ:
+            return f"environment {env_key}: "
+        return _where(doc, ("organisation", key))
+
+    problems = []
+    if org.logo:
+        try:
+            logo.read(Path(org.logo))
+        except logo.LogoProblem as exc:
+            problems.append(f"{where('logo')}organisation.logo: {exc}")
+    if org.accent and (why := colour.problem(org.accent)):
+        problems.append(f"{where('accent')}organisation.accent {why}")
+    return problems
 
 
 def _build(

@@ -20,6 +20,8 @@ import jinja2.exceptions
 import jinja2.sandbox
 
 from boxinterview import clock, i18n
+from boxinterview.config import colour
+from boxinterview.config.logo import Logo
 from boxinterview.errors import Invalid
 from boxinterview.mail import addresses
 
@@ -108,10 +110,17 @@ class Letter:
 
 
 def render(
-    kind: str, own: tuple[str, str] | None = None, language: str = i18n.DEFAULT, **context: Any
+    kind: str,
+    own: tuple[str, str] | None = None,
+    language: str = i18n.DEFAULT,
+    accent: str = colour.DEFAULT,
+    **context: Any,
 ) -> Letter:
     """`kind.subject.txt`, `kind.txt` and `kind.html` from the templates in `language`, with `context`; or, with
-    `own`, the interview's own (subject, text) wording, whose HTML follows the text."""
+    `own`, the interview's own (subject, text) wording, whose HTML follows the text. The HTML draws the call to
+    action (the candidate's link) as a button in the organisation's `accent` (`button`, an inline style: mail
+    programs drop stylesheets)."""
+    context = {"accent": accent, "button": colour.button_style(accent), **context}
     if own is not None:
         subject, text = (_own.from_string(t).render(**context) for t in own)
         html = None
@@ -141,6 +150,17 @@ def text_to_html(text: str) -> str:
         + "".join(paragraph(p) for p in text.split("\n\n") if p.strip())
         + ("</body></html>\n")
     )
+
+
+def with_logo(html: str, logo: Logo, cid: str, alt: str) -> str:
+    """The HTML body with the logo at its top, as the inline picture `cid` (a part of the message itself, which
+    mail programs show without fetching anything)."""
+    height = 48
+    width = round(logo.width * height / logo.height) if logo.width and logo.height else None
+    size = f' width="{width}" height="{height}"' if width else f' height="{height}"'
+    img = f'<p><img src="cid:{cid}" alt="{escape(alt)}"{size} style="border:0;height:{height}px;width:auto"></p>\n'
+    at = html.find("<body>")
+    return html[: at + 6] + img + html[at + 6 :] if at >= 0 else img + html
 
 
 def check_own_wording(kind: str, subject: str, text: str) -> list[tuple[str, str]]:
@@ -224,10 +244,12 @@ def build(
     message_id: str,
     reply_to: str = "",
     sender_name: str = "",
+    logo: Logo | None = None,
 ) -> Outgoing:
     """The message every path sends (the outbox, `mail test`): `sender` is smtp.from as written, with or without
-    a display name; without one, `sender_name` (the organisation) is shown. Raises Invalid when an address or
-    header cannot be used, saying which."""
+    a display name; without one, `sender_name` (the organisation) is shown. With a `logo` the HTML shows it at
+    the top, attached beside the HTML (multipart/related) and named by its Content-ID. Raises Invalid when an
+    address or header cannot be used, saying which."""
     author = addresses.parse(sender, "sender address (smtp.from)")
     if not author.display_name and sender_name:
         author = Address(" ".join(sender_name.split()), author.username, author.domain)
@@ -243,7 +265,18 @@ def build(
         msg["Reply-To"] = answers_to
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)
-    if html:
+    if html and logo is not None and logo.in_mail:
+        cid = make_msgid(idstring="logo", domain=author.domain or "boxinterview.local")
+        msg.add_alternative(
+            with_logo(html, logo, cid[1:-1], sender_name or author.display_name), subtype="html"
+        )
+        html_part = msg.get_body(("html",))
+        assert html_part is not None  # just added
+        maintype, subtype = logo.media_type.split("/")
+        html_part.add_related(
+            logo.data, maintype, subtype, cid=cid, disposition="inline", filename=f"logo.{logo.kind}"
+        )
+    elif html:
         msg.add_alternative(html, subtype="html")
     needs_utf8 = [
         a.addr_spec for a in (to, author, answers_to) if a is not None and addresses.international(a)

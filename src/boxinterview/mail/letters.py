@@ -7,6 +7,7 @@ from datetime import datetime
 
 import apsw
 
+from boxinterview.config import colour
 from boxinterview.config.settings import Settings
 from boxinterview.domain.models import Candidate, Interview, Invitation
 from boxinterview.mail.compose import Letter, new_message_id, render, text_to_html
@@ -19,11 +20,16 @@ class Letterhead:
     base_url: str
     sender: str
     reply_to: str
+    accent: str = colour.DEFAULT  # the call to action's colour
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Letterhead:
         return cls(
-            settings.organisation.name, settings.base_url, settings.smtp.sender, settings.smtp.reply_to
+            settings.organisation.name,
+            settings.base_url,
+            settings.smtp.sender,
+            settings.smtp.reply_to,
+            settings.organisation.accent_colour,
         )
 
 
@@ -65,6 +71,7 @@ def invitation(
         interview.wording("invitation"),
         name=candidate.name,
         organisation=head.organisation,
+        accent=head.accent,
         role=interview.role,
         questions=len(interview.questions),
         kinds=interview.kinds_summary,
@@ -89,6 +96,7 @@ def confirmation(
         interview.wording("confirmation"),
         name=candidate.name,
         organisation=head.organisation,
+        accent=head.accent,
         role=interview.role,
         questions=len(interview.questions),
         support=interview.support_contact,
@@ -111,6 +119,7 @@ def extension(
         interview.wording("extension"),
         name=candidate.name,
         organisation=head.organisation,
+        accent=head.accent,
         role=interview.role,
         deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
         link=f"{head.base_url}/i/{token}",

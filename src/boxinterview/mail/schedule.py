@@ -70,6 +70,7 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                     interview.wording(template),
                     name=candidate.name,
                     organisation=head.organisation,
+                    accent=head.accent,
                     role=interview.role,
                     deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
                     link=f"{head.base_url}/i/{token}",

@@ -21,6 +21,7 @@ import aiosmtplib
 import apsw
 
 from boxinterview import clock
+from boxinterview.config import logo as logos
 from boxinterview.config.settings import Settings
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.mail import alerts, compose, schedule
@@ -145,7 +146,20 @@ def judge(exc: Exception) -> Verdict:
     return Verdict(False, f"{type(exc).__name__}: {exc}", "fault")
 
 
+def _logo(settings: Settings) -> logos.Logo | None:
+    """The organisation's logo for messages, read as each message is built (it was checked at start; a file
+    changed or gone since costs the picture, never the message)."""
+    if not settings.organisation.logo:
+        return None
+    try:
+        return logos.read(Path(settings.organisation.logo))
+    except logos.LogoProblem as exc:
+        log.warning("messages go without the logo: organisation.logo: %s", exc)
+        return None
+
+
 def _outgoing(settings: Settings, m: dict[str, Any]) -> Outgoing:
+    """A queued message as it goes out; those to a candidate (about their invitation) carry the logo."""
     return build(
         sender=settings.smtp.sender,
         sender_name=settings.organisation.name,
@@ -155,6 +169,7 @@ def _outgoing(settings: Settings, m: dict[str, Any]) -> Outgoing:
         html=m["html"],
         message_id=m["message_id"],
         reply_to=m["reply_to"],
+        logo=_logo(settings) if m["invitation_id"] is not None else None,
     )
 
 
@@ -240,7 +255,9 @@ async def send_test(settings: Settings, to: str) -> str:
 
     if not settings.smtp.host:
         raise BoxError("no SMTP server is configured: set smtp.host (and port, security) in the config first")
-    letter = compose.render("test", organisation=settings.organisation.name)
+    letter = compose.render(
+        "test", organisation=settings.organisation.name, accent=settings.organisation.accent_colour
+    )
     out = build(
         sender=settings.smtp.sender,
         sender_name=settings.organisation.name,
@@ -250,5 +267,6 @@ async def send_test(settings: Settings, to: str) -> str:
         html=letter.html,
         reply_to=settings.smtp.reply_to,
         message_id=compose.new_message_id(settings.smtp.sender),
+        logo=_logo(settings),  # as candidates see it
     )
     return await deliver(settings, out)
