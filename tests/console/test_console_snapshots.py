@@ -5,6 +5,7 @@ tests/console/__snapshots__/ before committing them; README shows two of them.""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,9 @@ SIZES = [(80, 24), (120, 40)]
 
 @pytest.fixture
 def console(monkeypatch, template):
+    # The path is fixed, so two checkouts tested at once on one machine take turns with it.
+    lock = open(f"{DATA}.lock", "w")  # noqa: SIM115 - held until the test ends
+    fcntl.flock(lock, fcntl.LOCK_EX)
     shutil.rmtree(DATA, ignore_errors=True)
     monkeypatch.setattr(clock, "now", lambda: FIXED)
     monkeypatch.setattr(
@@ -84,9 +88,12 @@ def console(monkeypatch, template):
     ann = invitations.by_token(db, tokens[0])
     invitations.record_consent(db, ann.id, "1")
     record_take(db, settings, tokens[0], interview.questions[0].id, 1, b"\0" * 3_000_000)
-    yield settings, db, interview
-    db.close()
-    shutil.rmtree(DATA, ignore_errors=True)
+    try:
+        yield settings, db, interview
+        db.close()
+        shutil.rmtree(DATA, ignore_errors=True)
+    finally:
+        lock.close()
 
 
 async def _settle(pilot) -> None:
