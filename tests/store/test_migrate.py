@@ -92,6 +92,10 @@ SEED = {
     23: ["UPDATE recordings SET loudness_lufs = -23.5"],
     24: ["UPDATE uploads SET invitation_id = 1, metadata = 'question MQ==,take MQ=='"],
     25: ["UPDATE interviews SET language = 'de', time_zone = 'Europe/Berlin'"],
+    26: [
+        "INSERT INTO interview_media (interview_id, kind, original_path, added_by, added_at, updated_at) VALUES (1, 'welcome', '/x/original.webm', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
+        "INSERT INTO interview_media (interview_id, kind, question_id, original_path, added_by, added_at, updated_at) VALUES (1, 'question', 1, '/x/q.mp4', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
+    ],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

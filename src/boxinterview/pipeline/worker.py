@@ -23,9 +23,10 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
-from boxinterview.domain import recordings, uploads
+from boxinterview.domain import interview_media, recordings, uploads
 from boxinterview.mail import alerts, sender
 from boxinterview.ops import health
+from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
 from boxinterview.pipeline import processing
 from boxinterview.store import Database
@@ -116,6 +117,11 @@ class Worker:
 
         beat = asyncio.create_task(heartbeat())
         try:
+            if job.kind == interview_media.MEDIA_JOB:
+                done = await team_media.process(self.db, self.settings, job.subject_id, report)
+                await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+                log.info("job %s: interview video %s is %s", job.id, job.subject_id, done)
+                return
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             following = self.live.get(job.subject_id)
@@ -143,6 +149,9 @@ class Worker:
         now = clock.now()
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
+            if job.kind == interview_media.MEDIA_JOB:
+                interview_media.fail_in(con, job.subject_id, reason, now)
+                return
             recordings.fail_if_unfinished(
                 con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
             )  # candidates read it
