@@ -38,13 +38,19 @@ def parse(raw: str | bytes) -> tuple[str, list[Cue]]:
     Invalid naming the line that is wrong, or TooLarge."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            raise TooLarge(f"the captions are larger than {MAX_BYTES // 1024} KB; split the video or shorten them")
+            raise TooLarge(
+                f"the captions are larger than {MAX_BYTES // 1024} KB; split the video or shorten them"
+            )
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise Invalid("the captions are not UTF-8 text; save the .vtt file as UTF-8 and try again") from None
+            raise Invalid(
+                "the captions are not UTF-8 text; save the .vtt file as UTF-8 and try again"
+            ) from None
     if len(raw.encode("utf-8")) > MAX_BYTES:
-        raise TooLarge(f"the captions are larger than {MAX_BYTES // 1024} KB; split the video or shorten them")
+        raise TooLarge(
+            f"the captions are larger than {MAX_BYTES // 1024} KB; split the video or shorten them"
+        )
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if "\0" in text:
         raise Invalid("the captions hold a NUL character; a .vtt file is plain text")
@@ -75,7 +81,9 @@ def parse(raw: str | bytes) -> tuple[str, list[Cue]]:
             )
         cues.append(_cue(block, timing_at, block_start + timing_at + 1, cues))
     if not cues:
-        raise Invalid("the captions hold no cue; add at least one, such as 00:00:01.000 --> 00:00:04.000 and its text")
+        raise Invalid(
+            "the captions hold no cue; add at least one, such as 00:00:01.000 --> 00:00:04.000 and its text"
+        )
     return text.rstrip("\n") + "\n", cues
 
 
@@ -92,5 +100,7 @@ def _cue(block: list[str], timing_at: int, line: int, earlier: list[Cue]) -> Cue
     if end <= start:
         raise Invalid(f"line {line}: the cue {timing[:60]!r} ends before it starts")
     if earlier and start < earlier[-1].start_ms:
-        raise Invalid(f"line {line}: the cue {timing[:60]!r} starts before the cue above it; put the cues in order")
+        raise Invalid(
+            f"line {line}: the cue {timing[:60]!r} starts before the cue above it; put the cues in order"
+        )
     return Cue(start, end, "\n".join(block[timing_at + 1 :]))

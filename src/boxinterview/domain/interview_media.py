@@ -213,7 +213,9 @@ def _file(media: TeamMedia, what: str, ready_only: bool) -> Path | str:
 def for_candidates(db: Database, interview_id: int) -> dict[int | None, TeamMedia]:
     """The interview's ready videos by place: None for the welcome, else the question's id."""
     return {
-        m.question_id: m for m in db.read(sql.of_interview, interview_id) if m.state == "ready" and m.playback_path
+        m.question_id: m
+        for m in db.read(sql.of_interview, interview_id)
+        if m.state == "ready" and m.playback_path
     }
 
 

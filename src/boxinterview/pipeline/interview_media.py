@@ -14,12 +14,19 @@ from boxinterview import files
 from boxinterview.config.settings import Settings
 from boxinterview.domain import interview_media
 from boxinterview.media import MediaError, probe, transcode_playback
-from boxinterview.pipeline.processing import IMAGE_FORMATS, MIN_SECONDS, RECORDING_CONTAINERS, playback_options
+from boxinterview.pipeline.processing import (
+    IMAGE_FORMATS,
+    MIN_SECONDS,
+    RECORDING_CONTAINERS,
+    playback_options,
+)
 from boxinterview.store import Database
 
 log = logging.getLogger(__name__)
 
-NOT_MEDIA = "the file is not a video or sound recording we can read; upload a video file such as MP4, MOV or WebM"
+NOT_MEDIA = (
+    "the file is not a video or sound recording we can read; upload a video file such as MP4, MOV or WebM"
+)
 
 
 def refusal(format_name: str, has_picture: bool, has_sound: bool, seconds: float) -> str | None:
@@ -59,7 +66,9 @@ async def process(
         await transcode_playback(original, partial, info, playback_options(settings), progress)
         played = await probe(partial, settings.media.ffprobe)
         if abs(played.duration_s - info.duration_s) > max(1.0, info.duration_s * 0.02):
-            raise MediaError(f"the playable file lasts {played.duration_s:.2f} s, not {info.duration_s:.2f} s")
+            raise MediaError(
+                f"the playable file lasts {played.duration_s:.2f} s, not {info.duration_s:.2f} s"
+            )
         os.replace(partial, target)
         files.fsync_dir(target.parent)
     except MediaError as exc:
@@ -75,3 +84,11 @@ async def process(
         return "replaced"
     return "ready"
 
+
+async def check(path: Path, settings: Settings) -> str | None:
+    """Why an upload cannot be a team video, said at once (before it is queued), or None when it can."""
+    try:
+        info = await probe(path, settings.media.ffprobe)
+    except MediaError:
+        return NOT_MEDIA
+    return refusal(info.format_name, info.video is not None, info.audio is not None, info.duration_s)

@@ -123,7 +123,8 @@ def reprocess(con: apsw.Connection, media_id: int, now: datetime) -> None:
 
 def set_captions(con: apsw.Connection, media_id: int, captions: str | None, now: datetime) -> None:
     con.execute(
-        "UPDATE interview_media SET captions = ?, updated_at = ? WHERE id = ?", (captions, to_db(now), media_id)
+        "UPDATE interview_media SET captions = ?, updated_at = ? WHERE id = ?",
+        (captions, to_db(now), media_id),
     )
 
 
