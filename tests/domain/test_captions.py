@@ -26,9 +26,15 @@ def test_reads_cues_with_identifiers_notes_and_settings() -> None:
     ("body", "said"),
     [
         ("Welcome\n\n00:00.000 --> 00:01.000\nHi\n", "line 1: a WebVTT file starts"),
-        ("WEBVTT\n\n00:00.000 --> 00:01\nHi\n", "line 3: the cue timings '00:00.000 --> 00:01' cannot be read"),
+        (
+            "WEBVTT\n\n00:00.000 --> 00:01\nHi\n",
+            "line 3: the cue timings '00:00.000 --> 00:01' cannot be read",
+        ),
         ("WEBVTT\n\n00:00.000 -> 00:01.000\nHi\n", "line 3: expected cue timings"),
-        ("WEBVTT\n\n00:02.000 --> 00:01.000\nHi\n", "line 3: the cue '00:02.000 --> 00:01.000' ends before it starts"),
+        (
+            "WEBVTT\n\n00:02.000 --> 00:01.000\nHi\n",
+            "line 3: the cue '00:02.000 --> 00:01.000' ends before it starts",
+        ),
         (
             "WEBVTT\n\n00:05.000 --> 00:06.000\nB\n\nsecond\n00:01.000 --> 00:02.000\nA\n",
             "line 7: the cue '00:01.000 --> 00:02.000' starts before the cue above it",

@@ -56,7 +56,9 @@ async def test_uploaded_phone_video_and_webm_become_playable_mp4(site: Site, tmp
     r = await send(team, page(site) + "/welcome", token, phone.read_bytes(), "IMG_0001.MP4", "video/mp4")
     assert r.status == 200, await r.text()
     welcome = await ready(site, (await r.json())["media"])
-    r = await send(team, f"{page(site)}/questions/{question}", token, webm.read_bytes(), "q.webm", "video/webm")
+    r = await send(
+        team, f"{page(site)}/questions/{question}", token, webm.read_bytes(), "q.webm", "video/webm"
+    )
     assert r.status == 200, await r.text()
     asked = await ready(site, (await r.json())["media"])
 
@@ -102,7 +104,7 @@ async def test_bad_uploads_and_broken_captions_are_refused_saying_why(make_site,
     form = aiohttp.FormData({"csrf": token})
     form.add_field("file", b"Hello\n", filename="captions.vtt", content_type="text/vtt")
     r = await team.post(f"/review/media/{media_id}/captions", data=form)
-    assert r.status == 422 and 'line 1: a WebVTT file starts with the word &#34;WEBVTT&#34;' in await r.text()
+    assert r.status == 422 and "line 1: a WebVTT file starts with the word &#34;WEBVTT&#34;" in await r.text()
     assert interview_media.get(site.db, media_id).captions is None
     form = aiohttp.FormData({"csrf": token})
     form.add_field("file", VTT.encode(), filename="captions.vtt", content_type="text/vtt")
@@ -173,7 +175,9 @@ async def test_a_question_video_reaches_the_interview_page(site: Site, tmp_path:
     token = await csrf(team, page(site))
     clip = clips.make("vp8_opus.webm", tmp_path, seconds=1.0)
     question = site.interview.questions[0].id
-    r = await send(team, f"{page(site)}/questions/{question}", token, clip.read_bytes(), "q.webm", "video/webm")
+    r = await send(
+        team, f"{page(site)}/questions/{question}", token, clip.read_bytes(), "q.webm", "video/webm"
+    )
     media = await ready(site, (await r.json())["media"])
     candidate = site.candidate()
     text = await (await (await site.browser()).get(f"/i/{candidate}/interview")).text()
