@@ -9,8 +9,8 @@ from aiohttp import web
 
 from boxinterview import i18n
 from boxinterview.domain import interview_media, journey
+from boxinterview.domain.interview_media import TeamMedia
 from boxinterview.domain.journey import Progress
-from boxinterview.store.interview_media import TeamMedia
 from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render

@@ -27,7 +27,7 @@ from boxinterview.store import audit as audit_sql
 from boxinterview.store import interview_media as sql
 from boxinterview.store import interviews as interviews_sql
 from boxinterview.store import jobs as jobs_sql
-from boxinterview.store.interview_media import TeamMedia
+from boxinterview.store.interview_media import TeamMedia as TeamMedia  # the faces name it through here
 
 MEDIA_JOB = "process_interview_media"
 _NOT_FOUND = "there is no such interview, or you are not one of its reviewers"

@@ -130,16 +130,3 @@ def set_captions(con: apsw.Connection, media_id: int, captions: str | None, now:
 
 def remove(con: apsw.Connection, media_id: int) -> None:
     con.execute("DELETE FROM interview_media WHERE id = ?", (media_id,))
-
-
-def paths_of_interview(con: apsw.Connection, interview_id: int) -> list[str]:
-    return [
-        p
-        for r in rows(
-            con,
-            "SELECT original_path, playback_path FROM interview_media WHERE interview_id = ?",
-            (interview_id,),
-        )
-        for p in (r["original_path"], r["playback_path"])
-        if p
-    ]
