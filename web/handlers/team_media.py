@@ -166,6 +166,7 @@ async def upload(request: web.Request) -> web.Response:
             staged,
             (part.filename or "recording")[:200],
             _extension(part),
+            settings.media.job_max_attempts,
         )
     finally:
         files.remove(staged)

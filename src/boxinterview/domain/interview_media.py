@@ -91,6 +91,7 @@ def put(
     staged: Path,
     name: str,
     extension: str,
+    max_attempts: int = 5,
 ) -> int:
     """Keep an uploaded or recorded video (already in `staged`) in its place, replacing any there, and queue it
     for processing. Returns the video's id."""
@@ -106,7 +107,7 @@ def put(
         if before is not None:
             replaced.extend(p for p in (before.original_path, before.playback_path) if p)
         media_id = sql.put(con, interview_id, question_id, str(original), name[:200], account.email, now)
-        jobs_sql.enqueue(con, MEDIA_JOB, media_id, now)
+        jobs_sql.enqueue(con, MEDIA_JOB, media_id, now, max_attempts)
         audit_sql.record(
             con,
             actor=account.email,

@@ -13,6 +13,7 @@ from pathlib import Path
 from boxinterview import files
 from boxinterview.config.settings import Settings
 from boxinterview.domain import interview_media
+from boxinterview.errors import NotFound
 from boxinterview.media import MediaError, probe, transcode_playback
 from boxinterview.pipeline.processing import (
     IMAGE_FORMATS,
@@ -45,21 +46,32 @@ def refusal(format_name: str, has_picture: bool, has_sound: bool, seconds: float
 async def process(
     db: Database, settings: Settings, media_id: int, progress: Callable[[float], None] | None = None
 ) -> str:
-    """Process one team video to ready or rejected; raise on failures worth retrying. Returns its state."""
-    media = interview_media.get(db, media_id)
+    """Process one team video to ready or rejected; raise on failures worth retrying. Returns its state.
+
+    A video replaced while it was processed keeps its job (one per video at a time), so the new one is processed
+    here too."""
+    while (state := await _process_once(db, settings, media_id, progress)) == "replaced":
+        log.info("interview video %s was replaced while it was processed; processing the new one", media_id)
+    return state
+
+
+async def _process_once(
+    db: Database, settings: Settings, media_id: int, progress: Callable[[float], None] | None
+) -> str:
+    try:
+        media = interview_media.get(db, media_id)
+    except NotFound:
+        return "removed"
     if media.state != "processing":
         return media.state
     original = Path(media.original_path)
     try:
         info = await probe(original, settings.media.ffprobe)
     except MediaError:
-        interview_media.finish(db, media, "rejected", reason=NOT_MEDIA)
-        return "rejected"
+        return _refuse(db, media, NOT_MEDIA)
     why = refusal(info.format_name, info.video is not None, info.audio is not None, info.duration_s)
     if why is not None:
-        log.info("interview video %s refused: %s", media_id, why)
-        interview_media.finish(db, media, "rejected", reason=why)
-        return "rejected"
+        return _refuse(db, media, why)
     target = original.with_name(f"playback-{uuid.uuid4().hex[:12]}{'.mp4' if info.video else '.m4a'}")
     partial = target.with_name(target.stem + ".tmp" + target.suffix)
     try:
@@ -73,9 +85,10 @@ async def process(
         files.fsync_dir(target.parent)
     except MediaError as exc:
         files.remove(partial)
+        if _changed(db, media):
+            return "replaced"  # replaced or removed meanwhile, its file with it
         if "invalid data" in exc.tail.lower() or "corrupt" in exc.tail.lower():
-            interview_media.finish(db, media, "rejected", reason="the video is damaged and cannot be played")
-            return "rejected"
+            return _refuse(db, media, "the video is damaged and cannot be played")
         raise
     if not interview_media.finish(
         db, media, "ready", playback_path=str(target), duration_ms=round(played.duration_s * 1000)
@@ -83,6 +96,18 @@ async def process(
         files.remove(target)  # replaced or removed while it was processed
         return "replaced"
     return "ready"
+
+
+def _changed(db: Database, media: interview_media.TeamMedia) -> bool:
+    try:
+        return interview_media.get(db, media.id).original_path != media.original_path
+    except NotFound:
+        return True
+
+
+def _refuse(db: Database, media: interview_media.TeamMedia, why: str) -> str:
+    log.info("interview video %s refused: %s", media.id, why)
+    return "rejected" if interview_media.finish(db, media, "rejected", reason=why) else "replaced"
 
 
 async def check(path: Path, settings: Settings) -> str | None:

@@ -149,18 +149,20 @@ class Worker:
         now = clock.now()
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
+            what = "recording"
             if job.kind == interview_media.MEDIA_JOB:
+                what = "team video"  # the welcome or a question on video; reviewers read why on their page
                 interview_media.fail_in(con, job.subject_id, reason, now)
-                return
-            recordings.fail_if_unfinished(
-                con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
-            )  # candidates read it
+            else:
+                recordings.fail_if_unfinished(
+                    con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
+                )  # candidates read it
             alerts.queue_in(
                 con,
                 self.settings,
                 "processing",
-                "A recording could not be processed",  # same transaction
-                f"Job {job.id}, recording {job.subject_id}: {reason}",
+                f"A {what} could not be processed",  # same transaction
+                f"Job {job.id}, {what} {job.subject_id}: {reason}",
                 f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",
                 now,
                 daily=False,
