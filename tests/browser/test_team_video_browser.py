@@ -12,7 +12,7 @@ from playwright.async_api import expect
 from boxinterview.domain import accounts, interview_media
 from boxinterview.domain.models import Role
 from boxinterview.pipeline import interview_media as team_media
-from tests.support.browser import chromium
+from tests.support.browser import chromium, screenshot_dir, serious_accessibility_problems
 from tests.support.candidate_steps import RECORDING, invite, practise
 from tests.support.clips import make
 from tests.support.live import live_server
@@ -78,6 +78,8 @@ async def test_a_recorded_welcome_with_captions_plays_for_the_candidate(tmp_path
             await page.locator("#welcome").get_by_label("Captions (WebVTT)").fill(VTT)
             await page.locator("#welcome").get_by_role("button", name="Save captions").click()
             await expect(page.get_by_text("The captions are saved.")).to_be_visible()
+            assert await serious_accessibility_problems(page) == []
+            await page.screenshot(path=screenshot_dir(tmp_path) / "team-videos.png", full_page=True)
 
             token, _ = invite(live, consent=False)
             candidate = await context.browser.new_context()
@@ -97,6 +99,10 @@ async def test_a_recorded_welcome_with_captions_plays_for_the_candidate(tmp_path
                 }
                 duration = await video.evaluate(PLAYS)
                 assert 1.5 < duration < 4.5
+                assert await serious_accessibility_problems(watch) == []
+                await watch.screenshot(
+                    path=screenshot_dir(tmp_path) / "invitation-welcome.png", full_page=True
+                )
             finally:
                 await candidate.close()
 
