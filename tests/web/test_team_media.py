@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp.test_utils import TestClient
 
 from boxinterview.domain import interview_io, interview_media, interviews, invitations
-from boxinterview.domain.models import InterviewStatus
+from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.media import probe
 from boxinterview.pipeline import interview_media as team_processing
 from tests.support import clips, device_clips
@@ -183,3 +183,31 @@ async def test_a_question_video_reaches_the_interview_page(site: Site, tmp_path:
     text = await (await (await site.browser()).get(f"/i/{candidate}/interview")).text()
     assert f'"src": "/i/{candidate}/media/{media.id}/video"' in text
     assert '"captions": null' in text and '"latest": 32' in text
+
+
+GERMAN = """\
+title: Auf Deutsch
+role: Sachbearbeitung
+language: de
+questions:
+  - {prompt: Stellen Sie sich vor, kind: video, answer_seconds: 30}
+"""
+
+
+async def test_the_welcome_speaks_the_interviews_language(site: Site, tmp_path: Path) -> None:
+    interview_id = interviews.create(site.db, interview_io.from_yaml(GERMAN), "t")
+    interviews.set_status(site.db, interview_id, InterviewStatus.OPEN, "t")
+    admin = await reviewer(site, "ada@example.com", assign=False, role=Role.ADMIN)
+    token = await csrf(admin, f"/review/interviews/{interview_id}/media")
+    clip = clips.make("vp8_opus.webm", tmp_path, seconds=1.0)
+    url = f"/review/interviews/{interview_id}/media/welcome"
+    media = await ready(
+        site,
+        (await (await send(admin, url, token, clip.read_bytes(), "w.webm", "video/webm")).json())["media"],
+    )
+    await admin.post(f"/review/media/{media.id}/captions", data={"csrf": token, "captions": VTT})
+    _, candidate = invitations.invite(site.db, interview_id, "Jo", "jo@example.com", "t")
+    text = await (await (await site.browser()).get(f"/i/{candidate}")).text()
+    assert '<html lang="de"' in text
+    assert 'kind="captions" srclang="de" label="Untertitel"' in text
+    assert "Eine Begrüßung durch das Auswahlteam. Während Sie zusehen, wird nichts aufgenommen." in text
