@@ -16,6 +16,7 @@ from boxinterview.web.handlers import (
     results,
     review,
     shares,
+    team_media,
     uploads,
 )
 
@@ -28,6 +29,9 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/i/{token}", candidate.invitation, name="invitation")
     app.router.add_post("/i/{token}/consent", candidate.consent, name="consent")
     app.router.add_get("/i/{token}/{page}", candidate.page, name="candidate-page")
+    app.router.add_get(
+        "/i/{token}/media/{media_id:[0-9]{1,18}}/{what:video|captions.vtt}", team_media.candidate_file
+    )
     candidate_api_base = "/api/v1/candidate/{token}"
     app.router.add_get(candidate_api_base + "/state", candidate_api.state)
     app.router.add_post(candidate_api_base + "/answers/{question_id:[0-9]{1,18}}", candidate_api.submit)
@@ -68,6 +72,15 @@ def setup_routes(app: web.Application) -> None:
         "/review/interviews/{interview_id:[0-9]{1,18}}/messages", results.messages, name="messages"
     )
     app.router.add_get("/review/compare", results.compare, name="compare")
+    # The hiring team's welcome video and questions asked as video, with their captions
+    team = "/review/interviews/{interview_id:[0-9]{1,18}}/media"
+    app.router.add_get(team, team_media.page, name="team-media")
+    app.router.add_post(team + "/welcome", team_media.upload)
+    app.router.add_post(team + "/questions/{question_id:[0-9]{1,18}}", team_media.upload)
+    app.router.add_post("/review/media/{media_id:[0-9]{1,18}}/captions", team_media.captions)
+    app.router.add_post("/review/media/{media_id:[0-9]{1,18}}/captions/remove", team_media.remove_captions)
+    app.router.add_post("/review/media/{media_id:[0-9]{1,18}}/remove", team_media.remove)
+    app.router.add_get("/review/media/{media_id:[0-9]{1,18}}/{what:video|captions.vtt}", team_media.team_file)
     app.router.add_get("/review/insight", insight.overview, name="insight")
     app.router.add_get("/review/insight.csv", insight.overview_csv)
     app.router.add_get(

@@ -97,6 +97,10 @@ SEED = {
         "UPDATE invitations SET external_id = 'ats-1'",
         "INSERT INTO api_requests VALUES (1, 'k1', 'f', 201, '{}', '2026-01-07T00:00:00.000Z')",
     ],
+    27: [
+        "INSERT INTO interview_media (interview_id, kind, original_path, added_by, added_at, updated_at) VALUES (1, 'welcome', '/x/original.webm', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
+        "INSERT INTO interview_media (interview_id, kind, question_id, original_path, added_by, added_at, updated_at) VALUES (1, 'question', 1, '/x/q.mp4', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
+    ],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

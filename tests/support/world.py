@@ -9,8 +9,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from boxinterview.domain import accounts, answers, api, invitations, recordings, shares
+from boxinterview.domain import accounts, answers, api, interview_media, invitations, recordings, shares
 from boxinterview.domain.models import Role
+from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import processing
 from tests.support.clips import make
 from tests.support.flows import record_take
@@ -49,6 +50,12 @@ async def build_world(live: Live, clips: Path) -> tuple[dict[str, Any], dict[str
     owner = next(a for a in accounts.listing(live.db) if a.email == "assigned@example.com")
     share_id, share_token = shares.create(live.db, owner, [inv.id], [q[0].id], 3)
     api_token = api.create_token(live.db, "ats", "test")
+    # the team's welcome video, ready to play
+    admin = next(a for a in accounts.listing(live.db) if a.email == "admin@example.com")
+    staged = interview_media.staging_path(live.settings.data_dir, live.interview.id, None)
+    shutil.copy(make("vp8_opus.webm", clips, seconds=1.0), staged)
+    media_id = interview_media.put(live.db, admin, live.interview.id, None, staged, "hello.webm", ".webm")
+    await team_media.process(live.db, live.settings, media_id)
     world = {
         "live": live,
         "candidate_token": token,
@@ -62,5 +69,6 @@ async def build_world(live: Live, clips: Path) -> tuple[dict[str, Any], dict[str
         "share_id": share_id,
         "interview_id": live.interview.id,
         "other_question": q[0].id,
+        "media_id": media_id,
     }
     return world, credentials

@@ -92,6 +92,14 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/review/interviews/{interview_id}/export.csv"): reviewer_page({404}),
     ("GET", "/review/interviews/{interview_id}/messages"): reviewer_page({404}),
     ("GET", "/review/compare"): reviewer_page({404}),
+    ("GET", "/review/interviews/{interview_id}/media"): reviewer_page({404}),
+    ("POST", "/review/interviews/{interview_id}/media/welcome"): REVIEWER_POST,
+    ("POST", "/review/interviews/{interview_id}/media/questions/{question_id}"): REVIEWER_POST,
+    ("POST", "/review/media/{media_id}/captions"): REVIEWER_POST,
+    ("POST", "/review/media/{media_id}/captions/remove"): REVIEWER_POST,
+    ("POST", "/review/media/{media_id}/remove"): REVIEWER_POST,
+    ("GET", "/review/media/{media_id}/{what}"): reviewer_page({404}),
+    ("GET", "/i/{token}/media/{media_id}/{what}"): CANDIDATE_ONLY,
     ("GET", "/review/insight"): reviewer_page({200}),
     ("GET", "/review/insight.csv"): reviewer_page({200}),
     ("GET", "/review/interviews/{interview_id}/insight"): reviewer_page({404}),
@@ -170,6 +178,8 @@ def url_for(world: dict, method: str, path: str, actor: str) -> str:
         share_id=world["share_id"],
         interview_id=world["interview_id"],
         upload_id="0" * 32,
+        media_id=world["media_id"],
+        what="video",
     )
     if filled == "/review/compare":
         filled += f"?question={world['question_id']}&c={world['invitation_id']}"

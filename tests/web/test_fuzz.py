@@ -143,6 +143,8 @@ def fill(world: dict, path: str, actor: str, **override: str) -> str:
         "interview_id": str(world["interview_id"]),
         "upload_id": "0" * 32,
         "name": "app.css",
+        "media_id": str(world["media_id"]),
+        "what": "video",
         **override,
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)

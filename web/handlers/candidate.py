@@ -7,13 +7,18 @@ from typing import Any
 
 from aiohttp import web
 
-from boxinterview.domain import journey
+from boxinterview import i18n
+from boxinterview.domain import interview_media, journey
+from boxinterview.domain.interview_media import TeamMedia
 from boxinterview.domain.journey import Progress
 from boxinterview.web import forms
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render
 
 PAGES = ("check", "interview", "done")
+# Think time starts when a question's video ends or the candidate starts it; a video paused or watched again
+# holds it back for at most twice its length and this long, so nobody gets much more time than anyone else.
+VIDEO_GRACE_SECONDS = 30
 
 
 def _private(response: web.Response) -> web.Response:
@@ -40,6 +45,10 @@ def _context(request: web.Request, p: Progress) -> dict[str, Any]:
     }
 
 
+def _language(p: Progress) -> i18n.Language:
+    return i18n.language(p.interview.language)
+
+
 def _closed_page(request: web.Request, p: Progress) -> web.Response | None:
     if p.closed is None:
         return None
@@ -48,6 +57,7 @@ def _closed_page(request: web.Request, p: Progress) -> web.Response | None:
             request,
             "closed.html",
             status=410 if p.closed == "expired" else 403,
+            language=_language(p),
             title="This interview is closed",
             **_context(request, p),
         )
@@ -60,11 +70,14 @@ async def invitation(request: web.Request) -> web.Response:
     if (closed := _closed_page(request, p)) is not None:
         return closed
     settings = request.app[SETTINGS]
+    videos = await db.call(interview_media.for_candidates, db, p.interview.id)
     return _private(
         render(
             request,
             "invitation.html",
             title=f"{p.interview.role} at {settings.organisation.name}",
+            language=_language(p),
+            welcome=videos.get(None),
             **_context(request, p),
         )
     )
@@ -80,11 +93,14 @@ async def consent(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if form.get("consent") != "yes":
         context = _context(request, p)
+        videos = await db.call(interview_media.for_candidates, db, p.interview.id)
         return _private(
             render(
                 request,
                 "invitation.html",
                 status=400,
+                language=_language(p),
+                welcome=videos.get(None),
                 title="Please accept the privacy notice",
                 error="Please tick the box to accept the privacy notice; nothing is recorded before that.",
                 **context,
@@ -119,15 +135,31 @@ async def page(request: web.Request) -> web.Response:
     titles = {"check": "Check your camera and microphone", "interview": p.interview.role, "done": "Thank you"}
     context = _context(request, p)
     if name == "interview":
-        context["config"] = _config(p, request.match_info["token"])
-    return _private(render(request, f"{name}.html", title=titles[name], **context))
+        videos = await db.call(interview_media.for_candidates, db, p.interview.id)
+        context["config"] = _config(p, request.match_info["token"], videos)
+    return _private(render(request, f"{name}.html", title=titles[name], language=_language(p), **context))
 
 
-def _config(p: Progress, token: str) -> dict[str, Any]:
+def _video(token: str, media: TeamMedia | None) -> dict[str, Any] | None:
+    """A question's video for the interview page's script: where to fetch it and its captions, and how long
+    think time may wait for it (see question-video.js)."""
+    if media is None:
+        return None
+    base = f"/i/{token}/media/{media.id}"
+    seconds = (media.duration_ms or 0) / 1000
+    return {
+        "src": base + "/video",
+        "captions": base + "/captions.vtt" if media.captions else None,
+        "latest": round(seconds * 2 + VIDEO_GRACE_SECONDS),
+    }
+
+
+def _config(p: Progress, token: str, videos: dict[int | None, TeamMedia]) -> dict[str, Any]:
     """What the interview page's script needs: the questions with the candidate's own time limits."""
     m = p.invitation.time_multiplier
     return {
         "token": token,
+        "language": p.interview.language,
         "multiplier": m,
         "support": p.interview.support_contact,
         "audio_only": p.interview.allow_audio_only,
@@ -142,6 +174,7 @@ def _config(p: Progress, token: str) -> dict[str, Any]:
                 "takes": q.takes,
                 "max_chars": q.max_chars,
                 "choices": [c.label for c in q.choices],
+                "video": _video(token, videos.get(q.id)),
             }
             for q in p.interview.questions
         ],

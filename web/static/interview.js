@@ -158,6 +158,7 @@
     }
     stopTimer();
     fail("");
+    QuestionVideo.hide(); // its sound must not be recorded into the answer
     const type = Recorder.pickType(video);
     const upload = practice ? null : await Uploads.begin(token, q.id, takeNumber, type);
     const ear = Recorder.monitor($("live").srcObject);
@@ -425,10 +426,12 @@
         ? `${q.think} s to think, up to ${q.answer} s to answer, ${q.takes} take${q.takes === 1 ? "" : "s"}.`
         : q.kind === "text" ? `Up to ${q.max_chars} characters.` : "";
       heading(`Question ${q.position} of ${total}`, q.prompt, limits);
+      await QuestionVideo.show(q, q.kind === "video" || q.kind === "audio");
       if (q.kind === "video" || q.kind === "audio") await recordedQuestion(q, s);
       else if (q.kind === "text") await textQuestion(q);
       else if (q.kind === "choice") await choiceQuestion(q);
       else await fileQuestion(q);
+      QuestionVideo.hide();
       await breather(q);
     }
   }

@@ -143,17 +143,22 @@ def playback_command(
         else:
             command += ["-c:v", "copy"]
     channels = 2 if info is None or (info.audio and info.audio.channels >= 2) else 1
+    if (
+        info is None or info.audio is not None or not video
+    ):  # a silent video (only the team's) has no sound to map
+        command += [
+            "-map",
+            "0:a:0",
+            "-af",
+            audio_filter(opts),
+            "-c:a",
+            "aac",
+            "-b:a",
+            f"{opts.audio_bitrate_kbps}k",
+            "-ac",
+            str(channels),
+        ]
     command += [
-        "-map",
-        "0:a:0",
-        "-af",
-        audio_filter(opts),
-        "-c:a",
-        "aac",
-        "-b:a",
-        f"{opts.audio_bitrate_kbps}k",
-        "-ac",
-        str(channels),
         "-threads",
         str(opts.threads),
         "-movflags",

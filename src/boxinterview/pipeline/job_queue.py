@@ -8,7 +8,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import recordings
+from boxinterview.domain import interview_media, recordings
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -40,6 +40,8 @@ def retry(db: Database, job_id: int, actor: str) -> None:
         sql.requeue_failed(con, job_id, now)
         if job.kind == recordings.PROCESS_JOB:
             recordings.retry_processing(con, job.subject_id, now)
+        elif job.kind == interview_media.MEDIA_JOB:
+            interview_media.retry_in(con, job.subject_id, now)
         audit_sql.record(con, actor=actor, action="job.retry", subject_type="job", subject_id=job_id, now=now)
 
     db.write(tx)

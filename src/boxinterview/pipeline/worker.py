@@ -23,9 +23,10 @@ import apsw
 
 from boxinterview import clock
 from boxinterview.config.settings import Settings
-from boxinterview.domain import integration, recordings, uploads
+from boxinterview.domain import integration, interview_media, recordings, uploads
 from boxinterview.mail import alerts, sender
 from boxinterview.ops import health
+from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
 from boxinterview.pipeline import processing
 from boxinterview.store import Database
@@ -116,6 +117,11 @@ class Worker:
 
         beat = asyncio.create_task(heartbeat())
         try:
+            if job.kind == interview_media.MEDIA_JOB:
+                done = await team_media.process(self.db, self.settings, job.subject_id, report)
+                await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+                log.info("job %s: interview video %s is %s", job.id, job.subject_id, done)
+                return
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             following = self.live.get(job.subject_id)
@@ -143,15 +149,20 @@ class Worker:
         now = clock.now()
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
-            recordings.fail_if_unfinished(
-                con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
-            )  # candidates read it
+            what = "recording"
+            if job.kind == interview_media.MEDIA_JOB:
+                what = "team video"  # the welcome or a question on video; reviewers read why on their page
+                interview_media.fail_in(con, job.subject_id, reason, now)
+            else:
+                recordings.fail_if_unfinished(
+                    con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
+                )  # candidates read it
             alerts.queue_in(
                 con,
                 self.settings,
                 "processing",
-                "A recording could not be processed",  # same transaction
-                f"Job {job.id}, recording {job.subject_id}: {reason}",
+                f"A {what} could not be processed",  # same transaction
+                f"Job {job.id}, {what} {job.subject_id}: {reason}",
                 f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",
                 now,
                 daily=False,

@@ -1,4 +1,4 @@
--- The schema at version 26, as the migration steps make it. Generated: do not edit;
+-- The schema at version 27, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -142,6 +142,28 @@ CREATE TABLE device_checks (
 );
 
 CREATE INDEX device_checks_by_invitation ON device_checks (invitation_id);
+
+CREATE TABLE interview_media (
+    id INTEGER PRIMARY KEY,
+    interview_id INTEGER NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('welcome', 'question')),
+    question_id INTEGER REFERENCES questions (id) ON DELETE CASCADE,
+    state TEXT NOT NULL DEFAULT 'processing' CHECK (state IN ('processing', 'ready', 'rejected', 'failed')),
+    reason TEXT NOT NULL DEFAULT '',
+    original_path TEXT NOT NULL,
+    original_name TEXT NOT NULL DEFAULT '',
+    playback_path TEXT,
+    duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0),
+    captions TEXT CHECK (captions IS NULL OR length(captions) <= 262144),
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((kind = 'welcome') = (question_id IS NULL))
+);
+
+CREATE UNIQUE INDEX interview_media_one_per_place ON interview_media (interview_id, kind, coalesce(question_id, 0));
+
+CREATE INDEX interview_media_question ON interview_media (question_id);
 
 CREATE TABLE interviews (
         id INTEGER PRIMARY KEY,
