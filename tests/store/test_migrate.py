@@ -92,6 +92,7 @@ SEED = {
     23: ["UPDATE recordings SET loudness_lufs = -23.5"],
     24: ["UPDATE uploads SET invitation_id = 1, metadata = 'question MQ==,take MQ=='"],
     25: ["UPDATE interviews SET language = 'de', time_zone = 'Europe/Berlin'"],
+    26: ["UPDATE outbox SET language = 'de', recipient_name = 'Jörg Müller'"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {
