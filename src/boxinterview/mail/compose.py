@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from boxinterview import clock, i18n
 from boxinterview.errors import Invalid
-from boxinterview.mail import addresses
+from boxinterview.mail import addresses, headers
 from boxinterview.mail.values import Words
 
 
@@ -196,7 +196,7 @@ class Outgoing:
         """The message as sent: headers in ASCII with names and subjects RFC 2047-encoded, unless an address
         needs UTF-8 (then the SMTPUTF8 policy writes the headers in UTF-8); bodies in 7 bits unless the server
         takes 8BITMIME."""
-        chosen = policy.SMTPUTF8 if self.international else policy.SMTP
+        chosen = headers.SMTPUTF8 if self.international else headers.SMTP
         out = BytesIO()
         BytesGenerator(out, policy=chosen.clone(cte_type="8bit" if eight_bit else "7bit")).flatten(
             self.message
@@ -214,14 +214,21 @@ def build(
     message_id: str,
     reply_to: str = "",
     sender_name: str = "",
+    recipient_name: str = "",
+    language: str = "",
 ) -> Outgoing:
     """The message every path sends (the outbox, `mail test`): `sender` is smtp.from as written, with or without
-    a display name; without one, `sender_name` (the organisation) is shown. Raises Invalid when an address or
-    header cannot be used, saying which."""
+    a display name; without one, `sender_name` (the organisation) is shown. `recipient_name` is shown with the
+    recipient's address, and `language` (a candidate's message) is its Content-Language. Raises Invalid when an
+    address or header cannot be used, saying which."""
     author = addresses.parse(sender, "sender address (smtp.from)")
     if not author.display_name and sender_name:
         author = Address(" ".join(sender_name.split()), author.username, author.domain)
     to = addresses.parse(safe_header(recipient, "recipient"), "recipient")
+    if not to.display_name and recipient_name.strip():
+        to = Address(
+            " ".join(safe_header(recipient_name, "recipient's name").split()), to.username, to.domain
+        )
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = author
     msg["To"] = to
@@ -235,6 +242,8 @@ def build(
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    if language:  # after the body: making it multipart moves every Content- header into the first part
+        msg["Content-Language"] = language.replace("_", "-")
     needs_utf8 = [
         a.addr_spec for a in (to, author, answers_to) if a is not None and addresses.international(a)
     ]

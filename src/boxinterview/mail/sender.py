@@ -155,6 +155,8 @@ def _outgoing(settings: Settings, m: dict[str, Any]) -> Outgoing:
         html=m["html"],
         message_id=m["message_id"],
         reply_to=m["reply_to"],
+        recipient_name=m["recipient_name"],
+        language=m["language"],
     )
 
 
