@@ -1,4 +1,4 @@
-"""Address headers (From, To, Reply-To) written so that every reader gets the names back as they were typed:
+"""Address headers (From, To, Reply-To) and subjects written so that every reader gets the names back as they were typed:
 "Zoë Ångström-Øster", "Müller, Jörg (HR)", "株式会社テスト".
 
 The standard library writes most headers well, but folds a long display name badly: it drops the quotes around
@@ -85,12 +85,27 @@ def phrase(name: str, utf8: bool) -> list[str]:
     return tokens
 
 
-def address_header(
-    name: str, display_name: str, addr_spec: str, utf8: bool, width: int = 78, linesep: str = "\r\n"
-) -> str:
-    """The whole header line for one address, folded between tokens at `width` where it can be."""
-    tokens = phrase(" ".join(display_name.split()), utf8)
-    tokens.append(f"<{addr_spec}>" if tokens else addr_spec)
+def unstructured(text: str) -> list[str]:
+    """A subject as the tokens of unstructured text: ASCII words as they are, each run of other words as
+    encoded-words (a reader drops the white space between two encoded-words, so the spaces inside a run are
+    encoded with it)."""
+    tokens: list[str] = []
+    run: list[str] = []
+    for word in text.split():
+        if word.isascii() and word.isprintable() and "=?" not in word:
+            if run:
+                tokens += encoded_words(" ".join(run))
+                run = []
+            tokens.append(word)
+        else:
+            run.append(word)
+    if run:
+        tokens += encoded_words(" ".join(run))
+    return tokens
+
+
+def folded(name: str, tokens: list[str], width: int = 78, linesep: str = "\r\n") -> str:
+    """A header line of `tokens` separated by spaces, folded between tokens at `width` where it can be."""
     lines: list[str] = []
     line = f"{name}:"
     for i, token in enumerate(tokens):
@@ -102,10 +117,24 @@ def address_header(
     return linesep.join(lines) + linesep
 
 
+def address_header(
+    name: str, display_name: str, addr_spec: str, utf8: bool, width: int = 78, linesep: str = "\r\n"
+) -> str:
+    """The whole header line for one address, folded between tokens at `width` where it can be."""
+    tokens = phrase(" ".join(display_name.split()), utf8)
+    tokens.append(f"<{addr_spec}>" if tokens else addr_spec)
+    return folded(name, tokens, width, linesep)
+
+
 class MessagePolicy(EmailPolicy):
-    """The SMTP policies of the standard library, with address headers of one address written as above."""
+    """The SMTP policies of the standard library, with address headers of one address and non-ASCII subjects in
+    7-bit messages written as above (the standard library may write an encoded-word of 76 characters in a
+    subject)."""
 
     def _address(self, name: str, value: Any) -> str | None:
+        width, linesep = self.max_line_length or 78, self.linesep
+        if name.lower() == "subject" and not self.utf8 and not str(value).isascii():
+            return folded(name, unstructured(str(value)), width, linesep)
         if name.lower() not in _ADDRESS_HEADERS or not isinstance(value, AddressHeader):
             return None
         if len(value.groups) != 1 or value.groups[0].display_name is not None or len(value.addresses) != 1:
