@@ -143,6 +143,22 @@ def test_long_names_in_other_scripts_are_split_into_encoded_words_that_join_agai
     assert smtp.received[1].message["Subject"] == SUBJECT
 
 
+def test_a_recipients_name_with_a_line_break_is_shown_on_one_line() -> None:
+    from boxinterview.mail.compose import build
+
+    out = build(
+        sender="jobs@example.com",
+        recipient="bo@example.com",
+        recipient_name="Bo\r\nBcc: all@example.com\u2028Ö",
+        subject="Hi",
+        text="t",
+        html="",
+        message_id="<1@example.com>",
+    )
+    assert out.message["To"].addresses[0].display_name == "Bo Bcc: all@example.com Ö"
+    assert out.message["Bcc"] is None and b"\r\nBcc" not in out.data(False)
+
+
 @pytest.mark.parametrize(
     ("name", "utf8", "written"),
     [

@@ -273,6 +273,7 @@ def test_reviewers_get_a_daily_digest_and_their_overdue_reviews(env, smtp) -> No
     deliver(settings, db, morning)
     [digest] = smtp.messages
     assert digest["To"] == "Rae <rev@example.com>" and digest["Subject"] == "1 new interview to review"
+    assert digest["Content-Language"] is None  # the team's messages are not translated
     assert f"/review/{inv.id}" in digest.get_body(("plain",)).get_content()
     late = morning + timedelta(days=6)  # past the default 5-day review target, still not reviewed
     assert schedule.queue_due(db, settings, late) == 1

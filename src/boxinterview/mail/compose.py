@@ -225,10 +225,10 @@ def build(
     if not author.display_name and sender_name:
         author = Address(" ".join(sender_name.split()), author.username, author.domain)
     to = addresses.parse(safe_header(recipient, "recipient"), "recipient")
-    if not to.display_name and recipient_name.strip():
-        to = Address(
-            " ".join(safe_header(recipient_name, "recipient's name").split()), to.username, to.domain
-        )
+    # The name is only shown: anything that would break the header line is written as a space.
+    shown = " ".join("".join(" " if c in addresses.LINE_BREAKS else c for c in recipient_name).split())
+    if not to.display_name and shown:
+        to = Address(shown, to.username, to.domain)
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = author
     msg["To"] = to
