@@ -434,3 +434,23 @@ async def test_a_new_password_from_the_console_signs_the_reviewer_out_of_the_web
             new_password = app.screen.copy
         assert browser.get(f"{live.base}/review", allow_redirects=False).status_code == 303
         assert sign_in(browser, live.base, "kai@example.com", new_password).status_code == 200
+
+
+async def test_the_preview_shows_a_german_interviews_messages_in_german(db, settings, template) -> None:
+    import dataclasses
+
+    from boxinterview.tui.screens.preview import PreviewScreen
+
+    interview_id = interviews.create(
+        db, dataclasses.replace(template, language="de", time_zone="Europe/Berlin"), "test"
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(160, 60)) as pilot:
+        app.push_screen(PreviewScreen(interviews.get(db, interview_id)))
+        await until(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        await pilot.pause(0.2)
+        shown = "\n".join(str(s.render()) for s in app.screen.query(".message"))
+        heads = "\n".join(str(s.render()) for s in app.screen.query(".message-head"))
+        assert shown.count("Guten Tag Alex Example,") == 8 and "Dear" not in shown
+        assert "bis Freitag, 11. Dezember 2026, 18:00 MEZ." in shown
+        assert f"Subject: Vielen Dank: Ihr Interview für {template.role} ist abgeschlossen" in heads
