@@ -464,3 +464,23 @@ def _plain(cell: object) -> str:
     from rich.text import Text
 
     return cell.plain if isinstance(cell, Text) else Text.from_markup(str(cell)).plain
+
+
+async def test_the_preview_shows_a_german_interviews_messages_in_german(db, settings, template) -> None:
+    import dataclasses
+
+    from boxinterview.tui.screens.preview import PreviewScreen
+
+    interview_id = interviews.create(
+        db, dataclasses.replace(template, language="de", time_zone="Europe/Berlin"), "test"
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(160, 60)) as pilot:
+        app.push_screen(PreviewScreen(interviews.get(db, interview_id)))
+        await until(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        await pilot.pause(0.2)
+        shown = "\n".join(str(s.render()) for s in app.screen.query(".message"))
+        heads = "\n".join(str(s.render()) for s in app.screen.query(".message-head"))
+        assert shown.count("Guten Tag Alex Example,") == 8 and "Dear" not in shown
+        assert "bis Freitag, 11. Dezember 2026, 18:00 MEZ." in shown
+        assert f"Subject: Vielen Dank: Ihr Interview für {template.role} ist abgeschlossen" in heads

@@ -56,7 +56,8 @@ def test_the_invitation_arrives_with_its_link_and_proper_headers(env, smtp) -> N
     assert queued["state"] == "queued" and queued["kind"] == "invitation"
     assert deliver(settings, db) == 1
     [msg] = smtp.messages
-    assert msg["To"] == "ann@example.com" and msg["Reply-To"] == "team@example.com"
+    assert msg["To"] == "Ann Example <ann@example.com>" and msg["Reply-To"] == "team@example.com"
+    assert msg["Content-Language"] == "en"
     assert msg["From"] == "Example Ltd <jobs@example.com>"
     assert msg["Subject"] == "Your interview for Tester at Example Ltd"
     assert msg["Message-ID"].strip() == queued["message_id"]
@@ -85,7 +86,11 @@ def test_smtp_down_for_a_while_then_everything_arrives_once(env, smtp) -> None:
     later = clock.now() + timedelta(minutes=2)
     assert deliver(settings, db, later) == 3
     assert deliver(settings, db, later + timedelta(hours=1)) == 0
-    assert sorted(m["To"] for m in smtp.messages) == ["c0@example.com", "c1@example.com", "c2@example.com"]
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.messages) == [
+        "c0@example.com",
+        "c1@example.com",
+        "c2@example.com",
+    ]
 
 
 def test_temporary_refusals_retry_and_permanent_ones_keep_the_reply(env, smtp) -> None:
@@ -218,7 +223,11 @@ def test_reminders_and_nudges_go_to_the_right_candidates_at_the_right_time(env, 
     assert kinds(waiting.id)[-1] == "reminder.24h"
     assert schedule.queue_due(db, settings, deadline + timedelta(hours=1)) == 0  # past the deadline: silence
     deliver(settings, db, deadline - timedelta(hours=23))
-    reminder = next(m for m in smtp.messages if m["To"] == "wait@example.com" and "closes" in m["Subject"])
+    reminder = next(
+        m
+        for m in smtp.messages
+        if m["To"].addresses[0].addr_spec == "wait@example.com" and "closes" in m["Subject"]
+    )
     text = reminder.get_body(("plain",)).get_content()
     fresh = text.split("/i/")[1].split()[0]
     assert fresh != first_token
@@ -263,7 +272,8 @@ def test_reviewers_get_a_daily_digest_and_their_overdue_reviews(env, smtp) -> No
     assert schedule.queue_due(db, settings, morning) == 0  # once a day
     deliver(settings, db, morning)
     [digest] = smtp.messages
-    assert digest["To"] == "rev@example.com" and digest["Subject"] == "1 new interview to review"
+    assert digest["To"] == "Rae <rev@example.com>" and digest["Subject"] == "1 new interview to review"
+    assert digest["Content-Language"] is None  # the team's messages are not translated
     assert f"/review/{inv.id}" in digest.get_body(("plain",)).get_content()
     late = morning + timedelta(days=6)  # past the default 5-day review target, still not reviewed
     assert schedule.queue_due(db, settings, late) == 1

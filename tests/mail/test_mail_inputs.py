@@ -123,6 +123,7 @@ def test_names_and_subjects_in_any_script_arrive_exactly(setup, smtp, name) -> N
         assert got.message["From"].addresses[0].addr_spec == "jobs@example.com"
         assert got.header_bytes.isascii()  # names and subjects RFC 2047-encoded, since no address needs UTF-8
         assert "SMTPUTF8" not in got.options
+    assert invitation.message["To"].addresses[0].display_name == name  # the candidate's name as typed
     assert invitation.message["Subject"] == f"Your interview for Tester at {name}"
     assert f"Dear {name}" in invitation.message.get_body(("plain",)).get_content()
     assert outcome.message["Subject"] == f"{name}, a word about your interview"
@@ -185,7 +186,7 @@ def test_international_domains_go_out_in_their_ascii_form(setup, smtp) -> None:
     assert deliver(settings, db) == 1
     [got] = smtp.received
     assert got.mail_from == "rh@xn--bcher-kva.example" and got.rcpt_tos == ["zoe@xn--bcher-kva.example"]
-    assert str(got.message["To"]) == "zoe@xn--bcher-kva.example"
+    assert str(got.message["To"]) == "Zoë <zoe@xn--bcher-kva.example>"
     assert got.message["From"].addresses[0].addr_spec == "rh@xn--bcher-kva.example"
     assert got.header_bytes.isascii() and "SMTPUTF8" not in got.options
     assert db.read(outbox.for_invitation, inv.id)[0]["state"] == "sent"

@@ -101,6 +101,7 @@ SEED = {
         "INSERT INTO interview_media (interview_id, kind, original_path, added_by, added_at, updated_at) VALUES (1, 'welcome', '/x/original.webm', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
         "INSERT INTO interview_media (interview_id, kind, question_id, original_path, added_by, added_at, updated_at) VALUES (1, 'question', 1, '/x/q.mp4', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
     ],
+    28: ["UPDATE outbox SET language = 'de', recipient_name = 'Jörg Müller'"],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {

@@ -399,3 +399,17 @@ async def test_the_team_can_read_every_message_candidates_get(live) -> None:
     assert "one-way interview for the Tester role" in text and "standard wording" in text
     outsider = await reviewer(live, "stranger@example.com", assign=False)
     assert (await outsider.get(f"/review/interviews/{live.interview.id}/messages")).status == 404
+
+
+async def test_the_team_reads_the_messages_in_the_interviews_language(live) -> None:
+    german = dataclasses.replace(live.interview, language="de", time_zone="Europe/Berlin")
+    interviews.update(live.db, live.interview.id, german, "t")
+    s = await reviewer(live, "wording.german@example.com")
+    text = await text_of(s, f"/review/interviews/{live.interview.id}/messages")
+    assert '<pre class="message-text" lang="de">Guten Tag Alex Example,' in text
+    assert (
+        "Sie beantworten 3 Fragen in Ihrem Browser, wann es Ihnen passt, bis Freitag, 11. Dezember 2026"
+        in text
+    )
+    assert "18:00 MEZ" in text and "Dear Alex" not in text
+    assert '<span lang="de">Erinnerung: Ihr Interview für Tester endet am Freitag' in text

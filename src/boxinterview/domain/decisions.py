@@ -8,7 +8,7 @@ from datetime import datetime
 
 import apsw
 
-from boxinterview import clock
+from boxinterview import clock, i18n
 from boxinterview.domain import reviews
 from boxinterview.domain.models import Account, Decision, InvitationStatus, Outcome
 from boxinterview.errors import Conflict, Invalid, NotFound
@@ -30,14 +30,28 @@ def render_feedback(
     the reviewer's own words. In blind mode the name stays a `{name}` placeholder until the message is queued."""
     kind = f"outcome.{outcome.value}"
     name = view.candidate.name if view.candidate else "{name}"
-    return _feedback(kind, view.interview.wording(kind), name, view.interview.role, personal, organisation)
+    iv = view.interview
+    return _feedback(kind, iv.wording(kind), name, iv.role, personal, organisation, iv.language)
 
 
 def _feedback(
-    kind: str, own: tuple[str, str] | None, name: str, role: str, personal: str, organisation: str
+    kind: str,
+    own: tuple[str, str] | None,
+    name: str,
+    role: str,
+    personal: str,
+    organisation: str,
+    language: str,
 ) -> tuple[str, str]:
+    """The outcome's message in the interview's `language`; the reviewer's own words stay as they wrote them."""
     letter = compose.render(
-        kind, own, name=name, role=role, organisation=organisation, feedback=personal.strip()
+        kind,
+        own,
+        language=language,
+        name=name,
+        role=role,
+        organisation=organisation,
+        feedback=personal.strip(),
     )
     return letter.subject, letter.text
 
@@ -84,14 +98,25 @@ def decide(
         own = (parts["subject"], parts["body"]) if parts["subject"] is not None else None
         # As the reviewer saw it: in blind review the name is put in only as the message is queued.
         shown = candidate_row.name if candidate_row and not parts["blind_review"] else "{name}"
-        subject, body = _feedback(kind, own, shown, parts["role"], personal, letterhead.organisation)
+        subject, body = _feedback(
+            kind, own, shown, parts["role"], personal, letterhead.organisation, parts["language"]
+        )
         if candidate_row is not None:
             body = body.replace("{name}", candidate_row.name)
         by = account.id if account else None
         decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), by, now)
         if candidate_row is not None and candidate_row.email and (not told or correction):
             letters.outcome(
-                con, letterhead, outcome.value, invitation_id, candidate_row.email, subject, body, now
+                con,
+                letterhead,
+                outcome.value,
+                invitation_id,
+                candidate_row.email,
+                subject,
+                body,
+                now,
+                language=i18n.language(parts["language"]).code,
+                recipient_name=candidate_row.name,
             )
         action = f"decision.{outcome.value}" if previous is None else f"decision.changed.{outcome.value}"
         audit_sql.record(

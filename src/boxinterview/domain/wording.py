@@ -11,6 +11,7 @@ from boxinterview.domain import reviews
 from boxinterview.domain.models import Account, Interview
 from boxinterview.errors import NotFound
 from boxinterview.mail.compose import OWN_WORDING, Letter, preview
+from boxinterview.mail.values import Words
 from boxinterview.store import Database
 from boxinterview.store import interviews as interviews_sql
 
@@ -24,7 +25,8 @@ class MessagePreview:
 
 
 def previews(interview: Interview, organisation: str, kind: str = "") -> list[MessagePreview]:
-    """Every candidate message of the interview (or just `kind`), as a sample candidate would read it."""
+    """Every candidate message of the interview (or just `kind`), as a sample candidate would read it: in the
+    interview's language, with dates in its time zone."""
     if kind and kind not in OWN_WORDING:
         raise NotFound(f"there is no message {kind!r}; the messages are {', '.join(OWN_WORDING)}")
     out = []
@@ -37,12 +39,13 @@ def previews(interview: Interview, organisation: str, kind: str = "") -> list[Me
             "organisation": organisation,
             "questions": len(interview.questions),
             "minutes": interview.estimated_minutes(),
-            "kinds": interview.kinds_summary,
+            "kinds": Words(interview.language, interview.time_zone).kinds(interview.kind_counts),
         }
         if interview.support_contact:
             extra["support"] = interview.support_contact
         known = {key: v for key, v in extra.items() if key in OWN_WORDING[k][1]}
-        out.append(MessagePreview(k, description, own is not None, preview(k, own, **known)))
+        letter = preview(k, own, interview.language, interview.time_zone, **known)
+        out.append(MessagePreview(k, description, own is not None, letter))
     return out
 
 

@@ -18,12 +18,14 @@ from typing import Any
 import jinja2
 import jinja2.exceptions
 import jinja2.sandbox
+from markupsafe import Markup
 
 from boxinterview import clock, i18n
 from boxinterview.config import colour
 from boxinterview.config.logo import Logo
 from boxinterview.errors import Invalid
-from boxinterview.mail import addresses
+from boxinterview.mail import addresses, headers
+from boxinterview.mail.values import Words
 
 
 @functools.cache
@@ -38,59 +40,35 @@ def _environment(code: str) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True  # as the strings are extracted
+    env.filters["strong"] = _strong
     env.install_gettext_translations(i18n.language(code).translations("mail"), newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def _strong(value: object) -> Markup:
+    """A value set in bold inside a translated sentence of an HTML message (the sentence is the same as the
+    text message's, so it is translated once)."""
+    return Markup("<strong>{}</strong>").format(value)
 
 
 # An interview's own wording is operator input: rendered in a sandbox, as plain text.
 _own = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
 _LINK = re.compile(r"https?://[^\s<>\"]+")
 
-_CANDIDATE = {
-    "name": "Alex Example",
-    "organisation": "Example Ltd",
-    "role": "Support Engineer",
-    "support": "jobs@example.com",
-}
-_DEADLINE = "Friday 11 December 2026, 17:00 UTC"
-_LINK_SAMPLE = "https://interviews.example.com/i/sample-personal-link"
 # The messages an interview may word in its own way, what each is, and the values its wording can use (with the
-# sample values previews show).
-OWN_WORDING: dict[str, tuple[str, dict[str, Any]]] = {
-    "invitation": (
-        "the invitation with the personal link",
-        {
-            **_CANDIDATE,
-            "questions": 4,
-            "kinds": "3 video, 1 text",
-            "minutes": 14,
-            "deadline": _DEADLINE,
-            "link": _LINK_SAMPLE,
-        },
-    ),
-    "reminder": (
-        "a reminder before the deadline",
-        {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE, "hours_left": 24},
-    ),
-    "nudge": (
-        "a nudge to a candidate who started but did not finish",
-        {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE},
-    ),
-    "extension": ("a new deadline", {**_CANDIDATE, "deadline": _DEADLINE, "link": _LINK_SAMPLE}),
-    "confirmation": (
-        "the thank-you when the interview is submitted",
-        {**_CANDIDATE, "questions": 4, "news_by": "18 December 2026"},
-    ),
-    "outcome.advance": (
-        "the decision to advance",
-        {**_CANDIDATE, "feedback": "Your answer on escalations stood out."},
-    ),
-    "outcome.reject": (
-        "the decision not to continue",
-        {**_CANDIDATE, "feedback": "Your answers were clear."},
-    ),
-    "outcome.hold": ("the decision to wait", {**_CANDIDATE, "feedback": ""}),
+# sample values English previews show; `preview` shows them in the interview's language).
+_DESCRIPTIONS = {
+    "invitation": "the invitation with the personal link",
+    "reminder": "a reminder before the deadline",
+    "nudge": "a nudge to a candidate who started but did not finish",
+    "extension": "a new deadline",
+    "confirmation": "the thank-you when the interview is submitted",
+    "outcome.advance": "the decision to advance",
+    "outcome.reject": "the decision not to continue",
+    "outcome.hold": "the decision to wait",
 }
+_ENGLISH = Words().samples()
+OWN_WORDING: dict[str, tuple[str, dict[str, Any]]] = {k: (d, _ENGLISH[k]) for k, d in _DESCRIPTIONS.items()}
 _MUST_USE = {
     "invitation": "link",
     "reminder": "link",
@@ -107,6 +85,7 @@ class Letter:
     subject: str
     text: str
     html: str
+    language: str = ""  # what a candidate's message is written in (its Content-Language); "" for the team's
 
 
 def render(
@@ -117,9 +96,10 @@ def render(
     **context: Any,
 ) -> Letter:
     """`kind.subject.txt`, `kind.txt` and `kind.html` from the templates in `language`, with `context`; or, with
-    `own`, the interview's own (subject, text) wording, whose HTML follows the text. The HTML draws the call to
-    action (the candidate's link) as a button in the organisation's `accent` (`button`, an inline style: mail
-    programs drop stylesheets)."""
+    `own`, the interview's own (subject, text) wording, whose HTML follows the text. A message to a candidate is
+    in `language` (the messages to the team and the operator are in English); the values in `context` come
+    already written in it (see values.Words). The HTML draws the call to action (the candidate's link) as a
+    button in the organisation's `accent` (`button`, an inline style: mail programs drop stylesheets)."""
     context = {"accent": accent, "button": colour.button_style(accent), **context}
     if own is not None:
         subject, text = (_own.from_string(t).render(**context) for t in own)
@@ -131,7 +111,8 @@ def render(
         html = env.get_template(f"{kind}.html").render(**context) if f"{kind}.html" in _templates() else None
     subject = " ".join(subject.split())
     text = text.strip() + "\n"
-    return Letter(subject, text, html if html is not None else text_to_html(text))
+    written_in = i18n.language(language).code if kind in OWN_WORDING else ""
+    return Letter(subject, text, html if html is not None else text_to_html(text), written_in)
 
 
 def _templates() -> set[str]:
@@ -192,9 +173,17 @@ def check_own_wording(kind: str, subject: str, text: str) -> list[tuple[str, str
     return problems
 
 
-def preview(kind: str, own: tuple[str, str] | None = None, **context: Any) -> Letter:
-    """A message as a candidate would get it, with sample values for whatever `context` does not give."""
-    return render(kind, own, **{**OWN_WORDING[kind][1], **context})
+def preview(
+    kind: str,
+    own: tuple[str, str] | None = None,
+    language: str = i18n.DEFAULT,
+    time_zone: str = "UTC",
+    **context: Any,
+) -> Letter:
+    """A message as a candidate would get it, in `language`, with sample values (written in that language and
+    time zone) for whatever `context` does not give."""
+    samples = Words(language, time_zone).samples()[kind]
+    return render(kind, own, language=language, **{**samples, **context})
 
 
 def new_message_id(sender: str) -> str:
@@ -226,7 +215,7 @@ class Outgoing:
         """The message as sent: headers in ASCII with names and subjects RFC 2047-encoded, unless an address
         needs UTF-8 (then the SMTPUTF8 policy writes the headers in UTF-8); bodies in 7 bits unless the server
         takes 8BITMIME."""
-        chosen = policy.SMTPUTF8 if self.international else policy.SMTP
+        chosen = headers.SMTPUTF8 if self.international else headers.SMTP
         out = BytesIO()
         BytesGenerator(out, policy=chosen.clone(cte_type="8bit" if eight_bit else "7bit")).flatten(
             self.message
@@ -245,15 +234,22 @@ def build(
     reply_to: str = "",
     sender_name: str = "",
     logo: Logo | None = None,
+    recipient_name: str = "",
+    language: str = "",
 ) -> Outgoing:
     """The message every path sends (the outbox, `mail test`): `sender` is smtp.from as written, with or without
-    a display name; without one, `sender_name` (the organisation) is shown. With a `logo` the HTML shows it at
-    the top, attached beside the HTML (multipart/related) and named by its Content-ID. Raises Invalid when an
+    a display name; without one, `sender_name` (the organisation) is shown. `recipient_name` is shown with the
+    recipient's address, and `language` (a candidate's message) is its Content-Language. With a `logo` the HTML
+    shows it at the top, attached beside the HTML (multipart/related) and named by its Content-ID. Raises Invalid when an
     address or header cannot be used, saying which."""
     author = addresses.parse(sender, "sender address (smtp.from)")
     if not author.display_name and sender_name:
         author = Address(" ".join(sender_name.split()), author.username, author.domain)
     to = addresses.parse(safe_header(recipient, "recipient"), "recipient")
+    # The name is only shown: anything that would break the header line is written as a space.
+    shown = " ".join("".join(" " if c in addresses.LINE_BREAKS else c for c in recipient_name).split())
+    if not to.display_name and shown:
+        to = Address(shown, to.username, to.domain)
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = author
     msg["To"] = to
@@ -278,6 +274,8 @@ def build(
         )
     elif html:
         msg.add_alternative(html, subtype="html")
+    if language:  # after the body: making it multipart moves every Content- header into the first part
+        msg["Content-Language"] = language.replace("_", "-")
     needs_utf8 = [
         a.addr_spec for a in (to, author, answers_to) if a is not None and addresses.international(a)
     ]

@@ -11,6 +11,7 @@ from boxinterview.config import colour
 from boxinterview.config.settings import Settings
 from boxinterview.domain.models import Candidate, Interview, Invitation
 from boxinterview.mail.compose import Letter, new_message_id, render, text_to_html
+from boxinterview.mail.values import Words
 from boxinterview.store import outbox as sql
 
 
@@ -41,12 +42,16 @@ def queue(
     recipient: str,
     letter: Letter,
     now: datetime,
+    recipient_name: str = "",
 ) -> int:
+    """Queue `letter` to `recipient` (shown as `recipient_name`, when given, in its To header)."""
     return sql.queue(
         con,
         kind=kind,
         invitation_id=invitation_id,
         recipient=recipient,
+        recipient_name=recipient_name,
+        language=letter.language,
         subject=letter.subject,
         text=letter.text,
         html=letter.html,
@@ -54,6 +59,11 @@ def queue(
         reply_to=head.reply_to,
         now=now,
     )
+
+
+def words(interview: Interview) -> Words:
+    """How the values in the interview's messages are written: its language, its time zone."""
+    return Words(interview.language, interview.time_zone)
 
 
 def invitation(
@@ -66,21 +76,23 @@ def invitation(
     now: datetime,
     kind: str = "invitation",
 ) -> int:
+    said = words(interview)
     letter = render(
         "invitation",
         interview.wording("invitation"),
+        language=interview.language,
         name=candidate.name,
         organisation=head.organisation,
         accent=head.accent,
         role=interview.role,
         questions=len(interview.questions),
-        kinds=interview.kinds_summary,
+        kinds=said.kinds(interview.kind_counts),
         minutes=interview.estimated_minutes(inv.time_multiplier),
-        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
+        deadline=said.when(inv.deadline),
         link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
     )
-    return queue(con, head, kind, inv.id, candidate.email or "", letter, now)
+    return queue(con, head, kind, inv.id, candidate.email or "", letter, now, candidate.name)
 
 
 def confirmation(
@@ -94,15 +106,16 @@ def confirmation(
     letter = render(
         "confirmation",
         interview.wording("confirmation"),
+        language=interview.language,
         name=candidate.name,
         organisation=head.organisation,
         accent=head.accent,
         role=interview.role,
         questions=len(interview.questions),
         support=interview.support_contact,
-        news_by=interview.deadline.strftime("%d %B %Y") if interview.deadline else "",
+        news_by=words(interview).day(interview.deadline) if interview.deadline else "",
     )
-    return queue(con, head, "confirmation", inv.id, candidate.email or "", letter, now)
+    return queue(con, head, "confirmation", inv.id, candidate.email or "", letter, now, candidate.name)
 
 
 def extension(
@@ -117,15 +130,16 @@ def extension(
     letter = render(
         "extension",
         interview.wording("extension"),
+        language=interview.language,
         name=candidate.name,
         organisation=head.organisation,
         accent=head.accent,
         role=interview.role,
-        deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
+        deadline=words(interview).when(inv.deadline),
         link=f"{head.base_url}/i/{token}",
         support=interview.support_contact,
     )
-    return queue(con, head, "extension", inv.id, candidate.email or "", letter, now)
+    return queue(con, head, "extension", inv.id, candidate.email or "", letter, now, candidate.name)
 
 
 def outcome(
@@ -137,14 +151,18 @@ def outcome(
     subject: str,
     text: str,
     now: datetime,
+    language: str = "",
+    recipient_name: str = "",
 ) -> int:
-    """The decision's message as the reviewer previewed it (the outcome's wording with their own words)."""
+    """The decision's message as the reviewer previewed it (the outcome's wording with their own words), in the
+    interview's `language`."""
     return queue(
         con,
         head,
         f"outcome.{outcome}",
         invitation_id,
         recipient,
-        Letter(subject, text, text_to_html(text)),
+        Letter(subject, text, text_to_html(text), language),
         now,
+        recipient_name,
     )

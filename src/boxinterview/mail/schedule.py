@@ -68,16 +68,17 @@ def queue_due(db: Database, settings: Settings, now: datetime | None = None) -> 
                 letter = render(
                     template,
                     interview.wording(template),
+                    language=interview.language,
                     name=candidate.name,
                     organisation=head.organisation,
                     accent=head.accent,
                     role=interview.role,
-                    deadline=inv.deadline.strftime("%A %d %B %Y, %H:%M UTC"),
+                    deadline=letters.words(interview).when(inv.deadline),
                     link=f"{head.base_url}/i/{token}",
                     support=interview.support_contact,
                     **extra,
                 )
-                letters.queue(con, head, kind, inv.id, candidate.email or "", letter, now)
+                letters.queue(con, head, kind, inv.id, candidate.email or "", letter, now, candidate.name)
                 queued += 1
         return queued
 
@@ -120,7 +121,9 @@ def _team(db: Database, settings: Settings, now: datetime) -> int:
                     items=items,
                     queue_url=f"{head.base_url}/review",
                 )
-                letters.queue(con, head, f"{kind}.{day}", None, reviewer["email"], letter, now)
+                letters.queue(
+                    con, head, f"{kind}.{day}", None, reviewer["email"], letter, now, reviewer["name"] or ""
+                )
                 queued += 1
         return queued
 

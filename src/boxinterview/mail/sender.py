@@ -170,6 +170,8 @@ def _outgoing(settings: Settings, m: dict[str, Any]) -> Outgoing:
         message_id=m["message_id"],
         reply_to=m["reply_to"],
         logo=_logo(settings) if m["invitation_id"] is not None else None,
+        recipient_name=m["recipient_name"],
+        language=m["language"],
     )
 
 

@@ -255,10 +255,11 @@ def has_question(con: apsw.Connection, interview_id: int, question_id: int) -> b
 
 def letter_parts(con: apsw.Connection, interview_id: int, kind: str) -> dict[str, Any] | None:
     """What a message of `kind` to one of the interview's candidates needs: the role, whether review is blind,
-    and the interview's own subject and body for that kind (None for the standard wording)."""
+    the language and time zone, and the interview's own subject and body for that kind (None for the standard
+    wording)."""
     return row(
         con,
-        "SELECT i.role, i.blind_review, w.subject, w.body FROM interviews i "
+        "SELECT i.role, i.blind_review, i.language, i.time_zone, w.subject, w.body FROM interviews i "
         "LEFT JOIN message_wordings w ON w.interview_id = i.id AND w.kind = ? WHERE i.id = ?",
         (kind, interview_id),
     )

@@ -24,11 +24,26 @@ def queue(
     message_id: str,
     reply_to: str,
     now: datetime,
+    recipient_name: str = "",
+    language: str = "",
 ) -> int:
     con.execute(
-        "INSERT INTO outbox (kind, invitation_id, recipient, subject, body, html, message_id, reply_to, created_at, "
-        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (kind, invitation_id, recipient, subject, text, html, message_id, reply_to, to_db(now), to_db(now)),
+        "INSERT INTO outbox (kind, invitation_id, recipient, recipient_name, language, subject, body, html, "
+        "message_id, reply_to, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            kind,
+            invitation_id,
+            recipient,
+            recipient_name,
+            language,
+            subject,
+            text,
+            html,
+            message_id,
+            reply_to,
+            to_db(now),
+            to_db(now),
+        ),
     )
     return con.last_insert_rowid()
 

@@ -1,4 +1,4 @@
--- The schema at version 27, as the migration steps make it. Generated: do not edit;
+-- The schema at version 28, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -283,7 +283,7 @@ CREATE TABLE outbox (
         created_at TEXT NOT NULL,
         sent_at TEXT,
         last_error TEXT NOT NULL DEFAULT ''
-    , html TEXT NOT NULL DEFAULT '', message_id TEXT, reply_to TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, lease_until TEXT);
+    , html TEXT NOT NULL DEFAULT '', message_id TEXT, reply_to TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, lease_until TEXT, language TEXT NOT NULL DEFAULT '' CHECK (length(language) <= 35), recipient_name TEXT NOT NULL DEFAULT '');
 
 CREATE INDEX outbox_by_state ON outbox (state, created_at);
 
