@@ -42,9 +42,10 @@ def script_messages() -> tuple[tuple[str, ...], ...]:
     for entry in resources.files("boxinterview.web").joinpath("static").iterdir():
         if entry.name.endswith(".js"):
             with entry.open("rb") as f:
-                for _, _, message, _ in extract_javascript(f, SCRIPT_KEYWORDS, [], {}):
-                    raw: object = message  # a string, or a tuple for plurals
-                    found[(raw,) if isinstance(raw, str) else tuple(cast("tuple[str, ...]", raw))] = None
+                for _, funcname, message, _ in extract_javascript(f, SCRIPT_KEYWORDS, [], {}):
+                    # a string, or a tuple of every argument (None for one that is not a string literal)
+                    raw = (message,) if isinstance(message, str) else tuple(cast("tuple[str, ...]", message))
+                    found[raw[:2] if funcname == "ngettext" else raw[:1]] = None
     return tuple(found)
 
 
