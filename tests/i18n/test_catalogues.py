@@ -82,3 +82,9 @@ def test_an_operator_adds_a_language_without_touching_code(tmp_path: Path) -> No
         assert i18n.display_name("it") == "Italiano"
     finally:
         i18n.remove_catalogue_dir(tmp_path)
+
+
+def test_a_plural_a_partial_catalogue_leaves_out_stays_english_in_every_form() -> None:
+    arabic = i18n.language("ar")  # six plural forms, and most strings not translated
+    assert arabic.ngettext("%(num)s question", "%(num)s questions", 1) == "%(num)s question"
+    assert arabic.ngettext("%(num)s question", "%(num)s questions", 3) == "%(num)s questions"
