@@ -7,8 +7,9 @@ import re
 from datetime import UTC, datetime
 from html import unescape
 
-from boxinterview.domain import interview_io, interviews, invitations
-from boxinterview.domain.models import InterviewStatus
+from boxinterview.domain import accounts, interview_io, interviews, invitations
+from boxinterview.domain.models import InterviewStatus, Role
+from tests.support.signin import sign_in_with
 from tests.support.site import text_of
 
 GERMAN = """\
@@ -108,3 +109,15 @@ async def test_the_team_reads_errors_in_english_and_the_candidate_in_their_langu
     assert missing.status == 404
     page = await missing.text()
     assert '<html lang="de"' in page and "Fehler 404" in visible(page)
+
+
+async def test_the_team_sees_which_language_and_time_zone_candidates_get(make_site) -> None:
+    site, inv, token = await german_candidate(make_site)
+    _, password = accounts.create(site.db, "lee@example.com", Role.ADMIN, "t")
+    team = await site.browser()
+    await sign_in_with(team, "lee@example.com", password)
+    page = await text_of(team, f"/review/interviews/{inv.interview_id}")
+    assert '<html lang="en"' in page
+    assert "Candidates read it in Deutsch (de); their dates and times are given in Europe/Berlin." in visible(
+        page
+    )
