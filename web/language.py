@@ -44,7 +44,8 @@ def script_messages() -> tuple[tuple[str, ...], ...]:
             with entry.open("rb") as f:
                 for _, funcname, message, _ in extract_javascript(f, SCRIPT_KEYWORDS, [], {}):
                     # a string, or a tuple of every argument (None for one that is not a string literal)
-                    raw = (message,) if isinstance(message, str) else tuple(cast("tuple[str, ...]", message))
+                    given: object = message
+                    raw = (given,) if isinstance(given, str) else tuple(cast("tuple[str, ...]", given))
                     found[raw[:2] if funcname == "ngettext" else raw[:1]] = None
     return tuple(found)
 
