@@ -224,3 +224,50 @@ async def test_closed_interviews_are_translatable_too(live) -> None:
             response = await page.goto(f"{live.base}/i/{token}")
             assert response is not None and response.status in (403, 410)
             await all_decorated(page, live, f"closed ({status})")
+
+
+DENIED = """
+navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+"""
+NO_CAMERA = """
+const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = (c) => c && c.video
+  ? Promise.reject(new DOMException("Requested device not found", "NotFoundError"))
+  : realGetUserMedia(c);
+"""
+
+
+async def test_what_goes_wrong_with_devices_is_translatable_too(live) -> None:
+    token, _ = invite(live, deadline=DEADLINE)
+    async with chromium(timezone_id=ZONE) as context:
+        await context.add_init_script(DENIED)
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/check")
+        await page.wait_for_selector("#retry:not([hidden])", timeout=RECORDING)
+        assert await page.is_visible("#help")
+        await all_decorated(page, live, "device check, camera and microphone blocked")
+        await page.goto(f"{live.base}/i/{token}/interview")
+        await page.wait_for_selector("#error:not(:empty)", timeout=RECORDING)
+        await all_decorated(page, live, "interview, camera and microphone blocked")
+    async with chromium(timezone_id=ZONE) as context:
+        await context.add_init_script(NO_CAMERA)
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/check")
+        await page.wait_for_selector("#continue[aria-disabled=false]", timeout=RECORDING)
+        await all_decorated(page, live, "device check, no camera: sound only")
+        await page.goto(f"{live.base}/i/{token}/interview")
+        await page.wait_for_selector("#start:not([hidden])", timeout=RECORDING)
+        await page.click("#start")
+        await page.wait_for_selector("#stop:not([hidden])")
+        await page.click("#stop")  # at once: too short to be an answer
+        await page.wait_for_selector("#error:not(:empty)", timeout=RECORDING)
+        await all_decorated(page, live, "practice question, a take too short")
+
+
+async def test_a_deadline_in_the_readers_own_time_is_translatable(live) -> None:
+    token, _ = invite(live, deadline=DEADLINE)
+    async with chromium(timezone_id="America/New_York") as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}")
+        assert "11:00" in (await page.text_content("time") or "")
+        await all_decorated(page, live, "invitation, read in another time zone")
