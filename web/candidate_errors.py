@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+import babel
 from aiohttp import web
 
 from boxinterview import i18n
 
 LANGUAGE = "candidate_language"  # the request key a candidate handler leaves the interview's language under
 CANDIDATE_APIS = ("/api/v1/candidate/", "/api/v1/uploads")
+CANDIDATE_PAGES = "/i/"
 
 
 def N_(message: str) -> str:
@@ -36,6 +38,15 @@ def language_of(request: web.Request) -> i18n.Language | None:
         code = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0].strip()
         if code == i18n.PSEUDO or (code and code in i18n.available()):
             return i18n.language(code)
+    elif request.path.startswith(
+        CANDIDATE_PAGES
+    ):  # a link that leads to no interview: the browser's language
+        wanted = [
+            tag.split(";")[0].strip().replace("-", "_")
+            for tag in request.headers.get("Accept-Language", "").split(",")
+        ]
+        found = babel.Locale.negotiate([w for w in wanted if w], i18n.available())
+        return i18n.language(str(found)) if found else None
     return None
 
 
@@ -50,6 +61,10 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"this interview is \w+; no more answers can be given"),
         N_("This interview no longer takes answers."),
+    ),
+    (
+        re.compile(r"this interview link is not valid.*"),
+        N_("This interview link is not valid. Check that the whole link was copied."),
     ),
     (
         re.compile(r"this interview link no longer works.*"),

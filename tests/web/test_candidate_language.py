@@ -121,3 +121,14 @@ async def test_the_team_sees_which_language_and_time_zone_candidates_get(make_si
     assert "Candidates read it in Deutsch (de); their dates and times are given in Europe/Berlin." in visible(
         page
     )
+
+
+async def test_a_link_that_leads_nowhere_is_explained_in_the_browsers_language(site) -> None:
+    browser = await site.browser()
+    german = await browser.get("/i/" + "x" * 43, headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert german.status == 404
+    page = await german.text()
+    assert '<html lang="de"' in page
+    assert "Dieser Interview-Link ist ungültig." in visible(page)
+    english = await browser.get("/i/" + "x" * 43, headers={"Accept-Language": "it-IT"})
+    assert "this interview link is not valid" in visible(await english.text())
