@@ -9,6 +9,7 @@ from html import unescape
 
 from boxinterview.domain import accounts, interview_io, interviews, invitations
 from boxinterview.domain.models import InterviewStatus, Role
+from tests.support.flows import meta_header
 from tests.support.signin import sign_in_with
 from tests.support.site import text_of
 
@@ -132,3 +133,17 @@ async def test_a_link_that_leads_nowhere_is_explained_in_the_browsers_language(s
     assert "Dieser Interview-Link ist ungültig." in visible(page)
     english = await browser.get("/i/" + "x" * 43, headers={"Accept-Language": "it-IT"})
     assert "this interview link is not valid" in visible(await english.text())
+
+
+async def test_an_upload_refused_is_explained_in_the_pages_language(site) -> None:
+    token = site.candidate(consent=False)  # nothing may be recorded before the privacy notice is accepted
+    meta = {**site.metadata(token), "filetype": "video/webm"}
+    headers = {"Tus-Resumable": "1.0.0", "Upload-Defer-Length": "1", "Upload-Metadata": meta_header(meta)}
+    browser = await site.browser()
+    german = await browser.post("/api/v1/uploads/", headers={**headers, "Accept-Language": "de"})
+    assert german.status == 403
+    assert (
+        await german.text()
+    ).strip() == "Bitte stimmen Sie zuerst den Datenschutzhinweisen zu; vorher wird nichts aufgenommen."
+    english = await browser.post("/api/v1/uploads/", headers=headers)
+    assert "privacy notice has not been accepted" in await english.text()
