@@ -18,6 +18,7 @@ from boxinterview.errors import (
     NotFound,
     TooLarge,
 )
+from boxinterview.web import candidate_errors
 from boxinterview.web.render import render
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,16 @@ def wants_json(request: web.Request) -> bool:
 
 
 def page_error(request: web.Request, status: int, message: str) -> web.Response:
+    """The error page; a candidate's in their interview's language."""
+    language = candidate_errors.language_of(request)
     return render(
         request,
         "error.html",
         status=status,
+        language=language,
         code=status,
-        message=message,
-        title="Something is not right",
+        message=candidate_errors.say(language, status, message),
+        title=language.gettext("Something is not right") if language else "Something is not right",
         back=_back(request),
     )
 
@@ -77,13 +81,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         status = status_for(exc)
         if wants_json(request):
             problems = [{"field": p, "message": m} for p, m in getattr(exc, "problems", [])]
-            return json_error(status, str(exc), **({"problems": problems} if problems else {}))
+            message = candidate_errors.say(candidate_errors.language_of(request), status, str(exc))
+            return json_error(status, message, **({"problems": problems} if problems else {}))
         return page_error(request, status, str(exc))
     except web.HTTPException as exc:
         if exc.status == 404 and wants_json(request) and exc.text in (None, "", "404: Not Found"):
             return json_error(404, "there is nothing at this address; check the link (and any number in it)")
         if exc.status >= 400 and wants_json(request):
-            answer = json_error(exc.status, exc.text or exc.reason)
+            language = candidate_errors.language_of(request)
+            answer = json_error(exc.status, candidate_errors.say(language, exc.status, exc.text or exc.reason))
             for name, value in exc.headers.items():  # Retry-After, WWW-Authenticate, RateLimit-…, Allow
                 if name.lower() not in ("content-type", "content-length"):
                     answer.headers[name] = value

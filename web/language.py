@@ -42,9 +42,11 @@ def script_messages() -> tuple[tuple[str, ...], ...]:
     for entry in resources.files("boxinterview.web").joinpath("static").iterdir():
         if entry.name.endswith(".js"):
             with entry.open("rb") as f:
-                for _, _, message, _ in extract_javascript(f, SCRIPT_KEYWORDS, [], {}):
-                    raw: object = message  # a string, or a tuple for plurals
-                    found[(raw,) if isinstance(raw, str) else tuple(cast("tuple[str, ...]", raw))] = None
+                for _, funcname, message, _ in extract_javascript(f, SCRIPT_KEYWORDS, [], {}):
+                    # a string, or a tuple of every argument (None for one that is not a string literal)
+                    given: object = message
+                    raw = (given,) if isinstance(given, str) else tuple(cast("tuple[str, ...]", given))
+                    found[raw[:2] if funcname == "ngettext" else raw[:1]] = None
     return tuple(found)
 
 

@@ -69,7 +69,8 @@ def test_an_operator_adds_a_language_without_touching_code(tmp_path: Path) -> No
     template = extract.read(extract.template_path("web"))
     for message in template:
         if message.id:
-            catalog.add(message.id, "IT " + (message.id if isinstance(message.id, str) else message.id[0]))
+            text = "IT " + (message.id if isinstance(message.id, str) else message.id[0])
+            catalog.add(message.id, text if isinstance(message.id, str) else (text, text))
     extract.write(tmp_path / "it" / "LC_MESSAGES" / "web.po", catalog)
     assert i18n.problem("it") is not None
     i18n.add_catalogue_dir(tmp_path)
@@ -81,3 +82,9 @@ def test_an_operator_adds_a_language_without_touching_code(tmp_path: Path) -> No
         assert i18n.display_name("it") == "Italiano"
     finally:
         i18n.remove_catalogue_dir(tmp_path)
+
+
+def test_a_plural_a_partial_catalogue_leaves_out_stays_english_in_every_form() -> None:
+    arabic = i18n.language("ar")  # six plural forms, and most strings not translated
+    assert arabic.ngettext("%(num)s question", "%(num)s questions", 1) == "%(num)s question"
+    assert arabic.ngettext("%(num)s question", "%(num)s questions", 3) == "%(num)s questions"

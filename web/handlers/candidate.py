@@ -11,7 +11,7 @@ from boxinterview import i18n
 from boxinterview.domain import interview_media, journey
 from boxinterview.domain.interview_media import TeamMedia
 from boxinterview.domain.journey import Progress
-from boxinterview.web import forms
+from boxinterview.web import candidate_errors, forms
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render
 
@@ -27,9 +27,16 @@ def _private(response: web.Response) -> web.Response:
     return response
 
 
+def _language(request: web.Request, p: Progress) -> i18n.Language:
+    """The interview's language, remembered for an error page this request may still end in."""
+    return candidate_errors.remember(request, i18n.language(p.interview.language))
+
+
 def _context(request: web.Request, p: Progress) -> dict[str, Any]:
     settings = request.app[SETTINGS]
     return {
+        "language": _language(request, p),
+        "time_zone": p.interview.time_zone,
         "organisation": settings.organisation.name,
         "interview": p.interview,
         "invitation": p.invitation,
@@ -45,10 +52,6 @@ def _context(request: web.Request, p: Progress) -> dict[str, Any]:
     }
 
 
-def _language(p: Progress) -> i18n.Language:
-    return i18n.language(p.interview.language)
-
-
 def _closed_page(request: web.Request, p: Progress) -> web.Response | None:
     if p.closed is None:
         return None
@@ -57,8 +60,7 @@ def _closed_page(request: web.Request, p: Progress) -> web.Response | None:
             request,
             "closed.html",
             status=410 if p.closed == "expired" else 403,
-            language=_language(p),
-            title="This interview is closed",
+            title=_language(request, p).gettext("This interview is closed"),
             **_context(request, p),
         )
     )
@@ -75,8 +77,8 @@ async def invitation(request: web.Request) -> web.Response:
         render(
             request,
             "invitation.html",
-            title=f"{p.interview.role} at {settings.organisation.name}",
-            language=_language(p),
+            title=_language(request, p).gettext("%(role)s at %(organisation)s")
+            % {"role": p.interview.role, "organisation": settings.organisation.name},
             welcome=videos.get(None),
             **_context(request, p),
         )
@@ -93,16 +95,18 @@ async def consent(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if form.get("consent") != "yes":
         context = _context(request, p)
+        lang = context["language"]
         videos = await db.call(interview_media.for_candidates, db, p.interview.id)
         return _private(
             render(
                 request,
                 "invitation.html",
                 status=400,
-                language=_language(p),
                 welcome=videos.get(None),
-                title="Please accept the privacy notice",
-                error="Please tick the box to accept the privacy notice; nothing is recorded before that.",
+                title=lang.gettext("Please accept the privacy notice"),
+                error=lang.gettext(
+                    "Please tick the box to accept the privacy notice; nothing is recorded before that."
+                ),
                 **context,
             )
         )
@@ -121,9 +125,10 @@ async def page(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
     name = request.match_info["page"]
+    p = await db.call(journey.progress, db, token)
+    lang = _language(request, p)
     if name not in PAGES:
         raise web.HTTPNotFound()
-    p = await db.call(journey.progress, db, token)
     if p.finished and name != "done":
         raise web.HTTPSeeOther(f"/i/{token}/done")
     if (closed := _closed_page(request, p)) is not None:
@@ -132,12 +137,16 @@ async def page(request: web.Request) -> web.Response:
         raise web.HTTPSeeOther(f"/i/{token}")
     if name == "done" and not p.finished:
         raise web.HTTPSeeOther(f"/i/{token}/interview")
-    titles = {"check": "Check your camera and microphone", "interview": p.interview.role, "done": "Thank you"}
+    titles = {
+        "check": lang.gettext("Check your camera and microphone"),
+        "interview": p.interview.role,
+        "done": lang.gettext("Thank you"),
+    }
     context = _context(request, p)
     if name == "interview":
         videos = await db.call(interview_media.for_candidates, db, p.interview.id)
         context["config"] = _config(p, request.match_info["token"], videos)
-    return _private(render(request, f"{name}.html", title=titles[name], language=_language(p), **context))
+    return _private(render(request, f"{name}.html", title=titles[name], **context))
 
 
 def _video(token: str, media: TeamMedia | None) -> dict[str, Any] | None:

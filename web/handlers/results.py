@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from boxinterview import i18n
 from boxinterview.domain import decisions, results, reviews, wording
 from boxinterview.domain.models import Outcome
 from boxinterview.errors import Invalid
@@ -31,6 +32,7 @@ async def pipeline(request: web.Request) -> web.Response:
         "pipeline.html",
         title=f"{interview.title}: candidates",
         interview=interview,
+        language_name=i18n.display_name(interview.language),
         rows=rows,
         counts=counts,
         stage=stage,

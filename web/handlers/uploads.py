@@ -24,6 +24,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from boxinterview import clock, files
 from boxinterview.domain import numbers, uploads
 from boxinterview.errors import BoxError, Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
+from boxinterview.web import candidate_errors
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ def tus_endpoint(handler: Handler) -> Handler:
             return tus_response(460, text=str(exc))
         except BoxError as exc:
             status = next((code for kind, code in STATUS if isinstance(exc, kind)), 400)
-            return tus_response(status, text=str(exc))
+            return tus_response(
+                status, text=candidate_errors.say(candidate_errors.language_of(request), status, str(exc))
+            )
 
     return wrapped
 

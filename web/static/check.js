@@ -25,17 +25,17 @@
 
   function deniedHelp() {
     const ua = navigator.userAgent;
-    if (/iPhone|iPad/.test(ua)) return "On iPhone or iPad: open Settings › Safari › Camera and Microphone, choose Allow, then reload this page.";
-    if (/Firefox/.test(ua)) return "In Firefox: click the camera icon left of the address, remove the block, then reload this page.";
-    if (/Android/.test(ua)) return "On Android: tap the lock icon left of the address › Permissions, allow Camera and Microphone, then reload.";
-    return "Click the camera icon or lock at the left of the address bar, allow the camera and microphone, then reload this page.";
+    if (/iPhone|iPad/.test(ua)) return _("On iPhone or iPad: open Settings › Safari › Camera and Microphone, choose Allow, then reload this page.");
+    if (/Firefox/.test(ua)) return _("In Firefox: click the camera icon left of the address, remove the block, then reload this page.");
+    if (/Android/.test(ua)) return _("On Android: tap the lock icon left of the address › Permissions, allow Camera and Microphone, then reload.");
+    return _("Click the camera icon or lock at the left of the address bar, allow the camera and microphone, then reload this page.");
   }
 
   async function timed(size) {
     const body = new Uint8Array(size);
     crypto.getRandomValues(body.subarray(0, Math.min(size, 65536)));
     const started = performance.now();
-    const r = await fetch(`/api/v1/candidate/${token}/speedtest`, { method: "POST", body });
+    const r = await fetch(`/api/v1/candidate/${token}/speedtest`, { method: "POST", body, headers: { "Accept-Language": document.documentElement.lang } });
     if (!r.ok) throw new Error("speed test failed");
     return Math.round((size * 8) / ((performance.now() - started) / 1000) / 1000);
   }
@@ -51,8 +51,8 @@
     $("retry").hidden = true;
     const canRecord = !!(navigator.mediaDevices && window.MediaRecorder);
     report.recorder_type = canRecord ? Recorder.pickType(needsCamera) : "";
-    result("r-browser", canRecord ? "Browser: can record ✓" :
-      "Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari.", canRecord);
+    result("r-browser", canRecord ? _("Browser: can record ✓") :
+      _("Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari."), canRecord);
     if (!canRecord) { report.problem = "no MediaRecorder"; return finish(); }
     let stream = null;
     const soundOnly = root.dataset.audioOnly === "yes";
@@ -73,12 +73,12 @@
       if (stream) {
         report.problem = "no camera: answering with sound only";
       } else if (noCamera) {
-        result("r-camera", "Camera: none found. Connect a camera, or use a phone.", false);
+        result("r-camera", _("Camera: none found. Connect a camera, or use a phone."), false);
         report.problem = "no camera";
-        help("This interview needs a camera: connect one or open your link on a phone.");
+        help(_("This interview needs a camera: connect one or open your link on a phone."));
       } else {
-        result("r-camera", "Camera: blocked", false);
-        result("r-mic", "Microphone: blocked", false);
+        result("r-camera", _("Camera: blocked"), false);
+        result("r-mic", _("Microphone: blocked"), false);
         report.problem = e.name || "permission denied";
         help(deniedHelp());
       }
@@ -91,18 +91,18 @@
     report.microphone = stream.getAudioTracks().length > 0;
     $("preview").srcObject = stream;
     const withoutCamera = needsCamera && !report.camera && soundOnly;
-    result("r-camera", !needsCamera ? "Camera: not needed" : report.camera ? "Camera: working ✓" :
-      withoutCamera ? "Camera: none found — you can answer with sound only ✓" : "Camera: not found", report.camera || !needsCamera || withoutCamera);
-    result("r-mic", report.microphone ? "Microphone: working ✓ (speak and watch the level)" : "Microphone: not found", report.microphone);
+    result("r-camera", !needsCamera ? _("Camera: not needed") : report.camera ? _("Camera: working ✓") :
+      withoutCamera ? _("Camera: none found — you can answer with sound only ✓") : _("Camera: not found"), report.camera || !needsCamera || withoutCamera);
+    result("r-mic", report.microphone ? _("Microphone: working ✓ (speak and watch the level)") : _("Microphone: not found"), report.microphone);
     meter(stream);
     try {
-      result("r-speed", "Connection: measuring…", true);
+      result("r-speed", _("Connection: measuring…"), true);
       report.upload_kbps = await speed();
       localStorage.setItem("boxinterview:kbps", String(report.upload_kbps));
       result("r-speed", Recorder.slow(report.upload_kbps)
-        ? "Connection: slow — we record at lower quality so your answers still arrive" : "Connection: good ✓", true);
+        ? _("Connection: slow — we record at lower quality so your answers still arrive") : _("Connection: good ✓"), true);
     } catch (e) {
-      result("r-speed", "Connection: could not measure; we will record at a quality most connections carry", true);
+      result("r-speed", _("Connection: could not measure; we will record at a quality most connections carry"), true);
     }
     finish();
   }
@@ -117,11 +117,11 @@
       const loudest = ear.loudest();
       if (loudest !== null && loudest >= Recorder.HEARD && !heard) {
         heard = true;
-        result("r-mic", "Microphone: working ✓ — we can hear you", true);
+        result("r-mic", _("Microphone: working ✓ — we can hear you"), true);
       } else if (!heard && !warned && loudest !== null && performance.now() - started > 6000) {
         warned = true;
-        result("r-mic", "Microphone: we could hear nothing. Say something; if the level does not move, check that the " +
-          "microphone is switched on, not muted, and the one your browser uses.", false);
+        result("r-mic", _("Microphone: we could hear nothing. Say something; if the level does not move, check that the " +
+          "microphone is switched on, not muted, and the one your browser uses."), false);
       }
       requestAnimationFrame(draw);
     };
@@ -132,7 +132,7 @@
     const soundOnlyOk = root.dataset.audioOnly === "yes" && localStorage.getItem(`boxinterview:nocamera:${token}`) === "1";
     report.passed = report.microphone && (report.camera || !needsCamera || soundOnlyOk) && !!report.recorder_type;
     ready(report.passed);
-    fetch(`/api/v1/candidate/${token}/device-check`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(report) });
+    fetch(`/api/v1/candidate/${token}/device-check`, { method: "POST", headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang }, body: JSON.stringify(report) });
   }
 
   $("retry").addEventListener("click", run);

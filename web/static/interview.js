@@ -29,8 +29,9 @@
     stopTimer();
     TakePlayer.stop();
     Recorder.close();
-    $("app").innerHTML = '<h1 tabindex="-1" id="blocked">This interview is already open in another tab or window</h1>' +
-      "<p>Close this one and continue there, so that your answers stay in order.</p>";
+    $("app").innerHTML = '<h1 tabindex="-1" id="blocked"></h1><p id="blocked-why"></p>';
+    $("blocked").textContent = _("This interview is already open in another tab or window");
+    $("blocked-why").textContent = _("Close this one and continue there, so that your answers stay in order.");
     $("blocked").focus();
   }
 
@@ -47,11 +48,12 @@
     $("timer").textContent = "";
   }
   function phase(name) { $("app").dataset.phase = name || ""; }
-  const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  const clock = (seconds) => `${n(Math.floor(seconds / 60))}:${n(seconds % 60).padStart(2, n(0))}`;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
-    "your browser uses (the camera or lock icon in the address bar), then record again.";
-  const TOO_SHORT = "This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.";
+  const SILENT = _("We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
+    "your browser uses (the camera or lock icon in the address bar), then record again.");
+  const TOO_SHORT = _("This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.");
+  const n = (value) => value.toLocaleString(pageLanguage);
   function countdown(label, seconds, onEnd) {
     stopTimer();
     const end = Date.now() + seconds * 1000;
@@ -68,9 +70,9 @@
     return new Promise((resolve) => $(id).addEventListener("click", resolve, { once: true }));
   }
   async function call(path, options) {
-    const r = await fetch(api + path, { headers: { "Content-Type": "application/json" }, ...options });
+    const r = await fetch(api + path, { headers: { "Content-Type": "application/json", "Accept-Language": pageLanguage }, ...options });
     const body = await r.json().catch(() => ({}));
-    if (!r.ok) throw new Error((body.error && body.error.message) || `the server answered ${r.status}`);
+    if (!r.ok) throw new Error((body.error && body.error.message) || _("The server answered %(status)s.", { status: r.status }));
     return body;
   }
   function sections(which) {
@@ -104,14 +106,14 @@
     window.scrollTo(0, 0);
   }
   function saved(q) {
-    $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓`;
+    $("receipt").textContent = _("Answer %(position)s of %(total)s saved ✓", { position: n(q.position), total: n(total) });
   }
 
   Uploads.onChange((u) => {
     const banner = $("network");
     if (u.offline) {
       banner.hidden = false;
-      banner.textContent = "Your connection dropped. Keep going: your answers are kept on this device and upload as soon as you are back online.";
+      banner.textContent = _("Your connection dropped. Keep going: your answers are kept on this device and upload as soon as you are back online.");
     } else if (!u.refused) {
       banner.hidden = true;
     }
@@ -137,7 +139,8 @@
         localStorage.setItem(`boxinterview:nocamera:${token}`, "1");
         return recordTake(q, takeNumber, practice);
       }
-      fail("We cannot use your " + (video ? "camera or microphone" : "microphone") + ": allow access in your browser's address bar, then reload this page.");
+      fail(video ? _("We cannot use your camera or microphone: allow access in your browser's address bar, then reload this page.")
+        : _("We cannot use your microphone: allow access in your browser's address bar, then reload this page."));
       buttons();
       throw e;
     }
@@ -145,16 +148,16 @@
     const think = takeNumber > 1 ? Math.min(q.think, RETAKE_THINK) : q.think;
     phase("think");
     if (practice) {
-      say("Recording starts when the countdown ends, or when you are ready.");
+      say(_("Recording starts when the countdown ends, or when you are ready."));
     } else if (takeNumber > 1) {
-      say(`Take ${takeNumber} of ${q.allowed || q.takes}: your earlier take is discarded, and this one replaces it. ` +
-        "Recording starts in a moment.");
+      say(_("Take %(take)s of %(takes)s: your earlier take is discarded, and this one replaces it. Recording starts in a moment.",
+        { take: n(takeNumber), takes: n(q.allowed || q.takes) }));
     } else {
-      say("Think about your answer. Recording starts when the countdown ends, or when you are ready.");
+      say(_("Think about your answer. Recording starts when the countdown ends, or when you are ready."));
     }
     if (think > 0) {
       buttons("start");
-      await Promise.race([once("start"), new Promise((resolve) => countdown("Think time: recording starts in", think, resolve))]);
+      await Promise.race([once("start"), new Promise((resolve) => countdown(_("Think time: recording starts in"), think, resolve))]);
     }
     stopTimer();
     fail("");
@@ -165,12 +168,12 @@
     const began = Date.now();
     const blobs = [];
     const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
-    say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.allowed || q.takes}.`);
+    say(practice ? _("Recording your practice answer.") : _("Recording take %(take)s of %(takes)s.", { take: n(takeNumber), takes: n(q.allowed || q.takes) }));
     phase("recording");
     recLight(true);
     buttons("stop");
     $("stop").focus({ preventScroll: true });
-    countdown("Time left", q.answer, rec.stop);
+    countdown(_("Time left"), q.answer, rec.stop);
     $("stop").onclick = rec.stop;
     try {
       await rec.stopped;
@@ -196,11 +199,11 @@
 
   async function practice() {
     const q = { id: 0, kind: cfg.questions.some((x) => x.kind === "video") && !soundOnly() ? "video" : "audio", think: 5, answer: 30, takes: 1 };
-    heading("Practice question (not saved)", "Tell us what you had for breakfast.",
-      "This is only for you: try the controls as often as you like. Nothing is recorded for the hiring team.");
+    heading(_("Practice question (not saved)"), _("Tell us what you had for breakfast."),
+      _("This is only for you: try the controls as often as you like. Nothing is recorded for the hiring team."));
     for (;;) {
       await recordTake(q, 0, true);
-      say("Watch your practice take. When you are ready, start the interview.");
+      say(_("Watch your practice take. When you are ready, start the interview."));
       phase("review");
       buttons("practice-again", "begin");
       const choice = await Promise.race([once("practice-again").then(() => "again"), once("begin").then(() => "begin")]);
@@ -217,7 +220,7 @@
       if (u.refused) throw new Error(u.refused);
       if (u.done) return u;
       const pct = u.size ? Math.floor((100 * u.acked) / u.size) : 0;
-      say(`Saving your answer… ${pct}%`);
+      say(_("Saving your answer… %(percent)s", { percent: (pct / 100).toLocaleString(pageLanguage, { style: "percent" }) }));
       Uploads.kick();
       await new Promise((r) => setTimeout(r, 400));
     }
@@ -232,7 +235,8 @@
     q.allowed = allowed;
     if (s.needs_retake) {
       const why = s.takes.find((t) => t.submitted && t.reason);
-      fail(`Your answer could not be used${why ? ": " + why.reason : ""}.` + (used < allowed ? " It does not count as one of your takes." : " No takes are left; contact the support address."));
+      fail(_("Your answer could not be used.") + " " + (used < allowed ? _("It does not count as one of your takes.") : _("No takes are left; contact the support address.")));
+      if (why) $("error").title = why.reason;
     }
     if (used === 0 || (s.needs_retake && used < allowed)) {
       last = await recordTake(q, used + 1, false);
@@ -244,11 +248,11 @@
     }
     for (;;) {
       const left = allowed - used;
-      $("retake").textContent = left > 0 ? `Record again (${left} take${left === 1 ? "" : "s"} left)` : "No takes left";
+      $("retake").textContent = left > 0 ? ngettext("Record again (%(n)s take left)", "Record again (%(n)s takes left)", left, { n: n(left) }) : _("No takes left");
       buttons("submit", "retake");
       $("retake").disabled = left <= 0;
-      say(left > 0 ? "Watch your take. Submit it, or record again: a new take discards this one, and only the take you submit is sent."
-        : "Watch your take. Submit it when you are ready.");
+      say(left > 0 ? _("Watch your take. Submit it, or record again: a new take discards this one, and only the take you submit is sent.")
+        : _("Watch your take. Submit it when you are ready."));
       const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake")]);
       if (choice === "retake" && left > 0) {
         last = await recordTake(q, used + 1, false);
@@ -284,8 +288,8 @@
     area.maxLength = q.max_chars || 2000;
     const draft = drafts.get(q);
     area.value = draft ? draft.slice(0, area.maxLength) : "";
-    $("draft-note").textContent = draft ? "We restored the draft you were writing on this device." : "";
-    const count = () => { $("text-count").textContent = `${area.value.length} of ${area.maxLength} characters`; };
+    $("draft-note").textContent = draft ? _("We restored the draft you were writing on this device.") : "";
+    const count = () => { $("text-count").textContent = _("%(count)s of %(limit)s characters", { count: n(area.value.length), limit: n(area.maxLength) }); };
     area.oninput = () => {
       count();
       if (area.value) drafts.put(q, area.value);
@@ -294,7 +298,7 @@
     count();
     buttons("submit");
     area.focus();
-    let timeUp = new Promise((resolve) => countdown("Time left", q.answer, resolve));
+    let timeUp = new Promise((resolve) => countdown(_("Time left"), q.answer, resolve));
     for (;;) {
       await Promise.race([once("submit"), timeUp]);
       timeUp = new Promise(() => {}); // the time limit submits once; after that only the button does
@@ -328,7 +332,7 @@
     for (;;) {
       await once("submit");
       const picked = document.querySelector('input[name="choice"]:checked');
-      if (!picked) { fail("Choose one of the answers first."); continue; }
+      if (!picked) { fail(_("Choose one of the answers first.")); continue; }
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ choice: Number(picked.value) }) });
         saved(q);
@@ -346,12 +350,12 @@
     for (;;) {
       await once("submit");
       const file = $("file").files[0];
-      if (!file) { fail("Choose your document first."); continue; }
+      if (!file) { fail(_("Choose your document first.")); continue; }
       const form = new FormData();
       form.append("file", file);
-      say("Uploading your document…");
+      say(_("Uploading your document…"));
       try {
-        const r = await fetch(`${api}/answers/${q.id}/file`, { method: "POST", body: form });
+        const r = await fetch(`${api}/answers/${q.id}/file`, { method: "POST", body: form, headers: { "Accept-Language": pageLanguage } });
         const body = await r.json();
         if (!r.ok) throw new Error(body.error.message);
         state = body;
@@ -370,8 +374,9 @@
     if (state.current === null || blocked) return;
     sections(null);
     phase("");
-    heading(`Question ${q.position} of ${total} done`, `Next: question ${state.current + 1} of ${total}`, "Take a breath.");
-    $("receipt").textContent = `Answer ${q.position} of ${total} saved ✓ — next question in a few seconds`;
+    const of = { position: n(q.position), next: n(state.current + 1), total: n(total) };
+    heading(_("Question %(position)s of %(total)s done", of), _("Next: question %(next)s of %(total)s", of), _("Take a breath."));
+    $("receipt").textContent = _("Answer %(position)s of %(total)s saved ✓ — next question in a few seconds", of);
     buttons("next");
     await Promise.race([once("next"), sleep(BREATHER * 1000)]);
     buttons();
@@ -385,17 +390,17 @@
   }
 
   async function finishStep() {
-    heading("All questions answered", "Almost done", "");
+    heading(_("All questions answered"), _("Almost done"), "");
     sections(null);
     phase("");
     for (;;) {
       const pending = await Uploads.pending(token);
       if (!pending.length) break;
-      say(`Saving your last ${pending.length === 1 ? "answer" : pending.length + " answers"}… please keep this page open.`);
+      say(ngettext("Saving your last answer… please keep this page open.", "Saving your last %(n)s answers… please keep this page open.", pending.length, { n: n(pending.length) }));
       Uploads.kick();
       await new Promise((r) => setTimeout(r, 500));
     }
-    say("Every answer is saved. Finish the interview to send it to the hiring team.");
+    say(_("Every answer is saved. Finish the interview to send it to the hiring team."));
     buttons("finish");
     for (;;) {
       await once("finish");
@@ -423,9 +428,10 @@
       const q = cfg.questions[state.current];
       const s = state.questions[state.current];
       const limits = q.kind === "video" || q.kind === "audio"
-        ? `${q.think} s to think, up to ${q.answer} s to answer, ${q.takes} take${q.takes === 1 ? "" : "s"}.`
-        : q.kind === "text" ? `Up to ${q.max_chars} characters.` : "";
-      heading(`Question ${q.position} of ${total}`, q.prompt, limits);
+        ? ngettext("%(think)s s to think, up to %(answer)s s to answer, %(n)s take.", "%(think)s s to think, up to %(answer)s s to answer, %(n)s takes.",
+          q.takes, { think: n(q.think), answer: n(q.answer), n: n(q.takes) })
+        : q.kind === "text" ? _("Up to %(limit)s characters.", { limit: n(q.max_chars) }) : "";
+      heading(_("Question %(position)s of %(total)s", { position: n(q.position), total: n(total) }), q.prompt, limits);
       await QuestionVideo.show(q, q.kind === "video" || q.kind === "audio");
       if (q.kind === "video" || q.kind === "audio") await recordedQuestion(q, s);
       else if (q.kind === "text") await textQuestion(q);
@@ -459,5 +465,6 @@
     }
   }
 
-  main().catch((e) => fail("Something went wrong: " + e.message + (cfg.support ? ` Contact ${cfg.support} if it happens again.` : "")));
+  main().catch((e) => fail(_("Something went wrong: %(problem)s", { problem: e.message }) +
+    (cfg.support ? " " + _("Contact %(support)s if it happens again.", { support: cfg.support }) : "")));
 })();

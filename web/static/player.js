@@ -39,7 +39,7 @@ const TakePlayer = (() => {
       if (retrying) clearTimeout(retrying);
       playback.hidden = true;
       note.hidden = false;
-      note.textContent = "Your take is still arriving on our server. It will play here as soon as it is there.";
+      note.textContent = _("Your take is still arriving on our server. It will play here as soon as it is there.");
       retrying = setTimeout(() => playback.load(), wait);
       wait = Math.min(wait * 2, 8000);
     };

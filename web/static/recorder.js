@@ -69,7 +69,7 @@ const Recorder = (() => {
     const stopped = new Promise((resolve, reject) => {
       rec.ondataavailable = (e) => { if (e.data && e.data.size) chain = chain.then(() => onChunk(e.data)); };
       rec.onstop = () => chain.then(resolve, reject);
-      rec.onerror = (e) => reject(e.error || new Error("recording failed"));
+      rec.onerror = (e) => reject(e.error || new Error(_("the recording failed")));
     });
     rec.start(1000);
     return { type: rec.mimeType || type, stop: () => { if (rec.state !== "inactive") rec.stop(); }, stopped };

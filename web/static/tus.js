@@ -2,7 +2,7 @@
    recording), PATCH every chunk in order, resume from the server's offset after any failure. */
 "use strict";
 const Uploads = (() => {
-  const TUS = { "Tus-Resumable": "1.0.0" };
+  const TUS = { "Tus-Resumable": "1.0.0", "Accept-Language": document.documentElement.lang };
   const listeners = [];
   let running = false;
   let wake = null;
@@ -23,14 +23,14 @@ const Uploads = (() => {
     });
     if (r.status === 201) return new URL(r.headers.get("Location"), location.href).href;
     const why = (await r.text()).trim();
-    if (r.status >= 400 && r.status < 500) throw new Refused(why || "the server refused this take");
+    if (r.status >= 400 && r.status < 500) throw new Refused(why || _("The server refused this take. Record the answer again."));
     throw new Error("creating the upload failed: " + r.status);
   }
 
   async function offset(url) {
     const r = await fetch(url, { method: "HEAD", headers: TUS, cache: "no-store" });
     if (r.status === 200) return Number(r.headers.get("Upload-Offset"));
-    if (r.status === 404 || r.status === 410) throw new Refused("this upload expired; record the answer again");
+    if (r.status === 404 || r.status === 410) throw new Refused(_("This upload expired. Record the answer again."));
     throw new Error("asking for the offset failed: " + r.status);
   }
 

@@ -106,6 +106,9 @@ def _catalogue(code: str, domain: str) -> _gettext.NullTranslations:
         if po.is_file():
             with po.open("rb") as f:
                 catalog = read_po(f, locale=code.replace("-", "_"), domain=domain)
+            for message in list(catalog):  # a plural not translated in every form stays English, as a whole
+                if message.id and message.pluralizable and not all(message.string or ("",)):
+                    catalog.delete(message.id)
             buffer = io.BytesIO()
             write_mo(buffer, catalog)  # fuzzy entries are left out, as msgfmt does
             buffer.seek(0)

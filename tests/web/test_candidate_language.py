@@ -1,0 +1,149 @@
+"""A candidate reads every page of their interview in its language, with dates in its time zone; the team's pages
+stay in English."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from html import unescape
+
+from boxinterview.domain import accounts, interview_io, interviews, invitations
+from boxinterview.domain.models import InterviewStatus, Role
+from tests.support.flows import meta_header
+from tests.support.signin import sign_in_with
+from tests.support.site import text_of
+
+GERMAN = """\
+title: Vertrieb Innendienst
+role: Vertriebsmitarbeiterin (m/w/d)
+language: de
+time_zone: Europe/Berlin
+deadline: "2026-12-11T16:00:00+00:00"
+intro: Willkommen zu unserem Video-Interview.
+support_contact: bewerbung@mueller-soehne.example
+competencies:
+  - name: Klarheit
+    anchors: {1: Unklar, 3: Klar, 5: Sehr klar}
+questions:
+  - {prompt: Erzählen Sie uns von sich., kind: text, answer_seconds: 300, max_chars: 1500, competencies: [Klarheit]}
+  - prompt: Wie viele Jahre Erfahrung haben Sie?
+    kind: choice
+    answer_seconds: 60
+    competencies: [Klarheit]
+    choices: [{label: Weniger als zwei}, {label: Zwei oder mehr}]
+"""
+DEADLINE = datetime(2026, 12, 11, 16, 0, tzinfo=UTC)  # 17:00 in Berlin
+
+
+def visible(html: str) -> str:
+    """The page's text as a reader sees it: no scripts, no tags, white space collapsed."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    html = re.sub(r"</?(strong|time|a|small|span|label)\b[^>]*>", "", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+async def german_candidate(make_site):
+    site = await make_site(organisation={"name": "Müller & Söhne GmbH"})
+    iv = interviews.create(site.db, interview_io.from_yaml(GERMAN), "t")
+    interviews.set_status(site.db, iv, InterviewStatus.OPEN, "t")
+    inv, token = invitations.invite(site.db, iv, "Jana", "jana@example.com", "t", deadline=DEADLINE)
+    return site, inv, token
+
+
+async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin_time(make_site) -> None:
+    site, inv, token = await german_candidate(make_site)
+    browser = await site.browser()
+
+    page = await text_of(browser, f"/i/{token}")
+    assert '<html lang="de" dir="ltr">' in page
+    text = visible(page)
+    assert "Müller & Söhne GmbH lädt Sie zu einem zeitversetzten Video-Interview ein." in text
+    assert "Frist: Freitag, 11. Dezember 2026, 17:00 MEZ" in text
+    assert "2 Fragen: 1 schriftliche Frage, 1 Multiple-Choice-Frage" in text
+    assert "Ich habe die Datenschutzhinweise gelesen" in text
+    assert "Zustimmen und fortfahren" in text
+    assert "Erzählen Sie uns von sich." not in text  # prompts are shown only once the interview starts
+    assert "What to expect" not in text and "Deadline" not in text
+
+    refused = await browser.post(f"/i/{token}/consent", data={})
+    assert refused.status == 400
+    assert "Bitte setzen Sie das Häkchen" in visible(await refused.text())
+
+    await browser.post(f"/i/{token}/consent", data={"consent": "yes"})
+    check = await text_of(browser, f"/i/{token}/check")
+    assert '<html lang="de"' in check
+    assert "Kamera und Mikrofon prüfen" in visible(check)
+    assert (
+        '"Camera: working \\u2713": "Kamera: funktioniert \\u2713"' in check
+    )  # the script's words come along
+
+    interview = await text_of(browser, f"/i/{token}/interview")
+    assert '<html lang="de"' in interview
+    assert "Frist: Freitag, 11. Dezember 2026, 17:00 MEZ" in visible(interview)
+    assert "Aufnahme jetzt starten" in visible(interview)
+
+    iv = interviews.get(site.db, inv.interview_id)
+    api = f"/api/v1/candidate/{token}"
+    for q, body in zip(iv.questions, [{"text": "Ich bin Jana."}, {"choice": 2}], strict=True):
+        assert (await browser.post(f"{api}/answers/{q.id}", json=body)).status == 200
+    refused = await browser.post(f"{api}/feedback", json={"rating": 9}, headers={"Accept-Language": "de"})
+    assert (await refused.json())["error"][
+        "message"
+    ] == "Bitte beenden Sie zuerst das Interview; danach können Sie uns sagen, wie es war."
+    assert (await browser.post(f"{api}/finish", json={})).status == 200
+    done = await text_of(browser, f"/i/{token}/done")
+    assert '<html lang="de"' in done
+    text = visible(done)
+    assert "Vielen Dank!" in text
+    assert "nach Ablauf der Frist am Freitag, 11. Dezember 2026, 17:00 MEZ" in text
+    assert "Das Recruiting-Team von Müller & Söhne GmbH" in text
+
+
+async def test_the_team_reads_errors_in_english_and_the_candidate_in_their_language(make_site) -> None:
+    site, inv, token = await german_candidate(make_site)
+    browser = await site.browser()
+    english = await browser.post(f"/api/v1/candidate/{token}/feedback", json={"rating": 3})
+    assert (await english.json())["error"][
+        "message"
+    ] == "finish the interview first; then you can tell us how it was"
+    missing = await browser.get(f"/i/{token}/nothing-here")
+    assert missing.status == 404
+    page = await missing.text()
+    assert '<html lang="de"' in page and "Fehler 404" in visible(page)
+
+
+async def test_the_team_sees_which_language_and_time_zone_candidates_get(make_site) -> None:
+    site, inv, token = await german_candidate(make_site)
+    _, password = accounts.create(site.db, "lee@example.com", Role.ADMIN, "t")
+    team = await site.browser()
+    await sign_in_with(team, "lee@example.com", password)
+    page = await text_of(team, f"/review/interviews/{inv.interview_id}")
+    assert '<html lang="en"' in page
+    assert "Candidates read it in Deutsch (de); their dates and times are given in Europe/Berlin." in visible(
+        page
+    )
+
+
+async def test_a_link_that_leads_nowhere_is_explained_in_the_browsers_language(site) -> None:
+    browser = await site.browser()
+    german = await browser.get("/i/" + "x" * 43, headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
+    assert german.status == 404
+    page = await german.text()
+    assert '<html lang="de"' in page
+    assert "Dieser Interview-Link ist ungültig." in visible(page)
+    english = await browser.get("/i/" + "x" * 43, headers={"Accept-Language": "it-IT"})
+    assert "this interview link is not valid" in visible(await english.text())
+
+
+async def test_an_upload_refused_is_explained_in_the_pages_language(site) -> None:
+    token = site.candidate(consent=False)  # nothing may be recorded before the privacy notice is accepted
+    meta = {**site.metadata(token), "filetype": "video/webm"}
+    headers = {"Tus-Resumable": "1.0.0", "Upload-Defer-Length": "1", "Upload-Metadata": meta_header(meta)}
+    browser = await site.browser()
+    german = await browser.post("/api/v1/uploads/", headers={**headers, "Accept-Language": "de"})
+    assert german.status == 403
+    assert (
+        await german.text()
+    ).strip() == "Bitte stimmen Sie zuerst den Datenschutzhinweisen zu; vorher wird nichts aufgenommen."
+    english = await browser.post("/api/v1/uploads/", headers=headers)
+    assert "privacy notice has not been accepted" in await english.text()
