@@ -92,6 +92,14 @@ SEED = {
     23: ["UPDATE recordings SET loudness_lufs = -23.5"],
     24: ["UPDATE uploads SET invitation_id = 1, metadata = 'question MQ==,take MQ=='"],
     25: ["UPDATE interviews SET language = 'de', time_zone = 'Europe/Berlin'"],
+    26: [],
+    27: [
+        "INSERT INTO webhook_endpoints (id, url, created_at, updated_at) VALUES "
+        "(1, 'https://ats.example.com/hooks', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
+        "INSERT INTO webhook_secrets VALUES (1, 1, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '2026-01-08T00:00:00.000Z', NULL)",
+        "INSERT INTO webhook_events VALUES (1, 'msg_1', 'interview.completed', '2026-01-08T00:00:00.000Z', '{}', NULL)",
+        "INSERT INTO webhook_deliveries (event_id, endpoint_id, created_at) VALUES (1, 1, '2026-01-08T00:00:00.000Z')",
+    ],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {
@@ -105,6 +113,7 @@ COUNTS = {
     "jobs": 1,
     "device_checks": 1,
     "candidate_feedback": 1,
+    "webhook_deliveries": 1,
 }
 
 
