@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from boxinterview import __version__, i18n
 from boxinterview.cli import data as commands_data
+from boxinterview.cli import webhooks as commands_webhooks
 from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_token, cmd_worker
 from boxinterview.cli.base import Command, SubParsers, whole_argument
 from boxinterview.cli.base import actor as _actor
@@ -462,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(action, cmd_token, text, tsub)
         p.add_argument("name", help="what the token is for, e.g. the system that uses it")
 
+    commands_webhooks.register(add, sub)
     commands_data.register(add)
     p = add(
         "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"

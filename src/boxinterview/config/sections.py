@@ -345,9 +345,7 @@ class WebhookSettings:
         "failed together are not all retried at the same moment.",
         lambda v: None if 0 <= v <= 1 else "a share from 0 to 1",
     )
-    concurrency: int = setting(
-        8, "Webhook deliveries in flight at once, over all endpoints.", _at_least(1)
-    )
+    concurrency: int = setting(8, "Webhook deliveries in flight at once, over all endpoints.", _at_least(1))
     per_endpoint: int = setting(
         4,
         "Webhook deliveries in flight at once to one endpoint, so that a slow receiver cannot take every slot.",

@@ -141,7 +141,9 @@ def body(event_type: str, occurred_at: str, data: str, base_url: str) -> str:
         if key.endswith("_url") and isinstance(link, str) and link.startswith("/"):
             fields[key] = base_url.rstrip("/") + link
     return json.dumps(
-        {"type": event_type, "timestamp": occurred_at, "data": fields}, separators=(",", ":"), ensure_ascii=False
+        {"type": event_type, "timestamp": occurred_at, "data": fields},
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
 
 
@@ -206,7 +208,9 @@ def check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Invalid(f"{url[:200]!r} is not a web address: give one such as https://ats.example.com/hooks")
     if parts.username or parts.password:
-        raise Invalid("a webhook address may not hold a user name or password; the signature proves the sender")
+        raise Invalid(
+            "a webhook address may not hold a user name or password; the signature proves the sender"
+        )
     if len(url) > 2000:
         raise Invalid("a webhook address is limited to 2000 characters")
     return url
@@ -227,21 +231,36 @@ def _existing(con: apsw.Connection, endpoint_id: int) -> dict[str, Any]:
     return found
 
 
-def _audit(con: apsw.Connection, actor: str, action: str, endpoint_id: int, now: datetime, **detail: Any) -> None:
+def _audit(
+    con: apsw.Connection, actor: str, action: str, endpoint_id: int, now: datetime, **detail: Any
+) -> None:
     audit_sql.record(
-        con, actor=actor, action=action, subject_type="webhook", subject_id=endpoint_id, detail=detail, now=now
+        con,
+        actor=actor,
+        action=action,
+        subject_type="webhook",
+        subject_id=endpoint_id,
+        detail=detail,
+        now=now,
     )
 
 
 def add(
-    db: Database, url: str, events: list[str] | None, description: str, actor: str, now: datetime | None = None
+    db: Database,
+    url: str,
+    events: list[str] | None,
+    description: str,
+    actor: str,
+    now: datetime | None = None,
 ) -> tuple[Endpoint, str]:
     """A new endpoint; returns it with its signing secret, for the receiver."""
     now = now or clock.now()
     url, wanted, secret = check_url(url), check_events(events), new_secret()
 
     def tx(con: apsw.Connection) -> Endpoint:
-        endpoint_id = sql.add_endpoint(con, url, description.strip()[:500], " ".join(wanted) or sql.ALL, secret, now)
+        endpoint_id = sql.add_endpoint(
+            con, url, description.strip()[:500], " ".join(wanted) or sql.ALL, secret, now
+        )
         _audit(con, actor, "webhook.add", endpoint_id, now, url=url, events=list(wanted) or "all")
         return _endpoint(_existing(con, endpoint_id))
 

@@ -213,3 +213,12 @@ def recording_subject(con: apsw.Connection, recording_id: int) -> dict[str, Any]
 def invitation_interview(con: apsw.Connection, invitation_id: int) -> int | None:
     found: int | None = value(con, "SELECT interview_id FROM invitations WHERE id = ?", (invitation_id,))
     return found
+
+
+def release(con: apsw.Connection, delivery_id: int) -> None:
+    """A worker stopping mid-attempt hands the delivery back: the attempt it had begun does not count."""
+    con.execute(
+        "UPDATE webhook_deliveries SET lease_until = NULL, attempts = max(0, attempts - 1) "
+        "WHERE id = ? AND state = 'queued'",
+        (delivery_id,),
+    )
