@@ -26,7 +26,7 @@ def _when(moment: datetime | None) -> str:
 class WebhooksScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("s", "send_again", "Send again"),
-        Binding("x", "toggle", "Disable/enable endpoint"),
+        Binding("x", "switch_endpoint", "Disable/enable endpoint"),
     ]
 
     def __init__(self) -> None:
@@ -111,7 +111,7 @@ class WebhooksScreen(ConsoleScreen[None]):
             lambda d: self.notify(f"Delivery {d.id} ({d.message_id}) will be sent again now"),
         )
 
-    def action_toggle(self) -> None:
+    def action_switch_endpoint(self) -> None:
         if not self.endpoints:
             self.notify("No endpoint yet: add one with `boxinterview webhook add URL`", severity="warning")
             return

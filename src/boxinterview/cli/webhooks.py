@@ -71,6 +71,8 @@ def cmd_webhook(args: argparse.Namespace, settings: Settings) -> int:
             for d in shown:
                 code = d.last_status if d.last_status is not None else "-"
                 nxt = f"; next {_when(d.next_attempt_at)}" if d.state == "queued" else ""
+                if d.delivered_at:
+                    nxt = f"; delivered {_when(d.delivered_at)}"
                 print(
                     f"{d.id:>6}  {d.type:<20} {d.message_id}  endpoint {d.endpoint_id}  {d.state:<9} "
                     f"attempts {d.attempts}  last {code}{nxt}"
