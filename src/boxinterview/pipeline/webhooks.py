@@ -213,12 +213,30 @@ def session(settings: Settings) -> aiohttp.ClientSession:
 
 
 class Deliverer:
+    """The loop: in one write transaction, record what came of the attempts that ended since the last turn and
+    lease what is due into the free slots; then wait until an attempt ends or `poll_seconds` pass. One
+    transaction a turn, not one per delivery, keeps the single writer free for the product's own changes."""
+
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        self.busy: Counter[int] = Counter()  # endpoint id -> deliveries in flight
+        self.busy: Counter[int] = Counter()  # endpoint id -> attempts in flight
         self.running: set[asyncio.Task[None]] = set()
+        self.ended: list[tuple[Claimed, Result, datetime]] = []
         self.wake = asyncio.Event()
+
+    def turn(
+        self,
+        con: apsw.Connection,
+        ended: list[tuple[Claimed, Result, datetime]],
+        free: int,
+        busy: dict[int, int],
+    ) -> list[Claimed]:
+        for c, result, at in ended:
+            state = settle(con, self.settings, c, result, at)
+            if state != "delivered":
+                log.info("webhook %s (%s) to %s: %s; %s", c.id, c.message_id, c.url, result.error, state)
+        return claim(con, self.settings, clock.now(), free, busy) if free > 0 else []
 
     async def run(self, stop: asyncio.Event) -> None:
         s = self.settings.webhooks
@@ -226,23 +244,23 @@ class Deliverer:
             try:
                 while not stop.is_set():
                     self.wake.clear()
+                    ended, self.ended = self.ended, []
                     free = s.concurrency - len(self.running)
-                    if free > 0:
-                        try:
-                            claimed = await self.db.awrite(
-                                claim, self.settings, clock.now(), free, dict(self.busy)
-                            )
-                        except Exception:
-                            log.exception("claiming webhooks failed")
-                            claimed = []
-                        for c in claimed:
-                            self._start(client, c)
+                    try:
+                        claimed = await self.db.awrite(self.turn, ended, free, dict(self.busy))
+                    except Exception:  # the leases run out and the deliveries are tried again
+                        log.exception("recording webhook attempts or leasing more failed")
+                        claimed = []
+                    for c in claimed:
+                        self._start(client, c)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(_first(stop.wait(), self.wake.wait()), s.poll_seconds)
             finally:
                 for task in self.running:
                     task.cancel()
                 await asyncio.gather(*self.running, return_exceptions=True)
+                if self.ended:
+                    await asyncio.shield(self.db.awrite(self.turn, self.ended, 0, {}))
 
     def _start(self, client: aiohttp.ClientSession, c: Claimed) -> None:
         self.busy[c.endpoint_id] += 1
@@ -267,9 +285,7 @@ class Deliverer:
         except Exception as exc:  # noqa: BLE001 - a fault here is recorded on the delivery and retried
             log.exception("webhook delivery %s failed unexpectedly", c.id)
             result = Result(error=f"{type(exc).__name__}: {exc}")
-        state = await self.db.awrite(settle, self.settings, c, result, clock.now())
-        if state != "delivered":
-            log.info("webhook %s (%s) to %s: %s, %s", c.id, c.message_id, c.url, result.error, state)
+        self.ended.append((c, result, clock.now()))
 
 
 async def _first(*aws: Awaitable[Any]) -> None:
