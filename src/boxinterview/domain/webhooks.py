@@ -35,7 +35,7 @@ from boxinterview.store import webhooks as sql
 EVENT_TYPES = {
     "invitation.opened": "A candidate opened their invitation link for the first time",
     "interview.completed": "A candidate finished the interview",
-    "recording.failed": "A recording could not be processed (or its upload was abandoned)",
+    "recording.failed": "A recording could not be processed (or its upload was cancelled or abandoned)",
     "review.submitted": "A reviewer submitted scores",
     "decision.made": "A reviewer decided: advance, reject or hold",
 }
