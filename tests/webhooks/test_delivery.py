@@ -257,6 +257,20 @@ async def test_a_slow_endpoint_does_not_hold_up_the_others(db, settings, receive
     assert max(r.at for r in slow) - min(r.at for r in slow) >= 2.0  # two at a time, a second each
 
 
+async def test_a_long_queue_for_one_endpoint_does_not_hide_another(db, settings, receiver, run) -> None:
+    receiver.answers["/slow"] = ["slow"] * 200
+    receiver.slow_seconds = 1.0
+    webhooks.add(db, receiver.url("/slow"), None, "", "t")
+    for i in range(120):  # all due before the second endpoint's
+        event(db, invitation_id=i + 1)
+    webhooks.add(db, receiver.url("/fast"), None, "", "t")
+    for i in range(3):
+        event(db, invitation_id=1000 + i)
+    run(tuned(settings, timeout_seconds=5, concurrency=4, per_endpoint=2))
+    await until(lambda: len(receiver.on("/fast")) == 3, timeout=3)
+    assert len(receiver.on("/slow")) <= 4
+
+
 async def test_sending_again_reuses_the_id_and_body(db, fast, receiver, run) -> None:
     _, secret = webhooks.add(db, receiver.url(), ["interview.completed"], "", "t")
     event(db)

@@ -91,7 +91,7 @@ def claim(
     lease_until = now + timedelta(seconds=settings.webhooks.timeout_seconds + 60)
     counts = Counter(busy)
     picked: list[Claimed] = []
-    for r in sql.due(con, now, free * cap + 50):
+    for r in sql.due(con, now, cap, 1000):
         if len(picked) >= free:
             break
         if counts[r["endpoint_id"]] >= cap:

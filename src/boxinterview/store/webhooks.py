@@ -120,14 +120,20 @@ _DELIVERY = (
 )
 
 
-def due(con: apsw.Connection, now: datetime, limit: int) -> list[dict[str, Any]]:
+def due(con: apsw.Connection, now: datetime, per_endpoint: int, limit: int) -> list[dict[str, Any]]:
     """Deliveries whose next attempt has come and that no worker holds (a lease that ran out means the worker
-    died mid-way), oldest first."""
+    died mid-way), oldest first, at most `per_endpoint` of each endpoint: a long queue for one endpoint never
+    hides another's."""
     return rows(
         con,
-        _DELIVERY + "WHERE d.state = 'queued' AND d.next_attempt_at <= ?1 "
-        "AND (d.lease_until IS NULL OR d.lease_until <= ?1) AND e.enabled = 1 ORDER BY d.id LIMIT ?2",
-        (to_db(now), limit),
+        "SELECT * FROM (SELECT d.*, v.message_id, v.type, v.occurred_at, v.data, v.body, e.url, e.enabled, "
+        "row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.id) AS nth "
+        "FROM webhook_deliveries d JOIN webhook_events v ON v.id = d.event_id "
+        "JOIN webhook_endpoints e ON e.id = d.endpoint_id "
+        "WHERE d.state = 'queued' AND d.next_attempt_at <= ?1 "
+        "AND (d.lease_until IS NULL OR d.lease_until <= ?1) AND e.enabled = 1) "
+        "WHERE nth <= ?2 ORDER BY id LIMIT ?3",
+        (to_db(now), per_endpoint, limit),
     )
 
 
