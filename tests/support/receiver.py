@@ -30,6 +30,7 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     answers: dict[str, list[int | str]] = field(default_factory=lambda: defaultdict(list))
     slow_seconds: float = 2.0
+    retry_after: str = ""  # sent with every answer that is not a 2xx
 
     def url(self, path: str = "/hooks") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -49,7 +50,8 @@ class Receiver:
         if answer == "redirect":
             raise web.HTTPFound(self.url("/elsewhere"))
         assert isinstance(answer, int)
-        return web.Response(status=answer, text=f"answer {answer}")
+        headers = {"Retry-After": self.retry_after} if self.retry_after and answer >= 300 else {}
+        return web.Response(status=answer, text=f"answer {answer}", headers=headers)
 
 
 @asynccontextmanager

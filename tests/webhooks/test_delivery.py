@@ -271,6 +271,22 @@ async def test_a_long_queue_for_one_endpoint_does_not_hide_another(db, settings,
     assert len(receiver.on("/slow")) <= 4
 
 
+async def test_an_overloaded_receiver_is_sent_nothing_for_its_retry_after(
+    db, settings, receiver, run
+) -> None:
+    receiver.answers["/hooks"] = [429]
+    receiver.retry_after = "1"
+    webhooks.add(db, receiver.url(), None, "", "t")
+    for i in range(3):
+        event(db, invitation_id=i + 1)
+    run(tuned(settings, per_endpoint=1, retry_delays_seconds=[0.05]))
+    await until(lambda: all(d.state == "delivered" for d in webhooks.deliveries(db)))
+    first, second, *_ = receiver.received
+    assert second.at - first.at >= 1.0
+    retried = [d for d in webhooks.deliveries(db) if d.attempts == 2]
+    assert len(retried) == 1 and retried[0].last_status == 200
+
+
 async def test_sending_again_reuses_the_id_and_body(db, fast, receiver, run) -> None:
     _, secret = webhooks.add(db, receiver.url(), ["interview.completed"], "", "t")
     event(db)

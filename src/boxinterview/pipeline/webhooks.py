@@ -10,7 +10,8 @@ at least the receiver's `Retry-After`; after the last the delivery is marked fai
 (`webhook_targets.py`) and the delivery ends failed with why.
 
 At most `webhooks.concurrency` deliveries are in flight, and at most `webhooks.per_endpoint` to one endpoint, so
-a slow receiver never holds up the others. Deliveries are rows, leased like jobs: a worker that dies leaves them
+a slow receiver never holds up the others. A receiver that answers it is overloaded (429, 502, 503, 504) is sent
+nothing more for its Retry-After, or 5 s. Deliveries are rows, leased like jobs: a worker that dies leaves them
 to be taken over when the lease runs out.
 """
 
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"boxinterview-webhooks/{__version__}"
 LONGEST_RETRY_AFTER = timedelta(hours=24)
+# Answers that say the receiver is overloaded (as the specification lists them): nothing more goes to that endpoint
+# for its Retry-After, or this long, while the delivery itself follows the schedule.
+THROTTLED = frozenset({429, 502, 503, 504})
+THROTTLE_SECONDS = 5.0
 _ALERTS = {
     "gone": (
         "A webhook endpoint was disabled",
@@ -223,6 +228,7 @@ class Deliverer:
         self.busy: Counter[int] = Counter()  # endpoint id -> attempts in flight
         self.running: set[asyncio.Task[None]] = set()
         self.ended: list[tuple[Claimed, Result, datetime]] = []
+        self.paused: dict[int, float] = {}  # endpoint id -> loop time until which it is sent nothing
         self.wake = asyncio.Event()
 
     def turn(
@@ -247,7 +253,7 @@ class Deliverer:
                     ended, self.ended = self.ended, []
                     free = s.concurrency - len(self.running)
                     try:
-                        claimed = await self.db.awrite(self.turn, ended, free, dict(self.busy))
+                        claimed = await self.db.awrite(self.turn, ended, free, self._occupied())
                     except Exception:  # the leases run out and the deliveries are tried again
                         log.exception("recording webhook attempts or leasing more failed")
                         claimed = []
@@ -261,6 +267,12 @@ class Deliverer:
                 await asyncio.gather(*self.running, return_exceptions=True)
                 if self.ended:
                     await asyncio.shield(self.db.awrite(self.turn, self.ended, 0, {}))
+
+    def _occupied(self) -> dict[int, int]:
+        """Attempts in flight by endpoint; a throttled endpoint counts as full until its pause ends."""
+        now = asyncio.get_running_loop().time()
+        self.paused = {e: until for e, until in self.paused.items() if until > now}
+        return {**self.busy, **dict.fromkeys(self.paused, self.settings.webhooks.per_endpoint)}
 
     def _start(self, client: aiohttp.ClientSession, c: Claimed) -> None:
         self.busy[c.endpoint_id] += 1
@@ -285,6 +297,9 @@ class Deliverer:
         except Exception as exc:  # noqa: BLE001 - a fault here is recorded on the delivery and retried
             log.exception("webhook delivery %s failed unexpectedly", c.id)
             result = Result(error=f"{type(exc).__name__}: {exc}")
+        if result.status in THROTTLED:
+            pause = result.retry_after or THROTTLE_SECONDS
+            self.paused[c.endpoint_id] = asyncio.get_running_loop().time() + pause
         self.ended.append((c, result, clock.now()))
 
 
