@@ -301,3 +301,28 @@ async def test_sending_again_reuses_the_id_and_body(db, fast, receiver, run) -> 
     first, second = receiver.received
     assert first.headers["webhook-id"] == second.headers["webhook-id"] and first.body == second.body
     verify(secret, second)
+
+
+async def test_a_delivery_left_by_a_worker_that_died_is_taken_over_when_its_lease_runs_out(
+    db, fast, receiver, run
+) -> None:
+    _, secret = webhooks.add(db, receiver.url(), None, "", "t")
+    db.write(webhooks.invitation_event, "interview.completed", 7, clock.now() - timedelta(minutes=5))
+    # A worker leased it two minutes ago (for the timeout and a minute) and died: the lease has run out.
+    [held] = db.write(delivery.claim, fast, clock.now() - timedelta(minutes=2), 1, {})
+    assert held.attempt == 1
+    run(fast)
+    await until(lambda: one(db).state == "delivered")
+    [got] = receiver.received
+    assert got.headers["webhook-id"] == held.message_id and got.body == held.body.encode()
+    verify(secret, got)
+    assert one(db).attempts == 2  # the attempt the dead worker began counts
+
+
+async def test_a_lease_still_running_keeps_another_worker_away(db, fast, receiver, run) -> None:
+    webhooks.add(db, receiver.url(), None, "", "t")
+    event(db)
+    db.write(delivery.claim, fast, clock.now(), 1, {})
+    run(fast)
+    await asyncio.sleep(0.5)
+    assert receiver.received == [] and one(db).state == "queued"
