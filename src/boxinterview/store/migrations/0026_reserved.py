@@ -1,7 +1,8 @@
-"""Step 26: taken by another change that is not merged here yet (the interview's media). This stand-in keeps
-the steps numbered without a gap; it is replaced by that step when both are merged, and changes nothing."""
+"""Step 26: taken by changes made on another branch and not merged here. This stand-in keeps the steps numbered
+without a gap and changes nothing; it is dropped when those steps are merged (and the webhook step then takes the
+next free number)."""
 
-DESCRIPTION = "reserved for the interview's media (changes nothing)"
+DESCRIPTION = "reserved for a step merged from another branch (changes nothing)"
 
 SQL = """
         SELECT 1;
