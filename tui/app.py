@@ -25,6 +25,7 @@ from boxinterview.tui.screens.outbox import OutboxScreen
 from boxinterview.tui.screens.reviewers import ReviewersScreen
 from boxinterview.tui.screens.settings import SettingsScreen
 from boxinterview.tui.screens.tokens import TokensScreen
+from boxinterview.tui.screens.webhooks import WebhooksScreen
 
 if TYPE_CHECKING:
     from boxinterview.tui.screens.editor import EditorScreen
@@ -39,7 +40,8 @@ SCREENS: dict[str, tuple[str, str, type[ConsoleScreen[None]]]] = {
     "audit": ("7", "Audit log", AuditScreen),
     "outbox": ("8", "Messages", OutboxScreen),
     "insight": ("9", "Insight", InsightScreen),
-    "tokens": ("0", "API tokens", TokensScreen),
+    "webhooks": ("0", "Webhooks", WebhooksScreen),
+    "tokens": ("k", "API tokens", TokensScreen),
 }
 
 

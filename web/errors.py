@@ -89,7 +89,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return json_error(404, "there is nothing at this address; check the link (and any number in it)")
         if exc.status >= 400 and wants_json(request):
             language = candidate_errors.language_of(request)
-            answer = json_error(exc.status, candidate_errors.say(language, exc.status, exc.text or exc.reason))
+            answer = json_error(
+                exc.status, candidate_errors.say(language, exc.status, exc.text or exc.reason)
+            )
             for name, value in exc.headers.items():  # Retry-After, WWW-Authenticate, RateLimit-…, Allow
                 if name.lower() not in ("content-type", "content-length"):
                     answer.headers[name] = value

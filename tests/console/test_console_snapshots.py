@@ -103,7 +103,7 @@ async def _settle(pilot) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 @pytest.mark.parametrize(
     "keys",
-    ["1", "2", "3", "4", "5", "6", "7", "8", "9", "question_mark"],
+    ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "question_mark"],
     ids=[
         "dashboard",
         "interviews",
@@ -114,6 +114,7 @@ async def _settle(pilot) -> None:
         "audit",
         "messages",
         "insight",
+        "webhooks",
         "help",
     ],
 )

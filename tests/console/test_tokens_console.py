@@ -13,7 +13,7 @@ from tests.console.test_console import type_into, until
 async def test_a_token_is_made_with_its_scopes_shown_once_and_revoked(db, settings) -> None:
     app = ConsoleApp(settings, db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("0")
+        await pilot.press("k")
         table = app.screen.query_one("#tokens", DataTable)
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, Form))

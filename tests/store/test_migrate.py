@@ -102,6 +102,13 @@ SEED = {
         "INSERT INTO interview_media (interview_id, kind, question_id, original_path, added_by, added_at, updated_at) VALUES (1, 'question', 1, '/x/q.mp4', 'r@example.com', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
     ],
     28: ["UPDATE outbox SET language = 'de', recipient_name = 'Jörg Müller'"],
+    29: [
+        "INSERT INTO webhook_endpoints (id, url, created_at, updated_at) VALUES "
+        "(1, 'https://ats.example.com/hooks', '2026-01-08T00:00:00.000Z', '2026-01-08T00:00:00.000Z')",
+        "INSERT INTO webhook_secrets VALUES (1, 1, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '2026-01-08T00:00:00.000Z', NULL)",
+        "INSERT INTO webhook_events VALUES (1, 'msg_1', 'interview.completed', '2026-01-08T00:00:00.000Z', '{}', NULL)",
+        "INSERT INTO webhook_deliveries (event_id, endpoint_id, created_at) VALUES (1, 1, '2026-01-08T00:00:00.000Z')",
+    ],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
 }
 COUNTS = {
@@ -115,6 +122,7 @@ COUNTS = {
     "jobs": 1,
     "device_checks": 1,
     "candidate_feedback": 1,
+    "webhook_deliveries": 1,
 }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from boxinterview import __version__, i18n
 from boxinterview.cli import data as commands_data
+from boxinterview.cli import webhooks as commands_webhooks
 from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_worker, register_tokens
 from boxinterview.cli.base import Command, SubParsers, whole_argument
 from boxinterview.cli.base import actor as _actor
@@ -458,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_tokens(add)
 
+    commands_webhooks.register(add, sub)
     commands_data.register(add)
     p = add(
         "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"

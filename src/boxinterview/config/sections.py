@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -329,4 +330,78 @@ class ReviewSettings:
     )
     login_max_failures_per_address: int = setting(
         20, "Failed sign-ins from one network address within 15 minutes before it must wait.", _at_least(1)
+    )
+
+
+def _networks(value: list[str]) -> str | None:
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            return f"a list of networks such as 10.0.5.0/24 or fd00::/8 ({item!r} is not one)"
+    return None
+
+
+def _delays(value: list[float]) -> str | None:
+    if not value or any(d < 0 for d in value):
+        return "a list of one or more delays in seconds, none negative"
+    return None
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else "a number above 0"
+
+
+# The schedule the Standard Webhooks specification gives as its example, after the first attempt (which is
+# immediate): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h — ten attempts over 75 h 35 min.
+SPEC_RETRY_DELAYS = [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 50400.0, 72000.0, 86400.0]
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    timeout_seconds: float = setting(
+        15.0,
+        "How long a receiver has to answer a webhook before the attempt counts as failed (the specification "
+        "recommends 15 to 30 s).",
+        _positive,
+    )
+    retry_delays_seconds: list[float] = setting(
+        SPEC_RETRY_DELAYS,
+        "Delays before each retry of a webhook that failed; the first attempt is immediate, and after the last "
+        "retry the delivery is marked failed. The default is the Standard Webhooks schedule (5 s, 5 min, 30 min, "
+        "2 h, 5 h, 10 h, 14 h, 20 h, 24 h): ten attempts over about three days (75 h 35 min).",
+        _delays,
+    )
+    retry_jitter: float = setting(
+        0.1,
+        "Each retry delay is lengthened by a random share up to this (0.1: up to 10 %), so that receivers that "
+        "failed together are not all retried at the same moment.",
+        lambda v: None if 0 <= v <= 1 else "a share from 0 to 1",
+    )
+    concurrency: int = setting(8, "Webhook deliveries in flight at once, over all endpoints.", _at_least(1))
+    per_endpoint: int = setting(
+        4,
+        "Webhook deliveries in flight at once to one endpoint, so that a slow receiver cannot take every slot.",
+        _at_least(1),
+    )
+    allow_private_targets: bool = setting(
+        False,
+        "Deliver to endpoints on loopback, private, link-local, shared, multicast or reserved addresses (checked "
+        "on the address actually connected to). Off, such endpoints are refused, so a webhook cannot be aimed at "
+        "the appliance itself or the office network (server-side request forgery). Turn on only for tests.",
+    )
+    allowed_networks: list[str] = setting(
+        [],
+        "Networks that may be delivered to even though they are private, e.g. [10.0.5.20/32] for an applicant "
+        "tracking system on the office network; everything else private stays refused.",
+        _networks,
+    )
+    secret_grace_hours: float = setting(
+        24.0,
+        "After a secret is rotated, the old one still signs every webhook (beside the new one) for this long, so "
+        "that the receiver can switch without missing one.",
+        lambda v: None if v >= 0 else "a number of hours, 0 or more",
+    )
+    poll_seconds: float = setting(
+        1.0, "How often the worker looks for webhooks due; an event waits at most this long.", _positive
     )

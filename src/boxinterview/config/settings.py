@@ -33,6 +33,7 @@ from boxinterview.config.sections import (  # noqa: F401 - the sections are part
     SmtpSettings,
     StoreSettings,
     UploadSettings,
+    WebhookSettings,
     _at_least,
     _one_of,
     _port,
@@ -77,6 +78,9 @@ class Settings:
     backup: BackupSettings = setting(BackupSettings(), "Backups in data_dir/backups.")
     health: HealthSettings = setting(HealthSettings(), "What the operator is told about, and when.")
     api: ApiSettings = setting(ApiSettings(), "The API for integrations (/api/v1/).")
+    webhooks: WebhookSettings = setting(
+        WebhookSettings(), "Webhooks to an applicant tracking system (docs/integrations.md)."
+    )
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
 

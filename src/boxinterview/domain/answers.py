@@ -10,7 +10,7 @@ from pathlib import Path
 import apsw
 
 from boxinterview import clock, files
-from boxinterview.domain import documents, invitations, lifecycle, recordings
+from boxinterview.domain import documents, invitations, lifecycle, recordings, webhooks
 from boxinterview.domain.models import (
     Answer,
     Invitation,
@@ -86,6 +86,8 @@ def _active(
         for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
             if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
                 candidates_sql.set_invitation_status(con, invitation_id, invitation.status, step, now)
+                if step is InvitationStatus.OPENED:
+                    webhooks.invitation_event(con, "invitation.opened", invitation_id, now)
                 found = candidates_sql.get_invitation(con, invitation_id)
                 assert found is not None  # just read and changed in this transaction
                 invitation = found
@@ -324,6 +326,7 @@ def complete(
             subject_id=invitation_id,
             now=now,
         )
+        webhooks.invitation_event(con, "interview.completed", invitation_id, now)
         found = candidates_sql.get_invitation(con, invitation_id)
         assert found is not None
         if letterhead is not None:

@@ -9,7 +9,7 @@ from datetime import datetime
 import apsw
 
 from boxinterview import clock, i18n
-from boxinterview.domain import reviews
+from boxinterview.domain import reviews, webhooks
 from boxinterview.domain.models import Account, Decision, InvitationStatus, Outcome
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import compose, letters
@@ -128,6 +128,7 @@ def decide(
             now=now,
             detail={"decision": decision_id, "told": not told or correction},
         )
+        webhooks.decision_made(con, invitation_id, decision_id, outcome.value, previous is not None, now)
         found = sql.latest_decision(con, invitation_id)
         assert found is not None
         return found

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import lifecycle
+from boxinterview.domain import lifecycle, webhooks
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.mail import addresses, letters
@@ -226,6 +226,10 @@ def is_past_deadline(invitation: Invitation, now: datetime) -> bool:
     return invitation.deadline <= now
 
 
+# The moves an applicant tracking system hears of (`domain/webhooks.py`).
+_EVENTS = {InvitationStatus.OPENED: "invitation.opened", InvitationStatus.COMPLETED: "interview.completed"}
+
+
 def move(
     db: Database,
     invitation_id: int,
@@ -259,6 +263,8 @@ def move(
             detail={"from": current.status.value},
             now=now,
         )
+        if target in _EVENTS:
+            webhooks.invitation_event(con, _EVENTS[target], invitation_id, now)
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
         return found

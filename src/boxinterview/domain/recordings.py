@@ -12,7 +12,7 @@ from typing import Any
 
 import apsw
 
-from boxinterview.domain import lifecycle
+from boxinterview.domain import lifecycle, webhooks
 from boxinterview.domain.models import Recording, RecordingState
 from boxinterview.errors import Conflict, NotFound
 from boxinterview.store import Database
@@ -106,7 +106,9 @@ def reject(con: apsw.Connection, recording_id: int, reason: str, now: datetime) 
 
 def fail(con: apsw.Connection, recording_id: int, reason: str, now: datetime) -> Recording:
     """Something on our side went wrong (or the upload was abandoned); the operator can retry processing."""
-    return _move(con, recording_id, RecordingState.FAILED, now, reason=reason)
+    failed = _move(con, recording_id, RecordingState.FAILED, now, reason=reason)
+    webhooks.recording_failed(con, recording_id, now)
+    return failed
 
 
 def fail_if_unfinished(con: apsw.Connection, recording_id: int, reason: str, now: datetime) -> None:

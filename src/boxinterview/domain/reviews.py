@@ -13,7 +13,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import audit, scoring, viewing
+from boxinterview.domain import audit, scoring, viewing, webhooks
 from boxinterview.domain.models import (
     SCORE_RANGE,
     SCORES,
@@ -227,6 +227,7 @@ def save(
         sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
         if submit:
             scoring.refresh(con, invitation_id, target["interview_id"])
+            webhooks.review_submitted(con, invitation_id, account.id, [question_id], now)
         audit_sql.record(
             con,
             actor=f"reviewer:{account.id}",
@@ -294,6 +295,8 @@ def save_all(
             )
         if submit:
             scoring.refresh(con, invitation_id, target["interview_id"])
+            submitted = [a["question_id"] for a in open_items]
+            webhooks.review_submitted(con, invitation_id, account.id, submitted, now)
         audit_sql.record(
             con,
             actor=f"reviewer:{account.id}",

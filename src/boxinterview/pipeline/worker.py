@@ -28,7 +28,7 @@ from boxinterview.mail import alerts, sender
 from boxinterview.ops import health
 from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
-from boxinterview.pipeline import processing
+from boxinterview.pipeline import processing, webhooks
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
@@ -67,6 +67,7 @@ class Worker:
         sweeper = asyncio.create_task(self._sweep_forever(stop))
         follower = asyncio.create_task(self._follow_uploads(stop))
         mailer = asyncio.create_task(sender.run(self.db, self.settings, stop))
+        hooks = asyncio.create_task(webhooks.run(self.db, self.settings, stop))
         try:
             while not stop.is_set():
                 await self.slots.acquire()
@@ -84,10 +85,17 @@ class Worker:
             sweeper.cancel()
             follower.cancel()
             mailer.cancel()
+            hooks.cancel()
             for each in [*self.running.values(), *self.live.values()]:
                 each.cancel()
             await asyncio.gather(
-                *self.running.values(), *self.live.values(), sweeper, follower, mailer, return_exceptions=True
+                *self.running.values(),
+                *self.live.values(),
+                sweeper,
+                follower,
+                mailer,
+                hooks,
+                return_exceptions=True,
             )
             log.info("worker %s stopped", self.name)
 
