@@ -51,6 +51,7 @@
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const SILENT = "We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.";
+  const CANNOT_RECORD = "this browser cannot record here. Open your link in a recent Chrome, Edge, Firefox or Safari";
   const TOO_SHORT = "This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.";
   function countdown(label, seconds, onEnd) {
     stopTimer();
@@ -163,7 +164,14 @@
     const ear = Recorder.monitor($("live").srcObject);
     const began = Date.now();
     const blobs = [];
-    const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
+    let rec;
+    try {
+      rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
+    } catch (e) {
+      ear.close();
+      buttons();
+      throw new Error(CANNOT_RECORD + ` (${e.name || "Error"}: ${e.message}).`);
+    }
     say(practice ? "Recording your practice answer." : `Recording take ${takeNumber} of ${q.allowed || q.takes}.`);
     phase("recording");
     recLight(true);
@@ -180,6 +188,10 @@
     phase("review");
     const loudest = ear.loudest();
     ear.close();
+    if (!blobs.length) {
+      buttons();
+      throw new Error(CANNOT_RECORD + " (it recorded nothing).");
+    }
     if (Date.now() - began < 1000) fail(TOO_SHORT);
     else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
     if (upload) await Uploads.finish(upload);

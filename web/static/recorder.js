@@ -75,6 +75,32 @@ const Recorder = (() => {
     return { type: rec.mimeType || type, stop: () => { if (rec.state !== "inactive") rec.stop(); }, stopped };
   }
 
+  /* A second's recording from the stream, as a take would be recorded: "" when it gave data, else what went wrong.
+     Some browsers offer MediaRecorder and claim formats, yet fail to build it or deliver nothing at all (WebKitGTK
+     without the GStreamer plugins it needs): better said in the device check than after the first answer. */
+  async function trial(from, video) {
+    const type = pickType(video);
+    if (!type) return "no format it can record";
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    let size = 0;
+    try {
+      const rec = new MediaRecorder(from, { mimeType: type });
+      const stopped = new Promise((resolve, reject) => {
+        rec.ondataavailable = (e) => { size += e.data ? e.data.size : 0; };
+        rec.onstop = resolve;
+        rec.onerror = (e) => reject(e.error || new Error("recording failed"));
+      });
+      rec.start(250);
+      await wait(1000);
+      if (rec.state !== "inactive") rec.stop();
+      const late = wait(6000).then(() => { throw new Error("the recording did not stop"); });
+      await Promise.race([stopped, late]);
+    } catch (e) {
+      return `${type}: ${e.name || "Error"}: ${e.message}`;
+    }
+    return size > 0 ? "" : `${type}: recorded nothing`;
+  }
+
   /* Listens to the microphone while a take is recorded (or the device check runs), so the candidate can be told
      at once when nothing could be heard. loudest() is null when the browser would not let us listen. */
   const HEARD = 0.01; // peak amplitude (-40 dBFS): a quiet voice is far above it, a muted microphone far below
@@ -107,5 +133,5 @@ const Recorder = (() => {
     };
   }
 
-  return { open, close, record, pickType, plan, speedKbps, slow, monitor, HEARD };
+  return { open, close, record, trial, pickType, plan, speedKbps, slow, monitor, HEARD };
 })();
