@@ -133,6 +133,9 @@
       const stream = await Recorder.open(video);
       // The same stream again (the next take): setting it anew would restart the preview.
       if ($("live").srcObject !== stream) $("live").srcObject = stream;
+      buttons();
+      say(video ? "Getting your camera and microphone ready…" : "Getting your microphone ready…");
+      await Recorder.warm(stream);
     } catch (e) {
       if (video && cfg.audio_only && e.name === "NotFoundError") {
         localStorage.setItem(`boxinterview:nocamera:${token}`, "1");

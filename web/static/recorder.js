@@ -52,6 +52,25 @@ const Recorder = (() => {
     return stream;
   }
 
+  /* Resolves once sound from the stream reaches the page (at most `limit` ms). A just-opened microphone can take a
+     second or two to deliver anything (Firefox: up to 2 s here), and a take started before then silently loses
+     its first words: the recording simply begins later. */
+  const flowing = new WeakSet();
+  async function warm(from, limit = 2500) {
+    if (!from || flowing.has(from) || !from.getAudioTracks().length) return;
+    const ear = monitor(from);
+    const started = performance.now();
+    try {
+      while (performance.now() - started < limit) {
+        if (ear.level() > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      ear.close();
+    }
+    flowing.add(from);
+  }
+
   function close() {
     if (stream) stream.getTracks().forEach((t) => t.stop());
     stream = null;
@@ -133,5 +152,5 @@ const Recorder = (() => {
     };
   }
 
-  return { open, close, record, trial, pickType, plan, speedKbps, slow, monitor, HEARD };
+  return { open, close, warm, record, trial, pickType, plan, speedKbps, slow, monitor, HEARD };
 })();
