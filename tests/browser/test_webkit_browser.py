@@ -16,7 +16,12 @@ from tests.support.browsers import MINIBROWSER, WEBKIT_DRIVER, have, webkit, xvf
 from tests.support.candidate_steps import invite, open_interview
 from tests.support.live import live_server
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    # Selenium's own WebKitGTK driver still uses a RemoteConnection argument it deprecates
+    pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning"),
+]
 
 RECORDED = """\
 title: WebKit test
