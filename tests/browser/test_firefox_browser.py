@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview.domain import invitations, journey
+from boxinterview.domain import insight, invitations, journey
 from boxinterview.domain.models import InvitationStatus
 from boxinterview.media.probe import probe
 from tests.support.browsers import FIREFOX, firefox_journey, have, submitted_recordings
@@ -48,6 +48,9 @@ def test_a_candidate_answers_everything_in_firefox_and_every_recording_plays(tmp
         assert seen["doneUrl"].endswith(f"/i/{token}/done")
         assert "console" not in seen, seen["console"]
         assert invitations.get(live.db, inv_id).status is InvitationStatus.COMPLETED
+        since, until = insight.period(30)
+        health = insight.for_interview(live.db, None, interview.id, since, until).technical
+        assert health.browsers == [("Firefox on a computer", 1)] and health.checks_failed == 0
         assert journey.progress(live.db, token).questions[2].text_value.startswith("Listening first")
 
         chosen = submitted_recordings(live, token, inv_id)

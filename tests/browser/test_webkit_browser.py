@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview.domain import invitations, journey
+from boxinterview.domain import insight, invitations, journey
 from boxinterview.domain.models import InvitationStatus
 from tests.support.browsers import MINIBROWSER, WEBKIT_DRIVER, have, webkit, xvfb
 from tests.support.candidate_steps import invite, open_interview
@@ -91,6 +91,17 @@ def said_it_cannot_record(driver) -> str:
         time.sleep(0.2)
 
 
+def reported_health(live) -> insight.Technical:
+    """The technical health of the live interview, once a device check has reached the server (the page sends
+    its report without waiting for it)."""
+    deadline = time.monotonic() + 10
+    while True:
+        health = insight.for_interview(live.db, None, live.interview.id, *insight.period(30)).technical
+        if health.checks_passed + health.checks_failed or time.monotonic() > deadline:
+            return health
+        time.sleep(0.2)
+
+
 def test_webkit_is_told_it_cannot_record_and_written_answers_still_work(tmp_path: Path) -> None:
     have(WEBKIT_DRIVER, MINIBROWSER, "Xvfb")
     with (
@@ -111,6 +122,10 @@ def test_webkit_is_told_it_cannot_record_and_written_answers_still_work(tmp_path
         until(driver, "#r-browser", "Browser: cannot record video here")
         assert "recent Chrome, Edge, Firefox or Safari" in until(driver, "#help", "cannot record it")
         assert driver.find_element("id", "continue").get_attribute("aria-disabled") == "true"
+        # What the server was told, for the operator's insight into candidates' technical trouble
+        health = reported_health(live)
+        assert health.browsers == [("Safari on a computer", 1)] and health.checks_failed == 1
+        assert [p for p, _ in health.problems][0].startswith("cannot record: "), health.problems
 
         # Straight to the interview all the same: the practice take says what is wrong instead of hanging.
         driver.get(f"{live.base}/i/{token}/interview")
