@@ -15,8 +15,6 @@ const seen = { steps: [] };
 const PREFS = {
   "media.navigator.streams.fake": true,
   "media.navigator.permission.disabled": true,
-  "media.autoplay.default": 0,
-  "media.autoplay.blocking_policy": 0,
   "browser.shell.checkDefaultBrowser": false,
   "datareporting.policy.dataSubmissionEnabled": false,
   "toolkit.telemetry.reportingpolicy.firstRun": false,
