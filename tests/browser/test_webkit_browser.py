@@ -120,7 +120,7 @@ def test_webkit_is_told_it_cannot_record_and_written_answers_still_work(tmp_path
         # The mock camera opens; the trial recording shows the browser cannot record, which the check says.
         until(driver, "#r-camera", "Camera: working ✓")
         until(driver, "#r-browser", "Browser: cannot record video here")
-        assert "recent Chrome, Edge, Firefox or Safari" in until(driver, "#help", "cannot record it")
+        assert "recent Chrome, Edge, Firefox or Safari" in until(driver, "#help", "cannot make recordings")
         assert driver.find_element("id", "continue").get_attribute("aria-disabled") == "true"
         # What the server was told, for the operator's insight into candidates' technical trouble
         health = reported_health(live)

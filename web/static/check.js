@@ -101,7 +101,7 @@
     result("r-browser", broken ? CANNOT_RECORD : "Browser: can record ✓", !broken);
     if (broken) {
       report.problem = "cannot record: " + broken;
-      help("Open your link in a recent Chrome, Edge, Firefox or Safari: this browser shows the camera but cannot record it.");
+      help("Open your link in a recent Chrome, Edge, Firefox or Safari: this browser cannot make recordings.");
       return finish();
     }
     try {
