@@ -119,6 +119,7 @@ def test_webkit_is_told_it_cannot_record_and_written_answers_still_work(tmp_path
         click(driver, "button[type=submit]")
         # The mock camera opens; the trial recording shows the browser cannot record, which the check says.
         until(driver, "#r-camera", "Camera: working ✓")
+        until(driver, "#r-mic", "Microphone: working ✓")
         until(driver, "#r-browser", "Browser: cannot record video here")
         assert "recent Chrome, Edge, Firefox or Safari" in until(driver, "#help", "cannot make recordings")
         assert driver.find_element("id", "continue").get_attribute("aria-disabled") == "true"
