@@ -37,15 +37,20 @@ def job_of(db, media_id: int) -> jobs_sql.Job:
 
 
 async def test_the_worker_makes_team_videos_playable_and_refuses_what_is_not_media(tmp_path: Path) -> None:
-    _, settings, db, interview = prepare(tmp_path, media={"job_lease_seconds": 5})
+    _, settings, db, interview = prepare(tmp_path, media={"job_lease_seconds": 30})
     q = interview.questions
     good = added(settings, db, interview, make("vp8_opus.webm", tmp_path, seconds=1.0).read_bytes())
     silent = added(settings, db, interview, make("video_no_audio.webm", tmp_path, 1.0).read_bytes(), q[1].id)
     bad = added(settings, db, interview, b"not a video at all", q[0].id)
     still = added(settings, db, interview, make("picture.webm", tmp_path, 1.0).read_bytes(), q[2].id)
     every = (good, silent, bad, still)
-    await run_until(
-        Worker(db, settings), lambda: all(interview_media.get(db, i).state != "processing" for i in every)
+    await run_until(  # every video settled, and its job recorded as done (a busy machine may be slower)
+        Worker(db, settings),
+        lambda: (
+            all(interview_media.get(db, i).state != "processing" for i in every)
+            and all(job_of(db, i).state == "done" for i in every)
+        ),
+        timeout=120,
     )
     ready, quiet = interview_media.get(db, good), interview_media.get(db, silent)
     for media in (ready, quiet):  # a video without sound (captions only, say) plays too

@@ -136,6 +136,7 @@ const Recorder = (() => {
     let loudest = 0;
     let listened = false;
     const level = () => {
+      if (ctx.state === "suspended" && ctx.resume) ctx.resume().catch(() => {});  // a busy or strict browser starts it late
       if (ctx.state !== "running") return 0;
       listened = true;
       analyser.getFloatTimeDomainData(data);
