@@ -250,7 +250,7 @@ async def media(request: web.Request) -> web.StreamResponse:
     if path is None:
         path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
         _granted.put(key, path)
-    return sendfile.send(request, Path(path), {"Cache-Control": "private, max-age=3600"})
+    return await sendfile.deliver(request, Path(path), {"Cache-Control": "private, max-age=3600"})
 
 
 @auth.reviewer

@@ -116,15 +116,19 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import storage
     from boxinterview.domain import retention
     from boxinterview.ops import backup
 
+    bucket = storage.open_bucket(settings.storage)
     with _open(settings) as db, backup.maintenance(settings):
         if args.invitation:
-            removed = retention.erase(db, settings.data_dir, args.invitation, _actor(), "erased on request")
+            removed = retention.erase(
+                db, settings.data_dir, args.invitation, _actor(), "erased on request", bucket=bucket
+            )
             print(f"erased invitation {args.invitation}: {removed} file(s) removed")
             return 0
-        done = retention.purge(db, settings.data_dir)
+        done = retention.purge(db, settings.data_dir, bucket=bucket)
     print(
         f"erased {done.invitations} invitation(s) past their interview's retention; {done.files} file(s) removed"
     )

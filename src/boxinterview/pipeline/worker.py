@@ -21,9 +21,10 @@ from typing import Any, TypeVar
 
 import apsw
 
-from boxinterview import clock
+from boxinterview import clock, storage
 from boxinterview.config.settings import Settings
-from boxinterview.domain import integration, interview_media, recordings, uploads
+from boxinterview.domain import integration, interview_media, placement, recordings, uploads
+from boxinterview.domain.models import RecordingState
 from boxinterview.mail import alerts, sender
 from boxinterview.ops import health
 from boxinterview.pipeline import interview_media as team_media
@@ -61,9 +62,12 @@ class Worker:
         self.live: dict[int, asyncio.Task[object]] = {}  # recording id -> its live transcode
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
+        self.bucket = storage.open_bucket(settings.storage)
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("worker %s started (%d ffmpeg at most)", self.name, self.settings.media.max_ffmpeg)
+        if self.bucket is not None:
+            await self._check_bucket()
         sweeper = asyncio.create_task(self._sweep_forever(stop))
         follower = asyncio.create_task(self._follow_uploads(stop))
         mailer = asyncio.create_task(sender.run(self.db, self.settings, stop))
@@ -130,6 +134,9 @@ class Worker:
                 await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
                 log.info("job %s: interview video %s is %s", job.id, job.subject_id, done)
                 return
+            if job.kind == placement.MOVE_JOB:
+                await self._move(job)
+                return
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             following = self.live.get(job.subject_id)
@@ -137,7 +144,7 @@ class Worker:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
             state = await processing.process(self.db, self.settings, job.subject_id, report)
-            await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+            await self.db.awrite(self._finished, job, state)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
         except asyncio.CancelledError:
             # Stopping: hand the job back now rather than after the lease runs out.
@@ -150,6 +157,33 @@ class Worker:
         finally:
             beat.cancel()
 
+    def _finished(self, con: apsw.Connection, job: Job, state: RecordingState) -> None:
+        now = clock.now()
+        jobs_sql.finish(con, job.id, self.name, now)
+        if state is RecordingState.READY and self.bucket is not None:
+            placement.queue_move(con, job.subject_id, now)  # same transaction: a ready recording always moves
+
+    async def _move(self, job: Job) -> None:
+        if self.bucket is None:  # storage was switched back to local: the files stay here
+            await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+            return
+        keep = self.settings.storage.keep_local_copy
+        moved = await self.db.call(
+            placement.move_recording, self.db, self.settings.data_dir, self.bucket, job.subject_id, keep
+        )
+        await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+        log.info("job %s: recording %s, %d file(s) moved to the bucket", job.id, job.subject_id, moved)
+
+    async def _check_bucket(self) -> None:
+        """Say at start, not only when the first recording is ready, that the bucket cannot be used."""
+        assert self.bucket is not None
+        try:
+            await asyncio.to_thread(self.bucket.check)
+        except storage.StorageError as exc:
+            log.error("recordings stay on this disk until the bucket can be used: %s", exc)
+        else:
+            log.info("finished recordings move to bucket %s", self.bucket.name)
+
     def _release(self, con: apsw.Connection, job: Job) -> None:
         jobs_sql.release(con, job.id, self.name, clock.now())
 
@@ -158,7 +192,9 @@ class Worker:
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
             what = "recording"
-            if job.kind == interview_media.MEDIA_JOB:
+            if job.kind == placement.MOVE_JOB:
+                what = "recording's move to the bucket"  # its files stay on this disk and play from there
+            elif job.kind == interview_media.MEDIA_JOB:
                 what = "team video"  # the welcome or a question on video; reviewers read why on their page
                 interview_media.fail_in(con, job.subject_id, reason, now)
             else:

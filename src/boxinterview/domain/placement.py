@@ -1,0 +1,111 @@
+"""Where a finished file lives: on this disk, or (once moved) in the S3-compatible bucket.
+
+Uploads always arrive on the local disk (the browser's chunks are far below S3's 5 MiB part minimum). Once a
+recording is ready, a job copies its original, playback file and poster to the bucket, checks each copy (size,
+MD5 and SHA-256), records where it went and only then deletes the local file. A bucket that is away fails the
+job, which is retried, and the local copy stays until a copy has been verified: nothing is lost.
+
+Everything else keeps naming a file by its local path; `located` tells whether that path now lives in the bucket.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import apsw
+
+from boxinterview import clock, files
+from boxinterview.domain.models import RecordingState
+from boxinterview.storage import Bucket, StorageError, Stored
+from boxinterview.store import Database
+from boxinterview.store import answers as answers_sql
+from boxinterview.store import bucket_files as sql
+from boxinterview.store import jobs as jobs_sql
+
+log = logging.getLogger(__name__)
+
+MOVE_JOB = "storage.move"
+
+
+def located(con: apsw.Connection, path: str) -> str | None:
+    """The object key a file was moved to, or None while it is on this disk."""
+    found = sql.where(con, path)
+    return None if found is None else str(found["object_key"])
+
+
+def queue_move(con: apsw.Connection, recording_id: int, now: datetime) -> None:
+    jobs_sql.enqueue(con, MOVE_JOB, recording_id, now)
+
+
+def object_key(bucket: Bucket, data_dir: Path, path: Path) -> str:
+    """The key a file goes to: its place under data_dir, with a token so that a recording id the database hands
+    out again after an erasure never meets an object of the erased one that is still waiting to be deleted."""
+    relative = path.resolve().relative_to(data_dir.resolve())
+    return bucket.key_for(f"{relative.with_suffix('')}.{uuid.uuid4().hex[:12]}{relative.suffix}")
+
+
+def move_recording(
+    db: Database, data_dir: Path, bucket: Bucket, recording_id: int, keep_local: bool = False
+) -> int:
+    """Move a ready recording's files to the bucket; return how many were moved now. Safe to repeat: a file
+    recorded as moved already only has its local copy removed (a crash between the two)."""
+    rec = db.read(answers_sql.get_recording, recording_id)
+    if rec is None or rec.state is not RecordingState.READY:
+        return 0  # erased, or replaced by a later state: nothing to move
+    moved = 0
+    for name in (rec.original_path, rec.playback_path, rec.poster_path):
+        if not name:
+            continue
+        path = Path(name)
+        if db.read(located, name) is not None:
+            if not keep_local:
+                files.remove(path)
+            continue
+        if not path.exists():
+            raise StorageError(f"{path} is neither on this disk nor in the bucket")
+        stored = bucket.put(path, object_key(bucket, data_dir, path))
+        bucket.verify(stored)
+
+        if not db.write(_record, recording_id, name, stored):
+            bucket.delete([stored.key])
+            return moved
+        moved += 1
+        if not keep_local:
+            files.remove(path)
+    if moved:
+        log.info("recording %s: %d file(s) moved to bucket %s", recording_id, moved, bucket.name)
+    return moved
+
+
+def _record(con: apsw.Connection, recording_id: int, path: str, stored: Stored) -> bool:
+    if answers_sql.get_recording(con, recording_id) is None:
+        return False  # erased while it was copied
+    sql.add(con, path, stored.key, stored.size, stored.sha256, clock.now())
+    return True
+
+
+def forget_under(con: apsw.Connection, folder: Path, now: datetime) -> int:
+    """Mark the moved files that were in `folder` for deletion from the bucket (their owner is being erased)."""
+    found = sql.under(con, str(folder).rstrip("/") + "/")
+    sql.forget(con, [f["id"] for f in found], now)
+    return len(found)
+
+
+def cancel_moves(con: apsw.Connection, recording_ids: list[int]) -> None:
+    jobs_sql.cancel(con, MOVE_JOB, recording_ids)
+
+
+def delete_forgotten(db: Database, bucket: Bucket | None) -> int:
+    """Delete from the bucket the objects of erased files; return how many. A bucket that is away leaves them
+    marked, and the next purge tries again."""
+    if bucket is None:
+        return 0
+    deleted = 0
+    while found := db.read(sql.forgotten):
+        bucket.delete([f["object_key"] for f in found])
+        db.write(sql.drop, [f["id"] for f in found])
+        deleted += len(found)
+    return deleted
