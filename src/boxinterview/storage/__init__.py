@@ -20,6 +20,7 @@ import botocore.exceptions
 from botocore.config import Config
 
 from boxinterview.config.sections import StorageSettings
+from boxinterview.errors import BoxError
 
 if TYPE_CHECKING:
     from types_boto3_s3 import S3Client
@@ -34,7 +35,7 @@ TYPES = {
 }
 
 
-class StorageError(Exception):
+class StorageError(BoxError):
     """The bucket could not be used; the message says what to check."""
 
 
@@ -87,7 +88,7 @@ class Bucket:
 
     def check(self) -> None:
         """Raise StorageError saying what to fix, unless the bucket answers to our keys."""
-        self._call("reach the bucket", lambda: self.client.head_bucket(Bucket=self.name))
+        self._call("use it", lambda: self.client.head_bucket(Bucket=self.name))
 
     def put(self, path: Path, key: str) -> Stored:
         """Copy a file to the bucket; the store refuses it unless the bytes match their MD5."""
@@ -187,14 +188,15 @@ class Bucket:
                 fix = "check storage.region and storage.path_style"
             else:
                 fix = "look at the object store's own log"
-            return StorageError(f"could not {what} in {where}: {code or status}: {fix}")
+            return StorageError(f"{where}: could not {what} ({code or status}); {fix}")
         if isinstance(
             exc, botocore.exceptions.EndpointConnectionError | botocore.exceptions.ConnectTimeoutError
         ):
             return StorageError(
-                f"could not {what}: {where} does not answer; check storage.endpoint_url and that the store is up"
+                f"{where}: could not {what}, the store does not answer; check storage.endpoint_url and that the "
+                "store is up"
             )
-        return StorageError(f"could not {what} in {where}: {exc}")
+        return StorageError(f"{where}: could not {what}: {exc}")
 
 
 def _status(exc: botocore.exceptions.ClientError) -> int:

@@ -1,0 +1,227 @@
+"""Finished recordings in an S3-compatible bucket (a real SeaweedFS on loopback): moved once processed, each copy
+verified before the local file goes, played by reviewers, share links and API links through short-lived presigned
+URLs (with Range), deleted from the bucket on erasure; a bucket that is away or refuses our keys never costs a
+recording."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from boxinterview import storage
+from boxinterview.domain import accounts, answers, api, invitations, placement, recordings, retention, shares
+from boxinterview.domain.models import Role
+from boxinterview.pipeline.worker import Worker
+from boxinterview.store import Database
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import jobs as jobs_sql
+from tests.conftest import free_port
+from tests.support.clips import make
+from tests.support.flows import record_take
+from tests.support.objectstore import ObjectStore, object_store
+from tests.support.signin import sign_in_with
+from tests.support.site import Site
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ObjectStore]:
+    with object_store(tmp_path_factory.mktemp("objectstore")) as running:
+        yield running
+
+
+async def work_until(site: Site, done: Callable[[], bool], settings: Any = None, seconds: float = 60) -> None:
+    """Run the real worker (processing, moving) until `done()`."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(site.db, settings or site.settings).run(stop))
+    try:
+        for _ in range(int(seconds * 10)):
+            if done():
+                return
+            assert not task.done(), task
+            await asyncio.sleep(0.1)
+        raise AssertionError("the worker did not get there in time")
+    finally:
+        stop.set()
+        await task
+
+
+def finished_candidate(site: Site, clips: Path) -> tuple[int, int]:
+    """A candidate who answered every question and finished; their video answer is a real recording, queued for
+    processing. Returns (invitation id, recording id)."""
+    inv, token = invitations.invite(site.db, site.interview.id, "Ann", "ann@example.com", "t")
+    invitations.record_consent(site.db, inv.id, "1")
+    video, audio, text = site.interview.questions
+    rid = record_take(site.db, site.settings, token, video.id, 1, b"x")
+    shutil.copy(make("vp8_opus.webm", clips), recordings.get(site.db, rid).original_path)
+    answers.submit_take(site.db, inv.id, video.id, 1)
+    record_take(site.db, site.settings, token, audio.id, 1, b"y")  # not a recording: it is rejected
+    answers.submit_take(site.db, inv.id, audio.id, 1)
+    answers.submit_text(site.db, inv.id, text.id, "Words.")
+    answers.complete(site.db, inv.id)
+    return inv.id, rid
+
+
+def paths_of(db: Database, rid: int) -> list[str]:
+    rec = recordings.get(db, rid)
+    return [p for p in (rec.original_path, rec.playback_path, rec.poster_path) if p]
+
+
+def moved(db: Database, rid: int) -> bool:
+    paths = paths_of(db, rid)
+    return len(paths) == 3 and all(db.read(placement.located, p) for p in paths)
+
+
+def move_job(db: Database, rid: int) -> Any:
+    return next(
+        (j for j in db.read(jobs_sql.recent, 50) if j.kind == placement.MOVE_JOB and j.subject_id == rid),
+        None,
+    )
+
+
+async def fetch(url: str, **headers: str) -> tuple[int, bytes, dict[str, str]]:
+    """A GET as the browser makes it after the redirect: straight to the object store, no cookies."""
+    async with aiohttp.ClientSession() as plain, plain.get(url, headers=headers) as r:
+        return r.status, await r.read(), dict(r.headers)
+
+
+async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_site, store, tmp_path) -> None:
+    site = await make_site(storage=store.settings())
+    invitation_id, rid = finished_candidate(site, tmp_path)
+    await work_until(site, lambda: recordings.get(site.db, rid).state.value == "ready")
+    playback = Path(recordings.get(site.db, rid).playback_path or "")
+    expected = hashlib.sha256(playback.read_bytes()).digest() if playback.exists() else b""
+    await work_until(site, lambda: moved(site.db, rid))
+
+    # In the bucket, verified, and gone from this disk
+    keys = [site.db.read(placement.located, p) for p in paths_of(site.db, rid)]
+    assert set(keys) <= set(store.keys())
+    assert all(str(k).startswith("test/recordings/") for k in keys)
+    assert not any(Path(p).exists() for p in paths_of(site.db, rid))
+    assert move_job(site.db, rid).state == "done"
+
+    # A reviewer plays it: authorised and audited here, then sent to a presigned GET that answers ranges
+    reviewer, password = accounts.create(site.db, "rev@example.com", Role.REVIEWER, "t")
+    accounts.assign(site.db, reviewer.email, site.interview.id, "t")
+    browser = await site.browser()
+    assert (await sign_in_with(browser, reviewer.email, password)).ok
+    r = await browser.get(
+        f"/media/recordings/{rid}/playback", headers={"Range": "bytes=0-"}, allow_redirects=False
+    )
+    assert r.status == 302 and r.headers["Cache-Control"] == "no-store"
+    location = r.headers["Location"]
+    assert (
+        location.startswith(store.endpoint + "/recordings/test/recordings/")
+        and "X-Amz-Expires=300" in location
+    )
+    assert store.endpoint in r.headers["Content-Security-Policy"]  # the player may load from the bucket
+    status, body, headers = await fetch(location, Range="bytes=0-99")
+    assert (
+        status == 206
+        and len(body) == 100
+        and headers["Content-Range"].endswith(f"/{len(body) and headers['Content-Range'].split('/')[1]}")
+    )
+    status, whole, headers = await fetch(location)
+    assert status == 200 and headers["Content-Type"] == "video/mp4"
+    assert hashlib.sha256(whole).digest() == expected  # the very bytes that were processed
+    for _ in range(40):  # viewings are written to the audit log a moment after they happen
+        viewed = [e for e in site.db.read(audit_sql.entries, "recording.playback", 20) if e.subject_id == rid]
+        if viewed:
+            break
+        await asyncio.sleep(0.1)
+    assert viewed and viewed[0].subject_id == rid
+
+    # Nobody else gets a link
+    stranger = await site.browser()
+    assert (await stranger.get(f"/media/recordings/{rid}/playback", allow_redirects=False)).status in (
+        302,
+        303,
+        401,
+        403,
+    )
+    assert "X-Amz" not in (
+        await stranger.get(f"/media/recordings/{rid}/playback", allow_redirects=False)
+    ).headers.get("Location", "")
+
+    # A share link's poster and an API media link lead to the bucket too
+    _, share = shares.create(
+        site.db, reviewer, [invitation_id], [q.id for q in site.interview.questions[:1]], 3
+    )
+    r = await stranger.get(f"/s/{share}/media/{rid}/poster", allow_redirects=False)
+    assert r.status == 302 and r.headers["Referrer-Policy"] == "no-referrer"
+    status, poster, headers = await fetch(r.headers["Location"])
+    assert status == 200 and headers["Content-Type"] == "image/jpeg" and poster[:2] == b"\xff\xd8"
+    token = api.create_token(site.db, "ats", "t", ("read",))
+    found = await (
+        await stranger.get(
+            f"/api/v1/invitations/{invitation_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+    ).json()
+    link = found["answers"][0]["recording"]["links"]["playback"].removeprefix(site.settings.base_url)
+    r = await stranger.get(link, allow_redirects=False)
+    assert r.status == 302
+    status, body, _ = await fetch(r.headers["Location"], Range="bytes=100-199")
+    assert status == 206 and body == whole[100:200]
+
+    # Erasure deletes the objects from the bucket
+    bucket = storage.open_bucket(site.settings.storage)
+    removed = retention.erase(site.db, site.settings.data_dir, invitation_id, "t", "asked", bucket=bucket)
+    assert removed >= 3
+    assert not set(keys) & set(store.keys())
+    assert all(site.db.read(placement.located, k or "") is None for k in keys)
+
+
+async def test_a_bucket_that_is_away_keeps_the_local_copy_and_the_job_retries(
+    make_site, store, tmp_path
+) -> None:
+    away = store.settings(endpoint_url=f"http://127.0.0.1:{free_port()}")
+    site = await make_site(storage=away)
+    _, rid = finished_candidate(site, tmp_path)
+    await work_until(
+        site,
+        lambda: (job := move_job(site.db, rid)) is not None and job.attempts >= 1 and job.state == "queued",
+    )
+    job = move_job(site.db, rid)
+    assert "does not answer" in job.last_error and "storage.endpoint_url" in job.last_error
+    paths = paths_of(site.db, rid)
+    assert len(paths) == 3 and all(Path(p).exists() for p in paths)
+    assert not any(site.db.read(placement.located, p) for p in paths)
+    # Meanwhile reviewers play it from this disk, as before
+    reviewer, password = accounts.create(site.db, "rev@example.com", Role.ADMIN, "t")
+    browser = await site.browser()
+    assert (await sign_in_with(browser, reviewer.email, password)).ok
+    r = await browser.get(f"/media/recordings/{rid}/playback", headers={"Range": "bytes=0-99"})
+    assert r.status == 206 and len(await r.read()) == 100
+
+    # The bucket is back: the retried job moves the files
+    back = dataclasses.replace(
+        site.settings, storage=dataclasses.replace(site.settings.storage, endpoint_url=store.endpoint)
+    )
+    await work_until(site, lambda: moved(site.db, rid), back, seconds=30)
+    assert not any(Path(p).exists() for p in paths)
+    assert move_job(site.db, rid).attempts == 2
+
+
+async def test_wrong_keys_are_named_at_start_and_in_the_job(make_site, store, tmp_path) -> None:
+    wrong = store.settings(secret_key="not-the-secret")
+    site = await make_site(storage=wrong)
+    bucket = storage.open_bucket(site.settings.storage)
+    assert bucket is not None
+    with pytest.raises(storage.StorageError, match=r"check storage.access_key and storage.secret_key"):
+        bucket.check()
+    _, rid = finished_candidate(site, tmp_path)
+    await work_until(site, lambda: (job := move_job(site.db, rid)) is not None and job.last_error != "")
+    assert "storage.secret_key" in move_job(site.db, rid).last_error
+    assert all(Path(p).exists() for p in paths_of(site.db, rid))
+    missing = storage.Bucket(
+        dataclasses.replace(site.settings.storage, secret_key=store.secret_key, bucket="nope")
+    )
+    with pytest.raises(storage.StorageError, match="check storage.bucket"):
+        missing.check()
