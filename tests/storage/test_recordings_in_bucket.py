@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import yaml
 
 from boxinterview import storage
 from boxinterview.domain import accounts, answers, api, invitations, placement, recordings, retention, shares
@@ -183,7 +184,7 @@ async def test_a_bucket_that_is_away_keeps_the_local_copy_and_the_job_retries(
 ) -> None:
     away = store.settings(endpoint_url=f"http://127.0.0.1:{free_port()}")
     site = await make_site(storage=away)
-    _, rid = finished_candidate(site, tmp_path)
+    invitation_id, rid = finished_candidate(site, tmp_path)
     await work_until(
         site,
         lambda: (job := move_job(site.db, rid)) is not None and job.attempts >= 1 and job.state == "queued",
@@ -208,6 +209,23 @@ async def test_a_bucket_that_is_away_keeps_the_local_copy_and_the_job_retries(
     assert not any(Path(p).exists() for p in paths)
     assert move_job(site.db, rid).attempts == 2
 
+    # Erased while the bucket is away: its objects stay marked, and the next purge deletes them
+    keys = [site.db.read(placement.located, p) for p in paths]
+    assert set(keys) <= set(store.keys())
+    retention.erase(
+        site.db,
+        site.settings.data_dir,
+        invitation_id,
+        "t",
+        "asked",
+        bucket=storage.open_bucket(site.settings.storage),
+    )
+    assert set(keys) <= set(store.keys())
+    assert (
+        retention.purge(site.db, site.settings.data_dir, bucket=storage.open_bucket(back.storage)).files == 3
+    )
+    assert not set(keys) & set(store.keys())
+
 
 async def test_wrong_keys_are_named_at_start_and_in_the_job(make_site, store, tmp_path) -> None:
     wrong = store.settings(secret_key="not-the-secret")
@@ -225,3 +243,20 @@ async def test_wrong_keys_are_named_at_start_and_in_the_job(make_site, store, tm
     )
     with pytest.raises(storage.StorageError, match="check storage.bucket"):
         missing.check()
+
+
+def test_config_check_tries_the_bucket_and_names_what_to_fix(store, tmp_path, cli, monkeypatch) -> None:
+    secret = tmp_path / "s3-secret"
+    secret.write_text(store.secret_key + "\n")
+    monkeypatch.setenv("BOXINTERVIEW_STORAGE_SECRET_KEY_FILE", str(secret))
+    config = tmp_path / "boxinterview.yaml"
+    config.write_text(
+        yaml.safe_dump({"data_dir": str(tmp_path / "var"), "storage": store.settings(secret_key="")})
+    )
+    checked = cli("--config", str(config), "config", "check")
+    assert checked.code == 0 and f"finished recordings move to bucket {store.bucket}" in checked.out
+    shown = cli("--config", str(config), "config", "show")
+    assert "storage.secret_key = (hidden)" in shown.out and store.secret_key not in shown.out
+    secret.write_text("not-the-secret")
+    refused = cli("--config", str(config), "config", "check")
+    assert refused.code != 0 and "check storage.access_key and storage.secret_key" in refused.err

@@ -99,7 +99,7 @@ def cancel_moves(con: apsw.Connection, recording_ids: list[int]) -> None:
 
 
 def delete_forgotten(db: Database, bucket: Bucket | None) -> int:
-    """Delete from the bucket the objects of erased files; return how many. A bucket that is away leaves them
+    """Remove the erased files' objects from the bucket; return how many. While the bucket is away they stay
     marked, and the next purge tries again."""
     if bucket is None:
         return 0
