@@ -18,7 +18,17 @@ import pytest
 import yaml
 
 from boxinterview import storage
-from boxinterview.domain import accounts, answers, api, invitations, placement, recordings, retention, shares
+from boxinterview.domain import (
+    accounts,
+    answers,
+    api,
+    interview_media,
+    invitations,
+    placement,
+    recordings,
+    retention,
+    shares,
+)
 from boxinterview.domain.models import Role
 from boxinterview.pipeline.worker import Worker
 from boxinterview.store import Database
@@ -28,6 +38,7 @@ from tests.conftest import free_port
 from tests.support.clips import make
 from tests.support.flows import record_take
 from tests.support.objectstore import ObjectStore, object_store
+from tests.support.reviewing import csrf, reviewer
 from tests.support.signin import sign_in_with
 from tests.support.site import Site
 
@@ -260,3 +271,54 @@ def test_config_check_tries_the_bucket_and_names_what_to_fix(store, tmp_path, cl
     secret.write_text("not-the-secret")
     refused = cli("--config", str(config), "config", "check")
     assert refused.code != 0 and "check storage.access_key and storage.secret_key" in refused.err
+
+
+async def test_the_teams_videos_move_too_and_leave_the_bucket_when_replaced_or_removed(
+    make_site, store, tmp_path
+) -> None:
+    site = await make_site(storage=store.settings())
+    team = await reviewer(site, "lee@example.com")
+    page = f"/review/interviews/{site.interview.id}/media"
+    token = await csrf(team, page)
+    clip = make("vp8_opus.webm", tmp_path, seconds=1.0)
+    form = aiohttp.FormData()
+    form.add_field("csrf", token)
+    form.add_field("file", clip.read_bytes(), filename="hello.webm", content_type="video/webm")
+    r = await team.post(page + "/welcome", data=form, headers={"Accept": "application/json"})
+    media_id = (await r.json())["media"]
+
+    def media_moved() -> bool:
+        media = interview_media.get(site.db, media_id)
+        paths = [p for p in (media.original_path, media.playback_path) if p]
+        return (
+            media.state == "ready"
+            and len(paths) == 2
+            and all(site.db.read(placement.located, p) for p in paths)
+        )
+
+    await work_until(site, media_moved)
+    media = interview_media.get(site.db, media_id)
+    first_keys = {
+        site.db.read(placement.located, p) for p in (media.original_path, media.playback_path or "")
+    }
+    assert first_keys <= set(store.keys()) and not Path(media.playback_path or "").exists()
+    candidate = site.candidate(consent=False)
+    r = await (await site.browser()).get(f"/i/{candidate}/media/{media_id}/video", allow_redirects=False)
+    assert r.status == 302
+    status, body, headers = await fetch(r.headers["Location"], Range="bytes=0-9")
+    assert status == 206 and len(body) == 10 and headers["Content-Type"] == "video/mp4"
+
+    # Replaced: the new video moves, the old one's objects are deleted
+    form = aiohttp.FormData()
+    form.add_field("csrf", token)
+    form.add_field("file", clip.read_bytes(), filename="again.webm", content_type="video/webm")
+    await team.post(page + "/welcome", data=form, headers={"Accept": "application/json"})
+    await work_until(site, lambda: media_moved() and not first_keys & set(store.keys()))
+    # Removed: its objects leave the bucket
+    media = interview_media.get(site.db, media_id)
+    second_keys = {
+        site.db.read(placement.located, p) for p in (media.original_path, media.playback_path or "")
+    }
+    assert second_keys <= set(store.keys())
+    assert (await team.post(f"/review/media/{media_id}/remove", data={"csrf": token})).status == 200
+    await work_until(site, lambda: not second_keys & set(store.keys()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -23,11 +24,13 @@ from boxinterview.storage import Bucket, StorageError, Stored
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
 from boxinterview.store import bucket_files as sql
+from boxinterview.store import interview_media as media_sql
 from boxinterview.store import jobs as jobs_sql
 
 log = logging.getLogger(__name__)
 
-MOVE_JOB = "storage.move"
+MOVE_JOB = "storage.move"  # a candidate's recording
+MOVE_MEDIA_JOB = "storage.move_media"  # the team's welcome or question video
 
 
 def located(con: apsw.Connection, path: str) -> str | None:
@@ -36,8 +39,8 @@ def located(con: apsw.Connection, path: str) -> str | None:
     return None if found is None else str(found["object_key"])
 
 
-def queue_move(con: apsw.Connection, recording_id: int, now: datetime) -> None:
-    jobs_sql.enqueue(con, MOVE_JOB, recording_id, now)
+def queue_move(con: apsw.Connection, kind: str, subject_id: int, now: datetime) -> None:
+    jobs_sql.enqueue(con, kind, subject_id, now)
 
 
 def object_key(bucket: Bucket, data_dir: Path, path: Path) -> str:
@@ -55,10 +58,43 @@ def move_recording(
     rec = db.read(answers_sql.get_recording, recording_id)
     if rec is None or rec.state is not RecordingState.READY:
         return 0  # erased, or replaced by a later state: nothing to move
+    paths = [p for p in (rec.original_path, rec.playback_path, rec.poster_path) if p]
+
+    def still_there(con: apsw.Connection, path: str) -> bool:
+        return answers_sql.get_recording(con, recording_id) is not None  # not erased while it was copied
+
+    moved = _move(db, data_dir, bucket, paths, still_there, keep_local)
+    if moved:
+        log.info("recording %s: %d file(s) moved to bucket %s", recording_id, moved, bucket.name)
+    return moved
+
+
+def move_team_media(
+    db: Database, data_dir: Path, bucket: Bucket, media_id: int, keep_local: bool = False
+) -> int:
+    """Move a ready welcome or question video (original and playback file) to the bucket, as for recordings."""
+    media = db.read(media_sql.get, media_id)
+    if media is None or media.state != "ready":
+        return 0
+    paths = [p for p in (media.original_path, media.playback_path) if p]
+
+    def still_there(con: apsw.Connection, path: str) -> bool:
+        now = media_sql.get(con, media_id)  # the same id is kept when a video is replaced: compare the files
+        return now is not None and path in (now.original_path, now.playback_path)
+
+    return _move(db, data_dir, bucket, paths, still_there, keep_local)
+
+
+def _move(
+    db: Database,
+    data_dir: Path,
+    bucket: Bucket,
+    paths: list[str],
+    still_there: Callable[[apsw.Connection, str], bool],
+    keep_local: bool,
+) -> int:
     moved = 0
-    for name in (rec.original_path, rec.playback_path, rec.poster_path):
-        if not name:
-            continue
+    for name in paths:
         path = Path(name)
         if db.read(located, name) is not None:
             if not keep_local:
@@ -68,23 +104,28 @@ def move_recording(
             raise StorageError(f"{path} is neither on this disk nor in the bucket")
         stored = bucket.put(path, object_key(bucket, data_dir, path))
         bucket.verify(stored)
-
-        if not db.write(_record, recording_id, name, stored):
-            bucket.delete([stored.key])
-            return moved
+        if not db.write(_record, name, stored, still_there):
+            bucket.delete([stored.key])  # its owner went while it was copied
+            continue
         moved += 1
         if not keep_local:
             files.remove(path)
-    if moved:
-        log.info("recording %s: %d file(s) moved to bucket %s", recording_id, moved, bucket.name)
     return moved
 
 
-def _record(con: apsw.Connection, recording_id: int, path: str, stored: Stored) -> bool:
-    if answers_sql.get_recording(con, recording_id) is None:
-        return False  # erased while it was copied
+def _record(
+    con: apsw.Connection, path: str, stored: Stored, still_there: Callable[[apsw.Connection, str], bool]
+) -> bool:
+    if not still_there(con, path):
+        return False
     sql.add(con, path, stored.key, stored.size, stored.sha256, clock.now())
     return True
+
+
+def forget_paths(con: apsw.Connection, paths: list[str], now: datetime) -> None:
+    """Mark moved files for deletion from the bucket (replaced ones)."""
+    found = [f for p in paths if (f := sql.where(con, p)) is not None]
+    sql.forget(con, [f["id"] for f in found], now)
 
 
 def forget_under(con: apsw.Connection, folder: Path, now: datetime) -> int:
@@ -94,8 +135,8 @@ def forget_under(con: apsw.Connection, folder: Path, now: datetime) -> int:
     return len(found)
 
 
-def cancel_moves(con: apsw.Connection, recording_ids: list[int]) -> None:
-    jobs_sql.cancel(con, MOVE_JOB, recording_ids)
+def cancel_moves(con: apsw.Connection, subject_ids: list[int], kind: str = MOVE_JOB) -> None:
+    jobs_sql.cancel(con, kind, subject_ids)
 
 
 def delete_forgotten(db: Database, bucket: Bucket | None) -> int:

@@ -131,10 +131,10 @@ class Worker:
         try:
             if job.kind == interview_media.MEDIA_JOB:
                 done = await team_media.process(self.db, self.settings, job.subject_id, report)
-                await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+                await self.db.awrite(self._finished, job, placement.MOVE_MEDIA_JOB, done == "ready")
                 log.info("job %s: interview video %s is %s", job.id, job.subject_id, done)
                 return
-            if job.kind == placement.MOVE_JOB:
+            if job.kind in (placement.MOVE_JOB, placement.MOVE_MEDIA_JOB):
                 await self._move(job)
                 return
             if job.kind != recordings.PROCESS_JOB:
@@ -144,7 +144,7 @@ class Worker:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
             state = await processing.process(self.db, self.settings, job.subject_id, report)
-            await self.db.awrite(self._finished, job, state)
+            await self.db.awrite(self._finished, job, placement.MOVE_JOB, state is RecordingState.READY)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
         except asyncio.CancelledError:
             # Stopping: hand the job back now rather than after the lease runs out.
@@ -157,22 +157,23 @@ class Worker:
         finally:
             beat.cancel()
 
-    def _finished(self, con: apsw.Connection, job: Job, state: RecordingState) -> None:
+    def _finished(self, con: apsw.Connection, job: Job, move: str, ready: bool) -> None:
         now = clock.now()
         jobs_sql.finish(con, job.id, self.name, now)
-        if state is RecordingState.READY and self.bucket is not None:
-            placement.queue_move(con, job.subject_id, now)  # same transaction: a ready recording always moves
+        if ready and self.bucket is not None:
+            placement.queue_move(
+                con, move, job.subject_id, now
+            )  # same transaction: what is ready always moves
 
     async def _move(self, job: Job) -> None:
         if self.bucket is None:  # storage was switched back to local: the files stay here
             await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
             return
         keep = self.settings.storage.keep_local_copy
-        moved = await self.db.call(
-            placement.move_recording, self.db, self.settings.data_dir, self.bucket, job.subject_id, keep
-        )
+        move = placement.move_recording if job.kind == placement.MOVE_JOB else placement.move_team_media
+        moved = await self.db.call(move, self.db, self.settings.data_dir, self.bucket, job.subject_id, keep)
         await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
-        log.info("job %s: recording %s, %d file(s) moved to the bucket", job.id, job.subject_id, moved)
+        log.info("job %s (%s %s): %d file(s) moved to the bucket", job.id, job.kind, job.subject_id, moved)
 
     async def _check_bucket(self) -> None:
         """Say at start, not only when the first recording is ready, that the bucket cannot be used."""
@@ -184,6 +185,15 @@ class Worker:
         else:
             log.info("finished recordings move to bucket %s", self.bucket.name)
 
+    async def _delete_forgotten(self) -> None:
+        """Objects of replaced team videos, and of erasures made while the bucket was away."""
+        if self.bucket is None:
+            return
+        try:
+            await self.db.call(placement.delete_forgotten, self.db, self.bucket)
+        except storage.StorageError as exc:
+            log.warning("objects to delete stay in the bucket for now: %s", exc)
+
     def _release(self, con: apsw.Connection, job: Job) -> None:
         jobs_sql.release(con, job.id, self.name, clock.now())
 
@@ -192,8 +202,8 @@ class Worker:
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
             what = "recording"
-            if job.kind == placement.MOVE_JOB:
-                what = "recording's move to the bucket"  # its files stay on this disk and play from there
+            if job.kind in (placement.MOVE_JOB, placement.MOVE_MEDIA_JOB):
+                what = "move to the bucket"  # the files stay on this disk and play from there
             elif job.kind == interview_media.MEDIA_JOB:
                 what = "team video"  # the welcome or a question on video; reviewers read why on their page
                 interview_media.fail_in(con, job.subject_id, reason, now)
@@ -247,6 +257,7 @@ class Worker:
                 await self.db.call(
                     integration.forget_old_requests, self.db
                 )  # kept answers past a retry's day
+                await self._delete_forgotten()
             except Exception:
                 log.exception("sweeping abandoned uploads, kept API answers, or checking health failed")
             with contextlib.suppress(TimeoutError):
