@@ -30,6 +30,7 @@ from boxinterview.domain import (
     shares,
 )
 from boxinterview.domain.models import Role
+from boxinterview.ops import backup
 from boxinterview.pipeline.worker import Worker
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
@@ -322,3 +323,16 @@ async def test_the_teams_videos_move_too_and_leave_the_bucket_when_replaced_or_r
     assert second_keys <= set(store.keys())
     assert (await team.post(f"/review/media/{media_id}/remove", data={"csrf": token})).status == 200
     await work_until(site, lambda: not second_keys & set(store.keys()))
+
+
+async def test_local_copies_stay_while_a_backup_runs(make_site, store, tmp_path) -> None:
+    """A backup copies the database first, then the files: a local file deleted in between would be missing
+    from a backup whose database still names it, so local copies go only when no backup runs."""
+    site = await make_site(storage=store.settings())
+    _, rid = finished_candidate(site, tmp_path)
+    with backup.maintenance(site.settings):
+        await work_until(site, lambda: moved(site.db, rid))
+        await asyncio.sleep(0.5)
+        assert all(Path(p).exists() for p in paths_of(site.db, rid))  # in the bucket, and still here
+    await work_until(site, lambda: not any(Path(p).exists() for p in paths_of(site.db, rid)))
+    assert move_job(site.db, rid).state == "done"

@@ -2,7 +2,7 @@
 
 Uploads always arrive on the local disk (the browser's chunks are far below S3's 5 MiB part minimum). Once a
 recording is ready, a job copies its original, playback file and poster to the bucket, checks each copy (size,
-MD5 and SHA-256), records where it went and only then deletes the local file. A bucket that is away fails the
+MD5 and SHA-256), records where it went and only then (while no backup runs) deletes the local file. A bucket that is away fails the
 job, which is retried, and the local copy stays until a copy has been verified: nothing is lost.
 
 Everything else keeps naming a file by its local path; `located` tells whether that path now lives in the bucket.
@@ -50,39 +50,47 @@ def object_key(bucket: Bucket, data_dir: Path, path: Path) -> str:
     return bucket.key_for(f"{relative.with_suffix('')}.{uuid.uuid4().hex[:12]}{relative.suffix}")
 
 
-def move_recording(
-    db: Database, data_dir: Path, bucket: Bucket, recording_id: int, keep_local: bool = False
-) -> int:
-    """Move a ready recording's files to the bucket; return how many were moved now. Safe to repeat: a file
-    recorded as moved already only has its local copy removed (a crash between the two)."""
+def move_recording(db: Database, data_dir: Path, bucket: Bucket, recording_id: int) -> list[str]:
+    """Copy a ready recording's files to the bucket, verified and recorded; return the paths of all its files
+    now in the bucket (for `remove_local_copies`). Safe to repeat: a file recorded already is not copied again."""
     rec = db.read(answers_sql.get_recording, recording_id)
     if rec is None or rec.state is not RecordingState.READY:
-        return 0  # erased, or replaced by a later state: nothing to move
+        return []  # erased, or replaced by a later state: nothing to move
     paths = [p for p in (rec.original_path, rec.playback_path, rec.poster_path) if p]
 
     def still_there(con: apsw.Connection, path: str) -> bool:
         return answers_sql.get_recording(con, recording_id) is not None  # not erased while it was copied
 
-    moved = _move(db, data_dir, bucket, paths, still_there, keep_local)
+    moved = _move(db, data_dir, bucket, paths, still_there)
     if moved:
-        log.info("recording %s: %d file(s) moved to bucket %s", recording_id, moved, bucket.name)
-    return moved
+        log.info("recording %s: %d file(s) copied to bucket %s", recording_id, moved, bucket.name)
+    return [p for p in paths if db.read(located, p)]
 
 
-def move_team_media(
-    db: Database, data_dir: Path, bucket: Bucket, media_id: int, keep_local: bool = False
-) -> int:
-    """Move a ready welcome or question video (original and playback file) to the bucket, as for recordings."""
+def move_team_media(db: Database, data_dir: Path, bucket: Bucket, media_id: int) -> list[str]:
+    """Copy a ready welcome or question video (original and playback file) to the bucket, as for recordings."""
     media = db.read(media_sql.get, media_id)
     if media is None or media.state != "ready":
-        return 0
+        return []
     paths = [p for p in (media.original_path, media.playback_path) if p]
 
     def still_there(con: apsw.Connection, path: str) -> bool:
         now = media_sql.get(con, media_id)  # the same id is kept when a video is replaced: compare the files
         return now is not None and path in (now.original_path, now.playback_path)
 
-    return _move(db, data_dir, bucket, paths, still_there, keep_local)
+    _move(db, data_dir, bucket, paths, still_there)
+    return [p for p in paths if db.read(located, p)]
+
+
+def remove_local_copies(db: Database, paths: list[str]) -> int:
+    """Delete the local files of these paths that are recorded as in the bucket; return how many. Called while
+    no backup runs (the caller holds its lock), so a backup never holds a database naming a local file it lacks."""
+    removed = 0
+    for name in paths:
+        if db.read(located, name) is not None and Path(name).exists():
+            files.remove(Path(name))
+            removed += 1
+    return removed
 
 
 def _move(
@@ -91,14 +99,11 @@ def _move(
     bucket: Bucket,
     paths: list[str],
     still_there: Callable[[apsw.Connection, str], bool],
-    keep_local: bool,
 ) -> int:
     moved = 0
     for name in paths:
         path = Path(name)
         if db.read(located, name) is not None:
-            if not keep_local:
-                files.remove(path)
             continue
         if not path.exists():
             raise StorageError(f"{path} is neither on this disk nor in the bucket")
@@ -108,8 +113,6 @@ def _move(
             bucket.delete([stored.key])  # its owner went while it was copied
             continue
         moved += 1
-        if not keep_local:
-            files.remove(path)
     return moved
 
 

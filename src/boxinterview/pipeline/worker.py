@@ -26,7 +26,7 @@ from boxinterview.config.settings import Settings
 from boxinterview.domain import integration, interview_media, placement, recordings, uploads
 from boxinterview.domain.models import RecordingState
 from boxinterview.mail import alerts, sender
-from boxinterview.ops import health
+from boxinterview.ops import backup, health
 from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
 from boxinterview.pipeline import processing, webhooks
@@ -169,11 +169,19 @@ class Worker:
         if self.bucket is None:  # storage was switched back to local: the files stay here
             await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
             return
-        keep = self.settings.storage.keep_local_copy
-        move = placement.move_recording if job.kind == placement.MOVE_JOB else placement.move_team_media
-        moved = await self.db.call(move, self.db, self.settings.data_dir, self.bucket, job.subject_id, keep)
+        removed = await self.db.call(self._move_files, job.kind, job.subject_id, self.bucket)
         await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
-        log.info("job %s (%s %s): %d file(s) moved to the bucket", job.id, job.kind, job.subject_id, moved)
+        log.info(
+            "job %s (%s %s): %d local file(s) now in the bucket", job.id, job.kind, job.subject_id, removed
+        )
+
+    def _move_files(self, kind: str, subject_id: int, bucket: storage.Bucket) -> int:
+        move = placement.move_recording if kind == placement.MOVE_JOB else placement.move_team_media
+        in_bucket = move(self.db, self.settings.data_dir, bucket, subject_id)
+        if self.settings.storage.keep_local_copy or not in_bucket:
+            return 0
+        with backup.maintenance(self.settings):  # a backup copying the local files finishes first
+            return placement.remove_local_copies(self.db, in_bucket)
 
     async def _check_bucket(self) -> None:
         """Say at start, not only when the first recording is ready, that the bucket cannot be used."""
