@@ -79,7 +79,11 @@ def send(request: web.Request, path: Path, headers: dict[str, str]) -> web.Strea
 
 
 async def deliver(
-    request: web.Request, path: Path, headers: dict[str, str], content_type: str | None = None
+    request: web.Request,
+    path: Path,
+    headers: dict[str, str],
+    content_type: str | None = None,
+    through_proxy: bool = True,
 ) -> web.StreamResponse:
     """A stored file the caller has been allowed: sent from this disk as `send` does, or, once it has moved to
     the bucket, a redirect to a presigned GET that works for `storage.link_seconds`. The object store answers
@@ -97,7 +101,7 @@ async def deliver(
                     "Referrer-Policy": "no-referrer",
                 },
             )
-    return send(request, path, headers)
+    return send(request, path, headers) if through_proxy else stream(path, headers)
 
 
 def attachment(name: str) -> str:

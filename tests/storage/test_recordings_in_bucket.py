@@ -17,19 +17,22 @@ import aiohttp
 import pytest
 import yaml
 
-from boxinterview import storage
+from boxinterview import files, storage
 from boxinterview.domain import (
     accounts,
     answers,
     api,
+    documents,
+    interview_io,
     interview_media,
+    interviews,
     invitations,
     placement,
     recordings,
     retention,
     shares,
 )
-from boxinterview.domain.models import Role
+from boxinterview.domain.models import InterviewStatus, Role
 from boxinterview.ops import backup
 from boxinterview.pipeline.worker import Worker
 from boxinterview.store import Database
@@ -115,7 +118,7 @@ async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_s
 
     # In the bucket, verified, and gone from this disk
     keys = [site.db.read(placement.located, p) for p in paths_of(site.db, rid)]
-    assert set(keys) <= set(store.keys())
+    assert set(keys) <= set(store.names())
     assert all(str(k).startswith("test/recordings/") for k in keys)
     assert not any(Path(p).exists() for p in paths_of(site.db, rid))
     assert move_job(site.db, rid).state == "done"
@@ -187,7 +190,7 @@ async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_s
     bucket = storage.open_bucket(site.settings.storage)
     removed = retention.erase(site.db, site.settings.data_dir, invitation_id, "t", "asked", bucket=bucket)
     assert removed >= 3
-    assert not set(keys) & set(store.keys())
+    assert not set(keys) & set(store.names())
     assert all(site.db.read(placement.located, k or "") is None for k in keys)
 
 
@@ -223,7 +226,7 @@ async def test_a_bucket_that_is_away_keeps_the_local_copy_and_the_job_retries(
 
     # Erased while the bucket is away: its objects stay marked, and the next purge deletes them
     keys = [site.db.read(placement.located, p) for p in paths]
-    assert set(keys) <= set(store.keys())
+    assert set(keys) <= set(store.names())
     retention.erase(
         site.db,
         site.settings.data_dir,
@@ -232,11 +235,11 @@ async def test_a_bucket_that_is_away_keeps_the_local_copy_and_the_job_retries(
         "asked",
         bucket=storage.open_bucket(site.settings.storage),
     )
-    assert set(keys) <= set(store.keys())
+    assert set(keys) <= set(store.names())
     assert (
         retention.purge(site.db, site.settings.data_dir, bucket=storage.open_bucket(back.storage)).files == 3
     )
-    assert not set(keys) & set(store.keys())
+    assert not set(keys) & set(store.names())
 
 
 async def test_wrong_keys_are_named_at_start_and_in_the_job(make_site, store, tmp_path) -> None:
@@ -302,7 +305,7 @@ async def test_the_teams_videos_move_too_and_leave_the_bucket_when_replaced_or_r
     first_keys = {
         site.db.read(placement.located, p) for p in (media.original_path, media.playback_path or "")
     }
-    assert first_keys <= set(store.keys()) and not Path(media.playback_path or "").exists()
+    assert first_keys <= set(store.names()) and not Path(media.playback_path or "").exists()
     candidate = site.candidate(consent=False)
     r = await (await site.browser()).get(f"/i/{candidate}/media/{media_id}/video", allow_redirects=False)
     assert r.status == 302
@@ -314,15 +317,15 @@ async def test_the_teams_videos_move_too_and_leave_the_bucket_when_replaced_or_r
     form.add_field("csrf", token)
     form.add_field("file", clip.read_bytes(), filename="again.webm", content_type="video/webm")
     await team.post(page + "/welcome", data=form, headers={"Accept": "application/json"})
-    await work_until(site, lambda: media_moved() and not first_keys & set(store.keys()))
+    await work_until(site, lambda: media_moved() and not first_keys & set(store.names()))
     # Removed: its objects leave the bucket
     media = interview_media.get(site.db, media_id)
     second_keys = {
         site.db.read(placement.located, p) for p in (media.original_path, media.playback_path or "")
     }
-    assert second_keys <= set(store.keys())
+    assert second_keys <= set(store.names())
     assert (await team.post(f"/review/media/{media_id}/remove", data={"csrf": token})).status == 200
-    await work_until(site, lambda: not second_keys & set(store.keys()))
+    await work_until(site, lambda: not second_keys & set(store.names()))
 
 
 async def test_local_copies_stay_while_a_backup_runs(make_site, store, tmp_path) -> None:
@@ -336,3 +339,58 @@ async def test_local_copies_stay_while_a_backup_runs(make_site, store, tmp_path)
         assert all(Path(p).exists() for p in paths_of(site.db, rid))  # in the bucket, and still here
     await work_until(site, lambda: not any(Path(p).exists() for p in paths_of(site.db, rid)))
     assert move_job(site.db, rid).state == "done"
+
+
+CV_INTERVIEW = """\
+title: CV only
+role: Clerk
+questions:
+  - {prompt: Your CV, kind: file, answer_seconds: 600}
+"""
+CV = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+
+
+async def test_documents_of_finished_interviews_move_and_download_under_their_name(
+    make_site, store, tmp_path
+) -> None:
+    site = await make_site(storage=store.settings())
+    iv = interviews.create(site.db, interview_io.from_yaml(CV_INTERVIEW), "t")
+    interviews.set_status(site.db, iv, InterviewStatus.OPEN, "t")
+    question = interviews.get(site.db, iv).questions[0].id
+    inv, _ = invitations.invite(site.db, iv, "Zoë", "zoe@example.com", "t")
+    invitations.record_consent(site.db, inv.id, "1")
+    staged = documents.stage(CV, files.staging_dir(site.settings.data_dir), len(CV))
+    path = answers.submit_file(
+        site.db, site.settings.data_dir, inv.id, question, staged, name="Lebenslauf Zoë.pdf"
+    ).file_path
+    assert path
+    stop = asyncio.Event()  # before completion a document may still be replaced: it stays here
+    worker = asyncio.create_task(Worker(site.db, site.settings).run(stop))
+    await asyncio.sleep(1.5)
+    stop.set()
+    await worker
+    assert Path(path).exists() and site.db.read(placement.located, path) is None
+    answers.complete(site.db, inv.id)
+    await work_until(
+        site, lambda: site.db.read(placement.located, path) is not None and not Path(path).exists()
+    )
+
+    account, password = accounts.create(site.db, "rev@example.com", Role.ADMIN, "t")
+    browser = await site.browser()
+    assert (await sign_in_with(browser, account.email, password)).ok
+    r = await browser.get(f"/review/{inv.id}/documents/{question}", allow_redirects=False)
+    assert r.status == 302
+    status, body, headers = await fetch(r.headers["Location"])
+    assert status == 200 and body == CV and headers["Content-Type"] == "application/pdf"
+    assert "filename*=UTF-8''Lebenslauf%20Zo%C3%AB.pdf" in headers["Content-Disposition"]
+
+    key = site.db.read(placement.located, path)
+    retention.erase(
+        site.db,
+        site.settings.data_dir,
+        inv.id,
+        "t",
+        "asked",
+        bucket=storage.open_bucket(site.settings.storage),
+    )
+    assert key not in store.names()

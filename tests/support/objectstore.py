@@ -44,7 +44,7 @@ class ObjectStore:
             **changes,
         }
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         """Every object in the bucket, seen with the store's own client, not the code under test."""
         client = boto3.client(
             "s3",
@@ -117,7 +117,7 @@ def object_store(root: Path) -> Iterator[ObjectStore]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                store.keys()
+                store.names()
                 break
             except Exception:
                 if proc.poll() is not None or time.monotonic() > deadline:

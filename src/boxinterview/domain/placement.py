@@ -82,6 +82,13 @@ def move_team_media(db: Database, data_dir: Path, bucket: Bucket, media_id: int)
     return [p for p in paths if db.read(located, p)]
 
 
+def move_documents(db: Database, data_dir: Path, bucket: Bucket) -> list[str]:
+    """Copy candidates' documents of finished interviews to the bucket; return the paths now there."""
+    paths = db.read(sql.documents_to_move)
+    _move(db, data_dir, bucket, paths, sql.names_document)
+    return [p for p in paths if db.read(located, p)]
+
+
 def remove_local_copies(db: Database, paths: list[str]) -> int:
     """Delete the local files of these paths that are recorded as in the bucket; return how many. Called while
     no backup runs (the caller holds its lock), so a backup never holds a database naming a local file it lacks."""

@@ -193,14 +193,22 @@ class Worker:
         else:
             log.info("finished recordings move to bucket %s", self.bucket.name)
 
-    async def _delete_forgotten(self) -> None:
-        """Objects of replaced team videos, and of erasures made while the bucket was away."""
+    async def _tidy_bucket(self) -> None:
+        """Move candidates' documents of finished interviews; delete the objects of replaced team videos and of
+        erasures made while the bucket was away. Whatever the bucket refuses now is tried at the next sweep."""
         if self.bucket is None:
             return
         try:
+            await self.db.call(self._move_documents, self.bucket)
             await self.db.call(placement.delete_forgotten, self.db, self.bucket)
         except storage.StorageError as exc:
-            log.warning("objects to delete stay in the bucket for now: %s", exc)
+            log.warning("the bucket is not tidied for now (the files stay on this disk): %s", exc)
+
+    def _move_documents(self, bucket: storage.Bucket) -> None:
+        in_bucket = placement.move_documents(self.db, self.settings.data_dir, bucket)
+        if in_bucket and not self.settings.storage.keep_local_copy:
+            with backup.maintenance(self.settings):
+                placement.remove_local_copies(self.db, in_bucket)
 
     def _release(self, con: apsw.Connection, job: Job) -> None:
         jobs_sql.release(con, job.id, self.name, clock.now())
@@ -265,7 +273,7 @@ class Worker:
                 await self.db.call(
                     integration.forget_old_requests, self.db
                 )  # kept answers past a retry's day
-                await self._delete_forgotten()
+                await self._tidy_bucket()
             except Exception:
                 log.exception("sweeping abandoned uploads, kept API answers, or checking health failed")
             with contextlib.suppress(TimeoutError):

@@ -51,3 +51,22 @@ def forgotten(con: apsw.Connection, limit: int = 1000) -> list[dict[str, Any]]:
 
 def drop(con: apsw.Connection, ids: list[int]) -> None:
     con.executemany("DELETE FROM bucket_files WHERE id = ?", [(i,) for i in ids])
+
+
+def documents_to_move(con: apsw.Connection, limit: int = 50) -> list[str]:
+    """Candidates' documents of finished interviews (nothing replaces them any more) still on the local disk."""
+    return [
+        r["file_path"]
+        for r in rows(
+            con,
+            "SELECT a.file_path FROM answers a JOIN invitations i ON i.id = a.invitation_id "
+            "WHERE a.file_path IS NOT NULL AND i.completed_at IS NOT NULL AND i.erased_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM bucket_files b WHERE b.path = a.file_path AND b.forgotten_at IS NULL) "
+            "ORDER BY a.id LIMIT ?",
+            (limit,),
+        )
+    ]
+
+
+def names_document(con: apsw.Connection, path: str) -> bool:
+    return row(con, "SELECT 1 AS found FROM answers WHERE file_path = ?", (path,)) is not None
