@@ -25,6 +25,7 @@ from boxinterview import clock, storage
 from boxinterview.config.settings import Settings
 from boxinterview.domain import integration, interview_media, placement, recordings, uploads
 from boxinterview.domain.models import RecordingState
+from boxinterview.errors import Conflict
 from boxinterview.mail import alerts, sender
 from boxinterview.ops import backup, health
 from boxinterview.pipeline import interview_media as team_media
@@ -160,10 +161,8 @@ class Worker:
     def _finished(self, con: apsw.Connection, job: Job, move: str, ready: bool) -> None:
         now = clock.now()
         jobs_sql.finish(con, job.id, self.name, now)
-        if ready and self.bucket is not None:
-            placement.queue_move(
-                con, move, job.subject_id, now
-            )  # same transaction: what is ready always moves
+        if ready and self.bucket is not None:  # in the same transaction: whatever is ready always moves
+            placement.queue_move(con, move, job.subject_id, now)
 
     async def _move(self, job: Job) -> None:
         if self.bucket is None:  # storage was switched back to local: the files stay here
@@ -201,13 +200,15 @@ class Worker:
         try:
             await self.db.call(self._move_documents, self.bucket)
             await self.db.call(placement.delete_forgotten, self.db, self.bucket)
-        except storage.StorageError as exc:
+        except (storage.StorageError, Conflict) as exc:
             log.warning("the bucket is not tidied for now (the files stay on this disk): %s", exc)
 
     def _move_documents(self, bucket: storage.Bucket) -> None:
-        in_bucket = placement.move_documents(self.db, self.settings.data_dir, bucket)
-        if in_bucket and not self.settings.storage.keep_local_copy:
-            with backup.maintenance(self.settings):
+        # Copied and removed under the backups' lock (documents are small): one recorded as in the bucket is
+        # never left behind on this disk. A backup running now holds it for a while: try at the next sweep.
+        with backup.maintenance(self.settings, wait_seconds=5):
+            in_bucket = placement.move_documents(self.db, self.settings.data_dir, bucket)
+            if not self.settings.storage.keep_local_copy:
                 placement.remove_local_copies(self.db, in_bucket)
 
     def _release(self, con: apsw.Connection, job: Job) -> None:
