@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from boxinterview import files, storage
+from boxinterview.config.sections import StorageSettings
 from boxinterview.domain import (
     accounts,
     answers,
@@ -394,3 +395,20 @@ async def test_documents_of_finished_interviews_move_and_download_under_their_na
         bucket=storage.open_bucket(site.settings.storage),
     )
     assert key not in store.names()
+
+
+def test_a_copy_that_differs_from_the_file_is_caught(store, tmp_path) -> None:
+    bucket = storage.Bucket(StorageSettings(**store.settings()))
+    local = tmp_path / "playback.mp4"
+    local.write_bytes(b"recording" * 1000)
+    stored = bucket.put(local, bucket.key_for("check/playback.mp4"))
+    bucket.verify(stored)
+    assert bucket.exists(stored.key) and stored.size == 9000
+    # Someone (or a fault) replaces the object with other bytes of the same length
+    bucket.client.put_object(Bucket=bucket.name, Key=stored.key, Body=b"recordinG" * 1000)
+    with pytest.raises(
+        storage.StorageError, match="is not the file that was put: its SHA-256 differs, its MD5"
+    ):
+        bucket.verify(stored)
+    bucket.delete([stored.key, bucket.key_for("check/never-there.mp4")])  # one gone already is no problem
+    assert not bucket.exists(stored.key)
