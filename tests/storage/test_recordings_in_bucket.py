@@ -412,3 +412,23 @@ def test_a_copy_that_differs_from_the_file_is_caught(store, tmp_path) -> None:
         bucket.verify(stored)
     bucket.delete([stored.key, bucket.key_for("check/never-there.mp4")])  # one gone already is no problem
     assert not bucket.exists(stored.key)
+
+
+async def test_recordings_made_before_the_bucket_move_when_asked(make_site, store, tmp_path, cli) -> None:
+    site = await make_site()  # local disk, as every firm starts
+    _, rid = finished_candidate(site, tmp_path)
+    await work_until(site, lambda: recordings.get(site.db, rid).state.value == "ready")
+    assert all(Path(p).exists() for p in paths_of(site.db, rid))
+    assert move_job(site.db, rid) is None
+    refused = cli("--config", str(site.config), "storage", "move")
+    assert refused.code == 2 and "storage.kind is local" in refused.err
+
+    config = yaml.safe_load(site.config.read_text())
+    site.config.write_text(yaml.safe_dump({**config, "storage": store.settings()}))
+    done = cli("--config", str(site.config), "storage", "move")
+    assert done.code == 0 and "queued 1 recording(s) and 0 team video(s)" in done.out, done.err
+    on_s3 = dataclasses.replace(site.settings, storage=StorageSettings(**store.settings()))
+    await work_until(site, lambda: moved(site.db, rid), on_s3)
+    assert not any(Path(p).exists() for p in paths_of(site.db, rid))
+    again = cli("--config", str(site.config), "storage", "move")
+    assert "queued 0 recording(s)" in again.out

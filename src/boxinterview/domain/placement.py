@@ -43,6 +43,22 @@ def queue_move(con: apsw.Connection, kind: str, subject_id: int, now: datetime) 
     jobs_sql.enqueue(con, kind, subject_id, now)
 
 
+def queue_all(db: Database) -> tuple[int, int]:
+    """Queue moves for every ready recording and team video with files still on this disk (made before the
+    bucket was configured); return how many of each."""
+    now = clock.now()
+
+    def tx(con: apsw.Connection) -> tuple[int, int]:
+        recording_ids, media_ids = sql.ready_on_disk(con)
+        for rid in recording_ids:
+            queue_move(con, MOVE_JOB, rid, now)
+        for mid in media_ids:
+            queue_move(con, MOVE_MEDIA_JOB, mid, now)
+        return len(recording_ids), len(media_ids)
+
+    return db.write(tx)
+
+
 def object_key(bucket: Bucket, data_dir: Path, path: Path) -> str:
     """The key a file goes to: its place under data_dir, with a token so that a recording id the database hands
     out again after an erasure never meets an object of the erased one that is still waiting to be deleted."""

@@ -70,3 +70,26 @@ def documents_to_move(con: apsw.Connection, limit: int = 50) -> list[str]:
 
 def names_document(con: apsw.Connection, path: str) -> bool:
     return row(con, "SELECT 1 AS found FROM answers WHERE file_path = ?", (path,)) is not None
+
+
+def ready_on_disk(con: apsw.Connection) -> tuple[list[int], list[int]]:
+    """(recording ids, team video ids) that are ready with some file not yet in the bucket: what was made before
+    the bucket was configured."""
+
+    def missing(column: str) -> str:
+        return (
+            f"({column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bucket_files b WHERE b.path = {column} "
+            "AND b.forgotten_at IS NULL))"
+        )
+
+    recordings = rows(
+        con,
+        "SELECT id FROM recordings WHERE state = 'ready' AND "
+        f"({missing('original_path')} OR {missing('playback_path')} OR {missing('poster_path')}) ORDER BY id",
+    )
+    media = rows(
+        con,
+        "SELECT id FROM interview_media WHERE state = 'ready' AND "
+        f"({missing('original_path')} OR {missing('playback_path')}) ORDER BY id",
+    )
+    return [r["id"] for r in recordings], [m["id"] for m in media]
