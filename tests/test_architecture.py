@@ -181,6 +181,14 @@ def test_ffmpeg_only_in_media() -> None:
         assert "create_subprocess_exec" not in text and "subprocess" not in imported, path
 
 
+def test_the_object_store_only_in_storage() -> None:
+    for path in SOURCES:
+        if CORE / "storage" in path.parents:
+            continue
+        imported = _imports(ast.parse(path.read_text()), top_level_only=False)
+        assert not {m for m in imported if m.split(".")[0] in ("boto3", "botocore", "aiobotocore")}, path
+
+
 def test_forms_are_read_where_unreadable_ones_are_refused() -> None:
     """`request.post()` fails with bare ValueError and the like on a body that is not the form it claims."""
     for path in (ROOT / "web").rglob("*.py"):
