@@ -136,7 +136,7 @@ async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_s
     location = r.headers["Location"]
     assert (
         location.startswith(store.endpoint + "/recordings/test/recordings/")
-        and "X-Amz-Expires=300" in location
+        and "X-Amz-Expires=3600" in location
     )
     assert store.endpoint in r.headers["Content-Security-Policy"]  # the player may load from the bucket
     status, body, headers = await fetch(location, Range="bytes=0-99")

@@ -49,3 +49,5 @@ def test_the_secret_key_comes_from_a_file_and_the_policy_names_the_bucket(tmp_pa
     wrong.write_text("storage:\n  kind: s3\n  endpoint_url: s3.example.com\n")
     with pytest.raises(ConfigError, match="storage.endpoint_url: expected an address starting with http"):
         load_settings(wrong, environ={})
+    with pytest.raises(ConfigError, match="storage.link_seconds: expected 10 to 604800 seconds"):
+        load_settings(None, environ={"BOXINTERVIEW_STORAGE_LINK_SECONDS": "864000"})

@@ -439,9 +439,12 @@ class StorageSettings:
         "Every object's key starts with this, so one bucket can serve several things; may be empty.",
     )
     link_seconds: int = setting(
-        300,
-        "How long a link to a recording in the bucket (a presigned GET a player is sent to) keeps working.",
-        _at_least(10),
+        3600,
+        "How long a link to a file in the bucket (a presigned GET a player is sent to) keeps working, in "
+        "seconds. A player may keep using it while a reviewer pauses and seeks, so not much less than an hour.",
+        lambda v: (
+            None if 10 <= v <= 604800 else "10 to 604800 seconds (7 days, the longest a presigned link lasts)"
+        ),
     )
     keep_local_copy: bool = setting(
         False,
