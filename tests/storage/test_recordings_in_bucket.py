@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,8 +40,7 @@ from boxinterview.store import audit as audit_sql
 from boxinterview.store import jobs as jobs_sql
 from tests.conftest import free_port
 from tests.support.clips import make
-from tests.support.flows import record_take
-from tests.support.objectstore import ObjectStore, object_store
+from tests.support.objectstore import ObjectStore, finished_candidate, moved, object_store, paths_of
 from tests.support.reviewing import csrf, reviewer
 from tests.support.signin import sign_in_with
 from tests.support.site import Site
@@ -68,32 +66,6 @@ async def work_until(site: Site, done: Callable[[], bool], settings: Any = None,
     finally:
         stop.set()
         await task
-
-
-def finished_candidate(site: Site, clips: Path) -> tuple[int, int]:
-    """A candidate who answered every question and finished; their video answer is a real recording, queued for
-    processing. Returns (invitation id, recording id)."""
-    inv, token = invitations.invite(site.db, site.interview.id, "Ann", "ann@example.com", "t")
-    invitations.record_consent(site.db, inv.id, "1")
-    video, audio, text = site.interview.questions
-    rid = record_take(site.db, site.settings, token, video.id, 1, b"x")
-    shutil.copy(make("vp8_opus.webm", clips), recordings.get(site.db, rid).original_path)
-    answers.submit_take(site.db, inv.id, video.id, 1)
-    record_take(site.db, site.settings, token, audio.id, 1, b"y")  # not a recording: it is rejected
-    answers.submit_take(site.db, inv.id, audio.id, 1)
-    answers.submit_text(site.db, inv.id, text.id, "Words.")
-    answers.complete(site.db, inv.id)
-    return inv.id, rid
-
-
-def paths_of(db: Database, rid: int) -> list[str]:
-    rec = recordings.get(db, rid)
-    return [p for p in (rec.original_path, rec.playback_path, rec.poster_path) if p]
-
-
-def moved(db: Database, rid: int) -> bool:
-    paths = paths_of(db, rid)
-    return len(paths) == 3 and all(db.read(placement.located, p) for p in paths)
 
 
 def move_job(db: Database, rid: int) -> Any:

@@ -18,7 +18,12 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from boxinterview.domain import answers, invitations, placement, recordings
+from boxinterview.store import Database
 from tests.conftest import free_port
+from tests.support.clips import make
+from tests.support.flows import record_take
+from tests.support.live import Live
 
 ACCESS_KEY = "boxinterview-test"
 SECRET_KEY = "a-secret-only-for-tests"
@@ -134,3 +139,30 @@ def object_store(root: Path) -> Iterator[ObjectStore]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+def finished_candidate(live: Live, clips: Path) -> tuple[int, int]:
+    """A candidate who answered every question of the test interview and finished; their video answer is a real
+    recording, queued for processing. Returns (invitation id, recording id)."""
+    inv, token = invitations.invite(live.db, live.interview.id, "Ann", "ann@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    video, audio, text = live.interview.questions
+    rid = record_take(live.db, live.settings, token, video.id, 1, b"x")
+    shutil.copy(make("vp8_opus.webm", clips), recordings.get(live.db, rid).original_path)
+    answers.submit_take(live.db, inv.id, video.id, 1)
+    record_take(live.db, live.settings, token, audio.id, 1, b"y")  # not a recording: it is rejected
+    answers.submit_take(live.db, inv.id, audio.id, 1)
+    answers.submit_text(live.db, inv.id, text.id, "Words.")
+    answers.complete(live.db, inv.id)
+    return inv.id, rid
+
+
+def paths_of(db: Database, rid: int) -> list[str]:
+    rec = recordings.get(db, rid)
+    return [p for p in (rec.original_path, rec.playback_path, rec.poster_path) if p]
+
+
+def moved(db: Database, rid: int) -> bool:
+    """The recording's original, playback file and poster are all recorded as in the bucket."""
+    paths = paths_of(db, rid)
+    return len(paths) == 3 and all(db.read(placement.located, p) for p in paths)
