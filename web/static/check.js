@@ -7,6 +7,8 @@
   const needsCamera = root.dataset.needsCamera === "yes";
   const report = { camera: false, microphone: false, upload_kbps: null, recorder_type: "", browser: navigator.userAgent, passed: false, problem: "" };
 
+  const CANNOT_RECORD = _("Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari.");
+
   function result(id, text, ok) {
     const li = $(id);
     li.textContent = text;
@@ -51,8 +53,7 @@
     $("retry").hidden = true;
     const canRecord = !!(navigator.mediaDevices && window.MediaRecorder);
     report.recorder_type = canRecord ? Recorder.pickType(needsCamera) : "";
-    result("r-browser", canRecord ? _("Browser: can record ✓") :
-      _("Browser: cannot record video here. Use a recent Chrome, Edge, Firefox or Safari."), canRecord);
+    result("r-browser", canRecord ? _("Browser: checking that it can record…") : CANNOT_RECORD, canRecord);
     if (!canRecord) { report.problem = "no MediaRecorder"; return finish(); }
     let stream = null;
     const soundOnly = root.dataset.audioOnly === "yes";
@@ -95,6 +96,14 @@
       withoutCamera ? _("Camera: none found — you can answer with sound only ✓") : _("Camera: not found"), report.camera || !needsCamera || withoutCamera);
     result("r-mic", report.microphone ? _("Microphone: working ✓ (speak and watch the level)") : _("Microphone: not found"), report.microphone);
     meter(stream);
+    const broken = await Recorder.trial(stream, needsCamera && report.camera);
+    report.recorder_type = broken ? "" : Recorder.pickType(needsCamera && report.camera);
+    result("r-browser", broken ? CANNOT_RECORD : _("Browser: can record ✓"), !broken);
+    if (broken) {
+      report.problem = "cannot record: " + broken;
+      help(_("Open your link in a recent Chrome, Edge, Firefox or Safari: this browser cannot make recordings."));
+      return finish();
+    }
     try {
       result("r-speed", _("Connection: measuring…"), true);
       report.upload_kbps = await speed();

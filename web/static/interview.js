@@ -53,6 +53,7 @@
   const SILENT = _("We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.");
   const TOO_SHORT = _("This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.");
+  const CANNOT_RECORD = _("this browser cannot record here. Open your link in a recent Chrome, Edge, Firefox or Safari");
   const n = (value) => value.toLocaleString(pageLanguage);
   function countdown(label, seconds, onEnd) {
     stopTimer();
@@ -134,6 +135,9 @@
       const stream = await Recorder.open(video);
       // The same stream again (the next take): setting it anew would restart the preview.
       if ($("live").srcObject !== stream) $("live").srcObject = stream;
+      buttons();
+      say(video ? _("Getting your camera and microphone ready…") : _("Getting your microphone ready…"));
+      await Recorder.warm(stream);
     } catch (e) {
       if (video && cfg.audio_only && e.name === "NotFoundError") {
         localStorage.setItem(`boxinterview:nocamera:${token}`, "1");
@@ -167,7 +171,14 @@
     const ear = Recorder.monitor($("live").srcObject);
     const began = Date.now();
     const blobs = [];
-    const rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
+    let rec;
+    try {
+      rec = Recorder.record(video, async (blob) => { blobs.push(blob); if (upload) await Uploads.add(upload, blob); });
+    } catch (e) {
+      ear.close();
+      buttons();
+      throw new Error(CANNOT_RECORD + ` (${e.name || "Error"}: ${e.message}).`);
+    }
     say(practice ? _("Recording your practice answer.") : _("Recording take %(take)s of %(takes)s.", { take: n(takeNumber), takes: n(q.allowed || q.takes) }));
     phase("recording");
     recLight(true);
@@ -184,6 +195,10 @@
     phase("review");
     const loudest = ear.loudest();
     ear.close();
+    if (!blobs.length) {
+      buttons();
+      throw new Error(_("%(problem)s (it recorded nothing).", { problem: CANNOT_RECORD }));
+    }
     if (Date.now() - began < 1000) fail(TOO_SHORT);
     else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
     if (upload) await Uploads.finish(upload);

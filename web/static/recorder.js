@@ -52,6 +52,25 @@ const Recorder = (() => {
     return stream;
   }
 
+  /* Resolves once sound from the stream reaches the page (at most `limit` ms). A just-opened microphone can take a
+     second or two to deliver anything (Firefox: up to 2 s here), and a take started before then silently loses
+     its first words: the recording simply begins later. */
+  const flowing = new WeakSet();
+  async function warm(from, limit = 2500) {
+    if (!from || flowing.has(from) || !from.getAudioTracks().length) return;
+    const ear = monitor(from);
+    const started = performance.now();
+    try {
+      while (performance.now() - started < limit) {
+        if (ear.level() > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      ear.close();
+    }
+    flowing.add(from);
+  }
+
   function close() {
     if (stream) stream.getTracks().forEach((t) => t.stop());
     stream = null;
@@ -73,6 +92,32 @@ const Recorder = (() => {
     });
     rec.start(1000);
     return { type: rec.mimeType || type, stop: () => { if (rec.state !== "inactive") rec.stop(); }, stopped };
+  }
+
+  /* A second's recording from the stream, as a take would be recorded: "" when it gave data, else what went wrong.
+     Some browsers offer MediaRecorder and claim formats, yet fail to build it or deliver nothing at all (WebKitGTK
+     without the GStreamer plugins it needs): better said in the device check than after the first answer. */
+  async function trial(from, video) {
+    const type = pickType(video);
+    if (!type) return "no format it can record";
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    let size = 0;
+    try {
+      const rec = new MediaRecorder(from, { mimeType: type });
+      const stopped = new Promise((resolve, reject) => {
+        rec.ondataavailable = (e) => { size += e.data ? e.data.size : 0; };
+        rec.onstop = resolve;
+        rec.onerror = (e) => reject(e.error || new Error("recording failed"));
+      });
+      rec.start(250);
+      await wait(1000);
+      if (rec.state !== "inactive") rec.stop();
+      const late = wait(6000).then(() => { throw new Error("the recording did not stop"); });
+      await Promise.race([stopped, late]);
+    } catch (e) {
+      return `${type}: ${e.name || "Error"}: ${e.message}`;
+    }
+    return size > 0 ? "" : `${type}: recorded nothing`;
   }
 
   /* Listens to the microphone while a take is recorded (or the device check runs), so the candidate can be told
@@ -107,5 +152,5 @@ const Recorder = (() => {
     };
   }
 
-  return { open, close, record, pickType, plan, speedKbps, slow, monitor, HEARD };
+  return { open, close, warm, record, trial, pickType, plan, speedKbps, slow, monitor, HEARD };
 })();
