@@ -91,13 +91,14 @@ MAY_IMPORT = {
     "i18n": set(),
     "store": {"domain.models"},
     "media": set(),
-    "domain": {"config", "i18n", "store", "mail"},
+    "storage": {"config.sections"},
+    "domain": {"config", "i18n", "store", "mail", "storage"},
     "mail": {"config", "i18n", "store", "domain"},
     "ops": {"config", "i18n", "store", "domain", "mail", "media"},
-    "pipeline": {"config", "i18n", "store", "domain", "mail", "media", "ops"},
-    "cli": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline"},
-    "web": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline"},
-    "tui": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline"},
+    "pipeline": {"config", "i18n", "store", "domain", "mail", "media", "ops", "storage"},
+    "cli": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline", "storage"},
+    "web": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline", "storage"},
+    "tui": {"config", "i18n", "store", "domain", "mail", "media", "ops", "pipeline", "storage"},
     "__main__": {"cli"},
 }
 
@@ -178,6 +179,14 @@ def test_ffmpeg_only_in_media() -> None:
         assert "ffmpeg" not in imported, path
         text = path.read_text()
         assert "create_subprocess_exec" not in text and "subprocess" not in imported, path
+
+
+def test_the_object_store_only_in_storage() -> None:
+    for path in SOURCES:
+        if CORE / "storage" in path.parents:
+            continue
+        imported = _imports(ast.parse(path.read_text()), top_level_only=False)
+        assert not {m for m in imported if m.split(".")[0] in ("boto3", "botocore", "aiobotocore")}, path
 
 
 def test_forms_are_read_where_unreadable_ones_are_refused() -> None:

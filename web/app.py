@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from boxinterview import storage
 from boxinterview.config.settings import Settings
 from boxinterview.ops import datadir
 from boxinterview.pipeline.worker import Worker
@@ -19,7 +20,17 @@ from boxinterview.store import Database
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
 from boxinterview.web.handlers import assets, brand
-from boxinterview.web.keys import ASSETS, BRAND, DB, FILE_IO, RATE_LIMITER, SETTINGS, SIGNIN_KEY, TEMPLATES
+from boxinterview.web.keys import (
+    ASSETS,
+    BRAND,
+    BUCKET,
+    DB,
+    FILE_IO,
+    RATE_LIMITER,
+    SETTINGS,
+    SIGNIN_KEY,
+    TEMPLATES,
+)
 from boxinterview.web.language import Templates
 from boxinterview.web.ratelimit import RateLimiter
 from boxinterview.web.render import make_environment
@@ -85,6 +96,8 @@ def init_app(settings: Settings) -> web.Application:
         middlewares=[cross_site_middleware, error_middleware, plain_bodies, session_middleware]
     )
     app[SETTINGS] = settings
+    if (bucket := storage.open_bucket(settings.storage)) is not None:
+        app[BUCKET] = bucket
     app[SIGNIN_KEY] = secrets.token_bytes(32)
     app[RATE_LIMITER] = RateLimiter(settings.api.requests_per_minute)
     app.on_response_prepare.append(add_headers)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from boxinterview.config.settings import Settings
+from boxinterview.storage import Bucket
 from boxinterview.store import Database
 from boxinterview.web.language import Templates
 from boxinterview.web.ratelimit import RateLimiter
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 SETTINGS = web.AppKey("settings", Settings)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)  # requests per minute for each API token
 DB = web.AppKey("db", Database)
+BUCKET = web.AppKey("bucket", Bucket)  # only when finished recordings move to an S3-compatible bucket
 TEMPLATES = web.AppKey("templates", Templates)  # one Jinja2 environment per language
 FILE_IO = web.AppKey("file_io", ThreadPoolExecutor)  # writes and fsyncs of uploaded bytes
 ASSETS = web.AppKey("assets", dict[str, "Asset"])  # the pages' scripts and styles, by name

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web, web_response
 
-from boxinterview.ops.proxy import CSP
+from boxinterview.ops.proxy import CSP, csp
 from boxinterview.web.auth import Handler, is_secure
 from boxinterview.web.keys import SETTINGS
 
@@ -82,6 +82,8 @@ def cross_site(request: web.Request) -> bool:
 
 async def add_headers(request: web.Request, response: web.StreamResponse) -> None:
     """On every answer as it is sent (pages, files, redirects, refusals), unless the handler chose stricter."""
+    # With recordings in a bucket the policy names its origin too (`csp`); HEADERS holds the plain one.
+    response.headers.setdefault("Content-Security-Policy", csp(request.app[SETTINGS]))
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if request.path.startswith(CREDENTIAL_PATHS):

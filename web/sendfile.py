@@ -11,8 +11,9 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
+from boxinterview.domain import placement
 from boxinterview.web import ranges
-from boxinterview.web.keys import SETTINGS
+from boxinterview.web.keys import BUCKET, DB, SETTINGS
 
 # Told to the proxy with X-Accel-Redirect: the Range it should apply, empty for the whole file (see proxy.py).
 ACCEL_RANGE = "X-Accel-Range"
@@ -75,6 +76,32 @@ def send(request: web.Request, path: Path, headers: dict[str, str]) -> web.Strea
     return web.Response(
         status=200, headers={**headers, "X-Accel-Redirect": "/" + relative.as_posix(), ACCEL_RANGE: handed}
     )
+
+
+async def deliver(
+    request: web.Request,
+    path: Path,
+    headers: dict[str, str],
+    content_type: str | None = None,
+    through_proxy: bool = True,
+) -> web.StreamResponse:
+    """A stored file the caller has been allowed: sent from this disk as `send` does, or, once it has moved to
+    the bucket, a redirect to a presigned GET that works for `storage.link_seconds`. The object store answers
+    Range requests itself (206); the redirect is never cached, so every start of playback is authorised here."""
+    bucket = request.app.get(BUCKET)
+    if bucket is not None:
+        key = await request.app[DB].aread(placement.located, str(path))
+        if key is not None:
+            disposition = headers.get("Content-Disposition")
+            return web.Response(
+                status=302,
+                headers={
+                    "Location": bucket.presign(key, content_type, disposition),
+                    "Cache-Control": "no-store",
+                    "Referrer-Policy": "no-referrer",
+                },
+            )
+    return send(request, path, headers) if through_proxy else stream(path, headers)
 
 
 def attachment(name: str) -> str:

@@ -110,6 +110,10 @@ SEED = {
         "INSERT INTO webhook_deliveries (event_id, endpoint_id, created_at) VALUES (1, 1, '2026-01-08T00:00:00.000Z')",
     ],
     16: ["INSERT INTO message_wordings VALUES (1, 'invitation', 'Hello', 'Start: {{ link }}')"],
+    30: [
+        "INSERT INTO bucket_files (path, object_key, size, sha256, stored_at) VALUES ('/d/recordings/1/playback.mp4', "
+        f"'b/recordings/1/playback.mp4', 1, '{'0' * 64}', '2026-01-09T00:00:00.000Z')"
+    ],
 }
 COUNTS = {
     "interviews": 1,
@@ -123,6 +127,7 @@ COUNTS = {
     "device_checks": 1,
     "candidate_feedback": 1,
     "webhook_deliveries": 1,
+    "bucket_files": 1,
 }
 
 

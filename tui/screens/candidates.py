@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from boxinterview import clock
+from boxinterview import clock, storage
 from boxinterview.domain import interviews, invitations, retention
 from boxinterview.domain.models import (
     Candidate,
@@ -315,9 +315,11 @@ class CandidatesScreen(ConsoleScreen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                data_dir = self.settings.data_dir
+                data_dir, bucket = self.settings.data_dir, storage.open_bucket(self.settings.storage)
                 self.act(
-                    lambda: retention.erase(self.db, data_dir, inv.id, "console", "erased on request"),
+                    lambda: retention.erase(
+                        self.db, data_dir, inv.id, "console", "erased on request", bucket=bucket
+                    ),
                     lambda n: self.notify(f"Erased: {n} file(s) removed; the audit log records it"),
                 )
 

@@ -198,7 +198,7 @@ async def media(request: web.Request) -> web.StreamResponse:
         expires,
         q.get("signature", ""),
     )
-    return sendfile.send(request, Path(path), {"Cache-Control": "private, max-age=600"})
+    return await sendfile.deliver(request, Path(path), {"Cache-Control": "private, max-age=600"})
 
 
 async def openapi(request: web.Request) -> web.Response:

@@ -137,7 +137,9 @@ async def take_media(request: web.Request) -> web.StreamResponse:
         int(request.match_info["question_id"]),
         int(request.match_info["take"]),
     )
-    return sendfile.send(request, path, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return await sendfile.deliver(
+        request, path, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    )
 
 
 async def device_check(request: web.Request) -> web.Response:

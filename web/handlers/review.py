@@ -250,7 +250,7 @@ async def media(request: web.Request) -> web.StreamResponse:
     if path is None:
         path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
         _granted.put(key, path)
-    return sendfile.send(request, Path(path), {"Cache-Control": "private, max-age=3600"})
+    return await sendfile.deliver(request, Path(path), {"Cache-Control": "private, max-age=3600"})
 
 
 @auth.reviewer
@@ -264,13 +264,12 @@ async def document(request: web.Request) -> web.StreamResponse:
         int(request.match_info["invitation_id"]),
         int(request.match_info["question_id"]),
     )
-    # Sent by the server itself even behind a proxy: the proxy would not pass on the file name.
-    return sendfile.stream(
-        Path(path),
-        {
-            "Content-Type": mime or "application/octet-stream",
-            "Cache-Control": "private, no-store",
-            "Content-Disposition": sendfile.attachment(name),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    headers = {
+        "Content-Type": mime or "application/octet-stream",
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": sendfile.attachment(name),
+        "X-Content-Type-Options": "nosniff",
+    }
+    # Sent by the server itself even behind a proxy (the proxy would not pass on the file name), or from the
+    # bucket with the name and type written into the presigned link.
+    return await sendfile.deliver(request, Path(path), headers, headers["Content-Type"], through_proxy=False)

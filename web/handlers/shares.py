@@ -66,6 +66,6 @@ async def media(request: web.Request) -> web.StreamResponse:
         int(request.match_info["recording_id"]),
         request.match_info["kind"],
     )
-    return sendfile.send(
+    return await sendfile.deliver(
         request, Path(path), {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
     )

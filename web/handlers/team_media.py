@@ -213,12 +213,12 @@ async def remove(request: web.Request) -> web.Response:
     return _done(request, interview_id, "removed")
 
 
-def _send(request: web.Request, found: Path | str, cache: str) -> web.StreamResponse:
+async def _send(request: web.Request, found: Path | str, cache: str) -> web.StreamResponse:
     if isinstance(found, str):  # captions
         return web.Response(
             text=found, content_type="text/vtt", charset="utf-8", headers={"Cache-Control": cache}
         )
-    return sendfile.send(request, found, {"Cache-Control": cache})
+    return await sendfile.deliver(request, found, {"Cache-Control": cache})
 
 
 @auth.reviewer
@@ -229,7 +229,7 @@ async def team_file(request: web.Request) -> web.StreamResponse:
     found = await db.call(
         interview_media.team_file, db, session.account, int(request.match_info["media_id"]), what
     )
-    return _send(request, found, "private, no-store")
+    return await _send(request, found, "private, no-store")
 
 
 async def candidate_file(request: web.Request) -> web.StreamResponse:
@@ -243,4 +243,4 @@ async def candidate_file(request: web.Request) -> web.StreamResponse:
         int(request.match_info["media_id"]),
         what,
     )
-    return _send(request, found, "private, no-store")
+    return await _send(request, found, "private, no-store")

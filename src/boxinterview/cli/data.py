@@ -116,18 +116,45 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import storage
     from boxinterview.domain import retention
     from boxinterview.ops import backup
 
+    bucket = storage.open_bucket(settings.storage)
     with _open(settings) as db, backup.maintenance(settings):
         if args.invitation:
-            removed = retention.erase(db, settings.data_dir, args.invitation, _actor(), "erased on request")
+            removed = retention.erase(
+                db, settings.data_dir, args.invitation, _actor(), "erased on request", bucket=bucket
+            )
             print(f"erased invitation {args.invitation}: {removed} file(s) removed")
             return 0
-        done = retention.purge(db, settings.data_dir)
+        done = retention.purge(db, settings.data_dir, bucket=bucket)
     print(
         f"erased {done.invitations} invitation(s) past their interview's retention; {done.files} file(s) removed"
     )
+    return 0
+
+
+def cmd_storage(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview import storage
+    from boxinterview.domain import placement
+
+    bucket = storage.open_bucket(settings.storage)
+    if bucket is None:
+        print(
+            "storage.kind is local: recordings stay in the data directory (see docs/scaling.md)",
+            file=sys.stderr,
+        )
+        return 2
+    bucket.check()  # raises, saying which setting to fix
+    print(f"bucket {bucket.name} at {settings.storage.endpoint_url} answers to the configured keys")
+    if args.storage_command == "move":
+        with _open(settings) as db:
+            recordings, videos = placement.queue_all(db)
+        print(
+            f"queued {recordings} recording(s) and {videos} team video(s) still on this disk; the worker moves "
+            "them (candidates' documents follow by themselves)"
+        )
     return 0
 
 
@@ -145,3 +172,7 @@ def register(add: AddCommand) -> None:
     p.add_argument("--force", action="store_true", help="even while the server, worker or console runs")
     p = add("purge", cmd_purge, "erase candidates' data past their interview's retention (or one invitation)")
     p.add_argument("--invitation", type=whole_argument, metavar="ID", help="erase this invitation's data now")
+    p = add("storage", cmd_storage, "try the S3-compatible bucket, or move what is still on this disk to it")
+    ssub = p.add_subparsers(dest="storage_command", metavar="ACTION")
+    add("check", cmd_storage, "try the bucket with the configured keys (the default)", ssub)
+    add("move", cmd_storage, "queue moves of ready recordings and team videos made before the bucket", ssub)

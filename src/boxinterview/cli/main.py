@@ -294,6 +294,7 @@ def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     from email.headerregistry import Address
 
+    from boxinterview import storage
     from boxinterview.mail import addresses
 
     print(f"config OK ({settings.source}); data in {settings.data_dir}; serving on {settings.base_url}")
@@ -307,6 +308,9 @@ def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     ):
         if value and (warning := addresses.advice(value)):
             print(f"warning: {key}: {warning}", file=sys.stderr)
+    if (bucket := storage.open_bucket(settings.storage)) is not None:
+        bucket.check()  # raises, saying which setting to fix
+        print(f"finished recordings move to bucket {bucket.name} at {settings.storage.endpoint_url}")
     return 0
 
 
@@ -316,7 +320,8 @@ def cmd_config_show(args: argparse.Namespace, settings: Settings) -> int:
         value: object = settings
         for part in key.split("."):
             value = getattr(value, "sender" if part == "from" else part)
-        print(f"{key} = {value}    # {env_name(key)}")
+        shown = "(hidden)" if key == "storage.secret_key" and value else value
+        print(f"{key} = {shown}    # {env_name(key)}")
     return 0
 
 

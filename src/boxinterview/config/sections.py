@@ -405,3 +405,49 @@ class WebhookSettings:
     poll_seconds: float = setting(
         1.0, "How often the worker looks for webhooks due; an event waits at most this long.", _positive
     )
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    kind: str = setting(
+        "local",
+        "Where finished recordings live: local (in data_dir, as always) or s3 (an S3-compatible bucket; uploads "
+        "still arrive in data_dir and are moved once processed). See docs/scaling.md.",
+        _one_of("local", "s3"),
+    )
+    endpoint_url: str = setting(
+        "",
+        "With kind s3: the address of the object store, e.g. https://s3.eu-central-1.amazonaws.com or "
+        "https://minio.example.com:9000. Reviewers' browsers fetch recordings from it, so they must reach it.",
+        _url_or_empty,
+    )
+    region: str = setting("us-east-1", "With kind s3: the bucket's region (signatures name it).")
+    bucket: str = setting("", "With kind s3: the bucket's name; it must exist already.")
+    access_key: str = setting("", "With kind s3: the access key id allowed to read, write and delete.")
+    secret_key: str = setting(
+        "",
+        "With kind s3: the secret key. Keep it out of the config file: give it in a file named by "
+        "BOXINTERVIEW_STORAGE_SECRET_KEY_FILE.",
+    )
+    path_style: bool = setting(
+        True,
+        "Address the bucket in the path (https://host/bucket/key), as MinIO, SeaweedFS and most self-hosted "
+        "stores need; false for virtual-hosted names (https://bucket.host/key).",
+    )
+    prefix: str = setting(
+        "boxinterview/",
+        "Every object's key starts with this, so one bucket can serve several things; may be empty.",
+    )
+    link_seconds: int = setting(
+        3600,
+        "How long a link to a file in the bucket (a presigned GET a player is sent to) keeps working, in "
+        "seconds. A player may keep using it while a reviewer pauses and seeks, so not much less than an hour.",
+        lambda v: (
+            None if 10 <= v <= 604800 else "10 to 604800 seconds (7 days, the longest a presigned link lasts)"
+        ),
+    )
+    keep_local_copy: bool = setting(
+        False,
+        "Keep the local file after it has been copied and verified (only while trying the bucket out: the disk "
+        "then fills as before).",
+    )

@@ -31,6 +31,7 @@ from boxinterview.config.sections import (  # noqa: F401 - the sections are part
     ReviewSettings,
     ServerSettings,
     SmtpSettings,
+    StorageSettings,
     StoreSettings,
     UploadSettings,
     WebhookSettings,
@@ -80,6 +81,9 @@ class Settings:
     api: ApiSettings = setting(ApiSettings(), "The API for integrations (/api/v1/).")
     webhooks: WebhookSettings = setting(
         WebhookSettings(), "Webhooks to an applicant tracking system (docs/integrations.md)."
+    )
+    storage: StorageSettings = setting(
+        StorageSettings(), "Where finished recordings live: this disk or an S3-compatible bucket."
     )
     # Where the settings came from; not a setting itself.
     source: str = field(default="embedded default", metadata={"internal": True})
@@ -170,6 +174,7 @@ def load_settings(
         org = dataclasses.replace(org, logo=str(base_dir / org.logo))
         settings = dataclasses.replace(settings, organisation=org)
     problems += _brand_problems(org, doc, environ)
+    problems += _storage_problems(settings.storage, doc, environ)
     if problems:
         raise ConfigError(problems)
     return settings
@@ -196,6 +201,26 @@ def _brand_problems(org: OrganisationSettings, doc: yamlsrc.YamlDoc, environ: Ma
     if org.accent and (why := colour.problem(org.accent)):
         problems.append(f"{where('accent')}organisation.accent {why}")
     return problems
+
+
+def _storage_problems(s: StorageSettings, doc: yamlsrc.YamlDoc, environ: Mapping[str, str]) -> list[str]:
+    """A bucket needs all of its address and keys; name each one that is missing, and where to set it."""
+    if s.kind != "s3":
+        return []
+    where = _where(doc, ("storage", "kind"))
+    if env_name("storage.kind") in environ:
+        where = f"environment {env_name('storage.kind')}: "
+    needed = {
+        "endpoint_url": "the object store's address",
+        "bucket": "the bucket's name",
+        "access_key": "the access key id",
+        "secret_key": f"the secret key (best in a file named by {env_name('storage.secret_key')}_FILE)",
+    }
+    return [
+        f"{where}storage.kind is s3, so storage.{key} must be set: {what}"
+        for key, what in needed.items()
+        if not str(getattr(s, key)).strip()
+    ]
 
 
 def _build(

@@ -18,7 +18,7 @@ from pathlib import Path
 import apsw
 
 from boxinterview import clock, files
-from boxinterview.domain import captions, invitations
+from boxinterview.domain import captions, invitations, placement
 from boxinterview.domain.models import Account, Interview
 from boxinterview.domain.reviews import may_review
 from boxinterview.errors import Invalid, NotFound
@@ -106,6 +106,7 @@ def put(
         before = sql.at_place(con, interview_id, question_id)
         if before is not None:
             replaced.extend(p for p in (before.original_path, before.playback_path) if p)
+            placement.forget_paths(con, replaced, now)  # the worker deletes them from the bucket
         media_id = sql.put(con, interview_id, question_id, str(original), name[:200], account.email, now)
         jobs_sql.enqueue(con, MEDIA_JOB, media_id, now, max_attempts)
         audit_sql.record(
@@ -166,6 +167,8 @@ def remove(db: Database, account: Account, media_id: int) -> int:
     def tx(con: apsw.Connection) -> TeamMedia:
         media = _own(con, account, media_id)
         sql.remove(con, media_id)
+        placement.forget_under(con, Path(media.original_path).parent, now)
+        placement.cancel_moves(con, [media_id], placement.MOVE_MEDIA_JOB)
         audit_sql.record(
             con,
             actor=account.email,

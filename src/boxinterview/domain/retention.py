@@ -5,6 +5,7 @@ so the team's process figures still add up. Every erasure is in the audit log.""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,12 +14,15 @@ from pathlib import Path
 import apsw
 
 from boxinterview import clock, files
-from boxinterview.domain import documents, recordings
+from boxinterview.domain import documents, placement, recordings
 from boxinterview.errors import Conflict, NotFound
+from boxinterview.storage import Bucket, StorageError
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import candidates as candidates_sql
 from boxinterview.store import retention as sql
+
+log = logging.getLogger(__name__)
 
 STAGED_MAX_AGE_SECONDS = 3600
 
@@ -30,9 +34,17 @@ class Purged:
 
 
 def erase(
-    db: Database, data_dir: Path, invitation_id: int, actor: str, reason: str, now: datetime | None = None
+    db: Database,
+    data_dir: Path,
+    invitation_id: int,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+    bucket: Bucket | None = None,
 ) -> int:
-    """Erase one invitation's personal data and media now; returns how many files were removed."""
+    """Erase one invitation's personal data and media now; returns how many files were removed. Files moved to
+    the bucket are deleted there too (`bucket`, from the storage settings); while the bucket is away they stay
+    marked for deletion and the next purge deletes them."""
     now = now or clock.now()
 
     def tx(con: apsw.Connection) -> tuple[list[int], list[str], list[str]]:
@@ -43,6 +55,10 @@ def erase(
             raise Conflict(f"invitation {invitation_id} was erased already")
         found = sql.media(con, invitation_id)
         sql.erase(con, invitation_id, recordings.PROCESS_JOB, now)
+        placement.cancel_moves(con, found[0])
+        for rid in found[0]:
+            placement.forget_under(con, files.recording_dir(data_dir, rid), now)
+        placement.forget_under(con, files.documents_dir(data_dir, invitation_id), now)
         audit_sql.record(
             con,
             actor=actor,
@@ -72,17 +88,27 @@ def erase(
     if folder.exists():
         removed += sum(1 for p in folder.rglob("*") if p.is_file())
         shutil.rmtree(folder)
-    return removed
+    return removed + _delete_forgotten(db, bucket)
 
 
-def purge(db: Database, data_dir: Path, now: datetime | None = None) -> Purged:
+def _delete_forgotten(db: Database, bucket: Bucket | None) -> int:
+    try:
+        return placement.delete_forgotten(db, bucket)
+    except StorageError as exc:
+        log.warning("erased files stay in the bucket until the next purge: %s", exc)
+        return 0
+
+
+def purge(db: Database, data_dir: Path, now: datetime | None = None, bucket: Bucket | None = None) -> Purged:
     """Erase every invitation whose interview's retention has run out."""
     now = now or clock.now()
     count = 0
     # Documents a stopped server left waiting for the answer rules: no answer names them, so nothing else would.
     removed = documents.sweep_staged(files.staging_dir(data_dir), STAGED_MAX_AGE_SECONDS)
+    # Objects of erasures made while the bucket was away.
+    removed += _delete_forgotten(db, bucket)
     while due := db.read(sql.due, now):
         for invitation_id in due:
-            removed += erase(db, data_dir, invitation_id, "retention", "retention period ended", now)
+            removed += erase(db, data_dir, invitation_id, "retention", "retention period ended", now, bucket)
             count += 1
     return Purged(count, removed)

@@ -4,6 +4,10 @@ Caddy itself once the app has authorised them (X-Accel-Redirect)."""
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import urlsplit
+
+from boxinterview.config.sections import StorageSettings
 from boxinterview.config.settings import Settings
 from boxinterview.errors import Invalid
 
@@ -13,6 +17,27 @@ CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; "
     "style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+
+
+def csp(settings: Settings) -> str:
+    """The policy for this server: with recordings in a bucket, players and posters load from its origin too."""
+    return _csp(bucket_origin(settings.storage))
+
+
+def bucket_origin(s: StorageSettings) -> str:
+    if s.kind != "s3" or not s.endpoint_url:
+        return ""
+    parts = urlsplit(s.endpoint_url)
+    return f"{parts.scheme}://{parts.netloc if s.path_style else f'{s.bucket}.{parts.netloc}'}"
+
+
+@functools.cache
+def _csp(origin: str) -> str:
+    if not origin:
+        return CSP
+    return CSP.replace("img-src 'self'", f"img-src 'self' {origin}").replace(
+        "media-src 'self'", f"media-src 'self' {origin}"
+    )
 
 
 def caddyfile(settings: Settings) -> str:
@@ -48,7 +73,7 @@ def caddyfile(settings: Settings) -> str:
         ?X-Content-Type-Options nosniff
         ?X-Frame-Options DENY
         ?Referrer-Policy same-origin
-        ?Content-Security-Policy "{CSP}"
+        ?Content-Security-Policy "{csp(settings)}"
         # Neither Caddy nor the app says what software (or which version) answers.
         -Server
     }}

@@ -21,11 +21,13 @@ from typing import Any, TypeVar
 
 import apsw
 
-from boxinterview import clock
+from boxinterview import clock, storage
 from boxinterview.config.settings import Settings
-from boxinterview.domain import integration, interview_media, recordings, uploads
+from boxinterview.domain import integration, interview_media, placement, recordings, uploads
+from boxinterview.domain.models import RecordingState
+from boxinterview.errors import Conflict
 from boxinterview.mail import alerts, sender
-from boxinterview.ops import health
+from boxinterview.ops import backup, health
 from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
 from boxinterview.pipeline import processing, webhooks
@@ -61,9 +63,12 @@ class Worker:
         self.live: dict[int, asyncio.Task[object]] = {}  # recording id -> its live transcode
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
+        self.bucket = storage.open_bucket(settings.storage)
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("worker %s started (%d ffmpeg at most)", self.name, self.settings.media.max_ffmpeg)
+        if self.bucket is not None:
+            await self._check_bucket()
         sweeper = asyncio.create_task(self._sweep_forever(stop))
         follower = asyncio.create_task(self._follow_uploads(stop))
         mailer = asyncio.create_task(sender.run(self.db, self.settings, stop))
@@ -127,8 +132,11 @@ class Worker:
         try:
             if job.kind == interview_media.MEDIA_JOB:
                 done = await team_media.process(self.db, self.settings, job.subject_id, report)
-                await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+                await self.db.awrite(self._finished, job, placement.MOVE_MEDIA_JOB, done == "ready")
                 log.info("job %s: interview video %s is %s", job.id, job.subject_id, done)
+                return
+            if job.kind in (placement.MOVE_JOB, placement.MOVE_MEDIA_JOB):
+                await self._move(job)
                 return
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
@@ -137,7 +145,7 @@ class Worker:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
             state = await processing.process(self.db, self.settings, job.subject_id, report)
-            await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+            await self.db.awrite(self._finished, job, placement.MOVE_JOB, state is RecordingState.READY)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
         except asyncio.CancelledError:
             # Stopping: hand the job back now rather than after the lease runs out.
@@ -150,6 +158,59 @@ class Worker:
         finally:
             beat.cancel()
 
+    def _finished(self, con: apsw.Connection, job: Job, move: str, ready: bool) -> None:
+        now = clock.now()
+        jobs_sql.finish(con, job.id, self.name, now)
+        if ready and self.bucket is not None:  # in the same transaction: whatever is ready always moves
+            placement.queue_move(con, move, job.subject_id, now)
+
+    async def _move(self, job: Job) -> None:
+        if self.bucket is None:  # storage was switched back to local: the files stay here
+            await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+            return
+        removed = await self.db.call(self._move_files, job.kind, job.subject_id, self.bucket)
+        await self.db.awrite(jobs_sql.finish, job.id, self.name, clock.now())
+        log.info(
+            "job %s (%s %s): %d local file(s) now in the bucket", job.id, job.kind, job.subject_id, removed
+        )
+
+    def _move_files(self, kind: str, subject_id: int, bucket: storage.Bucket) -> int:
+        move = placement.move_recording if kind == placement.MOVE_JOB else placement.move_team_media
+        in_bucket = move(self.db, self.settings.data_dir, bucket, subject_id)
+        if self.settings.storage.keep_local_copy or not in_bucket:
+            return 0
+        with backup.maintenance(self.settings):  # a backup copying the local files finishes first
+            return placement.remove_local_copies(self.db, in_bucket)
+
+    async def _check_bucket(self) -> None:
+        """Say at start, not only when the first recording is ready, that the bucket cannot be used."""
+        assert self.bucket is not None
+        try:
+            await asyncio.to_thread(self.bucket.check)
+        except storage.StorageError as exc:
+            log.error("recordings stay on this disk until the bucket can be used: %s", exc)
+        else:
+            log.info("finished recordings move to bucket %s", self.bucket.name)
+
+    async def _tidy_bucket(self) -> None:
+        """Move candidates' documents of finished interviews; delete the objects of replaced team videos and of
+        erasures made while the bucket was away. Whatever the bucket refuses now is tried at the next sweep."""
+        if self.bucket is None:
+            return
+        try:
+            await self.db.call(self._move_documents, self.bucket)
+            await self.db.call(placement.delete_forgotten, self.db, self.bucket)
+        except (storage.StorageError, Conflict) as exc:
+            log.warning("the bucket is not tidied for now (the files stay on this disk): %s", exc)
+
+    def _move_documents(self, bucket: storage.Bucket) -> None:
+        # Copied and removed under the backups' lock (documents are small): one recorded as in the bucket is
+        # never left behind on this disk. A backup running now holds it for a while: try at the next sweep.
+        with backup.maintenance(self.settings, wait_seconds=5):
+            in_bucket = placement.move_documents(self.db, self.settings.data_dir, bucket)
+            if not self.settings.storage.keep_local_copy:
+                placement.remove_local_copies(self.db, in_bucket)
+
     def _release(self, con: apsw.Connection, job: Job) -> None:
         jobs_sql.release(con, job.id, self.name, clock.now())
 
@@ -158,7 +219,9 @@ class Worker:
         if job.attempts >= job.max_attempts:
             jobs_sql.fail(con, job.id, self.name, reason, now)
             what = "recording"
-            if job.kind == interview_media.MEDIA_JOB:
+            if job.kind in (placement.MOVE_JOB, placement.MOVE_MEDIA_JOB):
+                what = "move to the bucket"  # the files stay on this disk and play from there
+            elif job.kind == interview_media.MEDIA_JOB:
                 what = "team video"  # the welcome or a question on video; reviewers read why on their page
                 interview_media.fail_in(con, job.subject_id, reason, now)
             else:
@@ -211,6 +274,7 @@ class Worker:
                 await self.db.call(
                     integration.forget_old_requests, self.db
                 )  # kept answers past a retry's day
+                await self._tidy_bucket()
             except Exception:
                 log.exception("sweeping abandoned uploads, kept API answers, or checking health failed")
             with contextlib.suppress(TimeoutError):

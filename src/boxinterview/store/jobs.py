@@ -173,3 +173,8 @@ def counts(con: apsw.Connection) -> dict[str, int]:
 
 def recent(con: apsw.Connection, limit: int = 50) -> list[Job]:
     return [_job(r) for r in rows(con, "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,))]
+
+
+def cancel(con: apsw.Connection, kind: str, subject_ids: list[int]) -> None:
+    """Drop the queued or running jobs of one kind for these subjects (their subjects are gone)."""
+    con.executemany("DELETE FROM jobs WHERE kind = ? AND subject_id = ?", [(kind, s) for s in subject_ids])

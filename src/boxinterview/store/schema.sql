@@ -1,4 +1,4 @@
--- The schema at version 29, as the migration steps make it. Generated: do not edit;
+-- The schema at version 30, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -71,6 +71,20 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_by_at ON audit_log (at);
 
 CREATE INDEX audit_log_by_subject ON audit_log (subject_type, subject_id);
+
+CREATE TABLE bucket_files (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    object_key TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+    stored_at TEXT NOT NULL,
+    forgotten_at TEXT
+);
+
+CREATE INDEX bucket_files_forgotten ON bucket_files (forgotten_at) WHERE forgotten_at IS NOT NULL;
+
+CREATE UNIQUE INDEX bucket_files_path ON bucket_files (path) WHERE forgotten_at IS NULL;
 
 CREATE TABLE candidate_feedback (
     invitation_id INTEGER PRIMARY KEY REFERENCES invitations (id) ON DELETE CASCADE,
