@@ -1,6 +1,6 @@
 """The Caddy configuration that puts boxinterview on HTTPS: certificates (ACME, or Caddy's own CA on a LAN),
 security headers, body limits and timeouts fit for long uploads, compression for text, and recordings sent by
-Caddy itself once the app has authorised them (X-Accel-Redirect)."""
+Caddy itself once the app has authorised them (a viewing's own address, or X-Accel-Redirect)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ def caddyfile(settings: Settings) -> str:
     }}
     request_body {{
         max_size {body_limit}
+    }}
+    # A viewing the app has authorised plays from its own unguessable address: Caddy sends every byte range
+    # without asking the app. The app removes the address when the viewing may go on no longer.
+    handle_path /v/* {{
+        root * {data / "viewings"}
+        header Cache-Control "private, no-store"
+        header Referrer-Policy no-referrer
+        file_server
     }}
     # Metrics are for monitoring on the server itself, not for the internet.
     respond /metrics 404
