@@ -15,10 +15,20 @@ import pytest
 import requests
 from tusclient import client as tus
 
-from boxinterview.domain import accounts, answers, invitations, recordings, shares
+from boxinterview.domain import (
+    accounts,
+    answers,
+    api,
+    integration,
+    invitations,
+    recordings,
+    retention,
+    shares,
+)
 from boxinterview.domain.models import RecordingState, Role
 from boxinterview.ops import proxy
 from boxinterview.pipeline import processing
+from boxinterview.web import viewings
 from tests.conftest import free_port
 from tests.support.clips import make
 from tests.support.flows import record_take
@@ -235,3 +245,108 @@ def test_share_links_name_the_public_address_through_caddy(caddy, monkeypatch) -
     links = re.findall(r"[a-z]+://[^\s\"<]+/s/[A-Za-z0-9_-]+", made.text)
     assert links and all(link.startswith(f"{base}/s/") for link in links), links
     assert "evil.example" not in made.text
+
+
+def played(live, tmp_path: Path) -> tuple[int, int]:
+    """A finished candidate whose first take is a real recording, processed; (invitation id, recording id)."""
+    invitation_id, _ = completed(live)
+    rec = next(r for r in recordings.listing(live.db) if r.invitation_id == invitation_id)
+    shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), rec.original_path)
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)) is RecordingState.READY
+    return invitation_id, rec.id
+
+
+def test_caddy_sends_every_range_of_an_authorised_viewing(caddy, tmp_path, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, rid = played(live, tmp_path)
+    playback = Path(recordings.get(live.db, rid).playback_path)
+    data = playback.read_bytes()
+    _, password = accounts.create(live.db, "play@example.com", Role.ADMIN, "t")
+    account = next(a for a in accounts.listing(live.db) if a.email == "play@example.com")
+    _, share = shares.create(live.db, account, [invitation_id], [live.interview.questions[0].id], 3)
+    caller = api.check_token(live.db, api.create_token(live.db, "ats", "t"))
+    assert caller is not None
+    reviewer = requests.Session()
+    assert sign_in(reviewer, base, "play@example.com", password).status_code == 200
+    entries = {
+        "reviewer": (reviewer, f"/media/recordings/{rid}/playback"),
+        "share": (requests.Session(), f"/s/{share}/media/{rid}/playback"),
+        "api": (requests.Session(), integration.media_link(live.db, caller, rid, "playback", 60)),
+    }
+    st = playback.stat()
+    apps_etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'  # what aiohttp would say, had the app sent it
+    for who, (session, entry) in entries.items():
+        sent = session.get(base + entry, headers={"Range": "bytes=0-"}, allow_redirects=False)
+        assert sent.status_code == 307 and sent.headers["Location"].startswith("/v/"), who
+        where = base + sent.headers["Location"]
+        anyone = requests.Session()  # the address is the key; no cookie goes with it
+
+        def get(**headers: str) -> requests.Response:
+            return anyone.get(where, headers={"Accept-Encoding": "gzip", **headers}, timeout=10)  # noqa: B023
+
+        part = get(Range="bytes=100-1099")
+        assert part.status_code == 206 and part.content == data[100:1100], who
+        assert part.headers["Content-Range"] == f"bytes 100-1099/{len(data)}", who
+        assert part.headers["Content-Type"] == "video/mp4" and "Content-Encoding" not in part.headers, who
+        assert part.headers["Cache-Control"] == "private, no-store", who
+        assert part.headers["Referrer-Policy"] == "no-referrer", who
+        etag = part.headers["ETag"]
+        assert etag != apps_etag, who  # Caddy's file_server sent it, not the app
+        assert get(Range="bytes=0-9", **{"If-Range": etag}).content == data[:10], who
+        assert get(Range="bytes=0-9", **{"If-Range": part.headers["Last-Modified"]}).status_code == 206, who
+        stale = get(Range="bytes=0-9", **{"If-Range": '"stale"'})
+        assert stale.status_code == 200 and stale.content == data, who
+    token = sent.headers["Location"].split("/")[2]
+    for guess in (
+        f"/v/{token}/",
+        f"/v/{token}/original.webm",
+        "/v/",
+        f"/v/{token}/../../boxinterview.db",
+        f"/v/{token}/%2e%2e/%2e%2e/boxinterview.db",
+        f"/v/{token[::-1]}/playback.mp4",
+    ):
+        r = requests.get(base + guess, timeout=10)
+        assert r.status_code == 404 and b"SQLite" not in r.content, guess
+
+
+def test_through_caddy_access_ends_within_the_recheck(caddy, tmp_path, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, rid = played(live, tmp_path)
+    emails = ("kept@example.com", "disabled@example.com", "moved@example.com")
+    sessions = {}
+    for email in emails:
+        _, password = accounts.create(live.db, email, Role.REVIEWER, "t")
+        accounts.assign(live.db, email, live.interview.id, "t")
+        sessions[email] = requests.Session()
+        assert sign_in(sessions[email], base, email, password).status_code == 200
+    owner = next(a for a in accounts.listing(live.db) if a.email == "kept@example.com")
+    share_id, share = shares.create(live.db, owner, [invitation_id], [live.interview.questions[0].id], 3)
+    caller = api.check_token(live.db, api.create_token(live.db, "ats", "t"))
+    assert caller is not None
+    entries = {email: (s, f"/media/recordings/{rid}/playback") for email, s in sessions.items()}
+    entries["share"] = (requests.Session(), f"/s/{share}/media/{rid}/playback")
+    entries["api"] = (requests.Session(), integration.media_link(live.db, caller, rid, "playback", 60))
+    given = {}
+    for who, (session, entry) in entries.items():
+        sent = session.get(base + entry, allow_redirects=False)
+        assert sent.status_code == 307, who
+        given[who] = base + sent.headers["Location"]
+
+    def status(where: str) -> int:
+        return requests.get(where, headers={"Range": "bytes=0-9"}, timeout=10).status_code
+
+    assert {who: status(where) for who, where in given.items()} == dict.fromkeys(given, 206)
+    accounts.set_active(live.db, "disabled@example.com", False, "t")
+    accounts.unassign(live.db, "moved@example.com", live.interview.id, "t")
+    shares.revoke(live.db, owner, share_id)
+    api.revoke_token(live.db, "ats", "t")
+    began = time.monotonic()
+    ended = {"disabled@example.com", "moved@example.com", "share", "api"}
+    while {who for who in ended if status(given[who]) == 404} != ended:
+        assert time.monotonic() - began < viewings.RECHECK_SECONDS + 5, "access outlived the re-check"
+        time.sleep(0.5)
+    assert status(given["kept@example.com"]) == 206  # still allowed, still playing
+    retention.erase(live.db, live.settings.data_dir, invitation_id, "t", "asked to")
+    assert status(given["kept@example.com"]) == 404  # the file is gone: at once
