@@ -68,10 +68,12 @@ class Viewings:
     def give(self, key: Hashable, target: Path, name: str, check: Check) -> str:
         """The address of a viewing of `target` for `key` (who asked, for which file): the one already given
         if it is still on, else a new one."""
-        token = self._by_key.get(key)
-        found = self._by_token.get(token) if token else None
-        if found is not None and found.target == target and (self.root / token / name).is_symlink():
-            return f"{PREFIX}{token}/{name}"
+        given = self._by_key.get(key)
+        found = self._by_token.get(given) if given else None
+        if found is not None and found.target == target and (self.root / found.token / name).is_symlink():
+            return f"{PREFIX}{found.token}/{name}"
+        if found is not None:  # the file changed, or its address went: a new one replaces it
+            self.end(found.token)
         token = secrets.token_urlsafe(32)
         folder = self.root / token
         folder.mkdir(parents=True)

@@ -246,7 +246,7 @@ async def media(request: web.Request) -> web.StreamResponse:
     path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
 
     async def check() -> str:
-        still = await db.call(sessions.resolve, db, settings, raw)
+        still = await db.call(sessions.resolve, db, settings, raw, touch=False)
         if still is None:
             raise Forbidden("signed out")
         return await db.call(reviews.media_path, db, still.account, recording_id, kind, False)
