@@ -49,6 +49,15 @@ CADDYFILE = """\
 :{proxied} {{
     handle_path /v/* {{
         root * {data}/viewings
+        @other_range {{
+            header Range *
+            not header_regexp Range ^bytes=([0-9]+-[0-9]*|-[0-9]+)$
+        }}
+        request_header @other_range -Range
+        request_header Range ^bytes=[0-9]{{19,}}-[0-9]*$ bytes=999999999999999999-
+        request_header Range ^(bytes=[0-9]{{1,18}}-)[0-9]{{19,}}$ $1
+        request_header Range ^bytes=-[0-9]{{19,}}$ bytes=-999999999999999999
+        request_header Range ^bytes=-0+$ bytes=999999999999999999-
         header Cache-Control "private, no-store"
         header Referrer-Policy no-referrer
         file_server

@@ -146,7 +146,9 @@ async def test_a_german_interview_from_the_invitation_to_the_thank_you(tmp_path,
         arrived(inbox, 2)
         thanks = inbox.messages[1]
         assert thanks["Content-Language"] == "de"
-        assert german("Dear %(name)s,", "mail", name="Jörg Müller") in thanks.get_body(("plain",)).get_content()
+        assert (
+            german("Dear %(name)s,", "mail", name="Jörg Müller") in thanks.get_body(("plain",)).get_content()
+        )
         assert thanks["Subject"] != letter["Subject"]
 
         # And the video answer became playable

@@ -59,6 +59,18 @@ def caddyfile(settings: Settings) -> str:
     # without asking the app. The app removes the address when the viewing may go on no longer.
     handle_path /v/* {{
         root * {data / "viewings"}
+        # One well-formed byte range or none, as the app has it (web/ranges.py): any other Range is ignored.
+        @other_range {{
+            header Range *
+            not header_regexp Range ^bytes=([0-9]+-[0-9]*|-[0-9]+)$
+        }}
+        request_header @other_range -Range
+        # Numbers too large for Caddy: a first byte beyond any file, a last byte or a suffix covering all of it.
+        request_header Range ^bytes=[0-9]{{19,}}-[0-9]*$ bytes=999999999999999999-
+        request_header Range ^(bytes=[0-9]{{1,18}}-)[0-9]{{19,}}$ $1
+        request_header Range ^bytes=-[0-9]{{19,}}$ bytes=-999999999999999999
+        # The last zero bytes are none at all: refused like a range beyond the end (Caddy would send nothing).
+        request_header Range ^bytes=-0+$ bytes=999999999999999999-
         header Cache-Control "private, no-store"
         header Referrer-Policy no-referrer
         file_server
