@@ -15,6 +15,31 @@ CSP = (
 )
 
 
+# A viewing the app has authorised plays from its own unguessable address, /v/TOKEN/NAME: Caddy sends every byte
+# range of it without asking the app (the app removes the address when the viewing may go on no longer). Only
+# with `server.accel_redirect`, which says Caddy may read the data directory; otherwise the app sends it.
+VIEWINGS = """\
+    handle_path /v/* {{
+        root * {root}
+        # One well-formed byte range or none, as the app has it (web/ranges.py): any other Range is ignored.
+        @other_range {{
+            header Range *
+            not header_regexp Range ^bytes=([0-9]+-[0-9]*|-[0-9]+)$
+        }}
+        request_header @other_range -Range
+        # Numbers too large for Caddy: a first byte beyond any file, a last byte or a suffix covering all of it.
+        request_header Range ^bytes=[0-9]{{19,}}-[0-9]*$ bytes=999999999999999999-
+        request_header Range ^(bytes=[0-9]{{1,18}}-)[0-9]{{19,}}$ $1
+        request_header Range ^bytes=-[0-9]{{19,}}$ bytes=-999999999999999999
+        # The last zero bytes are none at all: refused like a range beyond the end (Caddy would send nothing).
+        request_header Range ^bytes=-0+$ bytes=999999999999999999-
+        header Cache-Control "private, no-store"
+        header Referrer-Policy no-referrer
+        file_server
+    }}
+"""
+
+
 def caddyfile(settings: Settings) -> str:
     p = settings.proxy
     if not p.hostname:
@@ -32,6 +57,7 @@ def caddyfile(settings: Settings) -> str:
     tls = "    tls internal\n" if p.tls == "internal" else ""
     body_limit = settings.uploads.max_bytes + 1024 * 1024
     data = settings.data_dir.resolve()
+    viewings = VIEWINGS.format(root=data / "viewings") if settings.server.accel_redirect else ""
     upstream = f"{settings.server.host if settings.server.host not in ('0.0.0.0', '') else '127.0.0.1'}:{settings.server.port}"
     return f"""# Rendered by `boxinterview caddy` from {settings.source}; edit the settings, not this file.
 {{
@@ -55,27 +81,7 @@ def caddyfile(settings: Settings) -> str:
     request_body {{
         max_size {body_limit}
     }}
-    # A viewing the app has authorised plays from its own unguessable address: Caddy sends every byte range
-    # without asking the app. The app removes the address when the viewing may go on no longer.
-    handle_path /v/* {{
-        root * {data / "viewings"}
-        # One well-formed byte range or none, as the app has it (web/ranges.py): any other Range is ignored.
-        @other_range {{
-            header Range *
-            not header_regexp Range ^bytes=([0-9]+-[0-9]*|-[0-9]+)$
-        }}
-        request_header @other_range -Range
-        # Numbers too large for Caddy: a first byte beyond any file, a last byte or a suffix covering all of it.
-        request_header Range ^bytes=[0-9]{{19,}}-[0-9]*$ bytes=999999999999999999-
-        request_header Range ^(bytes=[0-9]{{1,18}}-)[0-9]{{19,}}$ $1
-        request_header Range ^bytes=-[0-9]{{19,}}$ bytes=-999999999999999999
-        # The last zero bytes are none at all: refused like a range beyond the end (Caddy would send nothing).
-        request_header Range ^bytes=-0+$ bytes=999999999999999999-
-        header Cache-Control "private, no-store"
-        header Referrer-Policy no-referrer
-        file_server
-    }}
-    # Metrics are for monitoring on the server itself, not for the internet.
+{viewings}    # Metrics are for monitoring on the server itself, not for the internet.
     respond /metrics 404
     reverse_proxy {upstream} {{
         flush_interval -1
