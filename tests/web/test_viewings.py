@@ -12,7 +12,8 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient
 
 from boxinterview import clock
-from boxinterview.domain import accounts, api, audit, integration, recordings, retention, shares
+from boxinterview.domain import accounts, api, audit, integration, recordings, retention, sessions, shares
+from boxinterview.domain.models import Role
 from boxinterview.pipeline import processing
 from boxinterview.store import audit as audit_sql
 from boxinterview.web import viewings
@@ -163,3 +164,21 @@ def test_a_viewing_ends_after_its_lifetime_and_with_the_server(tmp_path) -> None
     found.give("someone", target, "playback.mp4", allowed)
     found.clear()  # the server stops or starts
     assert len(found) == 0 and list(found.root.iterdir()) == []
+
+
+async def test_the_servers_own_checks_do_not_keep_a_session_alive(site) -> None:
+    _, password = accounts.create(site.db, "idle@example.com", Role.REVIEWER, "t")
+    start = clock.now()
+    idle = timedelta(minutes=site.settings.reviews.session_idle_minutes)
+    checked, used = (
+        sessions.login(site.db, site.settings, "idle@example.com", password, "127.0.0.1", now=start)
+        for _ in range(2)
+    )
+    before = start + idle - timedelta(minutes=2)
+    assert sessions.resolve(site.db, site.settings, checked, now=before, touch=False) is not None
+    assert (
+        sessions.resolve(site.db, site.settings, used, now=before) is not None
+    )  # the reviewer did something
+    after = start + idle + timedelta(minutes=1)
+    assert sessions.resolve(site.db, site.settings, checked, now=after, touch=False) is None
+    assert sessions.resolve(site.db, site.settings, used, now=after, touch=False) is not None
