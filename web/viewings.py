@@ -128,7 +128,11 @@ async def rechecking(app: web.Application) -> AsyncIterator[None]:
     async def loop() -> None:
         while True:
             await asyncio.sleep(RECHECK_SECONDS)
-            await viewings.recheck()
+            try:
+                await viewings.recheck()
+            except Exception:  # the checks must go on: a viewing nobody checks would never end
+                log.exception("re-checking viewings failed; every viewing ends")
+                viewings.clear()
 
     task = asyncio.create_task(loop())
     yield
