@@ -70,9 +70,17 @@ class Viewings:
         if it is still on, else a new one."""
         given = self._by_key.get(key)
         found = self._by_token.get(given) if given else None
-        if found is not None and found.target == target and (self.root / found.token / name).is_symlink():
+        if (
+            found is not None
+            and found.target == target
+            and self._clock() - found.began
+            < LIFETIME_SECONDS / 2  # a viewing starting now has time to finish
+            and (self.root / found.token / name).is_symlink()
+        ):
             return f"{PREFIX}{found.token}/{name}"
-        if found is not None:  # the file changed, or its address went: a new one replaces it
+        if (
+            found is not None
+        ):  # the file changed, its address went, or it is getting old: a new one replaces it
             self.end(found.token)
         token = secrets.token_urlsafe(32)
         folder = self.root / token

@@ -161,7 +161,13 @@ def test_a_viewing_ends_after_its_lifetime_and_with_the_server(tmp_path) -> None
     now[0] = viewings.LIFETIME_SECONDS
     asyncio.run(found.recheck())
     assert found.file(token, "playback.mp4") is None and not (found.root / token).exists()
-    found.give("someone", target, "playback.mp4", allowed)
+    now[0] = 0.0
+    first = found.give("someone", target, "playback.mp4", allowed)
+    now[0] = viewings.LIFETIME_SECONDS / 2 - 1
+    assert found.give("someone", target, "playback.mp4", allowed) == first  # asked again: the same address
+    now[0] = viewings.LIFETIME_SECONDS / 2
+    again = found.give("someone", target, "playback.mp4", allowed)
+    assert again != first and len(found) == 1  # one with time enough to play to the end replaces it
     found.clear()  # the server stops or starts
     assert len(found) == 0 and list(found.root.iterdir()) == []
 
