@@ -17,6 +17,7 @@ from boxinterview.config.settings import Settings
 from boxinterview.ops import datadir
 from boxinterview.pipeline.worker import Worker
 from boxinterview.store import Database
+from boxinterview.web import viewings
 from boxinterview.web.auth import session_middleware
 from boxinterview.web.errors import error_middleware
 from boxinterview.web.handlers import assets, brand
@@ -107,6 +108,7 @@ def init_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_file_io)
     app.cleanup_ctx.append(_worker)
+    app.cleanup_ctx.append(viewings.rechecking)
     setup_routes(app)
     return app
 

@@ -71,7 +71,7 @@ def continues_playback(request: web.Request) -> bool:
 @web.middleware
 async def session_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     raw = request.cookies.get(COOKIE)
-    if raw:
+    if raw and not request.path.startswith("/v/"):  # a viewing's address needs no session (web/viewings.py)
         cached = _recent.get(raw) if continues_playback(request) else None
         if cached is not None:
             request[SESSION] = cached

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from boxinterview.web import viewings
 from boxinterview.web.handlers import (
     api,
     assets,
@@ -61,6 +62,7 @@ def setup_routes(app: web.Application) -> None:
         "/review/{invitation_id:[0-9]{1,18}}/questions/{question_id:[0-9]{1,18}}/comments", review.comment
     )
     app.router.add_get("/media/recordings/{recording_id:[0-9]{1,18}}/{kind:playback|poster}", review.media)
+    app.router.add_get(viewings.PREFIX + "{token:[A-Za-z0-9_-]{43}}/{name}", viewings.serve)
     app.router.add_get("/review/interviews/{interview_id:[0-9]{1,18}}", results.pipeline, name="pipeline")
     app.router.add_get(
         "/review/interviews/{interview_id:[0-9]{1,18}}/results", results.ranking, name="results"

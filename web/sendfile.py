@@ -86,22 +86,33 @@ async def deliver(
     through_proxy: bool = True,
 ) -> web.StreamResponse:
     """A stored file the caller has been allowed: sent from this disk as `send` does, or, once it has moved to
-    the bucket, a redirect to a presigned GET that works for `storage.link_seconds`. The object store answers
-    Range requests itself (206); the redirect is never cached, so every start of playback is authorised here."""
-    bucket = request.app.get(BUCKET)
-    if bucket is not None:
-        key = await request.app[DB].aread(placement.located, str(path))
-        if key is not None:
-            disposition = headers.get("Content-Disposition")
-            return web.Response(
-                status=302,
-                headers={
-                    "Location": bucket.presign(key, content_type, disposition),
-                    "Cache-Control": "no-store",
-                    "Referrer-Policy": "no-referrer",
-                },
-            )
+    the bucket, a redirect to a presigned GET (see `in_bucket`)."""
+    found = await in_bucket(request, path, headers, content_type)
+    if found is not None:
+        return found
     return send(request, path, headers) if through_proxy else stream(path, headers)
+
+
+async def in_bucket(
+    request: web.Request, path: Path, headers: dict[str, str], content_type: str | None = None
+) -> web.Response | None:
+    """For a file that has moved to the bucket, a redirect to a presigned GET that works for
+    `storage.link_seconds`; None for a file on this disk. The object store answers Range requests itself (206);
+    the redirect is never cached, so every start of playback is authorised here."""
+    bucket = request.app.get(BUCKET)
+    if bucket is None:
+        return None
+    key = await request.app[DB].aread(placement.located, str(path))
+    if key is None:
+        return None
+    return web.Response(
+        status=302,
+        headers={
+            "Location": bucket.presign(key, content_type, headers.get("Content-Disposition")),
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
 
 
 def attachment(name: str) -> str:

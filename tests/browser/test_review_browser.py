@@ -63,6 +63,8 @@ async def test_a_comment_keeps_the_place_in_the_video_and_the_scores_not_yet_sav
         invitation_id = await demo_candidate_completes(live, demo, tmp_path / "clips", 3)
         async with chromium() as context:
             page = await context.new_page()
+            asked: list[str] = []
+            page.on("request", lambda r: asked.append(r.url.removeprefix(live.base)))
             await page.goto(f"{live.base}/login")
             await page.get_by_label("E-mail").fill(demo["reviewer_email"])
             await page.get_by_label("Password").fill(demo["reviewer_password"])
@@ -73,6 +75,9 @@ async def test_a_comment_keeps_the_place_in_the_video_and_the_scores_not_yet_sav
             await video.evaluate(
                 "v => new Promise(r => v.readyState >= 1 ? r() : v.addEventListener('loadedmetadata', r))"
             )
+            # the player was sent on to the viewing's own address and plays from there
+            assert any(u.startswith("/media/recordings/") and u.endswith("/playback") for u in asked), asked
+            assert any(u.startswith("/v/") and u.endswith("/playback.mp4") for u in asked), asked
             await page.locator(".scores fieldset.rubric").first.locator("input[value='2']").check()
             await page.locator(".scores textarea").first.fill("Clear structure; check the numbers.")
             await video.evaluate("v => { v.currentTime = 2.5; }")

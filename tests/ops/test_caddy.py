@@ -9,16 +9,27 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
 from tusclient import client as tus
 
-from boxinterview.domain import accounts, answers, invitations, recordings, shares
+from boxinterview.domain import (
+    accounts,
+    answers,
+    api,
+    integration,
+    invitations,
+    recordings,
+    retention,
+    shares,
+)
 from boxinterview.domain.models import RecordingState, Role
 from boxinterview.ops import proxy
 from boxinterview.pipeline import processing
+from boxinterview.web import viewings
 from tests.conftest import free_port
 from tests.support.clips import make
 from tests.support.flows import record_take
@@ -29,11 +40,14 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def caddy(tmp_path: Path):
+def caddy(tmp_path: Path, request):
+    """Caddy in front of the app; `accel_redirect` (Caddy reads the data directory) unless the test's
+    parameter says False."""
     https_port, http_port = free_port(), free_port()
+    accel = getattr(request, "param", True)
     with live_server(
         tmp_path,
-        server={"accel_redirect": True, "public_url": f"https://localhost:{https_port}"},
+        server={"accel_redirect": accel, "public_url": f"https://localhost:{https_port}"},
         proxy={
             "hostname": "localhost",
             "tls": "internal",
@@ -130,14 +144,26 @@ def test_caddy_sends_ranges_by_the_same_rules(caddy, tmp_path) -> None:
     assert asyncio.run(processing.process(live.db, live.settings, rec_id)) is RecordingState.READY
     url = f"{base}/api/v1/candidate/{token}/takes/{question}/1"
     data = Path(recordings.get(live.db, rec_id).playback_path).read_bytes()
-    size = len(data)
 
     def get(**headers: str) -> requests.Response:
         return requests.get(url, headers=headers, verify=cert, timeout=10)
 
-    for ignored in ("bytes=abc", "bytes=5-2", "items=0-1", "bytes=", "bytes=0-1,5-9"):
+    the_same_range_rules(get, data)
+    whole = get()
+    assert whole.headers["Cache-Control"] == "no-store" and whole.headers["Referrer-Policy"] == "no-referrer"
+
+
+def the_same_range_rules(
+    get: Callable[..., requests.Response], data: bytes, reversed_range: int = 200
+) -> None:
+    """The rules of docs/uploads-and-processing.md, "Byte ranges", however the file is sent; Caddy alone, on a
+    viewing's address, refuses a range that ends before it starts (416, `reversed_range`) where the app ignores
+    it."""
+    size = len(data)
+    for ignored in ("bytes=abc", "items=0-1", "bytes=", "bytes=0-1,5-9", "bytes=0-1, 5-9"):
         r = get(Range=ignored)
         assert r.status_code == 200 and r.content == data, (ignored, r.status_code)
+    assert get(Range="bytes=5-2").status_code == reversed_range
     for value, first, last in [
         ("bytes=0-99", 0, 99),
         ("bytes=-500", size - 500, size - 1),
@@ -151,7 +177,6 @@ def test_caddy_sends_ranges_by_the_same_rules(caddy, tmp_path) -> None:
         r = get(Range=value)
         assert r.status_code == 416 and r.headers["Content-Range"] == f"bytes */{size}", value
     whole = get()
-    assert whole.headers["Cache-Control"] == "no-store" and whole.headers["Referrer-Policy"] == "no-referrer"
     assert get(Range="bytes=0-9", **{"If-Range": whole.headers["ETag"]}).status_code == 206
     assert get(Range="bytes=0-9", **{"If-Range": whole.headers["Last-Modified"]}).status_code == 206
     assert get(Range="bytes=0-9", **{"If-Range": '"stale"'}).status_code == 200
@@ -235,3 +260,115 @@ def test_share_links_name_the_public_address_through_caddy(caddy, monkeypatch) -
     links = re.findall(r"[a-z]+://[^\s\"<]+/s/[A-Za-z0-9_-]+", made.text)
     assert links and all(link.startswith(f"{base}/s/") for link in links), links
     assert "evil.example" not in made.text
+
+
+def played(live, tmp_path: Path) -> tuple[int, int]:
+    """A finished candidate whose first take is a real recording, processed; (invitation id, recording id)."""
+    invitation_id, _ = completed(live)
+    rec = next(r for r in recordings.listing(live.db) if r.invitation_id == invitation_id)
+    shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), rec.original_path)
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)) is RecordingState.READY
+    return invitation_id, rec.id
+
+
+@pytest.mark.parametrize("caddy", [True, False], indirect=True, ids=["caddy-reads-data", "app-sends"])
+def test_caddy_sends_every_range_of_an_authorised_viewing(caddy, tmp_path, monkeypatch) -> None:
+    """With `server.accel_redirect` Caddy sends a viewing itself; without it (Caddy may not read the data) the
+    same address reaches the app, which sends it."""
+    live, base, cert = caddy
+    by_caddy = live.settings.server.accel_redirect
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, rid = played(live, tmp_path)
+    playback = Path(recordings.get(live.db, rid).playback_path)
+    data = playback.read_bytes()
+    made = time.time() - 60  # a date in If-Range validates only a file older than a second (RFC 9110 8.8.2.2)
+    os.utime(playback, (made, made))
+    _, password = accounts.create(live.db, "play@example.com", Role.ADMIN, "t")
+    account = next(a for a in accounts.listing(live.db) if a.email == "play@example.com")
+    _, share = shares.create(live.db, account, [invitation_id], [live.interview.questions[0].id], 3)
+    caller = api.check_token(live.db, api.create_token(live.db, "ats", "t"))
+    assert caller is not None
+    reviewer = requests.Session()
+    assert sign_in(reviewer, base, "play@example.com", password).status_code == 200
+    entries = {
+        "reviewer": (reviewer, f"/media/recordings/{rid}/playback"),
+        "share": (requests.Session(), f"/s/{share}/media/{rid}/playback"),
+        "api": (requests.Session(), integration.media_link(live.db, caller, rid, "playback", 60)),
+    }
+    st = playback.stat()
+    apps_etag = f'"{st.st_mtime_ns:x}-{st.st_size:x}"'  # what aiohttp would say, had the app sent it
+    for who, (session, entry) in entries.items():
+        sent = session.get(base + entry, headers={"Range": "bytes=0-"}, allow_redirects=False)
+        assert sent.status_code == 307 and sent.headers["Location"].startswith("/v/"), who
+        where = base + sent.headers["Location"]
+        anyone = requests.Session()  # the address is the key; no cookie goes with it
+
+        def get(**headers: str) -> requests.Response:
+            return anyone.get(where, headers={"Accept-Encoding": "gzip", **headers}, timeout=10)  # noqa: B023
+
+        part = get(Range="bytes=100-1099")
+        assert part.status_code == 206 and part.content == data[100:1100], who
+        assert part.headers["Content-Range"] == f"bytes 100-1099/{len(data)}", who
+        assert part.headers["Content-Type"] == "video/mp4" and "Content-Encoding" not in part.headers, who
+        assert part.headers["Cache-Control"] == "private, no-store", who
+        assert part.headers["Referrer-Policy"] == "no-referrer", who
+        etag = part.headers["ETag"]
+        assert (etag != apps_etag) == by_caddy, who  # Caddy's file_server sent it, or the app did
+        assert get(Range="bytes=0-9", **{"If-Range": etag}).content == data[:10], who
+        assert get(Range="bytes=0-9", **{"If-Range": part.headers["Last-Modified"]}).status_code == 206, who
+        stale = get(Range="bytes=0-9", **{"If-Range": '"stale"'})
+        assert stale.status_code == 200 and stale.content == data, who
+        the_same_range_rules(get, data, reversed_range=416 if by_caddy else 200)
+    token = sent.headers["Location"].split("/")[2]
+    for guess in (
+        f"/v/{token}/",
+        f"/v/{token}/original.webm",
+        "/v/",
+        f"/v/{token}/../../boxinterview.db",
+        f"/v/{token}/%2e%2e/%2e%2e/boxinterview.db",
+        f"/v/{token[::-1]}/playback.mp4",
+    ):
+        r = requests.get(base + guess, timeout=10)
+        assert r.status_code == 404 and b"SQLite" not in r.content, guess
+
+
+def test_through_caddy_access_ends_within_the_recheck(caddy, tmp_path, monkeypatch) -> None:
+    live, base, cert = caddy
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    invitation_id, rid = played(live, tmp_path)
+    emails = ("kept@example.com", "disabled@example.com", "moved@example.com")
+    sessions = {}
+    for email in emails:
+        _, password = accounts.create(live.db, email, Role.REVIEWER, "t")
+        accounts.assign(live.db, email, live.interview.id, "t")
+        sessions[email] = requests.Session()
+        assert sign_in(sessions[email], base, email, password).status_code == 200
+    owner = next(a for a in accounts.listing(live.db) if a.email == "kept@example.com")
+    share_id, share = shares.create(live.db, owner, [invitation_id], [live.interview.questions[0].id], 3)
+    caller = api.check_token(live.db, api.create_token(live.db, "ats", "t"))
+    assert caller is not None
+    entries = {email: (s, f"/media/recordings/{rid}/playback") for email, s in sessions.items()}
+    entries["share"] = (requests.Session(), f"/s/{share}/media/{rid}/playback")
+    entries["api"] = (requests.Session(), integration.media_link(live.db, caller, rid, "playback", 60))
+    given = {}
+    for who, (session, entry) in entries.items():
+        sent = session.get(base + entry, allow_redirects=False)
+        assert sent.status_code == 307, who
+        given[who] = base + sent.headers["Location"]
+
+    def status(where: str) -> int:
+        return requests.get(where, headers={"Range": "bytes=0-9"}, timeout=10).status_code
+
+    assert {who: status(where) for who, where in given.items()} == dict.fromkeys(given, 206)
+    accounts.set_active(live.db, "disabled@example.com", False, "t")
+    accounts.unassign(live.db, "moved@example.com", live.interview.id, "t")
+    shares.revoke(live.db, owner, share_id)
+    api.revoke_token(live.db, "ats", "t")
+    began = time.monotonic()
+    ended = {"disabled@example.com", "moved@example.com", "share", "api"}
+    while {who for who in ended if status(given[who]) == 404} != ended:
+        assert time.monotonic() - began < viewings.RECHECK_SECONDS + 5, "access outlived the re-check"
+        time.sleep(0.5)
+    assert status(given["kept@example.com"]) == 206  # still allowed, still playing
+    retention.erase(live.db, live.settings.data_dir, invitation_id, "t", "asked to")
+    assert status(given["kept@example.com"]) == 404  # the file is gone: at once

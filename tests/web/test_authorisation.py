@@ -42,8 +42,8 @@ REVIEWER_MEDIA = {
     "candidate": {401},
     "share": {401},
     "unassigned": {404},
-    "assigned": {200},
-    "admin": {200},
+    "assigned": {307},  # sent on to the viewing's own address (web/viewings.py)
+    "admin": {307},
     "api": {401},
 }
 REVIEWER_POST = {
@@ -106,7 +106,10 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/review/interviews/{interview_id}/insight.csv"): reviewer_page({404}),
     ("POST", "/review/interviews/{interview_id}/bulk"): REVIEWER_POST,
     ("GET", "/s/{token}"): SHARE_ONLY,
-    ("GET", "/s/{token}/media/{recording_id}/{kind}"): SHARE_ONLY,
+    ("GET", "/s/{token}/media/{recording_id}/{kind}"): {
+        a: ({307} if a == "share" else {404}) for a in ACTORS
+    },
+    ("GET", "/v/{token}/{name}"): {a: {404} for a in ACTORS},  # a viewing's address, given to nobody here
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/interviews"): API_READ_ALL,
     ("GET", "/api/v1/interviews/{interview_id}"): API_READ,

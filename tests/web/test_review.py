@@ -365,19 +365,22 @@ def test_every_review_page_viewed_is_in_the_audit_log_once_the_server_stops(tmp_
         assert len(viewed) == 7 and {e.subject_id for e in viewed} == {invitation_id}
 
 
-async def test_behind_caddy_the_app_authorises_and_names_the_file(make_site, tmp_path) -> None:
+async def test_behind_caddy_the_app_authorises_and_names_the_viewing(make_site, tmp_path) -> None:
     live = await make_site(server={"accel_redirect": True})
     invitation_id = completed_candidate(live)
     rec = next(r for r in recordings.listing(live.db) if r.invitation_id == invitation_id)
     shutil.copy(make("vp8_opus.webm", tmp_path / "clips"), rec.original_path)
     assert (await processing.process(live.db, live.settings, rec.id)).value == "ready"
     s = await reviewer(live, "proxied@example.com")
-    r = await s.get(f"/media/recordings/{rec.id}/playback")
-    assert r.status == 200 and await r.read() == b""
-    assert r.headers["X-Accel-Redirect"] == f"/recordings/{rec.id}/playback.mp4"
+    r = await s.get(f"/media/recordings/{rec.id}/playback", allow_redirects=False)
+    assert r.status == 307 and r.headers["Cache-Control"] == "no-store"
+    token = r.headers["Location"].removeprefix("/v/").removesuffix("/playback.mp4")
+    assert len(token) == 43 and r.headers["Location"] == f"/v/{token}/playback.mp4"
+    link = live.settings.data_dir / "viewings" / token / "playback.mp4"  # what Caddy's file_server sends
+    assert link.resolve() == Path(recordings.get(live.db, rec.id).playback_path).resolve()
     outsider = await reviewer(live, "blocked@example.com", assign=False)
-    blocked = await outsider.get(f"/media/recordings/{rec.id}/playback")
-    assert blocked.status == 404 and "X-Accel-Redirect" not in blocked.headers
+    blocked = await outsider.get(f"/media/recordings/{rec.id}/playback", allow_redirects=False)
+    assert blocked.status == 404 and "Location" not in blocked.headers
 
 
 async def test_the_team_can_read_every_message_candidates_get(live) -> None:

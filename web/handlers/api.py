@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +17,7 @@ from boxinterview.domain.api import Caller
 from boxinterview.domain.models import Account
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, params, sendfile
+from boxinterview.web import auth, params, viewings
 from boxinterview.web.errors import json_error
 from boxinterview.web.keys import DB, RATE_LIMITER, SETTINGS
 from boxinterview.web.openapi import spec
@@ -189,16 +188,20 @@ async def media(request: web.Request) -> web.StreamResponse:
     except ValueError:
         return json_error(403, "this link is not complete: ask the API for a fresh one")
     db = request.app[DB]
-    path = await db.call(
-        integration.media_path,
-        db,
+    recording_id, kind, signature = (
         _id(request, "recording_id"),
         request.match_info["kind"],
-        token_id,
-        expires,
         q.get("signature", ""),
     )
-    return await sendfile.deliver(request, Path(path), {"Cache-Control": "private, max-age=600"})
+    path = await db.call(integration.media_path, db, recording_id, kind, token_id, expires, signature)
+
+    async def check() -> str:
+        return await db.call(
+            integration.media_path, db, recording_id, kind, token_id, expires, signature, audited=False
+        )
+
+    key = ("api", token_id, expires, signature, recording_id, kind)
+    return await viewings.play(request, key, path, check)
 
 
 async def openapi(request: web.Request) -> web.Response:

@@ -10,10 +10,9 @@ from boxinterview.domain import decisions, numbers, reviews, sessions, shares
 from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, forms, sendfile, signin
+from boxinterview.web import auth, forms, sendfile, signin, viewings
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
-from boxinterview.web.ttl import TtlCache
 
 
 def _login_form(request: web.Request, status: int, target: str, error: str | None) -> web.Response:
@@ -233,24 +232,26 @@ async def decide(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/review/{invitation_id}#decision")
 
 
-_granted: TtlCache[tuple[str, int, str], str] = TtlCache(auth.RECHECK_SECONDS)
-
-
 @auth.reviewer
 async def media(request: web.Request) -> web.StreamResponse:
+    """Authorises a viewing and sends the player to its own address (`viewings`) for the byte ranges; the
+    viewing is audited once, when it starts."""
     db = request.app[DB]
+    settings = request.app[SETTINGS]
     session = auth.signed_in(request)
+    raw = request.cookies.get(auth.COOKIE, "")
     kind = request.match_info["kind"]
     recording_id = int(request.match_info["recording_id"])
-    # A player fetches a recording in many byte ranges; the viewing is audited once, when it starts, and a
-    # granted recording is not looked up again for a few seconds.
     starts = request.headers.get("Range", "bytes=0-").replace(" ", "").startswith("bytes=0-")
-    key = (session.id_hash, recording_id, kind)
-    path = None if starts else _granted.get(key)
-    if path is None:
-        path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
-        _granted.put(key, path)
-    return await sendfile.deliver(request, Path(path), {"Cache-Control": "private, max-age=3600"})
+    path = await db.call(reviews.media_path, db, session.account, recording_id, kind, starts)
+
+    async def check() -> str:
+        still = await db.call(sessions.resolve, db, settings, raw, touch=False)
+        if still is None:
+            raise Forbidden("signed out")
+        return await db.call(reviews.media_path, db, still.account, recording_id, kind, False)
+
+    return await viewings.play(request, ("reviewer", session.id_hash, recording_id, kind), path, check)
 
 
 @auth.reviewer

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import hashlib
 
 from aiohttp import web
 
 from boxinterview.domain import numbers, shares
-from boxinterview.web import auth, forms, params, sendfile
+from boxinterview.web import auth, forms, params, viewings
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
@@ -58,14 +58,15 @@ async def view(request: web.Request) -> web.Response:
 
 
 async def media(request: web.Request) -> web.StreamResponse:
+    """Authorises a viewing through the link and sends the player to the viewing's own address (`viewings`)."""
     db = request.app[DB]
-    path = await db.call(
-        shares.media_path,
-        db,
-        request.match_info["token"],
-        int(request.match_info["recording_id"]),
-        request.match_info["kind"],
-    )
-    return await sendfile.deliver(
-        request, Path(path), {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
-    )
+    token = request.match_info["token"]
+    recording_id = int(request.match_info["recording_id"])
+    kind = request.match_info["kind"]
+    path = await db.call(shares.media_path, db, token, recording_id, kind)
+
+    async def check() -> str:
+        return await db.call(shares.media_path, db, token, recording_id, kind)
+
+    key = ("share", hashlib.sha256(token.encode()).hexdigest(), recording_id, kind)
+    return await viewings.play(request, key, path, check)

@@ -87,8 +87,11 @@ def login(
     return raw
 
 
-def resolve(db: Database, settings: Settings, raw: str, now: datetime | None = None) -> Session | None:
-    """The live session for a cookie value, or None (unknown, idle too long, too old, account disabled)."""
+def resolve(
+    db: Database, settings: Settings, raw: str, now: datetime | None = None, touch: bool = True
+) -> Session | None:
+    """The live session for a cookie value, or None (unknown, idle too long, too old, account disabled).
+    `touch` counts this as the reviewer being active; the server checking on its own (a viewing) does not."""
     if not raw or len(raw) > 100:
         return None
     now = now or clock.now()
@@ -103,7 +106,7 @@ def resolve(db: Database, settings: Settings, raw: str, now: datetime | None = N
     if idle or old or account is None or not account.active:
         db.write(sql.delete, id_hash)
         return None
-    if now - found["last_seen_at"] > timedelta(minutes=1):  # no write on every request
+    if touch and now - found["last_seen_at"] > timedelta(minutes=1):  # no write on every request
         db.write(sql.touch, id_hash, now)
     return Session(account=account, csrf=found["csrf"], id_hash=id_hash)
 

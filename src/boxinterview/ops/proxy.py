@@ -1,6 +1,6 @@
 """The Caddy configuration that puts boxinterview on HTTPS: certificates (ACME, or Caddy's own CA on a LAN),
 security headers, body limits and timeouts fit for long uploads, compression for text, and recordings sent by
-Caddy itself once the app has authorised them (X-Accel-Redirect)."""
+Caddy itself once the app has authorised them (a viewing's own address, or X-Accel-Redirect)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,31 @@ def _csp(origin: str) -> str:
     )
 
 
+# A viewing the app has authorised plays from its own unguessable address, /v/TOKEN/NAME: Caddy sends every byte
+# range of it without asking the app (the app removes the address when the viewing may go on no longer). Only
+# with `server.accel_redirect`, which says Caddy may read the data directory; otherwise the app sends it.
+VIEWINGS = """\
+    handle_path /v/* {{
+        root * {root}
+        # One well-formed byte range or none, as the app has it (web/ranges.py): any other Range is ignored.
+        @other_range {{
+            header Range *
+            not header_regexp Range ^bytes=([0-9]+-[0-9]*|-[0-9]+)$
+        }}
+        request_header @other_range -Range
+        # Numbers too large for Caddy: a first byte beyond any file, a last byte or a suffix covering all of it.
+        request_header Range ^bytes=[0-9]{{19,}}-[0-9]*$ bytes=999999999999999999-
+        request_header Range ^(bytes=[0-9]{{1,18}}-)[0-9]{{19,}}$ $1
+        request_header Range ^bytes=-[0-9]{{19,}}$ bytes=-999999999999999999
+        # The last zero bytes are none at all: refused like a range beyond the end (Caddy would send nothing).
+        request_header Range ^bytes=-0+$ bytes=999999999999999999-
+        header Cache-Control "private, no-store"
+        header Referrer-Policy no-referrer
+        file_server
+    }}
+"""
+
+
 def caddyfile(settings: Settings) -> str:
     p = settings.proxy
     if not p.hostname:
@@ -57,6 +82,7 @@ def caddyfile(settings: Settings) -> str:
     tls = "    tls internal\n" if p.tls == "internal" else ""
     body_limit = settings.uploads.max_bytes + 1024 * 1024
     data = settings.data_dir.resolve()
+    viewings = VIEWINGS.format(root=data / "viewings") if settings.server.accel_redirect else ""
     upstream = f"{settings.server.host if settings.server.host not in ('0.0.0.0', '') else '127.0.0.1'}:{settings.server.port}"
     return f"""# Rendered by `boxinterview caddy` from {settings.source}; edit the settings, not this file.
 {{
@@ -80,7 +106,7 @@ def caddyfile(settings: Settings) -> str:
     request_body {{
         max_size {body_limit}
     }}
-    # Metrics are for monitoring on the server itself, not for the internet.
+{viewings}    # Metrics are for monitoring on the server itself, not for the internet.
     respond /metrics 404
     reverse_proxy {upstream} {{
         flush_interval -1
