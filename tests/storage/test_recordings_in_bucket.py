@@ -87,7 +87,7 @@ async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_s
     await work_until(site, lambda: recordings.get(site.db, rid).state.value == "ready")
     playback = Path(recordings.get(site.db, rid).playback_path or "")
     expected = hashlib.sha256(playback.read_bytes()).digest() if playback.exists() else b""
-    await work_until(site, lambda: moved(site.db, rid))
+    await work_until(site, lambda: moved(site.db, rid) and move_job(site.db, rid).state == "done")
 
     # In the bucket, verified, and gone from this disk
     keys = [site.db.read(placement.located, p) for p in paths_of(site.db, rid)]
@@ -193,7 +193,9 @@ async def test_a_bucket_that_is_away_keeps_the_local_copy_and_the_job_retries(
     back = dataclasses.replace(
         site.settings, storage=dataclasses.replace(site.settings.storage, endpoint_url=store.endpoint)
     )
-    await work_until(site, lambda: moved(site.db, rid), back, seconds=30)
+    await work_until(
+        site, lambda: moved(site.db, rid) and move_job(site.db, rid).state == "done", back, seconds=30
+    )
     assert not any(Path(p).exists() for p in paths)
     assert move_job(site.db, rid).attempts == 2
 
@@ -310,8 +312,13 @@ async def test_local_copies_stay_while_a_backup_runs(make_site, store, tmp_path)
         await work_until(site, lambda: moved(site.db, rid))
         await asyncio.sleep(0.5)
         assert all(Path(p).exists() for p in paths_of(site.db, rid))  # in the bucket, and still here
-    await work_until(site, lambda: not any(Path(p).exists() for p in paths_of(site.db, rid)))
-    assert move_job(site.db, rid).state == "done"
+    await work_until(
+        site,
+        lambda: (
+            not any(Path(p).exists() for p in paths_of(site.db, rid))
+            and move_job(site.db, rid).state == "done"
+        ),
+    )
 
 
 CV_INTERVIEW = """\
@@ -400,7 +407,7 @@ async def test_recordings_made_before_the_bucket_move_when_asked(make_site, stor
     done = cli("--config", str(site.config), "storage", "move")
     assert done.code == 0 and "queued 1 recording(s) and 0 team video(s)" in done.out, done.err
     on_s3 = dataclasses.replace(site.settings, storage=StorageSettings(**store.settings()))
-    await work_until(site, lambda: moved(site.db, rid), on_s3)
+    await work_until(site, lambda: moved(site.db, rid) and move_job(site.db, rid).state == "done", on_s3)
     assert not any(Path(p).exists() for p in paths_of(site.db, rid))
     again = cli("--config", str(site.config), "storage", "move")
     assert "queued 0 recording(s)" in again.out

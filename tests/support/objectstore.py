@@ -49,9 +49,8 @@ class ObjectStore:
             **changes,
         }
 
-    def names(self) -> list[str]:
-        """Every object in the bucket, seen with the store's own client, not the code under test."""
-        client = boto3.client(
+    def _client(self) -> Any:
+        return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
             region_name="us-east-1",
@@ -59,8 +58,19 @@ class ObjectStore:
             aws_secret_access_key=self.secret_key,
             config=Config(s3={"addressing_style": "path"}),
         )
-        found = client.list_objects_v2(Bucket=self.bucket)
+
+    def names(self) -> list[str]:
+        """Every object in the bucket, seen with the store's own client, not the code under test."""
+        found = self._client().list_objects_v2(Bucket=self.bucket)
         return sorted(o["Key"] for o in found.get("Contents", []))
+
+    def writable(self) -> None:
+        """Raises until the store takes, returns and deletes an object (it lists buckets before its volumes are
+        ready to store anything)."""
+        client = self._client()
+        client.put_object(Bucket=self.bucket, Key="ready-probe", Body=b"ready")
+        assert client.get_object(Bucket=self.bucket, Key="ready-probe")["Body"].read() == b"ready"
+        client.delete_object(Bucket=self.bucket, Key="ready-probe")
 
 
 def _weed() -> str:
@@ -122,7 +132,7 @@ def object_store(root: Path) -> Iterator[ObjectStore]:
         deadline = time.monotonic() + 60
         while True:
             try:
-                store.names()
+                store.writable()
                 break
             except Exception:
                 if proc.poll() is not None or time.monotonic() > deadline:
