@@ -31,6 +31,7 @@ import yarl
 from _harness import Server, clip, free_port, sign_in
 from boxinterview.domain import accounts, answers, invitations, recordings, uploads
 from boxinterview.domain.models import Role
+from boxinterview.ops import proxy
 from boxinterview.pipeline import processing
 
 CADDYFILE = """\
@@ -47,22 +48,7 @@ CADDYFILE = """\
     file_server
 }}
 :{proxied} {{
-    handle_path /v/* {{
-        root * {data}/viewings
-        @other_range {{
-            header Range *
-            not header_regexp Range ^bytes=([0-9]+-[0-9]*|-[0-9]+)$
-        }}
-        request_header @other_range -Range
-        request_header Range ^bytes=[0-9]{{19,}}-[0-9]*$ bytes=999999999999999999-
-        request_header Range ^(bytes=[0-9]{{1,18}}-)[0-9]{{19,}}$ $1
-        request_header Range ^bytes=-[0-9]{{19,}}$ bytes=-999999999999999999
-        request_header Range ^bytes=-0+$ bytes=999999999999999999-
-        header Cache-Control "private, no-store"
-        header Referrer-Policy no-referrer
-        file_server
-    }}
-    reverse_proxy 127.0.0.1:{app} {{
+{viewings}    reverse_proxy 127.0.0.1:{app} {{
         @accel header X-Accel-Redirect *
         handle_response @accel {{
             root * {data}
@@ -164,6 +150,7 @@ def main() -> None:
                     proxied=proxied_port,
                     app=accel_port,
                     data=settings.data_dir,
+                    viewings=proxy.VIEWINGS.format(root=settings.data_dir / "viewings"),
                 )
             )
             caddy_env = {**env, "XDG_DATA_HOME": str(root / "xdg"), "XDG_CONFIG_HOME": str(root / "xdg")}
