@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from email.headerregistry import AddressHeader
 from email.policy import EmailPolicy
 from typing import Any
@@ -70,10 +71,16 @@ def phrase(name: str, utf8: bool) -> list[str]:
     words = name.split(" ")
     if (utf8 or name.isascii()) and "=?" not in name:
         return words if all(_plain(w, utf8) for w in words) else [_quoted(name)]
+    return _encode_runs(words, _plain)
+
+
+def _encode_runs(words: list[str], plain: Callable[[str], bool]) -> list[str]:
+    """The words as tokens: plain ones as they are, each run of others as encoded-words, encoded together with
+    their spaces (a reader drops the white space between two encoded-words)."""
     tokens: list[str] = []
-    run: list[str] = []  # consecutive words that need encoding: encoded together, with their spaces
+    run: list[str] = []
     for word in words:
-        if _plain(word):
+        if plain(word):
             if run:
                 tokens += encoded_words(" ".join(run))
                 run = []
@@ -89,19 +96,7 @@ def unstructured(text: str) -> list[str]:
     """A subject as the tokens of unstructured text: ASCII words as they are, each run of other words as
     encoded-words (a reader drops the white space between two encoded-words, so the spaces inside a run are
     encoded with it)."""
-    tokens: list[str] = []
-    run: list[str] = []
-    for word in text.split():
-        if word.isascii() and word.isprintable() and "=?" not in word:
-            if run:
-                tokens += encoded_words(" ".join(run))
-                run = []
-            tokens.append(word)
-        else:
-            run.append(word)
-    if run:
-        tokens += encoded_words(" ".join(run))
-    return tokens
+    return _encode_runs(text.split(), lambda w: w.isascii() and w.isprintable() and "=?" not in w)
 
 
 def folded(name: str, tokens: list[str], width: int = 78, linesep: str = "\r\n") -> str:
