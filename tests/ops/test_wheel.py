@@ -24,7 +24,9 @@ def test_wheel_ships_core_faces_and_their_files(tmp_path: Path) -> None:
     shutil.copytree(
         ROOT,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "var", "build", "*.egg-info", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "var", "build", "*.egg-info", "__pycache__", "node_modules", ".*_cache"
+        ),
     )
     dist = tmp_path / "dist"
     subprocess.run(
