@@ -20,11 +20,36 @@ from boxinterview.domain import interview_io, interviews
 from boxinterview.domain.models import Interview, InterviewStatus
 from boxinterview.ops import datadir
 from boxinterview.store import Database
+from tests.support import storage_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # The web app in this process for handler tests: the `site` and `make_site` fixtures.
 pytest_plugins = ["tests.support.site"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--storage",
+        choices=storage_mode.CHOICES,
+        default="disk",
+        help="where the servers and workers under test keep finished recordings (seaweedfs: a real S3 bucket)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _storage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    if request.config.getoption("storage") == "disk":
+        yield
+        return
+    from tests.support.objectstore import object_store  # it needs this module loaded first
+
+    with object_store(tmp_path_factory.mktemp("objectstore")) as store:
+        storage_mode.use(store)
+        try:
+            yield
+        finally:
+            storage_mode.use(None)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +64,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return load_settings(environ={})
+    return load_settings(environ=storage_mode.environ())
 
 
 @pytest.fixture

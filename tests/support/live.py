@@ -22,6 +22,7 @@ from boxinterview.domain.models import Interview, InterviewStatus
 from boxinterview.ops import datadir
 from boxinterview.store import Database
 from tests.conftest import free_port
+from tests.support import storage_mode
 
 UPLOAD_INTERVIEW = """\
 title: Upload test
@@ -116,6 +117,9 @@ def prepare(root: Path, port: int = 8080, **overrides: Any) -> tuple[Path, Setti
         "uploads": {"max_bytes": 5_000_000},
         "media": {"worker_in_server": False},
     }
+    bucket = storage_mode.section()
+    if bucket is not None and "storage" not in overrides:
+        config["storage"] = bucket
     for key, values in overrides.items():
         if isinstance(values, dict):
             config.setdefault(key, {}).update(values)

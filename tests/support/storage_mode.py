@@ -1,0 +1,34 @@
+"""Where the suite keeps finished recordings: on the local disk (the default), or, with `--storage=seaweedfs`,
+in a real S3-compatible bucket (SeaweedFS on loopback, one per test process). Every configuration the tests
+build for a server or a worker (`tests.support.live.prepare` and the `settings` fixture) then carries a
+`storage:` section for it, each test under its own key prefix, so the same behaviours are proven both ways."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tests.support.objectstore import ObjectStore
+
+CHOICES = ("disk", "seaweedfs")
+
+_store: ObjectStore | None = None
+
+
+def use(store: ObjectStore | None) -> None:
+    global _store
+    _store = store
+
+
+def section() -> dict[str, Any] | None:
+    """The `storage:` section of a new test configuration, or None to keep recordings on the local disk."""
+    if _store is None:
+        return None
+    return _store.settings(prefix=f"t-{uuid.uuid4().hex[:12]}/")
+
+
+def environ() -> dict[str, str]:
+    """The same section as `BOXINTERVIEW_STORAGE_*` variables, for settings read from the environment."""
+    found = section() or {}
+    return {f"BOXINTERVIEW_STORAGE_{key.upper()}": str(value) for key, value in found.items()}
