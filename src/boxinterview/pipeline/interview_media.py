@@ -15,12 +15,8 @@ from boxinterview.config.settings import Settings
 from boxinterview.domain import interview_media
 from boxinterview.errors import NotFound
 from boxinterview.media import MediaError, probe, transcode_playback
-from boxinterview.pipeline.processing import (
-    IMAGE_FORMATS,
-    MIN_SECONDS,
-    RECORDING_CONTAINERS,
-    playback_options,
-)
+from boxinterview.pipeline.playable import IMAGE_FORMATS, MIN_SECONDS, RECORDING_CONTAINERS
+from boxinterview.pipeline.processing import playback_options
 from boxinterview.store import Database
 
 log = logging.getLogger(__name__)
