@@ -17,7 +17,8 @@ from boxinterview import clock
 from boxinterview.domain import recordings
 from boxinterview.domain.models import RecordingState
 from boxinterview.pipeline import job_queue as jobs
-from boxinterview.pipeline.worker import Worker, backoff
+from boxinterview.pipeline.outcomes import backoff
+from boxinterview.pipeline.worker import Worker
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import outbox as outbox_sql
 from tests.media.test_processing import uploaded
