@@ -57,10 +57,12 @@ class RunnerLoop:
         self.jobs = jobs
         self.work_dir = work_dir
         self.running: set[asyncio.Task[None]] = set()
+        self.held: dict[int, str] = {}  # accepted and not yet reported: job id -> job token
         self.done = 0
 
     async def run(self, stop: asyncio.Event, once: bool = False) -> int:
         """Work until `stop` is set (or, with `once`, until the queue is empty); the number of jobs done."""
+        log.info("runner working for %s, %d job(s) at once", self.client.server, self.jobs)
         try:
             while not stop.is_set():
                 if len(self.running) >= self.jobs:
@@ -85,7 +87,14 @@ class RunnerLoop:
             for task in self.running:
                 task.cancel()
             await asyncio.gather(*self.running, return_exceptions=True)
+            for job_id, token in list(self.held.items()):  # stopped before its work even began
+                await self._hand_back(job_id, token)
         return self.done
+
+    async def _hand_back(self, job_id: int, token: str) -> None:
+        log.info("stopping: handing job %s back", job_id)
+        with contextlib.suppress(Refused, aiohttp.ClientError, OSError, TimeoutError):
+            await asyncio.shield(self.client.abort(job_id, token))
 
     async def _take_one(self) -> bool:
         for offered in await self.client.request_jobs():
@@ -97,6 +106,7 @@ class RunnerLoop:
                 if exc.status in (404, 409, 410):
                     continue  # another runner (or the server) was quicker
                 raise
+            self.held[int(given["job"]["id"])] = str(given["job_token"])
             task = asyncio.create_task(self._do(given))
             self.running.add(task)
             task.add_done_callback(self.running.discard)
@@ -145,9 +155,7 @@ class RunnerLoop:
         except asyncio.CancelledError:
             if lost:
                 return
-            log.info("stopping: handing job %s back", job_id)
-            with contextlib.suppress(Refused, aiohttp.ClientError, OSError, TimeoutError):
-                await asyncio.shield(self.client.abort(job_id, token))
+            await self._hand_back(job_id, token)
             raise
         except JobLost as exc:
             log.warning("job %s is no longer ours (%s)", job_id, exc)
@@ -158,6 +166,7 @@ class RunnerLoop:
             with contextlib.suppress(Refused, aiohttp.ClientError, OSError, TimeoutError):
                 await self.client.error(job_id, token, message[:2000])
         finally:
+            self.held.pop(job_id, None)
             beat.cancel()
             work.cancel()
             shutil.rmtree(folder, ignore_errors=True)
