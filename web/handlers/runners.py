@@ -11,7 +11,7 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from aiohttp import BodyPartReader, web
 
@@ -19,7 +19,6 @@ from boxinterview.domain import runners
 from boxinterview.domain.runners import Runner
 from boxinterview.errors import Invalid, TooLarge
 from boxinterview.pipeline import remote
-from boxinterview.store.jobs import Job
 from boxinterview.web import auth, forms, params, sendfile
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS
 
@@ -66,17 +65,6 @@ def _job(request: web.Request) -> tuple[int, str]:
     return int(request.match_info["job_id"]), token
 
 
-def job_json(job: Job) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "subject_id": job.subject_id,
-        "attempts": job.attempts,
-        "max_attempts": job.max_attempts,
-        "progress": job.progress,
-    }
-
-
 async def register(request: web.Request) -> web.Response:
     """POST /api/v1/runners/register with the registration token as Bearer and {"name": ...}."""
     token = _bearer(request)
@@ -101,7 +89,7 @@ async def request_jobs(request: web.Request, runner: Runner) -> web.Response:
     """The jobs this runner could accept now."""
     db = request.app[DB]
     found = await db.call(remote.available, db)
-    return web.json_response({"jobs": [job_json(j) for j in found]}, headers=NO_STORE)
+    return web.json_response({"jobs": [remote.as_json(j) for j in found]}, headers=NO_STORE)
 
 
 @runner_call
@@ -112,7 +100,7 @@ async def accept(request: web.Request, runner: Runner) -> web.Response:
     opts = given.options
     return web.json_response(
         {
-            "job": job_json(given.job),
+            "job": remote.as_json(given.job),
             "job_token": given.token,
             "lease_seconds": given.lease_seconds,
             "expectation": given.expectation.as_dict(),
@@ -139,7 +127,7 @@ async def update(request: web.Request, runner: Runner) -> web.Response:
     db = request.app[DB]
     job = await db.call(remote.update, db, request.app[SETTINGS], runner, job_id, token, float(progress))
     lease = request.app[SETTINGS].media.job_lease_seconds
-    return web.json_response({"job": job_json(job), "lease_seconds": lease}, headers=NO_STORE)
+    return web.json_response({"job": remote.as_json(job), "lease_seconds": lease}, headers=NO_STORE)
 
 
 @runner_call
@@ -240,7 +228,7 @@ async def error(request: web.Request, runner: Runner) -> web.Response:
         raise Invalid('send {"message": "..."}: what went wrong, for the operator')
     db = request.app[DB]
     job = await db.call(remote.error, db, request.app[SETTINGS], runner, job_id, token, message)
-    return web.json_response({"job": job_json(job), "state": job.state}, headers=NO_STORE)
+    return web.json_response({"job": remote.as_json(job), "state": job.state}, headers=NO_STORE)
 
 
 @runner_call

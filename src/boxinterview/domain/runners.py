@@ -44,11 +44,6 @@ class Runner:
     address: str
     registered_at: datetime
     last_seen_at: datetime | None
-    removed_at: datetime | None = None
-
-    @property
-    def actor(self) -> str:
-        return f"runner:{self.name}"
 
 
 def _runner(r: dict[str, Any]) -> Runner:
@@ -58,7 +53,6 @@ def _runner(r: dict[str, Any]) -> Runner:
         address=r["address"],
         registered_at=clock.from_db(r["registered_at"]),
         last_seen_at=clock.from_db(r["last_seen_at"]),
-        removed_at=clock.from_db(r["removed_at"]),
     )
 
 

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import apsw
 
@@ -54,6 +55,18 @@ def owner(runner: Runner, job_token: str) -> str:
 
 def _lease(settings: Settings) -> timedelta:
     return timedelta(seconds=settings.media.job_lease_seconds)
+
+
+def as_json(job: Job) -> dict[str, Any]:
+    """What a runner is told about a job."""
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "subject_id": job.subject_id,
+        "attempts": job.attempts,
+        "max_attempts": job.max_attempts,
+        "progress": job.progress,
+    }
 
 
 def available(db: Database) -> list[Job]:
