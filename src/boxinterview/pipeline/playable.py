@@ -242,3 +242,73 @@ def mismatches(played: MediaInfo, source: MediaInfo, opts: PlaybackOptions) -> l
         elif played.video.changes_size or played.video.display_sizes[0] != size:
             problems.append(f"its picture is {played.video.display_sizes}, not {size}")
     return problems
+
+
+# -- the hiring team's own videos (the welcome, questions asked on video) ----------------------------------------
+
+NOT_MEDIA = (
+    "the file is not a video or sound recording we can read; upload a video file such as MP4, MOV or WebM"
+)
+
+
+def refusal(format_name: str, has_picture: bool, has_sound: bool, seconds: float) -> str | None:
+    """Why a probed file cannot be a team video, or None when it can."""
+    if format_name in IMAGE_FORMATS or format_name.endswith("_pipe"):
+        return "the file is a picture, not a video; upload a video file such as MP4, MOV or WebM"
+    if not any(c in format_name.split(",") for c in RECORDING_CONTAINERS):
+        return NOT_MEDIA
+    if not has_picture and not has_sound:
+        return NOT_MEDIA
+    if seconds < MIN_SECONDS:
+        return f"the video is only {seconds:.1f} seconds long; record or upload a longer one"
+    return None
+
+
+async def team_checked(original: Path, ffprobe: str) -> MediaInfo:
+    """A team video's description; Rejected, with the reason the team reads, when it cannot be one."""
+    try:
+        info = await probe(original, ffprobe)
+    except MediaError as exc:
+        raise Rejected(NOT_MEDIA) from exc
+    why = refusal(info.format_name, info.video is not None, info.audio is not None, info.duration_s)
+    if why is not None:
+        raise Rejected(why)
+    return info
+
+
+def team_mismatch(played: MediaInfo, info: MediaInfo) -> str | None:
+    """How a team video's playable file differs from the video (None when it does not)."""
+    if abs(played.duration_s - info.duration_s) > max(1.0, info.duration_s * 0.02):
+        return f"the playable file lasts {played.duration_s:.2f} s, not {info.duration_s:.2f} s"
+    if (played.video is None) != (info.video is None):
+        return "the playable file's picture does not match the video's"
+    return None
+
+
+async def make_team_video(
+    original: Path,
+    target: Path,
+    opts: PlaybackOptions,
+    ffprobe: str,
+    progress: Callable[[float], None] | None = None,
+) -> Made:
+    """A team video made into one every candidate's browser plays, at `target` (its suffix is chosen here: MP4,
+    or M4A for sound only). No poster: `Made.poster` is the same file. Raises Rejected for the team, MediaError
+    for a failure worth retrying."""
+    info = await team_checked(original, ffprobe)
+    target = target.with_suffix(".mp4" if info.video else ".m4a")
+    partial = target.with_name(target.stem + ".tmp" + target.suffix)
+    try:
+        await transcode_playback(original, partial, info, opts, progress)
+        played = await probe(partial, ffprobe)
+        wrong = team_mismatch(played, info)
+        if wrong is not None:
+            raise MediaError(wrong)
+        os.replace(partial, target)
+        files.fsync_dir(target.parent)
+    except MediaError as exc:
+        files.remove(partial)
+        if "invalid data" in exc.tail.lower() or "corrupt" in exc.tail.lower():
+            raise Rejected("the video is damaged and cannot be played") from exc
+        raise
+    return Made(target, target, played, None)
