@@ -11,13 +11,14 @@ import pytest
 from aiohttp import FormData
 
 from boxinterview import clock
-from boxinterview.domain import recordings, runners
+from boxinterview.domain import interview_media, recordings, runners
 from boxinterview.domain.models import RecordingState
 from boxinterview.pipeline import outcomes
 from boxinterview.pipeline.worker import Worker
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import outbox as outbox_sql
 from tests.media.test_processing import uploaded
+from tests.media.test_team_media_jobs import added
 from tests.media.test_worker import job_of
 from tests.support.clips import make
 from tests.support.site import Site
@@ -251,3 +252,34 @@ async def test_bad_bodies_get_clear_refusals(site: Site, clips) -> None:
     rec = recordings.get(site.db, rid)
     assert (rec.state, rec.reason) == (RecordingState.REJECTED, "no sound was recorded")
     assert job_of(site.db, rid).state == "done"
+
+
+async def test_a_team_video_replaced_while_a_runner_made_it_is_queued_again(
+    site: Site, clips, tmp_path
+) -> None:
+    client = await site.browser()
+    token = await register(site, client)
+    clip = make("vp8_opus.webm", clips, seconds=1)
+    media_id = added(site.settings, site.db, site.interview, clip.read_bytes())
+    [job] = [j for j in site.db.read(jobs_sql.recent, 10) if j.kind == interview_media.MEDIA_JOB]
+    given = await accept(client, token, job.id)
+    assert (given["make"], given["expectation"]) == ("team_video", None)
+    assert given["source"] == Path(interview_media.get(site.db, media_id).original_path).name
+    headers = bearer(token, given["job_token"])
+    fetched = await client.get(f"{RUNS}/jobs/{job.id}/input", headers=headers)
+    assert await fetched.read() == clip.read_bytes()
+    added(site.settings, site.db, site.interview, make("vp8_opus.webm", clips, seconds=1.5).read_bytes())
+    played = tmp_path / "played.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(clip), "-c:v", "libx264", "-c:a", "aac", str(played)], check=True
+    )
+    form = FormData()
+    form.add_field("source", given["source"])
+    form.add_field("playback", played.read_bytes(), filename="playback.mp4", content_type="video/mp4")
+    answer = await client.post(f"{RUNS}/jobs/{job.id}/success", data=form, headers=headers)
+    assert answer.status == 410 and "replaced" in (await answer.json())["error"]["message"]
+    again = site.db.read(jobs_sql.get, job.id)
+    assert (again.state, again.attempts) == ("queued", 0)  # for the new video, at once
+    assert interview_media.get(site.db, media_id).state == "processing"
+    given = await accept(client, token, job.id)
+    assert given["source"] == Path(interview_media.get(site.db, media_id).original_path).name

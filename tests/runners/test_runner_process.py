@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview.domain import recordings, runners
+from boxinterview.domain import interview_media, recordings, runners
 from boxinterview.domain.models import RecordingState
 from tests.media.test_processing import uploaded
+from tests.media.test_team_media_jobs import added
+from tests.media.test_team_media_jobs import job_of as team_job_of
 from tests.media.test_worker import job_of
 from tests.support.clips import make
 from tests.support.live import Live, live_server
@@ -154,3 +156,18 @@ def test_a_removed_runner_stops(live, runner_procs) -> None:
     runners.remove(live.db, runner.id, "test")
     assert proc.wait(timeout=20) == 3
     assert "does not accept this runner" in runner_procs.log("removed")
+
+
+def test_a_runner_makes_the_team_s_videos_playable(live, runner_procs, clips) -> None:
+    good = added(live.settings, live.db, live.interview, make("vp8_opus.webm", clips, seconds=1).read_bytes())
+    bad = added(live.settings, live.db, live.interview, b"not a video", live.interview.questions[0].id)
+    time.sleep(1)
+    assert interview_media.get(live.db, good).state == "processing"  # the server left it to runners
+    proc = runner_procs.start("team", "--once")
+    assert proc.wait(timeout=90) == 0, runner_procs.log("team")
+    ready = interview_media.get(live.db, good)
+    assert ready.state == "ready" and Path(ready.playback_path).suffix == ".mp4"
+    assert Path(ready.playback_path).exists() and 500 <= ready.duration_ms <= 1500
+    refused = interview_media.get(live.db, bad)
+    assert refused.state == "rejected" and "not a video" in refused.reason
+    assert [team_job_of(live.db, i).state for i in (good, bad)] == ["done", "done"]

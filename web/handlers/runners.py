@@ -103,7 +103,9 @@ async def accept(request: web.Request, runner: Runner) -> web.Response:
             "job": remote.as_json(given.job),
             "job_token": given.token,
             "lease_seconds": given.lease_seconds,
-            "expectation": given.expectation.as_dict(),
+            "make": given.make,
+            "source": given.source,
+            "expectation": given.expectation.as_dict() if given.expectation else None,
             "options": {
                 "max_height": opts.max_height,
                 "preset": opts.preset,
@@ -142,7 +144,8 @@ async def input_file(request: web.Request, runner: Runner) -> web.StreamResponse
 
 @runner_call
 async def success(request: web.Request, runner: Runner) -> web.Response:
-    """multipart/form-data: `playback` (the MP4 or M4A), `poster` (JPEG), optional `loudness_lufs`."""
+    """multipart/form-data: `playback` (the MP4 or M4A); for an answer `poster` (JPEG) and `loudness_lufs`
+    (may be empty); for a team video `source` (the file name it was made from, as given on accepting)."""
     job_id, token = _job(request)
     db = request.app[DB]
     settings = request.app[SETTINGS]
@@ -153,6 +156,7 @@ async def success(request: web.Request, runner: Runner) -> web.Response:
     received = {"playback": folder / f"runner-{tag}.tmp.media", "poster": folder / f"runner-{tag}.tmp.jpg"}
     limits = {"playback": 2 * settings.uploads.max_bytes, "poster": MAX_POSTER_BYTES}
     level: float | None = None
+    source = ""
     got: set[str] = set()
     try:
         try:
@@ -165,16 +169,18 @@ async def success(request: web.Request, runner: Runner) -> web.Response:
                     got.add(part.name)
                 elif part.name == "loudness_lufs":
                     level = _loudness((await part.read_chunk(64)).decode("ascii", "replace"))
+                elif part.name == "source":
+                    source = (await part.read_chunk(256)).decode("utf-8", "replace").strip()
                 else:
-                    raise Invalid(f"unexpected part {part.name!r}: send playback, poster and loudness_lufs")
+                    raise Invalid(
+                        f"unexpected part {part.name!r}: send playback, poster, loudness_lufs (and source)"
+                    )
         except forms.UNREADABLE:
             raise Invalid("the body could not be read as multipart/form-data; send it again") from None
-        missing = sorted(set(received) - got)
-        if missing:
-            raise Invalid(f"missing part(s): {', '.join(missing)}; send playback and poster")
-        await remote.succeed(
-            db, settings, runner, job_id, token, received["playback"], received["poster"], level
-        )
+        if "playback" not in got:
+            raise Invalid("missing part: playback; send playback, poster and loudness_lufs")
+        poster = received["poster"] if "poster" in got else None
+        await remote.succeed(db, settings, runner, job_id, token, received["playback"], poster, level, source)
     finally:
         remote.discard(*received.values())  # gone already once placed
     return web.json_response({"job": job_id, "state": "done"}, headers=NO_STORE)
@@ -212,11 +218,12 @@ def _sync(out: BinaryIO) -> None:
 @runner_call
 async def reject(request: web.Request, runner: Runner) -> web.Response:
     job_id, token = _job(request)
-    reason = (await params.json_object(request)).get("reason")
-    if not isinstance(reason, str):
+    body = await params.json_object(request)
+    reason, source = body.get("reason"), body.get("source", "")
+    if not isinstance(reason, str) or not isinstance(source, str):
         raise Invalid('send {"reason": "..."}: why the recording cannot be used, written for the candidate')
     db = request.app[DB]
-    await db.call(remote.reject, db, runner, job_id, token, reason)
+    await db.call(remote.reject, db, runner, job_id, token, reason, source)
     return web.json_response({"job": job_id, "state": "done"}, headers=NO_STORE)
 
 

@@ -18,7 +18,7 @@ from boxinterview.store.jobs import Job
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
 # The jobs remote runners do, and what this server's worker leaves to them with `media.local_processing: false`.
-RUNNER_KINDS = (recordings.PROCESS_JOB,)
+RUNNER_KINDS = (recordings.PROCESS_JOB, interview_media.MEDIA_JOB)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -19,12 +19,12 @@ import apsw
 
 from boxinterview import clock, files
 from boxinterview.config.settings import Settings
-from boxinterview.domain import recordings, runners
+from boxinterview.domain import interview_media, recordings, runners
 from boxinterview.domain.models import Recording, RecordingState
 from boxinterview.domain.runners import Runner
 from boxinterview.errors import Conflict, Gone, Invalid, NotFound
 from boxinterview.media import MediaError, PlaybackOptions
-from boxinterview.pipeline import outcomes, processing
+from boxinterview.pipeline import outcomes, processing, remote_team
 from boxinterview.pipeline.playable import Expectation, Rejected
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
@@ -44,7 +44,9 @@ class Assignment:
 
     job: Job
     token: str
-    expectation: Expectation
+    make: str  # "answer" (a candidate's recording) or "team_video"
+    expectation: Expectation | None  # for an answer
+    source: str  # the file name of what is to be made, for the runner to name back
     options: PlaybackOptions
     lease_seconds: int
 
@@ -90,6 +92,18 @@ def accept(db: Database, settings: Settings, runner: Runner, job_id: int) -> Ass
         raise Conflict(
             f"job {job_id} is taken (by another runner or the server) or not due yet; ask for jobs again"
         )
+    if job.kind == interview_media.MEDIA_JOB:
+        media = remote_team.begin(db, job, holder, _to_bucket(settings))
+        log.info("job %s (interview video %s) accepted by runner %s", job.id, job.subject_id, runner.name)
+        return Assignment(
+            job,
+            token,
+            "team_video",
+            None,
+            remote_team.source(media),
+            processing.playback_options(settings),
+            settings.media.job_lease_seconds,
+        )
     try:
         rec = processing.begin(db, settings, job.subject_id)
     except NotFound:
@@ -101,7 +115,13 @@ def accept(db: Database, settings: Settings, runner: Runner, job_id: int) -> Ass
     expected = processing.expectation(db, job.subject_id, settings.media.duration_tolerance_seconds)
     log.info("job %s (recording %s) accepted by runner %s", job.id, job.subject_id, runner.name)
     return Assignment(
-        job, token, expected, processing.playback_options(settings), settings.media.job_lease_seconds
+        job,
+        token,
+        "answer",
+        expected,
+        Path(rec.original_path or "").name,
+        processing.playback_options(settings),
+        settings.media.job_lease_seconds,
     )
 
 
@@ -140,6 +160,8 @@ def update(
 def original(db: Database, runner: Runner, job_id: int, job_token: str) -> Path:
     """The recording a job is about, for the runner holding it."""
     job = holding(db, runner, job_id, job_token)
+    if job.kind == interview_media.MEDIA_JOB:
+        return Path(interview_media.get(db, job.subject_id).original_path)
     return Path(recordings.get(db, job.subject_id).original_path or "")
 
 
@@ -155,13 +177,21 @@ async def succeed(
     job_id: int,
     job_token: str,
     playback: Path,
-    poster: Path,
+    poster: Path | None,
     level: float | None,
+    source: str = "",
 ) -> None:
     """Take what the runner made, once it has been checked here; the recording is then ready. What does not
     match the recording counts as a failed attempt (tried again under the usual rules) and raises Invalid."""
-    job, rec, expected = await db.call(_subject, db, settings, runner, job_id, job_token)
     holder = owner(runner, job_token)
+    job = await db.call(holding, db, runner, job_id, job_token)
+    if job.kind == interview_media.MEDIA_JOB:
+        who = f"runner {runner.name}"
+        await remote_team.succeed(db, settings, job, holder, who, source, playback, _to_bucket(settings))
+        return
+    if poster is None:
+        raise Invalid("missing part: poster; send playback, poster and loudness_lufs")
+    job, rec, expected = await db.call(_subject, db, settings, runner, job_id, job_token)
     try:
         made = await processing.check_made(settings, rec, expected, playback, poster, level)
     except Rejected as why:  # the runner should have said so: this server does not accept the recording
@@ -189,12 +219,16 @@ def _subject(
     return job, recordings.get(db, job.subject_id), expected
 
 
-def reject(db: Database, runner: Runner, job_id: int, job_token: str, reason: str) -> None:
-    """The runner found the recording unusable; `reason` is for the candidate."""
+def reject(db: Database, runner: Runner, job_id: int, job_token: str, reason: str, source: str = "") -> None:
+    """The runner found the recording (or team video) unusable; `reason` is for the candidate (or the team)."""
     reason = " ".join(reason.split())
     if not reason or len(reason) > MAX_REASON:
         raise Invalid(f"give the reason the candidate reads, 1 to {MAX_REASON} characters")
-    _reject(db, runner, holding(db, runner, job_id, job_token), job_token, reason)
+    job = holding(db, runner, job_id, job_token)
+    if job.kind == interview_media.MEDIA_JOB:
+        remote_team.reject(db, job, owner(runner, job_token), source, reason)
+        return
+    _reject(db, runner, job, job_token, reason)
 
 
 def _reject(db: Database, runner: Runner, job: Job, job_token: str, reason: str) -> None:

@@ -58,7 +58,7 @@ class Worker:
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
         self.bucket = storage.open_bucket(settings.storage)
-        # Without local processing, recordings wait for remote runners (docs/scaling.md).
+        # Without local processing, recordings and team videos wait for remote runners (docs/scaling.md).
         self.skip = () if settings.media.local_processing else outcomes.RUNNER_KINDS
 
     async def run(self, stop: asyncio.Event) -> None:

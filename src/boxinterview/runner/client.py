@@ -7,6 +7,7 @@ removed): the runner stops."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -73,8 +74,9 @@ class Client:
     async def update(self, job_id: int, job_token: str, progress: float) -> dict[str, Any]:
         return await self._call(f"/api/v1/runners/jobs/{job_id}/update", {"progress": progress}, job_token)
 
-    async def reject(self, job_id: int, job_token: str, reason: str) -> None:
-        await self._call(f"/api/v1/runners/jobs/{job_id}/reject", {"reason": reason}, job_token)
+    async def reject(self, job_id: int, job_token: str, reason: str, source: str) -> None:
+        body = {"reason": reason, "source": source}
+        await self._call(f"/api/v1/runners/jobs/{job_id}/reject", body, job_token)
 
     async def error(self, job_id: int, job_token: str, message: str) -> dict[str, Any]:
         return await self._call(f"/api/v1/runners/jobs/{job_id}/error", {"message": message}, job_token)
@@ -83,14 +85,29 @@ class Client:
         await self._call(f"/api/v1/runners/jobs/{job_id}/abort", None, job_token)
 
     async def success(
-        self, job_id: int, job_token: str, playback: Path, poster: Path, loudness_lufs: float | None
+        self,
+        job_id: int,
+        job_token: str,
+        source: str,
+        playback: Path,
+        poster: Path | None,
+        loudness_lufs: float | None,
     ) -> None:
-        with playback.open("rb") as played, poster.open("rb") as still:
+        """Send what was made: the playback file, and for an answer its poster and the loudness measured."""
+        with contextlib.ExitStack() as files:
             form = aiohttp.FormData()
+            form.add_field("source", source)
             form.add_field("loudness_lufs", "" if loudness_lufs is None else repr(loudness_lufs))
             kind = "video/mp4" if playback.suffix == ".mp4" else "audio/mp4"
-            form.add_field("playback", played, filename=playback.name, content_type=kind)
-            form.add_field("poster", still, filename=poster.name, content_type="image/jpeg")
+            form.add_field(
+                "playback",
+                files.enter_context(playback.open("rb")),
+                filename=playback.name,
+                content_type=kind,
+            )
+            if poster is not None:
+                still = files.enter_context(poster.open("rb"))
+                form.add_field("poster", still, filename=poster.name, content_type="image/jpeg")
             await self._call(f"/api/v1/runners/jobs/{job_id}/success", job_token=job_token, data=form)
 
     async def download(self, job_id: int, job_token: str, target: Path) -> None:

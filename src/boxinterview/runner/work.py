@@ -140,16 +140,18 @@ class RunnerLoop:
                     log.warning("job %s: the lease could not be renewed now (%s)", job_id, exc)
 
         beat = asyncio.create_task(heartbeat())
-        log.info("job %s (recording %s) accepted", job_id, given["job"]["subject_id"])
+        log.info("job %s accepted: %s %s", job_id, given["make"], given["job"]["subject_id"])
         try:
             made = await work
             beat.cancel()
-            await self.client.success(job_id, token, made.playback, made.poster, made.loudness_lufs)
+            poster = made.poster if made.poster != made.playback else None  # a team video has none
+            source = str(given["source"])
+            await self.client.success(job_id, token, source, made.playback, poster, made.loudness_lufs)
             self.done += 1
             log.info("job %s done: %s", job_id, made.playback.name)
         except playable.Rejected as why:
             beat.cancel()
-            await self.client.reject(job_id, token, str(why))
+            await self.client.reject(job_id, token, str(why), str(given["source"]))
             self.done += 1
             log.info("job %s: the recording cannot be used: %s", job_id, why)
         except asyncio.CancelledError:
@@ -176,8 +178,11 @@ class RunnerLoop:
     ) -> playable.Made:
         original = folder / "original"
         await self.client.download(job_id, token, original)
-        expected = playable.Expectation.from_dict(given["expectation"])
         opts = options(given["options"], self.tools)
+        if given["make"] == "team_video":
+            target = folder / "playback.mp4"
+            return await playable.make_team_video(original, target, opts, self.tools.ffprobe, report)
+        expected = playable.Expectation.from_dict(given["expectation"])
         return await playable.make(original, folder, expected, opts, self.tools.ffprobe, report)
 
 
