@@ -13,6 +13,7 @@ from aiohttp import FormData
 from boxinterview import clock
 from boxinterview.domain import interview_media, recordings, runners
 from boxinterview.domain.models import RecordingState
+from boxinterview.ops import dashboard
 from boxinterview.pipeline import outcomes
 from boxinterview.pipeline.worker import Worker
 from boxinterview.store import jobs as jobs_sql
@@ -283,3 +284,16 @@ async def test_a_team_video_replaced_while_a_runner_made_it_is_queued_again(
     assert interview_media.get(site.db, media_id).state == "processing"
     given = await accept(client, token, job.id)
     assert given["source"] == Path(interview_media.get(site.db, media_id).original_path).name
+
+
+async def test_the_dashboard_names_the_runner_working_on_a_job(site: Site, clips) -> None:
+    client = await site.browser()
+    token = await register(site, client, "encoder-7")
+    first = recording(site, make("vp8_opus.webm", clips, seconds=1))
+    second = recording(site, make("vp8_opus.webm", clips, seconds=1.2))
+    await accept(client, token, job_of(site.db, first).id)
+    assert await Worker(site.db, site.settings, name="local")._claim() is not None
+    shown = dashboard.dashboard(site.db, site.settings)
+    assert shown.runners == 1
+    by_recording = {j.recording_id: j.held_by for j in shown.jobs}
+    assert by_recording == {first: "encoder-7", second: "server"}
