@@ -137,7 +137,7 @@ async def input_file(request: web.Request, runner: Runner) -> web.StreamResponse
     """The recording, with byte ranges; from the bucket by a presigned link when it lives there."""
     job_id, token = _job(request)
     db = request.app[DB]
-    path = await db.call(remote.original, db, runner, job_id, token)
+    path = await db.call(remote.input_of, db, runner, job_id, token)
     headers = {**NO_STORE, "Content-Type": "application/octet-stream"}
     return await sendfile.deliver(request, path, headers, through_proxy=False)
 

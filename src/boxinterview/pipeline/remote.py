@@ -85,6 +85,8 @@ def accept(db: Database, settings: Settings, runner: Runner, job_id: int) -> Ass
     job = db.write(
         jobs_sql.claim, holder, now, now + _lease(settings), kinds=outcomes.RUNNER_KINDS, job_id=job_id
     )
+    if job is not None:
+        _tidy(db, job)
     if job is None:
         existing = db.read(jobs_sql.get, job_id)
         if existing is None or existing.kind not in outcomes.RUNNER_KINDS:
@@ -125,6 +127,16 @@ def accept(db: Database, settings: Settings, runner: Runner, job_id: int) -> Ass
     )
 
 
+def _tidy(db: Database, job: Job) -> None:
+    """Remove what a runner that lost this job left half sent (its request cut off)."""
+    try:
+        found = original(db, job.subject_id, job.kind)
+    except NotFound:
+        return
+    for stale in found.parent.glob("runner-*.tmp.*"):
+        files.remove(stale)
+
+
 def _to_bucket(settings: Settings) -> bool:
     return settings.storage.kind == "s3"
 
@@ -157,17 +169,21 @@ def update(
     return holding(db, runner, job_id, job_token)
 
 
-def original(db: Database, runner: Runner, job_id: int, job_token: str) -> Path:
-    """The recording a job is about, for the runner holding it."""
+def input_of(db: Database, runner: Runner, job_id: int, job_token: str) -> Path:
+    """The recording (or team video) a job is about, for the runner holding it."""
     job = holding(db, runner, job_id, job_token)
-    if job.kind == interview_media.MEDIA_JOB:
-        return Path(interview_media.get(db, job.subject_id).original_path)
-    return Path(recordings.get(db, job.subject_id).original_path or "")
+    return original(db, job.subject_id, job.kind)
+
+
+def original(db: Database, subject_id: int, kind: str) -> Path:
+    if kind == interview_media.MEDIA_JOB:
+        return Path(interview_media.get(db, subject_id).original_path)
+    return Path(recordings.get(db, subject_id).original_path or "")
 
 
 def folder(db: Database, runner: Runner, job_id: int, job_token: str) -> Path:
     """Where the runner's files for this job are received (the recording's own folder)."""
-    return original(db, runner, job_id, job_token).parent
+    return input_of(db, runner, job_id, job_token).parent
 
 
 async def succeed(
