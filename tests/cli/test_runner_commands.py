@@ -64,6 +64,8 @@ def test_the_runner_says_how_to_register(tmp_path: Path, cli) -> None:
     assert nothing.code == 2 and "runner-token add" in nothing.err
     bad = cli("runner", "--server", "interviews.example.com", "--token", "bxreg_x", "--state", str(state))
     assert bad.code == 2 and "https://" in bad.err
+    none = cli("runner", "--server", "https://x.example.com", "--jobs", "0", "--state", str(state))
+    assert none.code == 2 and "1 or more" in none.err
     state.write_text("{not json")
     broken = cli("runner", "--server", "https://interviews.example.com", "--state", str(state))
     assert broken.code == 1 and "remove it and register again" in broken.err

@@ -93,6 +93,9 @@ def cmd_runner(args: argparse.Namespace, settings: Settings) -> int:
     from boxinterview.runner.client import Client, NotRegistered, Refused
     from boxinterview.runner.work import RunnerLoop, Tools
 
+    if args.jobs < 1:
+        print("boxinterview: error: --jobs is how many jobs at once: 1 or more", file=sys.stderr)
+        return 2
     server = args.server.rstrip("/")
     if not server.startswith(("https://", "http://")):
         print(
