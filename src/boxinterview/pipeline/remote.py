@@ -85,8 +85,6 @@ def accept(db: Database, settings: Settings, runner: Runner, job_id: int) -> Ass
     job = db.write(
         jobs_sql.claim, holder, now, now + _lease(settings), kinds=outcomes.RUNNER_KINDS, job_id=job_id
     )
-    if job is not None:
-        _tidy(db, job)
     if job is None:
         existing = db.read(jobs_sql.get, job_id)
         if existing is None or existing.kind not in outcomes.RUNNER_KINDS:
@@ -94,6 +92,7 @@ def accept(db: Database, settings: Settings, runner: Runner, job_id: int) -> Ass
         raise Conflict(
             f"job {job_id} is taken (by another runner or the server) or not due yet; ask for jobs again"
         )
+    _tidy(db, job)
     if job.kind == interview_media.MEDIA_JOB:
         media = remote_team.begin(db, job, holder, _to_bucket(settings))
         log.info("job %s (interview video %s) accepted by runner %s", job.id, job.subject_id, runner.name)
