@@ -171,10 +171,13 @@ async def check_made(
 
 
 def place(made: Made, folder: Path) -> Made:
-    """Move a runner's checked files to where the recording's files live."""
+    """Move a runner's checked files to where the recording's files live (and drop a live transcode's result
+    this server made meanwhile, which is not needed now)."""
     playback = folder / ("playback.mp4" if made.played.video is not None else "playback.m4a")
     poster = folder / "poster.jpg"
     os.replace(made.playback, playback)
     os.replace(made.poster, poster)
+    for live in folder.glob("live-playback.*"):
+        files.remove(live)
     files.fsync_dir(folder)
     return Made(playback, poster, made.played, made.loudness_lufs)
