@@ -45,6 +45,47 @@ def _op(
     return op
 
 
+def _runner(summary: str, body: str | None = None, job: bool = True) -> dict[str, Any]:
+    """A call of the remote runners' protocol: the runner token; for a job, its job token too."""
+    op = _op(summary, params=("job_id",) if job else (), body=body)
+    op["security"] = [{"runner": []}]
+    if job:
+        op["parameters"].append(
+            {
+                "name": "X-Job-Token",
+                "in": "header",
+                "required": True,
+                "description": "The job token given when the job was accepted",
+                "schema": {"type": "string"},
+            }
+        )
+    return op
+
+
+def _runner_paths() -> dict[str, Any]:
+    job = "/api/v1/runners/jobs/{job_id}"
+    as_json = "application/json"
+    accept = _op("Accept a job (409 when another runner or the server has it)", params=("job_id",))
+    accept["security"] = [{"runner": []}]
+    register = _op("Register a runner, with a one-time registration token as Bearer", body=as_json, ok="201")
+    register["security"] = [{"registration": []}]
+    return {
+        "/api/v1/runners/register": {"post": register},
+        "/api/v1/runners/jobs/request": {"post": _runner("The jobs a runner could accept now", job=False)},
+        job + "/accept": {"post": accept},
+        job + "/update": {"post": _runner("Progress; renews the job's lease", as_json)},
+        job + "/input": {"get": _runner("The recording to process (with Range; may redirect to the bucket)")},
+        job + "/success": {
+            "post": _runner("What was made: playback file, poster, loudness", "multipart/form-data")
+        },
+        job + "/reject": {
+            "post": _runner("The recording cannot be used, with the candidate's reason", as_json)
+        },
+        job + "/error": {"post": _runner("The job failed; retried under the usual rules", as_json)},
+        job + "/abort": {"post": _runner("Hand the job back now (the runner is stopping)")},
+    }
+
+
 def _change(
     summary: str, scope: str, params: tuple[str, ...], fields: dict[str, str] | None, ok: str = "200"
 ) -> dict[str, Any]:
@@ -87,7 +128,8 @@ def spec() -> dict[str, Any]:
         "info": {
             "title": "boxinterview",
             "version": __version__,
-            "description": "One-way video interviews: data for integrations, the candidate's page, and tus uploads.",
+            "description": "One-way video interviews: data for integrations, the candidate's page, tus uploads, "
+            "and the protocol of remote runners.",
         },
         "components": {
             "securitySchemes": {
@@ -97,6 +139,16 @@ def spec() -> dict[str, Any]:
                     "description": "An API token from `boxinterview token add`",
                 },
                 "session": {"type": "apiKey", "in": "cookie", "name": "boxinterview_session"},
+                "runner": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A remote runner's token, received when it registered (docs/api.md)",
+                },
+                "registration": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A one-time registration token from `boxinterview runner-token add`",
+                },
             },
             "schemas": {
                 "Error": {
@@ -203,5 +255,6 @@ def spec() -> dict[str, Any]:
                     "PATCH, HEAD or DELETE through X-HTTP-Method-Override", params=("upload_id",), tus=True
                 ),
             },
+            **_runner_paths(),
         },
     }

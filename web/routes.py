@@ -16,6 +16,7 @@ from boxinterview.web.handlers import (
     insight,
     results,
     review,
+    runners,
     shares,
     team_media,
     uploads,
@@ -122,3 +123,16 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/static/{name}", assets.asset, name="static")
     app.router.add_get("/brand/logo", brand.logo, name="logo")
     app.router.add_get("/brand/accent.css", brand.stylesheet, name="accent")
+
+    # Remote runners (docs/api.md, "Remote runners")
+    runs = "/api/v1/runners"
+    app.router.add_post(runs + "/register", runners.register)
+    app.router.add_post(runs + "/jobs/request", runners.request_jobs)
+    job = runs + "/jobs/{job_id:[0-9]{1,18}}"
+    app.router.add_post(job + "/accept", runners.accept)
+    app.router.add_post(job + "/update", runners.update)
+    app.router.add_get(job + "/input", runners.input_file)
+    app.router.add_post(job + "/success", runners.success)
+    app.router.add_post(job + "/reject", runners.reject)
+    app.router.add_post(job + "/error", runners.error)
+    app.router.add_post(job + "/abort", runners.abort)

@@ -14,7 +14,7 @@ from boxinterview.domain import answers, invitations, journey, recordings
 from boxinterview.domain.models import SILENT_LUFS, RecordingState
 from boxinterview.errors import Forbidden
 from boxinterview.media import MediaInfo, probe
-from boxinterview.pipeline import processing
+from boxinterview.pipeline import playable, processing
 from tests.media.test_processing import ffprobe_json
 from tests.support import device_clips
 from tests.support.flows import record_take
@@ -269,7 +269,7 @@ async def test_a_playback_file_whose_sound_lost_seconds_is_not_accepted(env, cli
     )
     assert abs(ends(squeezed)["audio"][1] - 10.0) < 0.3  # the fault this guards against
     source: MediaInfo = await probe(clip)
-    assert await processing._verified(squeezed, source, settings) is None
+    assert await playable.verified(squeezed, source, processing.playback_options(settings), "ffprobe") is None
 
 
 # 4. Silence and takes too short to be answers.

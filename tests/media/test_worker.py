@@ -17,7 +17,8 @@ from boxinterview import clock
 from boxinterview.domain import recordings
 from boxinterview.domain.models import RecordingState
 from boxinterview.pipeline import job_queue as jobs
-from boxinterview.pipeline.worker import Worker, backoff
+from boxinterview.pipeline.outcomes import backoff
+from boxinterview.pipeline.worker import Worker
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import outbox as outbox_sql
 from tests.media.test_processing import uploaded
@@ -139,7 +140,8 @@ def test_a_worker_killed_mid_transcode_has_its_job_taken_over(tmp_path: Path, cl
     first.kill()  # SIGKILL: no chance to hand the job back
     first.wait()
     # its ffmpeg died with it (no orphan writing on)
-    wait_for(lambda: subprocess.run(["pgrep", "-f", f"recordings/{rid}/playback"]).returncode != 0, 10)
+    mine = f"{settings.data_dir}/recordings/{rid}/playback"  # not another test's, elsewhere on the machine
+    wait_for(lambda: subprocess.run(["pgrep", "-f", mine]).returncode != 0, 10)
     assert job_of(db, rid).state == "running"  # still leased to the dead worker
     second = start_worker(config, tmp_path)
     try:

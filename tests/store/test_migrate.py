@@ -114,6 +114,12 @@ SEED = {
         "INSERT INTO bucket_files (path, object_key, size, sha256, stored_at) VALUES ('/d/recordings/1/playback.mp4', "
         f"'b/recordings/1/playback.mp4', 1, '{'0' * 64}', '2026-01-09T00:00:00.000Z')"
     ],
+    31: [
+        f"INSERT INTO runners (id, name, token_hash, registered_at) VALUES (1, 'gpu-1', '{'1' * 64}', "
+        "'2026-01-10T00:00:00.000Z')",
+        "INSERT INTO runner_registration_tokens (token_hash, created_at, used_at, runner_id) VALUES "
+        f"('{'2' * 64}', '2026-01-10T00:00:00.000Z', '2026-01-10T00:00:00.000Z', 1)",
+    ],
 }
 COUNTS = {
     "interviews": 1,
@@ -128,6 +134,8 @@ COUNTS = {
     "candidate_feedback": 1,
     "webhook_deliveries": 1,
     "bucket_files": 1,
+    "runners": 1,
+    "runner_registration_tokens": 1,
 }
 
 

@@ -54,6 +54,7 @@ CANDIDATE_POST = {a: ({200, 400, 409, 422} if a == "candidate" else {404}) for a
 API_READ_ALL = {a: ({200} if a in (*SESSIONS, "api") else {401}) for a in ACTORS}
 API_READ = {**API_READ_ALL, "unassigned": {404}}
 API_CHANGE = {a: ({403} if a == "api" else {401}) for a in ACTORS}
+NOT_A_RUNNER = {a: {401} for a in ACTORS}
 
 RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/"): PUBLIC,
@@ -129,6 +130,16 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("PATCH", "/api/v1/uploads/{upload_id}"): {a: {404} for a in ACTORS},
     ("DELETE", "/api/v1/uploads/{upload_id}"): {a: {404} for a in ACTORS},
     ("POST", "/api/v1/uploads/{upload_id}"): {a: {404} for a in ACTORS},  # X-HTTP-Method-Override: PATCH
+    # Remote runners only, each with its own token (tests/runners): nobody else gets past the door
+    ("POST", "/api/v1/runners/register"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/request"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/{job_id}/accept"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/{job_id}/update"): NOT_A_RUNNER,
+    ("GET", "/api/v1/runners/jobs/{job_id}/input"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/{job_id}/success"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/{job_id}/reject"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/{job_id}/error"): NOT_A_RUNNER,
+    ("POST", "/api/v1/runners/jobs/{job_id}/abort"): NOT_A_RUNNER,
 }
 
 
@@ -183,6 +194,7 @@ def url_for(world: dict, method: str, path: str, actor: str) -> str:
         upload_id="0" * 32,
         media_id=world["media_id"],
         what="video",
+        job_id=1,
     )
     if filled == "/review/compare":
         filled += f"?question={world['question_id']}&c={world['invitation_id']}"

@@ -12,6 +12,10 @@ import re
 import pytest
 import requests
 
+from boxinterview.domain import runners
+from boxinterview.domain.interview_media import MEDIA_JOB
+from boxinterview.pipeline import remote
+from tests.media.test_team_media_jobs import added
 from tests.support.live import live_server
 from tests.support.signin import sign_in
 from tests.support.world import build_world
@@ -108,6 +112,7 @@ def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("fuzz")
     with live_server(root) as live:
         world, credentials = asyncio.run(build_world(live, root / "clips"))
+        world.update(runner_world(live))
         sessions = {}
         for name, (email, password) in credentials.items():
             s = requests.Session()
@@ -144,13 +149,28 @@ def fill(world: dict, path: str, actor: str, **override: str) -> str:
         "upload_id": "0" * 32,
         "name": "app.css",
         "media_id": str(world["media_id"]),
+        "job_id": str(world["job_id"]),
         "what": "video",
         **override,
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
+def runner_world(live) -> dict:
+    """A registered runner holding a job (a team video's), so its calls reach past the tokens' checks."""
+    registered, runner_token = runners.register(
+        live.db, runners.create_registration_token(live.db, "", "test"), "fuzz", "127.0.0.1"
+    )
+    question = live.interview.questions[1].id  # the welcome video is the world's own
+    media_id = added(live.settings, live.db, live.interview, b"a video, as far as the runner knows", question)
+    [job] = [j for j in remote.available(live.db) if j.subject_id == media_id and j.kind == MEDIA_JOB]
+    given = remote.accept(live.db, live.settings, registered, job.id)
+    return {"job_id": job.id, "runner_token": runner_token, "job_token": given.token}
+
+
 def actor_for(path: str) -> str:
+    if path.startswith("/api/v1/runners"):
+        return "runner"
     if path.startswith(("/review", "/media", "/logout")):
         return "admin"
     if path.startswith("/api/v1/interviews") or path.startswith("/api/v1/invitations"):
@@ -162,6 +182,9 @@ def session_for(world: dict, actor: str) -> requests.Session:
     session = world["sessions"].get(actor) or requests.Session()
     if actor == "api":
         session.headers["Authorization"] = f"Bearer {world['api_token']}"
+    if actor == "runner":
+        session.headers["Authorization"] = f"Bearer {world['runner_token']}"
+        session.headers["X-Job-Token"] = world["job_token"]
     return session
 
 

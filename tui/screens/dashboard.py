@@ -35,9 +35,9 @@ class DashboardScreen(ConsoleScreen[None]):
             uploads = PlainTable(id="uploads", cursor_type="row", zebra_stripes=True)
             uploads.add_columns("Candidate", "Interview", "Answer", "Progress", "Last byte at")
             yield uploads
-            yield Static("Processing", classes="section")
+            yield Static("Processing", classes="section", id="processing")
             queue = PlainTable(id="jobs", cursor_type="row", zebra_stripes=True)
-            queue.add_columns("Job", "Recording", "State", "Progress", "Tries", "Last error")
+            queue.add_columns("Job", "Recording", "State", "By", "Progress", "Tries", "Last error")
             yield queue
             with Vertical(id="traffic-row"):
                 yield Static("", id="traffic-label")
@@ -114,6 +114,7 @@ class DashboardScreen(ConsoleScreen[None]):
                         str(j.id),
                         str(j.recording_id),
                         j.state,
+                        j.held_by[:16],
                         progress,
                         f"{j.attempts}/{j.max_attempts}",
                         j.last_error[:50],
@@ -121,6 +122,8 @@ class DashboardScreen(ConsoleScreen[None]):
                 )
             )
         sync_rows(self.query_one("#jobs", DataTable), rows)
+        many = "runner" if d.runners == 1 else "runners"
+        self.put("#processing", f"Processing · {d.runners} remote {many}" if d.runners else "Processing")
 
         per_minute = d.per_minute
         if per_minute != self._traffic:

@@ -1,4 +1,4 @@
-"""Operator commands for running the appliance: the worker, recordings and jobs, e-mail, API tokens.
+"""Operator commands for running the appliance: the worker, recordings and jobs, e-mail, API tokens, Caddy.
 The parser in `cli.main` wires them up."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from boxinterview.cli.base import AddCommand
 from boxinterview.cli.base import actor as _actor
@@ -31,6 +32,20 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             await Worker(db, settings).run(stop)
 
     asyncio.run(main())
+    return 0
+
+
+def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.ops import proxy
+
+    text = proxy.caddyfile(settings)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(
+            f"wrote {args.output}; check it with: caddy validate --adapter caddyfile --config {args.output}"
+        )
+    else:
+        sys.stdout.write(text)
     return 0
 
 

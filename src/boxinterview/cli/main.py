@@ -16,8 +16,16 @@ from typing import TYPE_CHECKING
 
 from boxinterview import __version__, i18n
 from boxinterview.cli import data as commands_data
+from boxinterview.cli import runners as commands_runners
 from boxinterview.cli import webhooks as commands_webhooks
-from boxinterview.cli.appliance import cmd_jobs, cmd_mail, cmd_recordings, cmd_worker, register_tokens
+from boxinterview.cli.appliance import (
+    cmd_caddy,
+    cmd_jobs,
+    cmd_mail,
+    cmd_recordings,
+    cmd_worker,
+    register_tokens,
+)
 from boxinterview.cli.base import Command, SubParsers, whole_argument
 from boxinterview.cli.base import actor as _actor
 from boxinterview.cli.base import open_db as _open
@@ -277,20 +285,6 @@ def cmd_user_role(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_caddy(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.ops import proxy
-
-    text = proxy.caddyfile(settings)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(
-            f"wrote {args.output}; check it with: caddy validate --adapter caddyfile --config {args.output}"
-        )
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     from email.headerregistry import Address
 
@@ -465,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_tokens(add)
 
     commands_webhooks.register(add, sub)
+    commands_runners.register(add, sub)
     commands_data.register(add)
     p = add(
         "caddy", cmd_caddy, "print the Caddy configuration (HTTPS in front of the server) from the settings"

@@ -194,6 +194,12 @@ class MediaSettings:
         _at_least(5),
     )
     job_max_attempts: int = setting(5, "Attempts before a processing job is marked failed.", _at_least(1))
+    local_processing: bool = setting(
+        True,
+        "Process recordings and the team's videos with ffmpeg on this server. Turn off when remote runners "
+        "(`boxinterview runner`) do all of it: the worker then still sends mail and webhooks, moves files to the "
+        "bucket and sweeps, but claims no processing job, and live transcodes are off too (docs/scaling.md).",
+    )
     worker_in_server: bool = setting(
         True,
         "Run the processing worker inside `boxinterview serve`. Turn off when `boxinterview worker` runs as its "

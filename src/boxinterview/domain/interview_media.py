@@ -241,7 +241,22 @@ def finish(
 ) -> bool:
     """Record how processing ended (ready, rejected with a reason, failed), unless the video changed meanwhile."""
     return db.write(
-        sql.finish,
+        finish_in, media, state, playback_path=playback_path, duration_ms=duration_ms, reason=reason
+    )
+
+
+def finish_in(
+    con: apsw.Connection,
+    media: TeamMedia,
+    state: str,
+    *,
+    playback_path: str | None = None,
+    duration_ms: int | None = None,
+    reason: str = "",
+) -> bool:
+    """`finish`, inside the caller's transaction."""
+    return sql.finish(
+        con,
         media.id,
         media.original_path,
         state,

@@ -17,6 +17,7 @@ from boxinterview.domain.models import candidate_label
 from boxinterview.ops import health
 from boxinterview.store import Database
 from boxinterview.store import dashboard as sql
+from boxinterview.store import runners as runners_sql
 
 ACTIVE_WINDOW = timedelta(minutes=10)  # an upload that moved within this is "arriving now"
 
@@ -46,6 +47,18 @@ class QueuedJob:
     max_attempts: int
     progress: float
     last_error: str
+    held_by: str  # who works on a running job: "server", or the remote runner's name
+
+
+def holder(lease_owner: str | None, runner_names: dict[int, str]) -> str:
+    """Who a job's lease owner is: a remote runner (`runner:ID:…`, by its name) or this server's worker."""
+    if not lease_owner:
+        return ""
+    kind, _, rest = lease_owner.partition(":")
+    runner_id = rest.partition(":")[0]
+    if kind == "runner" and runner_id.isdigit():
+        return runner_names.get(int(runner_id), f"runner {runner_id}")
+    return "server"
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,7 @@ class Dashboard:
     uploads: list[ActiveUpload]
     uploads_total: int  # all arriving now, of which `uploads` shows the most recent
     jobs: list[QueuedJob]
+    runners: int  # remote runners registered (docs/scaling.md)
     per_minute: list[int]  # bytes received in each of the last 60 minutes, oldest first
     disk: health.Disk  # how long it lasts at the last week's upload rate
     backup: health.LastBackup
@@ -75,6 +89,7 @@ def _read(con: apsw.Connection, now: datetime, limit: int) -> dict[str, Any]:
         "week": sql.traffic_since(con, minute - 7 * 24 * 60),
         "backup_event": sql.last_backup_event(con),
         "errors": sql.recent_errors(con, 8),
+        "runners": {r["id"]: r["name"] for r in runners_sql.listing(con)},
     }
 
 
@@ -115,9 +130,11 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
                 j["max_attempts"],
                 j["progress"],
                 j["last_error"],
+                holder(j["lease_owner"], found["runners"]),
             )
             for j in found["jobs"]
         ],
+        runners=len(found["runners"]),
         per_minute=[found["traffic"].get(m, 0) for m in range(minute - 59, minute + 1)],
         disk=health.disk(settings, daily),
         backup=health.last_backup(settings, now),

@@ -5,7 +5,6 @@ and AAC, moov atom first, by the same media code as the candidates' answers."""
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -14,33 +13,12 @@ from boxinterview import files
 from boxinterview.config.settings import Settings
 from boxinterview.domain import interview_media
 from boxinterview.errors import NotFound
-from boxinterview.media import MediaError, probe, transcode_playback
-from boxinterview.pipeline.processing import (
-    IMAGE_FORMATS,
-    MIN_SECONDS,
-    RECORDING_CONTAINERS,
-    playback_options,
-)
+from boxinterview.media import MediaError
+from boxinterview.pipeline import playable
+from boxinterview.pipeline.processing import playback_options
 from boxinterview.store import Database
 
 log = logging.getLogger(__name__)
-
-NOT_MEDIA = (
-    "the file is not a video or sound recording we can read; upload a video file such as MP4, MOV or WebM"
-)
-
-
-def refusal(format_name: str, has_picture: bool, has_sound: bool, seconds: float) -> str | None:
-    """Why a probed file cannot be a team video, or None when it can."""
-    if format_name in IMAGE_FORMATS or format_name.endswith("_pipe"):
-        return "the file is a picture, not a video; upload a video file such as MP4, MOV or WebM"
-    if not any(c in format_name.split(",") for c in RECORDING_CONTAINERS):
-        return NOT_MEDIA
-    if not has_picture and not has_sound:
-        return NOT_MEDIA
-    if seconds < MIN_SECONDS:
-        return f"the video is only {seconds:.1f} seconds long; record or upload a longer one"
-    return None
 
 
 async def process(
@@ -65,35 +43,21 @@ async def _process_once(
     if media.state != "processing":
         return media.state
     original = Path(media.original_path)
+    target = original.with_name(f"playback-{uuid.uuid4().hex[:12]}.mp4")
     try:
-        info = await probe(original, settings.media.ffprobe)
+        made = await playable.make_team_video(
+            original, target, playback_options(settings), settings.media.ffprobe, progress
+        )
+    except playable.Rejected as why:
+        return _refuse(db, media, str(why))
     except MediaError:
-        return _refuse(db, media, NOT_MEDIA)
-    why = refusal(info.format_name, info.video is not None, info.audio is not None, info.duration_s)
-    if why is not None:
-        return _refuse(db, media, why)
-    target = original.with_name(f"playback-{uuid.uuid4().hex[:12]}{'.mp4' if info.video else '.m4a'}")
-    partial = target.with_name(target.stem + ".tmp" + target.suffix)
-    try:
-        await transcode_playback(original, partial, info, playback_options(settings), progress)
-        played = await probe(partial, settings.media.ffprobe)
-        if abs(played.duration_s - info.duration_s) > max(1.0, info.duration_s * 0.02):
-            raise MediaError(
-                f"the playable file lasts {played.duration_s:.2f} s, not {info.duration_s:.2f} s"
-            )
-        os.replace(partial, target)
-        files.fsync_dir(target.parent)
-    except MediaError as exc:
-        files.remove(partial)
         if _changed(db, media):
             return "replaced"  # replaced or removed meanwhile, its file with it
-        if "invalid data" in exc.tail.lower() or "corrupt" in exc.tail.lower():
-            return _refuse(db, media, "the video is damaged and cannot be played")
         raise
     if not interview_media.finish(
-        db, media, "ready", playback_path=str(target), duration_ms=round(played.duration_s * 1000)
+        db, media, "ready", playback_path=str(made.playback), duration_ms=round(made.played.duration_s * 1000)
     ):
-        files.remove(target)  # replaced or removed while it was processed
+        files.remove(made.playback)  # replaced or removed while it was processed
         return "replaced"
     return "ready"
 
@@ -113,7 +77,7 @@ def _refuse(db: Database, media: interview_media.TeamMedia, why: str) -> str:
 async def check(path: Path, settings: Settings) -> str | None:
     """Why an upload cannot be a team video, said at once (before it is queued), or None when it can."""
     try:
-        info = await probe(path, settings.media.ffprobe)
-    except MediaError:
-        return NOT_MEDIA
-    return refusal(info.format_name, info.video is not None, info.audio is not None, info.duration_s)
+        await playable.team_checked(path, settings.media.ffprobe)
+    except playable.Rejected as why:
+        return str(why)
+    return None

@@ -30,7 +30,7 @@ from boxinterview.mail import alerts, sender
 from boxinterview.ops import backup, health
 from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
-from boxinterview.pipeline import processing, webhooks
+from boxinterview.pipeline import outcomes, processing, webhooks
 from boxinterview.store import Database
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
@@ -44,12 +44,6 @@ POLL_SECONDS = 0.25
 SWEEP_SECONDS = 60.0
 FOLLOW_SECONDS = 0.5
 LIVE_FINISH_SECONDS = 60.0
-BACKOFF_BASE_SECONDS = 5.0
-BACKOFF_MAX_SECONDS = 600.0
-
-
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1)))
 
 
 class Worker:
@@ -64,6 +58,8 @@ class Worker:
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
         self.bucket = storage.open_bucket(settings.storage)
+        # Without local processing, recordings and team videos wait for remote runners (docs/scaling.md).
+        self.skip = () if settings.media.local_processing else outcomes.RUNNER_KINDS
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("worker %s started (%d ffmpeg at most)", self.name, self.settings.media.max_ffmpeg)
@@ -111,9 +107,11 @@ class Worker:
 
     async def _claim(self) -> Job | None:
         now = clock.now()
-        if not await self.db.aread(jobs_sql.due, now):
+        if not await self.db.aread(jobs_sql.due, now, None, self.skip):
             return None
-        return await self.db.awrite(jobs_sql.claim, self.name, now, now + self.lease)
+        return await self.db.awrite(
+            functools.partial(jobs_sql.claim, skip=self.skip), self.name, now, now + self.lease
+        )
 
     async def _handle(self, job: Job) -> None:
         progress = 0.0
@@ -132,7 +130,7 @@ class Worker:
         try:
             if job.kind == interview_media.MEDIA_JOB:
                 done = await team_media.process(self.db, self.settings, job.subject_id, report)
-                await self.db.awrite(self._finished, job, placement.MOVE_MEDIA_JOB, done == "ready")
+                await self.db.awrite(self._finished, job, done == "ready")
                 log.info("job %s: interview video %s is %s", job.id, job.subject_id, done)
                 return
             if job.kind in (placement.MOVE_JOB, placement.MOVE_MEDIA_JOB):
@@ -145,7 +143,7 @@ class Worker:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
             state = await processing.process(self.db, self.settings, job.subject_id, report)
-            await self.db.awrite(self._finished, job, placement.MOVE_JOB, state is RecordingState.READY)
+            await self.db.awrite(self._finished, job, state is RecordingState.READY)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
         except asyncio.CancelledError:
             # Stopping: hand the job back now rather than after the lease runs out.
@@ -158,11 +156,8 @@ class Worker:
         finally:
             beat.cancel()
 
-    def _finished(self, con: apsw.Connection, job: Job, move: str, ready: bool) -> None:
-        now = clock.now()
-        jobs_sql.finish(con, job.id, self.name, now)
-        if ready and self.bucket is not None:  # in the same transaction: whatever is ready always moves
-            placement.queue_move(con, move, job.subject_id, now)
+    def _finished(self, con: apsw.Connection, job: Job, ready: bool) -> None:
+        outcomes.finished(con, job, self.name, ready, self.bucket is not None)
 
     async def _move(self, job: Job) -> None:
         if self.bucket is None:  # storage was switched back to local: the files stay here
@@ -215,37 +210,13 @@ class Worker:
         jobs_sql.release(con, job.id, self.name, clock.now())
 
     def _failed(self, con: apsw.Connection, job: Job, reason: str) -> None:
-        now = clock.now()
-        if job.attempts >= job.max_attempts:
-            jobs_sql.fail(con, job.id, self.name, reason, now)
-            what = "recording"
-            if job.kind in (placement.MOVE_JOB, placement.MOVE_MEDIA_JOB):
-                what = "move to the bucket"  # the files stay on this disk and play from there
-            elif job.kind == interview_media.MEDIA_JOB:
-                what = "team video"  # the welcome or a question on video; reviewers read why on their page
-                interview_media.fail_in(con, job.subject_id, reason, now)
-            else:
-                recordings.fail_if_unfinished(
-                    con, job.subject_id, recordings.FAILED_ON_OUR_SIDE, now
-                )  # candidates read it
-            alerts.queue_in(
-                con,
-                self.settings,
-                "processing",
-                f"A {what} could not be processed",  # same transaction
-                f"Job {job.id}, {what} {job.subject_id}: {reason}",
-                f"Look at `boxinterview jobs`, fix the cause, then `boxinterview jobs --retry {job.id}`.",
-                now,
-                daily=False,
-            )
-        else:
-            jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
+        outcomes.failed(con, self.settings, job, self.name, reason)
 
     async def _follow_uploads(self, stop: asyncio.Event) -> None:
         """Start a live transcode for uploads in progress while ffmpeg slots are free (one always stays free for
         finished uploads, so a long live transcode never holds up the queue)."""
         media = self.settings.media
-        cap = min(media.live_transcodes, media.max_ffmpeg - 1)
+        cap = min(media.live_transcodes, media.max_ffmpeg - 1) if media.local_processing else 0
         while cap > 0 and not stop.is_set():
             try:
                 if len(self.live) < cap and not self.slots.locked():

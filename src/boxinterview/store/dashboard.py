@@ -52,7 +52,7 @@ def open_jobs(con: apsw.Connection, failed_since: datetime, limit: int) -> list[
     """Running, then queued, then recently failed jobs (which the operator may retry)."""
     return rows(
         con,
-        "SELECT id, subject_id, state, attempts, max_attempts, progress, last_error FROM jobs "
+        "SELECT id, subject_id, state, attempts, max_attempts, progress, last_error, lease_owner FROM jobs "
         "WHERE state IN ('queued', 'running') OR (state = 'failed' AND updated_at >= ?) "
         "ORDER BY CASE state WHEN 'running' THEN 0 WHEN 'queued' THEN 1 ELSE 2 END, run_after LIMIT ?",
         (to_db(failed_since), limit),

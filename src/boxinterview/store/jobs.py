@@ -59,14 +59,42 @@ def enqueue(
     return con.last_insert_rowid() if con.changes() == 1 else None
 
 
-def claim(con: apsw.Connection, owner: str, now: datetime, lease_until: datetime) -> Job | None:
-    """Take the next due job: a queued one, or a running one whose worker's lease ran out (it died)."""
+def _kinds(kinds: tuple[str, ...] | None, skip: tuple[str, ...] = ()) -> tuple[str, list[Any]]:
+    """A condition on the job's kind: one of `kinds` (any when None) and none of `skip`."""
+    sql = ""
+    args: list[Any] = []
+    if kinds is not None:
+        sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        args += list(kinds)
+    if skip:
+        sql += f" AND kind NOT IN ({', '.join('?' * len(skip))})"
+        args += list(skip)
+    return sql, args
+
+
+DUE = "((state = 'queued' AND run_after <= ?) OR (state = 'running' AND lease_expires_at <= ?))"
+
+
+def claim(
+    con: apsw.Connection,
+    owner: str,
+    now: datetime,
+    lease_until: datetime,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    skip: tuple[str, ...] = (),
+    job_id: int | None = None,
+) -> Job | None:
+    """Take the next due job: a queued one, or a running one whose worker's lease ran out (it died). Only of
+    `kinds` (any when None) and none of `skip`; only job `job_id` when given."""
+    only, args = _kinds(kinds, skip)
+    if job_id is not None:
+        only += " AND id = ?"
+        args.append(job_id)
     candidate = row(
         con,
-        "SELECT id, state, lease_expires_at FROM jobs "
-        "WHERE (state = 'queued' AND run_after <= ?1) OR (state = 'running' AND lease_expires_at <= ?1) "
-        "ORDER BY run_after, id LIMIT 1",
-        (to_db(now),),
+        f"SELECT id, state, lease_expires_at FROM jobs WHERE {DUE}{only} ORDER BY run_after, id LIMIT 1",
+        (to_db(now), to_db(now), *args),
     )
     if candidate is None:
         return None
@@ -88,16 +116,27 @@ def claim(con: apsw.Connection, owner: str, now: datetime, lease_until: datetime
     return get(con, candidate["id"])
 
 
-def due(con: apsw.Connection, now: datetime) -> bool:
+def due(
+    con: apsw.Connection, now: datetime, kinds: tuple[str, ...] | None = None, skip: tuple[str, ...] = ()
+) -> bool:
     """Is any job ready to be claimed? (A cheap read before taking the write lock to claim.)"""
+    only, args = _kinds(kinds, skip)
     return bool(
-        value(
-            con,
-            "SELECT EXISTS (SELECT 1 FROM jobs WHERE (state = 'queued' AND run_after <= ?1) "
-            "OR (state = 'running' AND lease_expires_at <= ?1))",
-            (to_db(now),),
-        )
+        value(con, f"SELECT EXISTS (SELECT 1 FROM jobs WHERE {DUE}{only})", (to_db(now), to_db(now), *args))
     )
+
+
+def available(con: apsw.Connection, now: datetime, kinds: tuple[str, ...], limit: int) -> list[Job]:
+    """The jobs of `kinds` that could be claimed now, the next first."""
+    only, args = _kinds(kinds)
+    return [
+        _job(r)
+        for r in rows(
+            con,
+            f"SELECT * FROM jobs WHERE {DUE}{only} ORDER BY run_after, id LIMIT ?",
+            (to_db(now), to_db(now), *args, limit),
+        )
+    ]
 
 
 def release(con: apsw.Connection, job_id: int, owner: str, now: datetime) -> bool:
@@ -108,6 +147,28 @@ def release(con: apsw.Connection, job_id: int, owner: str, now: datetime) -> boo
         (to_db(now), to_db(now), job_id, owner),
     )
     return con.changes() == 1
+
+
+def release_all_of(con: apsw.Connection, owner_prefix: str, now: datetime) -> int:
+    """Give back at once every running job whose owner's name starts with `owner_prefix` (a removed runner's)."""
+    con.execute(
+        "UPDATE jobs SET state = 'queued', run_after = ?, attempts = max(0, attempts - 1), lease_owner = NULL, "
+        "lease_expires_at = NULL, updated_at = ? "
+        "WHERE state = 'running' AND substr(lease_owner, 1, length(?)) = ?",
+        (to_db(now), to_db(now), owner_prefix, owner_prefix),
+    )
+    return con.changes()
+
+
+def running_of(con: apsw.Connection, owner_prefix: str) -> list[Job]:
+    return [
+        _job(r)
+        for r in rows(
+            con,
+            "SELECT * FROM jobs WHERE state = 'running' AND substr(lease_owner, 1, length(?)) = ? ORDER BY id",
+            (owner_prefix, owner_prefix),
+        )
+    ]
 
 
 def get(con: apsw.Connection, job_id: int) -> Job | None:

@@ -1,4 +1,4 @@
--- The schema at version 30, as the migration steps make it. Generated: do not edit;
+-- The schema at version 31, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -430,6 +430,26 @@ CREATE TRIGGER anchors_locked_update BEFORE UPDATE ON rubric_anchors
     WHEN EXISTS (SELECT 1 FROM invitations i JOIN competencies c ON c.interview_id = i.interview_id
                  WHERE c.id = OLD.competency_id AND i.started_at IS NOT NULL)
     BEGIN SELECT RAISE(ABORT, 'interview locked: a candidate has started it'); END;
+
+CREATE TABLE runner_registration_tokens (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    used_at TEXT,
+    runner_id INTEGER REFERENCES runners (id),
+    revoked_at TEXT
+);
+
+CREATE TABLE runners (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+    address TEXT NOT NULL DEFAULT '',
+    registered_at TEXT NOT NULL,
+    last_seen_at TEXT,
+    removed_at TEXT
+);
 
 CREATE TABLE sessions (
     id_hash TEXT PRIMARY KEY,  -- SHA-256 of the cookie's random value
