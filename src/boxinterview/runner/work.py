@@ -11,6 +11,7 @@ import contextlib
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,9 @@ class RunnerLoop:
             nonlocal progress
             progress = p
 
-        work = asyncio.create_task(self._media(job_id, token, given, folder, report))
+        started = time.monotonic()
+        spent: dict[str, float] = {}  # seconds of media work, to tell it apart from the protocol's
+        work = asyncio.create_task(self._media(job_id, token, given, folder, report, spent))
 
         async def heartbeat() -> None:
             nonlocal lost
@@ -148,7 +151,15 @@ class RunnerLoop:
             source = str(given["source"])
             await self.client.success(job_id, token, source, made.playback, poster, made.loudness_lufs)
             self.done += 1
-            log.info("job %s done: %s", job_id, made.playback.name)
+            took = time.monotonic() - started
+            log.info(
+                "job %s done: %s in %.2f s (media work %.2f s, fetching, sending and calls %.2f s)",
+                job_id,
+                made.playback.name,
+                took,
+                spent.get("media", 0.0),
+                took - spent.get("media", 0.0),
+            )
         except playable.Rejected as why:
             beat.cancel()
             await self.client.reject(job_id, token, str(why), str(given["source"]))
@@ -174,16 +185,26 @@ class RunnerLoop:
             shutil.rmtree(folder, ignore_errors=True)
 
     async def _media(
-        self, job_id: int, token: str, given: dict[str, Any], folder: Path, report: Callable[[float], None]
+        self,
+        job_id: int,
+        token: str,
+        given: dict[str, Any],
+        folder: Path,
+        report: Callable[[float], None],
+        spent: dict[str, float],
     ) -> playable.Made:
         original = folder / "original"
         await self.client.download(job_id, token, original)
         opts = options(given["options"], self.tools)
-        if given["make"] == "team_video":
-            target = folder / "playback.mp4"
-            return await playable.make_team_video(original, target, opts, self.tools.ffprobe, report)
-        expected = playable.Expectation.from_dict(given["expectation"])
-        return await playable.make(original, folder, expected, opts, self.tools.ffprobe, report)
+        started = time.monotonic()
+        try:
+            if given["make"] == "team_video":
+                target = folder / "playback.mp4"
+                return await playable.make_team_video(original, target, opts, self.tools.ffprobe, report)
+            expected = playable.Expectation.from_dict(given["expectation"])
+            return await playable.make(original, folder, expected, opts, self.tools.ffprobe, report)
+        finally:
+            spent["media"] = time.monotonic() - started
 
 
 async def _wait(stop: asyncio.Event, seconds: float, *tasks: asyncio.Task[None]) -> None:
