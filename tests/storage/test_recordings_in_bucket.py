@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ from boxinterview.store import audit as audit_sql
 from boxinterview.store import jobs as jobs_sql
 from tests.conftest import free_port
 from tests.support.clips import make
+from tests.support.flows import record_take
 from tests.support.objectstore import ObjectStore, finished_candidate, moved, object_store, paths_of
 from tests.support.reviewing import csrf, reviewer
 from tests.support.signin import sign_in_with
@@ -79,6 +81,24 @@ async def fetch(url: str, **headers: str) -> tuple[int, bytes, dict[str, str]]:
     """A GET as the browser makes it after the redirect: straight to the object store, no cookies."""
     async with aiohttp.ClientSession() as plain, plain.get(url, headers=headers) as r:
         return r.status, await r.read(), dict(r.headers)
+
+
+async def test_a_candidate_watches_a_take_again_once_it_is_in_the_bucket(make_site, store, tmp_path) -> None:
+    site = await make_site(storage=store.settings())
+    inv, token = invitations.invite(site.db, site.interview.id, "Zoë Ørsted", "zoe@example.com", "t")
+    invitations.record_consent(site.db, inv.id, "1")
+    video = site.interview.questions[0]
+    rid = record_take(site.db, site.settings, token, video.id, 1, b"x")
+    shutil.copy(make("vp8_opus.webm", tmp_path), recordings.get(site.db, rid).original_path)
+    await work_until(site, lambda: moved(site.db, rid) and move_job(site.db, rid).state == "done")
+    assert not any(Path(p).exists() for p in paths_of(site.db, rid))
+
+    # After a reload the page asks for the take again: it is sent to the bucket, not told it is not there yet
+    browser = await site.browser()
+    r = await browser.get(f"/api/v1/candidate/{token}/takes/{video.id}/1", allow_redirects=False)
+    assert r.status == 302 and r.headers["Location"].startswith(store.endpoint)
+    status, body, _ = await fetch(r.headers["Location"], Range="bytes=0-99")
+    assert status == 206 and len(body) == 100
 
 
 async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_site, store, tmp_path) -> None:

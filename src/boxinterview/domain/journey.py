@@ -14,7 +14,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import answers, invitations, numbers
+from boxinterview.domain import answers, invitations, numbers, placement
 from boxinterview.domain.models import (
     RATINGS,
     Interview,
@@ -282,6 +282,6 @@ def take_file(db: Database, token: str, question_id: int, take_number: int) -> P
         return Path(chosen) if chosen else None
 
     path = db.read(read)
-    if path is None or not path.exists():
+    if path is None or not (path.exists() or db.read(placement.located, str(path))):  # here or in the bucket
         raise NotFound("this take is not available to watch yet")
     return path
