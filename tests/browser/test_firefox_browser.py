@@ -15,6 +15,7 @@ from boxinterview.media.probe import probe
 from tests.support.browsers import FIREFOX, firefox_journey, have, submitted_recordings
 from tests.support.candidate_steps import invite, open_interview
 from tests.support.live import live_server
+from tests.support.storage_mode import stored
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,10 +61,10 @@ def test_a_candidate_answers_everything_in_firefox_and_every_recording_plays(tmp
         # What Firefox records: WebM with VP8 and Opus for a video answer, WebM (or Ogg) with Opus for sound.
         assert video.mime_type.startswith("video/webm;codecs=vp8,opus"), video.mime_type
         assert audio.mime_type.startswith(("audio/webm", "audio/ogg")), audio.mime_type
-        original = asyncio.run(probe(Path(video.original_path or "")))
+        original = asyncio.run(probe(stored(live.db, video.original_path, live.root / "looked-at")))
         assert "webm" in original.format_name and original.video and original.audio
         assert (original.video.codec, original.audio.codec) == ("vp8", "opus")
-        heard = asyncio.run(probe(Path(audio.original_path or "")))
+        heard = asyncio.run(probe(stored(live.db, audio.original_path, live.root / "looked-at")))
         assert heard.video is None and heard.audio and heard.audio.codec == "opus"
         for r in (video, audio):
             # the take as long as it was recorded, give or take the time to start and stop

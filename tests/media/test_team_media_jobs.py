@@ -16,6 +16,7 @@ from boxinterview.store import outbox as outbox_sql
 from tests.media.test_worker import run_until
 from tests.support.clips import make
 from tests.support.live import prepare
+from tests.support.storage_mode import stored
 
 
 def added(settings, db, interview, data: bytes, question_id: int | None = None) -> int:
@@ -55,7 +56,7 @@ async def test_the_worker_makes_team_videos_playable_and_refuses_what_is_not_med
     ready, quiet = interview_media.get(db, good), interview_media.get(db, silent)
     for media in (ready, quiet):  # a video without sound (captions only, say) plays too
         assert media.state == "ready" and media.playback_path and media.playback_path.endswith(".mp4")
-        played = await probe(Path(media.playback_path))
+        played = await probe(stored(db, media.playback_path, tmp_path / "looked-at"))
         assert played.video is not None and played.video.codec == "h264"
     assert played.audio is None
     refused = interview_media.get(db, bad)

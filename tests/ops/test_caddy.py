@@ -212,7 +212,7 @@ def test_the_apps_own_headers_hold_through_caddy(caddy, monkeypatch) -> None:
         assert r.status_code == 200 and r.headers["Referrer-Policy"] == "no-referrer", path
     for path in ("/login", f"/i/{token}", f"/s/{share}", "/no-such-page", "/review", "/healthz"):
         r = get(path)
-        assert r.headers["Content-Security-Policy"] == proxy.CSP, (
+        assert r.headers["Content-Security-Policy"] == proxy.csp(live.settings), (
             path
         )  # one policy, the app's and Caddy's alike
         assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff", (

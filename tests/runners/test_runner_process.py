@@ -22,6 +22,7 @@ from tests.media.test_team_media_jobs import job_of as team_job_of
 from tests.media.test_worker import job_of
 from tests.support.clips import make
 from tests.support.live import Live, live_server
+from tests.support.storage_mode import stored
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +102,10 @@ def test_a_runner_makes_a_recording_ready_that_the_server_left_alone(live, runne
     assert first.wait(timeout=90) == 0, runner_procs.log("first")
     rec = recordings.get(live.db, rid)
     assert rec.state is RecordingState.READY, runner_procs.log("first")
-    assert Path(rec.playback_path).name == "playback.mp4" and Path(rec.playback_path).exists()
-    assert Path(rec.poster_path).exists() and rec.loudness_lufs is not None
+    assert Path(rec.playback_path).name == "playback.mp4"
+    assert stored(live.db, rec.playback_path, live.root / "looked-at").stat().st_size > 0
+    assert stored(live.db, rec.poster_path, live.root / "looked-at").stat().st_size > 0
+    assert rec.loudness_lufs is not None
     assert 1500 <= rec.duration_ms <= 2500
     job = job_of(live.db, rid)
     assert (job.state, job.attempts) == ("done", 1)
@@ -167,7 +170,8 @@ def test_a_runner_makes_the_team_s_videos_playable(live, runner_procs, clips) ->
     assert proc.wait(timeout=90) == 0, runner_procs.log("team")
     ready = interview_media.get(live.db, good)
     assert ready.state == "ready" and Path(ready.playback_path).suffix == ".mp4"
-    assert Path(ready.playback_path).exists() and 500 <= ready.duration_ms <= 1500
+    assert stored(live.db, ready.playback_path, live.root / "looked-at").stat().st_size > 0
+    assert 500 <= ready.duration_ms <= 1500
     refused = interview_media.get(live.db, bad)
     assert refused.state == "rejected" and "not a video" in refused.reason
     assert [team_job_of(live.db, i).state for i in (good, bad)] == ["done", "done"]

@@ -414,7 +414,7 @@ def test_a_copy_that_differs_from_the_file_is_caught(store, tmp_path) -> None:
 
 
 async def test_recordings_made_before_the_bucket_move_when_asked(make_site, store, tmp_path, cli) -> None:
-    site = await make_site()  # local disk, as every firm starts
+    site = await make_site(storage={"kind": "local"})  # local disk, as every firm starts
     _, rid = finished_candidate(site, tmp_path)
     await work_until(site, lambda: recordings.get(site.db, rid).state.value == "ready")
     assert all(Path(p).exists() for p in paths_of(site.db, rid))

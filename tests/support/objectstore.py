@@ -64,6 +64,9 @@ class ObjectStore:
         found = self._client().list_objects_v2(Bucket=self.bucket)
         return sorted(o["Key"] for o in found.get("Contents", []))
 
+    def read(self, key: str) -> bytes:
+        return self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+
     def writable(self) -> None:
         """Raises until the store takes, returns and deletes an object (it lists buckets before its volumes are
         ready to store anything)."""
