@@ -14,6 +14,7 @@ import functools
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable
 from datetime import timedelta
@@ -44,6 +45,12 @@ POLL_SECONDS = 0.25
 SWEEP_SECONDS = 60.0
 FOLLOW_SECONDS = 0.5
 LIVE_FINISH_SECONDS = 60.0
+# A live transcode this far behind its upload is not keeping up: no other starts while one is.
+LIVE_KEEPING_UP_SECONDS = 5.0
+# The CPU cannot follow every upload: the live transcode furthest behind, once this far, is given up (its
+# job transcodes the whole original), and the others catch up. At most one is given up per interval.
+LIVE_GIVE_UP_SECONDS = 20.0
+LIVE_GIVE_UP_INTERVAL_SECONDS = 10.0
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
 
@@ -60,7 +67,8 @@ class Worker:
         self.lease = timedelta(seconds=settings.media.job_lease_seconds)
         self.slots = asyncio.Semaphore(settings.media.max_ffmpeg)
         self.running: dict[int, asyncio.Task[None]] = {}
-        self.live: dict[int, asyncio.Task[object]] = {}  # recording id -> its live transcode
+        self.live: dict[int, tuple[live.LiveTranscode, asyncio.Task[object]]] = {}  # by recording id
+        self.given_up_at = float("-inf")  # when a live transcode was last given up (monotonic)
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
         self.bucket = storage.open_bucket(settings.storage)
@@ -91,11 +99,12 @@ class Worker:
             follower.cancel()
             mailer.cancel()
             hooks.cancel()
-            for each in [*self.running.values(), *self.live.values()]:
+            following = [task for _, task in self.live.values()]
+            for each in [*self.running.values(), *following]:
                 each.cancel()
             await asyncio.gather(
                 *self.running.values(),
-                *self.live.values(),
+                *following,
                 sweeper,
                 follower,
                 mailer,
@@ -105,9 +114,13 @@ class Worker:
             log.info("worker %s stopped", self.name)
 
     def _done(self, tasks: dict[int, asyncio.Task[T]], key: int, _task: asyncio.Task[T]) -> None:
-        """A job or live transcode has ended: forget it and free its slot."""
+        """A job has ended: forget it and free its slot."""
         tasks.pop(key, None)
         self.slots.release()
+
+    def _live_done(self, recording_id: int, task: asyncio.Task[object]) -> None:
+        if recording_id in self.live and self.live[recording_id][1] is task:
+            del self.live[recording_id]
 
     async def _claim(self) -> Job | None:
         now = clock.now()
@@ -141,9 +154,10 @@ class Worker:
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             following = self.live.get(job.subject_id)
-            if following is not None:  # let the live transcode finish its last second of input
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
+            if following is not None:  # let the live transcode finish its last seconds of input
+                _, task = following
+                await asyncio.wait({task}, timeout=LIVE_FINISH_SECONDS)
+                task.cancel()  # still not done: the job transcodes the original instead
             state = await processing.process(self.db, self.settings, job.subject_id, report)
             await self.db.awrite(self._finished, job, placement.MOVE_JOB, state is RecordingState.READY)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
@@ -242,27 +256,54 @@ class Worker:
             jobs_sql.retry_later(con, job.id, self.name, reason, now + backoff(job.attempts), now)
 
     async def _follow_uploads(self, stop: asyncio.Event) -> None:
-        """Start a live transcode for uploads in progress while ffmpeg slots are free (one always stays free for
-        finished uploads, so a long live transcode never holds up the queue)."""
-        media = self.settings.media
-        cap = min(media.live_transcodes, media.max_ffmpeg - 1)
-        while cap > 0 and not stop.is_set():
+        """Follow uploads in progress with live transcodes, up to `media.live_transcodes` at once, while the CPU
+        keeps up with them. They take none of the job slots: a live transcode mostly waits for the candidate's
+        next second, and finished uploads must never wait for one."""
+        while self.settings.media.live_transcodes > 0 and not stop.is_set():
             try:
-                if len(self.live) < cap and not self.slots.locked():
-                    for upload in await self.db.aread(uploads_sql.in_progress):
-                        if len(self.live) >= cap or self.slots.locked():
+                arriving = await self.db.aread(uploads_sql.in_progress)
+                self._give_up_the_furthest_behind({upload.id for upload in arriving})
+                if self._live_can_start():
+                    for upload in arriving:
+                        if not self._live_can_start():
                             break
                         if upload.received == 0 or upload.id in self.followed:
                             continue
                         self.followed.add(upload.id)
-                        await self.slots.acquire()  # free: checked just above, nothing awaited in between
-                        task = asyncio.create_task(live.follow(self.db, self.settings, upload))
-                        self.live[upload.recording_id] = task
-                        task.add_done_callback(functools.partial(self._done, self.live, upload.recording_id))
+                        follower = live.LiveTranscode(self.db, self.settings, upload)
+                        task: asyncio.Task[object] = asyncio.create_task(follower.run())
+                        self.live[upload.recording_id] = (follower, task)
+                        task.add_done_callback(functools.partial(self._live_done, upload.recording_id))
             except Exception:
                 log.exception("looking for uploads to follow failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), FOLLOW_SECONDS)
+
+    def _live_can_start(self) -> bool:
+        return len(self.live) < self.settings.media.live_transcodes and all(
+            follower.behind_seconds() < LIVE_KEEPING_UP_SECONDS for follower, _ in self.live.values()
+        )
+
+    def _give_up_the_furthest_behind(self, arriving: set[str]) -> None:
+        """More uploads are followed than the CPU can keep up with: stop the one furthest behind, so the others
+        stay live. Its job transcodes the complete original; an upload already complete is never given up (its
+        live transcode is the quickest way to a playable answer)."""
+        now = time.monotonic()
+        if now - self.given_up_at < LIVE_GIVE_UP_INTERVAL_SECONDS:
+            return
+        lagging = [(f.behind_seconds(now), f, t) for f, t in self.live.values() if f.upload.id in arriving]
+        if not lagging:
+            return
+        behind, follower, task = max(lagging, key=lambda each: each[0])
+        if behind < LIVE_GIVE_UP_SECONDS:
+            return
+        log.info(
+            "recording %s: live transcode given up, %.0f s behind its upload; the job will transcode it",
+            follower.recording_id,
+            behind,
+        )
+        task.cancel()
+        self.given_up_at = now
 
     async def _sweep_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
