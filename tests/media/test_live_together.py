@@ -1,5 +1,5 @@
 """Several answers arriving at once: every upload is followed live, and nothing is lost when a live transcode
-stalls, falls behind or dies."""
+is stuck or dies."""
 
 from __future__ import annotations
 
@@ -78,11 +78,11 @@ async def upload_while(live, data: bytes, then) -> int:
     ("what", "sign", "logged"),
     [
         # ffmpeg stops reading: the bytes that arrive pile up unread until the worker gives it up
-        ("stalls", signal.SIGSTOP, "live transcode given up"),
+        ("is stuck", signal.SIGSTOP, "live transcode given up"),
         ("dies", signal.SIGKILL, "live transcode gave up"),
     ],
 )
-async def test_nothing_is_lost_when_a_live_transcode_falls_behind_or_dies(
+async def test_nothing_is_lost_when_a_live_transcode_is_stuck_or_dies(
     tmp_path: Path, clips, monkeypatch, caplog, what: str, sign: signal.Signals, logged: str
 ) -> None:
     caplog.set_level(logging.INFO, logger="boxinterview.pipeline")
@@ -95,8 +95,8 @@ async def test_nothing_is_lost_when_a_live_transcode_falls_behind_or_dies(
         def signal_it(pid: int) -> None:
             os.kill(pid, sign)
             signalled.append(pid)
-            # From now on a second behind is too far (an upload's seconds are half a second here).
-            monkeypatch.setattr(worker_module, "LIVE_GIVE_UP_SECONDS", 1.0)
+            # From now on a second without moving is too long (an upload's seconds are half a second here).
+            monkeypatch.setattr(worker_module, "LIVE_STUCK_SECONDS", 1.0)
 
         try:
             rid = await upload_while(live, data, signal_it)

@@ -7,9 +7,11 @@ beside the original; the processing job verifies it and uses it instead of trans
 goes wrong here, nothing is lost: the job simply transcodes the complete original as usual.
 
 Several candidates often answer at the same moment (a group invited together, a deadline), so every upload in
-progress may be followed at once. Each live transcode says how far it lags behind its upload (`behind_seconds`:
-how long ago the oldest byte it has not yet read arrived), which is how the worker knows whether the CPU keeps
-up: it starts another only while all keep up, and gives up the one furthest behind if they cannot.
+progress may be followed at once. Each live transcode tells the worker how far it lags behind its upload
+(`behind_seconds`: how long ago the oldest byte it has not yet read arrived), so another starts only while the
+CPU keeps up; and how long it has been stuck (`stuck_seconds`: no byte read, or no end, while there is work
+to do), so one that no longer moves is given up. Live transcodes run at a higher niceness than jobs: a
+finished upload's job always gets the CPU first, and a live transcode that falls behind catches up afterwards.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from boxinterview.store.uploads import UploadRow
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2
+NICENESS = 13  # above the jobs' 10: about half their share of the CPU
 PROBE_BYTES = 64 * 1024  # enough of the beginning for ffprobe to read the container's headers
 READ_BYTES = 1024 * 1024
 
@@ -51,7 +54,9 @@ def live_result(folder: Path, video: bool) -> Path:
 def live_options(settings: Settings) -> PlaybackOptions:
     """A live transcode encodes at the pace the answer is recorded, several at once: a faster x264 preset
     (`media.live_x264_preset`) keeps each well ahead of real time on a small server."""
-    return dataclasses.replace(processing.playback_options(settings), preset=settings.media.live_x264_preset)
+    return dataclasses.replace(
+        processing.playback_options(settings), preset=settings.media.live_x264_preset, niceness=NICENESS
+    )
 
 
 class LiveTranscode:
@@ -63,6 +68,8 @@ class LiveTranscode:
         self.upload = upload
         self._fed = 0
         self._arrivals: deque[tuple[float, int]] = deque()  # (when, bytes received by then), oldest first
+        self._moved_at = time.monotonic()  # when ffmpeg last took bytes (or was given its whole input)
+        self._input_complete = False
 
     @property
     def recording_id(self) -> int:
@@ -75,6 +82,16 @@ class LiveTranscode:
         if not self._arrivals:
             return 0.0
         return max(0.0, (time.monotonic() if now is None else now) - self._arrivals[0][0])
+
+    def stuck_seconds(self, now: float | None = None) -> float:
+        """How long ffmpeg has not moved while it has something to do: bytes waiting to be read, or, once it
+        has the whole upload, its end (0 when it is waiting for the candidate's next bytes)."""
+        now = time.monotonic() if now is None else now
+        if self._input_complete:
+            return now - self._moved_at
+        if self.behind_seconds(now) == 0:
+            return 0.0
+        return now - max(self._moved_at, self._arrivals[0][0])
 
     def _arrived(self, row: UploadRow) -> None:
         if not self._arrivals or row.received > self._arrivals[-1][1]:
@@ -123,7 +140,9 @@ class LiveTranscode:
                         stdin.write(chunk)
                         await stdin.drain()
                         self._fed += len(chunk)
+                        self._moved_at = time.monotonic()
                     if current.completed_at is not None:
+                        self._input_complete = True
                         return
                     current = await self._wait_for_bytes(self._fed + 1)
 

@@ -44,13 +44,11 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
 SWEEP_SECONDS = 60.0
 FOLLOW_SECONDS = 0.5
-LIVE_FINISH_SECONDS = 60.0
 # A live transcode this far behind its upload is not keeping up: no other starts while one is.
 LIVE_KEEPING_UP_SECONDS = 5.0
-# The CPU cannot follow every upload: the live transcode furthest behind, once this far, is given up (its
-# job transcodes the whole original), and the others catch up. At most one is given up per interval.
-LIVE_GIVE_UP_SECONDS = 20.0
-LIVE_GIVE_UP_INTERVAL_SECONDS = 10.0
+# A live transcode that has not moved for this long while it had work to do is given up; its job transcodes
+# the original. One that is merely slow goes on: it has done part of the work, and catches up.
+LIVE_STUCK_SECONDS = 60.0
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
 
@@ -68,7 +66,6 @@ class Worker:
         self.slots = asyncio.Semaphore(settings.media.max_ffmpeg)
         self.running: dict[int, asyncio.Task[None]] = {}
         self.live: dict[int, tuple[live.LiveTranscode, asyncio.Task[object]]] = {}  # by recording id
-        self.given_up_at = float("-inf")  # when a live transcode was last given up (monotonic)
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
         self.bucket = storage.open_bucket(settings.storage)
@@ -154,10 +151,8 @@ class Worker:
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             following = self.live.get(job.subject_id)
-            if following is not None:  # let the live transcode finish its last seconds of input
-                _, task = following
-                await asyncio.wait({task}, timeout=LIVE_FINISH_SECONDS)
-                task.cancel()  # still not done: the job transcodes the original instead
+            if following is not None:  # it has done most of the work: let it finish (or be given up if stuck)
+                await asyncio.wait({following[1]})
             state = await processing.process(self.db, self.settings, job.subject_id, report)
             await self.db.awrite(self._finished, job, placement.MOVE_JOB, state is RecordingState.READY)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
@@ -258,13 +253,12 @@ class Worker:
     async def _follow_uploads(self, stop: asyncio.Event) -> None:
         """Follow uploads in progress with live transcodes, up to `media.live_transcodes` at once, while the CPU
         keeps up with them. They take none of the job slots: a live transcode mostly waits for the candidate's
-        next second, and finished uploads must never wait for one."""
+        next second, and finished uploads must never wait for one (their ffmpeg also comes first for the CPU)."""
         while self.settings.media.live_transcodes > 0 and not stop.is_set():
             try:
-                arriving = await self.db.aread(uploads_sql.in_progress)
-                self._give_up_the_furthest_behind({upload.id for upload in arriving})
+                self._give_up_the_stuck()
                 if self._live_can_start():
-                    for upload in arriving:
+                    for upload in await self.db.aread(uploads_sql.in_progress):
                         if not self._live_can_start():
                             break
                         if upload.received == 0 or upload.id in self.followed:
@@ -284,26 +278,16 @@ class Worker:
             follower.behind_seconds() < LIVE_KEEPING_UP_SECONDS for follower, _ in self.live.values()
         )
 
-    def _give_up_the_furthest_behind(self, arriving: set[str]) -> None:
-        """More uploads are followed than the CPU can keep up with: stop the one furthest behind, so the others
-        stay live. Its job transcodes the complete original; an upload already complete is never given up (its
-        live transcode is the quickest way to a playable answer)."""
+    def _give_up_the_stuck(self) -> None:
         now = time.monotonic()
-        if now - self.given_up_at < LIVE_GIVE_UP_INTERVAL_SECONDS:
-            return
-        lagging = [(f.behind_seconds(now), f, t) for f, t in self.live.values() if f.upload.id in arriving]
-        if not lagging:
-            return
-        behind, follower, task = max(lagging, key=lambda each: each[0])
-        if behind < LIVE_GIVE_UP_SECONDS:
-            return
-        log.info(
-            "recording %s: live transcode given up, %.0f s behind its upload; the job will transcode it",
-            follower.recording_id,
-            behind,
-        )
-        task.cancel()
-        self.given_up_at = now
+        for follower, task in self.live.values():
+            if (stuck := follower.stuck_seconds(now)) >= LIVE_STUCK_SECONDS and not task.cancelling():
+                log.info(
+                    "recording %s: live transcode given up, stuck for %.0f s; the job will transcode it",
+                    follower.recording_id,
+                    stuck,
+                )
+                task.cancel()
 
     async def _sweep_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
