@@ -185,9 +185,8 @@ class MediaSettings:
         4,
         "Most recordings transcoded while they are still being uploaded, so they are playable moments after the "
         "last byte instead of after a full transcode. They take none of max_ffmpeg's processes (each mostly "
-        "waits for the candidate's next second): another starts only while those running keep up with their "
-        "uploads, and when the CPU cannot keep up with all, the one furthest behind is given up and its job "
-        "transcodes the whole recording. 0 turns this off.",
+        "waits for the candidate's next second) and leave the CPU to jobs first; another starts only while "
+        "those running keep up with their uploads. 0 turns this off.",
         _at_least(0),
     )
     live_x264_preset: str = setting(
