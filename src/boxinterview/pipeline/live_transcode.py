@@ -142,7 +142,7 @@ class LiveTranscode:
                         self._fed += len(chunk)
                         self._moved_at = time.monotonic()
                     if current.completed_at is not None:
-                        self._input_complete = True
+                        self._input_complete, self._moved_at = True, time.monotonic()
                         return
                     current = await self._wait_for_bytes(self._fed + 1)
 
