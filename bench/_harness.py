@@ -109,10 +109,10 @@ def clip(kind: str, seconds: int) -> Path:
 
 
 class Server:
-    def __init__(self, root: Path, **overrides: dict) -> None:
+    def __init__(self, root: Path, log_level: str = "warning", **overrides: dict) -> None:
         self.root = root
         self.port = free_port()
-        config: dict = {"data_dir": str(root / "var"), "server": {"port": self.port}, "log_level": "warning"}
+        config: dict = {"data_dir": str(root / "var"), "server": {"port": self.port}, "log_level": log_level}
         for section, values in overrides.items():
             config.setdefault(section, {}).update(values)
         self.config = root / "boxinterview.yaml"

@@ -182,11 +182,20 @@ class MediaSettings:
         5.0, "How much longer than the question's answer time a recording may be before it is rejected."
     )
     live_transcodes: int = setting(
-        1,
-        "Recordings transcoded while they are still being uploaded, so they are playable moments after the last "
-        "byte instead of after a full transcode. They count against max_ffmpeg, and at most max_ffmpeg - 1 run, "
-        "so one process is always free for finished uploads. 0 turns this off.",
+        4,
+        "Most recordings transcoded while they are still being uploaded, so they are playable moments after the "
+        "last byte instead of after a full transcode. They take none of max_ffmpeg's processes (each mostly "
+        "waits for the candidate's next second) and leave the CPU to jobs first; another starts only while "
+        "those running keep up with their uploads. 0 turns this off.",
         _at_least(0),
+    )
+    live_x264_preset: str = setting(
+        "superfast",
+        "x264 speed preset of live transcodes that must re-encode (VP8 and VP9 answers, which Firefox records): "
+        "faster than x264_preset so that several answers arriving at once are each followed in real time; "
+        "the MP4s are about half as big again (32 rather than 22 MB per minute of 720p in "
+        "bench/time_to_playable.py).",
+        _one_of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"),
     )
     job_lease_seconds: int = setting(
         60,

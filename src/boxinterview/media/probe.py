@@ -173,8 +173,9 @@ async def _keyframe_sizes(path: Path, ffprobe: str) -> tuple[tuple[int, int], ..
     return tuple(sizes)
 
 
-async def probe(path: Path, ffprobe: str = "ffprobe") -> MediaInfo:
-    """Raise MediaError if ffprobe cannot read the file as media."""
+async def probe(path: Path, ffprobe: str = "ffprobe", *, frame_sizes: bool = True) -> MediaInfo:
+    """Raise MediaError if ffprobe cannot read the file as media. Without `frame_sizes`, the video's size is
+    the one its header gives, and its key frames are not decoded to find every size it has."""
     out = await run_capture(
         [ffprobe, "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)], timeout=60
     )
@@ -197,7 +198,7 @@ async def probe(path: Path, ffprobe: str = "ffprobe") -> MediaInfo:
             audio_raw = s
     spans, sizes = await asyncio.gather(
         _packet_spans(path, ffprobe),
-        _keyframe_sizes(path, ffprobe) if video_raw is not None else _nothing(),
+        _keyframe_sizes(path, ffprobe) if video_raw is not None and frame_sizes else _nothing(),
     )
     video = audio = None
     if video_raw is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import shlex
@@ -33,10 +34,12 @@ def _tail(stderr: bytes) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
-def _nice() -> None:
-    # Processing must never starve the web server or the candidates' uploads on a small machine.
+NICENESS = 10  # processing must never starve the web server or the candidates' uploads on a small machine
+
+
+def _nice(niceness: int = NICENESS) -> None:
     with contextlib.suppress(OSError):
-        os.nice(10)
+        os.nice(niceness)
     # If the worker dies (even by SIGKILL), its ffmpeg dies with it instead of writing on as an orphan.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -67,17 +70,19 @@ async def run_ffmpeg(
     duration_s: float | None = None,
     progress: Callable[[float], None] | None = None,
     feed: Callable[[asyncio.StreamWriter], Awaitable[None]] | None = None,
+    niceness: int = NICENESS,
 ) -> None:
     """Run an ffmpeg command that was built with `-progress pipe:1`; report progress from 0 to 1.
 
     With `feed`, ffmpeg reads its input from a pipe that `feed` writes to (and returns when the input is
-    complete). Cancelling the caller kills ffmpeg, so a stopping worker leaves no process behind."""
+    complete). Cancelling the caller kills ffmpeg, so a stopping worker leaves no process behind. A higher
+    `niceness` than the default gives the CPU to other processing first."""
     proc = await asyncio.create_subprocess_exec(
         *command,
         stdin=asyncio.subprocess.PIPE if feed else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        preexec_fn=_nice,
+        preexec_fn=functools.partial(_nice, niceness),
     )
     assert proc.stderr is not None
     stderr_task = asyncio.ensure_future(proc.stderr.read())

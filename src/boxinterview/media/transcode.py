@@ -25,7 +25,7 @@ from typing import Any
 import ffmpeg
 
 from boxinterview.media.probe import MediaInfo
-from boxinterview.media.run import run_ffmpeg
+from boxinterview.media.run import NICENESS, run_ffmpeg
 
 COPYABLE_PIX_FMTS = {"yuv420p", "yuvj420p"}
 _QUIET = ["-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", "-loglevel", "error", "-y"]
@@ -41,6 +41,7 @@ class PlaybackOptions:
     crf: int = 23
     audio_bitrate_kbps: int = 96
     loudness_lufs: float = -16.0
+    niceness: int = NICENESS  # how readily ffmpeg leaves the CPU to other processes
 
     @property
     def max_long_side(self) -> int:
@@ -185,7 +186,7 @@ async def transcode_playback(
         video=info.video is not None,
         encode_video=needs_video_encode(info, opts),
     )
-    await run_ffmpeg(command, info.duration_s, progress)
+    await run_ffmpeg(command, info.duration_s, progress, niceness=opts.niceness)
 
 
 async def transcode_playback_streaming(
@@ -201,7 +202,7 @@ async def transcode_playback_streaming(
     command = playback_command(
         "pipe:0", target, info, opts, video=video, encode_video=video and needs_video_encode(info, opts)
     )
-    await run_ffmpeg(command, feed=feed)
+    await run_ffmpeg(command, feed=feed, niceness=opts.niceness)
 
 
 # A frame whose average brightness is at most this (on the 16–235 scale) is taken for the black of a camera

@@ -210,8 +210,11 @@ async def verified(path: Path, source: MediaInfo, opts: PlaybackOptions, ffprobe
     """The playback file's own description, if it really holds the whole recording as it should be played;
     else None. Sound and picture are each compared with the recording's, so audio that drifted out of sync (or
     lost its last seconds) is caught, not only a short file."""
+    # Made from a picture of one size, the playback file has one size too (copied, or scaled and padded): its
+    # header says which, and decoding its key frames to find every size would only cost time.
+    one_size = source.video is None or not source.video.changes_size
     try:
-        played = await probe(path, ffprobe)
+        played = await probe(path, ffprobe, frame_sizes=not one_size)
     except MediaError:
         return None
     problems = mismatches(played, source, opts)

@@ -14,6 +14,7 @@ import functools
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable
 from datetime import timedelta
@@ -43,7 +44,11 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
 SWEEP_SECONDS = 60.0
 FOLLOW_SECONDS = 0.5
-LIVE_FINISH_SECONDS = 60.0
+# A live transcode this far behind its upload is not keeping up: no other starts while one is.
+LIVE_KEEPING_UP_SECONDS = 5.0
+# A live transcode that has not moved for this long while it had work to do is given up; its job transcodes
+# the original. One that is merely slow goes on: it has done part of the work, and catches up.
+LIVE_STUCK_SECONDS = 60.0
 
 
 class Worker:
@@ -54,7 +59,7 @@ class Worker:
         self.lease = timedelta(seconds=settings.media.job_lease_seconds)
         self.slots = asyncio.Semaphore(settings.media.max_ffmpeg)
         self.running: dict[int, asyncio.Task[None]] = {}
-        self.live: dict[int, asyncio.Task[object]] = {}  # recording id -> its live transcode
+        self.live: dict[int, tuple[live.LiveTranscode, asyncio.Task[object]]] = {}  # by recording id
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
         self.wake = asyncio.Event()
         self.bucket = storage.open_bucket(settings.storage)
@@ -87,11 +92,12 @@ class Worker:
             follower.cancel()
             mailer.cancel()
             hooks.cancel()
-            for each in [*self.running.values(), *self.live.values()]:
+            following = [task for _, task in self.live.values()]
+            for each in [*self.running.values(), *following]:
                 each.cancel()
             await asyncio.gather(
                 *self.running.values(),
-                *self.live.values(),
+                *following,
                 sweeper,
                 follower,
                 mailer,
@@ -101,9 +107,13 @@ class Worker:
             log.info("worker %s stopped", self.name)
 
     def _done(self, tasks: dict[int, asyncio.Task[T]], key: int, _task: asyncio.Task[T]) -> None:
-        """A job or live transcode has ended: forget it and free its slot."""
+        """A job has ended: forget it and free its slot."""
         tasks.pop(key, None)
         self.slots.release()
+
+    def _live_done(self, recording_id: int, task: asyncio.Task[object]) -> None:
+        if recording_id in self.live and self.live[recording_id][1] is task:
+            del self.live[recording_id]
 
     async def _claim(self) -> Job | None:
         now = clock.now()
@@ -139,9 +149,8 @@ class Worker:
             if job.kind != recordings.PROCESS_JOB:
                 raise RuntimeError(f"unknown job kind {job.kind!r}")
             following = self.live.get(job.subject_id)
-            if following is not None:  # let the live transcode finish its last second of input
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(following), LIVE_FINISH_SECONDS)
+            if following is not None:  # it has done most of the work: let it finish (or be given up if stuck)
+                await asyncio.wait({following[1]})
             state = await processing.process(self.db, self.settings, job.subject_id, report)
             await self.db.awrite(self._finished, job, state is RecordingState.READY)
             log.info("job %s: recording %s is %s", job.id, job.subject_id, state)
@@ -213,27 +222,45 @@ class Worker:
         outcomes.failed(con, self.settings, job, self.name, reason)
 
     async def _follow_uploads(self, stop: asyncio.Event) -> None:
-        """Start a live transcode for uploads in progress while ffmpeg slots are free (one always stays free for
-        finished uploads, so a long live transcode never holds up the queue)."""
+        """Follow uploads in progress with live transcodes, up to `media.live_transcodes` at once, while the CPU
+        keeps up with them. They take none of the job slots: a live transcode mostly waits for the candidate's
+        next second, and finished uploads must never wait for one (their ffmpeg also comes first for the CPU).
+        With `media.local_processing` off, runners do all the transcoding: none is followed here."""
         media = self.settings.media
-        cap = min(media.live_transcodes, media.max_ffmpeg - 1) if media.local_processing else 0
-        while cap > 0 and not stop.is_set():
+        while media.live_transcodes > 0 and media.local_processing and not stop.is_set():
             try:
-                if len(self.live) < cap and not self.slots.locked():
+                self._give_up_the_stuck()
+                if self._live_can_start():
                     for upload in await self.db.aread(uploads_sql.in_progress):
-                        if len(self.live) >= cap or self.slots.locked():
+                        if not self._live_can_start():
                             break
                         if upload.received == 0 or upload.id in self.followed:
                             continue
                         self.followed.add(upload.id)
-                        await self.slots.acquire()  # free: checked just above, nothing awaited in between
-                        task = asyncio.create_task(live.follow(self.db, self.settings, upload))
-                        self.live[upload.recording_id] = task
-                        task.add_done_callback(functools.partial(self._done, self.live, upload.recording_id))
+                        follower = live.LiveTranscode(self.db, self.settings, upload)
+                        task: asyncio.Task[object] = asyncio.create_task(follower.run())
+                        self.live[upload.recording_id] = (follower, task)
+                        task.add_done_callback(functools.partial(self._live_done, upload.recording_id))
             except Exception:
                 log.exception("looking for uploads to follow failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), FOLLOW_SECONDS)
+
+    def _live_can_start(self) -> bool:
+        return len(self.live) < self.settings.media.live_transcodes and all(
+            follower.behind_seconds() < LIVE_KEEPING_UP_SECONDS for follower, _ in self.live.values()
+        )
+
+    def _give_up_the_stuck(self) -> None:
+        now = time.monotonic()
+        for follower, task in self.live.values():
+            if (stuck := follower.stuck_seconds(now)) >= LIVE_STUCK_SECONDS and not task.cancelling():
+                log.info(
+                    "recording %s: live transcode given up, stuck for %.0f s; the job will transcode it",
+                    follower.recording_id,
+                    stuck,
+                )
+                task.cancel()
 
     async def _sweep_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
