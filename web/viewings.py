@@ -175,6 +175,8 @@ def _name(request: web.Request, target: Path) -> str:
 
 # What the app says about a viewing's file when it sends it itself; Caddy's config says the same.
 HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+# The types of the files a viewing can lead to, said rather than guessed (a system may not know .webm).
+TYPES = {".mp4": "video/mp4", ".m4a": "audio/mp4", ".webm": "video/webm", ".jpg": "image/jpeg"}
 
 
 async def serve(request: web.Request) -> web.StreamResponse:
@@ -182,4 +184,5 @@ async def serve(request: web.Request) -> web.StreamResponse:
     found = request.app[VIEWINGS].file(request.match_info["token"], request.match_info["name"])
     if found is None:
         raise web.HTTPNotFound(text="this address has ended: play the recording again from its page")
-    return sendfile.stream(found, dict(HEADERS))
+    kind = TYPES.get(found.suffix.lower())
+    return sendfile.stream(found, {**HEADERS, **({"Content-Type": kind} if kind else {})})

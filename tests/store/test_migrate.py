@@ -120,6 +120,7 @@ SEED = {
         "INSERT INTO runner_registration_tokens (token_hash, created_at, used_at, runner_id) VALUES "
         f"('{'2' * 64}', '2026-01-10T00:00:00.000Z', '2026-01-10T00:00:00.000Z', 1)",
     ],
+    32: ["UPDATE recordings SET preview_path = '/d/recordings/1/preview.webm'"],
 }
 COUNTS = {
     "interviews": 1,

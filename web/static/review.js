@@ -127,3 +127,28 @@
     if (decision) decision.scrollIntoView();
   }
 })();
+(() => {
+  // A preview (the recording as the candidate's browser made it, WebM) plays where WebM plays; elsewhere the
+  // page says the recording is still being prepared. Once the copy every browser plays is ready the preview's
+  // address ends: the player loads the recording again from where it was.
+  document.querySelectorAll("video[data-preview]").forEach((video) => {
+    const section = video.closest("section");
+    const unplayable = section.querySelector(".preview-unplayable");
+    if (!video.canPlayType(video.dataset.preview)) {
+      video.hidden = true;
+      section.querySelector(".preview-note").hidden = true;
+      unplayable.hidden = false;
+      return;
+    }
+    let reloads = 0;
+    video.addEventListener("error", () => {
+      if (reloads++ >= 2) { unplayable.hidden = false; return; }
+      const at = video.currentTime, playing = !video.paused;
+      video.addEventListener("loadedmetadata", () => {
+        video.currentTime = at;
+        if (playing) video.play().catch(() => {});
+      }, { once: true });
+      video.src = video.getAttribute("src");
+    });
+  });
+})();

@@ -269,8 +269,16 @@ class Recording:
     poster_path: str | None = None
     reason: str = ""
     loudness_lufs: float | None = None  # of the recording as it arrived, before normalisation
+    # The original remuxed for browsers that play WebM, watchable while the playback file is made (see
+    # `pipeline.playable.preview`); only while the recording is uploaded or processing.
+    preview_path: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @property
+    def previewing(self) -> bool:
+        """Its preview can be watched: the playback file is still being made."""
+        return bool(self.preview_path) and self.state in (RecordingState.UPLOADED, RecordingState.PROCESSING)
 
     @property
     def silent(self) -> bool:

@@ -1,5 +1,8 @@
 """A recording's lifecycle, in one place: uploading → uploaded → processing → ready | rejected | failed.
 
+While uploaded or processing it may have a preview (`mark_previewable`); leaving for ready, rejected or failed
+forgets it.
+
 Each function moves one recording one step, inside the caller's transaction, through `lifecycle.advance`, so no
 status string is written anywhere else.
 """
@@ -44,6 +47,8 @@ def _move(
     if current is None:
         raise NotFound(f"no recording with id {recording_id}")
     lifecycle.advance("recording", current.state, target)
+    if target in (RecordingState.READY, RecordingState.REJECTED, RecordingState.FAILED):
+        fields["preview_path"] = None  # the preview was for the wait; its file is removed by its maker
     if not sql.set_recording_state(con, recording_id, current.state, target, now, **fields):
         raise Conflict(f"recording {recording_id} changed while it was being updated; try again")
     found = sql.get_recording(con, recording_id)
@@ -61,6 +66,12 @@ def mark_uploaded(
     return _move(
         con, recording_id, RecordingState.UPLOADED, now, original_path=original_path, size_bytes=size
     )
+
+
+def mark_previewable(con: apsw.Connection, recording_id: int, preview_path: str) -> bool:
+    """The recording's preview exists: reviewers whose browsers play it may watch it until the playback file is
+    ready. False (and nothing written) when the recording has moved on meanwhile."""
+    return sql.set_preview(con, recording_id, preview_path)
 
 
 def start_processing(con: apsw.Connection, recording_id: int, now: datetime) -> Recording:

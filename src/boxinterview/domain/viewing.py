@@ -24,11 +24,18 @@ HIDDEN = "no such recording"
 
 
 def visible(
-    con: apsw.Connection, recording_id: int, kind: str, may_see: Callable[[dict[str, Any]], bool]
+    con: apsw.Connection,
+    recording_id: int,
+    kind: str,
+    may_see: Callable[[dict[str, Any]], bool],
+    preview: bool = False,
 ) -> str:
     """The path of a recording's playback file or poster, if it may be shown at all and `may_see` (the caller's
     own rule: a reviewer's interviews, a share link's candidates and questions) allows its owner, a row with
-    invitation_id, interview_id and question_id. The path comes from the store, never from the request."""
+    invitation_id, interview_id and question_id. The path comes from the store, never from the request.
+
+    With `preview`, the playback of a recording whose playback file is still being made is its preview (WebM),
+    if it has one; the caller's page says so and offers it only to browsers that play it."""
     owner = answers_sql.recording_owner(con, recording_id)
     if (
         kind not in KINDS
@@ -40,6 +47,9 @@ def visible(
     ):
         raise NotFound(HIDDEN)
     path: str | None = owner[f"{kind}_path"]
+    waiting = owner["state"] in (RecordingState.UPLOADED.value, RecordingState.PROCESSING.value)
+    if preview and kind == "playback" and waiting and owner["preview_path"]:
+        return str(owner["preview_path"])
     if owner["state"] != RecordingState.READY.value or not path:
         raise NotFound("this recording is not ready to play yet")
     return path

@@ -238,3 +238,43 @@ async def _still(picture: Any, target: Path, opts: PlaybackOptions) -> None:
     """`picture`: an ffmpeg-python stream (which has no types)."""
     out = ffmpeg.output(picture, str(target), vframes=1, **{"q:v": 3}).global_args(*_QUIET[:-1])
     await run_ffmpeg(ffmpeg.compile(out.overwrite_output(), cmd=opts.ffmpeg))
+
+
+# What browsers that play WebM (Chromium, Firefox, Edge) decode in it.
+WEBM_VIDEO = {"vp8", "vp9", "av1"}
+WEBM_AUDIO = {"opus", "vorbis"}
+
+
+def plays_as_webm(info: MediaInfo) -> bool:
+    """The recording's picture and sound can go into a WebM file as they are."""
+    return (
+        "webm" in info.format_name.split(",")
+        and info.video is not None
+        and info.video.codec in WEBM_VIDEO
+        and info.audio is not None
+        and info.audio.codec in WEBM_AUDIO
+    )
+
+
+async def remux_webm(source: Path, target: Path, info: MediaInfo, opts: PlaybackOptions) -> None:
+    """The recording's picture and sound, copied (not re-encoded) into a WebM file whose clock starts at 0 and
+    which says how long it is and where its key frames are; a browser's recorder writes neither, so its own
+    file cannot be seeked in until it has been read to the end."""
+    command = [
+        opts.ffmpeg,
+        *_QUIET,
+        "-i",
+        str(source),
+        "-map",
+        "0:v:0",
+        "-map",
+        "0:a:0",
+        "-c",
+        "copy",
+        "-avoid_negative_ts",
+        "make_zero",
+        "-f",
+        "webm",
+        str(target),
+    ]
+    await run_ffmpeg(command, info.duration_s, niceness=opts.niceness)

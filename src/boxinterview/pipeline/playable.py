@@ -27,8 +27,10 @@ from boxinterview.media import (
     loudness,
     needs_video_encode,
     playback_size,
+    plays_as_webm,
     poster,
     probe,
+    remux_webm,
     transcode_playback,
 )
 
@@ -190,6 +192,57 @@ async def make(
     return Made(target, still, played, level)
 
 
+PREVIEW = "preview.webm"
+
+
+async def preview(
+    original: Path, folder: Path, expected: Expectation, opts: PlaybackOptions, ffprobe: str
+) -> Path | None:
+    """The recording remuxed into `folder`'s preview.webm, for browsers that play WebM to watch while its MP4
+    is made; None when it needs none (its MP4 is quick to make: the picture is copied, or there is none) or
+    cannot have one (its codecs do not go into WebM, it will be rejected, the remux does not hold all of it).
+    Costs a probe and a copy of the bytes, never an encode."""
+    try:
+        # Sizes are not needed: a picture that plays as WebM is never H.264, so its MP4 is always encoded.
+        info = await probe(original, ffprobe, frame_sizes=False)
+        validate(info, expected)
+    except (MediaError, Rejected):
+        return None  # the job says why, to the candidate
+    if not _is_video(info, expected) or not plays_as_webm(info):
+        return None
+    target = folder / PREVIEW
+    partial = folder / f"preview.{uuid.uuid4().hex[:8]}.tmp.webm"
+    try:
+        await remux_webm(original, partial, info, opts)
+        made = await probe(partial, ffprobe, frame_sizes=False)
+        if (problem := _short(made, info)) is not None:
+            log.warning("%s: no preview, the remuxed file %s", original, problem)
+            return None
+        os.replace(partial, target)
+    except MediaError as exc:
+        log.info("%s: no preview (%s)", original, exc)
+        return None
+    finally:
+        files.remove(partial)
+    return target
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    """Two lengths the same within a second or 2 %, whichever is more."""
+    return a is not None and b is not None and abs(a - b) <= max(1.0, b * 0.02)
+
+
+def _short(made: MediaInfo, source: MediaInfo) -> str | None:
+    """How a copy of the recording falls short of it (its length, or where its sound or picture ends)."""
+
+    (audio, video), (want_audio, want_video) = _ends(made), _ends(source)
+    if not _close(made.duration_s, source.duration_s):
+        return f"lasts {made.duration_s:.2f} s, not {source.duration_s:.2f} s"
+    if not _close(audio, want_audio) or not _close(video, want_video):
+        return f"ends at {audio} s (sound) and {video} s (picture), not {want_audio} s and {want_video} s"
+    return None
+
+
 async def _loudness(original: Path, ffmpeg: str) -> float | None:
     try:
         return await loudness(original, ffmpeg)
@@ -227,20 +280,17 @@ async def verified(path: Path, source: MediaInfo, opts: PlaybackOptions, ffprobe
 def mismatches(played: MediaInfo, source: MediaInfo, opts: PlaybackOptions) -> list[str]:
     """How a playback file differs from what its recording should have become (empty when it does not)."""
 
-    def close(a: float | None, b: float | None) -> bool:
-        return a is not None and b is not None and abs(a - b) <= max(1.0, b * 0.02)
-
     problems = []
-    if not close(played.duration_s, source.duration_s):
+    if not _close(played.duration_s, source.duration_s):
         problems.append(f"lasts {played.duration_s:.2f} s, not {source.duration_s:.2f} s")
     (audio, video), (want_audio, want_video) = _ends(played), _ends(source)
-    if not close(audio, want_audio):
+    if not _close(audio, want_audio):
         problems.append(f"its sound ends at {audio} s, not {want_audio} s")
     if source.video is not None:
         size = (
             playback_size(source, opts) if needs_video_encode(source, opts) else source.video.display_sizes[0]
         )
-        if played.video is None or not close(video, want_video):
+        if played.video is None or not _close(video, want_video):
             problems.append(f"its picture ends at {video} s, not {want_video} s")
         elif played.video.changes_size or played.video.display_sizes[0] != size:
             problems.append(f"its picture is {played.video.display_sizes}, not {size}")

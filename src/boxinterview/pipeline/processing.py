@@ -22,6 +22,7 @@ from boxinterview.config.settings import Settings
 from boxinterview.domain import recordings
 from boxinterview.domain.models import SILENT_LUFS, Recording, RecordingState
 from boxinterview.media import MediaError, PlaybackOptions, probe
+from boxinterview.pipeline import playable
 from boxinterview.pipeline.playable import Expectation, Made, Rejected, as_played, checked, make, mismatches
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
@@ -104,9 +105,38 @@ async def process(
     return mark_ready(db, recording_id, made)
 
 
+async def preview(db: Database, settings: Settings, recording_id: int) -> Path | None:
+    """Make the recording's preview (`playable.preview`) if it can have one, and say reviewers may watch it until
+    its playback file is ready. Cheap (a probe and a copy), and nothing depends on it: any failure leaves the
+    recording as it was."""
+    rec = recordings.get(db, recording_id)
+    if rec.state not in (RecordingState.UPLOADED, RecordingState.PROCESSING) or rec.preview_path:
+        return None
+    original = Path(rec.original_path or "")
+    if not rec.original_path or not original.is_file():
+        return None
+    expected = expectation(db, recording_id, settings.media.duration_tolerance_seconds)
+    made = await playable.preview(
+        original, original.parent, expected, playback_options(settings), settings.media.ffprobe
+    )
+    if made is None:
+        return None
+    if not db.write(recordings.mark_previewable, recording_id, str(made)):
+        files.remove(made)  # the playback file was made meanwhile
+        return None
+    log.info("recording %s: preview ready", recording_id)
+    return made
+
+
+def drop_preview(rec: Recording) -> None:
+    """Remove the preview file of a recording that has moved on (ready, rejected); the store forgot it already."""
+    if rec.original_path:
+        files.remove(Path(rec.original_path).parent / playable.PREVIEW)
+
+
 def reject(db: Database, recording_id: int, why: str) -> RecordingState:
     log.info("recording %s rejected: %s", recording_id, why)
-    db.write(recordings.reject, recording_id, why, clock.now())
+    drop_preview(db.write(recordings.reject, recording_id, why, clock.now()))
     return RecordingState.REJECTED
 
 
@@ -117,8 +147,8 @@ def mark_ready(
     if made.loudness_lufs is not None and made.loudness_lufs <= SILENT_LUFS:
         log.info("recording %s: nothing can be heard (%.1f LUFS)", recording_id, made.loudness_lufs)
 
-    def tx(c: apsw.Connection) -> None:
-        recordings.mark_ready(
+    def tx(c: apsw.Connection) -> Recording:
+        return recordings.mark_ready(
             c,
             recording_id,
             playback_path=str(made.playback),
@@ -129,9 +159,9 @@ def mark_ready(
         )
 
     if con is not None:
-        tx(con)
+        tx(con)  # the caller removes the preview once its transaction is committed
     else:
-        db.write(tx)
+        drop_preview(db.write(tx))
     return RecordingState.READY
 
 

@@ -223,6 +223,7 @@ async def succeed(
         processing.mark_ready(db, job.subject_id, placed, con)
 
     await db.awrite(tx)
+    processing.drop_preview(rec)
     log.info("job %s: recording %s is ready (made by runner %s)", job.id, job.subject_id, runner.name)
 
 
@@ -247,12 +248,12 @@ def reject(db: Database, runner: Runner, job_id: int, job_token: str, reason: st
 
 
 def _reject(db: Database, runner: Runner, job: Job, job_token: str, reason: str) -> None:
-    def tx(con: apsw.Connection) -> None:
+    def tx(con: apsw.Connection) -> Recording:
         if not outcomes.finished(con, job, owner(runner, job_token), False, False):
             raise _gone(job.id)
-        recordings.reject(con, job.subject_id, reason, clock.now())
+        return recordings.reject(con, job.subject_id, reason, clock.now())
 
-    db.write(tx)
+    processing.drop_preview(db.write(tx))
     log.info("job %s: recording %s rejected by runner %s: %s", job.id, job.subject_id, runner.name, reason)
 
 

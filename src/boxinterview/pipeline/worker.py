@@ -33,6 +33,7 @@ from boxinterview.pipeline import interview_media as team_media
 from boxinterview.pipeline import live_transcode as live
 from boxinterview.pipeline import outcomes, processing, webhooks
 from boxinterview.store import Database
+from boxinterview.store import answers as answers_sql
 from boxinterview.store import jobs as jobs_sql
 from boxinterview.store import uploads as uploads_sql
 from boxinterview.store.jobs import Job
@@ -61,6 +62,7 @@ class Worker:
         self.running: dict[int, asyncio.Task[None]] = {}
         self.live: dict[int, tuple[live.LiveTranscode, asyncio.Task[object]]] = {}  # by recording id
         self.followed: set[str] = set()  # uploads a live transcode has been tried for
+        self.previewed: set[int] = set()  # recordings a preview has been tried for
         self.wake = asyncio.Event()
         self.bucket = storage.open_bucket(settings.storage)
         # Without local processing, recordings and team videos wait for remote runners (docs/scaling.md).
@@ -72,6 +74,7 @@ class Worker:
             await self._check_bucket()
         sweeper = asyncio.create_task(self._sweep_forever(stop))
         follower = asyncio.create_task(self._follow_uploads(stop))
+        previewer = asyncio.create_task(self._preview_uploads(stop))
         mailer = asyncio.create_task(sender.run(self.db, self.settings, stop))
         hooks = asyncio.create_task(webhooks.run(self.db, self.settings, stop))
         try:
@@ -90,6 +93,7 @@ class Worker:
         finally:
             sweeper.cancel()
             follower.cancel()
+            previewer.cancel()
             mailer.cancel()
             hooks.cancel()
             following = [task for _, task in self.live.values()]
@@ -100,6 +104,7 @@ class Worker:
                 *following,
                 sweeper,
                 follower,
+                previewer,
                 mailer,
                 hooks,
                 return_exceptions=True,
@@ -245,6 +250,23 @@ class Worker:
                 log.exception("looking for uploads to follow failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), FOLLOW_SECONDS)
+
+    async def _preview_uploads(self, stop: asyncio.Event) -> None:
+        """Give every complete upload that can have one a preview (`processing.preview`) at once, without waiting
+        for a job slot: with several answers arriving together, reviewers whose browsers play WebM can watch
+        each while its playback file is made. Each is tried once; one at a time, for it is mostly I/O."""
+        while not stop.is_set():
+            try:
+                waiting = await self.db.aread(answers_sql.awaiting_preview)
+                self.previewed &= {r.id for r in waiting}  # forget those that have moved on
+                for rec in waiting:
+                    if rec.id not in self.previewed and not stop.is_set():
+                        self.previewed.add(rec.id)
+                        await processing.preview(self.db, self.settings, rec.id)
+            except Exception:
+                log.exception("making a preview failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), POLL_SECONDS)
 
     def _live_can_start(self) -> bool:
         return len(self.live) < self.settings.media.live_transcodes and all(

@@ -50,6 +50,7 @@ def _recording(r: dict[str, Any]) -> Recording:
         poster_path=r["poster_path"],
         reason=r["reason"],
         loudness_lufs=r["loudness_lufs"],
+        preview_path=r["preview_path"],
         created_at=from_db(r["created_at"]),
         updated_at=from_db(r["updated_at"]),
     )
@@ -167,6 +168,7 @@ _RECORDING_FIELDS = frozenset(
         "duration_ms",
         "reason",
         "loudness_lufs",
+        "preview_path",
     }
 )
 
@@ -188,6 +190,29 @@ def set_recording_state(
         (new.value, to_db(now), *fields.values(), recording_id, expected.value),
     )
     return con.changes() == 1
+
+
+def set_preview(con: apsw.Connection, recording_id: int, path: str) -> bool:
+    """Name a recording's preview, only while its playback file is still to be made (its state and the time it
+    took it are unchanged)."""
+    con.execute(
+        "UPDATE recordings SET preview_path = ? WHERE id = ? AND state IN ('uploaded', 'processing')",
+        (path, recording_id),
+    )
+    return con.changes() == 1
+
+
+def awaiting_preview(con: apsw.Connection, limit: int = 20) -> list[Recording]:
+    """Recordings whose upload is complete, whose playback file is still to be made, and which have no
+    preview yet: those recorded as WebM (or Matroska) may get one."""
+    found = rows(
+        con,
+        "SELECT * FROM recordings WHERE state IN ('uploaded', 'processing') AND preview_path IS NULL "
+        "AND original_path IS NOT NULL AND (mime_type LIKE '%webm%' OR mime_type LIKE '%matroska%') "
+        "ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [_recording(r) for r in found]
 
 
 def recording_listing(con: apsw.Connection, state: str | None = None) -> list[dict[str, Any]]:
@@ -214,7 +239,7 @@ def recording_owner(con: apsw.Connection, recording_id: int) -> dict[str, Any] |
         con,
         """
         SELECT r.id, a.invitation_id, i.interview_id, a.question_id, t.submitted, i.status AS invitation_status,
-               i.erased_at, r.state, r.playback_path, r.poster_path
+               i.erased_at, r.state, r.playback_path, r.poster_path, r.preview_path
         FROM recordings r JOIN takes t ON t.id = r.take_id JOIN answers a ON a.id = t.answer_id
         JOIN invitations i ON i.id = a.invitation_id WHERE r.id = ?
         """,
