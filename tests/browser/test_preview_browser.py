@@ -1,0 +1,80 @@
+"""In Chromium, a reviewer watches an answer recorded as Firefox records it (VP8, streamed: no length or index in
+the file) while its MP4 is still being made: the preview plays with its real length and seeks at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from boxinterview.domain import accounts, answers, invitations, recordings
+from boxinterview.domain.models import Role
+from boxinterview.pipeline import processing
+from tests.support import device_clips
+from tests.support.browser import chromium
+from tests.support.flows import record_take
+from tests.support.live import live_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SECONDS = 8.0
+
+
+async def test_the_preview_plays_and_seeks_in_chromium(tmp_path: Path) -> None:
+    with live_server(tmp_path) as live:
+        video, audio, text = live.interview.questions
+        inv, token = invitations.invite(live.db, live.interview.id, "Zoë Ångström", "zoe@example.com", "t")
+        invitations.record_consent(live.db, inv.id, "1")
+        clip = device_clips.make("webm_at_3s.webm", tmp_path / "clips", SECONDS)
+        rid = record_take(live.db, live.settings, token, video.id, 1, clip.read_bytes())
+        answers.submit_take(live.db, inv.id, video.id, 1)
+        record_take(live.db, live.settings, token, audio.id, 1, b"not processed")
+        answers.submit_take(live.db, inv.id, audio.id, 1)
+        answers.submit_text(live.db, inv.id, text.id, "Listening first.")
+        answers.complete(live.db, inv.id)
+        assert await processing.preview(live.db, live.settings, rid) is not None
+        _, password = accounts.create(live.db, "rev@example.com", Role.REVIEWER, "t", name="Rev")
+        accounts.assign(live.db, "rev@example.com", live.interview.id, "t")
+
+        async with chromium() as context:
+            page = await context.new_page()
+            asked: list[str] = []
+            page.on("request", lambda r: asked.append(r.url.removeprefix(live.base)))
+            await page.goto(f"{live.base}/login")
+            await page.get_by_label("E-mail").fill("rev@example.com")
+            await page.get_by_label("Password").fill(password)
+            await page.get_by_role("button", name="Sign in").click()
+            await page.wait_for_url("**/review")
+            await page.goto(f"{live.base}/review/{inv.id}")
+            player = page.locator("video[data-preview]")
+            await player.evaluate(
+                "v => new Promise((ok, no) => { if (v.readyState >= 1) ok(); "
+                "v.addEventListener('loadedmetadata', ok); v.addEventListener('error', () => no(v.error.message)); })"
+            )
+            assert await page.locator(".preview-note").is_visible()
+            assert not await page.locator(".preview-unplayable").is_visible()
+            # its real length, not the "Infinity" of a streamed recording
+            assert await player.evaluate("v => v.duration") == pytest.approx(SECONDS, abs=0.3)
+            at = await player.evaluate(
+                "v => new Promise(ok => { v.addEventListener('seeked', () => ok(v.currentTime), {once: true}); "
+                "v.currentTime = 6; })"
+            )
+            assert at == pytest.approx(6.0, abs=0.2)
+            played = await player.evaluate(
+                "v => { v.muted = true; return v.play().then(() => new Promise(ok => setTimeout(() => "
+                "ok(v.currentTime), 700))); }"
+            )
+            assert played > 6.2
+            assert any(u.startswith("/v/") and u.endswith("/playback.webm") for u in asked), asked
+            # the sound-only answer was not processed: it says so, and nothing else is offered
+            assert await page.get_by_text("The recording is uploaded").count() == 1
+
+            # once its MP4 is ready, the page plays that
+            assert (await processing.process(live.db, live.settings, rid)).value == "ready"
+            assert recordings.get(live.db, rid).preview_path is None
+            await page.reload()
+            mp4 = page.locator(f"video[src='/media/recordings/{rid}/playback']:not([data-preview])")
+            await mp4.evaluate(
+                "v => new Promise(ok => v.readyState >= 1 ? ok() : v.addEventListener('loadedmetadata', ok))"
+            )
+            assert any(u.startswith("/v/") and u.endswith("/playback.mp4") for u in asked), asked
