@@ -60,6 +60,7 @@ VIEWINGS = """\
         request_header Range ^bytes=-0+$ bytes=999999999999999999-
         header Cache-Control "private, no-store"
         header Referrer-Policy no-referrer
+        header X-Content-Type-Options nosniff
         # Said rather than guessed: not every system's list of types knows WebM (a preview).
         @webm path *.webm
         header @webm Content-Type video/webm
