@@ -9,12 +9,13 @@ is kept beside it to compare.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from boxinterview.media.run import MediaError, run_capture
+from boxinterview.media.run import NICENESS, MediaError, run_capture
 
 HDR_TRANSFERS = {"arib-std-b67", "smpte2084"}  # HLG (iPhone), PQ
 
@@ -108,7 +109,7 @@ def _int(value: Any) -> int:
         return 0
 
 
-async def _packet_spans(path: Path, ffprobe: str) -> dict[int, Span]:
+async def _packet_spans(path: Path, ffprobe: str, niceness: int = NICENESS) -> dict[int, Span]:
     """Each stream's first start and last end, from every packet (the header may say otherwise)."""
     out = await run_capture(
         [
@@ -122,6 +123,7 @@ async def _packet_spans(path: Path, ffprobe: str) -> dict[int, Span]:
             str(path),
         ],
         timeout=120,
+        niceness=niceness,
     )
     starts: dict[int, float] = {}
     ends: dict[int, float] = {}
@@ -173,19 +175,31 @@ async def _keyframe_sizes(path: Path, ffprobe: str) -> tuple[tuple[int, int], ..
     return tuple(sizes)
 
 
-async def probe(path: Path, ffprobe: str = "ffprobe", *, frame_sizes: bool = True) -> MediaInfo:
+async def probe(
+    path: Path, ffprobe: str = "ffprobe", *, frame_sizes: bool = True, niceness: int = NICENESS
+) -> MediaInfo:
     """Raise MediaError if ffprobe cannot read the file as media. Without `frame_sizes`, the video's size is
     the one its header gives, and its key frames are not decoded to find every size it has."""
-    out = await run_capture(
-        [ffprobe, "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)], timeout=60
-    )
+    # The packets are read while the header is: two processes at once rather than one after the other.
+    packets = asyncio.ensure_future(_packet_spans(path, ffprobe, niceness))
     try:
-        data = json.loads(out or b"{}")
-    except ValueError as exc:
-        raise MediaError("ffprobe's description of the file could not be read") from exc
-    fmt = data.get("format") or {}
-    if not fmt:
-        raise MediaError("ffprobe found no media container in the file")
+        out = await run_capture(
+            [ffprobe, "-v", "error", "-show_format", "-show_streams", "-of", "json", str(path)],
+            timeout=60,
+            niceness=niceness,
+        )
+        try:
+            data = json.loads(out or b"{}")
+        except ValueError as exc:
+            raise MediaError("ffprobe's description of the file could not be read") from exc
+        fmt = data.get("format") or {}
+        if not fmt:
+            raise MediaError("ffprobe found no media container in the file")
+    except BaseException:
+        packets.cancel()
+        with contextlib.suppress(BaseException):
+            await packets
+        raise
     video_raw = audio_raw = None
     for s in data.get("streams", []):
         if (
@@ -197,8 +211,7 @@ async def probe(path: Path, ffprobe: str = "ffprobe", *, frame_sizes: bool = Tru
         elif s.get("codec_type") == "audio" and audio_raw is None:
             audio_raw = s
     spans, sizes = await asyncio.gather(
-        _packet_spans(path, ffprobe),
-        _keyframe_sizes(path, ffprobe) if video_raw is not None and frame_sizes else _nothing(),
+        packets, _keyframe_sizes(path, ffprobe) if video_raw is not None and frame_sizes else _nothing()
     )
     video = audio = None
     if video_raw is not None:

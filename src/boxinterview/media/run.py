@@ -45,11 +45,16 @@ def _nice(niceness: int = NICENESS) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-async def run_capture(command: Sequence[str], timeout: float | None = None, stderr: bool = False) -> bytes:
+async def run_capture(
+    command: Sequence[str], timeout: float | None = None, stderr: bool = False, niceness: int = NICENESS
+) -> bytes:
     """Run a command (ffprobe) and return its standard output (or its messages, with `stderr`); raise
     MediaError on failure."""
     proc = await asyncio.create_subprocess_exec(
-        *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=_nice
+        *command,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        preexec_fn=functools.partial(_nice, niceness),
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)

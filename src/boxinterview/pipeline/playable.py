@@ -193,6 +193,9 @@ async def make(
 
 
 PREVIEW = "preview.webm"
+# A preview is a second's work that reviewers wait for: it goes before the jobs' encodes (10) and the live
+# transcodes (13), and still after the web server (0).
+PREVIEW_NICENESS = 5
 
 
 async def preview(
@@ -204,7 +207,7 @@ async def preview(
     Costs a probe and a copy of the bytes, never an encode."""
     try:
         # Sizes are not needed: a picture that plays as WebM is never H.264, so its MP4 is always encoded.
-        info = await probe(original, ffprobe, frame_sizes=False)
+        info = await probe(original, ffprobe, frame_sizes=False, niceness=PREVIEW_NICENESS)
         validate(info, expected)
     except (MediaError, Rejected):
         return None  # the job says why, to the candidate
@@ -213,8 +216,8 @@ async def preview(
     target = folder / PREVIEW
     partial = folder / f"preview.{uuid.uuid4().hex[:8]}.tmp.webm"
     try:
-        await remux_webm(original, partial, info, opts)
-        made = await probe(partial, ffprobe, frame_sizes=False)
+        await remux_webm(original, partial, info, dataclasses.replace(opts, niceness=PREVIEW_NICENESS))
+        made = await probe(partial, ffprobe, frame_sizes=False, niceness=PREVIEW_NICENESS)
         if (problem := _short(made, info)) is not None:
             log.warning("%s: no preview, the remuxed file %s", original, problem)
             return None
