@@ -50,6 +50,10 @@ LIVE_KEEPING_UP_SECONDS = 5.0
 # A live transcode that has not moved for this long while it had work to do is given up; its job transcodes
 # the original. One that is merely slow goes on: it has done part of the work, and catches up.
 LIVE_STUCK_SECONDS = 60.0
+# Previews made at once (each is a few short ffprobe and ffmpeg runs), for uploads completed this recently (one
+# that has waited longer is better served by its playback file).
+PREVIEWS_AT_ONCE = 4
+PREVIEW_WITHIN = timedelta(minutes=10)
 
 
 class Worker:
@@ -254,17 +258,22 @@ class Worker:
     async def _preview_uploads(self, stop: asyncio.Event) -> None:
         """Give every complete upload that can have one a preview (`processing.preview`) at once, without waiting
         for a job slot: with several answers arriving together, reviewers whose browsers play WebM can watch
-        each while its playback file is made. Each is tried once; one at a time, for it is mostly I/O."""
+        each while its playback file is made. Each is tried once; several at once, for it is mostly waiting for
+        processes to start and files to be read."""
         while not stop.is_set():
             try:
-                waiting = await self.db.aread(answers_sql.awaiting_preview)
+                since = clock.now() - PREVIEW_WITHIN
+                waiting = await self.db.aread(answers_sql.awaiting_preview, since)
                 self.previewed &= {r.id for r in waiting}  # forget those that have moved on
-                for rec in waiting:
-                    if rec.id not in self.previewed and not stop.is_set():
-                        self.previewed.add(rec.id)
-                        await processing.preview(self.db, self.settings, rec.id)
+                new = [r.id for r in waiting if r.id not in self.previewed][:PREVIEWS_AT_ONCE]
+                self.previewed.update(new)
+                for failed in await asyncio.gather(
+                    *(processing.preview(self.db, self.settings, i) for i in new), return_exceptions=True
+                ):
+                    if isinstance(failed, Exception):
+                        log.error("making a preview failed", exc_info=failed)
             except Exception:
-                log.exception("making a preview failed")
+                log.exception("looking for recordings to preview failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)
 

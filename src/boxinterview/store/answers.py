@@ -202,15 +202,15 @@ def set_preview(con: apsw.Connection, recording_id: int, path: str) -> bool:
     return con.changes() == 1
 
 
-def awaiting_preview(con: apsw.Connection, limit: int = 20) -> list[Recording]:
-    """Recordings whose upload is complete, whose playback file is still to be made, and which have no
-    preview yet: those recorded as WebM (or Matroska) may get one."""
+def awaiting_preview(con: apsw.Connection, since: datetime) -> list[Recording]:
+    """Recordings whose upload completed (or which changed state) since `since`, whose playback file is still to
+    be made, and which have no preview yet: those recorded as WebM (or Matroska) may get one."""
     found = rows(
         con,
         "SELECT * FROM recordings WHERE state IN ('uploaded', 'processing') AND preview_path IS NULL "
         "AND original_path IS NOT NULL AND (mime_type LIKE '%webm%' OR mime_type LIKE '%matroska%') "
-        "ORDER BY id LIMIT ?",
-        (limit,),
+        "AND updated_at >= ? ORDER BY id",
+        (to_db(since),),
     )
     return [_recording(r) for r in found]
 
