@@ -98,10 +98,15 @@ def test_a_runner_makes_a_recording_ready_that_the_server_left_alone(live, runne
     time.sleep(1.5)  # the server's worker claims every half second at most: it had its chances
     job = job_of(live.db, rid)
     assert (job.state, job.attempts) == ("queued", 0)
+    # meanwhile reviewers can watch its preview, which the server makes itself (a copy, not an encode)
+    until(lambda: recordings.get(live.db, rid).preview_path)
+    preview = Path(recordings.get(live.db, rid).preview_path or "")
+    assert preview.is_file()
     first = runner_procs.start("first", "--once")
     assert first.wait(timeout=90) == 0, runner_procs.log("first")
     rec = recordings.get(live.db, rid)
     assert rec.state is RecordingState.READY, runner_procs.log("first")
+    assert rec.preview_path is None and not preview.exists()
     assert Path(rec.playback_path).name == "playback.mp4"
     assert stored(live.db, rec.playback_path, live.root / "looked-at").stat().st_size > 0
     assert stored(live.db, rec.poster_path, live.root / "looked-at").stat().st_size > 0
