@@ -324,8 +324,8 @@ def shuffled(items: list[QueueItem], account: Account) -> list[QueueItem]:
 
 def media_path(db: Database, account: Account, recording_id: int, kind: str, audited: bool = True) -> str:
     """The playback file (or its preview while that is made) or poster of a recording, if it may be seen at all
-    (`viewing.visible`) and this reviewer reviews its interview. `audited` notes the viewing for the audit log (once per viewing, not for every byte
-    range)."""
+    (`viewing.visible`) and this reviewer reviews its interview. `audited` notes the viewing for the audit log
+    (once per viewing, not for every byte range)."""
 
     def read(con: apsw.Connection) -> str:
         return viewing.visible(

@@ -237,7 +237,6 @@ def _close(a: float | None, b: float | None) -> bool:
 
 def _short(made: MediaInfo, source: MediaInfo) -> str | None:
     """How a copy of the recording falls short of it (its length, or where its sound or picture ends)."""
-
     (audio, video), (want_audio, want_video) = _ends(made), _ends(source)
     if not _close(made.duration_s, source.duration_s):
         return f"lasts {made.duration_s:.2f} s, not {source.duration_s:.2f} s"
