@@ -9,11 +9,12 @@ for the candidate; a failure on our side raises `MediaError`, and the job is ret
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,27 @@ async def make(
     """Check `original`, then write its playback file and poster into `folder` (fsynced). With `live_results`,
     a playback file made while the recording was arriving (`live-playback.*` in `folder`) is used when it holds
     the whole recording. Raises Rejected for the candidate, MediaError for a failure worth retrying."""
+    # The loudness needs only the original: it is measured while the rest is done.
+    level = asyncio.ensure_future(_loudness(original, opts.ffmpeg))
+    try:
+        return await _make(original, folder, expected, opts, ffprobe, progress, live_results, level)
+    finally:
+        if not level.done():
+            level.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await level
+
+
+async def _make(
+    original: Path,
+    folder: Path,
+    expected: Expectation,
+    opts: PlaybackOptions,
+    ffprobe: str,
+    progress: Callable[[float], None] | None,
+    live_results: bool,
+    loudness_of_original: Awaitable[float | None],
+) -> Made:
     info = await checked(original, expected, ffprobe)
     source = as_played(info, expected)
     target = folder / playback_name(info, expected)
@@ -187,7 +209,7 @@ async def make(
     for stale in folder.glob("*.tmp.*"):  # left by an attempt that died
         files.remove(stale)
     still = folder / "poster.jpg"
-    level, _ = await asyncio.gather(_loudness(original, opts.ffmpeg), poster(target, still, played, opts))
+    level, _ = await asyncio.gather(loudness_of_original, poster(target, still, played, opts))
     files.fsync_dir(folder)
     return Made(target, still, played, level)
 
