@@ -78,12 +78,13 @@ async def upload_while(live, data: bytes, then) -> int:
     ("what", "sign", "logged"),
     [
         # ffmpeg stops reading: the bytes that arrive pile up unread until the worker gives it up
-        ("is stuck", signal.SIGSTOP, "live transcode given up"),
-        ("dies", signal.SIGKILL, "live transcode gave up"),
+        ("is stuck", signal.SIGSTOP, ("live transcode given up",)),
+        # ffmpeg is killed: its pipe breaks (or, on a busy machine, the worker finds it stuck first)
+        ("dies", signal.SIGKILL, ("live transcode gave up", "live transcode given up")),
     ],
 )
 async def test_nothing_is_lost_when_a_live_transcode_is_stuck_or_dies(
-    tmp_path: Path, clips, monkeypatch, caplog, what: str, sign: signal.Signals, logged: str
+    tmp_path: Path, clips, monkeypatch, caplog, what: str, sign: signal.Signals, logged: tuple[str, ...]
 ) -> None:
     caplog.set_level(logging.INFO, logger="boxinterview.pipeline")
     data = make("vp8_opus.webm", clips, seconds=12).read_bytes()
@@ -107,7 +108,7 @@ async def test_nothing_is_lost_when_a_live_transcode_is_stuck_or_dies(
                     os.kill(pid, signal.SIGCONT)
             stop.set()
             await working
-        assert f"recording {rid}: {logged}" in caplog.text, what
+        assert any(f"recording {rid}: {each}" in caplog.text for each in logged), what
         assert f"recording {rid}: live transcode finished" not in caplog.text
         rec = recordings.get(live.db, rid)
         assert 11800 <= rec.duration_ms <= 12300
