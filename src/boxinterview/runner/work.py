@@ -2,7 +2,8 @@
 
 While a job runs, its lease is renewed every third of the lease with the progress. If the server says the job is
 no longer this runner's, the work stops and is dropped. On SIGTERM the runner stops asking, stops its work and
-hands each job back at once (`abort`), so it is queued again without waiting for its lease to run out."""
+hands each job back at once (`abort`), so it is queued again without waiting for its lease to run out. What it
+made is sent again after a network failure or a server error, the lease still renewed meanwhile (`_send`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0  # between questions to an empty queue
 AWAY_SECONDS = 5.0  # after the server could not be reached
+# A job's outcome that could not be sent (the network failed, the server or its proxy answered 5xx or 429) is
+# sent again, waiting 1, 2, 4… s between tries, while the heartbeat keeps the job this runner's.
+SEND_TRIES = 6
+SEND_WAIT_MAX = 30.0
 
 
 @dataclass(frozen=True)
@@ -146,10 +151,13 @@ class RunnerLoop:
         log.info("job %s accepted: %s %s", job_id, given["make"], given["job"]["subject_id"])
         try:
             made = await work
-            beat.cancel()
             poster = made.poster if made.poster != made.playback else None  # a team video has none
             source = str(given["source"])
-            await self.client.success(job_id, token, source, made.playback, poster, made.loudness_lufs)
+            await _send(
+                job_id,
+                lambda: self.client.success(job_id, token, source, made.playback, poster, made.loudness_lufs),
+            )
+            beat.cancel()
             self.done += 1
             took = time.monotonic() - started
             log.info(
@@ -161,8 +169,9 @@ class RunnerLoop:
                 took - spent.get("media", 0.0),
             )
         except playable.Rejected as why:
+            reason, source = str(why), str(given["source"])
+            await _send(job_id, lambda: self.client.reject(job_id, token, reason, source))
             beat.cancel()
-            await self.client.reject(job_id, token, str(why), str(given["source"]))
             self.done += 1
             log.info("job %s: the recording cannot be used: %s", job_id, why)
         except asyncio.CancelledError:
@@ -211,6 +220,30 @@ async def _wait(stop: asyncio.Event, seconds: float, *tasks: asyncio.Task[None])
     """Until `stop`, `seconds` have passed, or one of `tasks` ends."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(_first(stop, *tasks), seconds)
+
+
+async def _send(job_id: int, send: Callable[[], Awaitable[object]]) -> None:
+    """Send a job's outcome, again after a failure that says nothing about the outcome itself (the network, a
+    server or proxy error, too many requests); a refusal (the job is no longer ours, what was made does not match)
+    is raised at once, as is the last failure."""
+    wait = min(1.0, SEND_WAIT_MAX)
+    for tries in range(1, SEND_TRIES + 1):
+        try:
+            await send()
+            return
+        except JobLost:
+            raise
+        except Refused as exc:
+            if (exc.status < 500 and exc.status != 429) or tries == SEND_TRIES:
+                raise
+            why: Exception = exc
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            if tries == SEND_TRIES:
+                raise
+            why = exc
+        log.warning("job %s: its outcome could not be sent (%s); sending it again in %g s", job_id, why, wait)
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, SEND_WAIT_MAX)
 
 
 async def _first(stop: asyncio.Event, *tasks: asyncio.Task[None]) -> None:
