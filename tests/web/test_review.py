@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from boxinterview.domain import accounts, interviews, invitations, recordings
+from boxinterview.domain import accounts, interviews, invitations, recordings, retention
 from boxinterview.domain.models import Role
 from boxinterview.pipeline import processing
 from boxinterview.store import audit as audit_sql
@@ -416,3 +416,23 @@ async def test_the_team_reads_the_messages_in_the_interviews_language(live) -> N
     )
     assert "18:00 MEZ" in text and "Dear Alex" not in text
     assert '<span lang="de">Erinnerung: Ihr Interview für Tester endet am Freitag' in text
+
+
+async def test_an_erased_candidate_s_page_says_so_and_takes_no_reviews(live) -> None:
+    invitation_id = completed_candidate(live, "Ezra Erased")
+    s = await reviewer(live, "late@example.com")
+    retention.erase(live.db, live.settings.data_dir, invitation_id, "t", "asked to")
+    page = await s.get(f"/review/{invitation_id}")
+    assert page.status == 410
+    assert "were erased on" in await page.text() and "Ezra" not in await page.text()
+    token = await csrf(s, "/review")
+    q = live.interview.questions[0].id
+    for path, data in (
+        (f"/review/{invitation_id}/questions/{q}", {"notes": "x", "action": "save"}),
+        (f"/review/{invitation_id}/questions/{q}/comments", {"body": "late", "at_ms": "1000"}),
+        (f"/review/{invitation_id}/scores", {"action": "submit"}),
+        (f"/review/{invitation_id}/decision", {"outcome": "reject", "feedback": "x", "action": "confirm"}),
+    ):
+        r = await s.post(path, data={"csrf": token, **data}, allow_redirects=False)
+        assert r.status == 410, (path, r.status, await r.text())
+    assert live.db.read(outbox_sql.for_invitation, invitation_id) == []

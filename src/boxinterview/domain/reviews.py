@@ -32,7 +32,7 @@ from boxinterview.domain.models import (
     candidate_label,
     stored_id,
 )
-from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.errors import Conflict, Gone, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import accounts as accounts_sql
 from boxinterview.store import answers as answers_sql
@@ -120,10 +120,16 @@ class CandidateReview:
         return all(a.mine and a.mine.submitted_at for a in self.answers if a.question.competencies)
 
 
+# What a reviewer reads about a candidate whose answers were erased (asked to, or at the end of retention).
+ERASED = "this candidate's answers and details were erased on {day}: there is nothing left to review"
+
+
 def _load(con: apsw.Connection, account: Account, invitation_id: int) -> CandidateReview:
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None or not may_review(con, account, invitation.interview_id):
         raise NotFound("there is no candidate here for you to review")
+    if invitation.erased_at is not None:
+        raise Gone(ERASED.format(day=f"{invitation.erased_at:%Y-%m-%d}"))
     if invitation.status is not InvitationStatus.COMPLETED:
         raise Conflict("this candidate has not completed the interview yet")
     interview = interviews_sql.get(con, invitation.interview_id)
@@ -193,6 +199,8 @@ def reviewable(con: apsw.Connection, account: Account, invitation_id: int) -> di
     target = sql.review_target(con, invitation_id, account.id, account.role is Role.ADMIN)
     if target is None or not target["allowed"]:
         raise NotFound("there is no candidate here for you to review")
+    if target["erased_at"] is not None:
+        raise Gone(ERASED.format(day=str(target["erased_at"])[:10]))
     if target["status"] != InvitationStatus.COMPLETED.value:
         raise Conflict("this candidate has not completed the interview yet")
     return target

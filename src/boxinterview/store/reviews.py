@@ -84,10 +84,11 @@ def review_target(
     con: apsw.Connection, invitation_id: int, reviewer_id: int, everything: bool
 ) -> dict[str, Any] | None:
     """What a reviewer's write needs to know of a candidate: the interview, the candidate, the invitation's status,
-    and whether this reviewer may review it (assigned to the interview, or `everything`)."""
+    when it was erased (if it was), and whether this reviewer may review it (assigned to the interview, or
+    `everything`)."""
     return row(
         con,
-        "SELECT v.interview_id, v.candidate_id, v.status, (?3 OR EXISTS (SELECT 1 FROM assignments a "
+        "SELECT v.interview_id, v.candidate_id, v.status, v.erased_at, (?3 OR EXISTS (SELECT 1 FROM assignments a "
         "WHERE a.account_id = ?2 AND a.interview_id = v.interview_id)) AS allowed FROM invitations v WHERE v.id = ?1",
         (invitation_id, reviewer_id, int(everything)),
     )
