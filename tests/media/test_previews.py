@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from boxinterview import clock
 from boxinterview.domain import recordings
 from boxinterview.domain.models import QuestionKind, RecordingState
 from boxinterview.media import probe
@@ -160,3 +161,17 @@ async def test_the_worker_makes_previews_without_waiting_for_a_job_slot(tmp_path
         assert Path(rec.preview_path).is_file()
     assert recordings.get(db, h264).preview_path is None
     assert {j.state for j in db.read(jobs_sql.recent, 100)} == {"queued"}
+
+
+async def test_a_failed_recording_s_preview_is_removed_by_the_worker(tmp_path: Path, folder: Path) -> None:
+    env = uploaded_env(tmp_path, local_processing=False)
+    settings, db, _ = env
+    rid = uploaded(env, clip("vp8_opus.webm", folder))
+    made = await processing.preview(db, settings, rid)
+    assert made is not None
+    # its last attempt failed (here, on a runner, or when a lease ran out): the store forgets the preview at once
+    db.write(recordings.fail, rid, "ffmpeg exited with status 1", clock.now())
+    assert recordings.get(db, rid).preview_path is None and made.exists()
+    await run_until(Worker(db, settings, name="w1"), lambda: not made.exists())
+    assert Path(recordings.get(db, rid).original_path).exists()  # the original stays, to be tried again
+    assert processing.drop_failed_previews(db, clock.now()) == 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import apsw
@@ -132,6 +133,17 @@ def drop_preview(rec: Recording) -> None:
     """Remove the preview file of a recording that has moved on (ready, rejected); the store forgot it already."""
     if rec.original_path:
         files.remove(Path(rec.original_path).parent / playable.PREVIEW)
+
+
+def drop_failed_previews(db: Database, since: datetime) -> int:
+    """Remove the previews of recordings that failed since `since` (a job's last attempt fails in several places:
+    here, on a runner, when a lease runs out); how many there were."""
+    dropped = 0
+    for rec in db.read(answers_sql.failed_since, since):
+        if rec.original_path and (Path(rec.original_path).parent / playable.PREVIEW).exists():
+            drop_preview(rec)
+            dropped += 1
+    return dropped
 
 
 def reject(db: Database, recording_id: int, why: str) -> RecordingState:

@@ -299,6 +299,9 @@ class Worker:
                 expired = await self.db.call(uploads.expire_abandoned, self.db, self.settings.data_dir)
                 if expired:
                     log.info("removed %d abandoned upload(s)", expired)
+                failed = clock.now() - timedelta(days=1)
+                if dropped := await self.db.call(processing.drop_failed_previews, self.db, failed):
+                    log.info("removed the previews of %d failed recording(s)", dropped)
                 await self.db.call(watch_health, self.db, self.settings)
                 await self.db.call(
                     integration.forget_old_requests, self.db

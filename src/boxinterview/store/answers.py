@@ -218,6 +218,16 @@ def awaiting_preview(con: apsw.Connection, since: datetime) -> list[Recording]:
     return [_recording(r) for r in found]
 
 
+def failed_since(con: apsw.Connection, since: datetime) -> list[Recording]:
+    """Recordings that failed (processing gave up on them) since `since`."""
+    found = rows(
+        con,
+        "SELECT * FROM recordings WHERE state = 'failed' AND updated_at >= ? ORDER BY id",
+        (to_db(since),),
+    )
+    return [_recording(r) for r in found]
+
+
 def recording_listing(con: apsw.Connection, state: str | None = None) -> list[dict[str, Any]]:
     """Every recording with where it belongs, for operators and scripts."""
     return rows(
