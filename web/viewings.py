@@ -182,7 +182,7 @@ TYPES = {".mp4": "video/mp4", ".m4a": "audio/mp4", ".webm": "video/webm", ".jpg"
 async def serve(request: web.Request) -> web.StreamResponse:
     """A viewing's address when no proxy sends it: no session or store, the address is the key."""
     found = request.app[VIEWINGS].file(request.match_info["token"], request.match_info["name"])
-    if found is None:
+    if found is None or not found.exists():  # ended, or its file is gone (a preview once the MP4 is ready)
         raise web.HTTPNotFound(text="this address has ended: play the recording again from its page")
     kind = TYPES.get(found.suffix.lower())
     return sendfile.stream(found, {**HEADERS, **({"Content-Type": kind} if kind else {})})

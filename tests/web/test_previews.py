@@ -61,6 +61,9 @@ async def test_a_reviewer_watches_the_preview_until_the_mp4_is_ready(make_site, 
 
     assert await processing.process(live.db, live.settings, rec.id) is RecordingState.READY
     assert not made.exists()
+    # until the next check the preview's address is still given out, but its file is gone: a 404 page
+    gone = await client.get(where, headers={"Range": "bytes=0-9"})
+    assert gone.status == 404 and gone.headers["Content-Type"].startswith("text/html")
     # the preview's address ends at the next check; the page's address now plays the MP4
     await live.server.app[viewings.VIEWINGS].recheck()
     assert (await client.get(where, headers={"Range": "bytes=0-9"})).status == 404

@@ -204,14 +204,13 @@ def set_preview(con: apsw.Connection, recording_id: int, path: str) -> bool:
 
 def awaiting_preview(con: apsw.Connection, since: datetime) -> list[Recording]:
     """Recordings whose upload completed (or which changed state) since `since`, whose playback file is still to
-    be made, and which have no preview yet: those the browser said are video in WebM (or Matroska), other than
-    H.264, may get one (the file itself decides)."""
+    be made, and which have no preview yet. Any may get one (the file itself decides) but those the browser said
+    are sound only, MP4 or QuickTime, or H.264, which never can."""
     found = rows(
         con,
         "SELECT * FROM recordings WHERE state IN ('uploaded', 'processing') AND preview_path IS NULL "
-        "AND original_path IS NOT NULL AND mime_type NOT LIKE 'audio/%' "
-        "AND (mime_type LIKE '%webm%' OR mime_type LIKE '%matroska%') "
-        "AND mime_type NOT LIKE '%avc1%' AND mime_type NOT LIKE '%h264%' "
+        "AND original_path IS NOT NULL AND mime_type NOT LIKE 'audio/%' AND mime_type NOT LIKE '%mp4%' "
+        "AND mime_type NOT LIKE '%quicktime%' AND mime_type NOT LIKE '%avc1%' AND mime_type NOT LIKE '%h264%' "
         "AND updated_at >= ? ORDER BY id",
         (to_db(since),),
     )
