@@ -72,6 +72,17 @@ async def test_the_preview_plays_and_seeks_in_chromium(tmp_path: Path) -> None:
             # once its MP4 is ready, the page plays that
             assert (await processing.process(live.db, live.settings, rid)).value == "ready"
             assert recordings.get(live.db, rid).preview_path is None
+            # A player still on the preview meets an error at its next byte range once the server's next check
+            # ends the preview's address. This short preview is all in Chromium's memory by now, so it asks for
+            # nothing more: the error is raised here. The player goes on with the MP4 where it was, playing.
+            await player.evaluate("v => v.pause()")
+            now, paused = await player.evaluate(
+                "v => new Promise(ok => { v.currentTime = 3; v.play().then(() => setTimeout(() => { "
+                "v.addEventListener('loadedmetadata', () => setTimeout(() => ok([v.currentTime, v.paused]), 800), "
+                "{once: true}); v.dispatchEvent(new Event('error')); }, 300)); })"
+            )
+            assert not paused and 3.2 < now < 5.0
+            assert any(u.startswith("/v/") and u.endswith("/playback.mp4") for u in asked), asked
             await page.reload()
             mp4 = page.locator(f"video[src='/media/recordings/{rid}/playback']:not([data-preview])")
             await mp4.evaluate(

@@ -152,7 +152,9 @@ async def test_the_worker_makes_previews_without_waiting_for_a_job_slot(tmp_path
     env = uploaded_env(tmp_path, local_processing=False)
     settings, db, _ = env
     ids = [uploaded(env, clip("vp8_opus.webm", folder, 3 + i)) for i in range(3)]
-    ids.append(uploaded(env, clip("vp9_opus.webm", folder), file_type=""))  # the browser said nothing of its type
+    ids.append(
+        uploaded(env, clip("vp9_opus.webm", folder), file_type="")
+    )  # the browser said nothing of its type
     h264 = uploaded(env, clip("h264_opus.mkv", folder), file_type="video/x-matroska;codecs=avc1,opus")
     worker = Worker(db, settings, name="w1")
     await run_until(worker, lambda: all(recordings.get(db, i).preview_path for i in ids))

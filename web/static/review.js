@@ -140,12 +140,22 @@
       unplayable.hidden = false;
       return;
     }
-    let reloads = 0;
+    // Where the reviewer is and whether they want it playing, as they left it: an error pauses the player and
+    // loading the MP4 starts it at 0, so neither is read at the moment of the error.
+    let at = 0, playing = false, recovering = false, reloads = 0;
+    video.addEventListener("timeupdate", () => { if (!recovering && !video.error) at = video.currentTime; });
+    video.addEventListener("seeking", () => { if (!recovering) at = video.currentTime; });
+    video.addEventListener("play", () => { if (!recovering) playing = true; });
+    video.addEventListener("pause", () => {
+      // A player meeting an error may pause just before it says so: decide a moment later.
+      setTimeout(() => { if (!recovering && !video.error) playing = false; }, 50);
+    });
     video.addEventListener("error", () => {
-      if (reloads++ >= 2) { unplayable.hidden = false; return; }
-      const at = video.currentTime, playing = !video.paused;
+      if (recovering || reloads++ >= 2) { recovering = false; unplayable.hidden = false; return; }
+      recovering = true;
       video.addEventListener("loadedmetadata", () => {
         video.currentTime = at;
+        recovering = false;
         if (playing) video.play().catch(() => {});
       }, { once: true });
       video.src = video.getAttribute("src");
