@@ -353,6 +353,10 @@ def test_a_preview_goes_out_as_webm_through_caddy(caddy, tmp_path, monkeypatch) 
     assert part.status_code == 206 and part.content == made.read_bytes()[:100]
     assert part.headers["Content-Type"] == "video/webm"
     assert part.headers["X-Content-Type-Options"] == "nosniff"
+    # once the MP4 is ready the preview goes: its address answers 404, not as a video
+    assert asyncio.run(processing.process(live.db, live.settings, rec.id)) is RecordingState.READY
+    gone = requests.get(base + sent.headers["Location"], headers={"Range": "bytes=0-99"}, timeout=10)
+    assert gone.status_code == 404 and not gone.headers.get("Content-Type", "").startswith("video/")
 
 
 def test_through_caddy_access_ends_within_the_recheck(caddy, tmp_path, monkeypatch) -> None:

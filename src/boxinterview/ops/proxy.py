@@ -61,8 +61,12 @@ VIEWINGS = """\
         header Cache-Control "private, no-store"
         header Referrer-Policy no-referrer
         header X-Content-Type-Options nosniff
-        # Said rather than guessed: not every system's list of types knows WebM (a preview).
-        @webm path *.webm
+        # Said rather than guessed: not every system's list of types knows WebM (a preview). Only for a file
+        # that is there: a preview removed once its MP4 is ready answers a plain 404.
+        @webm {{
+            path *.webm
+            file
+        }}
         header @webm Content-Type video/webm
         file_server
     }}
