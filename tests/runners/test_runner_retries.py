@@ -102,6 +102,25 @@ async def test_a_rejection_that_did_not_arrive_is_sent_again(make_site, tmp_path
     assert rec.state is RecordingState.REJECTED and "no picture" in rec.reason
 
 
+async def test_a_rejection_that_never_arrives_leaves_the_job_to_its_lease(
+    make_site, tmp_path: Path, monkeypatch, caplog
+) -> None:
+    monkeypatch.setattr(work, "SEND_WAIT_MAX", 0.05)
+    site = await make_site(media={"local_processing": False})
+    rid = uploaded((site.settings, site.db, site.interview), make("audio_only.webm", tmp_path, seconds=1))
+    async with flaky_proxy(site.base, ["502"] * work.SEND_TRIES) as (base, seen):
+        client = await registered(site, base)
+        try:
+            assert await RunnerLoop(client, Tools()).run(asyncio.Event(), once=True) == 0
+        finally:
+            await client.close()
+    assert len([s for s in seen if s.endswith("/reject")]) == work.SEND_TRIES
+    assert (
+        recordings.get(site.db, rid).state is RecordingState.PROCESSING
+    )  # its lease runs out, then it is retried
+    assert "its rejection could not be sent" in caplog.text
+
+
 async def test_a_refusal_is_not_sent_again(monkeypatch) -> None:
     monkeypatch.setattr(work, "SEND_WAIT_MAX", 0.01)
     calls: list[int] = []

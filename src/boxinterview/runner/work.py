@@ -170,7 +170,13 @@ class RunnerLoop:
             )
         except playable.Rejected as why:
             reason, source = str(why), str(given["source"])
-            await _send(job_id, lambda: self.client.reject(job_id, token, reason, source))
+            try:  # raised here, nothing below this handler would catch it
+                await _send(job_id, lambda: self.client.reject(job_id, token, reason, source))
+            except (Refused, aiohttp.ClientError, OSError, TimeoutError) as exc:
+                log.error(
+                    "job %s: its rejection could not be sent (%s); the job comes back later", job_id, exc
+                )
+                return
             beat.cancel()
             self.done += 1
             log.info("job %s: the recording cannot be used: %s", job_id, why)
