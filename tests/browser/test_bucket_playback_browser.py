@@ -12,7 +12,7 @@ import pytest
 from boxinterview.domain import accounts
 from boxinterview.domain.models import Role
 from boxinterview.pipeline.worker import Worker
-from tests.support.browser import chromium
+from tests.support.browser import chromium, sign_in
 from tests.support.live import live_server
 from tests.support.objectstore import finished_candidate, moved, object_store
 
@@ -47,11 +47,7 @@ async def test_a_reviewer_plays_and_seeks_a_recording_from_the_bucket(tmp_path: 
                 "response",
                 lambda r: from_bucket.append(r.status) if r.url.startswith(store.endpoint) else None,
             )
-            await page.goto(f"{live.base}/login")
-            await page.get_by_label("E-mail").fill(account.email)
-            await page.get_by_label("Password").fill(password)
-            await page.get_by_role("button", name="Sign in").click()
-            await page.wait_for_url("**/review")
+            await sign_in(page, live.base, account.email, password)
             await page.goto(f"{live.base}/review/{invitation_id}")
             video = page.locator("video").first
             await video.evaluate(

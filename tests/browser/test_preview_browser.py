@@ -11,7 +11,7 @@ from boxinterview.domain import accounts, answers, invitations, recordings
 from boxinterview.domain.models import Role
 from boxinterview.pipeline import processing
 from tests.support import device_clips
-from tests.support.browser import chromium
+from tests.support.browser import chromium, sign_in
 from tests.support.flows import record_take
 from tests.support.live import live_server
 
@@ -40,11 +40,7 @@ async def test_the_preview_plays_and_seeks_in_chromium(tmp_path: Path) -> None:
             page = await context.new_page()
             asked: list[str] = []
             page.on("request", lambda r: asked.append(r.url.removeprefix(live.base)))
-            await page.goto(f"{live.base}/login")
-            await page.get_by_label("E-mail").fill("rev@example.com")
-            await page.get_by_label("Password").fill(password)
-            await page.get_by_role("button", name="Sign in").click()
-            await page.wait_for_url("**/review")
+            await sign_in(page, live.base, "rev@example.com", password)
             await page.goto(f"{live.base}/review/{inv.id}")
             player = page.locator("video[data-preview]")
             await player.evaluate(

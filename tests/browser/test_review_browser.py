@@ -14,7 +14,7 @@ import pytest
 from boxinterview.domain import answers, invitations, recordings
 from boxinterview.pipeline import processing
 from boxinterview.store import outbox as outbox_sql
-from tests.support.browser import chromium, serious_accessibility_problems
+from tests.support.browser import chromium, serious_accessibility_problems, sign_in
 from tests.support.clips import make
 from tests.support.flows import record_take
 from tests.support.live import live_server
@@ -65,11 +65,7 @@ async def test_a_comment_keeps_the_place_in_the_video_and_the_scores_not_yet_sav
             page = await context.new_page()
             asked: list[str] = []
             page.on("request", lambda r: asked.append(r.url.removeprefix(live.base)))
-            await page.goto(f"{live.base}/login")
-            await page.get_by_label("E-mail").fill(demo["reviewer_email"])
-            await page.get_by_label("Password").fill(demo["reviewer_password"])
-            await page.get_by_role("button", name="Sign in").click()
-            await page.wait_for_url("**/review")
+            await sign_in(page, live.base, demo["reviewer_email"], demo["reviewer_password"])
             await page.goto(f"{live.base}/review/{invitation_id}")
             video = page.locator("video").first
             await video.evaluate(

@@ -12,7 +12,7 @@ from playwright.async_api import expect
 from boxinterview.domain import accounts, interview_media
 from boxinterview.domain.models import Role
 from boxinterview.pipeline import interview_media as team_media
-from tests.support.browser import chromium, screenshot_dir, serious_accessibility_problems
+from tests.support.browser import chromium, screenshot_dir, serious_accessibility_problems, sign_in
 from tests.support.candidate_steps import RECORDING, invite, practise
 from tests.support.clips import make
 from tests.support.live import live_server
@@ -46,11 +46,7 @@ async def test_a_recorded_welcome_with_captions_plays_for_the_candidate(tmp_path
         accounts.assign(live.db, "lee@example.com", live.interview.id, "t")
         async with chromium() as context:
             page = await context.new_page()
-            await page.goto(f"{live.base}/login")
-            await page.get_by_label("E-mail").fill("lee@example.com")
-            await page.get_by_label("Password").fill(password)
-            await page.get_by_role("button", name="Sign in").click()
-            await page.wait_for_url("**/review")
+            await sign_in(page, live.base, "lee@example.com", password)
             await page.goto(f"{live.base}/review/interviews/{live.interview.id}")
             await page.get_by_role("link", name="Welcome and question videos").click()
 

@@ -119,9 +119,7 @@ async def test_the_preview_is_named_until_the_recording_is_ready_then_removed(
     assert Path(rec.playback_path).name == "playback.mp4"
 
 
-async def test_a_preview_made_after_the_recording_was_rejected_is_not_kept(
-    tmp_path: Path, folder: Path
-) -> None:
+async def test_a_preview_made_after_the_recording_is_ready_is_not_kept(tmp_path: Path, folder: Path) -> None:
     env = uploaded_env(tmp_path)
     settings, db, _ = env
     rid = uploaded(env, clip("vp8_opus.webm", folder))

@@ -62,3 +62,12 @@ def screenshot_dir(tmp_path: Path) -> Path:
     folder = ROOT / chosen if chosen else tmp_path / "shots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+async def sign_in(page: Page, base: str, email: str, password: str) -> None:
+    """Sign in on the login page as a member of the hiring team, and land on the queue."""
+    await page.goto(f"{base}/login")
+    await page.get_by_label("E-mail").fill(email)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url("**/review")
