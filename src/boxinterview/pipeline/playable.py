@@ -240,8 +240,8 @@ async def preview(
     try:
         await remux_webm(original, partial, info, dataclasses.replace(opts, niceness=PREVIEW_NICENESS))
         made = await probe(partial, ffprobe, frame_sizes=False, niceness=PREVIEW_NICENESS)
-        if (problem := _short(made, info)) is not None:
-            log.warning("%s: no preview, the remuxed file %s", original, problem)
+        if problems := _length_problems(made, info):
+            log.warning("%s: no preview, the remuxed file %s", original, "; ".join(problems))
             return None
         os.replace(partial, target)
     except MediaError as exc:
@@ -257,14 +257,18 @@ def _close(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and abs(a - b) <= max(1.0, b * 0.02)
 
 
-def _short(made: MediaInfo, source: MediaInfo) -> str | None:
-    """How a copy of the recording falls short of it (its length, or where its sound or picture ends)."""
-    (audio, video), (want_audio, want_video) = _ends(made), _ends(source)
-    if not _close(made.duration_s, source.duration_s):
-        return f"lasts {made.duration_s:.2f} s, not {source.duration_s:.2f} s"
-    if not _close(audio, want_audio) or not _close(video, want_video):
-        return f"ends at {audio} s (sound) and {video} s (picture), not {want_audio} s and {want_video} s"
-    return None
+def _length_problems(played: MediaInfo, source: MediaInfo) -> list[str]:
+    """How a file made from a recording falls short of it: its length, or where its sound or picture ends (each
+    compared with the recording's, so sound that drifted or lost its last seconds is caught)."""
+    problems = []
+    if not _close(played.duration_s, source.duration_s):
+        problems.append(f"lasts {played.duration_s:.2f} s, not {source.duration_s:.2f} s")
+    (audio, video), (want_audio, want_video) = _ends(played), _ends(source)
+    if not _close(audio, want_audio):
+        problems.append(f"its sound ends at {audio} s, not {want_audio} s")
+    if source.video is not None and (played.video is None or not _close(video, want_video)):
+        problems.append(f"its picture ends at {video} s, not {want_video} s")
+    return problems
 
 
 async def _loudness(original: Path, ffmpeg: str) -> float | None:
@@ -302,21 +306,14 @@ async def verified(path: Path, source: MediaInfo, opts: PlaybackOptions, ffprobe
 
 
 def mismatches(played: MediaInfo, source: MediaInfo, opts: PlaybackOptions) -> list[str]:
-    """How a playback file differs from what its recording should have become (empty when it does not)."""
-
-    problems = []
-    if not _close(played.duration_s, source.duration_s):
-        problems.append(f"lasts {played.duration_s:.2f} s, not {source.duration_s:.2f} s")
-    (audio, video), (want_audio, want_video) = _ends(played), _ends(source)
-    if not _close(audio, want_audio):
-        problems.append(f"its sound ends at {audio} s, not {want_audio} s")
-    if source.video is not None:
+    """How a playback file differs from what its recording should have become (empty when it does not): its
+    length (`_length_problems`), and the size of a picture that ends where it should."""
+    problems = _length_problems(played, source)
+    if source.video is not None and played.video is not None and _close(_ends(played)[1], _ends(source)[1]):
         size = (
             playback_size(source, opts) if needs_video_encode(source, opts) else source.video.display_sizes[0]
         )
-        if played.video is None or not _close(video, want_video):
-            problems.append(f"its picture ends at {video} s, not {want_video} s")
-        elif played.video.changes_size or played.video.display_sizes[0] != size:
+        if played.video.changes_size or played.video.display_sizes[0] != size:
             problems.append(f"its picture is {played.video.display_sizes}, not {size}")
     return problems
 
