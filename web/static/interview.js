@@ -41,6 +41,12 @@
   }
   function say(text) { $("status").textContent = text || ""; }
   function fail(text) { $("error").textContent = text || ""; }
+  /* While an answer is on its way its button cannot be pressed again (a second press would be lost), and the last
+     error is cleared so that what comes back is the only message. */
+  function sending(on) {
+    $("submit").disabled = on;
+    if (on) fail("");
+  }
   function stopTimer() {
     if (ticking) clearInterval(ticking);
     ticking = null;
@@ -317,6 +323,7 @@
     for (;;) {
       await Promise.race([once("submit"), timeUp]);
       timeUp = new Promise(() => {}); // the time limit submits once; after that only the button does
+      sending(true);
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ text: area.value }) });
         stopTimer();
@@ -326,6 +333,7 @@
         saved(q);
         return;
       } catch (e) {
+        sending(false);
         fail(e.message);
       }
     }
@@ -348,11 +356,13 @@
       await once("submit");
       const picked = document.querySelector('input[name="choice"]:checked');
       if (!picked) { fail(_("Choose one of the answers first.")); continue; }
+      sending(true);
       try {
         state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ choice: Number(picked.value) }) });
         saved(q);
         return;
       } catch (e) {
+        sending(false);
         fail(e.message);
       }
     }
@@ -368,6 +378,7 @@
       if (!file) { fail(_("Choose your document first.")); continue; }
       const form = new FormData();
       form.append("file", file);
+      sending(true);
       say(_("Uploading your document…"));
       try {
         const r = await fetch(`${api}/answers/${q.id}/file`, { method: "POST", body: form, headers: { "Accept-Language": pageLanguage } });
@@ -378,6 +389,7 @@
         return;
       } catch (e) {
         say("");
+        sending(false);
         fail(e.message);
       }
     }
