@@ -3,11 +3,12 @@ connection, a reload and a 350 kbit/s link, with every answer ending up playable
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page
+from playwright.async_api import Page, Route
 
 from boxinterview.domain import invitations, journey, recordings
 from boxinterview.domain.models import InvitationStatus
@@ -120,11 +121,26 @@ async def answer_the_rest(page: Page, tmp_path: Path) -> None:
     await page.check("#choice-2")
     await page.click("#submit")
     await receipt(page, 4)
+    await page.click("#submit")
+    await shows(page, "#error", "Choose your document first")
     wrong = tmp_path / "photo.pdf"
     wrong.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     await page.set_input_files("#file", str(wrong))
+    arrived = asyncio.Event()
+
+    async def hold(route: Route) -> None:
+        await arrived.wait()
+        await route.continue_()
+
+    await page.route("**/answers/*/file", hold)
     await page.click("#submit")
+    # While the document is on its way its button cannot be pressed again, and the old error is gone.
+    await page.wait_for_selector("#submit[disabled]")
+    assert await page.text_content("#error") == ""
+    arrived.set()
     await shows(page, "#error", "not a PDF")
+    await page.unroute("**/answers/*/file")
+    assert await page.is_enabled("#submit")
     cv = tmp_path / "cv.pdf"
     cv.write_bytes(PDF)
     await page.set_input_files("#file", str(cv))
