@@ -73,9 +73,9 @@ def verify(secret: str, received: Received) -> dict:
     return Webhook(secret).verify(received.body, received.headers)
 
 
-async def until(check: Callable[[], object], timeout: float = 10.0) -> None:
+async def until(check: Callable[[], object], timeout: float = 10.0, step: float = 0.02) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
             raise AssertionError(f"still waiting after {timeout} s")
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(step)

@@ -99,7 +99,8 @@ async def test_an_ats_invites_hears_reads_and_decides(tmp_path) -> None:
                 recorded = [a["recording"] for a in found["answers"] if a["recording"]]
                 return len(recorded) == 2 and all(r["state"] == "ready" for r in recorded)
 
-            await until(lambda: ready(), timeout=120)
+            # Asked once a second, as an ATS within its API rate limit would (120 a minute by default).
+            await until(lambda: ready(), timeout=120, step=1)
             assert found["external_id"] == "cand-7781" and found["candidate"]["name"] == person["name"]
             playback = next(
                 a["recording"]["links"]["playback"] for a in found["answers"] if a["question_id"] == video.id
