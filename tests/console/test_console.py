@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 import requests
+from textual import events
 from textual.widgets import DataTable, Input, SelectionList, Static, TextArea
 
 from boxinterview.domain import accounts, interviews, invitations
@@ -31,12 +32,17 @@ async def until(pilot, check, timeout: float = 15.0) -> None:
 
 
 async def type_into(pilot, selector: str, text: str) -> None:
-    """Focus a field, clear it and type `text` key by key, as an operator would."""
+    """Focus a field, clear it and type `text` key by key, as an operator would; a path, which an operator would
+    paste, arrives as the terminal sends a paste."""
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     widget.value = ""
     await pilot.pause()
-    await pilot.press(*text)
+    if "/" in text:
+        widget.post_message(events.Paste(text))
+        await pilot.pause()
+    else:
+        await pilot.press(*text)
 
 
 async def test_console_lists_interviews_and_refreshes(db, settings, open_interview, template) -> None:
