@@ -132,8 +132,10 @@ def test_a_killed_runner_s_job_is_finished_by_another(live, runner_procs, clips)
     # The job is in the runner's hands once it is leased to it and its recording is being processed (the server
     # moves the recording just after the lease, in the same request).
     until(
-        lambda: (job_of(live.db, rid).lease_owner or "").startswith("runner:")
-        and recordings.get(live.db, rid).state is RecordingState.PROCESSING,
+        lambda: (
+            (job_of(live.db, rid).lease_owner or "").startswith("runner:")
+            and recordings.get(live.db, rid).state is RecordingState.PROCESSING
+        ),
         timeout=30,
         step=0.02,
     )
