@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 from boxinterview.domain import answers, invitations, recordings
 from boxinterview.domain.models import RecordingState
-from boxinterview.media import PlaybackOptions, needs_video_encode, probe
+from boxinterview.media import MediaError, PlaybackOptions, needs_video_encode, probe
 from boxinterview.pipeline import processing
 from tests.support.clips import make
 from tests.support.flows import record_take
@@ -234,3 +235,57 @@ def test_recordings_json_for_scripts(env, clips, tmp_path: Path, cli) -> None:
     [row] = json.loads(result.out)
     assert row["id"] == rid and row["state"] == "uploaded" and row["take"] == 1
     assert {"invitation_id", "question_id", "reason", "duration_ms", "playback_path"} <= set(row)
+
+
+# ffprobe failing for this machine's reasons, as a shell script stands in for it: none of these says anything
+# about the recording, so the job is tried again and the candidate is not asked to record anything.
+MACHINE_FAILURES = {
+    "killed by the kernel when memory ran out": "kill -KILL $$",
+    "stopped by the service manager": "kill -TERM $$",
+    "short of memory": 'echo "$7: Cannot allocate memory" >&2; exit 1',
+    "out of file handles": 'echo "$7: Too many open files" >&2; exit 1',
+}
+
+
+def stand_in_ffprobe(folder: Path, body: str) -> str:
+    script = folder / "ffprobe"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def with_ffprobe(settings, ffprobe: str):
+    return dataclasses.replace(settings, media=dataclasses.replace(settings.media, ffprobe=ffprobe))
+
+
+@pytest.mark.parametrize("how", list(MACHINE_FAILURES))
+async def test_an_ffprobe_failing_for_the_machine_s_reasons_is_tried_again_not_blamed_on_the_recording(
+    env, clips, tmp_path: Path, how: str
+) -> None:
+    settings, db, _ = env
+    rid = uploaded(env, make("vp8_opus.webm", clips))
+    broken = with_ffprobe(settings, stand_in_ffprobe(tmp_path, MACHINE_FAILURES[how]))
+    with pytest.raises(MediaError) as failed:
+        await processing.process(db, broken, rid)
+    assert failed.value.ours
+    rec = recordings.get(db, rid)
+    assert rec.state is RecordingState.PROCESSING and rec.reason in (None, "")
+    # With ffprobe working again, the next attempt makes it ready.
+    assert await processing.process(db, settings, rid) is RecordingState.READY
+
+
+@pytest.mark.parametrize(
+    ("how", "body"),
+    [
+        ("says the data is invalid", 'echo "$7: Invalid data found when processing input" >&2; exit 1'),
+        ("crashes on the file", "kill -SEGV $$"),
+    ],
+)
+async def test_an_ffprobe_that_cannot_read_the_recording_has_it_recorded_again(
+    env, clips, tmp_path: Path, how: str, body: str
+) -> None:
+    settings, db, _ = env
+    rid = uploaded(env, make("vp8_opus.webm", clips))
+    state = await processing.process(db, with_ffprobe(settings, stand_in_ffprobe(tmp_path, body)), rid)
+    assert state is RecordingState.REJECTED, how
+    assert "again" in recordings.get(db, rid).reason

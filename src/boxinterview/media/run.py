@@ -17,13 +17,38 @@ log = logging.getLogger(__name__)
 STDERR_TAIL = 20
 
 
-class MediaError(Exception):
-    """ffmpeg or ffprobe failed. `tail` holds its last messages, which usually say why."""
+# How a tool ends when this machine, not the file, stopped it: killed (by the kernel's out-of-memory killer, say) or
+# told to stop. A tool that crashes on its own (SIGSEGV, SIGABRT) is taken to have met a file it could not read.
+_STOPPED = {-signal.SIGKILL, -signal.SIGTERM, -signal.SIGINT, -signal.SIGHUP}
+# What a tool says when this machine lacks what it needs, or the file is not where it should be.
+_OUR_SIDE = (
+    "cannot allocate memory",
+    "resource temporarily unavailable",
+    "too many open files",
+    "no space left on device",
+    "no such file or directory",
+    "permission denied",
+)
 
-    def __init__(self, message: str, command: Sequence[str] = (), tail: str = "") -> None:
+
+class MediaError(Exception):
+    """ffmpeg or ffprobe failed. `tail` holds its last messages, which usually say why; `returncode` is how it
+    ended (negative: killed by that signal), None when it ran well but what it gave was wrong."""
+
+    def __init__(
+        self, message: str, command: Sequence[str] = (), tail: str = "", returncode: int | None = None
+    ) -> None:
         self.command = list(command)
         self.tail = tail
+        self.returncode = returncode
         super().__init__(message)
+
+    @property
+    def ours(self) -> bool:
+        """The failure was this machine's (the tool was stopped, or lacked memory, files or disk), so trying
+        again may work; not a sign that the file itself cannot be read."""
+        tail = self.tail.lower()
+        return self.returncode in _STOPPED or any(words in tail for words in _OUR_SIDE)
 
 
 def _tail(stderr: bytes) -> str:
@@ -66,7 +91,7 @@ async def run_capture(
     if proc.returncode != 0:
         tail = _tail(err)
         log.warning("command failed (%s): %s\n%s", proc.returncode, shlex.join(command), tail)
-        raise MediaError(f"{command[0]} exited with status {proc.returncode}", command, tail)
+        raise MediaError(f"{command[0]} exited with status {proc.returncode}", command, tail, proc.returncode)
     return err if stderr else out
 
 
@@ -113,7 +138,7 @@ async def run_ffmpeg(
     if proc.returncode != 0:
         tail = _tail(err)
         log.warning("ffmpeg failed (%s): %s\n%s", proc.returncode, shlex.join(command), tail)
-        raise MediaError(f"ffmpeg exited with status {proc.returncode}", command, tail)
+        raise MediaError(f"ffmpeg exited with status {proc.returncode}", command, tail, proc.returncode)
 
 
 async def _feed(

@@ -116,12 +116,21 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
         )
 
 
+async def _described(original: Path, ffprobe: str, unreadable: str) -> MediaInfo:
+    """ffprobe's description of the file. Rejected(`unreadable`) when ffprobe cannot read it as media; its
+    MediaError when ffprobe failed for this machine's reasons (stopped, short of memory): the job is tried again
+    rather than anyone asked for another file."""
+    try:
+        return await probe(original, ffprobe)
+    except MediaError as exc:
+        if exc.ours:
+            raise
+        raise Rejected(unreadable) from exc
+
+
 async def checked(original: Path, expected: Expectation, ffprobe: str) -> MediaInfo:
     """The recording's description, once it has passed `validate`."""
-    try:
-        info = await probe(original, ffprobe)
-    except MediaError as exc:
-        raise Rejected(UNREADABLE) from exc
+    info = await _described(original, ffprobe, UNREADABLE)
     validate(info, expected)
     return info
 
@@ -145,7 +154,7 @@ def _is_video(info: MediaInfo, expected: Expectation) -> bool:
 
 def _damaged(exc: MediaError) -> bool:
     text = exc.tail.lower()
-    return any(
+    return not exc.ours and any(
         s in text for s in ("invalid data", "corrupt", "error while decoding", "truncat", "end of file")
     )
 
@@ -340,10 +349,7 @@ def refusal(format_name: str, has_picture: bool, has_sound: bool, seconds: float
 
 async def team_checked(original: Path, ffprobe: str) -> MediaInfo:
     """A team video's description; Rejected, with the reason the team reads, when it cannot be one."""
-    try:
-        info = await probe(original, ffprobe)
-    except MediaError as exc:
-        raise Rejected(NOT_MEDIA) from exc
+    info = await _described(original, ffprobe, NOT_MEDIA)
     why = refusal(info.format_name, info.video is not None, info.audio is not None, info.duration_s)
     if why is not None:
         raise Rejected(why)
@@ -382,7 +388,7 @@ async def make_team_video(
         files.fsync_dir(target.parent)
     except MediaError as exc:
         files.remove(partial)
-        if "invalid data" in exc.tail.lower() or "corrupt" in exc.tail.lower():
+        if _damaged(exc):
             raise Rejected("the video is damaged and cannot be played") from exc
         raise
     return Made(target, target, played, None)
