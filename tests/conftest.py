@@ -28,6 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.support.site"]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The files that take longest go first: those that drive a browser, then the other slow ones, then the rest,
+    most tests first. The test processes (scripts/test runs them a file at a time, in this order) then finish
+    together, rather than one idling while the other runs a long browser file picked up last."""
+    rank: dict[Path, int] = {}
+    count: dict[Path, int] = {}
+    for item in items:
+        kind = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
+        rank[item.path] = min(rank.get(item.path, kind), kind)
+        count[item.path] = count.get(item.path, 0) + 1
+    items.sort(key=lambda item: (rank[item.path], -count[item.path]))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--storage",
