@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import socket
 import sys
@@ -29,16 +30,22 @@ pytest_plugins = ["tests.support.site"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The files that take longest go first: those that drive a browser, then the other slow ones, then the rest,
-    most tests first. The test processes (scripts/test runs them a file at a time, in this order) then finish
-    together, rather than one idling while the other runs a long browser file picked up last."""
+    """The order the test processes take files in (scripts/test runs them a file at a time, in this order): the
+    files that drive a browser, the longest, early and each followed by one of the others (the other slow ones
+    first, then those with most tests), so that a browser's work runs beside lighter work rather than beside
+    another browser, and no process is left running a long browser file at the end while the other idles."""
+    files: dict[Path, list[pytest.Item]] = {}
     rank: dict[Path, int] = {}
-    count: dict[Path, int] = {}
     for item in items:
         kind = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
+        files.setdefault(item.path, []).append(item)
         rank[item.path] = min(rank.get(item.path, kind), kind)
-        count[item.path] = count.get(item.path, 0) + 1
-    items.sort(key=lambda item: (rank[item.path], -count[item.path]))
+    browsers = sorted((path for path in files if rank[path] == 0), key=lambda path: -len(files[path]))
+    others = sorted(
+        (path for path in files if rank[path] > 0), key=lambda path: (rank[path], -len(files[path]))
+    )
+    order = [path for pair in itertools.zip_longest(browsers, others) for path in pair if path is not None]
+    items[:] = [item for path in order for item in files[path]]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
