@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
+from boxinterview.domain import journey
 from tests.browser.test_candidate_browser import live  # noqa: F401 (fixture)
 from tests.support.browser import PHONE, chromium, screenshot_dir, serious_accessibility_problems
 from tests.support.candidate_steps import RECORDING, box, invite, open_interview, practise, saved, within
@@ -106,6 +107,13 @@ async def test_on_a_phone_the_question_and_the_actions_stay_on_screen(live, tmp_
         size = await box(page, yes)
         assert size["width"] >= 24 and size["height"] >= 24, size
         await yes.check()
+        # Sent with no connection, the answer says so in plain words (not the browser's "Failed to fetch").
+        await context.set_offline(True)
+        await page.get_by_role("button", name="Submit this answer").click()
+        await expect(page.locator("#error")).to_have_text(
+            "The server could not be reached. Check your connection, then press the button again."
+        )
+        await context.set_offline(False)
         await page.get_by_role("button", name="Submit this answer").click()
         await page.get_by_role("button", name="Finish the interview").click(timeout=60_000)
         await page.wait_for_url("**/done")
@@ -118,4 +126,16 @@ async def test_on_a_phone_the_question_and_the_actions_stay_on_screen(live, tmp_
         assert all(r["x"] + r["width"] <= PHONE["width"] for r in ratings)
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         problems += await serious_accessibility_problems(page)
+
+        # Feedback sent with no connection (a phone in a tunnel) says it did not go, and can be sent again.
+        status = page.locator("#feedback-status")
+        await page.get_by_role("radio", name="4", exact=True).check()
+        await context.set_offline(True)
+        await page.get_by_role("button", name="Send").click()
+        await expect(status).to_have_text("Sorry, that did not work; please try again.")
+        await context.set_offline(False)
+        await page.get_by_role("button", name="Send").click()
+        await expect(status).to_have_text("Thank you for your feedback.")
+        assert not await page.get_by_role("button", name="Send").is_disabled()
+        assert journey.progress(live.db, token).feedback[0] == 4
     assert problems == []

@@ -76,8 +76,17 @@
   function once(id) {
     return new Promise((resolve) => $(id).addEventListener("click", resolve, { once: true }));
   }
+  /* fetch, with a failure to reach the server (offline, a dropped link) told in the candidate's words rather than
+     the browser's ("Failed to fetch"). */
+  async function reach(url, options) {
+    try {
+      return await fetch(url, options);
+    } catch (e) {
+      throw new Error(_("The server could not be reached. Check your connection, then press the button again."));
+    }
+  }
   async function call(path, options) {
-    const r = await fetch(api + path, { headers: { "Content-Type": "application/json", "Accept-Language": pageLanguage }, ...options });
+    const r = await reach(api + path, { headers: { "Content-Type": "application/json", "Accept-Language": pageLanguage }, ...options });
     const body = await r.json().catch(() => ({}));
     if (!r.ok) throw new Error((body.error && body.error.message) || _("The server answered %(status)s.", { status: r.status }));
     return body;
@@ -381,7 +390,7 @@
       sending(true);
       say(_("Uploading your document…"));
       try {
-        const r = await fetch(`${api}/answers/${q.id}/file`, { method: "POST", body: form, headers: { "Accept-Language": pageLanguage } });
+        const r = await reach(`${api}/answers/${q.id}/file`, { method: "POST", body: form, headers: { "Accept-Language": pageLanguage } });
         const body = await r.json();
         if (!r.ok) throw new Error(body.error.message);
         state = body;
