@@ -16,6 +16,8 @@ from tests.support.candidate_steps import RECORDING, box, invite, open_interview
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+OFFLINE = "The server could not be reached. Check your connection, then press the button again."
+
 LONG_PROMPT = (
     "Think of a time when a customer came to you angry about something that was not your fault: a delivery that "
     "went wrong, a bill they did not understand, or a promise someone else had made and not kept. Tell us what "
@@ -110,12 +112,17 @@ async def test_on_a_phone_the_question_and_the_actions_stay_on_screen(live, tmp_
         # Sent with no connection, the answer says so in plain words (not the browser's "Failed to fetch").
         await context.set_offline(True)
         await page.get_by_role("button", name="Submit this answer").click()
-        await expect(page.locator("#error")).to_have_text(
-            "The server could not be reached. Check your connection, then press the button again."
-        )
+        await expect(page.locator("#error")).to_have_text(OFFLINE)
         await context.set_offline(False)
         await page.get_by_role("button", name="Submit this answer").click()
-        await page.get_by_role("button", name="Finish the interview").click(timeout=60_000)
+        # Finishing with no connection says so too, and Finish can be pressed again once back online.
+        finish = page.get_by_role("button", name="Finish the interview")
+        await expect(finish).to_be_visible(timeout=60_000)
+        await context.set_offline(True)
+        await finish.click()
+        await expect(page.locator("#error")).to_have_text(OFFLINE)
+        await context.set_offline(False)
+        await finish.click()
         await page.wait_for_url("**/done")
 
         # The thank-you page: the five ratings on one line, each big enough to tap.

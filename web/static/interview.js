@@ -43,8 +43,8 @@
   function fail(text) { $("error").textContent = text || ""; }
   /* While an answer is on its way its button cannot be pressed again (a second press would be lost), and the last
      error is cleared so that what comes back is the only message. */
-  function sending(on) {
-    $("submit").disabled = on;
+  function sending(on, button = "submit") {
+    $(button).disabled = on;
     if (on) fail("");
   }
   function stopTimer() {
@@ -440,6 +440,7 @@
     buttons("finish");
     for (;;) {
       await once("finish");
+      sending(true, "finish");
       try {
         await call("/finish", { method: "POST", body: "{}" });
         await forgetAll();
@@ -447,7 +448,12 @@
         return;
       } catch (e) {
         fail(e.message);
-        state = await call("/state");
+        try {
+          state = await call("/state");
+        } catch (unreachable) {
+          buttons("finish"); // out of reach (the message says so): Finish can be pressed again
+          continue;
+        }
         if (state.current !== null) {
           // A recording could not be used (no sound, say): go back to that question to record it again.
           await new Promise((r) => setTimeout(r, 2500));
