@@ -21,6 +21,6 @@ def sync_rows(table: DataTable[Any], rows: Sequence[tuple[str, Sequence[str]]]) 
             current = table.get_row(key)
             for column, old, new in zip(columns, current, cells, strict=True):
                 if str(old) != new:  # the table holds text objects (see PlainTable)
-                    table.update_cell(key, column, new)
+                    table.update_cell(key, column, new, update_width=True)  # a longer text widens it
         else:
             table.add_row(*cells, key=key)
