@@ -120,8 +120,10 @@ class CandidateReview:
         return all(a.mine and a.mine.submitted_at for a in self.answers if a.question.competencies)
 
 
-# What a reviewer reads about a candidate whose answers were erased (asked to, or at the end of retention).
-ERASED = "this candidate's answers and details were erased on {day}: there is nothing left to review"
+def _erased(day: str) -> Gone:
+    """What a reviewer reads about a candidate whose answers were erased (asked to, or at the end of retention) on
+    `day` (YYYY-MM-DD)."""
+    return Gone(f"this candidate's answers and details were erased on {day}: there is nothing left to review")
 
 
 def _load(con: apsw.Connection, account: Account, invitation_id: int) -> CandidateReview:
@@ -129,7 +131,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
     if invitation is None or not may_review(con, account, invitation.interview_id):
         raise NotFound("there is no candidate here for you to review")
     if invitation.erased_at is not None:
-        raise Gone(ERASED.format(day=f"{invitation.erased_at:%Y-%m-%d}"))
+        raise _erased(f"{invitation.erased_at:%Y-%m-%d}")
     if invitation.status is not InvitationStatus.COMPLETED:
         raise Conflict("this candidate has not completed the interview yet")
     interview = interviews_sql.get(con, invitation.interview_id)
@@ -200,7 +202,7 @@ def reviewable(con: apsw.Connection, account: Account, invitation_id: int) -> di
     if target is None or not target["allowed"]:
         raise NotFound("there is no candidate here for you to review")
     if target["erased_at"] is not None:
-        raise Gone(ERASED.format(day=str(target["erased_at"])[:10]))
+        raise _erased(str(target["erased_at"])[:10])  # the store's text, which starts with the day
     if target["status"] != InvitationStatus.COMPLETED.value:
         raise Conflict("this candidate has not completed the interview yet")
     return target
