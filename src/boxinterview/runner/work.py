@@ -232,7 +232,7 @@ async def _send(job_id: int, send: Callable[[], Awaitable[object]]) -> None:
     """Send a job's outcome, again after a failure that says nothing about the outcome itself (the network, a
     server or proxy error, too many requests); a refusal (the job is no longer ours, what was made does not match)
     is raised at once, as is the last failure."""
-    wait = min(1.0, SEND_WAIT_MAX)
+    wait = 1.0
     for tries in range(1, SEND_TRIES + 1):
         try:
             await send()
