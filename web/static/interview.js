@@ -184,7 +184,6 @@
     const type = Recorder.pickType(video);
     const upload = practice ? null : await Uploads.begin(token, q.id, takeNumber, type);
     const ear = Recorder.monitor($("live").srcObject);
-    const began = Date.now();
     const blobs = [];
     let rec;
     try {
@@ -214,7 +213,7 @@
       buttons();
       throw new Error(_("%(problem)s (it recorded nothing).", { problem: CANNOT_RECORD }));
     }
-    if (Date.now() - began < 1000) fail(TOO_SHORT);
+    if (rec.seconds() < 1) fail(TOO_SHORT);
     else if (loudest !== null && loudest < Recorder.HEARD) fail(SILENT);
     if (upload) await Uploads.finish(upload);
     TakePlayer.play(new Blob(blobs, { type: rec.type }));

@@ -76,7 +76,8 @@ const Recorder = (() => {
     stream = null;
   }
 
-  /* Record from the open stream; onChunk gets each ~1 s Blob in order; resolves when stopped. */
+  /* Record from the open stream; onChunk gets each ~1 s Blob in order; `stopped` resolves once every chunk is
+     handed on, and seconds() says how long was recorded. */
   function record(video, onChunk) {
     const type = pickType(video);
     const p = plan(video);
@@ -91,7 +92,16 @@ const Recorder = (() => {
       rec.onerror = (e) => reject(e.error || new Error(_("the recording failed")));
     });
     rec.start(1000);
-    return { type: rec.mimeType || type, stop: () => { if (rec.state !== "inactive") rec.stop(); }, stopped };
+    // How long the candidate recorded: from the start to the press on Stop (or the time limit), leaving out the
+    // wait for the last chunk to be stored, which a busy phone can make long.
+    const began = performance.now();
+    let ended = null;
+    const stop = () => {
+      if (ended === null) ended = performance.now();
+      if (rec.state !== "inactive") rec.stop();
+    };
+    const seconds = () => ((ended === null ? performance.now() : ended) - began) / 1000;
+    return { type: rec.mimeType || type, stop, stopped, seconds };
   }
 
   /* A second's recording from the stream, as a take would be recorded: "" when it gave data, else what went wrong.
