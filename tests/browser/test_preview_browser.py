@@ -1,5 +1,6 @@
 """In Chromium, a reviewer watches an answer recorded as Firefox records it (VP8, streamed: no length or index in
-the file) while its MP4 is still being made: the preview plays with its real length and seeks at once."""
+the file) while its MP4 is still being made: the preview plays with its real length and seeks at once, on the
+review page and through a share link."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from boxinterview.domain import accounts, answers, invitations, recordings
+from boxinterview.domain import accounts, answers, invitations, recordings, shares
 from boxinterview.domain.models import Role
 from boxinterview.pipeline import processing
 from tests.support import device_clips
@@ -18,6 +19,11 @@ from tests.support.live import live_server
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SECONDS = 8.0
+# A player's length once it has read the file's header.
+LENGTH = (
+    "v => new Promise((ok, no) => { if (v.readyState >= 1) ok(v.duration); "
+    "v.addEventListener('loadedmetadata', () => ok(v.duration)); v.addEventListener('error', () => no(v.error.message)); })"
+)
 
 
 async def test_the_preview_plays_and_seeks_in_chromium(tmp_path: Path) -> None:
@@ -43,14 +49,10 @@ async def test_the_preview_plays_and_seeks_in_chromium(tmp_path: Path) -> None:
             await sign_in(page, live.base, "rev@example.com", password)
             await page.goto(f"{live.base}/review/{inv.id}")
             player = page.locator("video[data-preview]")
-            await player.evaluate(
-                "v => new Promise((ok, no) => { if (v.readyState >= 1) ok(); "
-                "v.addEventListener('loadedmetadata', ok); v.addEventListener('error', () => no(v.error.message)); })"
-            )
+            # its real length, not the "Infinity" of a streamed recording
+            assert await player.evaluate(LENGTH) == pytest.approx(SECONDS, abs=0.3)
             assert await page.locator(".preview-note").is_visible()
             assert not await page.locator(".preview-unplayable").is_visible()
-            # its real length, not the "Infinity" of a streamed recording
-            assert await player.evaluate("v => v.duration") == pytest.approx(SECONDS, abs=0.3)
             at = await player.evaluate(
                 "v => new Promise(ok => { v.addEventListener('seeked', () => ok(v.currentTime), {once: true}); "
                 "v.currentTime = 6; })"
@@ -64,6 +66,17 @@ async def test_the_preview_plays_and_seeks_in_chromium(tmp_path: Path) -> None:
             assert any(u.startswith("/v/") and u.endswith("/playback.webm") for u in asked), asked
             # the sound-only answer was not processed: it says so, and nothing else is offered
             assert await page.get_by_text("The recording is uploaded").count() == 1
+
+            # a hiring manager's share link plays it too, with the same note
+            owner = next(a for a in accounts.listing(live.db) if a.email == "rev@example.com")
+            _, share = shares.create(live.db, owner, [inv.id], [video.id, audio.id], 3)
+            manager = await context.new_page()
+            await manager.goto(f"{live.base}/s/{share}")
+            shared = manager.locator("video[data-preview]")
+            assert await shared.evaluate(LENGTH) == pytest.approx(SECONDS, abs=0.3)
+            assert await manager.locator(".preview-note").is_visible()
+            assert await manager.get_by_text("This answer is still being prepared").count() == 1  # the sound
+            await manager.close()
 
             # once its MP4 is ready, the page plays that
             assert (await processing.process(live.db, live.settings, rid)).value == "ready"

@@ -1,6 +1,6 @@
 """While a recording's MP4 is made, a reviewer watches its preview (WebM) from the same address, with the same
-authorisation, audit and byte ranges, and the review page says what it is; share links and the API wait for the
-MP4. Once the MP4 is ready the same address plays it, and the preview's viewing ends at the next check."""
+authorisation, audit and byte ranges, and the review page says what it is; so does a share link's page; the API
+waits for the MP4. Once the MP4 is ready the same address plays it, and the preview's viewing ends at the next check."""
 
 from __future__ import annotations
 
@@ -30,13 +30,20 @@ async def test_a_reviewer_watches_the_preview_until_the_mp4_is_ready(make_site, 
     assert (await s.get(media, allow_redirects=False)).status == 404
     page = await text_of(s, f"/review/{invitation_id}")
     assert "The recording is uploaded" in page and "data-preview" not in page
+    owner = next(a for a in accounts.listing(live.db) if a.email == "watcher@example.com")
+    _, share = shares.create(live.db, owner, [invitation_id], [live.interview.questions[0].id], 3)
+    _, other_question = shares.create(live.db, owner, [invitation_id], [live.interview.questions[1].id], 3)
+    client = await live.browser()
+    shared = await client.get(f"/s/{share}")
+    assert "This answer is still being prepared: reload the page in a minute." in await shared.text()
+    assert (await client.get(f"/s/{share}/media/{rec.id}/playback", allow_redirects=False)).status == 404
 
     made = await processing.preview(live.db, live.settings, rec.id)
     assert made is not None
     data = made.read_bytes()
     page = await text_of(s, f"/review/{invitation_id}")
     assert 'data-preview="video/webm"' in page and f'src="{media}"' in page
-    assert "shown while\n        the copy every browser plays is prepared" in page
+    assert "shown while the copy every browser plays is prepared" in " ".join(page.split())
     where = await address(s, media)
     assert where.startswith("/v/") and where.endswith("/playback.webm")
     assert viewed(live) == 1
@@ -47,13 +54,23 @@ async def test_a_reviewer_watches_the_preview_until_the_mp4_is_ready(make_site, 
     # the poster is made with the MP4
     assert (await s.get(f"/media/recordings/{rec.id}/poster", allow_redirects=False)).status == 404
 
-    # others wait for the MP4: a reviewer not assigned, a share link, the API
+    # a share link's page plays it the same way, through the link's own address
+    shared_page = await (await client.get(f"/s/{share}")).text()
+    assert (
+        'data-preview="video/webm"' in shared_page
+        and f'src="/s/{share}/media/{rec.id}/playback"' in shared_page
+    )
+    assert (
+        "its sound is not levelled yet" in shared_page and "still being prepared: reload" not in shared_page
+    )
+    assert (await address(client, f"/s/{share}/media/{rec.id}/playback")).endswith("/playback.webm")
+    assert (await client.get(f"/s/{share}/media/{rec.id}/poster", allow_redirects=False)).status == 404
+
+    # a reviewer not assigned, a share link for another question and the API do not get it
     stranger = await reviewer(live, "stranger@example.com", assign=False)
     assert (await stranger.get(media, allow_redirects=False)).status == 404
-    owner = next(a for a in accounts.listing(live.db) if a.email == "watcher@example.com")
-    _, share = shares.create(live.db, owner, [invitation_id], [live.interview.questions[0].id], 3)
-    client = await live.browser()
-    assert (await client.get(f"/s/{share}/media/{rec.id}/playback", allow_redirects=False)).status == 404
+    elsewhere = await client.get(f"/s/{other_question}/media/{rec.id}/playback", allow_redirects=False)
+    assert elsewhere.status == 404
     caller = api.check_token(live.db, api.create_token(live.db, "ats", "t"))
     assert caller is not None
     link = integration.media_link(live.db, caller, rec.id, "playback", 60)

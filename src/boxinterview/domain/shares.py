@@ -169,8 +169,8 @@ def open_view(db: Database, token: str, address: str, now: datetime | None = Non
 
 
 def media_path(db: Database, token: str, recording_id: int, kind: str, now: datetime | None = None) -> str:
-    """A recording's playback file or poster, if it may be seen at all (`viewing.visible`) and is one of the
-    link's candidates' answers to one of its questions."""
+    """A recording's playback file (or its preview while that is made) or poster, if it may be seen at all
+    (`viewing.visible`) and is one of the link's candidates' answers to one of its questions."""
     now = now or clock.now()
 
     def read(con: apsw.Connection) -> str:
@@ -183,6 +183,7 @@ def media_path(db: Database, token: str, recording_id: int, kind: str, now: date
                 owner["invitation_id"] in share["invitation_ids"]
                 and owner["question_id"] in share["question_ids"]
             ),
+            preview=True,
         )
 
     return db.read(read)
