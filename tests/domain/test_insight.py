@@ -9,9 +9,19 @@ import math
 from datetime import timedelta
 
 from boxinterview import clock
-from boxinterview.domain import accounts, answers, decisions, insight, invitations, journey, reviews
+from boxinterview.domain import (
+    accounts,
+    answers,
+    decisions,
+    insight,
+    invitations,
+    journey,
+    recordings,
+    reviews,
+)
 from boxinterview.domain.models import InvitationStatus, Outcome, Role
 from boxinterview.mail.letters import Letterhead
+from boxinterview.store import insight as insight_sql
 from tests.support.flows import record_take
 from tests.support.live import prepare
 from tests.support.signin import sign_in_with
@@ -146,6 +156,40 @@ async def test_the_measures_of_a_small_interview(site) -> None:
         csv.reader(io.StringIO((await text_of(s, "/review/insight.csv?table=interviews")).lstrip("\ufeff")))
     )
     assert each[0][:3] == ["interview_id", "title", "invited"] and each[1][2] == "6"
+
+
+async def test_how_soon_answers_could_be_watched_and_played(site) -> None:
+    """A VP8 answer's preview can be watched seconds after its last byte, long before its MP4 plays everywhere;
+    an H.264 answer is watchable when it is playable. Insight shows both waits."""
+    live = site
+    admin, t0 = run_the_interview(live)
+    since, until = insight.period(None, t0 + timedelta(days=1))
+    uploaded = live.db.read(insight_sql.uploads, live.interview.id, since, until)
+    assert len(uploaded) == 7
+    for n, u in enumerate(uploaded[:6]):  # the seventh is still uploaded: in neither wait
+        rid, done = u["recording_id"], clock.from_db(u["completed_at"])
+        live.db.write(recordings.start_processing, rid, done)
+        if n % 2:  # VP8: watchable from its preview after 2 s, playable everywhere after 60 s
+            assert live.db.write(
+                recordings.mark_previewable, rid, "/x/preview.webm", done + timedelta(seconds=2)
+            )
+        ready = done + timedelta(seconds=60 if n % 2 else 5)
+        live.db.write(
+            recordings.mark_ready, rid, playback_path="/x/p.mp4", poster_path=None, duration_ms=9, now=ready
+        )
+    t = insight.for_interview(live.db, admin, live.interview.id, since, until).technical
+    assert (t.watchable.median, t.watchable.n) == (3.5, 6) and (t.playable.median, t.playable.n) == (32.5, 6)
+    assert t.watchable.p90 is None  # fewer than ten
+
+    s = await live.browser()
+    _, password = accounts.create(live.db, "boss@example.com", Role.ADMIN, "t")
+    await sign_in_with(s, "boss@example.com", password, next="/review")
+    page = " ".join((await text_of(s, f"/review/interviews/{live.interview.id}/insight?period=all")).split())
+    assert (
+        "From the last byte to watchable in Chrome, Edge and Firefox: median 3.5 s <small>(6 recordings)"
+        in page
+    )
+    assert "to playable in every browser, Safari too: median 32.5 s <small>(6 recordings)" in page
 
 
 def test_an_interview_without_data_says_so(tmp_path) -> None:

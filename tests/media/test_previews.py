@@ -126,7 +126,7 @@ async def test_a_preview_made_after_the_recording_is_ready_is_not_kept(tmp_path:
     original = Path(recordings.get(db, rid).original_path)
     assert await processing.process(db, settings, rid) is RecordingState.READY
     # as if a preview had been on its way while the job finished: the store refuses it, the file goes
-    assert not db.write(recordings.mark_previewable, rid, str(original.parent / "preview.webm"))
+    assert not db.write(recordings.mark_previewable, rid, str(original.parent / "preview.webm"), clock.now())
     assert await processing.preview(db, settings, rid) is None
     assert not (original.parent / "preview.webm").exists()
 
@@ -139,7 +139,7 @@ async def test_a_rejected_recording_loses_its_preview(tmp_path: Path, folder: Pa
     # a preview named for it (as if made before the question's limit was shortened): the job refuses the answer
     preview = Path(recordings.get(db, rid).original_path).parent / "preview.webm"
     preview.write_bytes(b"a preview")
-    assert db.write(recordings.mark_previewable, rid, str(preview))
+    assert db.write(recordings.mark_previewable, rid, str(preview), clock.now())
     assert await processing.process(db, settings, rid) is RecordingState.REJECTED
     assert recordings.get(db, rid).preview_path is None
     assert not preview.exists()

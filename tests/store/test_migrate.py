@@ -121,6 +121,7 @@ SEED = {
         f"('{'2' * 64}', '2026-01-10T00:00:00.000Z', '2026-01-10T00:00:00.000Z', 1)",
     ],
     32: ["UPDATE recordings SET preview_path = '/d/recordings/1/preview.webm'"],
+    33: ["UPDATE recordings SET previewed_at = '2026-01-11T00:00:00.000Z'"],
 }
 COUNTS = {
     "interviews": 1,

@@ -88,9 +88,27 @@ class Technical:
     uploads: int
     resumed: int  # interrupted, then finished
     lost: int  # ended without finishing
-    playable_median: float | None  # seconds from the last byte to playable
-    playable_p90: float | None
-    playable_n: int
+    watchable: Wait  # from the last byte to watchable (a preview, in browsers that play WebM; else playable)
+    playable: Wait  # from the last byte to playable in every browser
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Seconds from a recording's last byte to a moment, over the recordings that reached it."""
+
+    median: float | None
+    p90: float | None  # with 10 recordings or more
+    n: int
+
+    @classmethod
+    def of(cls, uploads: list[dict[str, Any]], moment: str) -> Wait:
+        seconds = [
+            (clock.from_db(u[moment]) - clock.from_db(u["completed_at"])).total_seconds()
+            for u in uploads
+            if u[moment] and u["completed_at"]
+        ]
+        p90 = stats.quantiles(seconds, n=10)[-1] if len(seconds) >= 10 else None
+        return cls(median(seconds), p90, len(seconds))
 
 
 @dataclass(frozen=True)
@@ -182,12 +200,6 @@ def technical(checks: list[sql.DeviceChecks], uploads: list[dict[str, Any]]) -> 
         browsers[browser_family(browser)] += n
         if not passed and problem:
             problems[problem[:80]] += n
-    playable = [
-        (clock.from_db(u["playable_at"]) - clock.from_db(u["completed_at"])).total_seconds()
-        for u in uploads
-        if u["playable_at"] and u["completed_at"]
-    ]
-    p90 = stats.quantiles(playable, n=10)[-1] if len(playable) >= 10 else None
     return Technical(
         browsers=browsers.most_common(),
         checks_passed=sum(c[3] for c in checks if c[1]),
@@ -196,9 +208,8 @@ def technical(checks: list[sql.DeviceChecks], uploads: list[dict[str, Any]]) -> 
         uploads=len(uploads),
         resumed=sum(1 for u in uploads if u["resumes"] and u["completed_at"]),
         lost=sum(1 for u in uploads if u["ended_at"] and not u["completed_at"]),
-        playable_median=median(playable),
-        playable_p90=p90,
-        playable_n=len(playable),
+        watchable=Wait.of(uploads, "watchable_at"),
+        playable=Wait.of(uploads, "playable_at"),
     )
 
 

@@ -68,10 +68,10 @@ def mark_uploaded(
     )
 
 
-def mark_previewable(con: apsw.Connection, recording_id: int, preview_path: str) -> bool:
+def mark_previewable(con: apsw.Connection, recording_id: int, preview_path: str, now: datetime) -> bool:
     """The recording's preview exists: reviewers whose browsers play it may watch it until the playback file is
     ready. False (and nothing written) when the recording has moved on meanwhile."""
-    return sql.set_preview(con, recording_id, preview_path)
+    return sql.set_preview(con, recording_id, preview_path, now)
 
 
 def start_processing(con: apsw.Connection, recording_id: int, now: datetime) -> Recording:

@@ -122,7 +122,7 @@ async def preview(db: Database, settings: Settings, recording_id: int) -> Path |
     )
     if made is None:
         return None
-    if not db.write(recordings.mark_previewable, recording_id, str(made)):
+    if not db.write(recordings.mark_previewable, recording_id, str(made), clock.now()):
         files.remove(made)  # the playback file was made meanwhile
         return None
     log.info("recording %s: preview ready", recording_id)

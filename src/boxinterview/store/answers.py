@@ -192,12 +192,12 @@ def set_recording_state(
     return con.changes() == 1
 
 
-def set_preview(con: apsw.Connection, recording_id: int, path: str) -> bool:
+def set_preview(con: apsw.Connection, recording_id: int, path: str, now: datetime) -> bool:
     """Name a recording's preview, only while its playback file is still to be made (its state and the time it
     took it are unchanged)."""
     con.execute(
-        "UPDATE recordings SET preview_path = ? WHERE id = ? AND state IN ('uploaded', 'processing')",
-        (path, recording_id),
+        "UPDATE recordings SET preview_path = ?, previewed_at = ? WHERE id = ? AND state IN ('uploaded', 'processing')",
+        (path, to_db(now), recording_id),
     )
     return con.changes() == 1
 

@@ -112,11 +112,13 @@ def device_checks(
 def uploads(
     con: apsw.Connection, interview_id: int | None, since: datetime, until: datetime
 ) -> list[dict[str, Any]]:
-    """Each upload: how it ended, how often it resumed, and when its recording became playable."""
+    """Each upload: how it ended, how often it resumed, when its recording became playable in every browser, and
+    when it could first be watched (its preview, in browsers that play WebM; else the same moment)."""
     return rows(
         con,
-        "SELECT u.completed_at, u.ended_at, u.end_reason, u.resumes, r.state, "
-        "CASE WHEN r.state = 'ready' THEN r.updated_at END AS playable_at "
+        "SELECT u.completed_at, u.ended_at, u.end_reason, u.resumes, r.id AS recording_id, r.state, "
+        "CASE WHEN r.state = 'ready' THEN r.updated_at END AS playable_at, "
+        "CASE WHEN r.state = 'ready' THEN coalesce(r.previewed_at, r.updated_at) END AS watchable_at "
         "FROM uploads u JOIN recordings r ON r.id = u.recording_id JOIN takes t ON t.id = r.take_id "
         "JOIN answers a ON a.id = t.answer_id JOIN invitations i ON i.id = a.invitation_id "
         f"WHERE {_SCOPE}",

@@ -1,4 +1,4 @@
--- The schema at version 32, as the migration steps make it. Generated: do not edit;
+-- The schema at version 33, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -379,7 +379,7 @@ CREATE TABLE recordings (
         reason TEXT NOT NULL DEFAULT '',
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
-    , loudness_lufs REAL, preview_path TEXT);
+    , loudness_lufs REAL, preview_path TEXT, previewed_at TEXT);
 
 CREATE INDEX recordings_by_state ON recordings (state);
 
