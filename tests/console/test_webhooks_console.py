@@ -11,6 +11,7 @@ from boxinterview.store import webhooks as webhooks_sql
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.help import HelpScreen
 from tests.console.test_console import until
+from tests.console.test_console_markup import shows
 
 
 def _failed(con, delivery_id: int) -> None:
@@ -37,6 +38,8 @@ async def test_the_webhook_screen_lists_endpoints_and_deliveries_and_sends_again
         row = [str(c) for c in log.get_row_at(0)]
         assert row[1:5] == ["interview.completed", "1", "failed", "0"]
         assert row[5].startswith("503 gave up after 10 attempts")
+        # painted whole, each column as wide as its longest text
+        await shows(pilot, "https://ats.example.com/hooks", "503 gave up after 10 attempts; the last: 503")
         log.focus()
         await pilot.press("s")
         await until(pilot, lambda: webhooks.deliveries(db)[0].state == "queued")

@@ -7,12 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
 
 def plain(value: Any) -> Any:
-    """A string as text that is never markup (as DataTable shows a one-line cell); anything else as it is."""
+    """A string as text that is never markup (as DataTable shows a one-line cell); Textual's Content as the same
+    (the table measures only text, so a Content cell would not widen its column and be cut to the heading's
+    width); anything else as it is."""
+    if isinstance(value, Content):
+        value = value.plain
     return Text(value, end="", no_wrap=True) if isinstance(value, str) else value
 
 
