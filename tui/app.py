@@ -23,6 +23,7 @@ from boxinterview.tui.screens.insight import InsightScreen
 from boxinterview.tui.screens.interviews import InterviewsScreen
 from boxinterview.tui.screens.outbox import OutboxScreen
 from boxinterview.tui.screens.reviewers import ReviewersScreen
+from boxinterview.tui.screens.runners import RunnersScreen
 from boxinterview.tui.screens.settings import SettingsScreen
 from boxinterview.tui.screens.tokens import TokensScreen
 from boxinterview.tui.screens.webhooks import WebhooksScreen
@@ -42,6 +43,7 @@ SCREENS: dict[str, tuple[str, str, type[ConsoleScreen[None]]]] = {
     "insight": ("9", "Insight", InsightScreen),
     "webhooks": ("0", "Webhooks", WebhooksScreen),
     "tokens": ("k", "API tokens", TokensScreen),
+    "runners": ("j", "Runners", RunnersScreen),
 }
 
 
