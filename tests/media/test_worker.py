@@ -133,7 +133,7 @@ def ffmpeg_children(pid: int) -> list[str]:
 def test_a_worker_killed_mid_transcode_has_its_job_taken_over(tmp_path: Path, clips) -> None:
     config, env = make_env(tmp_path, x264_preset="fast", duration_tolerance_seconds=15)
     settings, db, _ = env
-    rid = uploaded(env, make("h264_1080.mp4", clips, seconds=20), file_type="video/mp4")
+    rid = uploaded(env, make("h264_1080.mp4", clips, seconds=8), file_type="video/mp4")
     first = start_worker(config, tmp_path)
     wait_for(lambda: job_of(db, rid).state == "running" and ffmpeg_children(first.pid))
     time.sleep(0.5)
@@ -159,7 +159,7 @@ def test_a_worker_killed_mid_transcode_has_its_job_taken_over(tmp_path: Path, cl
 def test_sigterm_stops_the_worker_cleanly_and_hands_the_job_back(tmp_path: Path, clips) -> None:
     config, env = make_env(tmp_path, x264_preset="fast", duration_tolerance_seconds=15)
     settings, db, _ = env
-    rid = uploaded(env, make("h264_1080.mp4", clips, seconds=20), file_type="video/mp4")
+    rid = uploaded(env, make("h264_1080.mp4", clips, seconds=8), file_type="video/mp4")
     worker = start_worker(config, tmp_path)
     wait_for(lambda: job_of(db, rid).state == "running" and ffmpeg_children(worker.pid))
     worker.send_signal(signal.SIGTERM)
