@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
 import zipfile
@@ -60,24 +61,33 @@ def test_wheel_ships_core_faces_and_their_files(tmp_path: Path) -> None:
     assert not [n for n in names if n.startswith(("tests/", "web/", "tui/", "src/"))]
 
     venv = tmp_path / "venv"
-    # A fresh environment with nothing in it; this pip installs the wheel and what it depends on into it.
+    # A fresh environment, the wheel installed into it on its own. What it depends on comes from the suite's own
+    # environment (which `scripts/bootstrap` installed from the same declared dependencies): a path line puts
+    # those packages after the new environment's own, and `pip check` says whether they are what the wheel
+    # declares. The suite's editable install of the tree is not seen (path lines in that folder are not read).
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    [own] = venv.glob("lib/python3.*/site-packages")
+    (own / "suite-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(venv / "bin" / "python"),
-            "install",
-            "-q",
-            "--no-compile",
-        ]
-        + [str(wheel)],
+        [*pip, "install", "-q", "--no-compile", "--no-deps", str(wheel)],
         check=True,
         capture_output=True,
         text=True,
     )
+    checked = subprocess.run([*pip, "check"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    where = subprocess.run(
+        [
+            venv / "bin" / "python",
+            "-c",
+            "import boxinterview.web, boxinterview.tui; print(boxinterview.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert where.stdout.startswith(str(own)), where.stdout  # the wheel's copy, not the tree's
     work = tmp_path / "work"
     work.mkdir()
     command = str(venv / "bin" / "boxinterview")
