@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview import clock
 from boxinterview.domain import runners
-from boxinterview.store.jobs import Job
+from boxinterview.domain.runners import Job
 from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message
 from boxinterview.tui.widgets.plain_table import PlainTable

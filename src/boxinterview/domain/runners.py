@@ -26,6 +26,7 @@ REGISTRATION_PREFIX = "bxreg_"
 RUNNER_PREFIX = "bxrun_"
 MAX_NAME = 100
 SEEN_EVERY = timedelta(seconds=30)  # how often a runner's last call is written down (not at every call)
+Job = jobs_sql.Job  # a job a runner holds, as `listing` gives it
 
 
 def hashed(token: str) -> str:
