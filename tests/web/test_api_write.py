@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from boxinterview import clock
 from boxinterview.domain import answers, api, invitations, recordings
@@ -157,6 +157,17 @@ async def test_resend_extend_withdraw_and_decide(site) -> None:
     assert (await extended.json())["deadline"][:16] == clock.to_db(datetime.fromisoformat(later))[:16]
     past = await ats.post(f"{base}/extend", json={"deadline": "2020-01-01T00:00:00Z"}, headers=bearer(token))
     assert past.status == 422
+    # "more time" that ends sooner (or no later), in any time zone, is refused and nobody is told of it
+    given = invitations.get(site.db, invitation_id).deadline
+    for sooner in (given - timedelta(days=17), given):
+        answer = await ats.post(
+            f"{base}/extend",
+            json={"deadline": sooner.astimezone(timezone(timedelta(hours=-5))).isoformat()},
+            headers=bearer(token),
+        )
+        assert answer.status == 422, await answer.text()
+        assert "is not later than the current one" in (await answer.json())["error"]["message"]
+    assert invitations.get(site.db, invitation_id).deadline == given
     kinds = [m["kind"] for m in site.db.read(outbox_sql.recent, 10)]
     assert sorted(kinds) == ["extension", "invitation", "invitation.resend"]
 

@@ -316,6 +316,13 @@ def extend_deadline(
         current = _existing(con, invitation_id)
         if current.status in (InvitationStatus.COMPLETED, InvitationStatus.WITHDRAWN):
             raise Conflict(f"this invitation is {current.status}; its deadline no longer matters")
+        if deadline <= current.deadline:
+            # The candidate would be told of "more time" that is less, or none: they plan by the deadline given.
+            raise Invalid(
+                f"the new deadline {deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC is not later than the current one, "
+                f"{current.deadline:%Y-%m-%d %H:%M} UTC: more time must end later; give a later deadline",
+                [("deadline", "not later")],
+            )
         sql.set_deadline(con, invitation_id, deadline)
         if current.status is InvitationStatus.EXPIRED:
             back = (
