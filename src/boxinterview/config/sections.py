@@ -341,7 +341,11 @@ class ReviewSettings:
         12, "A reviewer signs in again after this long, however active.", _at_least(1)
     )
     login_max_failures: int = setting(
-        5, "Failed sign-ins for one account within 15 minutes before it must wait.", _at_least(1)
+        5,
+        "Failed sign-ins for one account from one network address within 15 minutes before that address must "
+        "wait for it; ten times as many from all addresses together make the account wait for everyone, until "
+        "the 15 minutes pass or it is given a new password.",
+        _at_least(1),
     )
     login_max_failures_per_address: int = setting(
         20, "Failed sign-ins from one network address within 15 minutes before it must wait.", _at_least(1)

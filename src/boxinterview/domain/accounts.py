@@ -18,6 +18,7 @@ from boxinterview.store import Database
 from boxinterview.store import accounts as sql
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import interviews as interviews_sql
+from boxinterview.store import sessions as sessions_sql
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 MIN_PASSWORD = 12
@@ -78,8 +79,18 @@ def create(
     return db.write(tx), password
 
 
+MAX_EMAIL = 320  # longer than any address can be; what is kept of a sign-in attempt stays small
+
+
+def attempt_key(email: str) -> str:
+    """How failed sign-ins for an address are counted (`sessions.login`): the same account however its address
+    is written."""
+    return email.strip()[:MAX_EMAIL].casefold()
+
+
 def reset_password(db: Database, email: str, actor: str, now: datetime | None = None) -> str:
-    """A new password, returned to be shown once; the account's sessions end (the old password may be known)."""
+    """A new password, returned to be shown once; the account's sessions end (the old password may be known),
+    and the failed sign-ins counted against it are forgotten, so it can sign in at once."""
     now = now or clock.now()
     password = generate_password()
     hashed = _hasher.hash(password)
@@ -87,6 +98,7 @@ def reset_password(db: Database, email: str, actor: str, now: datetime | None = 
     def tx(con: apsw.Connection) -> None:
         account = _existing(con, email)
         sql.set_password_hash(con, account.id, hashed, now)
+        sessions_sql.clear_attempts(con, attempt_key(account.email))
         audit_sql.record(
             con,
             actor=actor,

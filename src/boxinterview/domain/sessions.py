@@ -1,5 +1,11 @@
 """Reviewer sign-in: sessions kept in the store (the cookie holds a random value, the store its hash), idle and
-absolute expiry, and throttling of failed logins per account and per address."""
+absolute expiry, and throttling of failed logins.
+
+Failed sign-ins are counted three ways over 15 minutes: for an account from one address (`login_max_failures`),
+from one address for any account (`login_max_failures_per_address`), and for an account from everywhere (ten
+times `login_max_failures`). So a stranger guessing from one place stops only themselves: the reviewer, from
+their own address, still signs in. Guesses spread over many addresses make the account wait for everyone, until
+the window passes or the operator sets a new password (which clears the count)."""
 
 from __future__ import annotations
 
@@ -21,7 +27,7 @@ from boxinterview.store import audit as audit_sql
 from boxinterview.store import sessions as sql
 
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_EMAIL = 320  # longer than any address can be; what is kept of a sign-in attempt stays small
+FROM_EVERYWHERE = 10  # times login_max_failures: failures for one account from all addresses together
 
 
 class Throttled(BoxError):
@@ -48,16 +54,21 @@ def login(
 ) -> str:
     """Check the password; return the new session's cookie value. Raises Forbidden or Throttled."""
     now = now or clock.now()
-    email = email.strip()[:MAX_EMAIL]
+    email = email.strip()[: accounts.MAX_EMAIL]
+    counted = accounts.attempt_key(email)
     r = settings.reviews
 
     def claim(con: apsw.Connection) -> bool:
-        by_email, by_address = sql.attempts_since(con, email, address, now - THROTTLE_WINDOW)
-        if by_email >= r.login_max_failures or by_address >= r.login_max_failures_per_address:
+        pair, by_email, by_address = sql.attempts_since(con, counted, address, now - THROTTLE_WINDOW)
+        if (
+            pair >= r.login_max_failures
+            or by_address >= r.login_max_failures_per_address
+            or by_email >= r.login_max_failures * FROM_EVERYWHERE
+        ):
             return False
         # The attempt counts as failed until the password proves right, and it is counted in the same write
         # transaction as the check: guesses sent in parallel queue here, so no more than the limit are ever tried.
-        sql.record_attempt(con, email, address, now)
+        sql.record_attempt(con, counted, address, now)
         return True
 
     if not db.write(claim):
@@ -71,7 +82,7 @@ def login(
     raw = secrets.token_urlsafe(32)
 
     def tx(con: apsw.Connection) -> None:
-        sql.clear_attempts(con, email)
+        sql.clear_attempts(con, counted)
         sql.insert(con, _hash(raw), account.id, secrets.token_urlsafe(24), address, now)
         audit_sql.record(
             con,

@@ -47,15 +47,20 @@ def record_attempt(con: apsw.Connection, email: str, address: str, now: datetime
     )
 
 
-def attempts_since(con: apsw.Connection, email: str, address: str, since: datetime) -> tuple[int, int]:
-    """(failed or unfinished attempts for this e-mail, and from this address) since a moment."""
-    by_email = value(
-        con, "SELECT count(*) FROM login_failures WHERE email = ? AND at >= ?", (email, to_db(since))
+def attempts_since(con: apsw.Connection, email: str, address: str, since: datetime) -> tuple[int, int, int]:
+    """Failed or unfinished attempts since a moment: for this e-mail from this address, for this e-mail from
+    anywhere, and from this address for any e-mail."""
+    at = to_db(since)
+    pair = value(
+        con,
+        "SELECT count(*) FROM login_failures WHERE email = ? AND address = ? AND at >= ?",
+        (email, address, at),
     )
+    by_email = value(con, "SELECT count(*) FROM login_failures WHERE email = ? AND at >= ?", (email, at))
     by_address = value(
-        con, "SELECT count(*) FROM login_failures WHERE address = ? AND at >= ?", (address, to_db(since))
+        con, "SELECT count(*) FROM login_failures WHERE address = ? AND at >= ?", (address, at)
     )
-    return by_email, by_address
+    return pair, by_email, by_address
 
 
 def clear_attempts(con: apsw.Connection, email: str) -> None:
