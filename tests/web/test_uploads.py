@@ -15,8 +15,9 @@ import requests
 from tusclient import client as tus
 
 from boxinterview import clock, files
-from boxinterview.domain import recordings, uploads
-from boxinterview.domain.models import RecordingState
+from boxinterview.domain import invitations, recordings, uploads
+from boxinterview.domain.models import InvitationStatus, RecordingState
+from boxinterview.store import uploads as uploads_sql
 from tests.support.live import live_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -235,6 +236,23 @@ def test_deadline_passed_is_410(live) -> None:
     token = live.candidate(deadline=past + timedelta(days=1), now=past)
     r = create(live, live.metadata(token), length=10)
     assert r.status_code == 410 and "deadline" in r.text, r.text
+
+
+def test_a_withdrawn_candidates_open_upload_takes_no_more_bytes(live) -> None:
+    token = live.candidate()
+    url = absolute(live, create(live, live.metadata(token), length=100))
+    done = absolute(live, create(live, live.metadata(token, question=1), length=4))
+    assert patch(url, 0, b"x" * 10).status_code == 204 and patch(done, 0, b"done").status_code == 204
+    inv = invitations.by_token(live.db, token)
+    invitations.move(live.db, inv.id, InvitationStatus.WITHDRAWN, "hiring team")
+    refused = patch(url, 10, b"x" * 90)
+    assert refused.status_code == 403 and "this interview is withdrawn" in refused.text, refused.text
+    assert head(url).status_code == 403
+    upload = live.db.read(uploads_sql.get, url.rsplit("/", 1)[1])
+    assert upload.received == 10 and upload.completed_at is None
+    assert recordings.get(live.db, upload.recording_id).state is RecordingState.UPLOADING
+    # what was complete before stays as it was, and can still be asked about
+    assert head(done).headers["Upload-Offset"] == "4"
 
 
 def test_unknown_terminated_and_expired_uploads(live) -> None:

@@ -20,6 +20,7 @@ from boxinterview import clock, files
 from boxinterview.config.settings import Settings
 from boxinterview.domain import answers, numbers, recordings
 from boxinterview.domain.invitations import hash_token
+from boxinterview.domain.models import InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound, TooLarge
 from boxinterview.store import Database
 from boxinterview.store import candidates as candidates_sql
@@ -133,11 +134,20 @@ def create(
 
 
 def get(db: Database, upload_id: str, now: datetime | None = None) -> UploadRow:
-    """An upload that can still be asked about: unknown or cancelled ones are NotFound, abandoned ones Gone."""
+    """An upload that can still be asked about: unknown or cancelled ones are NotFound, abandoned ones Gone, and
+    one of a withdrawn candidate's is refused (Forbidden), as a new upload would be."""
     now = now or clock.now()
-    upload = db.read(sql.get, upload_id) if len(upload_id) == 32 else None
+
+    def read(con: apsw.Connection) -> tuple[UploadRow | None, InvitationStatus | None]:
+        found = sql.get(con, upload_id)
+        invitation = candidates_sql.get_invitation(con, found.invitation_id) if found else None
+        return found, invitation.status if invitation else None
+
+    upload, status = db.read(read) if len(upload_id) == 32 else (None, None)
     if upload is None:
         raise NotFound("there is no upload at this address; start a new one")
+    if status is InvitationStatus.WITHDRAWN and upload.completed_at is None:
+        raise Forbidden(f"this interview is {status}; no more answers can be given")
     if upload.ended_at is not None:
         if upload.end_reason == "expired":
             raise Gone("this upload was abandoned and has expired; record the answer again")
@@ -184,6 +194,8 @@ def commit(
     def tx(con: apsw.Connection) -> UploadRow:
         invitation = candidates_sql.get_invitation(con, upload.invitation_id)
         assert invitation is not None
+        if invitation.status is InvitationStatus.WITHDRAWN:  # while these bytes were arriving
+            raise Forbidden(f"this interview is {invitation.status}; no more answers can be given")
         if not sql.advance(
             con, upload.id, upload.received, received, length, _expiry(now, invitation.deadline, policy), now
         ):
