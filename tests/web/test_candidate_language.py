@@ -18,6 +18,7 @@ title: Vertrieb Innendienst
 role: Vertriebsmitarbeiterin (m/w/d)
 language: de
 time_zone: Europe/Berlin
+allow_audio_only: true
 deadline: "2026-12-11T16:00:00+00:00"
 intro: Willkommen zu unserem Video-Interview.
 support_contact: bewerbung@mueller-soehne.example
@@ -64,6 +65,7 @@ async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin
     assert "Zustimmen und fortfahren" in text
     assert "Erzählen Sie uns von sich." not in text  # prompts are shown only once the interview starts
     assert "What to expect" not in text and "Deadline" not in text
+    assert not re.findall(r"\w+[.!?][A-ZÄÖÜ]\w*", text)  # every sentence apart from the next
 
     refused = await browser.post(f"/i/{token}/consent", data={})
     assert refused.status == 400
@@ -97,6 +99,7 @@ async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin
     assert "Vielen Dank!" in text
     assert "nach Ablauf der Frist am Freitag, 11. Dezember 2026, 17:00 MEZ" in text
     assert "Das Recruiting-Team von Müller & Söhne GmbH" in text
+    assert not re.findall(r"\w+[.!?][A-ZÄÖÜ]\w*", text)  # every sentence apart from the next
 
 
 async def test_the_team_reads_errors_in_english_and_the_candidate_in_their_language(make_site) -> None:
