@@ -19,7 +19,7 @@ async def create(request: web.Request) -> web.Response:
     form = await forms.read(request)
     invitation_id = int(request.match_info["invitation_id"])
     questions = params.wholes(form.getall("question", []), "question")
-    days = numbers.whole(str(form.get("days", "7")), "days", low=1, high=365)
+    days = numbers.whole(str(form.get("days", "7")), "days", low=1, high=shares.MAX_DAYS)
     share_id, token = await db.call(
         shares.create, db, session.account, [invitation_id], questions, days, str(form.get("label", ""))
     )
