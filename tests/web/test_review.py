@@ -306,6 +306,13 @@ async def test_comments_pinned_to_a_moment_follow_the_same_fairness_rule(live, t
     assert "Clear example here" not in await text_of(b, page)  # not before b has scored
     bad = await a.post(f"{page}/questions/{q}/comments", data={"csrf": await csrf(a, page), "body": "  "})
     assert bad.status == 422
+    written = next(x for x in live.interview.questions if not x.kind.is_recorded)
+    elsewhere = await a.post(
+        f"{page}/questions/{written.id}/comments",
+        data={"csrf": await csrf(a, page), "at_ms": "1000", "body": "on the text"},
+    )
+    assert elsewhere.status == 422 and "write about this answer in your notes" in await elsewhere.text()
+    assert "on the text" not in await text_of(a, page)
 
 
 async def test_bulk_decisions_are_previewed_then_queued(live) -> None:

@@ -392,8 +392,15 @@ def comment(
 
     def tx(con: apsw.Connection) -> None:
         target = reviewable(con, account, invitation_id)
-        if not interviews_sql.has_question(con, target["interview_id"], question_id):
+        interview = interviews_sql.get(con, target["interview_id"])
+        question = next((q for q in interview.questions if q.id == question_id), None) if interview else None
+        if question is None:
             raise NotFound(f"question {question_id} is not part of this interview")
+        if not question.kind.is_recorded:
+            raise Invalid(
+                f"question {question.position} is not answered on video or audio: comments are pinned to a moment "
+                "of a recording; write about this answer in your notes beside its scores"
+            )
         review_id = sql.ensure_review(con, invitation_id, question_id, account.id, now)
         sql.add_comment(con, review_id, at_ms, body, now)
         audit_sql.record(
