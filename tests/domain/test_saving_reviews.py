@@ -148,7 +148,9 @@ def test_only_this_interviews_questions_and_competencies_can_be_scored(db, inter
     with pytest.raises(Invalid, match=r"still to score: question 1 \(Care\); question 2 \(Care\)"):
         reviews.save_all(db, rae, invitation_id, {why: ({clarity: 3}, "")}, True)
     with pytest.raises(Invalid, match="not answered on video or audio.*in your notes"):
-        reviews.comment(db, rae, invitation_id, when, None, "starts in May")  # a written answer has no moments
+        reviews.comment(
+            db, rae, invitation_id, when, None, "starts in May"
+        )  # a written answer has no moments
 
 
 def test_a_submitted_answer_stays_as_it_was(db, interview) -> None:

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from boxinterview import clock
+from boxinterview.domain import plaintext
 from boxinterview.domain.invitations import check_email
 from boxinterview.domain.models import Account, Role
 from boxinterview.errors import Conflict, Invalid, NotFound
@@ -62,7 +63,7 @@ def create(
     def tx(con: apsw.Connection) -> Account:
         if sql.by_email(con, email) is not None:
             raise Conflict(f"an account for {email} already exists; reset its password instead")
-        account_id = sql.insert(con, email, name.strip(), role, hashed, now)
+        account_id = sql.insert(con, email, plaintext.one_line(name), role, hashed, now)
         audit_sql.record(
             con,
             actor=actor,

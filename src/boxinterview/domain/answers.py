@@ -10,7 +10,7 @@ from pathlib import Path
 import apsw
 
 from boxinterview import clock, files
-from boxinterview.domain import documents, invitations, lifecycle, recordings, webhooks
+from boxinterview.domain import documents, invitations, lifecycle, plaintext, recordings, webhooks
 from boxinterview.domain.models import (
     Answer,
     Invitation,
@@ -200,7 +200,7 @@ def submit_text(
 
     def tx(con: apsw.Connection) -> Answer:
         _, question = _active(con, invitation_id, question_id, now, (QuestionKind.TEXT,))
-        body = text.strip()
+        body = plaintext.lines(text)
         if not body:
             raise Invalid("the answer is empty; write your answer before submitting")
         limit = question.max_chars or 0

@@ -9,7 +9,7 @@ from datetime import datetime
 import apsw
 
 from boxinterview import clock, i18n
-from boxinterview.domain import reviews, webhooks
+from boxinterview.domain import plaintext, reviews, webhooks
 from boxinterview.domain.models import Account, Decision, InvitationStatus, Outcome
 from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.mail import compose, letters
@@ -51,7 +51,7 @@ def _feedback(
         name=name,
         role=role,
         organisation=organisation,
-        feedback=personal.strip(),
+        feedback=plaintext.lines(personal),
     )
     return letter.subject, letter.text
 
@@ -104,7 +104,7 @@ def decide(
         if candidate_row is not None:
             body = body.replace("{name}", candidate_row.name)
         by = account.id if account else None
-        decision_id = sql.insert_decision(con, invitation_id, outcome, personal.strip(), by, now)
+        decision_id = sql.insert_decision(con, invitation_id, outcome, plaintext.lines(personal), by, now)
         if candidate_row is not None and candidate_row.email and (not told or correction):
             letters.outcome(
                 con,

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from boxinterview.domain import plaintext
 from boxinterview.errors import Invalid, TooLarge
 
 KINDS = {
@@ -103,9 +104,6 @@ def human_size(n: int) -> str:
 
 MAX_NAME = 200
 _UNSHOWN = ("Cc", "Cs", "Co", "Cn")  # control, surrogate, private and unassigned characters
-# Characters that reorder what follows ("cv<U+202E>fdp.exe" shows as "cvexe.pdf"); joiners, which Persian and
-# Indic names need, stay.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def clean_name(raw: str | None) -> str:
@@ -126,7 +124,9 @@ def clean_name(raw: str | None) -> str:
         except UnicodeDecodeError:
             name = sent.decode("cp1252", "replace")
     name = " ".join(unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1].split())
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in _UNSHOWN and ch not in _BIDI_CONTROLS)
+    name = "".join(
+        ch for ch in name if unicodedata.category(ch) not in _UNSHOWN and ch not in plaintext.BIDI_CONTROLS
+    )
     return name[:MAX_NAME].strip() or "document"
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import lifecycle, webhooks
+from boxinterview.domain import lifecycle, plaintext, webhooks
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.mail import addresses, letters
@@ -65,7 +65,7 @@ def email_advice(email: str) -> list[str]:
 
 
 def check_name(name: str) -> str:
-    name = " ".join(name.split())
+    name = plaintext.one_line(name)
     if not name:
         raise Invalid("the candidate's name must not be empty", [("name", "empty")])
     if len(name) > 200:

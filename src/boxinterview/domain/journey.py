@@ -14,7 +14,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import answers, invitations, numbers, placement
+from boxinterview.domain import answers, invitations, numbers, placement, plaintext
 from boxinterview.domain.models import (
     RATINGS,
     Interview,
@@ -253,7 +253,7 @@ def feedback(db: Database, token: str, rating: Any, comment: str, now: datetime 
         raise Conflict("finish the interview first; then you can tell us how it was")
     if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
         raise Invalid(f"choose a rating from {RATINGS[0]} to {RATINGS[-1]}")
-    db.write(sql.set_feedback, invitation.id, rating, comment.strip()[:MAX_COMMENT], now)
+    db.write(sql.set_feedback, invitation.id, rating, plaintext.lines(comment)[:MAX_COMMENT], now)
 
 
 def file_question(progress: Progress, question_id: int) -> Question:

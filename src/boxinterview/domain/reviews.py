@@ -13,7 +13,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import audit, scoring, viewing, webhooks
+from boxinterview.domain import audit, plaintext, scoring, viewing, webhooks
 from boxinterview.domain.models import (
     SCORE_RANGE,
     SCORES,
@@ -234,7 +234,9 @@ def save(
         gaps = _unscored(item["assessed"], scores, "score only the competencies this question assesses")
         if submit and gaps:
             raise Invalid(f"score every competency before submitting (missing: {', '.join(gaps)})")
-        sql.save_review(con, invitation_id, question_id, account.id, scores, notes.strip(), submit, now)
+        sql.save_review(
+            con, invitation_id, question_id, account.id, scores, plaintext.lines(notes), submit, now
+        )
         if submit:
             scoring.refresh(con, invitation_id, target["interview_id"])
             webhooks.review_submitted(con, invitation_id, account.id, [question_id], now)
@@ -301,7 +303,14 @@ def save_all(
             if not submit and not scores and not notes.strip() and item["review_id"] is None:
                 continue  # nothing typed for this answer yet: no draft to keep
             sql.save_review(
-                con, invitation_id, item["question_id"], account.id, scores, notes.strip(), submit, now
+                con,
+                invitation_id,
+                item["question_id"],
+                account.id,
+                scores,
+                plaintext.lines(notes),
+                submit,
+                now,
             )
         if submit:
             scoring.refresh(con, invitation_id, target["interview_id"])
@@ -382,7 +391,7 @@ def comment(
 ) -> None:
     """A note pinned to a moment of the recording (`at_ms`), which reviewers click to jump to."""
     now = now or clock.now()
-    body = body.strip()
+    body = plaintext.lines(body)
     if not body:
         raise Invalid("write the comment first")
     if len(body) > MAX_COMMENT:

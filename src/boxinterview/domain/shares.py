@@ -12,7 +12,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import reviews, viewing
+from boxinterview.domain import plaintext, reviews, viewing
 from boxinterview.domain.models import (
     Account,
     Interview,
@@ -76,7 +76,7 @@ def create(
             token_hash=_hash(token),
             interview_id=stored_id(interview),
             created_by=account.id,
-            label=label.strip()[:200],
+            label=plaintext.one_line(label)[:200],
             invitation_ids=sorted(set(invitation_ids)),
             question_ids=sorted(set(question_ids)),
             expires_at=now + timedelta(days=days),
