@@ -62,6 +62,9 @@ def test_the_runner_says_how_to_register(tmp_path: Path, cli) -> None:
     state = tmp_path / "state.json"
     nothing = cli("runner", "--server", "https://interviews.example.com", "--state", str(state))
     assert nothing.code == 2 and "runner-token add" in nothing.err
+    garbled = cli("runner", "--server", "https://x.example.com", "--token", "garbage", "--state", str(state))
+    assert garbled.code == 2 and "neither a registration token (bxreg_…) nor a runner token" in garbled.err
+    assert "not registered" not in garbled.err
     bad = cli("runner", "--server", "interviews.example.com", "--token", "bxreg_x", "--state", str(state))
     assert bad.code == 2 and "https://" in bad.err
     none = cli("runner", "--server", "https://x.example.com", "--jobs", "0", "--state", str(state))

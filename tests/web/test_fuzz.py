@@ -341,8 +341,21 @@ def test_tus_numbers_are_ascii_and_any_length_beyond_the_limit_is_too_large(worl
         base + "/api/v1/uploads/",
         headers={**headers, "Upload-Metadata": meta_header(meta), "Upload-Length": "10"},
     )
-    assert r.status_code == 400 and "ASCII digits" in r.text
+    assert (
+        r.status_code == 400
+        and "question must be a whole number from 1, written with the digits 0 to 9" in r.text
+    )
     meta["question"] = str(world["live"].interview.questions[0].id)
+    for take in ("0", "1001"):  # ASCII, but out of range: the message says the range
+        r = requests.post(
+            base + "/api/v1/uploads/",
+            headers={
+                **headers,
+                "Upload-Metadata": meta_header({**meta, "take": take}),
+                "Upload-Length": "10",
+            },
+        )
+        assert r.status_code == 400 and "take must be a whole number from 1 to 1000" in r.text, r.text
     for length in ("18446744073709551616", "9" * 40):
         r = requests.post(
             base + "/api/v1/uploads/",

@@ -162,6 +162,8 @@ def test_offset_mismatch_is_409_and_changes_nothing(live) -> None:
     assert patch(url, 0, b"x" * 40).status_code == 204
     r = patch(url, 10, b"y" * 10)
     assert r.status_code == 409 and "has 40 bytes" in r.text
+    huge = patch(url, 10**20, b"y")  # said as sent, not as the most the server can count
+    assert huge.status_code == 409 and f"Upload-Offset is {10**20} but the server has 40 bytes" in huge.text
     assert head(url).headers["Upload-Offset"] == "40"
 
 

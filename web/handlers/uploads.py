@@ -272,8 +272,9 @@ async def patch(request: web.Request) -> web.Response:
     async with _locks.setdefault(upload_id, asyncio.Lock()):
         upload = await db.call(uploads.get, db, upload_id, clock.now())
         if offset != upload.received:
+            sent = request.headers["Upload-Offset"].strip()[:40]  # as sent: a huge number is read as the most
             raise Conflict(
-                f"Upload-Offset is {offset} but the server has {upload.received} bytes; resume from there"
+                f"Upload-Offset is {sent} but the server has {upload.received} bytes; resume from there"
             )
         upload = await _receive(request, upload, uploads.Policy.from_settings(settings))
     return tus_response(204, {"Upload-Offset": str(upload.received), **_expires(upload)})

@@ -40,6 +40,6 @@ def whole_argument(text: str) -> int:
     from boxinterview.errors import BoxError
 
     try:
-        return numbers.whole(text, "the number")
+        return numbers.whole(text, "it")
     except BoxError as why:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r}: {why}") from None
+        raise argparse.ArgumentTypeError(f"{text[:40]!r}: {why}, written with the digits 0 to 9") from None

@@ -127,6 +127,14 @@ def cmd_runner(args: argparse.Namespace, settings: Settings) -> int:
                 )
             elif token.startswith("bxrun_"):
                 client.runner_token = token
+            elif token:
+                print(
+                    "boxinterview: error: the --token given is neither a registration token (bxreg_…) nor a runner "
+                    "token (bxrun_…): copy it again whole, or make a registration token with `boxinterview "
+                    "runner-token add` on the server",
+                    file=sys.stderr,
+                )
+                return 2
             else:
                 print(
                     f"boxinterview: error: not registered with {server} yet ({path} has no token for it): give "

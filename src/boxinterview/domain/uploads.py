@@ -95,8 +95,11 @@ def create(
     try:
         question_id = numbers.whole(meta["question"], "question", low=1)
         take_number = numbers.whole(meta["take"], "take", low=1, high=1000)
-    except Invalid:
-        raise Invalid("Upload-Metadata: question and take must be whole numbers (ASCII digits)") from None
+    except Invalid as exc:
+        raise Invalid(
+            f"Upload-Metadata: {exc}, written with the digits 0 to 9 (question is the question's id; take counts "
+            "from 1)"
+        ) from None
     if length is not None and length > policy.max_bytes:
         raise TooLarge(f"the upload is {length} bytes; the most this server accepts is {policy.max_bytes}")
     file_type = meta.get("filetype", "")[:200]
