@@ -8,6 +8,7 @@ import asyncio
 import base64
 import itertools
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -194,14 +195,37 @@ def log_size(world: dict) -> int:
     return (world["live"].root / "server.log").stat().st_size
 
 
-def new_failures(world: dict, since: int) -> str:
-    """Tracebacks the server logged since `since`, except aiohttp's own for a malformed HTTP message (a line
-    longer than it reads), which it answers with 400 before any of our code runs."""
+def logged_since(world: dict, since: int) -> str:
     with (world["live"].root / "server.log").open("rb") as f:
         f.seek(since)
-        text = f.read().decode("utf-8", "replace")
-    records = re.split(r"\n(?=\d{4}-\d\d-\d\d )", text)
-    return "\n".join(r for r in records if "Traceback" in r and "aiohttp.http_exceptions." not in r)
+        return f.read().decode("utf-8", "replace")
+
+
+def new_failures(world: dict, since: int) -> str:
+    """Tracebacks the server logged since `since`."""
+    records = re.split(r"\n(?=\d{4}-\d\d-\d\d )", logged_since(world, since))
+    return "\n".join(r for r in records if "Traceback" in r)
+
+
+def test_requests_the_server_cannot_read_are_logged_in_one_line(world) -> None:
+    base, since = world["live"].base, log_size(world)
+    bad_gzip = requests.post(
+        base + "/login",
+        data=b"email=a&password=b",
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
+    assert bad_gzip.status_code == 415 and "send the body as it is" in bad_gzip.text
+    assert requests.get(base + "/i/" + "x" * 9000, timeout=10).status_code == 400
+    assert requests.get(base + "/healthz", headers={"X-Long": "y" * 9000}, timeout=10).status_code == 400
+    deadline = time.monotonic() + 5
+    while logged_since(world, since).count("refused a request it could not read") < 3:
+        assert time.monotonic() < deadline, logged_since(world, since)
+        time.sleep(0.05)
+    logged = logged_since(world, since)
+    assert "WARNING aiohttp.server: refused a request it could not read (ContentEncodingError" in logged
+    assert logged.count("(LineTooLong: ") == 2 and "ERROR" not in logged
+    assert new_failures(world, since) == ""
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(routes()))

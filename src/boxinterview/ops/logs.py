@@ -54,6 +54,38 @@ class LogfmtFormatter(logging.Formatter):
         return f"<{_PRIORITY.get(record.levelno, 6)}>{line}"
 
 
+def _client_error(exc: BaseException | None) -> BaseException | None:
+    """The malformed-request error (an HTTP line too long, a body that does not decompress) in an exception's
+    chain, if the client's request caused it."""
+    from aiohttp.http_exceptions import HttpProcessingError
+
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, HttpProcessingError):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+class ClientErrorsInOneLine(logging.Filter):
+    """aiohttp logs a request it could not read (a line longer than it reads, a compressed body that does not
+    decompress) as an ERROR with its traceback, though the client was answered 4xx and nothing went wrong here:
+    such a record becomes one WARNING line that says what was refused."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "aiohttp.server" and record.exc_info:
+            found = _client_error(record.exc_info[1])
+            if found is not None:
+                what = " ".join(str(getattr(found, "message", found)).split())[:200]
+                record.msg, record.args = (
+                    "refused a request it could not read (%s: %s)",
+                    (type(found).__name__, what),
+                )
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
+                record.exc_info = record.exc_text = None
+        return True
+
+
 def setup(level: str) -> None:
     root = logging.getLogger()
     root.setLevel(level.upper())
@@ -65,4 +97,5 @@ def setup(level: str) -> None:
     else:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ClientErrorsInOneLine())
     root.addHandler(handler)
