@@ -192,6 +192,21 @@ async def test_how_soon_answers_could_be_watched_and_played(site) -> None:
     assert "to playable in every browser, Safari too: median 32.5 s <small>(6 recordings)" in page
 
 
+def test_a_step_reached_without_the_one_before_does_not_pass_a_hundred_percent() -> None:
+    h = 3600.0
+    journeys = [  # invited, opened, consented, device check passed, started, completed, reviewed, decided
+        (0, h, 2 * h, 3 * h, 4 * h, None, None, None),
+        (0, h, 2 * h, None, 5 * h, None, None, None),  # started without passing the device check
+        (0, h, 2 * h, None, 6 * h, None, None, None),
+        (0, h, None, None, None, None, None, None),
+    ]
+    steps = {s.name: s for s in insight.funnel(journeys)}
+    assert steps["device check passed"].count == 1 and steps["started"].count == 3
+    assert steps["started"].of_previous == 1.0  # of the one who passed it, not 3 of 1
+    assert steps["consented"].of_previous == 0.75 and steps["started"].of_invited == 0.75
+    assert all(s.of_previous is None or s.of_previous <= 1 for s in steps.values())
+
+
 def test_an_interview_without_data_says_so(tmp_path) -> None:
     _, _, db, interview = prepare(tmp_path)
     admin, _ = accounts.create(db, "a@example.com", Role.ADMIN, "t")

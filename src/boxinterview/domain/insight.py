@@ -152,18 +152,21 @@ def _hours(journey: sql.Journey, start: int, end: int) -> float | None:
 
 
 def funnel(journeys: list[sql.Journey]) -> list[Step]:
-    """Journeys hold each step's time in seconds (None where it never got there), in the order of STEPS."""
+    """Journeys hold each step's time in seconds (None where it never got there), in the order of STEPS. A step's
+    share of the previous is of those who reached the previous step: a candidate may reach a step without the one
+    before it (start without passing the device check), and is then not counted as converted."""
     out: list[Step] = []
     invited = len(journeys)
     previous_count: int | None = None
     for k, name in enumerate(STEPS):
         reached = [j for j in journeys if j[k] is not None]
         durations = [h for j in reached if k and (h := _hours(j, k - 1, k)) is not None]
+        converted = sum(1 for j in reached if k and j[k - 1] is not None)
         out.append(
             Step(
                 name,
                 len(reached),
-                None if not previous_count else len(reached) / previous_count,
+                None if not previous_count else converted / previous_count,
                 None if invited == 0 else len(reached) / invited,
                 median(durations) if k else None,
                 len(durations),
