@@ -105,6 +105,10 @@ def test_advice_for_long_or_unanchored_interviews(template) -> None:
     assert any("about 27 minutes" in a for a in advice)
     assert any("no think time" in a for a in advice)
     assert any("no anchor for score 1, 2, 4, 5" in a for a in advice)
+    empty = interviews.advice(dataclasses.replace(template, questions=(), competencies=()))
+    assert any(a.startswith("no questions yet") for a in empty) and any(
+        a.startswith("no competencies yet") for a in empty
+    )
 
 
 def test_advice_when_the_text_gives_a_length_other_than_the_estimate(template) -> None:

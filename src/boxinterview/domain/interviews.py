@@ -144,6 +144,14 @@ def validate(iv: Interview) -> list[Problem]:
 def advice(iv: Interview) -> list[str]:
     """Good-practice warnings: the interview is valid, but candidates or reviewers would be better served."""
     out = []
+    if not iv.questions:
+        out.append(
+            "no questions yet: add the questions every candidate will answer (3 to 8 suit a pre-screen)"
+        )
+    if not iv.competencies:
+        out.append(
+            "no competencies yet: add what reviewers score answers against, each with its rubric anchors"
+        )
     if len(iv.questions) > 8:
         out.append(f"{len(iv.questions)} questions: keep a pre-screen to 8 or fewer")
     minutes = iv.total_answer_seconds / 60
