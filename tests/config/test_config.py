@@ -19,6 +19,9 @@ def test_embedded_default_without_any_file(tmp_path: Path) -> None:
     assert s.data_dir == tmp_path / "var"
     assert (s.server.host, s.server.port) == ("127.0.0.1", 8080)
     assert s.base_url == "http://127.0.0.1:8080"
+    moved = load_settings(environ={"BOXINTERVIEW_SERVER_PORT": "18080", "BOXINTERVIEW_NOT_A_SETTING": "x"})
+    assert moved.server.port == 18080
+    assert moved.source == "embedded default, with BOXINTERVIEW_SERVER_PORT from the environment"
 
 
 def test_local_file_is_found_and_relative_data_dir_follows_it(tmp_path: Path) -> None:

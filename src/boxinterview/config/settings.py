@@ -166,7 +166,11 @@ def load_settings(
         if not isinstance(doc.value, dict):
             raise ConfigError([f"{path}:{doc.line_of(())}: expected a mapping of settings at the top level"])
     values: Settings = _build(Settings, doc.value, (), doc, environ, problems)
-    settings = dataclasses.replace(values, source=str(path) if path else "embedded default")
+    source = str(path) if path else "embedded default"
+    overridden = [env_name(k) for k, _, _ in documented_settings() if env_name(k) in environ]
+    if overridden:
+        source += f", with {', '.join(overridden)} from the environment"
+    settings = dataclasses.replace(values, source=source)
     if not settings.data_dir.is_absolute():
         settings = dataclasses.replace(settings, data_dir=(base_dir / settings.data_dir))
     org = settings.organisation
