@@ -125,3 +125,27 @@ async def test_a_candidate_can_watch_their_own_take_again(site) -> None:
     assert part.status == 206 and await part.read() == b"0123456789"
     other, other_token = invitations.invite(live.db, live.interview.id, "Di", "di@example.com", "t")
     assert (await anyone.get(url.replace(token, other_token))).status == 404
+
+
+async def test_a_rejected_take_says_it_does_not_count(site) -> None:
+    from boxinterview.pipeline import processing
+    from tests.support.flows import record_take
+
+    live = site
+    inv, token = invitations.invite(live.db, live.interview.id, "Ed", "ed@example.com", "t")
+    invitations.record_consent(live.db, inv.id, "1")
+    question = live.interview.questions[0].id  # three takes
+    first = record_take(live.db, live.settings, token, question, 1, b"not a recording")
+    record_take(live.db, live.settings, token, question, 2, b"not a recording either")
+    processing.reject(
+        live.db, first, "nothing was recorded (the recording is empty): record this answer again"
+    )
+    client = await live.browser()
+    state = await (await client.get(f"/api/v1/candidate/{token}/state")).json()
+    q = state["questions"][0]
+    assert [(t["number"], t["state"], t["counts"]) for t in q["takes"]] == [
+        (1, "rejected", False),
+        (2, "uploaded", True),
+    ]
+    assert (q["takes_allowed"], q["takes_left"]) == (4, 2)
+    assert q["takes"][0]["reason"].startswith("nothing was recorded")

@@ -42,6 +42,7 @@ def progress_json(p: Progress) -> dict[str, Any]:
                         "reason": t.reason,
                         "submitted": t.submitted,
                         "silent": t.silent,
+                        "counts": t.counts,
                     }
                     for t in s.takes
                 ],

@@ -14,7 +14,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import answers, invitations, numbers, placement, plaintext
+from boxinterview.domain import answers, invitations, numbers, placement, plaintext, recordings
 from boxinterview.domain.models import (
     RATINGS,
     Interview,
@@ -44,6 +44,7 @@ class TakeState:
     reason: str
     submitted: bool
     silent: bool = False  # processed, and nothing could be heard in it
+    counts: bool = True  # uses up one of the question's takes (one that could not be used may not)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
                         rec.reason if rec else "",
                         t.submitted,
                         silent=rec is not None and rec.silent,
+                        counts=not recordings.spares_a_take(rec),
                     )
                 )
         states.append(
