@@ -255,34 +255,108 @@
     }
   }
 
+  /* What is known of a take now: its upload on this device (refused, when the server would not take it) and the
+     server's word on it, with its question's state; the server's part is missing when it cannot be reached. */
+  async function checkTake(q, number, upload) {
+    const u = upload ? await Uploads.status(upload.key) : null;
+    if (u && u.refused) return { refused: u.refused };
+    let fresh;
+    try {
+      fresh = await call("/state");
+    } catch (e) {
+      return {};
+    }
+    const s = fresh.questions.find((x) => x.id === q.id) || null;
+    return { s, take: s ? s.takes.find((t) => t.number === number) || null : null };
+  }
+  const unusable = (found) => Boolean(found.refused || (found.take && ["rejected", "failed"].includes(found.take.state)));
+
+  /* While a take is watched, ask about it (after 1, 2, 4, then every 8 seconds) until the server has processed it,
+     so that a page left open learns when it cannot be used. Resolves with what was found then, else with null. */
+  async function watchTake(q, number, upload, watching) {
+    for (let wait = 1000; watching.on; wait = Math.min(wait * 2, 8000)) {
+      await sleep(wait);
+      if (!watching.on) break;
+      const found = await checkTake(q, number, upload);
+      if (!watching.on) break;
+      if (unusable(found)) return found;
+      if (found.take && found.take.state === "ready") break;
+    }
+    return null;
+  }
+
+  /* The server's reason ("nothing was recorded: record this answer again") as a sentence of its own. */
+  function sentence(text) {
+    const t = (text || "").trim();
+    return t ? t[0].toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : ".") : "";
+  }
+  function cannotUse(lead, found, left) {
+    const counts = !found.take || found.take.counts !== false;
+    const after = left <= 0 ? _("No takes are left; contact the support address.")
+      : counts ? "" : _("It does not count as one of your takes.");
+    return [lead, sentence(found.refused || (found.take && found.take.reason)), after].filter(Boolean).join(" ");
+  }
+
   async function recordedQuestion(q, s) {
     const local = (await Vault.all("uploads")).filter((u) => u.token === token && u.question === q.id);
     let used = Math.max(s.takes.length, ...local.map((u) => u.take), 0);
     let last = local.find((u) => u.take === used) || null;
     // A take that could not be used (refused by processing, or failed on our side) does not count.
-    const allowed = Math.max(q.takes, s.takes_allowed || 0);
-    q.allowed = allowed;
+    let allowed = Math.max(q.takes, s.takes_allowed || 0);
+    const recount = (fresh) => {
+      if (fresh) allowed = Math.max(q.takes, fresh.takes_allowed || 0);
+      q.allowed = allowed;
+    };
+    recount(s);
+    // The take in hand, when it cannot be submitted: what was found of it (see checkTake).
+    let problem = null;
     if (s.needs_retake) {
-      const why = s.takes.find((t) => t.submitted && t.reason);
-      fail(_("Your answer could not be used.") + " " + (used < allowed ? _("It does not count as one of your takes.") : _("No takes are left; contact the support address.")));
-      if (why) $("error").title = why.reason;
+      const why = s.takes.find((t) => t.submitted && t.reason) || null;
+      fail(cannotUse(_("Your answer could not be used."), { take: why }, used < allowed ? allowed - used : 0));
     }
     if (used === 0 || (s.needs_retake && used < allowed)) {
       last = await recordTake(q, used + 1, false);
       used += 1;
     } else {
-      await showTake(q, used);
-      const take = s.takes.find((t) => t.number === used);
-      if (take && take.silent) fail(SILENT);
+      const take = s.takes.find((t) => t.number === used) || null;
+      const found = { refused: last && last.refused, take };
+      if (unusable(found)) {
+        problem = found;
+      } else {
+        await showTake(q, used);
+        if (take && take.silent) fail(SILENT);
+      }
     }
     for (;;) {
       const left = allowed - used;
       $("retake").textContent = left > 0 ? ngettext("Record again (%(n)s take left)", "Record again (%(n)s takes left)", left, { n: n(left) }) : _("No takes left");
+      if (problem) {
+        // Never offered for submission: the server would refuse it. Only recording again is.
+        TakePlayer.clear();
+        fail(cannotUse(_("This take could not be used."), problem, left));
+        say("");
+        buttons("retake");
+        $("retake").disabled = left <= 0;
+        await once("retake");
+        problem = null;
+        last = await recordTake(q, used + 1, false);
+        used += 1;
+        continue;
+      }
       buttons("submit", "retake");
       $("retake").disabled = left <= 0;
       say(left > 0 ? _("Watch your take. Submit it, or record again: a new take discards this one, and only the take you submit is sent.")
         : _("Watch your take. Submit it when you are ready."));
-      const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake")]);
+      const watching = { on: true };
+      const watched = watchTake(q, used, last, watching);
+      const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake"),
+        watched.then((found) => (found ? "unusable" : new Promise(() => {})))]);
+      watching.on = false;
+      if (choice === "unusable") {
+        problem = await watched;
+        recount(problem.s);
+        continue;
+      }
       if (choice === "retake" && left > 0) {
         last = await recordTake(q, used + 1, false);
         used += 1;
@@ -298,6 +372,12 @@
         return;
       } catch (e) {
         fail(e.message);
+        // Refused on its way, or by processing meanwhile: then it is not offered again.
+        const found = await checkTake(q, used, last);
+        if (unusable(found)) {
+          problem = found;
+          recount(found.s);
+        }
       }
     }
   }

@@ -47,6 +47,15 @@ const TakePlayer = (() => {
     playback.hidden = false;
   }
 
+  /* A take the server could not use: nothing to play, nor to wait for. */
+  function clear() {
+    const playback = $("playback");
+    reset(playback);
+    playback.removeAttribute("src");
+    playback.load();
+    playback.hidden = true;
+  }
+
   /* A take recorded earlier: the copy kept on this device if there is one, else the server's at `url`. */
   function show(url, local) {
     if (!local) return fromServer(url);
@@ -54,5 +63,5 @@ const TakePlayer = (() => {
     $("playback").onerror = () => fromServer(url); // a copy this browser cannot play: watch the server's instead
   }
 
-  return { play, show, stop };
+  return { clear, play, show, stop };
 })();
