@@ -56,6 +56,7 @@
   function phase(name) { $("app").dataset.phase = name || ""; }
   const clock = (seconds) => `${n(Math.floor(seconds / 60))}:${n(seconds % 60).padStart(2, n(0))}`;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const takeCheck = TakeCheck(() => call("/state"));
   const SILENT = _("We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.");
   const TOO_SHORT = _("This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.");
@@ -255,48 +256,6 @@
     }
   }
 
-  /* What is known of a take now: its upload on this device (refused, when the server would not take it) and the
-     server's word on it, with its question's state; the server's part is missing when it cannot be reached. */
-  async function checkTake(q, number, upload) {
-    const u = upload ? await Uploads.status(upload.key) : null;
-    if (u && u.refused) return { refused: u.refused };
-    let fresh;
-    try {
-      fresh = await call("/state");
-    } catch (e) {
-      return {};
-    }
-    const s = fresh.questions.find((x) => x.id === q.id) || null;
-    return { s, take: s ? s.takes.find((t) => t.number === number) || null : null };
-  }
-  const unusable = (found) => Boolean(found.refused || (found.take && ["rejected", "failed"].includes(found.take.state)));
-
-  /* While a take is watched, ask about it (after 1, 2, 4, then every 8 seconds) until the server has processed it,
-     so that a page left open learns when it cannot be used. Resolves with what was found then, else with null. */
-  async function watchTake(q, number, upload, watching) {
-    for (let wait = 1000; watching.on; wait = Math.min(wait * 2, 8000)) {
-      await sleep(wait);
-      if (!watching.on) break;
-      const found = await checkTake(q, number, upload);
-      if (!watching.on) break;
-      if (unusable(found)) return found;
-      if (found.take && found.take.state === "ready") break;
-    }
-    return null;
-  }
-
-  /* The server's reason ("nothing was recorded: record this answer again") as a sentence of its own. */
-  function sentence(text) {
-    const t = (text || "").trim();
-    return t ? t[0].toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? "" : ".") : "";
-  }
-  function cannotUse(lead, found, left) {
-    const counts = !found.take || found.take.counts !== false;
-    const after = left <= 0 ? _("No takes are left; contact the support address.")
-      : counts ? "" : _("It does not count as one of your takes.");
-    return [lead, sentence(found.refused || (found.take && found.take.reason)), after].filter(Boolean).join(" ");
-  }
-
   async function recordedQuestion(q, s) {
     const local = (await Vault.all("uploads")).filter((u) => u.token === token && u.question === q.id);
     let used = Math.max(s.takes.length, ...local.map((u) => u.take), 0);
@@ -308,11 +267,11 @@
       q.allowed = allowed;
     };
     recount(s);
-    // The take in hand, when it cannot be submitted: what was found of it (see checkTake).
+    // The take in hand, when it cannot be submitted: what was found of it (see TakeCheck).
     let problem = null;
     if (s.needs_retake) {
       const why = s.takes.find((t) => t.submitted && t.reason) || null;
-      fail(cannotUse(_("Your answer could not be used."), { take: why }, used < allowed ? allowed - used : 0));
+      fail(takeCheck.cannotUse(_("Your answer could not be used."), { take: why }, used < allowed ? allowed - used : 0));
     }
     if (used === 0 || (s.needs_retake && used < allowed)) {
       last = await recordTake(q, used + 1, false);
@@ -320,7 +279,7 @@
     } else {
       const take = s.takes.find((t) => t.number === used) || null;
       const found = { refused: last && last.refused, take };
-      if (unusable(found)) {
+      if (takeCheck.unusable(found)) {
         problem = found;
       } else {
         await showTake(q, used);
@@ -333,7 +292,7 @@
       if (problem) {
         // Never offered for submission: the server would refuse it. Only recording again is.
         TakePlayer.clear();
-        fail(cannotUse(_("This take could not be used."), problem, left));
+        fail(takeCheck.cannotUse(_("This take could not be used."), problem, left));
         say("");
         buttons("retake");
         $("retake").disabled = left <= 0;
@@ -348,7 +307,7 @@
       say(left > 0 ? _("Watch your take. Submit it, or record again: a new take discards this one, and only the take you submit is sent.")
         : _("Watch your take. Submit it when you are ready."));
       const watching = { on: true };
-      const watched = watchTake(q, used, last, watching);
+      const watched = takeCheck.watch(q, used, last, watching);
       const choice = await Promise.race([once("submit").then(() => "submit"), once("retake").then(() => "retake"),
         watched.then((found) => (found ? "unusable" : new Promise(() => {})))]);
       watching.on = false;
@@ -373,8 +332,8 @@
       } catch (e) {
         fail(e.message);
         // Refused on its way, or by processing meanwhile: then it is not offered again.
-        const found = await checkTake(q, used, last);
-        if (unusable(found)) {
+        const found = await takeCheck.check(q, used, last);
+        if (takeCheck.unusable(found)) {
           problem = found;
           recount(found.s);
         }
