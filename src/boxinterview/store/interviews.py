@@ -243,16 +243,6 @@ def competency_names(con: apsw.Connection, interview_id: int) -> list[tuple[int,
     ]
 
 
-def has_question(con: apsw.Connection, interview_id: int, question_id: int) -> bool:
-    return bool(
-        value(
-            con,
-            "SELECT EXISTS (SELECT 1 FROM questions WHERE id = ? AND interview_id = ?)",
-            (question_id, interview_id),
-        )
-    )
-
-
 def letter_parts(con: apsw.Connection, interview_id: int, kind: str) -> dict[str, Any] | None:
     """What a message of `kind` to one of the interview's candidates needs: the role, whether review is blind,
     the language and time zone, and the interview's own subject and body for that kind (None for the standard
