@@ -12,6 +12,7 @@ from boxinterview import clock
 from boxinterview.domain import answers, invitations
 from boxinterview.mail import sender
 from boxinterview.mail.letters import Letterhead
+from boxinterview.pipeline.worker import Worker
 from boxinterview.store import outbox
 from tests.conftest import free_port
 from tests.support.flows import record_take
@@ -126,6 +127,30 @@ def test_a_crash_between_send_and_mark_resends_the_same_message(env, smtp, monke
     assert len(smtp.messages) == 2
     assert smtp.messages[0]["Message-ID"] == smtp.messages[1]["Message-ID"]  # recognisably the same message
     assert db.read(outbox.for_invitation, inv.id)[0]["state"] == "sent"
+
+
+def test_a_worker_stopped_while_a_message_is_sent_lets_it_finish_and_sends_it_once(env, smtp) -> None:
+    _, settings, db, interview = env
+    head = Letterhead.from_settings(settings)
+    for n in range(3):
+        invitations.invite(db, interview.id, f"Ann {n}", f"ann{n}@example.com", "t", letterhead=head)
+    smtp.accept_after = 1.0  # the server has the message and takes a second to say so
+
+    async def stop_mid_send() -> None:
+        stop = asyncio.Event()
+        task = asyncio.create_task(Worker(db, settings).run(stop))
+        while not smtp.received:
+            await asyncio.sleep(0.01)
+        stop.set()  # as systemd stops the service
+        await asyncio.wait_for(task, 20)
+
+    asyncio.run(stop_mid_send())
+    states = [m["state"] for m in db.read(outbox.recent, 10)]
+    assert len(smtp.received) == 1 and states.count("sent") == 1, states  # no other was begun
+    smtp.accept_after = 0.0
+    assert deliver(settings, db, clock.now() + sender.LEASE + timedelta(seconds=1)) == 2
+    assert len(smtp.received) == 3  # each once
+    assert len({m["Message-ID"] for m in smtp.messages}) == 3
 
 
 def test_finishing_queues_the_thank_you(env, smtp) -> None:

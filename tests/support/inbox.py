@@ -3,6 +3,7 @@ refusal; it offers SMTPUTF8 (international addresses) only when asked to."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.message
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class Inbox:
     def __init__(self, port: int, smtputf8: bool = False) -> None:
         self.received: list[Received] = []
         self.reply: str | None = None
+        self.accept_after = 0.0  # seconds between keeping a message and saying it is accepted
         self.port = port
         self.smtputf8 = smtputf8
         self.controller: Controller | None = None
@@ -59,4 +61,5 @@ class Inbox:
         self.received.append(
             Received(envelope.mail_from, list(envelope.rcpt_tos), list(envelope.mail_options), raw, message)
         )
+        await asyncio.sleep(self.accept_after)
         return "250 Message accepted for delivery"

@@ -197,14 +197,19 @@ async def _settle(db: Database, settings: Settings, m: dict[str, Any], verdict: 
     await db.awrite(_give_up, settings, m, verdict)
 
 
-async def deliver_due(db: Database, settings: Settings, now: datetime | None = None) -> int:
-    """Send what is due; returns how many were accepted by the SMTP server."""
+async def deliver_due(
+    db: Database, settings: Settings, now: datetime | None = None, stop: asyncio.Event | None = None
+) -> int:
+    """Send what is due; returns how many were accepted by the SMTP server. Once `stop` is set, no other message
+    is begun (those claimed and not begun go when their lease ends)."""
     if not settings.smtp.host:
         return 0
     now = now or clock.now()
     due = await db.awrite(sql.claim, now, now + LEASE, BATCH)
     accepted = 0
     for m in due:
+        if stop is not None and stop.is_set():
+            break
         try:
             out = _outgoing(settings, m)
         except Exception as exc:  # noqa: BLE001 - whatever it is, this message ends failed, the others go on
@@ -241,7 +246,7 @@ async def run(db: Database, settings: Settings, stop: asyncio.Event) -> None:
                 queued = await db.call(schedule.queue_due, db, settings)
                 if queued:
                     log.info("queued %d reminder(s)", queued)
-            while await deliver_due(db, settings) == BATCH:
+            while await deliver_due(db, settings, stop=stop) == BATCH and not stop.is_set():
                 pass
         except Exception:
             log.exception("delivering the outbox failed")

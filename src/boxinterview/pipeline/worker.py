@@ -98,8 +98,13 @@ class Worker:
             sweeper.cancel()
             follower.cancel()
             previewer.cancel()
-            mailer.cancel()
             hooks.cancel()
+            # A message being sent is let finish and marked sent: cut off after the SMTP server took it, it would
+            # go again later and its recipient would get it twice. Once stopped, the mailer begins no other.
+            if stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(mailer), self.settings.smtp.timeout_seconds + 10)
+            mailer.cancel()
             following = [task for _, task in self.live.values()]
             for each in [*self.running.values(), *following]:
                 each.cancel()
