@@ -60,6 +60,16 @@ def take_state(server, token: str, number: int = 1) -> tuple[str, int]:
     return (take.state if take else "none", q.takes_left)
 
 
+async def take_on_the_server(page: Page, server, token: str) -> None:
+    """Practise, record a 2 s take, and wait until all of it is on the server, not yet processed."""
+    await practise(page)
+    await record(page, 2)
+    deadline = time.monotonic() + 30
+    while take_state(server, token)[0] != "uploaded":
+        assert time.monotonic() < deadline, "the take never reached the server"
+        time.sleep(0.2)
+
+
 async def cannot_be_submitted(page: Page, takes_left: int) -> None:
     """The page says the take could not be used and why, and offers only to record again."""
     await expect(page.get_by_text("This take could not be used.")).to_be_visible(timeout=60_000)
@@ -110,12 +120,7 @@ async def test_a_page_left_open_learns_that_its_take_was_rejected(quiet) -> None
     async with chromium() as context:
         page = await context.new_page()
         await page.goto(f"{quiet.base}/i/{token}/interview")
-        await practise(page)
-        await record(page, 2)
-        deadline = time.monotonic() + 30
-        while take_state(quiet, token)[0] != "uploaded":
-            assert time.monotonic() < deadline, "the take never reached the server"
-            time.sleep(0.2)
+        await take_on_the_server(page, quiet, token)
         await expect(page.get_by_role("button", name="Submit this answer")).to_be_visible()
 
         recording = next(r for r in recordings.listing(quiet.db) if r.invitation_id == inv_id)
@@ -132,12 +137,7 @@ async def test_a_take_rejected_unnoticed_is_not_offered_again_once_submit_is_ref
     async with chromium() as context:
         page = await context.new_page()
         await page.goto(f"{quiet.base}/i/{token}/interview")
-        await practise(page)
-        await record(page, 2)
-        deadline = time.monotonic() + 30
-        while take_state(quiet, token)[0] != "uploaded":
-            assert time.monotonic() < deadline, "the take never reached the server"
-            time.sleep(0.2)
+        await take_on_the_server(page, quiet, token)
 
         # The page cannot ask about its take for a while, and the take is rejected meanwhile.
         state_url = f"**/api/v1/candidate/{token}/state"
