@@ -129,13 +129,20 @@ def ffmpeg_children(pid: int) -> list[str]:
     return [line for line in out.splitlines()[1:] if line.split()[1] == str(pid) and "ffmpeg" in line]
 
 
+def transcoding(db, rid: int, pid: int) -> bool:
+    """The worker `pid` is in the middle of the playback transcode: its ffmpeg writes the partial file (not a
+    quicker step before or after it, which a signal could miss)."""
+    folder = Path(recordings.get(db, rid).original_path).parent
+    return bool(list(folder.glob("playback.*.tmp.mp4"))) and bool(ffmpeg_children(pid))
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_transcode_has_its_job_taken_over(tmp_path: Path, clips) -> None:
     config, env = make_env(tmp_path, x264_preset="fast", duration_tolerance_seconds=15)
     settings, db, _ = env
     rid = uploaded(env, make("h264_1080.mp4", clips, seconds=8), file_type="video/mp4")
     first = start_worker(config, tmp_path)
-    wait_for(lambda: job_of(db, rid).state == "running" and ffmpeg_children(first.pid))
+    wait_for(lambda: transcoding(db, rid, first.pid))
     time.sleep(0.5)
     first.kill()  # SIGKILL: no chance to hand the job back
     first.wait()
@@ -161,7 +168,7 @@ def test_sigterm_stops_the_worker_cleanly_and_hands_the_job_back(tmp_path: Path,
     settings, db, _ = env
     rid = uploaded(env, make("h264_1080.mp4", clips, seconds=8), file_type="video/mp4")
     worker = start_worker(config, tmp_path)
-    wait_for(lambda: job_of(db, rid).state == "running" and ffmpeg_children(worker.pid))
+    wait_for(lambda: transcoding(db, rid, worker.pid))
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=15) == 0
     assert ffmpeg_children(worker.pid) == []

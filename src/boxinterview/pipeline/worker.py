@@ -99,15 +99,16 @@ class Worker:
             follower.cancel()
             previewer.cancel()
             hooks.cancel()
+            # Jobs are handed back at once (their ffmpeg killed), not after the mail below.
+            following = [task for _, task in self.live.values()]
+            for each in [*self.running.values(), *following]:
+                each.cancel()
             # A message being sent is let finish and marked sent: cut off after the SMTP server took it, it would
             # go again later and its recipient would get it twice. Once stopped, the mailer begins no other.
             if stop.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(mailer), self.settings.smtp.timeout_seconds + 10)
             mailer.cancel()
-            following = [task for _, task in self.live.values()]
-            for each in [*self.running.values(), *following]:
-                each.cancel()
             await asyncio.gather(
                 *self.running.values(),
                 *following,
