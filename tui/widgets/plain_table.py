@@ -1,9 +1,14 @@
 """A data table whose cells show text exactly as written. Textual reads a string cell as console markup, so a
 candidate called `Mallory [/]` would crash the screen and `[link=…]` would put a link in it; every cell and label
-of this table is plain text instead, whoever fills it."""
+of this table is plain text instead, whoever fills it.
+
+It also draws a row again once its columns have widened for it: DataTable keeps each cell as first drawn until
+the table next changes, and a row drawn before the table measured it (a busy moment) stayed cut to the columns'
+old widths ("htt" for a whole address)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
@@ -22,6 +27,16 @@ def plain(value: Any) -> Any:
 
 
 class PlainTable(DataTable[Any]):
+    _drawn_widths: tuple[int, ...] = ()
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        super()._update_dimensions(new_rows)
+        widths = tuple(column.get_render_width(self) for column in self.ordered_columns)
+        if widths != self._drawn_widths:  # what was drawn at other widths is drawn again
+            self._drawn_widths = widths
+            self._update_count += 1  # the key of every drawing DataTable keeps
+            self.refresh()
+
     def add_column(
         self, label: Any, *, width: int | None = None, key: str | None = None, default: Any = None
     ) -> ColumnKey:
