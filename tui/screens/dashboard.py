@@ -21,6 +21,8 @@ REFRESH_SECONDS = 1.0
 
 
 class DashboardScreen(ConsoleScreen[None]):
+    # Narrower than the summary's three parts side by side: one under the other, each whole.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     CSS_PATH = "dashboard.tcss"
     BINDINGS = [Binding("t", "retry", "Retry failed job"), Binding("f5", "refresh", "Refresh")]
 
