@@ -119,7 +119,7 @@ def reviewer(handler: Handler) -> Handler:
                 raise web.HTTPSeeOther(login_url(request))
             raise web.HTTPUnauthorized(text="sign in first")
         if request.method not in ("GET", "HEAD"):
-            form = await forms.read(request)
+            form = await forms.read(request, many=None)  # the handler reads the rest
             sent = str(form.get("csrf", "")) or request.headers.get("X-CSRF-Token", "")
             if not same_token(sent, session.csrf):
                 raise web.HTTPForbidden(

@@ -39,11 +39,29 @@ async def json_bytes(request: web.Request) -> bytes:
     return raw
 
 
+class _Repeated(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose names are each given once: of `{"answer": "a", "answer": "b"}` a reader would keep either,
+    deciding for the sender without telling them."""
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        raise _Repeated(next(name for i, (name, _) in enumerate(pairs) if name in dict(pairs[:i])))
+    return obj
+
+
 def json_value(raw: bytes) -> Any:
-    """JSON bytes as a value. NaN and Infinity (which JSON does not have) and nesting deeper than a recursion can
-    take are refused like any other malformed body."""
+    """JSON bytes as a value. NaN and Infinity (which JSON does not have), a name given twice in one object and
+    nesting deeper than a recursion can take are refused like any other malformed body."""
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        return json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_unique)
+    except _Repeated as repeated:
+        raise Invalid(
+            f"the request body gives {repeated.name!r} more than once; give each name once"
+        ) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise Invalid("the request body must be JSON (UTF-8, numbers as JSON writes them)") from None
 

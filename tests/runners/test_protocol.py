@@ -245,6 +245,18 @@ async def test_bad_bodies_get_clear_refusals(site: Site, clips) -> None:
         headers=bearer(runners.create_registration_token(site.db, "", "t")),
     )
     assert no_name.status == 422
+    for parts, refusal in [
+        ([("loudness_lufs", "nan")], "between -200 and 50"),
+        ([("loudness_lufs", "-Infinity")], "between -200 and 50"),
+        ([("loudness_lufs", "1e999")], "between -200 and 50"),
+        ([("loudness_lufs", "-20"), ("loudness_lufs", "-30")], "'loudness_lufs' is sent more than once"),
+        ([("playback", b"x"), ("playback", b"y")], "'playback' is sent more than once"),
+    ]:
+        form = FormData(default_to_multipart=True)
+        for name, value in parts:
+            form.add_field(name, value, filename="p.mp4" if isinstance(value, bytes) else None)
+        odd = await client.post(f"{RUNS}/jobs/{job.id}/success", data=form, headers=headers)
+        assert odd.status == 422 and refusal in (await odd.json())["error"]["message"], parts
     assert job_of(site.db, rid).state == "running"  # none of that touched the job
     rejected = await client.post(
         f"{RUNS}/jobs/{job.id}/reject", json={"reason": "no sound was recorded"}, headers=headers

@@ -98,7 +98,7 @@ async def bulk(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     interview_id = int(request.match_info["interview_id"])
-    form = await forms.read(request)
+    form = await forms.read(request, many={"invitation"})
     try:
         outcome = Outcome(str(form.get("outcome", "")))
     except ValueError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 import os
 import uuid
 from collections.abc import Awaitable, Callable
@@ -158,13 +159,17 @@ async def success(request: web.Request, runner: Runner) -> web.Response:
     level: float | None = None
     source = ""
     got: set[str] = set()
+    seen: set[str] = set()
     try:
         try:
             reader = await request.multipart()
             while (part := await reader.next()) is not None:
                 if not isinstance(part, BodyPartReader):
                     raise Invalid("send plain parts, not nested multipart bodies")
-                if part.name in received and part.name not in got:
+                if part.name in seen:
+                    raise Invalid(f"the part {part.name!r} is sent more than once; send each part once")
+                seen.add(part.name or "")
+                if part.name in received:
                     await _receive(request, part, received[part.name], limits[part.name])
                     got.add(part.name)
                 elif part.name == "loudness_lufs":
@@ -190,9 +195,12 @@ def _loudness(text: str) -> float | None:
     if text.strip() == "":
         return None
     try:
-        return float(text)
+        level = float(text)
     except ValueError:
-        raise Invalid("loudness_lufs is a number of LUFS, e.g. -23.5, or empty") from None
+        level = math.nan
+    if not -200 <= level <= 50:  # NaN and infinities too: the player's gain is worked out from it
+        raise Invalid("loudness_lufs is a number of LUFS between -200 and 50, e.g. -23.5, or empty")
+    return level
 
 
 async def _receive(request: web.Request, part: BodyPartReader, target: Path, limit: int) -> None:

@@ -16,7 +16,7 @@ from boxinterview.web.render import render, reviewer_page
 async def create(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    form = await forms.read(request)
+    form = await forms.read(request, many={"question"})
     invitation_id = int(request.match_info["invitation_id"])
     questions = params.wholes(form.getall("question", []), "question")
     days = numbers.whole(str(form.get("days", "7")), "days", low=1, high=shares.MAX_DAYS)

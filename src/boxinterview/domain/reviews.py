@@ -284,6 +284,9 @@ def save_all(
             raise NotFound("some of these questions are not part of this interview")
         if not open_items:
             raise Conflict("you have already submitted your review of this candidate")
+        for item in sheet:
+            if not item["assessed"] and typed.get(item["question_id"], ({}, ""))[0]:
+                raise Invalid(f"question {item['position']} assesses no competency: it takes no scores")
         missing = []
         for item in open_items:
             scores, notes = typed.get(item["question_id"], ({}, ""))

@@ -55,6 +55,8 @@ def parse_metadata(header: str) -> dict[str, str]:
         key, _, encoded = pair.partition(" ")
         if not key or " " in encoded.strip():
             raise Invalid(f"Upload-Metadata: {pair!r} is not 'key base64value'")
+        if key in out:  # tus: keys are unique; which copy counts would be a guess
+            raise Invalid(f"Upload-Metadata: the key {key!r} is given more than once; give each key once")
         try:
             out[key] = base64.b64decode(encoded.strip(), validate=True).decode("utf-8") if encoded else ""
         except (binascii.Error, UnicodeDecodeError):
