@@ -99,7 +99,8 @@ class ConsoleApp(App[None]):
         from boxinterview.tui.screens.editor import EditorScreen
 
         sections = [("Everywhere", _bindings(self.BINDINGS))]
-        sections += [(label, _bindings(cls.BINDINGS)) for _, label, cls in SCREENS.values() if cls.BINDINGS]
+        own = [(label, _bindings(cls.__dict__.get("BINDINGS", []))) for _, label, cls in SCREENS.values()]
+        sections += [(label, keys) for label, keys in own if keys]  # a screen's own keys, not the shared ones
         sections.append(("Interview editor", _bindings(EditorScreen.BINDINGS)))
         self.push_screen(HelpScreen(sections))
 

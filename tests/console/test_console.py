@@ -490,3 +490,21 @@ async def test_the_preview_shows_a_german_interviews_messages_in_german(db, sett
         assert shown.count("Guten Tag Alex Example,") == 8 and "Dear" not in shown
         assert "bis Freitag, 11. Dezember 2026, 18:00 MEZ." in shown
         assert f"Subject: Vielen Dank: Ihr Interview für {template.role} ist abgeschlossen" in heads
+
+
+async def test_every_screen_at_80_columns_keeps_help_and_quit_in_its_footer(
+    db, settings, open_interview
+) -> None:
+    from boxinterview.tui.app import SCREENS
+
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name, (key, label, _) in SCREENS.items():
+            await pilot.press(key)
+            await until(pilot, lambda name=name: app.current_mode == name)
+            await pilot.pause()
+            footer = app.screen.query_one("Footer")
+            keys = [(k.key, k.description) for k in footer.query("FooterKey") if k.region.right <= 80]
+            assert keys[:2] == [("question_mark", "Help"), ("q", "Quit")], (label, keys)
+        await pilot.press("q")
+    assert app.return_code == 0  # q, from the last screen, quits

@@ -1,6 +1,9 @@
 """What every console screen shares: the console app, typed, and one way to run work. Reads and changes run in a
 worker thread, so the interface never waits on the disk; a refusal is shown (or handed back to the form that
-asked, so nothing typed is lost); after a change the screen loads again."""
+asked, so nothing typed is lost); after a change the screen loads again.
+
+Every screen's footer begins with "? Help" and "q Quit": at 80 columns a screen's own keys fill the line, and
+what comes last is cut, so the two keys that lead to every other one come first."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from textual.binding import Binding
 from textual.screen import Screen, ScreenResultType
 from textual.worker import Worker
 
@@ -25,6 +29,8 @@ Refusals = tuple[type[Exception], ...]
 
 
 class ConsoleScreen(Screen[ScreenResultType]):
+    # The app's own keys, named here so they come before the screen's (Textual lists a base class's first).
+    BINDINGS = [Binding("question_mark,f1", "app.help", "Help"), Binding("q", "app.quit", "Quit")]
     if TYPE_CHECKING:
         app = getters.app(ConsoleApp)
 
