@@ -4,6 +4,8 @@ and the same database as the web, with live data arriving from other processes."
 from __future__ import annotations
 
 import dataclasses
+import html
+import re
 import time
 from datetime import UTC, datetime
 
@@ -250,11 +252,29 @@ async def test_invite_one_and_see_the_link(db, settings, open_interview) -> None
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, Message))
         shown = app.screen.copy
-    assert shown.startswith(f"{settings.base_url}/i/")
-    inv = invitations.by_token(db, shown.rsplit("/", 1)[1])  # the link works
-    assert [c.email for i, c in invitations.listing(db, inv.interview_id) if i.id == inv.id] == [
-        "fay@example.com"
-    ]
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("l")  # another link for her, to pass on by hand
+        await until(pilot, lambda: isinstance(app.screen, Message))
+        another = app.screen.copy
+        await pilot.pause()
+        lines = screen_lines(app)
+    assert shown.startswith(f"{settings.base_url}/i/") and another.startswith(f"{settings.base_url}/i/")
+    assert another != shown
+    assert any(line.strip() == another for line in lines), lines  # whole on its line, at 80 columns too
+    assert "Links made for them before keep working." in " ".join(" ".join(lines).split())
+    for link in (shown, another):  # and they do
+        inv = invitations.by_token(db, link.rsplit("/", 1)[1])
+        assert [c.email for i, c in invitations.listing(db, inv.interview_id) if i.id == inv.id] == [
+            "fay@example.com"
+        ]
+
+
+def screen_lines(app: ConsoleApp) -> list[str]:
+    """The terminal's lines as text, dialog borders taken off."""
+    cells = re.findall(r"<text [^>]*>(.*?)</text>", app.export_screenshot(), re.S)
+    text = html.unescape("".join(re.sub(r"<[^>]+>", "", c) for c in cells)).replace("\xa0", " ")
+    return [line.strip(" █▀▄") for line in text.splitlines()]
 
 
 async def test_run_a_backup_from_the_console(db, settings, open_interview) -> None:

@@ -138,7 +138,12 @@ class CandidatesScreen(ConsoleScreen[None]):
     def link_message(self, token: str, what: str) -> None:
         url = f"{self.settings.base_url}/i/{token}"
         self.app.push_screen(
-            Message(what, f"{url}\n\nThe link is personal: send it to this candidate only.", copy=url)
+            Message(
+                what,
+                "The link is personal: send it to this candidate only. "
+                "Links made for them before keep working.",
+                link=url,
+            )
         )
 
     def action_invite(self, typed: dict[str, str] | None = None, problem: str = "") -> None:

@@ -133,13 +133,18 @@ class Message(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,enter", "dismiss(None)", "Close"), Binding("c", "copy", "Copy")]
 
-    def __init__(self, title: str, text: str, copy: str = "") -> None:
+    def __init__(self, title: str, text: str, copy: str = "", link: str = "") -> None:
+        """`link` (an address) is shown on a line of its own in a dialog as wide as the terminal allows, so it
+        is not broken inside, and is what `c` copies."""
         super().__init__()
-        self.heading, self.text, self.copy = title, text, copy
+        self.heading, self.text, self.link = title, text, link
+        self.copy = copy or link
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog wide" if self.link else "dialog"):
             yield Static(self.heading, classes="title", markup=False)
+            if self.link:
+                yield Static(self.link, classes="link", markup=False)
             yield Static(self.text, classes="message", markup=False)
             if self.copy:
                 yield Static(
