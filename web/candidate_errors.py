@@ -13,6 +13,8 @@ import babel
 from aiohttp import web
 
 from boxinterview import i18n
+from boxinterview.domain import recordings
+from boxinterview.pipeline import playable
 
 LANGUAGE = "candidate_language"  # the request key a candidate handler leaves the interview's language under
 CANDIDATE_APIS = ("/api/v1/candidate/", "/api/v1/uploads")
@@ -159,3 +161,89 @@ def say(language: i18n.Language | None, status: int, message: str) -> str:
         if found := pattern.fullmatch(message):
             return language.gettext(text) % {k: language.number(int(v)) for k, v in found.groupdict().items()}
     return language.gettext(_BY_STATUS.get(status, _OTHER))
+
+
+# Why processing could not use a take (the core's words, kept for the team), and the same said for the candidate.
+_NUMBER = r"(?P<{}>[0-9]+(?:\.[0-9]+)?)"
+_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"the file is a picture, not a recording: .*"),
+        N_("The file is a picture, not a recording. Record this answer again."),
+    ),
+    (
+        re.compile(re.escape(playable.UNREADABLE)),
+        N_(
+            "The file is not a recording we can read (it may be damaged or incomplete). Record this answer "
+            "again."
+        ),
+    ),
+    (
+        re.compile(r"no picture was recorded: .*"),
+        N_(
+            "No picture was recorded. Allow the camera in your browser (and close other apps using it), then "
+            "record this answer again."
+        ),
+    ),
+    (
+        re.compile(r"no sound was recorded: .*"),
+        N_(
+            "No sound was recorded. Allow the microphone in your browser and check that it is not muted, then "
+            "record this answer again."
+        ),
+    ),
+    (
+        re.compile(r"nothing was recorded \(the recording is empty\): .*"),
+        N_("Nothing was recorded (the recording is empty). Record this answer again."),
+    ),
+    (
+        re.compile(rf"the recording is only {_NUMBER.format('seconds')} seconds long, too short .*"),
+        N_(
+            "The recording is only %(seconds)s seconds long, too short to hold an answer. Record this answer "
+            "again, and stop only when you have finished speaking."
+        ),
+    ),
+    (
+        re.compile(
+            rf"the recording is incomplete: only {_NUMBER.format('received')} of its "
+            rf"{_NUMBER.format('length')} seconds reached us .*"
+        ),
+        N_(
+            "The recording is incomplete: only %(received)s of its %(length)s seconds reached us (the browser "
+            "or phone may have stopped while saving it). Record this answer again."
+        ),
+    ),
+    (
+        re.compile(
+            rf"the recording is {_NUMBER.format('length')} seconds long, longer than this question allows "
+            rf"\({_NUMBER.format('limit')} s\): .*"
+        ),
+        N_(
+            "The recording is %(length)s seconds long, longer than this question allows (%(limit)s s). Record "
+            "a shorter answer."
+        ),
+    ),
+    (
+        re.compile(re.escape(playable.DAMAGED)),
+        N_("The recording is damaged and cannot be played. Record this answer again."),
+    ),
+    (
+        re.compile(re.escape(recordings.FAILED_ON_OUR_SIDE)),
+        N_(
+            "Something went wrong on our side while preparing this recording, and the hiring team has been "
+            "told. Record this answer again."
+        ),
+    ),
+]
+_REASON_OTHER = N_("This recording could not be used. Record this answer again.")
+
+
+def reason(language: i18n.Language, why: str | None) -> str | None:
+    """Why a take could not be used (the core's words, in English) as the candidate should read it."""
+    if not why or language.code == i18n.DEFAULT:
+        return why
+    for pattern, text in _REASONS:
+        if found := pattern.fullmatch(why):
+            return language.gettext(text) % {
+                k: language.number(float(v)) for k, v in found.groupdict().items()
+            }
+    return language.gettext(_REASON_OTHER)

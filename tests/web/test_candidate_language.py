@@ -7,9 +7,15 @@ import re
 from datetime import UTC, datetime
 from html import unescape
 
+import pytest
+
 from boxinterview.domain import accounts, interview_io, interviews, invitations
-from boxinterview.domain.models import InterviewStatus, Role
-from tests.support.flows import meta_header
+from boxinterview.domain.models import InterviewStatus, QuestionKind, Role
+from boxinterview.domain.recordings import FAILED_ON_OUR_SIDE
+from boxinterview.media.probe import AudioStream, MediaInfo, VideoStream
+from boxinterview.pipeline import processing
+from boxinterview.pipeline.playable import DAMAGED, UNREADABLE, Expectation, Rejected, validate
+from tests.support.flows import meta_header, record_take
 from tests.support.signin import sign_in_with
 from tests.support.site import text_of
 
@@ -150,3 +156,76 @@ async def test_an_upload_refused_is_explained_in_the_pages_language(site) -> Non
     ).strip() == "Bitte stimmen Sie zuerst den Datenschutzhinweisen zu; vorher wird nichts aufgenommen."
     english = await browser.post("/api/v1/uploads/", headers=headers)
     assert "privacy notice has not been accepted" in await english.text()
+
+
+FRENCH = """\
+title: Support client — Lyon
+role: Conseillère clientèle
+language: fr
+time_zone: Europe/Paris
+competencies:
+  - name: Clarté
+    anchors: {1: Confus, 3: Clair, 5: Très clair}
+questions:
+  - {prompt: Présentez-vous., kind: video, answer_seconds: 60, takes: 3, competencies: [Clarté]}
+"""
+
+
+def every_reason_processing_gives() -> list[str]:
+    """What processing says of each kind of take it cannot use, made by the code that says it."""
+    sound = AudioStream("opus", 1, 48000)
+    picture = VideoStream("vp8", 640, 480, "yuv420p")
+    expected = Expectation(QuestionKind.VIDEO, 60)
+    takes = [
+        MediaInfo("image2", 1.0, picture, None, 10),
+        MediaInfo("avi", 5.0, picture, sound, 10),
+        MediaInfo("matroska,webm", 5.0, None, sound, 10),
+        MediaInfo("matroska,webm", 5.0, picture, None, 10),
+        MediaInfo("matroska,webm", 0.0, picture, sound, 10),
+        MediaInfo("matroska,webm", 0.3, picture, sound, 10),
+        MediaInfo("matroska,webm", 12.0, picture, sound, 10, header_duration_s=58.0),
+        MediaInfo("matroska,webm", 75.4, picture, sound, 10),
+    ]
+    said = []
+    for info in takes:
+        with pytest.raises(Rejected) as rejected:
+            validate(info, expected)
+        said.append(str(rejected.value))
+    assert UNREADABLE in said  # a container no browser records into
+    return [*said, DAMAGED, FAILED_ON_OUR_SIDE]
+
+
+async def test_why_a_take_could_not_be_used_is_said_in_the_interview_s_language(make_site) -> None:
+    site = await make_site()
+    iv = interviews.create(site.db, interview_io.from_yaml(FRENCH), "t")
+    interviews.set_status(site.db, iv, InterviewStatus.OPEN, "t")
+    question = interviews.get(site.db, iv).questions[0]
+    reasons = [*every_reason_processing_gives(), "the runner's own words about a take"]
+    browser = await site.browser()
+    said = []
+    for n, why in enumerate(reasons):  # a candidate each (a question has at most 10 takes)
+        inv, token = invitations.invite(site.db, iv, f"Loïc Lefèvre {n}", f"loic{n}@example.com", "t")
+        invitations.record_consent(site.db, inv.id, "1")
+        processing.reject(site.db, record_take(site.db, site.settings, token, question.id, 1, b"take"), why)
+        state = await (await browser.get(f"/api/v1/candidate/{token}/state")).json()
+        said.append(state["questions"][0]["takes"][0]["reason"])
+    fallback = "Cet enregistrement n’a pas pu être utilisé. Enregistrez à nouveau cette réponse."
+    assert len(said) == len(reasons)
+    assert all(fallback != s for s in said[:-1]), said  # each kind has its own words
+    assert said[-1] == fallback  # words nobody wrote a translation for
+    assert len(set(said)) == len(said)
+    assert said[5].startswith("L’enregistrement ne dure que 0,3 secondes")  # numbers as French writes them
+    assert "seules 12 de ses 58 secondes" in said[6] and "(60\u00a0s)" in said[7]
+    assert "équipe de recrutement" in said[-2]
+    english = interviews.create(
+        site.db, interview_io.from_yaml(FRENCH.replace("language: fr", "language: en")), "t"
+    )
+    interviews.set_status(site.db, english, InterviewStatus.OPEN, "t")
+    inv, token = invitations.invite(site.db, english, "Ann Lee", "ann@example.com", "t")
+    invitations.record_consent(site.db, inv.id, "1")
+    question = interviews.get(site.db, english).questions[0]
+    processing.reject(
+        site.db, record_take(site.db, site.settings, token, question.id, 1, b"take"), reasons[5]
+    )
+    state = await (await browser.get(f"/api/v1/candidate/{token}/state")).json()
+    assert state["questions"][0]["takes"][0]["reason"] == reasons[5]  # in English, the core's own words

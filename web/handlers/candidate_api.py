@@ -7,12 +7,12 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from boxinterview import files
+from boxinterview import files, i18n
 from boxinterview.domain import answers, documents, journey
 from boxinterview.domain.journey import Progress
 from boxinterview.errors import Invalid, TooLarge
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import forms, params, sendfile
+from boxinterview.web import candidate_errors, forms, params, sendfile
 from boxinterview.web.keys import DB, SETTINGS
 
 SPEEDTEST_MAX = 4 * 1024 * 1024
@@ -20,6 +20,7 @@ MAX_FORM_PARTS = 10  # fields looked through for 'file' (a browser sends just it
 
 
 def progress_json(p: Progress) -> dict[str, Any]:
+    language = i18n.language(p.interview.language)
     return {
         "status": p.invitation.status.value,
         "closed": p.closed,
@@ -39,7 +40,7 @@ def progress_json(p: Progress) -> dict[str, Any]:
                     {
                         "number": t.number,
                         "state": t.state,
-                        "reason": t.reason,
+                        "reason": candidate_errors.reason(language, t.reason),
                         "submitted": t.submitted,
                         "silent": t.silent,
                         "counts": t.counts,

@@ -44,6 +44,7 @@ RECORDING_CONTAINERS = ("matroska", "webm", "mov", "mp4", "m4a", "3gp", "ogg", "
 UNREADABLE = (
     "the file is not a recording we can read (it may be damaged or incomplete): record this answer again"
 )
+DAMAGED = "the recording is damaged and cannot be played: record this answer again"
 
 
 class Rejected(Exception):
@@ -209,7 +210,7 @@ async def _make(
             os.replace(partial, target)
     except MediaError as exc:
         if _damaged(exc):
-            raise Rejected("the recording is damaged and cannot be played: record this answer again") from exc
+            raise Rejected(DAMAGED) from exc
         raise
     finally:
         files.remove(partial)
