@@ -152,3 +152,34 @@ async def test_a_take_rejected_unnoticed_is_not_offered_again_once_submit_is_ref
         await page.get_by_role("button", name="Submit this answer").click()
         await cannot_be_submitted(page, 3)
         await expect(page.get_by_text("Nothing was recorded (the recording is empty)")).to_be_visible()
+
+
+async def test_a_submitted_take_rejected_while_on_the_next_question_is_told_at_once(quiet) -> None:
+    open_interview(quiet, INTERVIEW)
+    token, inv_id = invite(quiet)
+    async with chromium() as context:
+        page = await context.new_page()
+        await page.goto(f"{quiet.base}/i/{token}/interview")
+        await take_on_the_server(page, quiet, token)
+        await page.get_by_role("button", name="Submit this answer").click()
+        await saved(page, 1, 2)
+        await expect(page.locator("#text")).to_be_visible(timeout=10_000)  # on question 2
+        notice = page.locator("#later")
+        await expect(notice).to_be_hidden()
+
+        recording = next(r for r in recordings.listing(quiet.db) if r.invitation_id == inv_id)
+        processing.reject(
+            quiet.db,
+            recording.id,
+            "no sound was recorded: allow the microphone in your browser and check it is not muted, then record "
+            "this answer again",
+        )
+        await expect(notice).to_contain_text(
+            "Your answer to question 1 could not be used. No sound was recorded", timeout=30_000
+        )
+        await expect(notice).to_contain_text("You will be asked to record it again before you finish.")
+        await page.fill("#text", "Listening first.")  # what was being written goes on undisturbed
+        await page.get_by_role("button", name="Submit this answer").click()
+        await expect(page.get_by_text("Question 1 of 2")).to_be_visible(timeout=10_000)  # then back to it
+        await expect(page.get_by_text("Your answer could not be used.")).to_be_visible()
+        await expect(notice).to_be_hidden()

@@ -125,6 +125,7 @@
   function saved(q) {
     $("receipt").textContent = _("Answer %(position)s of %(total)s saved ✓", { position: n(q.position), total: n(total) });
   }
+  const answers = Answers({ $, n, api, token, sections, phase, buttons, once, countdown, stopTimer, sending, fail, say, call, reach, saved });
 
   Uploads.onChange((u) => {
     const banner = $("network");
@@ -256,6 +257,18 @@
     }
   }
 
+  /* A submitted take is processed while the candidate goes on. One that processing cannot use is told at once,
+     whatever question the candidate is on; the interview comes back to its question after the one in hand. */
+  function watchSubmitted(q, number) {
+    takeCheck.watch(q, number, null, { on: true }).then((found) => {
+      if (!found || blocked) return;
+      const left = found.s ? found.s.takes_left : 1;
+      $("later").textContent = takeCheck.cannotUse(_("Your answer to question %(position)s could not be used.", { position: n(q.position) }), found, left) +
+        (left > 0 ? " " + _("You will be asked to record it again before you finish.") : "");
+      $("later").hidden = false;
+    });
+  }
+
   async function recordedQuestion(q, s) {
     const local = (await Vault.all("uploads")).filter((u) => u.token === token && u.question === q.id);
     let used = Math.max(s.takes.length, ...local.map((u) => u.take), 0);
@@ -270,6 +283,7 @@
     // The take in hand, when it cannot be submitted: what was found of it (see TakeCheck).
     let problem = null;
     if (s.needs_retake) {
+      $("later").hidden = true; // said again below, here at its question
       const why = s.takes.find((t) => t.submitted && t.reason) || null;
       fail(takeCheck.cannotUse(_("Your answer could not be used."), { take: why }, used < allowed ? allowed - used : 0));
     }
@@ -328,6 +342,7 @@
         TakePlayer.stop();
         await Uploads.release(token, q.id);
         saved(q);
+        watchSubmitted(q, used);
         return;
       } catch (e) {
         fail(e.message);
@@ -337,107 +352,6 @@
           problem = found;
           recount(found.s);
         }
-      }
-    }
-  }
-
-  /* A written answer is kept on this device as it is typed, so a reload or a closed tab does not lose it. */
-  const draftKey = (q) => `boxinterview:draft:${token}:${q.id}`;
-  const drafts = {
-    get: (q) => { try { return localStorage.getItem(draftKey(q)); } catch (e) { return null; } },
-    put: (q, text) => { try { localStorage.setItem(draftKey(q), text); } catch (e) { /* full or private: only this tab keeps it */ } },
-    drop: (q) => { try { localStorage.removeItem(draftKey(q)); } catch (e) { /* nothing kept */ } },
-  };
-
-  async function textQuestion(q) {
-    sections("text-answer");
-    phase("text");
-    const area = $("text");
-    area.maxLength = q.max_chars || 2000;
-    const draft = drafts.get(q);
-    area.value = draft ? draft.slice(0, area.maxLength) : "";
-    $("draft-note").textContent = draft ? _("We restored the draft you were writing on this device.") : "";
-    const count = () => { $("text-count").textContent = _("%(count)s of %(limit)s characters", { count: n(area.value.length), limit: n(area.maxLength) }); };
-    area.oninput = () => {
-      count();
-      if (area.value) drafts.put(q, area.value);
-      else drafts.drop(q);
-    };
-    count();
-    buttons("submit");
-    area.focus();
-    let timeUp = new Promise((resolve) => countdown(_("Time left"), q.answer, resolve));
-    for (;;) {
-      await Promise.race([once("submit"), timeUp]);
-      timeUp = new Promise(() => {}); // the time limit submits once; after that only the button does
-      sending(true);
-      try {
-        state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ text: area.value }) });
-        stopTimer();
-        drafts.drop(q);
-        area.value = "";
-        $("draft-note").textContent = "";
-        saved(q);
-        return;
-      } catch (e) {
-        sending(false);
-        fail(e.message);
-      }
-    }
-  }
-
-  async function choiceQuestion(q) {
-    sections("choice-answer");
-    phase("choice");
-    $("choices").innerHTML = "";
-    q.choices.forEach((label, i) => {
-      const id = `choice-${i + 1}`;
-      const p = document.createElement("p");
-      p.className = "check";
-      p.innerHTML = `<input type="radio" name="choice" id="${id}" value="${i + 1}"> <label for="${id}"></label>`;
-      p.querySelector("label").textContent = label;
-      $("choices").appendChild(p);
-    });
-    buttons("submit");
-    for (;;) {
-      await once("submit");
-      const picked = document.querySelector('input[name="choice"]:checked');
-      if (!picked) { fail(_("Choose one of the answers first.")); continue; }
-      sending(true);
-      try {
-        state = await call(`/answers/${q.id}`, { method: "POST", body: JSON.stringify({ choice: Number(picked.value) }) });
-        saved(q);
-        return;
-      } catch (e) {
-        sending(false);
-        fail(e.message);
-      }
-    }
-  }
-
-  async function fileQuestion(q) {
-    sections("file-answer");
-    phase("file");
-    buttons("submit");
-    for (;;) {
-      await once("submit");
-      const file = $("file").files[0];
-      if (!file) { fail(_("Choose your document first.")); continue; }
-      const form = new FormData();
-      form.append("file", file);
-      sending(true);
-      say(_("Uploading your document…"));
-      try {
-        const r = await reach(`${api}/answers/${q.id}/file`, { method: "POST", body: form, headers: { "Accept-Language": pageLanguage } });
-        const body = await r.json();
-        if (!r.ok) throw new Error(body.error.message);
-        state = body;
-        saved(q);
-        return;
-      } catch (e) {
-        say("");
-        sending(false);
-        fail(e.message);
       }
     }
   }
@@ -460,7 +374,7 @@
   /* Nothing of a finished interview needs to stay on this device. */
   async function forgetAll() {
     await Uploads.forget(token);
-    cfg.questions.forEach((q) => drafts.drop(q));
+    cfg.questions.forEach((q) => answers.drafts.drop(q));
   }
 
   async function finishStep() {
@@ -514,9 +428,9 @@
       heading(_("Question %(position)s of %(total)s", { position: n(q.position), total: n(total) }), q.prompt, limits);
       await QuestionVideo.show(q, q.kind === "video" || q.kind === "audio");
       if (q.kind === "video" || q.kind === "audio") await recordedQuestion(q, s);
-      else if (q.kind === "text") await textQuestion(q);
-      else if (q.kind === "choice") await choiceQuestion(q);
-      else await fileQuestion(q);
+      else if (q.kind === "text") state = await answers.text(q);
+      else if (q.kind === "choice") state = await answers.choice(q);
+      else state = await answers.file(q);
       QuestionVideo.hide();
       await breather(q);
     }
@@ -534,7 +448,7 @@
     for (const s of state.questions) {
       if (!s.submitted) continue;
       await Uploads.release(token, s.id);
-      drafts.drop({ id: s.id });
+      answers.drafts.drop({ id: s.id });
     }
     const started = state.questions.some((s) => s.submitted || s.takes.length);
     if (!started && !localStorage.getItem(`boxinterview:practised:${token}`) &&
