@@ -28,9 +28,11 @@ from boxinterview.web.keys import (
     DB,
     FILE_IO,
     RATE_LIMITER,
+    RUNNER_LIMITER,
     SETTINGS,
     SIGNIN_KEY,
     TEMPLATES,
+    WRONG_TOKENS,
 )
 from boxinterview.web.language import Templates
 from boxinterview.web.ratelimit import RateLimiter
@@ -101,6 +103,8 @@ def init_app(settings: Settings) -> web.Application:
         app[BUCKET] = bucket
     app[SIGNIN_KEY] = secrets.token_bytes(32)
     app[RATE_LIMITER] = RateLimiter(settings.api.requests_per_minute)
+    app[RUNNER_LIMITER] = RateLimiter(settings.api.runner_requests_per_minute)
+    app[WRONG_TOKENS] = RateLimiter(settings.api.wrong_tokens_per_minute)
     app.on_response_prepare.append(add_headers)
     app[TEMPLATES] = Templates(make_environment)
     app[ASSETS] = assets.catalogue()

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 SETTINGS = web.AppKey("settings", Settings)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)  # requests per minute for each API token
+RUNNER_LIMITER = web.AppKey("runner_limiter", RateLimiter)  # requests per minute for each remote runner
+WRONG_TOKENS = web.AppKey("wrong_tokens", RateLimiter)  # wrong Bearer tokens per minute from each address
 DB = web.AppKey("db", Database)
 BUCKET = web.AppKey("bucket", Bucket)  # only when finished recordings move to an S3-compatible bucket
 TEMPLATES = web.AppKey("templates", Templates)  # one Jinja2 environment per language

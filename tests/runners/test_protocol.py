@@ -309,3 +309,45 @@ async def test_the_dashboard_names_the_runner_working_on_a_job(site: Site, clips
     assert shown.runners == 1
     by_recording = {j.recording_id: j.held_by for j in shown.jobs}
     assert by_recording == {first: "encoder-7", second: "server"}
+
+
+async def test_an_address_sending_wrong_tokens_is_slowed_down_and_a_runner_is_held_to_its_rate(
+    make_site,
+) -> None:
+    from boxinterview.domain import api
+
+    site = await make_site(api={"wrong_tokens_per_minute": 3, "runner_requests_per_minute": 4})
+    client = await site.browser()
+    runner_token = await register(site, client)
+    api_token = api.create_token(site.db, "ats", "t", ("read",))
+    guesses = [
+        ("GET", "/api/v1/interviews", "Bearer bxapi_guess"),
+        ("POST", RUNS + "/jobs/request", "Bearer bxrun_guess"),
+        ("POST", RUNS + "/register", "Bearer bxreg_guess"),
+    ]
+    for method, path, header in guesses:
+        wrong = await client.request(method, path, headers={"Authorization": header}, json={"name": "x"})
+        assert wrong.status in (401, 403), (path, wrong.status)
+    for method, path, header in [*guesses, ("GET", "/api/v1/interviews", f"Bearer {api_token}")]:
+        slowed = await client.request(method, path, headers={"Authorization": header}, json={"name": "x"})
+        message = (await slowed.json())["error"]["message"]
+        assert slowed.status == 429 and int(slowed.headers["Retry-After"]) >= 1, path
+        assert message.startswith("too many wrong tokens from this address; wait"), message
+    elsewhere = {"X-Forwarded-For": "203.0.113.9"}  # another address, through the proxy on this machine
+    right = await client.get(
+        "/api/v1/interviews", headers={"Authorization": f"Bearer {api_token}", **elsewhere}
+    )
+    assert right.status == 200
+    signed_out = await client.get("/api/v1/interviews")  # no token at all: not a guess
+    assert signed_out.status == 401
+
+    other = await site.browser()
+    for _ in range(4):
+        asked = await other.post(RUNS + "/jobs/request", headers={**bearer(runner_token), **elsewhere})
+        assert asked.status == 200
+    held = await other.post(RUNS + "/jobs/request", headers={**bearer(runner_token), **elsewhere})
+    assert (
+        held.status == 429
+        and "too many requests from the runner 'r1'" in (await held.json())["error"]["message"]
+    )
+    assert held.headers["RateLimit-Remaining"] == "0"

@@ -17,7 +17,7 @@ from boxinterview.domain.api import Caller
 from boxinterview.domain.models import Account
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, params, viewings
+from boxinterview.web import auth, bearer, params, viewings
 from boxinterview.web.errors import json_error
 from boxinterview.web.keys import DB, RATE_LIMITER, SETTINGS
 from boxinterview.web.openapi import spec
@@ -29,12 +29,13 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 async def _caller(request: web.Request) -> tuple[Caller | None, dict[str, str]]:
     """The integration a Bearer token names (None without one), after its rate limit; the limit's headers."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
         return None, {}
+    sent = bearer.token(request)
     db = request.app[DB]
-    caller = await db.call(api.check_token, db, header[7:].strip())
+    caller = await db.call(api.check_token, db, sent)
     if caller is None:
+        bearer.wrong(request)
         raise web.HTTPUnauthorized(
             text="the API token is not valid (or was revoked); make one with `boxinterview token add NAME`",
             headers={"WWW-Authenticate": 'Bearer realm="boxinterview"'},

@@ -18,9 +18,9 @@ from aiohttp import BodyPartReader, web
 
 from boxinterview.domain import runners
 from boxinterview.domain.runners import Runner
-from boxinterview.errors import Invalid, TooLarge
+from boxinterview.errors import Forbidden, Invalid, TooLarge
 from boxinterview.pipeline import remote
-from boxinterview.web import auth, forms, params, sendfile
+from boxinterview.web import auth, bearer, forms, params, sendfile
 from boxinterview.web.keys import DB, FILE_IO, SETTINGS
 
 JOB_TOKEN = "X-Job-Token"
@@ -32,24 +32,21 @@ CHALLENGE = {"WWW-Authenticate": 'Bearer realm="boxinterview runners"'}
 RunnerHandler = Callable[[web.Request, Runner], Awaitable[web.StreamResponse]]
 
 
-def _bearer(request: web.Request) -> str:
-    header = request.headers.get("Authorization", "")
-    return header[7:].strip() if header.startswith("Bearer ") else ""
-
-
 def runner_call(handler: RunnerHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """Only for a registered runner that has not been removed."""
 
     @functools.wraps(handler)
     async def wrapped(request: web.Request) -> web.StreamResponse:
         db = request.app[DB]
-        runner = await db.call(runners.check, db, _bearer(request), auth.client_address(request))
+        runner = await db.call(runners.check, db, bearer.token(request), auth.client_address(request))
         if runner is None:
+            bearer.wrong(request)
             raise web.HTTPUnauthorized(
                 text="the runner token is not valid, or the runner was removed: send Authorization: Bearer "
                 "<runner token>, or register again with a token from `boxinterview runner-token add`",
                 headers=CHALLENGE,
             )
+        bearer.runner_may_call(request, runner.id, runner.name)
         return await handler(request, runner)
 
     return wrapped
@@ -68,8 +65,9 @@ def _job(request: web.Request) -> tuple[int, str]:
 
 async def register(request: web.Request) -> web.Response:
     """POST /api/v1/runners/register with the registration token as Bearer and {"name": ...}."""
-    token = _bearer(request)
+    token = bearer.token(request)
     if not token.startswith(runners.REGISTRATION_PREFIX):
+        bearer.wrong(request)
         raise web.HTTPUnauthorized(
             text="send the registration token from `boxinterview runner-token add` as Authorization: Bearer",
             headers=CHALLENGE,
@@ -79,7 +77,11 @@ async def register(request: web.Request) -> web.Response:
     if not isinstance(name, str):
         raise Invalid('send {"name": "..."}: the runner\'s name, e.g. the machine\'s host name')
     db = request.app[DB]
-    runner, runner_token = await db.call(runners.register, db, token, name, auth.client_address(request))
+    try:
+        runner, runner_token = await db.call(runners.register, db, token, name, auth.client_address(request))
+    except Forbidden:  # a registration token that does not exist, or was spent or revoked
+        bearer.wrong(request)
+        raise
     return web.json_response(
         {"id": runner.id, "name": runner.name, "runner_token": runner_token}, status=201, headers=NO_STORE
     )

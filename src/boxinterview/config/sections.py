@@ -255,6 +255,15 @@ class ApiSettings:
     media_link_minutes: int = setting(
         60, "How long the links to recordings the API hands out keep working, in minutes.", _at_least(1)
     )
+    wrong_tokens_per_minute: int = setting(
+        20,
+        "Wrong Bearer tokens (API, runner, registration) one address may send per minute; after that it gets 429 "
+        "and Retry-After, whatever it sends.",
+        _at_least(1),
+    )
+    runner_requests_per_minute: int = setting(
+        600, "Requests each remote runner may make per minute; more get 429 and Retry-After.", _at_least(1)
+    )
 
 
 @dataclass(frozen=True)
