@@ -76,8 +76,14 @@ def write_at(path: Path, offset: int, data: bytes) -> None:
 
 
 def sync_and_trim(path: Path, length: int) -> None:
-    """Make the first `length` bytes durable and drop anything after them (an unacknowledged tail)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o640)
+    """Make the first `length` bytes durable and drop anything after them (an unacknowledged tail). A file that
+    is not there is never made (a file of `length` zeros would take the place of bytes that moved on)."""
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except FileNotFoundError:
+        if length == 0:
+            return
+        raise
     try:
         if os.fstat(fd).st_size != length:
             os.ftruncate(fd, length)
@@ -87,11 +93,17 @@ def sync_and_trim(path: Path, length: int) -> None:
 
 
 def finish_move(part: Path, final: Path) -> None:
-    """Move a completed upload to its place; safe to repeat after a crash part-way."""
-    if part.exists():
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(part, final)
-        fsync_dir(final.parent)
+    """Move a completed upload to its place; safe to repeat after a crash part-way. The move is one rename, so
+    once `final` is there it is the upload: a `part` found beside it came later, from no upload of its bytes,
+    and is dropped rather than put in its place."""
+    if not part.exists():
+        return
+    if final.exists():
+        remove(part)
+        return
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(part, final)
+    fsync_dir(final.parent)
 
 
 def remove(path: Path) -> None:

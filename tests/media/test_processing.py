@@ -178,7 +178,7 @@ async def test_every_answer_is_normalised_to_the_same_loudness(env, clips) -> No
 @pytest.mark.parametrize(
     ("kind", "question", "reason"),
     [
-        ("empty.webm", 0, "not a recording we can read"),
+        ("empty.webm", 0, "nothing was recorded (the recording is empty)"),  # not "damaged"
         ("header_only.webm", 0, "record this answer again"),
         ("random.webm", 0, "not a recording we can read"),
         ("picture.webm", 0, "a picture, not a recording"),

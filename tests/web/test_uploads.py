@@ -355,3 +355,76 @@ def test_kill_9_mid_upload_loses_no_acknowledged_byte(tmp_path: Path) -> None:
         recording = recordings.get(live.db, recording_id)
         assert recording.state is RecordingState.UPLOADED
         assert Path(recording.original_path).read_bytes() == data
+
+
+def test_the_last_patch_sent_again_changes_nothing(live) -> None:
+    """A browser whose answer to its last PATCH was lost asks for the offset and may send that PATCH again."""
+    url = absolute(live, create(live, live.metadata(live.candidate()), length=None))
+    data = os.urandom(3000)
+    assert patch(url, 0, data).status_code == 204
+    assert patch(url, 3000, b"", **{"Upload-Length": "3000"}).status_code == 204
+    upload = uploads.get(live.db, url.rsplit("/", 1)[1])
+    original = Path(recordings.get(live.db, upload.recording_id).original_path)
+    part = files.upload_part(live.settings.data_dir, upload.id)
+    for _ in range(2):
+        again = patch(url, 3000, b"", **{"Upload-Length": "3000"})
+        assert (again.status_code, again.headers["Upload-Offset"]) == (204, "3000")
+    more = patch(url, 3000, b"x")
+    assert more.status_code == 413 and "complete at 3000 bytes" in more.text
+    also = patch(url, 3000, b"y", **{"Upload-Length": "3001"})
+    assert also.status_code in (400, 413)
+    assert head(url).headers["Upload-Offset"] == "3000"
+    assert not part.exists()  # nothing was made again where the bytes were
+    assert original.read_bytes() == data
+
+
+def test_a_stray_part_never_takes_the_place_of_a_moved_upload(tmp_path: Path) -> None:
+    final = tmp_path / "recordings" / "7" / "original.webm"
+    part = tmp_path / "uploads" / "u.part"
+    part.parent.mkdir()
+    part.write_bytes(b"the take")
+    files.finish_move(part, final)
+    assert final.read_bytes() == b"the take" and not part.exists()
+    part.write_bytes(b"\0" * 8)  # from no upload of its bytes (a restore, a request sent again)
+    files.finish_move(part, final)
+    assert final.read_bytes() == b"the take" and not part.exists()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "token ü".encode("latin-1"),
+        "filename 文.webm".encode(),
+        "token YQ==\u202e".encode(),
+        b"take \xff\xfe",
+    ],
+)
+def test_metadata_outside_base64_is_refused_plainly(live, header: bytes) -> None:
+    r = requests.post(
+        live.uploads_url, headers={**TUS, "Upload-Length": "10", "Upload-Metadata": header}, timeout=5
+    )
+    assert r.status_code == 400, r.text
+    assert "is not base64-encoded UTF-8" in r.text and "Location" not in r.headers
+
+
+@pytest.mark.parametrize(
+    ("checksum", "said"),
+    [
+        ("sha1 üü".encode(), "the digest is not base64"),
+        (b"sha1", "send 'sha1 <the base64 of its 20-byte digest>'"),
+        (b"sha1 ", "send 'sha1 <the base64 of its 20-byte digest>'"),
+        (b"sha256 " + base64.b64encode(b"short"), "send 'sha256 <the base64 of its 32-byte digest>'"),
+    ],
+)
+def test_a_malformed_checksum_is_400_not_a_mismatch(live, checksum: bytes, said: str) -> None:
+    url = absolute(live, create(live, live.metadata(live.candidate()), length=10))
+    r = patch(url, 0, b"x" * 10, **{"Upload-Checksum": checksum})
+    assert r.status_code == 400 and said in r.text, r.text
+    assert head(url).headers["Upload-Offset"] == "0"
+
+
+def test_a_length_too_large_to_count_is_not_shown_as_another_number(live) -> None:
+    r = create(live, live.metadata(live.candidate()), length=int("9" * 40))
+    assert r.status_code == 413
+    assert "more than the most this server accepts (5000000 bytes)" in r.text
+    assert "9223372036854775807" not in r.text

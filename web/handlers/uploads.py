@@ -113,9 +113,14 @@ def _checksum(request: web.Request) -> tuple[str, bytes] | None:
             f"Upload-Checksum algorithm {algorithm!r} is not supported; use one of {', '.join(CHECKSUMS)}"
         )
     try:
-        return algorithm, base64.b64decode(encoded.strip(), validate=True)
-    except binascii.Error:
+        digest = base64.b64decode(encoded.strip(), validate=True)
+    except (binascii.Error, ValueError):  # a character outside base64 (non-ASCII: ValueError)
         raise Invalid("Upload-Checksum: the digest is not base64") from None
+    if len(digest) != CHECKSUMS[algorithm]().digest_size:
+        raise Invalid(
+            f"Upload-Checksum: send '{algorithm} <the base64 of its {CHECKSUMS[algorithm]().digest_size}-byte digest>'"
+        )
+    return algorithm, digest
 
 
 async def options(request: web.Request) -> web.Response:
@@ -276,6 +281,12 @@ async def patch(request: web.Request) -> web.Response:
             raise Conflict(
                 f"Upload-Offset is {sent} but the server has {upload.received} bytes; resume from there"
             )
+        if upload.completed_at is not None:
+            # Its bytes have moved on to processing: nothing here may write, trim or make its file again. The
+            # last PATCH sent again (its answer lost on the way) is answered as it was; more bytes are refused.
+            if await request.content.read(1):
+                raise TooLarge(f"this upload is complete at {upload.received} bytes; it takes no more")
+            return tus_response(204, {"Upload-Offset": str(upload.received), **_expires(upload)})
         upload = await _receive(request, upload, uploads.Policy.from_settings(settings))
     return tus_response(204, {"Upload-Offset": str(upload.received), **_expires(upload)})
 

@@ -59,7 +59,7 @@ def parse_metadata(header: str) -> dict[str, str]:
             raise Invalid(f"Upload-Metadata: the key {key!r} is given more than once; give each key once")
         try:
             out[key] = base64.b64decode(encoded.strip(), validate=True).decode("utf-8") if encoded else ""
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, ValueError):  # not base64 (a character outside it: ValueError), or not UTF-8
             raise Invalid(f"Upload-Metadata: the value of {key!r} is not base64-encoded UTF-8") from None
     return out
 
@@ -102,8 +102,7 @@ def create(
             f"Upload-Metadata: {exc}, written with the digits 0 to 9 (question is the question's id; take counts "
             "from 1)"
         ) from None
-    if length is not None and length > policy.max_bytes:
-        raise TooLarge(f"the upload is {length} bytes; the most this server accepts is {policy.max_bytes}")
+    check_size(length, policy)
     file_type = meta.get("filetype", "")[:200]
 
     def tx(con: apsw.Connection) -> UploadRow:
@@ -162,6 +161,14 @@ def get(db: Database, upload_id: str, now: datetime | None = None) -> UploadRow:
     return upload
 
 
+def check_size(length: int | None, policy: Policy) -> None:
+    """A length the client declares: at most the most this server accepts. The number is not repeated back: one
+    too large to count would be shown as another. (An empty upload is complete at once, as tus has it; processing
+    tells the candidate that nothing was recorded.)"""
+    if length is not None and length > policy.max_bytes:
+        raise TooLarge(f"Upload-Length is more than the most this server accepts ({policy.max_bytes} bytes)")
+
+
 def check_length(upload: UploadRow, policy: Policy, new_length: int | None, end: int) -> int | None:
     """The upload's length once this request is applied; raises if `end` bytes would not fit."""
     length = upload.length
@@ -172,10 +179,7 @@ def check_length(upload: UploadRow, policy: Policy, new_length: int | None, end:
             raise Invalid(
                 f"Upload-Length {new_length} is less than the {upload.received} bytes already received"
             )
-        if new_length > policy.max_bytes:
-            raise TooLarge(
-                f"the upload is {new_length} bytes; the most this server accepts is {policy.max_bytes}"
-            )
+        check_size(new_length, policy)
         length = new_length
     limit = length if length is not None else policy.max_bytes
     if end > limit:
@@ -221,7 +225,10 @@ def commit(
     done = db.write(tx)
     if done.completed_at is not None:
         recording = recordings.get(db, done.recording_id)
-        files.finish_move(files.upload_part(data_dir, done.id), Path(recording.original_path or ""))
+        part, final = files.upload_part(data_dir, done.id), Path(recording.original_path or "")
+        if done.received == 0 and not part.exists() and not final.exists():
+            files.write_at(part, 0, b"")  # an empty upload is an empty recording, which processing explains
+        files.finish_move(part, final)
     return done
 
 

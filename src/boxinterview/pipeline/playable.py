@@ -45,6 +45,7 @@ UNREADABLE = (
     "the file is not a recording we can read (it may be damaged or incomplete): record this answer again"
 )
 DAMAGED = "the recording is damaged and cannot be played: record this answer again"
+EMPTY = "nothing was recorded (the recording is empty): record this answer again"
 
 
 class Rejected(Exception):
@@ -93,7 +94,7 @@ def validate(info: MediaInfo, expected: Expectation) -> None:
             "this answer again"
         )
     if info.duration_s <= 0:
-        raise Rejected("nothing was recorded (the recording is empty): record this answer again")
+        raise Rejected(EMPTY)
     if info.duration_s < MIN_SECONDS:
         raise Rejected(
             f"the recording is only {info.duration_s:.1f} seconds long, too short to hold an answer: record this "
@@ -131,6 +132,8 @@ async def _described(original: Path, ffprobe: str, unreadable: str) -> MediaInfo
 
 async def checked(original: Path, expected: Expectation, ffprobe: str) -> MediaInfo:
     """The recording's description, once it has passed `validate`."""
+    if original.stat().st_size == 0:  # an empty upload: nothing to read, and nothing was recorded
+        raise Rejected(EMPTY)
     info = await _described(original, ffprobe, UNREADABLE)
     validate(info, expected)
     return info
