@@ -94,6 +94,13 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [
         N_("There is no take to submit yet; record one first."),
     ),
     (
+        re.compile(r"take (?P<take>\d+) is still arriving: .*"),
+        N_(
+            "Take %(take)s is still on its way to us. Let the device it was recorded on finish sending it, or "
+            "record the answer again."
+        ),
+    ),
+    (
         re.compile(r"take (?P<take>\d+) cannot be submitted: .*"),
         N_("Take %(take)s cannot be used. Record the answer again."),
     ),

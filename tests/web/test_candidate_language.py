@@ -229,3 +229,42 @@ async def test_why_a_take_could_not_be_used_is_said_in_the_interview_s_language(
     )
     state = await (await browser.get(f"/api/v1/candidate/{token}/state")).json()
     assert state["questions"][0]["takes"][0]["reason"] == reasons[5]  # in English, the core's own words
+
+
+async def test_a_take_still_arriving_cannot_be_submitted(make_site) -> None:
+    """Submitted, a take that never arrives would hold the interview up for good ("still uploading" at Finish,
+    with nothing on this device to send it): the candidate is told to let it arrive or record again."""
+    site = await make_site()
+    said = {
+        "en": "take 1 is still arriving: let the device it was recorded on finish sending it, or record the "
+        "answer again",
+        "fr": "La prise 1 est encore en route vers nous. Laissez l’appareil sur lequel elle a été enregistrée "
+        "finir de l’envoyer, ou enregistrez à nouveau la réponse.",
+    }
+    browser = await site.browser()
+    for code, message in said.items():
+        spec = FRENCH.replace("language: fr", f"language: {code}")
+        iv = interviews.create(site.db, interview_io.from_yaml(spec), "t")
+        interviews.set_status(site.db, iv, InterviewStatus.OPEN, "t")
+        inv, token = invitations.invite(site.db, iv, "Zoé Brontë", f"zoe-{code}@example.com", "t")
+        invitations.record_consent(site.db, inv.id, "1")
+        question = interviews.get(site.db, iv).questions[0]
+        meta = {"token": token, "question": str(question.id), "take": "1"}
+        started = await browser.post(
+            "/api/v1/uploads/",
+            data=b"x" * 100,
+            headers={
+                "Tus-Resumable": "1.0.0",
+                "Upload-Length": "1000",
+                "Upload-Metadata": meta_header(meta),
+                "Content-Type": "application/offset+octet-stream",
+            },
+        )
+        assert started.status == 201 and started.headers["Upload-Offset"] == "100"
+        api = f"/api/v1/candidate/{token}"
+        r = await browser.post(
+            f"{api}/answers/{question.id}", json={"take": 1}, headers={"Accept-Language": code}
+        )
+        assert r.status == 409 and (await r.json())["error"]["message"] == message
+        state = await (await browser.get(f"{api}/state")).json()
+        assert state["questions"][0]["submitted"] is False and state["current"] == 0

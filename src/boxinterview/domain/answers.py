@@ -175,6 +175,11 @@ def submit_take(
         if recording is None or recording.state in UNUSABLE:
             why = recording.reason if recording and recording.reason else "its upload never started"
             raise Conflict(f"take {take_number} cannot be submitted: {why}")
+        if recording.state is RecordingState.UPLOADING:  # submitted, it could hold the interview up for good
+            raise Conflict(
+                f"take {take_number} is still arriving: let the device it was recorded on finish sending it, or "
+                "record the answer again"
+            )
         sql.mark_take_submitted(con, answer.id, take.id)
         sql.submit_answer(con, answer.id, now)
         audit_sql.record(
