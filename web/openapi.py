@@ -222,6 +222,13 @@ def spec() -> dict[str, Any]:
             cand + "/answers/{question_id}": {
                 "post": _op("Submit an answer", params=("token", "question_id"), body="application/json")
             },
+            cand + "/questions/{question_id}/begin": {
+                "post": _op(
+                    "The question's countdown is shown: its time begins (once); how long ago",
+                    params=("token", "question_id"),
+                    body="application/json",
+                )
+            },
             cand + "/answers/{question_id}/file": {
                 "post": _op("Upload a document", params=("token", "question_id"), body="multipart/form-data")
             },

@@ -38,6 +38,9 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get(candidate_api_base + "/state", candidate_api.state)
     app.router.add_post(candidate_api_base + "/answers/{question_id:[0-9]{1,18}}", candidate_api.submit)
     app.router.add_post(
+        candidate_api_base + "/questions/{question_id:[0-9]{1,18}}/begin", candidate_api.begin
+    )
+    app.router.add_post(
         candidate_api_base + "/answers/{question_id:[0-9]{1,18}}/file", candidate_api.upload_document
     )
     app.router.add_get(

@@ -3,10 +3,14 @@ forgotten once submitted."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from playwright.async_api import expect
 
-from boxinterview.domain import journey
+from boxinterview import clock
+from boxinterview.domain import answers, journey
 from tests.browser.test_candidate_browser import live  # noqa: F401 (fixture)
 from tests.support.browser import chromium
 from tests.support.candidate_steps import invite, open_interview, saved
@@ -51,3 +55,20 @@ async def test_a_written_answer_survives_a_reload_and_is_forgotten_once_submitte
         await expect(answer).to_have_value("Saying what I will do, then doing it.")
     p = journey.progress(live.db, token)
     assert p.questions[0].text_value == "Listening first, then solving the problem for good."
+
+
+async def test_a_written_answer_s_time_goes_on_across_a_reload(live) -> None:  # noqa: F811
+    """The time began when the question was first shown (here nine minutes ago, on another device): neither this
+    device nor a reload begins it again."""
+    interview = open_interview(live, INTERVIEW)
+    token, inv_id = invite(live)
+    first = interview.questions[0].id
+    answers.open_question(live.db, inv_id, first, now=clock.now() - timedelta(minutes=9))
+    left = re.compile(r"^(1:00|0:[0-5]\d)$")  # of the question's ten minutes
+    async with chromium() as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/interview")
+        await expect(page.get_by_label("Your answer")).to_be_visible()
+        await expect(page.locator("#timer")).to_have_text(left)
+        await page.reload()
+        await expect(page.locator("#timer")).to_have_text(left)

@@ -122,6 +122,11 @@ SEED = {
     ],
     32: ["UPDATE recordings SET preview_path = '/d/recordings/1/preview.webm'"],
     33: ["UPDATE recordings SET previewed_at = '2026-01-11T00:00:00.000Z'"],
+    34: [
+        "INSERT INTO question_openings (invitation_id, question_id, opened_at) VALUES "
+        "(1, 1, '2026-01-12T00:00:00.000Z')",
+        "UPDATE answers SET over_time_seconds = 20",
+    ],
 }
 COUNTS = {
     "interviews": 1,
@@ -138,6 +143,7 @@ COUNTS = {
     "bucket_files": 1,
     "runners": 1,
     "runner_registration_tokens": 1,
+    "question_openings": 1,
 }
 
 

@@ -71,6 +71,10 @@ RULES: dict[tuple[str, str], dict[str, set[int]]] = {
     ("GET", "/i/{token}/{page}"): CANDIDATE_ONLY,
     ("GET", "/api/v1/candidate/{token}/state"): CANDIDATE_ONLY,
     ("POST", "/api/v1/candidate/{token}/answers/{question_id}"): CANDIDATE_POST,
+    # The world's candidate has finished: no question's time begins any more (403), for them only.
+    ("POST", "/api/v1/candidate/{token}/questions/{question_id}/begin"): {
+        a: ({403} if a == "candidate" else {404}) for a in ACTORS
+    },
     ("POST", "/api/v1/candidate/{token}/answers/{question_id}/file"): CANDIDATE_POST,
     ("GET", "/api/v1/candidate/{token}/takes/{question_id}/{take}"): CANDIDATE_ONLY,
     ("POST", "/api/v1/candidate/{token}/device-check"): CANDIDATE_POST,

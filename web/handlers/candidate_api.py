@@ -48,6 +48,7 @@ def progress_json(p: Progress) -> dict[str, Any]:
                     for t in s.takes
                 ],
                 "file_name": s.file_name,
+                "began_seconds_ago": s.began_seconds_ago,
             }
             for s in p.questions
         ],
@@ -142,6 +143,15 @@ async def take_media(request: web.Request) -> web.StreamResponse:
     return await sendfile.deliver(
         request, path, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     )
+
+
+async def begin(request: web.Request) -> web.Response:
+    """POST …/questions/{question_id}/begin: the question's countdown is shown; answers how long ago it began."""
+    db = request.app[DB]
+    seconds = await db.call(
+        journey.begin_question, db, request.match_info["token"], int(request.match_info["question_id"])
+    )
+    return _json({"began_seconds_ago": round(seconds, 1)})
 
 
 async def device_check(request: web.Request) -> web.Response:

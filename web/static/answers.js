@@ -3,7 +3,7 @@
    the server has the answer. `ui` is what the interview page lends them: its elements, buttons and calls. */
 "use strict";
 const Answers = (ui) => {
-  const { $, n, api, token, sections, phase, buttons, once, countdown, stopTimer, sending, fail, say, call, reach, saved } = ui;
+  const { $, n, api, token, sections, phase, buttons, once, countdown, stopTimer, sending, fail, say, call, reach, saved, begun } = ui;
 
   const draftKey = (q) => `boxinterview:draft:${token}:${q.id}`;
   const drafts = {
@@ -13,6 +13,9 @@ const Answers = (ui) => {
   };
 
   async function text(q) {
+    // The time goes on from when the question was first shown: a reload or another device does not begin it again.
+    // Asked before the question is shown, so that nothing typed or pressed meanwhile is missed.
+    const since = await begun(q);
     sections("text-answer");
     phase("text");
     const area = $("text");
@@ -29,7 +32,7 @@ const Answers = (ui) => {
     count();
     buttons("submit");
     area.focus();
-    let timeUp = new Promise((resolve) => countdown(_("Time left"), q.answer, resolve));
+    let timeUp = new Promise((resolve) => countdown(_("Time left"), Math.max(0, Math.ceil(q.answer - since)), resolve));
     for (;;) {
       await Promise.race([once("submit"), timeUp]);
       timeUp = new Promise(() => {}); // the time limit submits once; after that only the button does

@@ -122,10 +122,19 @@
     $("prompt").focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }
+  /* A question's time begins once, on the server, and this says how long ago; out of reach, it begins here (the
+     server counts from when it first hears of it). */
+  async function begun(q) {
+    try {
+      return (await call(`/questions/${q.id}/begin`, { method: "POST", body: "{}" })).began_seconds_ago || 0;
+    } catch (e) {
+      return 0;
+    }
+  }
   function saved(q) {
     $("receipt").textContent = _("Answer %(position)s of %(total)s saved ✓", { position: n(q.position), total: n(total) });
   }
-  const answers = Answers({ $, n, api, token, sections, phase, buttons, once, countdown, stopTimer, sending, fail, say, call, reach, saved });
+  const answers = Answers({ $, n, api, token, sections, phase, buttons, once, countdown, stopTimer, sending, fail, say, call, reach, saved, begun });
 
   Uploads.onChange((u) => {
     const banner = $("network");
@@ -165,8 +174,13 @@
       buttons();
       throw e;
     }
-    // A retake needs no second full think time; "Start recording now" starts at once either way.
-    const think = takeNumber > 1 ? Math.min(q.think, RETAKE_THINK) : q.think;
+    // A retake needs no second full think time; "Start recording now" starts at once either way. The first take's
+    // think time goes on from when the question was first shown: a reload or another device does not begin it again.
+    let think = takeNumber > 1 ? Math.min(q.think, RETAKE_THINK) : q.think;
+    if (!practice && takeNumber === 1) {
+      const since = await begun(q);
+      think = since < q.think ? Math.ceil(q.think - since) : Math.min(q.think, RETAKE_THINK);
+    }
     phase("think");
     if (practice) {
       say(_("Recording starts when the countdown ends, or when you are ready."));

@@ -3,6 +3,7 @@ answers. A candidate's link must be active: consented, started, before the deadl
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +99,33 @@ def may_give_file(db: Database, invitation_id: int, question_id: int, now: datet
     """Raise as `submit_file` would, before a document is even received: a closed link is refused without
     reading what it sends. `submit_file` checks again when it records the answer."""
     db.read(_answerable, invitation_id, question_id, now or clock.now(), (QuestionKind.FILE,))
+
+
+# A written answer sent this soon after its time ran out is on time: the page sends it as the countdown ends, and
+# the request takes a moment on a slow link.
+SENDING_SECONDS = 15
+
+
+def open_question(db: Database, invitation_id: int, question_id: int, now: datetime | None = None) -> float:
+    """Begin the question's time for the candidate (its think time, or its writing time) the first time they are
+    shown it; returns the seconds since it began, so a reload or another device goes on with the same countdown."""
+    now = now or clock.now()
+
+    def tx(con: apsw.Connection) -> float:
+        _answerable(con, invitation_id, question_id, now, None)
+        began = sql.open_question(con, invitation_id, question_id, now)
+        return max(0.0, (now - began).total_seconds())
+
+    return db.write(tx)
+
+
+def _over_time(con: apsw.Connection, invitation: Invitation, question: Question, now: datetime) -> int:
+    """Whole seconds past a written answer's time (with the time to send it), 0 when on time or never timed."""
+    began = sql.openings(con, invitation.id).get(stored_id(question))
+    if began is None:
+        return 0
+    allowed = question.answer_seconds * invitation.time_multiplier + SENDING_SECONDS
+    return max(0, math.ceil((now - began).total_seconds() - allowed))
 
 
 RECORDED = (QuestionKind.VIDEO, QuestionKind.AUDIO)
@@ -204,7 +232,7 @@ def submit_text(
     now = now or clock.now()
 
     def tx(con: apsw.Connection) -> Answer:
-        _, question = _active(con, invitation_id, question_id, now, (QuestionKind.TEXT,))
+        invitation, question = _active(con, invitation_id, question_id, now, (QuestionKind.TEXT,))
         body = plaintext.lines(text)
         if not body:
             raise Invalid("the answer is empty; write your answer before submitting")
@@ -217,6 +245,8 @@ def submit_text(
         if answer.submitted_at is not None:
             raise Conflict("this answer has already been submitted")
         sql.submit_answer(con, answer.id, now, text_value=body)
+        if over := _over_time(con, invitation, question, now):  # kept, and shown to the reviewers
+            sql.set_over_time(con, answer.id, over)
         found = sql.get_answer(con, invitation_id, question_id)
         assert found is not None
         return found

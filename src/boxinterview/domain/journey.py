@@ -57,6 +57,7 @@ class QuestionState:
     text_value: str | None = None
     choice_position: int | None = None
     file_name: str | None = None
+    began_seconds_ago: float | None = None  # since the question's time began (None: not shown yet)
 
     @property
     def needs_retake(self) -> bool:
@@ -100,6 +101,7 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
     interview = interviews_sql.get(con, invitation.interview_id)
     assert interview is not None
     by_question = {a.question_id: a for a in answers_sql.answers_of(con, invitation.id)}
+    began = answers_sql.openings(con, invitation.id)
     states = []
     for q in interview.questions:
         answer = by_question.get(stored_id(q))
@@ -131,6 +133,9 @@ def _progress(con: apsw.Connection, invitation: Invitation, now: datetime) -> Pr
                 text_value=answer.text_value if answer else None,
                 choice_position=answer.choice_position if answer else None,
                 file_name=answer.file_name if answer else None,
+                began_seconds_ago=(
+                    max(0.0, (now - began[stored_id(q)]).total_seconds()) if stored_id(q) in began else None
+                ),
             )
         )
     return Progress(
@@ -193,6 +198,13 @@ def consent(
             )
 
         db.write(tx)
+
+
+def begin_question(db: Database, token: str, question_id: int, now: datetime | None = None) -> float:
+    """The candidate is shown a question's countdown: its time begins now, unless it began before (a reload,
+    another device), and the countdown goes on from there. Returns the seconds since it began."""
+    invitation = invitations.by_token(db, token)
+    return answers.open_question(db, invitation.id, question_id, now)
 
 
 def record_device_check(

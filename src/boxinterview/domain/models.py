@@ -245,6 +245,7 @@ class Answer:
     file_path: str | None = None
     file_name: str | None = None
     file_type: str | None = None
+    over_time_seconds: int | None = None  # a written answer that came in this long after its time ran out
 
 
 @dataclass(frozen=True)

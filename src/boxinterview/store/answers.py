@@ -24,6 +24,7 @@ def _answer(r: dict[str, Any]) -> Answer:
         file_path=r["file_path"],
         file_name=r["file_name"],
         file_type=r["file_type"],
+        over_time_seconds=r["over_time_seconds"],
     )
 
 
@@ -91,6 +92,37 @@ def submit_answer(
         "file_type = ? WHERE id = ?",
         (to_db(now), text_value, choice_position, file_path, file_name, file_type, answer_id),
     )
+
+
+def set_over_time(con: apsw.Connection, answer_id: int, seconds: int) -> None:
+    con.execute("UPDATE answers SET over_time_seconds = ? WHERE id = ?", (seconds, answer_id))
+
+
+def open_question(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> datetime:
+    """When the question's time began for this candidate: now, the first time it is asked."""
+    con.execute(
+        "INSERT INTO question_openings (invitation_id, question_id, opened_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (invitation_id, question_id, to_db(now)),
+    )
+    began: str = value(
+        con,
+        "SELECT opened_at FROM question_openings WHERE invitation_id = ? AND question_id = ?",
+        (invitation_id, question_id),
+    )
+    return from_db(began)
+
+
+def openings(con: apsw.Connection, invitation_id: int) -> dict[int, datetime]:
+    """When each question's time began for this candidate, by question id (those begun)."""
+    return {
+        r["question_id"]: from_db(r["opened_at"])
+        for r in rows(
+            con,
+            "SELECT question_id, opened_at FROM question_openings WHERE invitation_id = ?",
+            (invitation_id,),
+        )
+    }
 
 
 def answers_of_take(con: apsw.Connection, take_id: int) -> list[Answer]:

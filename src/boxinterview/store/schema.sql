@@ -1,4 +1,4 @@
--- The schema at version 33, as the migration steps make it. Generated: do not edit;
+-- The schema at version 34, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -22,7 +22,7 @@ CREATE TABLE answers (
     file_name TEXT,
     file_type TEXT,
     started_at TEXT NOT NULL,
-    submitted_at TEXT, takes INTEGER NOT NULL DEFAULT 0,
+    submitted_at TEXT, takes INTEGER NOT NULL DEFAULT 0, over_time_seconds INTEGER,
     UNIQUE (invitation_id, question_id)
 );
 
@@ -328,6 +328,13 @@ CREATE TABLE question_competencies (
 ) WITHOUT ROWID;
 
 CREATE INDEX question_competencies_by_competency ON question_competencies (competency_id);
+
+CREATE TABLE question_openings (
+    invitation_id INTEGER NOT NULL REFERENCES invitations (id) ON DELETE CASCADE,
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    opened_at TEXT NOT NULL,
+    PRIMARY KEY (invitation_id, question_id)
+) WITHOUT ROWID;
 
 CREATE TABLE questions (
     id INTEGER PRIMARY KEY,
