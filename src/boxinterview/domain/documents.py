@@ -106,6 +106,18 @@ MAX_NAME = 200
 _UNSHOWN = ("Cc", "Cs", "Co", "Cn")  # control, surrogate, private and unassigned characters
 
 
+def download_name(name: str, mime: str) -> str:
+    """The name a document is saved under: the candidate's, ending in what the bytes were found to be ("cv.exe"
+    that is a PDF is saved as "cv.pdf"), so nobody opens it with the program its name would pick."""
+    kind = next((k for k, m in KINDS.items() if m == mime), None)
+    if kind is None:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and suffix.lower() == kind:
+        return name
+    return f"{stem if dot and stem else name}.{kind}"
+
+
 def clean_name(raw: str | None) -> str:
     """The file name to keep and show for an uploaded document: its last path component (some browsers send a
     whole path), read as Windows-1252 when a client sent bytes that are not UTF-8, composed (macOS sends

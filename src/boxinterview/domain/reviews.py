@@ -13,7 +13,7 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import audit, plaintext, scoring, viewing, webhooks
+from boxinterview.domain import audit, documents, plaintext, scoring, viewing, webhooks
 from boxinterview.domain.models import (
     SCORE_RANGE,
     SCORES,
@@ -440,7 +440,8 @@ def document_path(
         item = next((a for a in view.answers if a.question.id == question_id), None)
         if item is None or item.answer is None or not item.answer.file_path:
             raise NotFound("no document for this question")
-        return item.answer.file_path, item.answer.file_name or "document", item.answer.file_type or ""
+        mime = item.answer.file_type or ""
+        return item.answer.file_path, documents.download_name(item.answer.file_name or "document", mime), mime
 
     found = db.read(read)
     audit.viewed(
