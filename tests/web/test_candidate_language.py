@@ -67,6 +67,10 @@ async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin
     assert "Müller & Söhne GmbH lädt Sie zu einem zeitversetzten Video-Interview ein." in text
     assert "Frist: Freitag, 11. Dezember 2026, 17:00 MEZ" in text
     assert "2 Fragen: 1 schriftliche Frage, 1 Multiple-Choice-Frage" in text
+    assert (
+        "Es wird nichts aufgenommen: Kamera und Mikrofon brauchen Sie nicht." in text
+    )  # nothing is recorded
+    assert "mit Kamera" not in text and "Eine langsame Verbindung ist kein Problem" not in text
     assert "Ich habe die Datenschutzhinweise gelesen" in text
     assert "Zustimmen und fortfahren" in text
     assert "Erzählen Sie uns von sich." not in text  # prompts are shown only once the interview starts
@@ -268,3 +272,18 @@ async def test_a_take_still_arriving_cannot_be_submitted(make_site) -> None:
         assert r.status == 409 and (await r.json())["error"]["message"] == message
         state = await (await browser.get(f"{api}/state")).json()
         assert state["questions"][0]["submitted"] is False and state["current"] == 0
+
+
+async def test_an_interview_heard_not_seen_asks_for_no_camera(make_site) -> None:
+    site = await make_site()
+    spec = FRENCH.replace("language: fr", "language: en").replace("kind: video", "kind: audio")
+    iv = interviews.create(site.db, interview_io.from_yaml(spec), "t")
+    interviews.set_status(site.db, iv, InterviewStatus.OPEN, "t")
+    _, token = invitations.invite(site.db, iv, "Ada", "ada@example.com", "t")
+    text = visible(await text_of(await site.browser(), f"/i/{token}"))
+    assert (
+        "A phone or computer with a microphone, a recent browser, and a quiet place. No camera is needed."
+        in text
+    )
+    assert "with a camera" not in text
+    assert "A slow connection is fine" in text
