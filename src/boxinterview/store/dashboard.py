@@ -13,7 +13,8 @@ from boxinterview.store._sql import row, rows
 
 def active_uploads(con: apsw.Connection, since: datetime, limit: int) -> list[dict[str, Any]]:
     """Uploads still arriving that moved since `since`, newest activity first, with who and which question; each
-    row also says how many there are in all (`total`), beyond the limit."""
+    row also says how many there are in all (`total`), beyond the limit. A finished or withdrawn interview's are
+    left out: a take it never submitted may stay unfinished until the upload expires, and nobody waits for it."""
     return rows(
         con,
         "SELECT u.id, u.received, u.length, u.updated_at, u.created_at, t.number AS take, q.position AS question, "
@@ -23,6 +24,7 @@ def active_uploads(con: apsw.Connection, since: datetime, limit: int) -> list[di
         "JOIN invitations i ON i.id = a.invitation_id JOIN candidates c ON c.id = i.candidate_id "
         "JOIN interviews v ON v.id = i.interview_id "
         "WHERE u.completed_at IS NULL AND u.ended_at IS NULL AND u.updated_at >= ? "
+        "AND i.status NOT IN ('completed', 'withdrawn') "
         "ORDER BY u.updated_at DESC LIMIT ?",
         (to_db(since), limit),
     )
