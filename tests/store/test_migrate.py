@@ -216,7 +216,7 @@ def test_stored_upload_metadata_loses_the_candidates_token(tmp_path: Path) -> No
 def test_a_failing_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     con = connect(tmp_path / "x.db")
     migrations.migrate(con)
-    broken = ("broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);")
+    broken = ("broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);", {})
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, broken])
     monkeypatch.setattr(migrations, "HEAD", len(migrations.STEPS))
     with pytest.raises(apsw.SQLError):
