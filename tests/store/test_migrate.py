@@ -122,6 +122,7 @@ SEED = {
     ],
     32: ["UPDATE recordings SET preview_path = '/d/recordings/1/preview.webm'"],
     33: ["UPDATE recordings SET previewed_at = '2026-01-11T00:00:00.000Z'"],
+    34: ["UPDATE answers SET file_path = 'files/1/question-1.pdf'"],
 }
 COUNTS = {
     "interviews": 1,
