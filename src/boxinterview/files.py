@@ -6,6 +6,8 @@ import contextlib
 import os
 from pathlib import Path
 
+from boxinterview.errors import DatabaseError
+
 EXTENSIONS = {
     "video/webm": ".webm",
     "audio/webm": ".webm",
@@ -20,6 +22,49 @@ EXTENSIONS = {
 def extension_for(file_type: str) -> str:
     """A file extension for the container the browser says it recorded (`video/webm;codecs=vp8,opus`)."""
     return EXTENSIONS.get(file_type.split(";")[0].strip().lower(), ".bin")
+
+
+# The folders of the data directory that hold the files the database names.
+FOLDERS = ("recordings", "files", "uploads")
+
+
+class OutsideDataDir(DatabaseError):
+    """A file the database was asked to name, or names, is not inside its data directory."""
+
+
+def stored_name(data_dir: Path, path: Path | str) -> str:
+    """How the database names a file: its place under the data directory (`recordings/24/original.webm`), so the
+    directory can be restored, copied or moved elsewhere and its database still names its own files."""
+    given = Path(path)
+    if not given.is_absolute():
+        return relative_name(str(given))
+    for base, found in ((data_dir, given), (data_dir.resolve(), given.resolve())):
+        if found.is_relative_to(base):
+            return relative_name(found.relative_to(base).as_posix())
+    raise OutsideDataDir(f"{path} is not inside the data directory {data_dir}; files are kept only there")
+
+
+def relative_name(name: str) -> str:
+    """A stored name as it must be: relative, without `..`. An absolute path (from before names were kept
+    relative, or from another machine) is cut to its part from the last of `FOLDERS` in it: the data directory
+    it was written in may be anywhere, but its own layout is known."""
+    parts = Path(name).parts
+    if Path(name).is_absolute():
+        tops = [i for i, part in enumerate(parts[:-1]) if part in FOLDERS]
+        if not tops:
+            raise OutsideDataDir(
+                f"the database names {name}, which is in none of the data directory's folders "
+                f"({', '.join(FOLDERS)}): it is neither read nor served from outside the data directory"
+            )
+        parts = parts[tops[-1] :]
+    if not parts or ".." in parts:
+        raise OutsideDataDir(f"{name!r} does not name a file inside the data directory")
+    return "/".join(parts)
+
+
+def in_data_dir(data_dir: Path, name: str) -> Path:
+    """The file a stored name stands for, in this data directory (never outside it)."""
+    return data_dir / relative_name(name)
 
 
 def upload_part(data_dir: Path, upload_id: str) -> Path:

@@ -168,14 +168,20 @@ async def test_how_soon_answers_could_be_watched_and_played(site) -> None:
     assert len(uploaded) == 7
     for n, u in enumerate(uploaded[:6]):  # the seventh is still uploaded: in neither wait
         rid, done = u["recording_id"], clock.from_db(u["completed_at"])
+        folder = live.settings.data_dir / "recordings" / str(rid)
         live.db.write(recordings.start_processing, rid, done)
         if n % 2:  # VP8: watchable from its preview after 2 s, playable everywhere after 60 s
             assert live.db.write(
-                recordings.mark_previewable, rid, "/x/preview.webm", done + timedelta(seconds=2)
+                recordings.mark_previewable, rid, str(folder / "preview.webm"), done + timedelta(seconds=2)
             )
         ready = done + timedelta(seconds=60 if n % 2 else 5)
         live.db.write(
-            recordings.mark_ready, rid, playback_path="/x/p.mp4", poster_path=None, duration_ms=9, now=ready
+            recordings.mark_ready,
+            rid,
+            playback_path=str(folder / "p.mp4"),
+            poster_path=None,
+            duration_ms=9,
+            now=ready,
         )
     t = insight.for_interview(live.db, admin, live.interview.id, since, until).technical
     assert (t.watchable.median, t.watchable.n) == (3.5, 6) and (t.playable.median, t.playable.n) == (32.5, 6)

@@ -4,7 +4,6 @@ kept out of backups made afterwards; the bare facts (dates, scores) stay for the
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from boxinterview import clock
 from boxinterview.domain import accounts, answers, decisions, invitations, retention, reviews
@@ -38,7 +37,7 @@ def test_purge_erases_expired_candidates_only_and_backups_after_it_hold_nothing_
     reviews.save(db, admin, old, q[0].id, {interview.competencies[0].id: 4}, "Olga was clear", submit=True)
     decisions.decide(db, admin, old, Outcome.REJECT, "Thanks, Olga", Letterhead.from_settings(settings))
     recent, recent_recording = completed("Rita", days_later=100)
-    original = Path(
+    original = settings.data_dir / (
         db.read(
             lambda con: con.execute(
                 "SELECT original_path FROM recordings WHERE id = ?", (old_recording,)

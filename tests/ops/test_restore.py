@@ -79,7 +79,8 @@ def test_restore_drill_under_load(tmp_path, cli) -> None:
                     "SELECT state, original_path FROM recordings WHERE id = ?", (key,)
                 ).fetchall()
                 assert (
-                    state in ("uploaded", "processing", "ready") and Path(original).read_bytes() == expected
+                    state in ("uploaded", "processing", "ready")
+                    and (settings.data_dir / original).read_bytes() == expected
                 )
             else:
                 scores = con.execute(
@@ -93,7 +94,7 @@ def test_restore_drill_under_load(tmp_path, cli) -> None:
             "SELECT playback_path FROM recordings WHERE playback_path IS NOT NULL UNION ALL "
             "SELECT file_path FROM answers WHERE file_path IS NOT NULL"
         ).fetchall()
-        missing = [p for (p,) in named if not Path(p).exists()]
+        missing = [p for (p,) in named if Path(p).is_absolute() or not (settings.data_dir / p).exists()]
         assert named and missing == []
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:

@@ -122,7 +122,8 @@ SEED = {
     ],
     32: ["UPDATE recordings SET preview_path = '/d/recordings/1/preview.webm'"],
     33: ["UPDATE recordings SET previewed_at = '2026-01-11T00:00:00.000Z'"],
-    34: [
+    34: ["UPDATE answers SET file_path = 'files/1/question-1.pdf'"],
+    35: [
         "INSERT INTO question_openings (invitation_id, question_id, opened_at) VALUES "
         "(1, 1, '2026-01-12T00:00:00.000Z')",
         "UPDATE answers SET over_time_seconds = 20",
@@ -222,7 +223,7 @@ def test_stored_upload_metadata_loses_the_candidates_token(tmp_path: Path) -> No
 def test_a_failing_step_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     con = connect(tmp_path / "x.db")
     migrations.migrate(con)
-    broken = ("broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);")
+    broken = ("broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);", {})
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, broken])
     monkeypatch.setattr(migrations, "HEAD", len(migrations.STEPS))
     with pytest.raises(apsw.SQLError):

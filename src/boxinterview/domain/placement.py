@@ -156,7 +156,7 @@ def forget_paths(con: apsw.Connection, paths: list[str], now: datetime) -> None:
 
 def forget_under(con: apsw.Connection, folder: Path, now: datetime) -> int:
     """Mark the moved files that were in `folder` for deletion from the bucket (their owner is being erased)."""
-    found = sql.under(con, str(folder).rstrip("/") + "/")
+    found = sql.under(con, str(folder))
     sql.forget(con, [f["id"] for f in found], now)
     return len(found)
 

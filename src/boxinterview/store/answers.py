@@ -9,10 +9,11 @@ import apsw
 
 from boxinterview.clock import from_db, to_db
 from boxinterview.domain.models import Answer, Recording, RecordingState, Take
+from boxinterview.store import _paths
 from boxinterview.store._sql import row, rows, value
 
 
-def _answer(r: dict[str, Any]) -> Answer:
+def _answer(con: apsw.Connection, r: dict[str, Any]) -> Answer:
     return Answer(
         id=r["id"],
         invitation_id=r["invitation_id"],
@@ -21,7 +22,7 @@ def _answer(r: dict[str, Any]) -> Answer:
         submitted_at=from_db(r["submitted_at"]),
         text_value=r["text_value"],
         choice_position=r["choice_position"],
-        file_path=r["file_path"],
+        file_path=_paths.full(con, r["file_path"]),
         file_name=r["file_name"],
         file_type=r["file_type"],
         over_time_seconds=r["over_time_seconds"],
@@ -38,7 +39,7 @@ def _take(r: dict[str, Any]) -> Take:
     )
 
 
-def _recording(r: dict[str, Any]) -> Recording:
+def _recording(con: apsw.Connection, r: dict[str, Any]) -> Recording:
     return Recording(
         id=r["id"],
         take_id=r["take_id"],
@@ -46,12 +47,12 @@ def _recording(r: dict[str, Any]) -> Recording:
         mime_type=r["mime_type"],
         size_bytes=r["size_bytes"],
         duration_ms=r["duration_ms"],
-        original_path=r["original_path"],
-        playback_path=r["playback_path"],
-        poster_path=r["poster_path"],
+        original_path=_paths.full(con, r["original_path"]),
+        playback_path=_paths.full(con, r["playback_path"]),
+        poster_path=_paths.full(con, r["poster_path"]),
         reason=r["reason"],
         loudness_lufs=r["loudness_lufs"],
-        preview_path=r["preview_path"],
+        preview_path=_paths.full(con, r["preview_path"]),
         created_at=from_db(r["created_at"]),
         updated_at=from_db(r["updated_at"]),
     )
@@ -61,11 +62,13 @@ def get_answer(con: apsw.Connection, invitation_id: int, question_id: int) -> An
     r = row(
         con, "SELECT * FROM answers WHERE invitation_id = ? AND question_id = ?", (invitation_id, question_id)
     )
-    return _answer(r) if r else None
+    return _answer(con, r) if r else None
 
 
 def answers_of(con: apsw.Connection, invitation_id: int) -> list[Answer]:
-    return [_answer(r) for r in rows(con, "SELECT * FROM answers WHERE invitation_id = ?", (invitation_id,))]
+    return [
+        _answer(con, r) for r in rows(con, "SELECT * FROM answers WHERE invitation_id = ?", (invitation_id,))
+    ]
 
 
 def insert_answer(con: apsw.Connection, invitation_id: int, question_id: int, now: datetime) -> int:
@@ -90,7 +93,15 @@ def submit_answer(
     con.execute(
         "UPDATE answers SET submitted_at = ?, text_value = ?, choice_position = ?, file_path = ?, file_name = ?, "
         "file_type = ? WHERE id = ?",
-        (to_db(now), text_value, choice_position, file_path, file_name, file_type, answer_id),
+        (
+            to_db(now),
+            text_value,
+            choice_position,
+            _paths.stored(con, file_path),
+            file_name,
+            file_type,
+            answer_id,
+        ),
     )
 
 
@@ -127,7 +138,7 @@ def openings(con: apsw.Connection, invitation_id: int) -> dict[int, datetime]:
 
 def answers_of_take(con: apsw.Connection, take_id: int) -> list[Answer]:
     return [
-        _answer(r)
+        _answer(con, r)
         for r in rows(
             con, "SELECT a.* FROM answers a JOIN takes t ON t.answer_id = a.id WHERE t.id = ?", (take_id,)
         )
@@ -171,7 +182,7 @@ def insert_recording(con: apsw.Connection, take_id: int, mime_type: str, now: da
 
 def recording_of_take(con: apsw.Connection, take_id: int) -> Recording | None:
     r = row(con, "SELECT * FROM recordings WHERE take_id = ?", (take_id,))
-    return _recording(r) if r else None
+    return _recording(con, r) if r else None
 
 
 def submitted_recordings(con: apsw.Connection, invitation_id: int) -> dict[int, Recording]:
@@ -182,12 +193,12 @@ def submitted_recordings(con: apsw.Connection, invitation_id: int) -> dict[int, 
         "JOIN recordings r ON r.take_id = t.id WHERE a.invitation_id = ?",
         (invitation_id,),
     )
-    return {r["answered"]: _recording(r) for r in found}
+    return {r["answered"]: _recording(con, r) for r in found}
 
 
 def get_recording(con: apsw.Connection, recording_id: int) -> Recording | None:
     r = row(con, "SELECT * FROM recordings WHERE id = ?", (recording_id,))
-    return _recording(r) if r else None
+    return _recording(con, r) if r else None
 
 
 _RECORDING_FIELDS = frozenset(
@@ -205,6 +216,9 @@ _RECORDING_FIELDS = frozenset(
 )
 
 
+_PATH_FIELDS = frozenset({"original_path", "playback_path", "poster_path", "preview_path"})
+
+
 def set_recording_state(
     con: apsw.Connection,
     recording_id: int,
@@ -216,6 +230,8 @@ def set_recording_state(
     unknown = set(fields) - _RECORDING_FIELDS
     if unknown:
         raise ValueError(f"not recording fields: {sorted(unknown)}")
+    for name in _PATH_FIELDS & set(fields):
+        fields[name] = _paths.stored(con, fields[name])
     sets = ", ".join(["state = ?", "updated_at = ?", *(f"{k} = ?" for k in fields)])
     con.execute(
         f"UPDATE recordings SET {sets} WHERE id = ? AND state = ?",
@@ -229,7 +245,7 @@ def set_preview(con: apsw.Connection, recording_id: int, path: str, now: datetim
     took it are unchanged)."""
     con.execute(
         "UPDATE recordings SET preview_path = ?, previewed_at = ? WHERE id = ? AND state IN ('uploaded', 'processing')",
-        (path, to_db(now), recording_id),
+        (_paths.stored(con, path), to_db(now), recording_id),
     )
     return con.changes() == 1
 
@@ -246,7 +262,7 @@ def awaiting_preview(con: apsw.Connection, since: datetime) -> list[Recording]:
         "AND updated_at >= ? ORDER BY id",
         (to_db(since),),
     )
-    return [_recording(r) for r in found]
+    return [_recording(con, r) for r in found]
 
 
 def failed_since(con: apsw.Connection, since: datetime) -> list[Recording]:
@@ -256,12 +272,12 @@ def failed_since(con: apsw.Connection, since: datetime) -> list[Recording]:
         "SELECT * FROM recordings WHERE state = 'failed' AND updated_at >= ? ORDER BY id",
         (to_db(since),),
     )
-    return [_recording(r) for r in found]
+    return [_recording(con, r) for r in found]
 
 
 def recording_listing(con: apsw.Connection, state: str | None = None) -> list[dict[str, Any]]:
     """Every recording with where it belongs, for operators and scripts."""
-    return rows(
+    found = rows(
         con,
         """
         SELECT r.id, a.invitation_id, i.interview_id, a.question_id, t.number AS take, r.state, r.reason,
@@ -274,12 +290,17 @@ def recording_listing(con: apsw.Connection, state: str | None = None) -> list[di
         """,
         (state,),
     )
+    return [_with_full_paths(con, r) for r in found]
+
+
+def _with_full_paths(con: apsw.Connection, r: dict[str, Any]) -> dict[str, Any]:
+    return {k: _paths.full(con, v) if k in _PATH_FIELDS else v for k, v in r.items()}
 
 
 def recording_owner(con: apsw.Connection, recording_id: int) -> dict[str, Any] | None:
     """Whose recording this is (invitation, interview, question), whether its take is the submitted one, how far
     the invitation has got, and where its files are."""
-    return row(
+    found = row(
         con,
         """
         SELECT r.id, a.invitation_id, i.interview_id, a.question_id, t.submitted, i.status AS invitation_status,
@@ -289,3 +310,4 @@ def recording_owner(con: apsw.Connection, recording_id: int) -> dict[str, Any] |
         """,
         (recording_id,),
     )
+    return None if found is None else _with_full_paths(con, found)

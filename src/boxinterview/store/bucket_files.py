@@ -8,13 +8,14 @@ from typing import Any
 import apsw
 
 from boxinterview.clock import to_db
+from boxinterview.store import _paths
 from boxinterview.store._sql import row, rows
 
 
 def add(con: apsw.Connection, path: str, key: str, size: int, sha256: str, now: datetime) -> None:
     con.execute(
         "INSERT INTO bucket_files (path, object_key, size, sha256, stored_at) VALUES (?, ?, ?, ?, ?)",
-        (path, key, size, sha256, to_db(now)),
+        (_paths.stored(con, path), key, size, sha256, to_db(now)),
     )
 
 
@@ -22,18 +23,17 @@ def where(con: apsw.Connection, path: str) -> dict[str, Any] | None:
     """The object a file now is, if it was moved to the bucket."""
     return row(
         con,
-        "SELECT id, path, object_key, size, sha256 FROM bucket_files WHERE path = ? AND forgotten_at IS NULL",
-        (path,),
+        "SELECT id, object_key, size, sha256 FROM bucket_files WHERE path = ? AND forgotten_at IS NULL",
+        (_paths.stored(con, path),),
     )
 
 
 def under(con: apsw.Connection, folder: str) -> list[dict[str, Any]]:
-    """Moved files whose local path was inside `folder` (written with its trailing slash)."""
+    """Moved files whose local path was inside `folder`."""
     return rows(
         con,
-        "SELECT id, path, object_key FROM bucket_files WHERE forgotten_at IS NULL "
-        "AND substr(path, 1, length(?1)) = ?1",
-        (folder,),
+        "SELECT id, object_key FROM bucket_files WHERE forgotten_at IS NULL AND substr(path, 1, length(?1)) = ?1",
+        (f"{_paths.stored(con, folder)}/",),
     )
 
 
@@ -56,7 +56,7 @@ def drop(con: apsw.Connection, ids: list[int]) -> None:
 def documents_to_move(con: apsw.Connection, limit: int = 50) -> list[str]:
     """Candidates' documents of finished interviews (nothing replaces them any more) still on the local disk."""
     return [
-        r["file_path"]
+        _paths.full(con, r["file_path"]) or ""
         for r in rows(
             con,
             "SELECT a.file_path FROM answers a JOIN invitations i ON i.id = a.invitation_id "
@@ -69,7 +69,10 @@ def documents_to_move(con: apsw.Connection, limit: int = 50) -> list[str]:
 
 
 def names_document(con: apsw.Connection, path: str) -> bool:
-    return row(con, "SELECT 1 AS found FROM answers WHERE file_path = ?", (path,)) is not None
+    return (
+        row(con, "SELECT 1 AS found FROM answers WHERE file_path = ?", (_paths.stored(con, path),))
+        is not None
+    )
 
 
 def ready_on_disk(con: apsw.Connection) -> tuple[list[int], list[int]]:

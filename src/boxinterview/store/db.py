@@ -15,6 +15,7 @@ import functools
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,6 +55,7 @@ def connect(path: Path, busy_timeout_ms: int = 5000, readonly: bool = False) -> 
     _apply_bestpractice()
     flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
     con = apsw.Connection(str(path), flags=flags)
+    _homes[con] = Path(path).absolute().parent
     con.set_busy_timeout(busy_timeout_ms)
     if not readonly:
         # What is deleted or overwritten is zeroed, not left in free space: a sent invitation's link, erased
@@ -62,6 +64,19 @@ def connect(path: Path, busy_timeout_ms: int = 5000, readonly: bool = False) -> 
         _timeouts[id(con)] = busy_timeout_ms
         optimize(con)
     return con
+
+
+# The data directory of each connection's database as it was named (SQLite's own name for the file has symbolic
+# links resolved, and the files the database names are handed out under the directory the settings say).
+_homes: weakref.WeakKeyDictionary[apsw.Connection, Path] = weakref.WeakKeyDictionary()
+
+
+def home(con: apsw.Connection) -> Path | None:
+    """The folder the database of `con` is in (its data directory); None for a database in memory."""
+    found = _homes.get(con)
+    if found is None and con.filename:
+        found = Path(con.filename).parent
+    return found
 
 
 # How often a connection asks SQLite whether its query planner statistics are out of date. The question costs

@@ -9,6 +9,7 @@ from typing import Any
 import apsw
 
 from boxinterview.clock import from_db, to_db
+from boxinterview.store import _paths
 from boxinterview.store._sql import row, rows
 
 
@@ -30,9 +31,11 @@ class TeamMedia:
     updated_at: datetime
 
 
-def _media(r: dict[str, Any]) -> TeamMedia:
+def _media(con: apsw.Connection, r: dict[str, Any]) -> TeamMedia:
     return TeamMedia(
-        **{k: r[k] for k in r if k not in ("added_at", "updated_at")},
+        **{k: r[k] for k in r if k not in ("added_at", "updated_at", "original_path", "playback_path")},
+        original_path=_paths.full(con, r["original_path"]) or "",
+        playback_path=_paths.full(con, r["playback_path"]),
         added_at=from_db(r["added_at"]),
         updated_at=from_db(r["updated_at"]),
     )
@@ -46,12 +49,12 @@ _COLUMNS = (
 
 def get(con: apsw.Connection, media_id: int) -> TeamMedia | None:
     found = row(con, f"SELECT {_COLUMNS} FROM interview_media WHERE id = ?", (media_id,))
-    return _media(found) if found else None
+    return _media(con, found) if found else None
 
 
 def of_interview(con: apsw.Connection, interview_id: int) -> list[TeamMedia]:
     return [
-        _media(r)
+        _media(con, r)
         for r in rows(
             con,
             f"SELECT {_COLUMNS} FROM interview_media WHERE interview_id = ? ORDER BY kind DESC, question_id",
@@ -66,7 +69,7 @@ def at_place(con: apsw.Connection, interview_id: int, question_id: int | None) -
         f"SELECT {_COLUMNS} FROM interview_media WHERE interview_id = ? AND coalesce(question_id, 0) = ?",
         (interview_id, question_id or 0),
     )
-    return _media(found) if found else None
+    return _media(con, found) if found else None
 
 
 def put(
@@ -87,7 +90,16 @@ def put(
         "reason = '', original_path = excluded.original_path, original_name = excluded.original_name, "
         "playback_path = NULL, duration_ms = NULL, added_by = excluded.added_by, added_at = excluded.added_at, "
         "updated_at = excluded.updated_at",
-        (interview_id, kind, question_id, original_path, original_name, added_by, to_db(now), to_db(now)),
+        (
+            interview_id,
+            kind,
+            question_id,
+            _paths.stored(con, original_path),
+            original_name,
+            added_by,
+            to_db(now),
+            to_db(now),
+        ),
     )
     found = at_place(con, interview_id, question_id)
     assert found is not None
@@ -109,7 +121,15 @@ def finish(
     con.execute(
         "UPDATE interview_media SET state = ?, playback_path = ?, duration_ms = ?, reason = ?, updated_at = ? "
         "WHERE id = ? AND original_path = ? AND state = 'processing'",
-        (state, playback_path, duration_ms, reason, to_db(now), media_id, original_path),
+        (
+            state,
+            _paths.stored(con, playback_path),
+            duration_ms,
+            reason,
+            to_db(now),
+            media_id,
+            _paths.stored(con, original_path),
+        ),
     )
     return con.changes() == 1
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import apsw
 
 from boxinterview.clock import to_db
+from boxinterview.store import _paths
 from boxinterview.store._sql import rows, value
 
 # The last thing that happened to an invitation: its latest decision, else its completion or closing, else its
@@ -52,7 +53,11 @@ def media(con: apsw.Connection, invitation_id: int) -> tuple[list[int], list[str
         "JOIN answers a ON a.id = t.answer_id WHERE a.invitation_id = ?",
         (invitation_id,),
     )
-    return [r["id"] for r in recs], [d["file_path"] for d in docs], [u["id"] for u in ups]
+    return (
+        [r["id"] for r in recs],
+        [_paths.full(con, d["file_path"]) or "" for d in docs],
+        [u["id"] for u in ups],
+    )
 
 
 def erase(con: apsw.Connection, invitation_id: int, job_kind: str, now: datetime) -> None:

@@ -1,4 +1,4 @@
--- The schema at version 34, as the migration steps make it. Generated: do not edit;
+-- The schema at version 35, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (

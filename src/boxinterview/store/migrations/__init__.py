@@ -1,6 +1,7 @@
 """Schema migrations, in order, on `PRAGMA user_version`.
 
-Each step is a file of this package, `NNNN_what.py`, holding its `DESCRIPTION` and its `SQL`; step N takes a
+Each step is a file of this package, `NNNN_what.py`, holding its `DESCRIPTION` and its `SQL` (and, when the SQL
+needs a function SQLite lacks, `FUNCTIONS`: name to Python function, made for that step only); step N takes a
 database at version N-1 to version N inside one transaction: either all of it lands, with the new version
 number, or nothing does. Never edit or renumber a step that has shipped; add the next file. `schema.sql` beside
 this package is the schema all the steps make, checked by the tests: after adding a step, run
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import apsw
 
@@ -21,8 +24,12 @@ from boxinterview.errors import DatabaseError
 STEP_FILE = re.compile(r"^(\d{4})_\w+\.py$")
 
 
-def _load() -> list[tuple[str, str]]:
-    """(description, SQL) of every step, in order; a gap or a repeated number is a mistake in the package."""
+Functions = dict[str, Callable[..., Any]]
+
+
+def _load() -> list[tuple[str, str, Functions]]:
+    """(description, SQL, functions) of every step, in order; a gap or a repeated number is a mistake in the
+    package."""
     found = sorted(
         (m.group(1), f.name) for f in resources.files(__name__).iterdir() if (m := STEP_FILE.match(f.name))
     )
@@ -33,7 +40,7 @@ def _load() -> list[tuple[str, str]]:
     steps = []
     for name in files:
         step = importlib.import_module(f"{__name__}.{name[:-3]}")
-        steps.append((step.DESCRIPTION, step.SQL))
+        steps.append((step.DESCRIPTION, step.SQL, getattr(step, "FUNCTIONS", {})))
     return steps
 
 
@@ -77,8 +84,14 @@ def migrate(con: apsw.Connection, target: int = HEAD) -> list[int]:
             if version >= target:
                 con.execute("COMMIT")
                 return applied
-            _, sql = STEPS[version]
-            con.execute(sql)
+            _, sql, functions = STEPS[version]
+            for name, function in functions.items():
+                con.create_scalar_function(name, function, deterministic=True)
+            try:
+                con.execute(sql)
+            finally:
+                for name in functions:
+                    con.create_scalar_function(name, None)
             con.pragma("user_version", version + 1)
             con.execute("COMMIT")
         except BaseException:

@@ -1,4 +1,4 @@
-"""Step 34: when each candidate's time for each question began (its think time, or its writing time), so a reload
+"""Step 35: when each candidate's time for each question began (its think time, or its writing time), so a reload
 or another device continues the countdown instead of starting it again; and how far past its time a written
 answer came in, for the reviewers."""
 
