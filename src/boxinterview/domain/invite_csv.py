@@ -4,8 +4,8 @@ undoes the others.
 
 A heading row names the columns, in any order and as people write them (case, spaces and punctuation do not
 matter): the candidate's name (`Name`, `Full name`, or `First name` and `Last name`), their e-mail address
-(`Email`, `E-Mail`, `Email address`, `E-Mail-Adresse`), and optionally `deadline` (e.g. 2026-12-31T17:00+01:00)
-and `extra_time` (an accommodation multiplier such as 1.5). Other columns are ignored, and the preview says so.
+(`Email`, `E-Mail`, `Email address`, `E-Mail-Adresse`), and optionally `deadline` (e.g. 2026-12-31 17:00 or
+31.12.2026, in the interview's time zone: `deadlines`) and `extra_time` (an accommodation multiplier such as 1.5). Other columns are ignored, and the preview says so.
 How the file is read (encoding, delimiter) is `csv_read`'s part."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import csv_read, invitations
+from boxinterview.domain import csv_read, deadlines, interviews, invitations
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
@@ -126,11 +126,11 @@ class Imported:
     refused: list[tuple[Row, str]] = field(default_factory=list)
 
 
-def _deadline(text: str, problems: list[str]) -> datetime | None:
+def _deadline(text: str, time_zone: str, problems: list[str]) -> datetime | None:
     if not text.strip():
         return None
     try:
-        return invitations.parse_deadline(text)
+        return deadlines.read(text, time_zone)
     except Invalid as why:
         problems.append(f"deadline: {why}")
         return None
@@ -199,6 +199,7 @@ def preview(
     if not table.rows:
         raise Invalid("the file has a heading row but no candidates")
     known = db.read(_invited_emails, interview_id)
+    time_zone = interviews.get(db, interview_id).time_zone
     seen: dict[str, int] = {}
     out: list[Row] = []
     for number, cells in table.rows:
@@ -219,7 +220,7 @@ def preview(
             problems.append(f"{email} is already invited to this interview")
         if email:
             seen.setdefault(email.lower(), number)
-        deadline = _deadline(cell("deadline"), problems)
+        deadline = _deadline(cell("deadline"), time_zone, problems)
         if deadline is not None:
             try:
                 invitations.check_deadline(deadline, now)
