@@ -4,10 +4,14 @@ and keeps what was typed."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 import pytest
 from textual.widgets import Input, Static, TextArea
 
 from boxinterview.domain import interviews, invitations
+from boxinterview.domain.models import InterviewStatus
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen
 from boxinterview.tui.widgets.dialogs import Form
@@ -92,3 +96,57 @@ async def test_a_refused_save_is_in_sight_at_any_size(db, settings, size) -> Non
         assert problems.region.bottom <= size[1] and problems.region.height > 0  # scrolled into sight
         assert isinstance(app.screen, EditorScreen)
     assert interviews.summaries(db) == []
+
+
+async def test_more_time_keeps_the_dialog_open_on_a_refusal_and_reads_the_interviews_zone(
+    db, settings, template
+) -> None:
+    interview_id = interviews.create(db, dataclasses.replace(template, time_zone="Europe/Berlin"), "t")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "t")
+    inv, _ = invitations.invite(db, interview_id, "Ann Example", "ann@example.com", "t", deadline=DEADLINE)
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_candidates(interview_id)
+        await pilot.pause(0.3)
+        await pilot.press("x")
+        await until(pilot, lambda: app.screen.query("#field-deadline"))
+        await type_into(pilot, "#field-deadline", "03.04.2031 17:00x")
+        await pilot.press("enter")
+        await until(pilot, lambda: "is not a date this reads" in str(problem(app)))
+        assert isinstance(app.screen, Form)
+        assert app.screen.query_one("#field-deadline", Input).value == "03.04.2031 17:00x"  # kept as typed
+        await type_into(pilot, "#field-deadline", "03/04/2031")
+        await pilot.press("enter")
+        await until(pilot, lambda: "could be 3 April or 4 March" in str(problem(app)))
+        await type_into(pilot, "#field-deadline", "2031-01-01")  # sooner than now: refused by the core
+        await pilot.press("enter")
+        await until(pilot, lambda: "is not later than the current one" in str(problem(app)))
+        await type_into(pilot, "#field-deadline", "31.12.2031")
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, Form))
+        await until(pilot, lambda: invitations.get(db, inv.id).deadline != DEADLINE)
+    # the end of that day in Berlin (UTC+1 in winter)
+    assert invitations.get(db, inv.id).deadline == datetime(2031, 12, 31, 22, 59, tzinfo=UTC)
+
+
+async def test_an_invitation_deadline_without_a_zone_is_the_interviews(db, settings, template) -> None:
+    interview_id = interviews.create(db, dataclasses.replace(template, time_zone="America/New_York"), "t")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "t")
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.show_candidates(interview_id)
+        await pilot.pause(0.3)
+        await pilot.press("i")
+        await until(pilot, lambda: app.screen.query("#field-name"))
+        await type_into(pilot, "#field-name", "Bo Example")
+        await type_into(pilot, "#field-email", "bo@example.com")
+        await type_into(pilot, "#field-deadline", "12/31/2031 5:00 PM")
+        await pilot.press("enter")
+        await until(pilot, lambda: invitations.listing(db, interview_id) != [])
+    [(inv, _)] = invitations.listing(db, interview_id)
+    assert inv.deadline == datetime(2031, 12, 31, 22, 0, tzinfo=UTC)
+
+
+def problem(app) -> str:
+    found = app.screen.query("#problem")
+    return str(found.first().render()) if found else ""

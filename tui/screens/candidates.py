@@ -3,8 +3,6 @@ accommodation, withdraw, erase."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from boxinterview import clock, storage
-from boxinterview.domain import interviews, invitations, retention
+from boxinterview.domain import deadlines, interviews, invitations, retention
 from boxinterview.domain.models import (
     Candidate,
     InterviewStatus,
@@ -29,8 +27,8 @@ from boxinterview.tui.widgets.plain_table import PlainTable
 REFRESH_SECONDS = 2.0
 
 
-def parse_deadline(text: str) -> datetime | None:
-    return invitations.parse_deadline(text) if text.strip() else None
+# How a deadline may be typed, under the field (`domain/deadlines.py` reads it).
+DEADLINE_FORMS = "e.g. 2026-12-31 17:00 or 31.12.2026, in the interview's time zone"
 
 
 class CandidatesScreen(ConsoleScreen[None]):
@@ -162,7 +160,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                     values["name"],
                     values["email"],
                     "console",
-                    deadline=parse_deadline(values["deadline"]),
+                    deadline=deadlines.of_interview(self.db, interview_id, values["deadline"]),
                     letterhead=self.letterhead,
                 )[1]
 
@@ -179,9 +177,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                 [
                     Field("name", "Name", placeholder="Ann Example"),
                     Field("email", "E-mail", placeholder="ann@example.com"),
-                    Field(
-                        "deadline", "Deadline (empty: the interview's)", placeholder="2026-12-31T17:00+01:00"
-                    ),
+                    Field("deadline", "Deadline (empty: the interview's)", placeholder=DEADLINE_FORMS),
                 ],
                 save="Invite",
                 note="The invitation e-mail is queued; the link is shown here too.",
@@ -226,7 +222,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                 return
 
             def extend() -> Invitation:
-                deadline = parse_deadline(values["deadline"])
+                deadline = deadlines.of_interview(self.db, inv.interview_id, values["deadline"])
                 if deadline is None:
                     raise Invalid("give the new deadline")
                 return invitations.extend_deadline(
@@ -234,7 +230,9 @@ class CandidatesScreen(ConsoleScreen[None]):
                 )
 
             self.act(
-                extend, lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told")
+                extend,
+                lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told"),
+                lambda error: self.action_extend(values, str(error)),  # the dialog again, as typed
             )
 
         self.app.push_screen(
@@ -250,6 +248,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                     )
                 ],
                 save="Extend",
+                note=f"Write it {DEADLINE_FORMS}, or with its own zone as it is now.",
                 problem=problem,
                 values=typed,
             ),
