@@ -25,6 +25,7 @@ from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, Type
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
+NAME_WIDTH = 28  # at 80 columns; wider terminals show more of a long name
 
 
 # How a deadline may be typed, under the field (`domain/deadlines.py` reads it).
@@ -54,8 +55,10 @@ class CandidatesScreen(ConsoleScreen[None]):
         yield Header()
         yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)
         table = PlainTable(id="candidates", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "Name", "E-mail", "Status", "Deadline", "Extra")
+        # The address comes last, so at 80 columns a long one is what is cut; the line under the table has it.
+        table.add_columns("#", "Name", "Status", "Deadline", "Extra", "E-mail")
         yield table
+        yield Static("", id="detail", markup=False)
         yield Static("", id="status")
         yield Footer()
 
@@ -100,18 +103,20 @@ class CandidatesScreen(ConsoleScreen[None]):
         table = self.query_one("#candidates", DataTable)
         keep = table.cursor_row
         table.clear()
+        width = max(NAME_WIDTH, self.size.width - 52)  # a long name leaves room for the status and deadline
         for inv, person in rows:
             table.add_row(
                 str(inv.number),
-                person.name,
-                person.email or "",
+                person.name if len(person.name) <= width else person.name[: width - 1] + "…",
                 inv.status.value,
                 f"{inv.deadline:%d %b %H:%M}",
                 f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else "",
+                person.email or "",
                 key=str(inv.id),
             )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
+        self.show_detail()
         counts: dict[str, int] = {}
         for inv, _ in rows:
             counts[inv.status.value] = counts.get(inv.status.value, 0) + 1
@@ -121,6 +126,18 @@ class CandidatesScreen(ConsoleScreen[None]):
             if rows
             else "No candidates yet: i invites one, m imports a CSV."
         )
+
+    @on(DataTable.RowHighlighted, "#candidates")
+    def show_detail(self) -> None:
+        """The highlighted candidate in full, whatever the width cuts from the table."""
+        table = self.query_one("#candidates", DataTable)
+        detail = ""
+        if self.rows and table.cursor_row < len(self.rows):
+            inv, person = self.rows[table.cursor_row]
+            who = f"{person.name} <{person.email}>" if person.email else person.name
+            extra = f" · extra time ×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else ""
+            detail = f"{who} · {inv.status.value} · deadline {inv.deadline:%Y-%m-%d %H:%M} UTC{extra}"
+        self.query_one("#detail", Static).update(detail)
 
     def selected(self) -> tuple[Invitation, Candidate] | None:
         table = self.query_one("#candidates", DataTable)
