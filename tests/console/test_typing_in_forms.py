@@ -79,6 +79,15 @@ async def test_q_is_a_letter_in_the_candidates_dialogs_and_the_csv_import(
     assert app.return_code is None or app.return_code == 0
 
 
+async def test_q_is_a_letter_in_the_audit_search(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("7")
+        await until(pilot, lambda: app.screen.query("#search"))
+        await pilot.press("slash")
+        assert await typed_q_stays_in_each_field(app, pilot) == 1
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 async def test_a_refused_save_is_in_sight_at_any_size(db, settings, size) -> None:
     app = ConsoleApp(settings, db)
