@@ -119,6 +119,10 @@ async def test_more_time_keeps_the_dialog_open_on_a_refusal_and_reads_the_interv
         await pilot.pause(0.3)
         await pilot.press("x")
         await until(pilot, lambda: app.screen.query("#field-deadline"))
+        assert (
+            app.screen.query_one("#field-deadline", Input).value == "2031-01-31 18:00"
+        )  # as Berlin reads it
+        assert "New deadline (now 2031-01-31 18:00 Europe/Berlin)" in " ".join(screen_lines(app))
         await type_into(pilot, "#field-deadline", "03.04.2031 17:00x")
         await pilot.press("enter")
         await until(pilot, lambda: "is not a date this reads" in str(problem(app)))

@@ -230,10 +230,18 @@ class CandidatesScreen(ConsoleScreen[None]):
 
     def action_extend(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
         chosen = self.selected()
-        if not chosen:
-            return
-        inv, person = chosen
+        if chosen:
+            inv, person = chosen
+            # The deadline is shown and typed in the interview's time zone, as the candidate reads it.
+            self.read(
+                lambda: interviews.get(self.db, inv.interview_id).time_zone,
+                lambda time_zone: self.extend_form(inv, person, time_zone, typed, problem),
+                group="open",
+            )
 
+    def extend_form(
+        self, inv: Invitation, person: Candidate, time_zone: str, typed: dict[str, str] | None, problem: str
+    ) -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is None:
                 return
@@ -252,20 +260,21 @@ class CandidatesScreen(ConsoleScreen[None]):
                 lambda error: self.action_extend(values, str(error)),  # the dialog again, as typed
             )
 
+        zone = deadlines.zone(time_zone)
+        now = inv.deadline.astimezone(zone)
+        start = max(inv.deadline, clock.now()).astimezone(zone)
         self.app.push_screen(
             Form(
                 f"More time for {person.name}",
                 [
                     Field(
                         "deadline",
-                        f"New deadline (now {inv.deadline:%Y-%m-%d %H:%M} UTC)",
-                        (inv.deadline if inv.deadline > clock.now() else clock.now()).isoformat(
-                            timespec="minutes"
-                        ),
+                        f"New deadline (now {now:%Y-%m-%d %H:%M} {time_zone})",
+                        f"{start:%Y-%m-%d %H:%M}",
                     )
                 ],
                 save="Extend",
-                note=f"Write it {DEADLINE_FORMS}, or with its own zone as it is now.",
+                note=f"Write it {DEADLINE_FORMS} ({time_zone}), or with a zone of its own (2026-12-31T17:00+01:00).",
                 problem=problem,
                 values=typed,
             ),
