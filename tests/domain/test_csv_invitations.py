@@ -348,3 +348,24 @@ def test_deadlines_without_a_zone_are_in_the_interviews_time_zone(cli, db, templ
     one = cli("invite", str(interview_id), "Gil", "gil@example.com", "--deadline", "1.7.2031")
     assert one.code == 0, one.err
     assert "deadline 2031-07-01 21:59 UTC" in one.out
+
+
+def test_slash_dates_written_both_day_first_and_month_first_are_all_problems(db, open_interview) -> None:
+    found = check(
+        db,
+        open_interview,
+        excel(
+            [
+                ["Name", "E-Mail", "Deadline"],
+                ["Ann", "ann@example.com", "31/12/2031"],
+                ["Bo", "bo@example.com", "12/30/2031 5:00 PM"],
+                ["Cy", "cy@example.com", "05/05/2031"],
+                ["Dee", "dee@example.com", "2031-12-31"],
+            ]
+        ),
+    )
+    why = (
+        "deadline: the file writes dates with slashes day first (line 2) and month first (line 3); write them "
+        "the year first, e.g. 2026-12-31 17:00"
+    )
+    assert [r.problems for r in found.rows] == [(why,), (why,), (why,), ()]

@@ -6,7 +6,7 @@ Taken, with or without a time (a date alone means the end of that day, 23:59):
 - `31.12.2026 17:00`, `31.12.2026`: day first, as German, Dutch and other spreadsheets write it with dots;
 - `31/12/2026 17:00`, `12/31/2026 5:00 PM`: with slashes, read only when the order of day and month shows
   (one of them is above 12, or both are the same); `03/04/2026` could be 3 April or 4 March and is refused,
-  saying how to write it;
+  saying how to write it (and a CSV file whose slash dates show both orders has them all refused: `invite_csv`);
 - a time as `17:00`, `17:00:00` or `5:00 PM` / `5 PM`;
 - and anything ISO 8601 with its own zone (`2026-12-31T17:00+01:00`, `…Z`), which keeps that zone.
 
@@ -90,6 +90,16 @@ def read(text: str, time_zone: str) -> datetime:
             f"{shown} does not happen in {time_zone}: the clocks skip it that night; give another time"
         )
     return utc
+
+
+def slash_order(text: str) -> str | None:
+    """Which order a date with slashes shows ("day first", "month first"), or None when it shows none (or has
+    no slashes): a file whose dates show both is written in two ways, and none of its slash dates can be trusted."""
+    found = _SLASHES.fullmatch(" ".join(text.split()))
+    if found is None:
+        return None
+    a, b = int(found["a"]), int(found["b"])
+    return "day first" if a > 12 >= b else "month first" if b > 12 >= a else None
 
 
 def of_interview(db: Database, interview_id: int, text: str) -> datetime | None:

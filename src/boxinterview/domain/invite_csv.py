@@ -10,6 +10,7 @@ How the file is read (encoding, delimiter) is `csv_read`'s part."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -243,7 +244,27 @@ def preview(
         notes = tuple(invitations.email_advice(email)) if email else ()
         out.append(Row(number, name, email, deadline, extra, tuple(problems), notes))
     named = {f: table.header[i].strip() for f, i in columns.items()}
-    return Preview(out, table.encoding, table.delimiter, named, ignored)
+    return Preview(_one_order(out, table.rows, columns), table.encoding, table.delimiter, named, ignored)
+
+
+def _one_order(rows: list[Row], cells: list[tuple[int, list[str]]], columns: dict[str, int]) -> list[Row]:
+    """Dates with slashes read day first on one line and month first on another contradict each other: every
+    row with a slash date is then a problem, rather than some read one way and some the other."""
+    written = {number: _Cells(row, columns)("deadline") for number, row in cells}
+    orders = {number: deadlines.slash_order(text) for number, text in written.items()}
+    first = {order: number for number, order in sorted(orders.items(), reverse=True) if order}
+    if len(first) < 2:
+        return rows
+    why = (
+        f"deadline: the file writes dates with slashes day first (line {first['day first']}) and month first "
+        f"(line {first['month first']}); write them the year first, e.g. 2026-12-31 17:00"
+    )
+    return [
+        dataclasses.replace(r, deadline=None, problems=(*r.problems, why))
+        if "/" in written.get(r.line, "")
+        else r
+        for r in rows
+    ]
 
 
 def _invited_emails(con: apsw.Connection, interview_id: int) -> set[str]:
