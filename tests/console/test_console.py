@@ -150,7 +150,7 @@ async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
         await pilot.press("enter")
         rows = app.screen.query_one("#rows", DataTable)
         await until(pilot, lambda: rows.row_count == 8)
-        problems = {str(rows.get_row_at(i)[0]): str(rows.get_row_at(i)[-1]) for i in range(rows.row_count)}
+        problems = await verdicts(pilot, app, rows)
         assert "not an e-mail address" in problems["3"] and "name must not be empty" in problems["4"]
         assert "from 1.0 to 4.0" in problems["5"] and "already invited" in problems["6"]
         assert "also on line 2" in problems["8"] and problems["2"] == "ok" and problems["7"] == "ok"
@@ -163,6 +163,19 @@ async def test_import_a_csv_shows_bad_rows_before_inviting_the_good_ones(
     assert emails == {"here@example.com", "ann@example.com", "eve@example.com", "zoë@example.org"}
     eve = next(inv for inv, c in invitations.listing(db, open_interview.id) if c.email == "eve@example.com")
     assert eve.time_multiplier == 1.5
+
+
+async def verdicts(pilot, app, rows: DataTable) -> dict[str, str]:
+    """Each row's problems (or "ok") in full, as the line under the table shows them for the highlighted row."""
+    found = {}
+    for i in range(rows.row_count):
+        rows.move_cursor(row=i)
+        await pilot.pause()
+        line = str(rows.get_row_at(i)[0])
+        detail = str(app.screen.query_one("#detail", Static).render())
+        assert detail.startswith(f"Line {line}:"), detail
+        found[line] = detail.split("\n", 1)[1]
+    return found
 
 
 async def open_import(app, pilot, interview_id: int, path, encoding: str = "") -> DataTable:
@@ -196,8 +209,9 @@ async def test_import_an_excel_file_in_its_code_page_with_peoples_headings(
         shown = {
             str(rows.get_row_at(i)[0]): [str(c) for c in rows.get_row_at(i)] for i in range(rows.row_count)
         }
-        assert shown["2"][1] == "Jörg Müller" and shown["4"][1] == "Zoë Ångström-Øster"
-        assert shown["5"][1] == 'Robert "Bob" Smith' and "not an e-mail address" in shown["5"][-1]
+        assert shown["2"][2] == "Jörg Müller" and shown["4"][2] == "Zoë Ångström-Øster"
+        assert shown["5"][2] == 'Robert "Bob" Smith' and "is not an e-mail" in shown["5"][1]
+        assert "=HYPERLINK" in (await verdicts(pilot, app, rows))["5"]
         summary = str(app.screen.query_one("#summary", Static).render())
         assert "3 row(s) can be invited; 1 row(s) have problems" in summary
         assert "Read as Windows-1252 (Western European), columns separated by semicolons" in summary
@@ -225,7 +239,7 @@ async def test_import_unicode_text_a_named_encoding_and_a_file_without_addresses
     async with app.run_test(size=(120, 40)) as pilot:
         rows = await open_import(app, pilot, open_interview.id, unicode_text)
         await until(pilot, lambda: rows.row_count == 2)
-        assert [str(rows.get_row_at(i)[1]) for i in range(2)] == ["محمد", "李雷"]
+        assert [str(rows.get_row_at(i)[2]) for i in range(2)] == ["محمد", "李雷"]
         summary = app.screen.query_one("#summary", Static)
         assert "Read as UTF-16, columns separated by tabs" in str(summary.render())
         await type_into(pilot, "#path", str(phones))
@@ -236,7 +250,7 @@ async def test_import_unicode_text_a_named_encoding_and_a_file_without_addresses
         await type_into(pilot, "#path", str(czech))
         await pilot.press("enter")
         await until(pilot, lambda: rows.row_count == 1)
-        assert str(rows.get_row_at(0)[1]) == "Jiří Dvořák"
+        assert str(rows.get_row_at(0)[2]) == "Jiří Dvořák"
         assert "Windows-1250" in str(summary.render())
 
 

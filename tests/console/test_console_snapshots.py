@@ -135,5 +135,8 @@ def test_the_interview_editor(snap_compare, console, size) -> None:
     async def go(pilot) -> None:
         pilot.app.push_screen(EditorScreen(interview))
         await _settle(pilot)
+        for field in pilot.app.screen.query("Input, TextArea"):  # the title has the focus: a steady cursor
+            field.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(ConsoleApp(settings, db), terminal_size=size, run_before=go)

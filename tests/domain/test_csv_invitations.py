@@ -308,3 +308,64 @@ def test_invite_csv_reads_unicode_text_and_says_what_is_wrong(cli, db, open_inte
     ]:
         result = cli("invite", str(open_interview.id), *args)
         assert result.code == 1 and message in result.err, (args, result.err)
+
+
+def test_deadlines_without_a_zone_are_in_the_interviews_time_zone(cli, db, template, tmp_path) -> None:
+    import dataclasses
+
+    from boxinterview.domain import interviews
+    from boxinterview.domain.models import InterviewStatus
+
+    interview_id = interviews.create(db, dataclasses.replace(template, time_zone="Europe/Berlin"), "t")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "t")
+    data = excel(
+        [
+            ["Name", "E-Mail", "Deadline"],
+            ["Ann", "ann@example.com", "31.12.2031 17:00"],
+            ["Bo", "bo@example.com", "2031-12-31"],
+            ["Cy", "cy@example.com", "12/31/2031 5:00 PM"],
+            ["Dee", "dee@example.com", "03/04/2031"],
+            ["Eve", "eve@example.com", "2031-12-31T17:00+00:00"],
+            ["Fay", "fay@example.com", ""],
+        ]
+    )
+    found = invite_csv.preview(db, interview_id, data, now=NOW)
+    due = {r.email: r.deadline for r in found.rows}
+    assert due["ann@example.com"] == due["cy@example.com"] == datetime(2031, 12, 31, 16, tzinfo=UTC)
+    assert due["bo@example.com"] == datetime(2031, 12, 31, 22, 59, tzinfo=UTC)  # the end of that day
+    assert due["eve@example.com"] == datetime(2031, 12, 31, 17, tzinfo=UTC)
+    [dee] = [r for r in found.rows if not r.ok]
+    assert dee.problems == (
+        "deadline: '03/04/2031' could be 3 April or 4 March: with slashes the order of day and month is not "
+        "known; write the year first (2031-04-03 for 3 April) or the day first with dots (03.04.2031)",
+    )
+    path = tmp_path / "people.csv"
+    path.write_bytes(data)
+    done = cli("invite", str(interview_id), "--csv", str(path), "--yes", "--deadline", "2031-06-30 12:00")
+    assert "invited 5 candidate(s)" in done.out, done.err
+    invited = {c.email: inv.deadline for inv, c in invitations.listing(db, interview_id)}
+    assert invited["fay@example.com"] == datetime(2031, 6, 30, 10, tzinfo=UTC)  # summer: UTC+2
+    one = cli("invite", str(interview_id), "Gil", "gil@example.com", "--deadline", "1.7.2031")
+    assert one.code == 0, one.err
+    assert "deadline 2031-07-01 21:59 UTC" in one.out
+
+
+def test_slash_dates_written_both_day_first_and_month_first_are_all_problems(db, open_interview) -> None:
+    found = check(
+        db,
+        open_interview,
+        excel(
+            [
+                ["Name", "E-Mail", "Deadline"],
+                ["Ann", "ann@example.com", "31/12/2031"],
+                ["Bo", "bo@example.com", "12/30/2031 5:00 PM"],
+                ["Cy", "cy@example.com", "05/05/2031"],
+                ["Dee", "dee@example.com", "2031-12-31"],
+            ]
+        ),
+    )
+    why = (
+        "deadline: the file writes dates with slashes day first (line 2) and month first (line 3); write them "
+        "the year first, e.g. 2026-12-31 17:00"
+    )
+    assert [r.problems for r in found.rows] == [(why,), (why,), (why,), ()]

@@ -17,6 +17,11 @@ from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Message, TypedConfirm
 from boxinterview.tui.widgets.plain_table import PlainTable
 
+# Ages are counted again every second; the list is read again now and then, for the hourly backups the timer makes.
+AGE_SECONDS = 1.0
+REFRESH_SECONDS = 30.0
+HELP = "b backs up now · v verifies the chosen backup · R restores it"
+
 
 class BackupsScreen(ConsoleScreen[None]):
     BINDINGS = [
@@ -38,10 +43,15 @@ class BackupsScreen(ConsoleScreen[None]):
         yield table
         yield Static("", id="activity")
         yield ProgressBar(total=100, show_eta=False, id="progress")
-        yield Static("b backs up now · v verifies the chosen backup · R restores it", id="status")
+        yield Static(HELP, id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.load()
+        self.set_interval(AGE_SECONDS, self.show_ages)
+        self.set_interval(REFRESH_SECONDS, self.load)
+
+    def on_screen_resume(self) -> None:
         self.load()
 
     def load(self) -> None:
@@ -50,14 +60,27 @@ class BackupsScreen(ConsoleScreen[None]):
     def show(self, found: list[backup.BackupInfo]) -> None:
         self.backups = found
         table = self.query_one("#backups", DataTable)
+        keep = table.cursor_row
         table.clear()
         now = clock.now()
         for b in found:
             table.add_row(b.name, age(now - b.created_at), str(b.files), size(b.bytes), key=b.name)
-        if not found:
-            self.query_one("#status", Static).update(
-                "No backups yet: press b (the backup timer makes one every hour)"
-            )
+        if found:
+            table.move_cursor(row=min(keep, len(found) - 1))
+        self.show_ages()
+
+    def show_ages(self) -> None:
+        """The ages and the line under the list, as of now: what was read a minute ago is a minute older."""
+        now = clock.now()
+        table = self.query_one("#backups", DataTable)
+        for b in self.backups:
+            if b.name in table.rows:
+                table.update_cell(b.name, table.ordered_columns[1].key, age(now - b.created_at))
+        self.query_one("#status", Static).update(
+            f"{len(self.backups)} backup(s), the newest {age(now - self.backups[0].created_at)} old · {HELP}"
+            if self.backups
+            else "No backups yet: press b (the backup timer makes one every hour)"
+        )
 
     def progress(self, what: str, done: int, total: int) -> None:
         """Called from the worker thread by the backup service."""

@@ -3,8 +3,6 @@ accommodation, withdraw, erase."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
 from boxinterview import clock, storage
-from boxinterview.domain import interviews, invitations, retention
+from boxinterview.domain import deadlines, interviews, invitations, retention
 from boxinterview.domain.models import (
     Candidate,
     InterviewStatus,
@@ -27,10 +25,11 @@ from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, Type
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
+NAME_WIDTH = 28  # at 80 columns; wider terminals show more of a long name
 
 
-def parse_deadline(text: str) -> datetime | None:
-    return invitations.parse_deadline(text) if text.strip() else None
+# How a deadline may be typed, under the field (`domain/deadlines.py` reads it).
+DEADLINE_FORMS = "e.g. 2026-12-31 17:00 or 31.12.2026, in the interview's time zone"
 
 
 class CandidatesScreen(ConsoleScreen[None]):
@@ -56,8 +55,10 @@ class CandidatesScreen(ConsoleScreen[None]):
         yield Header()
         yield Select[int]([], prompt="Choose an interview", id="interview", compact=True)
         table = PlainTable(id="candidates", cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "Name", "E-mail", "Status", "Deadline", "Extra")
+        # The address comes last, so at 80 columns a long one is what is cut; the line under the table has it.
+        table.add_columns("#", "Name", "Status", "Deadline", "Extra", "E-mail")
         yield table
+        yield Static("", id="detail", markup=False)
         yield Static("", id="status")
         yield Footer()
 
@@ -102,18 +103,20 @@ class CandidatesScreen(ConsoleScreen[None]):
         table = self.query_one("#candidates", DataTable)
         keep = table.cursor_row
         table.clear()
+        width = max(NAME_WIDTH, self.size.width - 52)  # a long name leaves room for the status and deadline
         for inv, person in rows:
             table.add_row(
                 str(inv.number),
-                person.name,
-                person.email or "",
+                person.name if len(person.name) <= width else person.name[: width - 1] + "…",
                 inv.status.value,
                 f"{inv.deadline:%d %b %H:%M}",
                 f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else "",
+                person.email or "",
                 key=str(inv.id),
             )
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
+        self.show_detail()
         counts: dict[str, int] = {}
         for inv, _ in rows:
             counts[inv.status.value] = counts.get(inv.status.value, 0) + 1
@@ -123,6 +126,18 @@ class CandidatesScreen(ConsoleScreen[None]):
             if rows
             else "No candidates yet: i invites one, m imports a CSV."
         )
+
+    @on(DataTable.RowHighlighted, "#candidates")
+    def show_detail(self) -> None:
+        """The highlighted candidate in full, whatever the width cuts from the table."""
+        table = self.query_one("#candidates", DataTable)
+        detail = ""
+        if self.rows and table.cursor_row < len(self.rows):
+            inv, person = self.rows[table.cursor_row]
+            who = f"{person.name} <{person.email}>" if person.email else person.name
+            extra = f" · extra time ×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else ""
+            detail = f"{who} · {inv.status.value} · deadline {inv.deadline:%Y-%m-%d %H:%M} UTC{extra}"
+        self.query_one("#detail", Static).update(detail)
 
     def selected(self) -> tuple[Invitation, Candidate] | None:
         table = self.query_one("#candidates", DataTable)
@@ -162,7 +177,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                     values["name"],
                     values["email"],
                     "console",
-                    deadline=parse_deadline(values["deadline"]),
+                    deadline=deadlines.of_interview(self.db, interview_id, values["deadline"]),
                     letterhead=self.letterhead,
                 )[1]
 
@@ -179,9 +194,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                 [
                     Field("name", "Name", placeholder="Ann Example"),
                     Field("email", "E-mail", placeholder="ann@example.com"),
-                    Field(
-                        "deadline", "Deadline (empty: the interview's)", placeholder="2026-12-31T17:00+01:00"
-                    ),
+                    Field("deadline", "Deadline (empty: the interview's)", placeholder=DEADLINE_FORMS),
                 ],
                 save="Invite",
                 note="The invitation e-mail is queued; the link is shown here too.",
@@ -217,16 +230,24 @@ class CandidatesScreen(ConsoleScreen[None]):
 
     def action_extend(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
         chosen = self.selected()
-        if not chosen:
-            return
-        inv, person = chosen
+        if chosen:
+            inv, person = chosen
+            # The deadline is shown and typed in the interview's time zone, as the candidate reads it.
+            self.read(
+                lambda: interviews.get(self.db, inv.interview_id).time_zone,
+                lambda time_zone: self.extend_form(inv, person, time_zone, typed, problem),
+                group="open",
+            )
 
+    def extend_form(
+        self, inv: Invitation, person: Candidate, time_zone: str, typed: dict[str, str] | None, problem: str
+    ) -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is None:
                 return
 
             def extend() -> Invitation:
-                deadline = parse_deadline(values["deadline"])
+                deadline = deadlines.of_interview(self.db, inv.interview_id, values["deadline"])
                 if deadline is None:
                     raise Invalid("give the new deadline")
                 return invitations.extend_deadline(
@@ -234,22 +255,26 @@ class CandidatesScreen(ConsoleScreen[None]):
                 )
 
             self.act(
-                extend, lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told")
+                extend,
+                lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told"),
+                lambda error: self.action_extend(values, str(error)),  # the dialog again, as typed
             )
 
+        zone = deadlines.zone(time_zone)
+        now = inv.deadline.astimezone(zone)
+        start = max(inv.deadline, clock.now()).astimezone(zone)
         self.app.push_screen(
             Form(
                 f"More time for {person.name}",
                 [
                     Field(
                         "deadline",
-                        f"New deadline (now {inv.deadline:%Y-%m-%d %H:%M} UTC)",
-                        (inv.deadline if inv.deadline > clock.now() else clock.now()).isoformat(
-                            timespec="minutes"
-                        ),
+                        f"New deadline (now {now:%Y-%m-%d %H:%M} {time_zone})",
+                        f"{start:%Y-%m-%d %H:%M}",
                     )
                 ],
                 save="Extend",
+                note=f"Write it {DEADLINE_FORMS} ({time_zone}), or with a zone of its own (2026-12-31T17:00+01:00).",
                 problem=problem,
                 values=typed,
             ),

@@ -17,6 +17,16 @@ from boxinterview.tui.format import marked
 from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.plain_table import PlainTable
 
+PROBLEM_WIDTH = 40
+
+
+def _verdict(row: invite_csv.Row) -> str:
+    return "; ".join(row.problems) or "; ".join(("ok", *row.notes))
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
 
 class ImportScreen(ConsoleScreen[int]):
     """Dismisses with how many candidates were invited."""
@@ -40,8 +50,10 @@ class ImportScreen(ConsoleScreen[int]):
             yield Input(placeholder="encoding: detect", id="encoding")
         yield Static("", id="summary")
         table = PlainTable(id="rows", zebra_stripes=True, cursor_type="row")
-        table.add_columns("Line", "Name", "E-mail", "Deadline", "Extra", "Problem")
+        # What is wrong comes first, so it is in sight at 80 columns; the line under the table has it in full.
+        table.add_columns("Line", "Problem", "Name", "E-mail", "Deadline", "Extra")
         yield table
+        yield Static("", id="detail", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Check the file", id="check", variant="default")
             yield Button("Invite the good rows", id="invite", variant="primary", disabled=True)
@@ -70,6 +82,7 @@ class ImportScreen(ConsoleScreen[int]):
     def problem(self, text: str) -> None:
         self.rows = []
         self.query_one("#rows", DataTable).clear()
+        self.query_one("#detail", Static).update("")
         self.query_one("#summary", Static).update(marked("[red]$problem[/]", problem=text))
         self.query_one("#invite", Button).disabled = True
 
@@ -77,16 +90,21 @@ class ImportScreen(ConsoleScreen[int]):
         rows = self.rows = found.rows
         table = self.query_one("#rows", DataTable)
         table.clear()
+        # At 80 columns a long problem or name is cut to leave the others in sight; wider terminals show more.
+        problem_width, name_width = max(PROBLEM_WIDTH, self.size.width // 2), max(24, self.size.width // 4)
         for r in sorted(rows, key=lambda r: (r.ok, r.line)):  # the rows to fix first
             cells = (
                 str(r.line),
-                r.name,
+                _short(_verdict(r), problem_width),
+                _short(r.name, name_width),
                 r.email,
                 f"{r.deadline:%Y-%m-%d %H:%M}" if r.deadline else "",
                 f"×{r.extra_time:g}" if r.extra_time != 1 else "",
-                "; ".join(r.problems) or "; ".join(("ok", *r.notes)),
             )
-            table.add_row(*cells)
+            table.add_row(*cells, key=str(r.line))
+        if rows:
+            table.move_cursor(row=0)
+            self.show_detail(str(table.get_row_at(0)[0]))
         good, bad = found.good, found.bad
         self.query_one("#summary", Static).update(
             marked(
@@ -101,6 +119,20 @@ class ImportScreen(ConsoleScreen[int]):
         button = self.query_one("#invite", Button)
         button.disabled = good == 0
         button.label = f"Invite {good} candidate(s)"
+
+    @on(DataTable.RowHighlighted, "#rows")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.show_detail(event.row_key.value)
+
+    def show_detail(self, line: str) -> None:
+        """The highlighted row in full: its problems, and the deadline in UTC."""
+        row = next((r for r in self.rows if str(r.line) == line), None)
+        if row is None:
+            return
+        who = " ".join(filter(None, (row.name, f"<{row.email}>" if row.email else ""))) or "(no name)"
+        due = f" · deadline {row.deadline:%Y-%m-%d %H:%M} UTC" if row.deadline else ""
+        self.query_one("#detail", Static).update(f"Line {row.line}: {who}{due}\n{_verdict(row)}")
 
     @on(Button.Pressed, "#invite")
     def invite(self) -> None:

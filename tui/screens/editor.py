@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from datetime import UTC, datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, Select, Static, TextArea
 
 from boxinterview import i18n
-from boxinterview.domain import interviews, invitations
+from boxinterview.domain import deadlines, interviews
 from boxinterview.domain.models import SCORES, Competency, Interview, Question
 from boxinterview.errors import Invalid
 from boxinterview.tui import drafts
@@ -34,6 +33,8 @@ class EditorScreen(ConsoleScreen[int | None]):
 
     CSS_PATH = "editor.tcss"
     TITLE = "Interview editor"
+    # Typing goes to the title at once; the scrolling form itself, focused, would pass a typed q to Quit.
+    AUTO_FOCUS = "#title"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -84,7 +85,7 @@ class EditorScreen(ConsoleScreen[int | None]):
                     yield Label("Deadline (optional)")
                     yield CompactInput(
                         iv.deadline.isoformat(timespec="minutes") if iv and iv.deadline else "",
-                        placeholder="none (e.g. 2026-12-31T17:00+01:00)",
+                        placeholder="none, e.g. 31.12.2026 17:00",
                         id="deadline",
                     )
                 with Vertical():
@@ -148,13 +149,10 @@ class EditorScreen(ConsoleScreen[int | None]):
             except ValueError:
                 return default
 
-        deadline = None
-        if text("deadline").strip():
-            try:
-                deadline = datetime.fromisoformat(text("deadline").strip())
-                deadline = deadline.astimezone(UTC) if deadline.tzinfo else deadline
-            except (ValueError, OverflowError):
-                deadline = None
+        try:
+            deadline = deadlines.read(text("deadline"), text("time-zone").strip())
+        except Invalid:
+            deadline = None  # form_problems says why on saving
         base = self.original or Interview(title="", role="")
         return dataclasses.replace(
             base,
@@ -180,7 +178,7 @@ class EditorScreen(ConsoleScreen[int | None]):
         deadline = self.query_one("#deadline", Input).value.strip()
         if deadline:
             try:
-                invitations.parse_deadline(deadline)
+                deadlines.read(deadline, self.query_one("#time-zone", Input).value.strip())
             except Invalid as why:
                 problems.append(f"deadline: {why}")
         for id_, what in (("retention", "retention"), ("review-target", "review within")):
@@ -366,7 +364,7 @@ class EditorScreen(ConsoleScreen[int | None]):
     def action_save(self) -> None:
         problems = self.form_problems()
         if problems:
-            self.query_one("#problems", Static).update("\n".join(problems))
+            self.show_problems(problems)
             return
         self.act(functools.partial(self.save, self.current()), self.saved, self.refused)
 
@@ -382,10 +380,18 @@ class EditorScreen(ConsoleScreen[int | None]):
 
     def refused(self, exc: Exception) -> None:
         if isinstance(exc, Invalid):
-            lines = [f"{p}: {m}" for p, m in exc.problems] or [str(exc)]
-            self.query_one("#problems", Static).update("\n".join(lines))
+            self.show_problems([f"{p}: {m}" for p, m in exc.problems] or [str(exc)])
         else:
-            self.query_one("#problems", Static).update(str(exc))
+            self.show_problems([str(exc)])
+
+    def show_problems(self, lines: list[str]) -> None:
+        """Below the lists, where the form is scrolled to, and in a notification: on a small terminal the end
+        of the form is out of sight, and a refusal nobody sees looks like a save that did nothing."""
+        problems = self.query_one("#problems", Static)
+        problems.update("\n".join(lines))
+        self.call_after_refresh(problems.scroll_visible, animate=False)
+        shown = lines[:4] + ([f"… and {len(lines) - 4} more, below the form"] if len(lines) > 4 else [])
+        self.notify("\n".join(shown), title="Not saved", severity="error", timeout=15)
 
     def saved(self, interview_id: int) -> None:
         if self._draft_timer is not None:

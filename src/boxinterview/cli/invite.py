@@ -25,7 +25,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     for flag in ("encoding", "dry_run", "yes"):
         if getattr(args, flag):
             raise BoxError(f"--{flag.replace('_', '-')} is for --csv FILE")
-    from boxinterview.domain import invitations
+    from boxinterview.domain import deadlines, invitations
 
     with _open(settings) as db:
         invitation, token = invitations.invite(
@@ -34,7 +34,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
             args.name,
             args.email,
             _actor(),
-            deadline=args.deadline,
+            deadline=deadlines.of_interview(db, args.interview, args.deadline or ""),
             time_multiplier=args.extra_time,
             letterhead=Letterhead.from_settings(settings),
         )
@@ -61,12 +61,13 @@ def _read(name: str) -> bytes:
 
 
 def _invite_file(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import invite_csv
+    from boxinterview.domain import deadlines, invite_csv
 
     if args.extra_time != 1.0:
         raise BoxError("extra time is for one candidate; in a CSV file give it in an extra_time column")
     data = _read(args.csv)
     with _open(settings) as db:
+        deadline = deadlines.of_interview(db, args.interview, args.deadline or "")
         found = invite_csv.preview(db, args.interview, data, encoding=args.encoding)
         print(f"{args.csv}: {found.how_read()}")
         for row in found.rows:
@@ -92,7 +93,7 @@ def _invite_file(args: argparse.Namespace, settings: Settings) -> int:
                 print("nothing was written")
                 return 1
         rows = [
-            dataclasses.replace(r, deadline=args.deadline) if r.deadline is None and args.deadline else r
+            dataclasses.replace(r, deadline=deadline) if r.deadline is None and deadline else r
             for r in found.rows
         ]
         done = invite_csv.invite_rows(

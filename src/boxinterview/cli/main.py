@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,15 +37,6 @@ from boxinterview.store import migrations
 
 if TYPE_CHECKING:
     from boxinterview.domain.models import Interview
-
-
-def _parse_deadline(text: str) -> datetime:
-    from boxinterview.domain import invitations
-
-    try:
-        return invitations.parse_deadline(text)
-    except BoxError as why:
-        raise argparse.ArgumentTypeError(str(why)) from None
 
 
 # -- commands ----------------------------------------------------------------------------------------------------
@@ -412,8 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("email", nargs="?", help="the candidate's e-mail address (not with --csv)")
     p.add_argument(
         "--deadline",
-        type=_parse_deadline,
-        help="e.g. 2026-12-31T17:00+01:00 (default: the interview's; with --csv: for rows without one)",
+        help="e.g. 2026-12-31 17:00, 31.12.2026 or 2026-12-31T17:00+01:00, without a zone in the interview's "
+        "(default: the interview's; with --csv: for rows without one)",
     )
     p.add_argument(
         "--extra-time", type=float, default=1.0, metavar="X", help="accommodation: time multiplier"

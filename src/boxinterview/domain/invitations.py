@@ -194,7 +194,8 @@ def listing(db: Database, interview_id: int) -> list[tuple[Invitation, Candidate
 
 
 def parse_deadline(text: str) -> datetime:
-    """A deadline as people type it (ISO 8601 with a time zone), in UTC; Invalid saying how to write it."""
+    """A deadline as the API takes it (ISO 8601 with a time zone), in UTC; Invalid saying how to write it. What
+    people type and spreadsheets write, read in the interview's time zone, is `deadlines.read`."""
     text = text.strip()
     try:
         value = datetime.fromisoformat(text)

@@ -4,19 +4,20 @@ undoes the others.
 
 A heading row names the columns, in any order and as people write them (case, spaces and punctuation do not
 matter): the candidate's name (`Name`, `Full name`, or `First name` and `Last name`), their e-mail address
-(`Email`, `E-Mail`, `Email address`, `E-Mail-Adresse`), and optionally `deadline` (e.g. 2026-12-31T17:00+01:00)
-and `extra_time` (an accommodation multiplier such as 1.5). Other columns are ignored, and the preview says so.
+(`Email`, `E-Mail`, `Email address`, `E-Mail-Adresse`), and optionally `deadline` (e.g. 2026-12-31 17:00 or
+31.12.2026, in the interview's time zone: `deadlines`) and `extra_time` (an accommodation multiplier such as 1.5). Other columns are ignored, and the preview says so.
 How the file is read (encoding, delimiter) is `csv_read`'s part."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import csv_read, invitations
+from boxinterview.domain import csv_read, deadlines, interviews, invitations
 from boxinterview.errors import BoxError, Invalid
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
@@ -126,11 +127,11 @@ class Imported:
     refused: list[tuple[Row, str]] = field(default_factory=list)
 
 
-def _deadline(text: str, problems: list[str]) -> datetime | None:
+def _deadline(text: str, time_zone: str, problems: list[str]) -> datetime | None:
     if not text.strip():
         return None
     try:
-        return invitations.parse_deadline(text)
+        return deadlines.read(text, time_zone)
     except Invalid as why:
         problems.append(f"deadline: {why}")
         return None
@@ -199,6 +200,7 @@ def preview(
     if not table.rows:
         raise Invalid("the file has a heading row but no candidates")
     known = db.read(_invited_emails, interview_id)
+    time_zone = interviews.get(db, interview_id).time_zone
     seen: dict[str, int] = {}
     out: list[Row] = []
     for number, cells in table.rows:
@@ -219,7 +221,7 @@ def preview(
             problems.append(f"{email} is already invited to this interview")
         if email:
             seen.setdefault(email.lower(), number)
-        deadline = _deadline(cell("deadline"), problems)
+        deadline = _deadline(cell("deadline"), time_zone, problems)
         if deadline is not None:
             try:
                 invitations.check_deadline(deadline, now)
@@ -242,7 +244,27 @@ def preview(
         notes = tuple(invitations.email_advice(email)) if email else ()
         out.append(Row(number, name, email, deadline, extra, tuple(problems), notes))
     named = {f: table.header[i].strip() for f, i in columns.items()}
-    return Preview(out, table.encoding, table.delimiter, named, ignored)
+    return Preview(_one_order(out, table.rows, columns), table.encoding, table.delimiter, named, ignored)
+
+
+def _one_order(rows: list[Row], cells: list[tuple[int, list[str]]], columns: dict[str, int]) -> list[Row]:
+    """Dates with slashes read day first on one line and month first on another contradict each other: every
+    row with a slash date is then a problem, rather than some read one way and some the other."""
+    written = {number: _Cells(row, columns)("deadline") for number, row in cells}
+    orders = {number: deadlines.slash_order(text) for number, text in written.items()}
+    first = {order: number for number, order in sorted(orders.items(), reverse=True) if order}
+    if len(first) < 2:
+        return rows
+    why = (
+        f"deadline: the file writes dates with slashes day first (line {first['day first']}) and month first "
+        f"(line {first['month first']}); write them the year first, e.g. 2026-12-31 17:00"
+    )
+    return [
+        dataclasses.replace(r, deadline=None, problems=(*r.problems, why))
+        if "/" in written.get(r.line, "")
+        else r
+        for r in rows
+    ]
 
 
 def _invited_emails(con: apsw.Connection, interview_id: int) -> set[str]:

@@ -1,0 +1,57 @@
+"""At 80×24, the smallest terminal the console is made for, what the operator acts on is in sight: which CSV rows
+have problems and what they are, and each candidate's status and deadline, however long their address."""
+
+from __future__ import annotations
+
+from boxinterview.domain import invitations
+from boxinterview.tui.app import ConsoleApp
+from tests.console.test_console import DEADLINE, open_import, screen_lines, until
+
+
+def shown(app) -> str:
+    return " ".join(" ".join(screen_lines(app)).split())
+
+
+async def test_the_csv_preview_shows_each_rows_problem_at_80_columns(
+    db, settings, open_interview, tmp_path
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "name,email,extra_time\n"
+        "Ann Example,ann@example.com,\n"
+        "Bartholomew Longname-Example,bartholomew.longname-example@example.com,9\n"
+        "Cy Example,cy-at-example.com,\n"
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        rows = await open_import(app, pilot, open_interview.id, path)
+        await until(pilot, lambda: rows.row_count == 3)
+        await pilot.pause(0.2)
+        lines = screen_lines(app)
+        by_line = {line.split()[0]: line for line in lines if line.split() and line.split()[0] in "234"}
+        assert (
+            "extra_time is a multiplier" in by_line["3"]
+        )  # the rows to fix come first, their problem beside
+        assert "is not an e-mail" in by_line["4"] and "ok" in by_line["2"]
+        # the highlighted row in full under the table
+        assert "Line 3: Bartholomew Longname-Example <bartholomew.longname-example@example.com>" in shown(app)
+        assert "extra_time is a multiplier from 1.0 to 4.0" in shown(app)
+        rows.focus()
+        await pilot.press("down")
+        await until(pilot, lambda: "Line 4: Cy Example" in shown(app))
+        assert "'cy-at-example.com' is not an e-mail address" in shown(app)
+
+
+async def test_the_candidates_status_and_deadline_show_at_80_columns(db, settings, open_interview) -> None:
+    address = "maximilian.alexander.longname-example@recruiting.example.com"
+    invitations.invite(
+        db, open_interview.id, "Maximilian Alexander Longname", address, "t", deadline=DEADLINE
+    )
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_candidates(open_interview.id)
+        await until(pilot, lambda: "1 candidate(s)" in shown(app))
+        await pilot.pause(0.2)
+        [row] = [line for line in screen_lines(app) if line.startswith("1  Maximilian")]
+        assert "invited" in row and "31 Jan 17:00" in row, screen_lines(app)
+        assert f"<{address}> · invited · deadline 2031-01-31 17:00 UTC" in shown(app)
