@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen, ScreenResultType
 from textual.worker import Worker
 
@@ -90,11 +91,22 @@ class ConsoleScreen(Screen[ScreenResultType]):
             result = fn()
         except refusals as exc:
             if failed is not None:
-                app.call_from_thread(failed, exc)
+                app.call_from_thread(self._if_here, failed, exc)
             else:
                 app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         if then is not None:
-            app.call_from_thread(then, result)
+            app.call_from_thread(self._if_here, then, result)
         if reload:
-            app.call_from_thread(self.load)
+            app.call_from_thread(self._if_here, self.load)
+
+    def _if_here(self, fn: Callable[..., object], *args: object) -> None:
+        """Show what a worker found, unless the screen has gone meanwhile (the console closing while a read was
+        under way): its widgets may be gone already."""
+        if not self.is_attached:
+            return
+        try:
+            fn(*args)
+        except NoMatches:
+            if self.is_attached:
+                raise
