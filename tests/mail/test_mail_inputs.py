@@ -242,6 +242,14 @@ def test_an_international_domain_that_cannot_exist_is_refused_with_the_reason() 
     with pytest.raises(Invalid, match=r"not a valid international domain name.*write it as name@example.com"):
         invitations.check_email("zoe@bücher-.example")
     assert invitations.check_email(" zoe@bücher.example ") == "zoe@bücher.example"
+    for written in (
+        "a@xn--.example",
+        "a@XN--zz.de",
+        "a@mail.xn--a.example",
+    ):  # in the ASCII form, but garbled
+        with pytest.raises(Invalid, match=r"is not an international name \(xn--…\) that decodes"):
+            invitations.check_email(written)
+    assert invitations.check_email("zoe@xn--bcher-kva.example") == "zoe@xn--bcher-kva.example"
 
 
 def test_the_from_header_and_envelope_are_parsed_not_pasted() -> None:

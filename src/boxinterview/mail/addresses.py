@@ -49,6 +49,13 @@ def problem(text: str) -> str | None:
             return str(exc)
     elif ".." in found.domain or found.domain.startswith(".") or found.domain.endswith("."):
         return f"the domain {found.domain} has an empty part between dots"
+    else:
+        for label in found.domain.split("."):
+            if label[:4].lower() == "xn--":  # an international name already in its ASCII form: it must decode
+                try:
+                    idna.decode(label)
+                except (idna.IDNAError, UnicodeError):
+                    return f"{label} in the domain {found.domain} is not an international name (xn--…) that decodes"
     return None
 
 
