@@ -236,19 +236,31 @@ def record_device_check(
 def submit(
     db: Database, token: str, question_id: int, body: dict[str, Any], now: datetime | None = None
 ) -> None:
-    """Submit an answer: `{"take": n}` for a recording, `{"text": ...}` or `{"choice": position}`."""
+    """Submit an answer: exactly one of `{"take": n}` for a recording, `{"text": "…"}` or `{"choice": position}`,
+    each as JSON writes it (a number as a number, the text as a string): `{"text": null}` is no answer "None"."""
     invitation = invitations.by_token(db, token)
-    if "take" in body:
+    given = [name for name in ANSWER_FIELDS if name in body]
+    if unknown := sorted(set(body) - set(ANSWER_FIELDS)):
+        raise Invalid(f"unknown field(s) {', '.join(map(repr, unknown))}; send one of take, text or choice")
+    if len(given) != 1:
+        raise Invalid("send exactly one of: take (a recorded take's number), text, or choice")
+    [name] = given
+    if name == "text":
+        if not isinstance(body["text"], str):
+            raise Invalid("text is the written answer, as a string")
+        answers.submit_text(db, invitation.id, question_id, body["text"], now)
+    elif name == "take":
         answers.submit_take(db, invitation.id, question_id, _int(body["take"], "take"), now)
-    elif "text" in body:
-        answers.submit_text(db, invitation.id, question_id, str(body["text"]), now)
-    elif "choice" in body:
-        answers.submit_choice(db, invitation.id, question_id, _int(body["choice"], "choice"), now)
     else:
-        raise Invalid("send one of: take (a recorded take's number), text, or choice")
+        answers.submit_choice(db, invitation.id, question_id, _int(body["choice"], "choice"), now)
+
+
+ANSWER_FIELDS = ("take", "text", "choice")
 
 
 def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):  # "1", 1.0 and true are not a take's number
+        raise Invalid(f"{name} is a whole number written as a JSON number, such as 1")
     return numbers.whole(value, name, low=1, high=1000)
 
 
