@@ -57,9 +57,15 @@ def test_backups_copy_consistently_share_unchanged_files_and_catch_damage(tmp_pa
 
     third = backup.run(settings, t0 + timedelta(hours=2))
     assert [b.name for b in backup.listing(settings)] == [second.name, third.name]  # hourly: 2
+    assert third.replaced == (first.name,) and second.replaced == ()  # and whoever made it is told
+    assert backup.replaced_note(third) == (
+        f"it replaces {first.name}: rotation keeps the newest backup of each hour, day and week"
+    )
+    again = backup.run(settings, t0 + timedelta(hours=2, minutes=20))  # a second one in the same hour
+    assert again.replaced == (third.name,)
 
     listed = cli("--config", str(path), "backup", "list", "--json")
-    assert [b["name"] for b in json.loads(listed.out)] == [second.name, third.name]
+    assert [b["name"] for b in json.loads(listed.out)] == [second.name, again.name]
     bad = cli("--config", str(path), "backup", "verify", second.name)
     assert bad.code == 1 and "SHA-256 differs" in bad.err
     assert cli("--config", str(path), "backup", "verify").code == 0  # the newest

@@ -107,7 +107,10 @@ class BackupsScreen(ConsoleScreen[None]):
             self.act(
                 lambda: backup.run_and_record(self.db, self.settings, "console", self.progress),
                 lambda made: self.finish(
-                    Content(f"Backup {made.name}: {made.files} files, {size(made.bytes)}")
+                    Content(
+                        f"Backup {made.name}: {made.files} files, {size(made.bytes)}"
+                        + (f"; {note}" if (note := backup.replaced_note(made)) else "")
+                    )
                 ),
                 lambda exc: self.finish(marked("[red]The backup failed:[/] $error", error=exc)),
                 refusals=(Exception,),  # whatever stopped it is shown to the operator, who can act on it

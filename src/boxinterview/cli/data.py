@@ -82,6 +82,8 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             bar.done()
     print(f"backup {made.name}: {made.files} files, {made.bytes / 1e6:.1f} MB in {made.path}")
+    if note := backup.replaced_note(made):
+        print(note)
     return 0
 
 

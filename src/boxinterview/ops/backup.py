@@ -5,6 +5,7 @@ since the previous backup, and a manifest with the SHA-256 of every file, so a b
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -64,6 +65,8 @@ class BackupInfo:
     created_at: datetime
     files: int
     bytes: int
+    # Earlier backups this one made unneeded (rotation keeps the newest of each hour, day and week).
+    replaced: tuple[str, ...] = ()
 
 
 def _sha256(path: Path) -> str:
@@ -141,12 +144,12 @@ def run(settings: Settings, now: datetime | None = None, progress: Progress = _q
         made = _make(settings, now, progress)
         found = listing(settings)
         keep = kept(found, settings)
-        for old in found:
-            if old.name not in keep:
-                shutil.rmtree(old.path)
+        gone = [old for old in found if old.name not in keep]
+        for old in gone:
+            shutil.rmtree(old.path)
         if settings.backup.copy_to:
             _copy_out(settings, made, progress)
-    return made
+    return dataclasses.replace(made, replaced=tuple(old.name for old in gone))
 
 
 def kept(backups: list[BackupInfo], settings: Settings) -> set[str]:
@@ -290,6 +293,14 @@ def verify(settings: Settings, name: str = "", progress: Progress = _quiet) -> l
     finally:
         con.close()
     return problems
+
+
+def replaced_note(made: BackupInfo) -> str:
+    """What a new backup let go, said to whoever asked for it ("" when nothing)."""
+    if not made.replaced:
+        return ""
+    names = ", ".join(made.replaced)
+    return f"it replaces {names}: rotation keeps the newest backup of each hour, day and week"
 
 
 def run_and_record(db: Database, settings: Settings, actor: str, progress: Progress = _quiet) -> BackupInfo:
