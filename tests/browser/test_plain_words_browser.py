@@ -3,6 +3,7 @@ on every page and in the e-mail, deadlines with their time zone named, and a REC
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,31 @@ async def test_the_device_check_says_what_works_without_formats_or_bit_rates(liv
         text = await page.get_by_role("main").inner_text()
         for jargon in ("codecs", "video/", "audio/", "kbit", "webm", "mp4"):
             assert jargon not in text.lower(), jargon
+
+
+async def test_a_link_too_slow_for_a_recording_is_told_how_long_it_will_take(live) -> None:  # noqa: F811
+    token, _ = invite(live)
+    async with chromium() as context:
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        await cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": 300,
+                "downloadThroughput": 200_000 / 8,
+                "uploadThroughput": 50_000 / 8,
+            },
+        )
+        await page.goto(f"{live.base}/i/{token}/check")
+        said = page.get_by_text(
+            re.compile(r"Connection: very slow — each minute you record takes about \d+ minutes to send\.")
+        )
+        await expect(said).to_be_visible(timeout=RECORDING)
+        minutes = int(re.search(r"about (\d+) minutes", await said.inner_text()).group(1))
+        assert 2 <= minutes <= 8  # a minute needs at least 160 kbit/s; the link carries about 50
+        await expect(page.get_by_text("keep this page open until every answer is saved")).to_be_visible()
 
 
 def _named(when: datetime, zone: str) -> str:

@@ -108,8 +108,16 @@
       result("r-speed", _("Connection: measuring…"), true);
       report.upload_kbps = await speed();
       localStorage.setItem("boxinterview:kbps", String(report.upload_kbps));
-      result("r-speed", Recorder.slow(report.upload_kbps)
-        ? _("Connection: slow — we record at lower quality so your answers still arrive") : _("Connection: good ✓"), true);
+      // What a minute of recording needs, at the lowest quality, against what the link carries.
+      const planned = Recorder.plan(needsCamera && report.camera);
+      const behind = (planned.audio + planned.video) / 1000 / Math.max(1, report.upload_kbps);
+      if (behind > 1.5) {
+        result("r-speed", _("Connection: very slow — each minute you record takes about %(minutes)s minutes to send. Find a faster connection (such as Wi-Fi) if you can; if not, keep this page open until every answer is saved.",
+          { minutes: Math.ceil(behind).toLocaleString(pageLanguage) }), true);
+      } else {
+        result("r-speed", Recorder.slow(report.upload_kbps)
+          ? _("Connection: slow — we record at lower quality so your answers still arrive") : _("Connection: good ✓"), true);
+      }
     } catch (e) {
       result("r-speed", _("Connection: could not measure; we will record at a quality most connections carry"), true);
     }
