@@ -66,6 +66,14 @@ def until(driver, selector: str, wanted: str, timeout: float = WAIT) -> str:
         raise AssertionError(f"{selector} never said {wanted!r}: {driver.page_source[:3000]}") from e
 
 
+def shown(driver, selector: str, timeout: float = WAIT) -> None:
+    """Wait until the element is on the page and visible."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(lambda d: d.find_element(By.CSS_SELECTOR, selector).is_displayed())
+
+
 def click(driver, selector: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -142,6 +150,7 @@ def test_webkit_is_told_it_cannot_record_and_written_answers_still_work(tmp_path
         token, inv_id = invite(live)
         driver.get(f"{live.base}/i/{token}/interview")
         until(driver, "#step", "Question 1 of 2")
+        shown(driver, "#text")  # once the question's time has begun on the server
         driver.find_element("id", "text").send_keys("Listening first, then fixing the cause.")
         click(driver, "#submit")
         until(driver, "#receipt", "Answer 1 of 2 saved")

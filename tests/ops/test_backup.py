@@ -32,7 +32,7 @@ def test_backups_copy_consistently_share_unchanged_files_and_catch_damage(tmp_pa
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        t0 = clock.now()
+        t0 = clock.now().replace(minute=10, second=0, microsecond=0)  # so t0 + 2 h 20 min is the same hour
         first = backup.run(settings, t0)
     finally:
         stop.set()
