@@ -164,10 +164,20 @@ def say(language: i18n.Language | None, status: int, message: str) -> str:
     team, otherwise the same thing in the candidate's language."""
     if language is None or language.code == i18n.DEFAULT:
         return message
-    for pattern, text in _MESSAGES:
-        if found := pattern.fullmatch(message):
-            return language.gettext(text) % {k: language.number(int(v)) for k, v in found.groupdict().items()}
-    return language.gettext(_BY_STATUS.get(status, _OTHER))
+    return _translated(language, _MESSAGES, message, _BY_STATUS.get(status, _OTHER))
+
+
+def _translated(
+    language: i18n.Language, table: list[tuple[re.Pattern[str], str]], english: str, otherwise: str
+) -> str:
+    """The candidate's words for the first pattern of `table` that `english` matches, with its numbers written
+    as the language writes them; `otherwise` when none does."""
+    for pattern, text in table:
+        if found := pattern.fullmatch(english):
+            return language.gettext(text) % {
+                k: language.number(float(v)) for k, v in found.groupdict().items()
+            }
+    return language.gettext(otherwise)
 
 
 # Why processing could not use a take (the core's words, kept for the team), and the same said for the candidate.
@@ -248,9 +258,4 @@ def reason(language: i18n.Language, why: str | None) -> str | None:
     """Why a take could not be used (the core's words, in English) as the candidate should read it."""
     if not why or language.code == i18n.DEFAULT:
         return why
-    for pattern, text in _REASONS:
-        if found := pattern.fullmatch(why):
-            return language.gettext(text) % {
-                k: language.number(float(v)) for k, v in found.groupdict().items()
-            }
-    return language.gettext(_REASON_OTHER)
+    return _translated(language, _REASONS, why, _REASON_OTHER)
