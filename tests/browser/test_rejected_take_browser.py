@@ -70,6 +70,12 @@ async def take_on_the_server(page: Page, server, token: str) -> None:
         time.sleep(0.2)
 
 
+def processing_rejects(server, inv_id: int, why: str) -> None:
+    """Processing finds the candidate's take unusable, for `why`."""
+    recording = next(r for r in recordings.listing(server.db) if r.invitation_id == inv_id)
+    processing.reject(server.db, recording.id, why)
+
+
 async def cannot_be_submitted(page: Page, takes_left: int) -> None:
     """The page says the take could not be used and why, and offers only to record again."""
     await expect(page.get_by_text("This take could not be used.")).to_be_visible(timeout=60_000)
@@ -123,9 +129,8 @@ async def test_a_page_left_open_learns_that_its_take_was_rejected(quiet) -> None
         await take_on_the_server(page, quiet, token)
         await expect(page.get_by_role("button", name="Submit this answer")).to_be_visible()
 
-        recording = next(r for r in recordings.listing(quiet.db) if r.invitation_id == inv_id)
-        processing.reject(
-            quiet.db, recording.id, "the recording is damaged and cannot be played: record this answer again"
+        processing_rejects(
+            quiet, inv_id, "the recording is damaged and cannot be played: record this answer again"
         )
         await cannot_be_submitted(page, 3)
         await expect(page.get_by_text("The recording is damaged and cannot be played")).to_be_visible()
@@ -142,9 +147,8 @@ async def test_a_take_rejected_unnoticed_is_not_offered_again_once_submit_is_ref
         # The page cannot ask about its take for a while, and the take is rejected meanwhile.
         state_url = f"**/api/v1/candidate/{token}/state"
         await page.route(state_url, lambda route: route.abort())
-        recording = next(r for r in recordings.listing(quiet.db) if r.invitation_id == inv_id)
-        processing.reject(
-            quiet.db, recording.id, "nothing was recorded (the recording is empty): record this answer again"
+        processing_rejects(
+            quiet, inv_id, "nothing was recorded (the recording is empty): record this answer again"
         )
         await page.wait_for_timeout(2000)
         await expect(page.get_by_role("button", name="Submit this answer")).to_be_visible()
@@ -167,10 +171,9 @@ async def test_a_submitted_take_rejected_while_on_the_next_question_is_told_at_o
         notice = page.locator("#later")
         await expect(notice).to_be_hidden()
 
-        recording = next(r for r in recordings.listing(quiet.db) if r.invitation_id == inv_id)
-        processing.reject(
-            quiet.db,
-            recording.id,
+        processing_rejects(
+            quiet,
+            inv_id,
             "no sound was recorded: allow the microphone in your browser and check it is not muted, then record "
             "this answer again",
         )
