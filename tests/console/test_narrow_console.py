@@ -1,11 +1,13 @@
 """At 80×24, the smallest terminal the console is made for, what the operator acts on is in sight: which CSV rows
-have problems and what they are, and each candidate's status and deadline, however long their address."""
+have problems and what they are, each candidate's status and deadline, however long their address, and on every
+screen the keys to help and to quit."""
 
 from __future__ import annotations
 
 from boxinterview.domain import invitations
 from boxinterview.tui.app import ConsoleApp
-from tests.console.test_console import DEADLINE, open_import, screen_lines, until
+from tests.console.test_console import DEADLINE, screen_lines, until
+from tests.console.test_console_import import open_import
 
 
 def shown(app) -> str:
@@ -55,3 +57,21 @@ async def test_the_candidates_status_and_deadline_show_at_80_columns(db, setting
         [row] = [line for line in screen_lines(app) if line.startswith("1  Maximilian")]
         assert "invited" in row and "31 Jan 17:00" in row, screen_lines(app)
         assert f"<{address}> · invited · deadline 2031-01-31 17:00 UTC" in shown(app)
+
+
+async def test_every_screen_at_80_columns_keeps_help_and_quit_in_its_footer(
+    db, settings, open_interview
+) -> None:
+    from boxinterview.tui.app import SCREENS
+
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name, (key, label, _) in SCREENS.items():
+            await pilot.press(key)
+            await until(pilot, lambda name=name: app.current_mode == name)
+            await pilot.pause()
+            footer = app.screen.query_one("Footer")
+            keys = [(k.key, k.description) for k in footer.query("FooterKey") if k.region.right <= 80]
+            assert keys[:2] == [("question_mark", "Help"), ("q", "Quit")], (label, keys)
+        await pilot.press("q")
+    assert app.return_code == 0  # q, from the last screen, quits
