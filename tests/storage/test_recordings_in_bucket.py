@@ -104,9 +104,12 @@ async def test_a_candidate_watches_a_take_again_once_it_is_in_the_bucket(make_si
 async def test_a_ready_recording_moves_to_the_bucket_and_plays_from_there(make_site, store, tmp_path) -> None:
     site = await make_site(storage=store.settings())
     invitation_id, rid = finished_candidate(site, tmp_path)
-    await work_until(site, lambda: recordings.get(site.db, rid).state.value == "ready")
-    playback = Path(recordings.get(site.db, rid).playback_path or "")
-    expected = hashlib.sha256(playback.read_bytes()).digest() if playback.exists() else b""
+    # Processed while the bucket is not set, so the playback file stays here to be read; then moved as
+    # `boxinterview storage move` moves it (a processed recording moving by itself is the test above)
+    on_disk = dataclasses.replace(site.settings, storage=StorageSettings())
+    await work_until(site, lambda: recordings.get(site.db, rid).state.value == "ready", on_disk)
+    expected = hashlib.sha256(Path(recordings.get(site.db, rid).playback_path or "").read_bytes()).digest()
+    assert placement.queue_all(site.db)[0] == 1
     await work_until(site, lambda: moved(site.db, rid) and move_job(site.db, rid).state == "done")
 
     # In the bucket, verified, and gone from this disk
