@@ -209,7 +209,9 @@ async def test_the_candidates_their_dialogs_and_notifications_show_names_as_writ
         await shows(pilot, MALLORY, CLICK, TITLE)
         await pilot.press("a")  # Mallory's accommodation request, in her words
         await until(pilot, lambda: isinstance(app.screen, Form))
-        await shows(pilot, f"Accommodation for {MALLORY}", f"They asked: {' '.join(REQUEST.split())}")
+        await shows(
+            pilot, f"Accommodation for {MALLORY}", f'"{" ".join(REQUEST.split())}". Grant, even as it is'
+        )
         await pilot.press("escape")
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, Confirm))

@@ -4,9 +4,13 @@ screen the keys to help and to quit."""
 
 from __future__ import annotations
 
-from boxinterview.domain import invitations
+import dataclasses
+
+from boxinterview.domain import interviews, invitations, journey
+from boxinterview.domain.models import InterviewStatus
 from boxinterview.tui.app import ConsoleApp
-from tests.console.test_console import DEADLINE, screen_lines, until
+from boxinterview.tui.widgets.dialogs import Form
+from tests.console.test_console import DEADLINE, screen_lines, type_into, until
 from tests.console.test_console_import import open_import
 
 
@@ -44,19 +48,46 @@ async def test_the_csv_preview_shows_each_rows_problem_at_80_columns(
         assert "'cy-at-example.com' is not an e-mail address" in shown(app)
 
 
-async def test_the_candidates_status_and_deadline_show_at_80_columns(db, settings, open_interview) -> None:
+async def test_the_candidates_status_and_deadline_show_at_80_columns(db, settings, template) -> None:
+    interview_id = interviews.create(db, dataclasses.replace(template, time_zone="Europe/Berlin"), "t")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "t")
     address = "maximilian.alexander.longname-example@recruiting.example.com"
-    invitations.invite(
-        db, open_interview.id, "Maximilian Alexander Longname", address, "t", deadline=DEADLINE
-    )
+    invitations.invite(db, interview_id, "Maximilian Alexander Longname", address, "t", deadline=DEADLINE)
     app = ConsoleApp(settings, db)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.show_candidates(open_interview.id)
+        app.show_candidates(interview_id)
         await until(pilot, lambda: "1 candidate(s)" in shown(app))
         await pilot.pause(0.2)
         [row] = [line for line in screen_lines(app) if line.startswith("1  Maximilian")]
-        assert "invited" in row and "31 Jan 17:00" in row, screen_lines(app)
-        assert f"<{address}> · invited · deadline 2031-01-31 17:00 UTC" in shown(app)
+        # In the interview's time zone, as the candidate reads it (17:00 UTC is 18:00 in Berlin in winter)
+        assert "invited" in row and "31 Jan 18:00" in row, screen_lines(app)
+        assert f"<{address}> · invited · deadline 2031-01-31 18:00 Europe/Berlin" in shown(app)
+
+
+async def test_a_request_for_an_adjustment_is_marked_until_it_is_answered(
+    db, settings, open_interview
+) -> None:
+    _, token = invitations.invite(
+        db, open_interview.id, "Ann Example", "ann@example.com", "t", deadline=DEADLINE
+    )
+    journey.consent(db, token, "1", "Extra time: I use a screen reader")
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.show_candidates(open_interview.id)
+        await until(pilot, lambda: "1 ask(s) for an adjustment: a answers" in shown(app))
+        [row] = [line for line in screen_lines(app) if line.startswith("1  Ann Example")]
+        assert "asks" in row
+        assert 'asks: "Extra time: I use a screen reader"' in shown(app)  # the line under the table
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, Form))
+        assert '"Extra time: I use a screen reader". Grant, even as it is, to answer it.' in shown(app)
+        await type_into(pilot, "#field-multiplier", "1.5")
+        await pilot.click("#save")
+        await until(pilot, lambda: "ask(s)" not in shown(app) and "×1.5" in shown(app))
+        [row] = [line for line in screen_lines(app) if line.startswith("1  Ann Example")]
+        assert "×1.5" in row and "asks" not in row
+    answered = invitations.listing(db, open_interview.id)[0][0]
+    assert answered.time_multiplier == 1.5 and not answered.accommodation_waiting
 
 
 async def test_every_screen_at_80_columns_keeps_help_and_quit_in_its_footer(

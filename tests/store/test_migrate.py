@@ -128,6 +128,7 @@ SEED = {
         "(1, 1, '2026-01-12T00:00:00.000Z')",
         "UPDATE answers SET over_time_seconds = 20",
     ],
+    36: ["UPDATE invitations SET accommodation_answered_at = '2026-01-13T00:00:00.000Z'"],
 }
 COUNTS = {
     "interviews": 1,

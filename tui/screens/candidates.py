@@ -32,6 +32,12 @@ NAME_WIDTH = 28  # at 80 columns; wider terminals show more of a long name
 DEADLINE_FORMS = "e.g. 2026-12-31 17:00 or 31.12.2026, in the interview's time zone"
 
 
+def extra(inv: Invitation) -> str:
+    """The Extra column: the time granted, and "asks" while a request waits for an answer."""
+    granted = f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else ""
+    return " ".join(part for part in (granted, "asks" if inv.accommodation_waiting else "") if part)
+
+
 class CandidatesScreen(ConsoleScreen[None]):
     CSS_PATH = "candidates.tcss"
     AUTO_FOCUS = "#candidates"
@@ -50,6 +56,7 @@ class CandidatesScreen(ConsoleScreen[None]):
         super().__init__()
         self.interview_id: int | None = None
         self.rows: list[tuple[Invitation, Candidate]] = []
+        self.time_zone = "UTC"  # the chosen interview's: deadlines are shown as its candidates read them
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,10 +103,19 @@ class CandidatesScreen(ConsoleScreen[None]):
     def load(self) -> None:
         interview_id = self.interview_id
         if interview_id is not None:
-            self.read(lambda: invitations.listing(self.db, interview_id), self.show, group="candidates")
+            self.read(
+                lambda: (
+                    interviews.get(self.db, interview_id).time_zone,
+                    invitations.listing(self.db, interview_id),
+                ),
+                lambda found: self.show(*found),
+                group="candidates",
+            )
 
-    def show(self, rows: list[tuple[Invitation, Candidate]]) -> None:
+    def show(self, time_zone: str, rows: list[tuple[Invitation, Candidate]]) -> None:
         self.rows = rows
+        self.time_zone = time_zone
+        zone = deadlines.zone(time_zone)
         table = self.query_one("#candidates", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -109,8 +125,8 @@ class CandidatesScreen(ConsoleScreen[None]):
                 str(inv.number),
                 person.name if len(person.name) <= width else person.name[: width - 1] + "…",
                 inv.status.value,
-                f"{inv.deadline:%d %b %H:%M}",
-                f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else "",
+                f"{inv.deadline.astimezone(zone):%d %b %H:%M}",
+                extra(inv),
                 person.email or "",
                 key=str(inv.id),
             )
@@ -121,6 +137,8 @@ class CandidatesScreen(ConsoleScreen[None]):
         for inv, _ in rows:
             counts[inv.status.value] = counts.get(inv.status.value, 0) + 1
         summary = " · ".join(f"{n} {s}" for s, n in counts.items())
+        if asking := sum(inv.accommodation_waiting for inv, _ in rows):
+            summary += f" · {asking} ask(s) for an adjustment: a answers"
         self.query_one("#status", Static).update(
             f"{len(rows)} candidate(s): {summary}"
             if rows
@@ -136,7 +154,12 @@ class CandidatesScreen(ConsoleScreen[None]):
             inv, person = self.rows[table.cursor_row]
             who = f"{person.name} <{person.email}>" if person.email else person.name
             extra = f" · extra time ×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else ""
-            detail = f"{who} · {inv.status.value} · deadline {inv.deadline:%Y-%m-%d %H:%M} UTC{extra}"
+            if inv.accommodation_waiting:
+                extra += f' · asks: "{inv.accommodation_request}"'
+            deadline = inv.deadline.astimezone(deadlines.zone(self.time_zone))
+            detail = (
+                f"{who} · {inv.status.value} · deadline {deadline:%Y-%m-%d %H:%M} {self.time_zone}{extra}"
+            )
         self.query_one("#detail", Static).update(detail)
 
     def selected(self) -> tuple[Invitation, Candidate] | None:
@@ -304,7 +327,17 @@ class CandidatesScreen(ConsoleScreen[None]):
                 lambda error: self.action_accommodation(values, str(error)),
             )
 
-        request = f"They asked: {inv.accommodation_request}" if inv.accommodation_request else ""
+        request = ""
+        if inv.accommodation_request and inv.accommodation_requested_at:
+            asked = inv.accommodation_requested_at.astimezone(deadlines.zone(self.time_zone))
+            request = (
+                f'They asked on {asked:%Y-%m-%d %H:%M} ({self.time_zone}): "{inv.accommodation_request}"'
+            )
+            request += (
+                ". Grant, even as it is, to answer it."
+                if inv.accommodation_waiting
+                else ". Answered already."
+            )
         self.app.push_screen(
             Form(
                 f"Accommodation for {person.name}",

@@ -116,6 +116,7 @@ async def consent(request: web.Request) -> web.Response:
         token,
         settings.organisation.privacy_notice_version,
         str(form.get("accommodation", "")),
+        settings=settings,
     )
     raise web.HTTPSeeOther(f"/i/{token}/check")
 

@@ -257,6 +257,15 @@ def invitation(db: Database, account: Account | None, invitation_id: int) -> dic
             else {"name": candidate.name, "email": candidate.email},
             "deadline": _iso(inv.deadline),
             "completed_at": _iso(inv.completed_at),
+            "accommodation": {
+                "time_multiplier": inv.time_multiplier,
+                "note": inv.accommodation_note,
+                # the candidate's own words may say why (a health matter): not for blind reviewers
+                "request": None if blind else inv.accommodation_request or None,
+                "requested_at": _iso(inv.accommodation_requested_at),
+                "answered_at": _iso(inv.accommodation_answered_at),
+                "waiting": inv.accommodation_waiting,
+            },
             "answers": answers,
             "reviews": [
                 {

@@ -136,7 +136,7 @@ INVITE_FIELDS = {
     "name": "the candidate's name, required",
     "email": "the candidate's e-mail address, required",
     "deadline": "ISO 8601 date and time with a zone, e.g. 2026-12-31T17:00:00+01:00; default: the interview's",
-    "time_multiplier": "extra time as an accommodation, 1.0 to 3.0; default 1.0",
+    "time_multiplier": "extra time as an accommodation, 1.0 to 4.0; default 1.0",
     "accommodation_note": "why the extra time was granted, for the hiring team",
     "external_id": "the candidate's id in your system, unique per interview",
 }

@@ -373,7 +373,7 @@ def grant_accommodation(
         assert interview is not None
         if not interview.allow_accommodations:
             raise Conflict("this interview does not allow accommodations; change that setting first")
-        sql.set_accommodation(con, invitation_id, multiplier, note)
+        sql.set_accommodation(con, invitation_id, multiplier, note, now)
         audit_sql.record(
             con,
             actor=actor,

@@ -14,7 +14,8 @@ from typing import Any
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import answers, invitations, numbers, placement, plaintext, recordings
+from boxinterview.config.settings import Settings
+from boxinterview.domain import answers, invitations, numbers, placement, plaintext, recordings, webhooks
 from boxinterview.domain.models import (
     RATINGS,
     Interview,
@@ -25,6 +26,7 @@ from boxinterview.domain.models import (
     stored_id,
 )
 from boxinterview.errors import Conflict, Invalid, NotFound
+from boxinterview.mail import alerts
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import Database
 from boxinterview.store import answers as answers_sql
@@ -167,17 +169,21 @@ def consent(
     notice_version: str,
     accommodation_request: str = "",
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> None:
     """Consent to the privacy notice (required before anything is recorded), with an optional request for an
-    accommodation such as extra time, which the hiring team then grants or discusses."""
+    accommodation such as extra time, which the hiring team then grants or discusses. The form shows the request
+    on record, so what is sent is the candidate's request now: the same words again change nothing, new words
+    are a new request that waits for the team (the earlier stays in the audit log). Left empty, the request on
+    record stands: another device's form may not have shown it. With `settings`, the operator is told."""
     now = now or clock.now()
     invitation = invitations.by_token(db, token)
-    request = " ".join(accommodation_request.split())[:MAX_REQUEST]
+    request = plaintext.one_line(accommodation_request)[:MAX_REQUEST]
     if invitation.status is InvitationStatus.INVITED and invitation.deadline > now:
         invitations.move(db, invitation.id, InvitationStatus.OPENED, f"candidate:{invitation.id}", now)
     if invitation.consent_at is None or invitation.consent_version != notice_version:
         invitations.record_consent(db, invitation.id, notice_version, now)
-    if request:
+    if request and request != invitation.accommodation_request:
 
         def tx(con: apsw.Connection) -> None:
             interview = interviews_sql.get(con, invitation.interview_id)
@@ -193,11 +199,41 @@ def consent(
                 action="invitation.accommodation_request",
                 subject_type="invitation",
                 subject_id=invitation.id,
-                detail={"request": request},
+                detail={"request": request, "earlier": invitation.accommodation_request},
                 now=now,
             )
+            webhooks.invitation_event(con, "invitation.accommodation_requested", invitation.id, now)
+            if settings is not None:
+                _tell_operator(con, settings, interview, invitation, request, now)
 
         db.write(tx)
+
+
+def _tell_operator(
+    con: apsw.Connection,
+    settings: Settings,
+    interview: Interview,
+    invitation: Invitation,
+    request: str,
+    now: datetime,
+) -> None:
+    person = candidates_sql.get_candidate(con, invitation.candidate_id)
+    name = person.name if person is not None else f"candidate #{invitation.number}"
+    changed = (
+        f' (it replaces "{invitation.accommodation_request}")' if invitation.accommodation_request else ""
+    )
+    alerts.queue_in(
+        con,
+        settings,
+        f"accommodation.{invitation.id}",
+        "A candidate asks for an adjustment",
+        f'{name} (#{invitation.number}, interview {interview.id} "{interview.title}") asks: "{request}"{changed}. '
+        f"Deadline: {invitation.deadline:%Y-%m-%d %H:%M} UTC.",
+        f"In the console, Candidates (c), choose interview {interview.id}, highlight #{invitation.number} and "
+        "press a: give extra time or write a note of what was agreed. Reply to the candidate if you need more.",
+        now,
+        daily=False,
+    )
 
 
 def begin_question(db: Database, token: str, question_id: int, now: datetime | None = None) -> float:

@@ -231,6 +231,15 @@ class Invitation:
     accommodation_request: str = ""
     accommodation_requested_at: datetime | None = None
     erased_at: datetime | None = None  # its answers and personal data were erased; its links no longer work
+    accommodation_answered_at: datetime | None = None  # when the team last set extra time or a note
+
+    @property
+    def accommodation_waiting(self) -> bool:
+        """The candidate asked for an adjustment (or changed what they asked) since the team last answered."""
+        asked, answered = self.accommodation_requested_at, self.accommodation_answered_at
+        return (
+            bool(self.accommodation_request) and asked is not None and (answered is None or answered < asked)
+        )
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from boxinterview.store import webhooks as sql
 
 EVENT_TYPES = {
     "invitation.opened": "A candidate opened their invitation link for the first time",
+    "invitation.accommodation_requested": "A candidate asked for an adjustment, such as extra time, or changed "
+    "what they asked",
     "interview.completed": "A candidate finished the interview",
     "recording.failed": "A recording could not be processed (or its upload was cancelled or abandoned)",
     "review.submitted": "A reviewer submitted scores",

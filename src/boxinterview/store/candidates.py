@@ -43,6 +43,7 @@ def _invitation(r: dict[str, Any]) -> Invitation:
         accommodation_request=r["accommodation_request"],
         accommodation_requested_at=from_db(r["accommodation_requested_at"]),
         erased_at=from_db(r["erased_at"]),
+        accommodation_answered_at=from_db(r["accommodation_answered_at"]),
     )
 
 
@@ -206,10 +207,13 @@ def set_deadline(con: apsw.Connection, invitation_id: int, deadline: datetime) -
     )
 
 
-def set_accommodation(con: apsw.Connection, invitation_id: int, multiplier: float, note: str) -> None:
+def set_accommodation(
+    con: apsw.Connection, invitation_id: int, multiplier: float, note: str, now: datetime
+) -> None:
     con.execute(
-        "UPDATE invitations SET time_multiplier = ?, accommodation_note = ? WHERE id = ?",
-        (multiplier, note, invitation_id),
+        "UPDATE invitations SET time_multiplier = ?, accommodation_note = ?, accommodation_answered_at = ? "
+        "WHERE id = ?",
+        (multiplier, note, to_db(now), invitation_id),
     )
 
 

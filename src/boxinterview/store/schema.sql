@@ -1,4 +1,4 @@
--- The schema at version 35, as the migration steps make it. Generated: do not edit;
+-- The schema at version 36, as the migration steps make it. Generated: do not edit;
 -- after adding a step run `boxinterview migrate --dump-schema src/boxinterview/store/schema.sql`.
 
 CREATE TABLE accounts (
@@ -225,7 +225,7 @@ CREATE TABLE invitations (
     started_at TEXT,
     completed_at TEXT,
     closed_at TEXT, accommodation_requested_at TEXT, accommodation_request TEXT NOT NULL DEFAULT '', erased_at TEXT, checked_at TEXT, reviewed_at TEXT, decided_at TEXT, outcome TEXT CHECK (outcome IS NULL OR outcome IN ('advance', 'reject', 'hold')), external_id TEXT
-    CHECK (external_id IS NULL OR length(external_id) BETWEEN 1 AND 200),
+    CHECK (external_id IS NULL OR length(external_id) BETWEEN 1 AND 200), accommodation_answered_at TEXT,
     UNIQUE (interview_id, candidate_id),
     UNIQUE (interview_id, number)
 );

@@ -1,0 +1,98 @@
+"""A candidate's request for an adjustment (such as extra time) on the consent page: the operator is told, an
+integration hears of it, the same words sent again change nothing, changed words are a new request that waits,
+and the team's answer is shown to the candidate and through the API."""
+
+from __future__ import annotations
+
+from boxinterview.domain import api, invitations, webhooks
+from boxinterview.store import audit as audit_sql
+from boxinterview.store import outbox
+
+OPERATOR = "Ops <ops@example.com>"
+
+
+def alerts(db) -> list[dict]:
+    return [m for m in db.read(outbox.recent) if m["kind"].startswith("alert.accommodation.")]
+
+
+async def test_a_request_tells_the_operator_once_and_waits_until_the_team_answers(make_site) -> None:
+    site = await make_site(smtp={"operator": OPERATOR})
+    endpoint, _ = webhooks.add(
+        site.db, "https://ats.example.com/hooks", ["invitation.accommodation_requested"], "ATS", "t"
+    )
+    inv, token = invitations.invite(site.db, site.interview.id, "Zoë Ørsted", "zoe@example.com", "t")
+    s = await site.browser()
+    form = {"consent": "yes", "accommodation": "I use a screen reader;\n please allow extra time."}
+    r = await s.post(f"/i/{token}/consent", data=form, allow_redirects=False)
+    assert r.status == 303
+    got = invitations.get(site.db, inv.id)
+    assert got.accommodation_request == "I use a screen reader; please allow extra time."
+    assert got.accommodation_waiting
+    [alert] = alerts(site.db)
+    assert alert["recipient"] == OPERATOR and "Zoë Ørsted" in alert["body"]
+    assert "I use a screen reader; please allow extra time." in alert["body"]
+    assert "press a" in alert["body"]  # what to do, where
+    assert [d.type for d in webhooks.deliveries(site.db, endpoint.id)] == [
+        "invitation.accommodation_requested"
+    ]
+    page = await (await s.get(f"/i/{token}")).text()
+    assert "We have your request; the hiring team will respond." in page
+
+    # The form shows the request on record, so continuing sends it again: nothing new for anyone
+    again = await s.post(f"/i/{token}/consent", data=form, allow_redirects=False)
+    assert again.status == 303
+    assert invitations.get(site.db, inv.id).accommodation_requested_at == got.accommodation_requested_at
+    # Another device's form that did not show it sends the box empty: the request stands
+    await s.post(f"/i/{token}/consent", data={"consent": "yes", "accommodation": "  "}, allow_redirects=False)
+    assert invitations.get(site.db, inv.id).accommodation_request == got.accommodation_request
+    assert len(alerts(site.db)) == 1 and len(webhooks.deliveries(site.db, endpoint.id)) == 1
+
+    # The team answers: no longer waiting, and the candidate reads that it was answered and the longer time
+    invitations.grant_accommodation(site.db, inv.id, 1.5, "agreed by phone", "console")
+    answered = invitations.get(site.db, inv.id)
+    assert not answered.accommodation_waiting and answered.accommodation_answered_at is not None
+    page = await (await s.get(f"/i/{token}")).text()
+    assert "The hiring team has answered your request." in page and "We have your request" not in page
+    assert "1.5×" in page
+
+    # Changed words are a new request: waiting again, told again, the earlier words kept in the audit log
+    changed = {"consent": "yes", "accommodation": "Twice the time, please."}
+    await s.post(f"/i/{token}/consent", data=changed, allow_redirects=False)
+    now = invitations.get(site.db, inv.id)
+    assert now.accommodation_request == "Twice the time, please." and now.accommodation_waiting
+    assert len(alerts(site.db)) == 2 and 'it replaces "I use a screen reader' in alerts(site.db)[0]["body"]
+    logged = [
+        e
+        for e in site.db.read(audit_sql.entries, "invitation.accommodation_request", 20)
+        if e.action == "invitation.accommodation_request"
+    ]
+    assert {e.detail["earlier"] for e in logged} == {"", "I use a screen reader; please allow extra time."}
+
+
+async def test_the_api_gives_the_request_and_the_teams_answer(make_site) -> None:
+    site = await make_site()
+    inv, token = invitations.invite(site.db, site.interview.id, "Ann", "ann@example.com", "t")
+    s = await site.browser()
+    form = {"consent": "yes", "accommodation": "Extra time for dyslexia"}
+    assert (await s.post(f"/i/{token}/consent", data=form, allow_redirects=False)).status == 303
+
+    ats = await site.browser()
+    bearer = {"Authorization": f"Bearer {api.create_token(site.db, 'ats', 't')}"}
+    body = await (await ats.get(f"/api/v1/invitations/{inv.id}", headers=bearer)).json()
+    asked = body["accommodation"]
+    assert asked["request"] == "Extra time for dyslexia" and asked["waiting"] is True
+    assert asked["time_multiplier"] == 1.0 and asked["answered_at"] is None and asked["requested_at"]
+
+    invitations.grant_accommodation(site.db, inv.id, 2.0, "", "console")
+    body = await (await ats.get(f"/api/v1/invitations/{inv.id}", headers=bearer)).json()
+    assert body["accommodation"]["waiting"] is False and body["accommodation"]["time_multiplier"] == 2.0
+    assert body["accommodation"]["answered_at"] >= asked["requested_at"]
+
+
+async def test_without_an_operator_address_the_request_is_kept_and_marked_waiting(make_site) -> None:
+    site = await make_site()
+    inv, token = invitations.invite(site.db, site.interview.id, "Bo", "bo@example.com", "t")
+    s = await site.browser()
+    form = {"consent": "yes", "accommodation": "Captions, please"}
+    assert (await s.post(f"/i/{token}/consent", data=form, allow_redirects=False)).status == 303
+    assert invitations.get(site.db, inv.id).accommodation_waiting and not alerts(site.db)
