@@ -296,6 +296,8 @@
     recount(s);
     // The take in hand, when it cannot be submitted: what was found of it (see TakeCheck).
     let problem = null;
+    // The take in hand is still arriving from the device it was recorded on: nothing here to submit yet.
+    let elsewhere = false;
     if (s.needs_retake) {
       $("later").hidden = true; // said again below, here at its question
       const why = s.takes.find((t) => t.submitted && t.reason) || null;
@@ -310,6 +312,7 @@
       if (takeCheck.unusable(found)) {
         problem = found;
       } else {
+        elsewhere = !last && take !== null && take.state === "uploading";
         await showTake(q, used);
         if (take && take.silent) fail(SILENT);
       }
@@ -329,6 +332,25 @@
         last = await recordTake(q, used + 1, false);
         used += 1;
         continue;
+      }
+      if (elsewhere) {
+        say(_("Take %(take)s is still on its way to us. Let the device it was recorded on finish sending it, or record the answer again.", { take: n(used) }) +
+          " " + _("You can submit it here as soon as it has arrived."));
+        buttons("retake");
+        $("retake").disabled = left <= 0;
+        const watching = { on: true };
+        const arrived = takeCheck.arrival(q, used, watching);
+        const found = await Promise.race([once("retake").then(() => null), arrived]);
+        watching.on = false;
+        elsewhere = false;
+        if (found === null) {
+          last = await recordTake(q, used + 1, false);
+          used += 1;
+        } else if (takeCheck.unusable(found)) {
+          problem = found;
+          recount(found.s);
+        }
+        continue; // the player shows the take once the server has it
       }
       buttons("submit", "retake");
       $("retake").disabled = left <= 0;

@@ -35,6 +35,19 @@ const TakeCheck = (readState) => {
     return null;
   }
 
+  /* A take the server has still arriving that this device did not record: it comes from another device (or a
+     page left open there). Resolves with what was found once the server's word on it changes (it arrived, or it
+     cannot be used), or with null when `watching.on` is turned off. */
+  async function arrival(q, number, watching) {
+    for (let wait = 2000; watching.on; wait = Math.min(wait * 2, 8000)) {
+      await sleep(wait);
+      if (!watching.on) break;
+      const found = await check(q, number, null);
+      if (watching.on && found.take && found.take.state !== "uploading") return found;
+    }
+    return null;
+  }
+
   /* The server's reason ("nothing was recorded: record this answer again") as a sentence of its own. */
   function sentence(text) {
     const t = (text || "").trim();
@@ -49,5 +62,5 @@ const TakeCheck = (readState) => {
     return [lead, sentence(found.refused || (found.take && found.take.reason)), after].filter(Boolean).join(" ");
   }
 
-  return { check, unusable, watch, cannotUse };
+  return { arrival, check, unusable, watch, cannotUse };
 };
