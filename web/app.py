@@ -96,7 +96,7 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
 def init_app(settings: Settings) -> web.Application:
     hide_server_banner()
     app = web.Application(
-        middlewares=[cross_site_middleware, error_middleware, plain_bodies, session_middleware]
+        middlewares=[error_middleware, cross_site_middleware, plain_bodies, session_middleware]
     )
     app[SETTINGS] = settings
     if (bucket := storage.open_bucket(settings.storage)) is not None:

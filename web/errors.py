@@ -73,6 +73,23 @@ def _back(request: web.Request) -> str | None:
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
+# What aiohttp itself refuses, said for a person, with what to do.
+_AIOHTTP_REFUSALS = {
+    400: "The request could not be read. Reload the page and try again.",
+    405: "This address cannot be used that way. Open the page from its link and use its buttons.",
+    413: "What was sent is too large for this page. Shorten what you wrote and send it again.",
+}
+
+
+def _page_message(exc: web.HTTPException) -> str:
+    """Our own words where a handler gave them; aiohttp's refusals ("Maximum request body size … exceeded",
+    "405: Method Not Allowed") said plainly."""
+    default = f"{exc.status}: {exc.reason}"
+    if exc.status == 413 or not exc.text or exc.text == default:
+        return _AIOHTTP_REFUSALS.get(exc.status, exc.reason)
+    return exc.text
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
@@ -100,6 +117,12 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return page_error(
                 request, 404, "There is no page at this address. Check that the link is complete."
             )
+        if exc.status >= 400:  # a page, not aiohttp's plain "413: Request Entity Too Large"
+            answer = page_error(request, exc.status, _page_message(exc))
+            for name, value in exc.headers.items():
+                if name.lower() not in ("content-type", "content-length"):
+                    answer.headers[name] = value
+            return answer
         raise
     except Exception:
         log.exception("unexpected error serving %s %s", request.method, request.path)

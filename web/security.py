@@ -94,5 +94,8 @@ async def add_headers(request: web.Request, response: web.StreamResponse) -> Non
 async def cross_site_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     # Sign-in, reviewers' forms, a candidate's consent and uploads: none is ever posted from another site.
     if request.method not in SAFE_METHODS and cross_site(request):
-        raise web.HTTPForbidden(text="cross-site requests are not accepted")
+        raise web.HTTPForbidden(
+            text="this was sent from another site, which is not accepted: "
+            "open the page on this site and send it from there"
+        )
     return await handler(request)

@@ -88,8 +88,9 @@ async def invitation(request: web.Request) -> web.Response:
 async def consent(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
-    form = await forms.read(request)
     p = await db.call(journey.progress, db, token)
+    _language(request, p)  # a form refused as it is read (too large, say) is answered in it
+    form = await forms.read(request)
     if (closed := _closed_page(request, p)) is not None:
         return closed
     settings = request.app[SETTINGS]
