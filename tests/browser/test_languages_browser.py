@@ -14,7 +14,7 @@ from tests.support.live import live_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-DEADLINE = datetime(2026, 12, 11, 16, 0, tzinfo=UTC)
+DEADLINE = datetime(2037, 12, 11, 16, 0, tzinfo=UTC)
 NOTICE = (  # the operator writes it in the language of their candidates
     "Wir verwenden Ihre Antworten ausschließlich, um Ihre Bewerbung für diese Stelle zu beurteilen. Ihre "
     "Aufnahmen und Antworten sieht nur das Recruiting-Team; danach werden sie gelöscht. Sie können jederzeit "
@@ -92,13 +92,13 @@ async def test_a_deadline_is_rewritten_only_for_a_reader_in_another_time_zone(li
     async with chromium(timezone_id="Europe/Berlin") as context:
         page = await context.new_page()
         await page.goto(f"{live.base}/i/{token}")
-        assert await page.text_content("time") == "Freitag, 11. Dezember 2026, 17:00 MEZ"
+        assert await page.text_content("time") == "Freitag, 11. Dezember 2037, 17:00 MEZ"
     async with chromium(timezone_id="America/New_York") as context:
         page = await context.new_page()
         await page.goto(f"{live.base}/i/{token}")
         shown = await page.text_content("time")
         assert shown is not None and "11:00" in shown and "(Ihre Ortszeit)" in shown and "Freitag" in shown
-        assert await page.get_attribute("time", "title") == "Freitag, 11. Dezember 2026, 17:00 MEZ"
+        assert await page.get_attribute("time", "title") == "Freitag, 11. Dezember 2037, 17:00 MEZ"
 
 
 async def test_the_german_invitation_for_the_readme(live, tmp_path: Path) -> None:

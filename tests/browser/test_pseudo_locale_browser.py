@@ -21,7 +21,7 @@ from tests.support.pseudo import leftover, undecorated
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ZONE = "Europe/Berlin"
-DEADLINE = datetime(2026, 12, 11, 16, 0, tzinfo=UTC)
+DEADLINE = datetime(2037, 12, 11, 16, 0, tzinfo=UTC)
 PSEUDO_INTERVIEW = f"""\
 title: Pseudo-locale
 role: Warehouse lead

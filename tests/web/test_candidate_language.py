@@ -25,7 +25,7 @@ role: Vertriebsmitarbeiterin (m/w/d)
 language: de
 time_zone: Europe/Berlin
 allow_audio_only: true
-deadline: "2026-12-11T16:00:00+00:00"
+deadline: "2037-12-11T16:00:00+00:00"
 intro: Willkommen zu unserem Video-Interview.
 support_contact: bewerbung@mueller-soehne.example
 competencies:
@@ -39,7 +39,7 @@ questions:
     competencies: [Klarheit]
     choices: [{label: Weniger als zwei}, {label: Zwei oder mehr}]
 """
-DEADLINE = datetime(2026, 12, 11, 16, 0, tzinfo=UTC)  # 17:00 in Berlin
+DEADLINE = datetime(2037, 12, 11, 16, 0, tzinfo=UTC)  # 17:00 in Berlin
 
 
 def visible(html: str) -> str:
@@ -65,7 +65,7 @@ async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin
     assert '<html lang="de" dir="ltr">' in page
     text = visible(page)
     assert "Müller & Söhne GmbH lädt Sie zu einem zeitversetzten Video-Interview ein." in text
-    assert "Frist: Freitag, 11. Dezember 2026, 17:00 MEZ" in text
+    assert "Frist: Freitag, 11. Dezember 2037, 17:00 MEZ" in text
     assert "2 Fragen: 1 schriftliche Frage, 1 Multiple-Choice-Frage" in text
     assert (
         "Es wird nichts aufgenommen: Kamera und Mikrofon brauchen Sie nicht." in text
@@ -91,7 +91,7 @@ async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin
 
     interview = await text_of(browser, f"/i/{token}/interview")
     assert '<html lang="de"' in interview
-    assert "Frist: Freitag, 11. Dezember 2026, 17:00 MEZ" in visible(interview)
+    assert "Frist: Freitag, 11. Dezember 2037, 17:00 MEZ" in visible(interview)
     assert "Aufnahme jetzt starten" in visible(interview)
 
     iv = interviews.get(site.db, inv.interview_id)
@@ -107,7 +107,7 @@ async def test_a_german_interview_is_shown_in_german_with_its_deadline_in_berlin
     assert '<html lang="de"' in done
     text = visible(done)
     assert "Vielen Dank!" in text
-    assert "nach Ablauf der Frist am Freitag, 11. Dezember 2026, 17:00 MEZ" in text
+    assert "nach Ablauf der Frist am Freitag, 11. Dezember 2037, 17:00 MEZ" in text
     assert "Das Recruiting-Team von Müller & Söhne GmbH" in text
     assert not re.findall(r"\w+[.!?][A-ZÄÖÜ]\w*", text)  # every sentence apart from the next
 
