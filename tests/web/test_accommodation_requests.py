@@ -4,9 +4,14 @@ and the team's answer is shown to the candidate and through the API."""
 
 from __future__ import annotations
 
+import re
+
 from boxinterview.domain import api, invitations, webhooks
+from boxinterview.domain.models import InvitationStatus
+from boxinterview.mail.letters import Letterhead
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import outbox
+from tests.web.test_candidate_language import german_candidate
 
 OPERATOR = "Ops <ops@example.com>"
 
@@ -96,3 +101,22 @@ async def test_without_an_operator_address_the_request_is_kept_and_marked_waitin
     form = {"consent": "yes", "accommodation": "Captions, please"}
     assert (await s.post(f"/i/{token}/consent", data=form, allow_redirects=False)).status == 303
     assert invitations.get(site.db, inv.id).accommodation_waiting and not alerts(site.db)
+
+
+async def test_more_time_granted_is_told_to_the_candidate_with_a_working_link(make_site) -> None:
+    site, inv, _ = await german_candidate(make_site)
+    head = Letterhead.from_settings(site.settings)
+    assert invitations.grant_accommodation(site.db, inv.id, 1.5, "Legasthenie", "console", letterhead=head)
+    [letter] = [m for m in site.db.read(outbox.for_invitation, inv.id) if m["kind"] == "accommodation"]
+    assert letter["subject"] == "Mehr Zeit je Frage in Ihrem Interview für Vertriebsmitarbeiterin (m/w/d)"
+    assert "das 1,5-Fache der üblichen Zeit" in letter["body"] and "Legasthenie" not in letter["body"]
+    link = re.search(r"https?://\S+/i/(\S+)", letter["body"])
+    assert link and invitations.by_token(site.db, link.group(1)).id == inv.id
+
+    # Less time, the same, or a candidate who has finished: nobody is told
+    assert not invitations.grant_accommodation(site.db, inv.id, 1.25, "", "console", letterhead=head)
+    assert not invitations.grant_accommodation(site.db, inv.id, 1.25, "", "console", letterhead=head)
+    invitations.move(site.db, inv.id, InvitationStatus.WITHDRAWN, "t")
+    assert not invitations.grant_accommodation(site.db, inv.id, 2.0, "", "console", letterhead=head)
+    kinds = [m["kind"] for m in site.db.read(outbox.for_invitation, inv.id)]
+    assert kinds.count("accommodation") == 1

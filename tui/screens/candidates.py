@@ -314,16 +314,24 @@ class CandidatesScreen(ConsoleScreen[None]):
             if values is None:
                 return
 
-            def grant() -> None:
+            def grant() -> tuple[float, bool]:
                 try:
-                    multiplier = float(values["multiplier"])
+                    multiplier = float(values["multiplier"].strip().replace(",", "."))  # 1,5 as 1.5
                 except ValueError:
                     raise Invalid("extra time is a number such as 1.5") from None
-                invitations.grant_accommodation(self.db, inv.id, multiplier, values["note"], "console")
+                told = invitations.grant_accommodation(
+                    self.db, inv.id, multiplier, values["note"], "console", letterhead=self.letterhead
+                )
+                return multiplier, told
+
+            def granted(result: tuple[float, bool]) -> None:
+                multiplier, told = result
+                by_mail = "; they are told by e-mail" if told else ""
+                self.notify(f"{person.name} has ×{multiplier:g} time{by_mail}")
 
             self.act(
                 grant,
-                lambda _: self.notify(f"{person.name} has ×{values['multiplier']} time"),
+                granted,
                 lambda error: self.action_accommodation(values, str(error)),
             )
 
@@ -346,7 +354,14 @@ class CandidatesScreen(ConsoleScreen[None]):
                     Field("note", "Note (for the team)", inv.accommodation_note),
                 ],
                 save="Grant",
-                note=request,
+                note=" ".join(
+                    part
+                    for part in (
+                        request,
+                        "A candidate given more time than before is told by e-mail, with a link.",
+                    )
+                    if part
+                ),
                 problem=problem,
                 values=typed,
             ),

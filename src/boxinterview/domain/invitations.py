@@ -358,16 +358,24 @@ def extend_deadline(
 
 
 def grant_accommodation(
-    db: Database, invitation_id: int, multiplier: float, note: str, actor: str, now: datetime | None = None
-) -> None:
-    """Extra time (think and answer time multiplied) for a candidate who needs it."""
+    db: Database,
+    invitation_id: int,
+    multiplier: float,
+    note: str,
+    actor: str,
+    now: datetime | None = None,
+    letterhead: Letterhead | None = None,
+) -> bool:
+    """Extra time (think and answer time multiplied) for a candidate who needs it; this answers their request,
+    if they made one. With a `letterhead`, a candidate given more time than before is told, with a fresh link,
+    while they can still use it. Returns whether they are told."""
     now = now or clock.now()
     if not 1.0 <= multiplier <= MAX_MULTIPLIER:
         raise Invalid(
             f"extra time is a multiplier from 1.0 to {MAX_MULTIPLIER}", [("time_multiplier", "range")]
         )
 
-    def tx(con: apsw.Connection) -> None:
+    def tx(con: apsw.Connection) -> bool:
         current = _existing(con, invitation_id)
         interview = interviews_sql.get(con, current.interview_id)
         assert interview is not None
@@ -383,8 +391,21 @@ def grant_accommodation(
             detail={"time_multiplier": multiplier},
             now=now,
         )
+        still_open = current.status not in (
+            InvitationStatus.COMPLETED,
+            InvitationStatus.WITHDRAWN,
+            InvitationStatus.EXPIRED,
+        )
+        person = sql.get_candidate(con, current.candidate_id)
+        more = multiplier > current.time_multiplier
+        if letterhead is None or not (more and still_open and person is not None and person.email):
+            return False
+        found = sql.get_invitation(con, invitation_id)
+        assert found is not None
+        letters.accommodation(con, letterhead, found, person, interview, fresh_link(con, found.id, now), now)
+        return True
 
-    db.write(tx)
+    return db.write(tx)
 
 
 RESEND_GAP = timedelta(hours=1)

@@ -142,6 +142,30 @@ def extension(
     return queue(con, head, "extension", inv.id, candidate.email or "", letter, now, candidate.name)
 
 
+def accommodation(
+    con: apsw.Connection,
+    head: Letterhead,
+    inv: Invitation,
+    candidate: Candidate,
+    interview: Interview,
+    token: str,
+    now: datetime,
+) -> int:
+    """The candidate is given more time for each question (their request answered)."""
+    letter = render(
+        "accommodation",
+        language=interview.language,
+        name=candidate.name,
+        organisation=head.organisation,
+        accent=head.accent,
+        role=interview.role,
+        times=words(interview).language.number(inv.time_multiplier),
+        link=f"{head.base_url}/i/{token}",
+        support=interview.support_contact,
+    )
+    return queue(con, head, "accommodation", inv.id, candidate.email or "", letter, now, candidate.name)
+
+
 def outcome(
     con: apsw.Connection,
     head: Letterhead,
