@@ -7,7 +7,7 @@ Everything here is reached with the invitation token from the candidate's link; 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from boxinterview.store import journey as sql
 
 MAX_COMMENT = 2000
 MAX_REQUEST = 1000
+REQUEST_ALERT_GAP = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,10 @@ def consent(
                 now=now,
             )
             webhooks.invitation_event(con, "invitation.accommodation_requested", invitation.id, now)
-            if settings is not None:
+            asked = invitation.accommodation_requested_at
+            if settings is not None and (
+                not invitation.accommodation_waiting or asked is None or now - asked >= REQUEST_ALERT_GAP
+            ):  # words changed again before anyone answered are in the console, not another e-mail each time
                 _tell_operator(con, settings, interview, invitation, request, now)
 
         db.write(tx)
