@@ -11,6 +11,8 @@ from boxinterview import clock
 from boxinterview.domain import interviews, invitations
 from boxinterview.domain.models import InterviewStatus, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Invalid, NotFound
+from boxinterview.mail.letters import Letterhead
+from boxinterview.store import outbox as outbox_sql
 
 
 def test_tokens_are_long_random_and_stored_only_as_a_hash(db, settings, open_interview) -> None:
@@ -98,3 +100,19 @@ def test_accommodation_is_bounded_and_follows_the_interview_setting(db, open_int
     assert invitations.get(db, inv.id).time_multiplier == 2.0
     with pytest.raises(Invalid, match="multiplier from 1.0 to 4.0"):
         invitations.grant_accommodation(db, inv.id, 10, "", "test")
+
+
+def test_withdrawing_a_candidate_cancels_the_messages_not_sent_yet(db, settings, open_interview) -> None:
+    head = Letterhead.from_settings(settings)
+    inv, _ = invitations.invite(
+        db, open_interview.id, "Françoise Déjà", "francoise@example.com", "t", letterhead=head
+    )
+    invitations.extend_deadline(db, inv.id, inv.deadline + timedelta(days=2), "t", letterhead=head)
+    other, _ = invitations.invite(db, open_interview.id, "Ann", "ann@example.com", "t", letterhead=head)
+    invitations.move(db, inv.id, InvitationStatus.WITHDRAWN, "console")
+    states = {m["kind"]: (m["state"], m["last_error"]) for m in db.read(outbox_sql.for_invitation, inv.id)}
+    assert states == {
+        "invitation": ("cancelled", "the candidate was withdrawn"),
+        "extension": ("cancelled", "the candidate was withdrawn"),
+    }
+    assert [m["state"] for m in db.read(outbox_sql.for_invitation, other.id)] == ["queued"]  # nobody else's

@@ -228,6 +228,8 @@ def is_past_deadline(invitation: Invitation, now: datetime) -> bool:
 
 
 # The moves an applicant tracking system hears of (`domain/webhooks.py`).
+# The messages that ask the candidate to answer, with their link; a decision's message is not among them.
+_ASKING_TO_ANSWER = ("invitation", "reminder.", "nudge", "extension", "accommodation")
 _EVENTS = {InvitationStatus.OPENED: "invitation.opened", InvitationStatus.COMPLETED: "interview.completed"}
 
 
@@ -266,6 +268,10 @@ def move(
         )
         if target in _EVENTS:
             webhooks.invitation_event(con, _EVENTS[target], invitation_id, now)
+        if target is InvitationStatus.WITHDRAWN:
+            # A message not sent yet would bring a link that no longer works: it is not sent
+            for kind in _ASKING_TO_ANSWER:
+                outbox_sql.cancel_unsent(con, invitation_id, kind, "the candidate was withdrawn")
         found = sql.get_invitation(con, invitation_id)
         assert found is not None
         return found
