@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -483,3 +484,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): what the command did is done; say so where it can still be read.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(
+            "boxinterview: the output stopped being read (broken pipe); what the command did is done",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        # A file or folder named on the command line: missing, a folder where a file is wanted, not allowed
+        print(
+            f"boxinterview: error: {exc.filename}: {(exc.strerror or str(exc)).lower()}; check the path "
+            "(the folder must exist; name a file, not a folder) and its permissions",
+            file=sys.stderr,
+        )
+        return 2

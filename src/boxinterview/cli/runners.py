@@ -89,6 +89,8 @@ def cmd_runner(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     import signal
 
+    import aiohttp
+
     from boxinterview.runner import state as saved
     from boxinterview.runner.client import Client, NotRegistered, Refused
     from boxinterview.runner.work import RunnerLoop, Tools
@@ -158,6 +160,13 @@ def cmd_runner(args: argparse.Namespace, settings: Settings) -> int:
             return 3
         except Refused as exc:
             print(f"boxinterview: error: the server refused: {exc}", file=sys.stderr)
+            return 1
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:  # registering needs the server
+            print(
+                f"boxinterview: error: cannot reach {server} ({exc or type(exc).__name__}): check --server and "
+                "that the server is running and reachable from here, then try again",
+                file=sys.stderr,
+            )
             return 1
         finally:
             await client.close()
