@@ -163,7 +163,7 @@ def cmd_runner(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:  # registering needs the server
             print(
-                f"boxinterview: error: cannot reach {server} ({exc or type(exc).__name__}): check --server and "
+                f"boxinterview: error: cannot reach {server} ({str(exc) or type(exc).__name__}): check --server and "
                 "that the server is running and reachable from here, then try again",
                 file=sys.stderr,
             )
