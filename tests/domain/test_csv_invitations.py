@@ -67,6 +67,26 @@ def test_trailing_empty_cells_and_empty_rows_are_not_errors(db, open_interview) 
     ]
 
 
+@pytest.mark.parametrize(
+    "sep_line",
+    ["sep=;", "SEP=;", '"sep=;"', "sep=,", "sep=\t"],
+    ids=["semicolon", "upper-case", "quoted", "comma", "tab"],
+)
+def test_excels_sep_line_names_the_delimiter_and_is_no_heading(db, open_interview, sep_line) -> None:
+    delimiter = sep_line.strip('"')[-1]
+    rows = ["Name" + delimiter + "E-Mail", '"Müller, Jörg"' + delimiter + "joerg@example.com"]
+    data = ("\r\n".join([sep_line, *rows]) + "\r\n").encode("cp1252")
+    found = check(db, open_interview, data)
+    assert people(found) == [("Müller, Jörg", "joerg@example.com")]
+    assert found.rows[0].line == 3  # as the spreadsheet numbers it
+    assert found.delimiter == delimiter
+
+
+def test_a_sep_line_naming_another_separator_is_refused_with_what_to_do(db, open_interview) -> None:
+    with pytest.raises(Invalid, match=r"names '\|' as the separator; columns can be separated by commas"):
+        check(db, open_interview, b"sep=|\r\nName|E-Mail\r\nAnn|ann@example.com\r\n")
+
+
 def test_a_cell_beyond_the_headings_says_which_delimiter_to_quote(db, open_interview) -> None:
     found = check(db, open_interview, b"name;email\r\nEve Example;eve@example.com;Sales\r\n")
     assert "3 cells but 2 columns" in found.rows[0].problems[0] and "semicolon" in found.rows[0].problems[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ _MULTI_BYTE = {"cp932", "gb18030", "big5", "cp949", "utf_16_le", "utf_16_be", "u
 DELIMITERS = (",", ";", "\t")
 _BLANK = " \t,;"  # a row of nothing but these holds nothing
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_SEP_LINE = re.compile(r'"?sep=(.)"?', re.IGNORECASE)
 
 # Byte-order marks settle the encoding; the longer UTF-32 marks first, as they begin like UTF-16's.
 _BOMS = (
@@ -176,7 +178,14 @@ def read(data: bytes | str, encoding: str | None = None) -> Table:
             "as CSV UTF-8, or give the encoding"
         )
     first = next((line for line in text.splitlines() if line.strip(_BLANK)), "")
-    delimiter = _delimiter(first)
+    # Excel's own line naming the delimiter ("sep=;", the file's first line): it settles it and is no heading
+    named = _SEP_LINE.fullmatch(first.strip(" \r\n"))
+    if named and named.group(1) not in DELIMITERS:
+        raise Invalid(
+            f"the file's first line {named.group(0)!r} names {named.group(1)!r} as the separator; columns "
+            "can be separated by commas, semicolons or tabs: save the file again as CSV"
+        )
+    delimiter = named.group(1) if named else _delimiter(first)
     # newline="" lets the csv module see every line ending (Excel's CRLF, a lone CR) and keep line breaks
     # inside quoted cells.
     reader = csv.reader(
@@ -193,6 +202,9 @@ def read(data: bytes | str, encoding: str | None = None) -> Table:
         for number, cells in enumerate(reader, start=1):
             if not any(c.strip(_BLANK) for c in cells):
                 continue  # an empty row, or one of only separators (also another delimiter's)
+            if named and header is None and _SEP_LINE.fullmatch(delimiter.join(cells).strip(" \r\n")):
+                named = None  # Excel's "sep=" line, read once
+                continue
             if header is None:
                 header = cells
             else:
