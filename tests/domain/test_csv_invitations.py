@@ -294,6 +294,7 @@ def test_invite_csv_shows_the_problems_and_writes_nothing_first(cli, db, open_in
     assert "ignored column(s): Telefon" in dry.out
     assert "line 3: François Lefèvre: 'not-an-address' is not an e-mail address" in dry.out
     assert "line 4: Dee Here <here@example.com>: here@example.com is already invited" in dry.out
+    assert "line 2: ok: Jörg Müller <joerg@example.com>, the interview's deadline" in dry.out  # names as read
     assert "2 row(s) can be invited; 2 row(s) have problems" in dry.out and "nothing was written" in dry.out
     assert len(invitations.listing(db, open_interview.id)) == 1
     refused = cli(
@@ -361,13 +362,18 @@ def test_deadlines_without_a_zone_are_in_the_interviews_time_zone(cli, db, templ
     )
     path = tmp_path / "people.csv"
     path.write_bytes(data)
+    dry = cli("invite", str(interview_id), "--csv", str(path), "--dry-run", "--deadline", "2031-06-30 12:00")
+    # Every row is shown before anything is written, with its deadline as the candidate reads it
+    assert "line 2: ok: Ann <ann@example.com>, deadline 2031-12-31 17:00 Europe/Berlin" in dry.out
+    assert "line 3: ok: Bo <bo@example.com>, deadline 2031-12-31 23:59 Europe/Berlin" in dry.out
+    assert "line 7: ok: Fay <fay@example.com>, deadline 2031-06-30 12:00 Europe/Berlin" in dry.out
     done = cli("invite", str(interview_id), "--csv", str(path), "--yes", "--deadline", "2031-06-30 12:00")
     assert "invited 5 candidate(s)" in done.out, done.err
     invited = {c.email: inv.deadline for inv, c in invitations.listing(db, interview_id)}
     assert invited["fay@example.com"] == datetime(2031, 6, 30, 10, tzinfo=UTC)  # summer: UTC+2
     one = cli("invite", str(interview_id), "Gil", "gil@example.com", "--deadline", "1.7.2031")
     assert one.code == 0, one.err
-    assert "deadline 2031-07-01 21:59 UTC" in one.out
+    assert "deadline 2031-07-01 23:59 Europe/Berlin" in one.out  # as typed, in the interview's zone
 
 
 def test_slash_dates_written_both_day_first_and_month_first_are_all_problems(db, open_interview) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from boxinterview.cli.base import actor as _actor
@@ -25,7 +26,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
     for flag in ("encoding", "dry_run", "yes"):
         if getattr(args, flag):
             raise BoxError(f"--{flag.replace('_', '-')} is for --csv FILE")
-    from boxinterview.domain import deadlines, invitations
+    from boxinterview.domain import deadlines, interviews, invitations
 
     with _open(settings) as db:
         invitation, token = invitations.invite(
@@ -38,13 +39,19 @@ def cmd_invite(args: argparse.Namespace, settings: Settings) -> int:
             time_multiplier=args.extra_time,
             letterhead=Letterhead.from_settings(settings),
         )
-    print(
-        f"invited {args.email} (invitation {invitation.id}, deadline {invitation.deadline:%Y-%m-%d %H:%M} UTC)"
-    )
+        zone = interviews.get(db, args.interview).time_zone
+    print(f"invited {args.email} (invitation {invitation.id}, deadline {_local(invitation.deadline, zone)})")
     for warning in invitations.email_advice(args.email):
         print(f"warning: {warning}", file=sys.stderr)
     print(f"link (shown only now): {settings.base_url}/i/{token}")
     return 0
+
+
+def _local(moment: datetime, zone: str) -> str:
+    """A deadline as the interview's candidates read it, with the zone named."""
+    from boxinterview.domain import deadlines
+
+    return f"{moment.astimezone(deadlines.zone(zone)):%Y-%m-%d %H:%M} {zone}"
 
 
 def _read(name: str) -> bytes:
@@ -61,7 +68,7 @@ def _read(name: str) -> bytes:
 
 
 def _invite_file(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import deadlines, invite_csv
+    from boxinterview.domain import deadlines, interviews, invite_csv
 
     if args.extra_time != 1.0:
         raise BoxError("extra time is for one candidate; in a CSV file give it in an extra_time column")
@@ -69,13 +76,18 @@ def _invite_file(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as db:
         deadline = deadlines.of_interview(db, args.interview, args.deadline or "")
         found = invite_csv.preview(db, args.interview, data, encoding=args.encoding)
+        zone = interviews.get(db, args.interview).time_zone
         print(f"{args.csv}: {found.how_read()}")
-        for row in found.rows:
+        for row in found.rows:  # every row, so the operator sees the names as read before anything is written
+            who = " ".join(filter(None, (row.name, f"<{row.email}>" if row.email else ""))) or "(no name)"
             if not row.ok:
-                who = " ".join(filter(None, (row.name, f"<{row.email}>" if row.email else ""))) or "(no name)"
                 print(f"line {row.line}: {who}: {'; '.join(row.problems)}")
-            elif row.notes:
-                print(f"line {row.line}: {row.email}: note: {'; '.join(row.notes)}")
+                continue
+            due = row.deadline or deadline
+            details = [f"deadline {_local(due, zone)}" if due else "the interview's deadline"]
+            details += [f"extra time ×{row.extra_time:g}"] if row.extra_time != 1 else []
+            details += [f"note: {note}" for note in row.notes]
+            print(f"line {row.line}: ok: {who}, {', '.join(details)}")
         print(
             f"{found.good} row(s) can be invited"
             + (f"; {found.bad} row(s) have problems and will be left out" if found.bad else "")
