@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import apsw
 
 from boxinterview import clock
-from boxinterview.domain import lifecycle, plaintext, webhooks
+from boxinterview.domain import deadlines, lifecycle, plaintext, webhooks
 from boxinterview.domain.models import Candidate, InterviewStatus, Invitation, InvitationStatus
 from boxinterview.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from boxinterview.mail import addresses, letters
@@ -325,9 +325,13 @@ def extend_deadline(
             raise Conflict(f"this invitation is {current.status}; its deadline no longer matters")
         if deadline <= current.deadline:
             # The candidate would be told of "more time" that is less, or none: they plan by the deadline given.
+            interview = interviews_sql.get(con, current.interview_id)
+            zone_name = interview.time_zone if interview is not None else "UTC"
+            zone = deadlines.zone(zone_name)
             raise Invalid(
-                f"the new deadline {deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC is not later than the current one, "
-                f"{current.deadline:%Y-%m-%d %H:%M} UTC: more time must end later; give a later deadline",
+                f"the new deadline {deadline.astimezone(zone):%Y-%m-%d %H:%M} is not later than the current one, "
+                f"{current.deadline.astimezone(zone):%Y-%m-%d %H:%M} ({zone_name}): more time must end later; "
+                "give a later deadline",
                 [("deadline", "not later")],
             )
         sql.set_deadline(con, invitation_id, deadline)
