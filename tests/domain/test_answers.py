@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from boxinterview import clock
 from boxinterview.domain import answers, invitations
 from boxinterview.domain.models import InvitationStatus
-from boxinterview.errors import Conflict, Forbidden, Invalid
+from boxinterview.errors import Conflict, Forbidden, Gone, Invalid
 from boxinterview.store import answers as answers_sql
 from tests.support.flows import record_take
 
@@ -97,3 +100,25 @@ def test_complete_needs_every_answer(db, settings, open_interview, candidate) ->
     assert done.status is InvitationStatus.COMPLETED and done.completed_at is not None
     with pytest.raises(Forbidden, match="completed"):
         answers.begin_take(db, invitation.id, q[0].id)
+
+
+def test_a_take_begun_before_the_deadline_may_be_submitted_within_the_grace(
+    db, settings, open_interview
+) -> None:
+    deadline = clock.now() + timedelta(minutes=2)
+    inv, token = invitations.invite(
+        db, open_interview.id, "Fay Late", "fay@example.com", "t", deadline=deadline
+    )
+    invitations.record_consent(db, inv.id, "1")
+    video = open_interview.questions[0]
+    record_take(db, settings, token, video.id, 1, b"recorded at the last minute")
+    grace = timedelta(minutes=60)
+    with pytest.raises(Gone, match="the deadline for this interview has passed"):
+        answers.submit_take(db, inv.id, video.id, 1, deadline + timedelta(minutes=10))  # no grace given
+    with pytest.raises(Gone, match="the deadline for this interview has passed"):
+        answers.submit_take(db, inv.id, video.id, 1, deadline + grace, grace)  # the grace is over
+    answers.submit_take(db, inv.id, video.id, 1, deadline + timedelta(minutes=10), grace)
+    assert db.read(answers_sql.get_answer, inv.id, video.id).submitted_at is not None
+    # Nothing new is begun after the deadline, grace or not
+    with pytest.raises(Gone, match="the deadline for this interview has passed"):
+        answers.begin_take(db, inv.id, open_interview.questions[1].id, deadline + timedelta(minutes=1))

@@ -149,3 +149,30 @@ async def test_a_rejected_take_says_it_does_not_count(site) -> None:
     ]
     assert (q["takes_allowed"], q["takes_left"]) == (4, 2)
     assert q["takes"][0]["reason"].startswith("nothing was recorded")
+
+
+async def test_a_take_recorded_before_the_deadline_is_submitted_after_it_and_the_interview_finished(
+    site,
+) -> None:
+    import asyncio
+
+    from boxinterview import clock
+    from boxinterview.store import candidates as candidates_sql
+    from tests.support.flows import record_take
+
+    inv, token = invitations.invite(site.db, site.interview.id, "Fay Late", "fay@example.com", "t")
+    invitations.record_consent(site.db, inv.id, "1")
+    video, audio, text = site.interview.questions
+    api = f"/api/v1/candidate/{token}"
+    s = await site.browser()
+    record_take(site.db, site.settings, token, video.id, 1, b"x")
+    assert (await s.post(f"{api}/answers/{video.id}", json={"take": 1})).status == 200
+    record_take(site.db, site.settings, token, audio.id, 1, b"y")
+    # The deadline passes while the last take is on its way; within uploads.deadline_grace_minutes it still counts
+    await asyncio.sleep(0.01)
+    site.db.write(candidates_sql.set_deadline, inv.id, clock.now())  # after the take began, before now
+    await asyncio.sleep(0.01)
+    assert (await s.post(f"{api}/answers/{audio.id}", json={"take": 1})).status == 200
+    # What was not begun before the deadline is refused
+    late = await s.post(f"{api}/answers/{text.id}", json={"text": "Words."})
+    assert late.status == 410 and "deadline" in (await late.json())["error"]["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -69,7 +70,8 @@ async def submit(request: web.Request) -> web.Response:
     db = request.app[DB]
     token = request.match_info["token"]
     question_id = int(request.match_info["question_id"])
-    await db.call(journey.submit, db, token, question_id, await params.json_object(request))
+    grace = timedelta(minutes=request.app[SETTINGS].uploads.deadline_grace_minutes)
+    await db.call(journey.submit, db, token, question_id, await params.json_object(request), None, grace)
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 

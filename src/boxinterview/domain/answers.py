@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import apsw
@@ -40,16 +40,19 @@ def _answerable(
     now: datetime,
     kinds: tuple[QuestionKind, ...] | None = None,
     in_order: bool = True,
+    late_until: datetime | None = None,
 ) -> tuple[Invitation, Question]:
     """The invitation and question, if the candidate may answer it now: not erased, consented, before the
-    deadline, not finished or withdrawn, the question of a kind in `kinds`, and (for submitting, `in_order`) every
-    earlier question answered. Recording a take is allowed out of order; submitting it is not. Reads only."""
+    deadline (or before `late_until`, for what was begun before it), not finished or withdrawn, the question of a
+    kind in `kinds`, and (for submitting, `in_order`) every earlier question answered. Recording a take is allowed
+    out of order; submitting it is not. Reads only."""
     invitation = candidates_sql.get_invitation(con, invitation_id)
     if invitation is None:
         raise NotFound(f"no invitation with id {invitation_id}")
     if invitation.erased_at is not None:
         raise Gone(invitations.ERASED)
-    if invitation.deadline <= now or invitation.status is InvitationStatus.EXPIRED:
+    late = late_until is not None and now < late_until
+    if (invitation.deadline <= now and not late) or invitation.status is InvitationStatus.EXPIRED:
         raise Gone("the deadline for this interview has passed; ask the hiring team to extend it")
     if invitation.status in (InvitationStatus.WITHDRAWN, InvitationStatus.COMPLETED):
         raise Forbidden(f"this interview is {invitation.status}; no more answers can be given")
@@ -80,9 +83,10 @@ def _active(
     now: datetime,
     kinds: tuple[QuestionKind, ...] | None = None,
     in_order: bool = True,
+    late_until: datetime | None = None,
 ) -> tuple[Invitation, Question]:
     """`_answerable`, inside a write transaction that is about to record an answer: the candidate has started."""
-    invitation, question = _answerable(con, invitation_id, question_id, now, kinds, in_order)
+    invitation, question = _answerable(con, invitation_id, question_id, now, kinds, in_order, late_until)
     if invitation.status in (InvitationStatus.INVITED, InvitationStatus.OPENED):
         for step in (InvitationStatus.OPENED, InvitationStatus.STARTED):
             if invitation.status is not step and lifecycle.can("invitation", invitation.status, step):
@@ -186,17 +190,31 @@ def begin_take(
 
 
 def submit_take(
-    db: Database, invitation_id: int, question_id: int, take_number: int, now: datetime | None = None
+    db: Database,
+    invitation_id: int,
+    question_id: int,
+    take_number: int,
+    now: datetime | None = None,
+    grace: timedelta = timedelta(0),
 ) -> Answer:
-    """Choose which take is the answer reviewers will see."""
+    """Choose which take is the answer reviewers will see. A take begun before the deadline may be submitted for
+    `grace` after it (the time its upload has to arrive): an answer recorded at the last minute is not lost."""
     now = now or clock.now()
 
     def tx(con: apsw.Connection) -> Answer:
-        _active(con, invitation_id, question_id, now, RECORDED)
+        invitation = candidates_sql.get_invitation(con, invitation_id)
         answer = sql.get_answer(con, invitation_id, question_id)
+        take = (
+            next((t for t in sql.takes_of(con, answer.id) if t.number == take_number), None)
+            if answer
+            else None
+        )
+        late_until = None
+        if invitation is not None and take is not None and take.created_at < invitation.deadline:
+            late_until = invitation.deadline + grace
+        _active(con, invitation_id, question_id, now, RECORDED, late_until=late_until)
         if answer is None:
             raise Conflict("there is no take to submit yet; record one first")
-        take = next((t for t in sql.takes_of(con, answer.id) if t.number == take_number), None)
         if take is None:
             raise NotFound(f"there is no take {take_number} for this question")
         recording = sql.recording_of_take(con, take.id)

@@ -274,10 +274,16 @@ def record_device_check(
 
 
 def submit(
-    db: Database, token: str, question_id: int, body: dict[str, Any], now: datetime | None = None
+    db: Database,
+    token: str,
+    question_id: int,
+    body: dict[str, Any],
+    now: datetime | None = None,
+    grace: timedelta = timedelta(0),
 ) -> None:
     """Submit an answer: exactly one of `{"take": n}` for a recording, `{"text": "…"}` or `{"choice": position}`,
-    each as JSON writes it (a number as a number, the text as a string): `{"text": null}` is no answer "None"."""
+    each as JSON writes it (a number as a number, the text as a string): `{"text": null}` is no answer "None".
+    A take begun before the deadline may be submitted for `grace` after it (`answers.submit_take`)."""
     invitation = invitations.by_token(db, token)
     given = [name for name in ANSWER_FIELDS if name in body]
     if unknown := sorted(set(body) - set(ANSWER_FIELDS)):
@@ -290,7 +296,7 @@ def submit(
             raise Invalid("text is the written answer, as a string")
         answers.submit_text(db, invitation.id, question_id, body["text"], now)
     elif name == "take":
-        answers.submit_take(db, invitation.id, question_id, _int(body["take"], "take"), now)
+        answers.submit_take(db, invitation.id, question_id, _int(body["take"], "take"), now, grace)
     else:
         answers.submit_choice(db, invitation.id, question_id, _int(body["choice"], "choice"), now)
 
