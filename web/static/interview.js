@@ -56,7 +56,12 @@
   function phase(name) { $("app").dataset.phase = name || ""; }
   const clock = (seconds) => `${n(Math.floor(seconds / 60))}:${n(seconds % 60).padStart(2, n(0))}`;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const takeCheck = TakeCheck(() => call("/state"));
+  // Asked while a take is in hand: a candidate withdrawn meanwhile is shown the page that says so.
+  const takeCheck = TakeCheck(async () => {
+    const fresh = await call("/state");
+    if (fresh.closed === "withdrawn") location.assign(`/i/${token}`);
+    return fresh;
+  });
   const SILENT = _("We could hear nothing in this take. Check that your microphone is switched on, not muted, and the one " +
     "your browser uses (the camera or lock icon in the address bar), then record again.");
   const TOO_SHORT = _("This take is under a second long, too short to be an answer. Record again, and stop only when you have finished.");
@@ -141,8 +146,8 @@
     if (u.offline) {
       banner.hidden = false;
       banner.textContent = _("Your connection dropped. Keep going: your answers are kept on this device and upload as soon as you are back online.");
-    } else if (!u.refused) {
-      banner.hidden = true;
+    } else {
+      banner.hidden = true; // the server answered, so the connection is there (a refusal is told with its take)
     }
   });
 

@@ -9,13 +9,13 @@ const TakeCheck = (readState) => {
      server's word on it, with its question's state; the server's part is missing when it cannot be reached. */
   async function check(q, number, upload) {
     const u = upload ? await Uploads.status(upload.key) : null;
-    if (u && u.refused) return { refused: u.refused };
     let fresh;
     try {
-      fresh = await readState();
+      fresh = await readState(); // asked even after a refusal: the interview itself may have closed
     } catch (e) {
-      return {};
+      return u && u.refused ? { refused: u.refused } : {};
     }
+    if (u && u.refused) return { refused: u.refused };
     const s = fresh.questions.find((x) => x.id === q.id) || null;
     return { s, take: s ? s.takes.find((t) => t.number === number) || null : null };
   }

@@ -31,6 +31,8 @@ const Uploads = (() => {
     const r = await fetch(url, { method: "HEAD", headers: TUS, cache: "no-store" });
     if (r.status === 200) return Number(r.headers.get("Upload-Offset"));
     if (r.status === 404 || r.status === 410) throw new Refused(_("This upload expired. Record the answer again."));
+    // Withdrawn, or finished elsewhere: no answer is taken any more (an answer to HEAD carries no words)
+    if (r.status === 403) throw new Refused(_("This interview no longer takes answers. Reload the page to see why."));
     throw new Error("asking for the offset failed: " + r.status);
   }
 
