@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from boxinterview.domain import decisions, numbers, reviews, sessions, shares
+from boxinterview.domain import decisions, numbers, plaintext, reviews, sessions, shares
 from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
@@ -217,6 +217,10 @@ async def decide(request: web.Request) -> web.Response:
             feedback=personal,
             subject=subject,
             body=body,
+            # the decision as it stands, sent again: nothing to confirm
+            same=view.decision is not None
+            and view.decision.outcome is outcome
+            and view.decision.feedback == plaintext.lines(personal),
         )
     await db.call(
         decisions.decide,

@@ -84,10 +84,17 @@ def decide(
             reviews.reviewable(con, account, invitation_id) if account else _completed(con, invitation_id)
         )
         previous = sql.latest_decision(con, invitation_id)
+        if (
+            previous is not None
+            and previous.outcome is outcome
+            and previous.feedback == plaintext.lines(personal)
+        ):
+            return previous  # the decision as it stands: nothing changes, nobody is written to again
         if previous is not None and not change:
             raise Conflict(
                 f"this candidate was already decided ({previous.outcome.value}, "
-                f"{previous.decided_at:%Y-%m-%d %H:%M} UTC); confirm that you are changing the decision"
+                f"{previous.decided_at:%Y-%m-%d %H:%M} UTC); confirm that you are changing the decision "
+                '(through the API: "change": true)'
             )
         told = outbox_sql.outcome_told(con, invitation_id)
         outbox_sql.cancel_unsent(con, invitation_id, "outcome.", "replaced by a changed decision")

@@ -115,9 +115,21 @@ class CandidateReview:
         """An outcome message is queued and not sent yet (a changed decision replaces it)."""
         return any(m["kind"].startswith("outcome.") and m["state"] == "queued" for m in self.messages)
 
+    viewer_id: int | None = None  # the reviewer reading it
+
     @property
     def complete_for_me(self) -> bool:
         return all(a.mine and a.mine.submitted_at for a in self.answers if a.question.competencies)
+
+    @property
+    def decision_hidden(self) -> bool:
+        """A decision another reviewer made is not shown to one who has still to submit their scores, so it
+        does not sway them."""
+        return (
+            self.decision is not None
+            and self.decision.decided_by != self.viewer_id
+            and not self.complete_for_me
+        )
 
 
 def _erased(day: str) -> Gone:
@@ -180,6 +192,7 @@ def _load(con: apsw.Connection, account: Account, invitation_id: int) -> Candida
             {k: m[k] for k in ("kind", "state", "created_at", "sent_at", "last_error", "subject")}
             for m in outbox_sql.for_invitation(con, invitation_id)
         ),
+        viewer_id=account.id,
     )
 
 
