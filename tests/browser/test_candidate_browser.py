@@ -324,10 +324,17 @@ async def test_a_second_tab_is_told_and_changes_nothing(live) -> None:
         await first.goto(f"{live.base}/i/{token}/interview")
         await first.wait_for_selector("#start:not([hidden])", timeout=30_000)
         second = await context.new_page()
+        errors: list[str] = []
+        second.on("pageerror", lambda e: errors.append(str(e)))
         await second.goto(f"{live.base}/i/{token}/interview")
         await second.wait_for_selector("#blocked", timeout=10_000)
         assert "already open in another tab" in await second.text_content("#blocked")
         assert await first.is_visible("#start")
+        # The first tab is closed: the second carries on, on the candidate's word, with nothing broken meanwhile
+        await first.close()
+        await second.get_by_role("button", name="Continue in this tab").click()
+        await second.wait_for_selector("#start:not([hidden])", timeout=30_000)
+        assert not await second.is_visible("#blocked") and errors == []
 
 
 async def test_links_that_do_not_work_say_so_plainly(live) -> None:

@@ -131,3 +131,29 @@ async def test_a_red_rec_light_shows_the_time_recorded(live) -> None:  # noqa: F
         await page.get_by_role("button", name="Start the interview").click()
         await expect(page.get_by_text("Question 1 of 5")).to_be_visible()
         await expect(light).to_be_hidden()  # thinking is not recording
+
+
+BLOCKED = """
+navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
+"""
+
+
+async def test_a_blocked_camera_is_told_with_what_to_do_on_both_pages(live) -> None:  # noqa: F811
+    token, _ = invite(live)
+    async with chromium() as context:
+        await context.add_init_script(BLOCKED)
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/check")
+        await expect(page.get_by_text("Camera: blocked")).to_be_visible(timeout=RECORDING)
+        # Nothing still says it is checking, in green, while nothing can be checked
+        await expect(page.get_by_text("Browser: checking that it can record")).to_be_hidden()
+        await expect(
+            page.get_by_text("Browser: recording can be checked once the camera and microphone are allowed")
+        ).to_be_visible()
+        await page.goto(f"{live.base}/i/{token}/interview")
+        error = page.locator("#error")
+        await expect(error).to_contain_text(
+            "This page may not use your camera and microphone.", timeout=RECORDING
+        )
+        await expect(error).to_contain_text("allow the camera and microphone, then reload this page")
+        await expect(error).not_to_contain_text("Something went wrong")

@@ -25,14 +25,6 @@
   }
   $("continue").addEventListener("click", (e) => { if ($("continue").getAttribute("aria-disabled") === "true") e.preventDefault(); });
 
-  function deniedHelp() {
-    const ua = navigator.userAgent;
-    if (/iPhone|iPad/.test(ua)) return _("On iPhone or iPad: open Settings › Safari › Camera and Microphone, choose Allow, then reload this page.");
-    if (/Firefox/.test(ua)) return _("In Firefox: click the camera icon left of the address, remove the block, then reload this page.");
-    if (/Android/.test(ua)) return _("On Android: tap the lock icon left of the address › Permissions, allow Camera and Microphone, then reload.");
-    return _("Click the camera icon or lock at the left of the address bar, allow the camera and microphone, then reload this page.");
-  }
-
   async function timed(size) {
     const body = new Uint8Array(size);
     crypto.getRandomValues(body.subarray(0, Math.min(size, 65536)));
@@ -80,8 +72,9 @@
       } else {
         result("r-camera", _("Camera: blocked"), false);
         result("r-mic", _("Microphone: blocked"), false);
+        result("r-browser", _("Browser: recording can be checked once the camera and microphone are allowed"), false);
         report.problem = e.name || "permission denied";
-        help(deniedHelp());
+        help(Recorder.deniedHelp());
       }
       if (!stream) {
         $("retry").hidden = false;

@@ -14,26 +14,16 @@
   let ticking = null;
   let recTicking = null;
 
-  /* ---- one tab at a time ---- */
-  const channel = "BroadcastChannel" in window ? new BroadcastChannel("boxinterview:" + token) : null;
-  let blocked = false;
-  if (channel) {
-    channel.onmessage = (e) => {
-      if (e.data === "hello" && !blocked) channel.postMessage("here");
-      else if (e.data === "here" && !blocked) block();
-    };
-    channel.postMessage("hello");
-  }
-  function block() {
-    blocked = true;
+  /* ---- one tab at a time: the page steps aside (hidden, not removed, so nothing in hand fails) ---- */
+  const stoodAside = OneTab(token, () => {
     stopTimer();
     TakePlayer.stop();
     Recorder.close();
-    $("app").innerHTML = '<h1 tabindex="-1" id="blocked"></h1><p id="blocked-why"></p>';
-    $("blocked").textContent = _("This interview is already open in another tab or window");
-    $("blocked-why").textContent = _("Close this one and continue there, so that your answers stay in order.");
+    $("app").hidden = true;
+    $("aside").hidden = false;
     $("blocked").focus();
-  }
+  });
+  $("blocked-here").addEventListener("click", () => location.reload());
 
   /* ---- small helpers ---- */
   function buttons(...visible) {
@@ -280,7 +270,7 @@
      whatever question the candidate is on; the interview comes back to its question after the one in hand. */
   function watchSubmitted(q, number) {
     takeCheck.watch(q, number, null, { on: true }).then((found) => {
-      if (!found || blocked) return;
+      if (!found || stoodAside()) return;
       const left = found.s ? found.s.takes_left : 1;
       $("later").textContent = takeCheck.cannotUse(_("Your answer to question %(position)s could not be used.", { position: n(q.position) }), found, left) +
         (left > 0 ? " " + _("You will be asked to record it again before you finish.") : "");
@@ -400,7 +390,7 @@
   /* A short pause after a saved answer, so the next question does not arrive on top of it; the candidate may go on
      at once. */
   async function breather(q) {
-    if (state.current === null || blocked) return;
+    if (state.current === null || stoodAside()) return;
     sections(null);
     phase("");
     const of = { position: n(q.position), next: n(state.current + 1), total: n(total) };
@@ -458,7 +448,7 @@
   }
 
   async function next() {
-    while (!blocked) {
+    while (!stoodAside()) {
       if (state.current === null) return finishStep();
       const q = cfg.questions[state.current];
       const s = state.questions[state.current];
@@ -500,6 +490,8 @@
     }
   }
 
-  main().catch((e) => fail(_("Something went wrong: %(problem)s", { problem: e.message }) +
-    (cfg.support ? " " + _("Contact %(support)s if it happens again.", { support: cfg.support }) : "")));
+  main().catch((e) => fail(Recorder.denied(e)
+    ? _("This page may not use your camera and microphone.") + " " + Recorder.deniedHelp()
+    : _("Something went wrong: %(problem)s", { problem: e.message }) +
+      (cfg.support ? " " + _("Contact %(support)s if it happens again.", { support: cfg.support }) : "")));
 })();

@@ -163,5 +163,15 @@ const Recorder = (() => {
     };
   }
 
-  return { open, close, warm, record, trial, pickType, plan, speedKbps, slow, monitor, HEARD };
+  /* What to do when the browser was told not to let this page use the camera and microphone. */
+  function deniedHelp() {
+    const ua = navigator.userAgent;
+    if (/iPhone|iPad/.test(ua)) return _("On iPhone or iPad: open Settings › Safari › Camera and Microphone, choose Allow, then reload this page.");
+    if (/Firefox/.test(ua)) return _("In Firefox: click the camera icon left of the address, remove the block, then reload this page.");
+    if (/Android/.test(ua)) return _("On Android: tap the lock icon left of the address › Permissions, allow Camera and Microphone, then reload.");
+    return _("Click the camera icon or lock at the left of the address bar, allow the camera and microphone, then reload this page.");
+  }
+  const denied = (e) => Boolean(e) && (e.name === "NotAllowedError" || e.name === "SecurityError");
+
+  return { open, close, warm, record, trial, pickType, plan, speedKbps, slow, monitor, deniedHelp, denied, HEARD };
 })();
