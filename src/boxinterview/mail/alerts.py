@@ -5,7 +5,7 @@ message a day, not one each time."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 import apsw
 
@@ -17,6 +17,9 @@ from boxinterview.store import Database
 from boxinterview.store import notices as notices_sql
 
 log = logging.getLogger("boxinterview.mail.alerts")
+
+
+_LOGGED: dict[str, date] = {}  # the day each daily alert was last written to this process's log
 
 
 def queue_in(
@@ -31,9 +34,13 @@ def queue_in(
 ) -> bool:
     """Queue the alert inside the caller's transaction; False when there is no operator address or it was
     already sent today."""
-    log.warning("%s: %s (%s)", what, detail, action)
-    operator = settings.smtp.operator
     kind = f"alert.{key}.{now.strftime('%Y-%m-%d')}" if daily else f"alert.{key}"
+    # The log says it as often as the e-mail would: a daily alert once a day, not at every check
+    if not daily or _LOGGED.get(key) != now.date():
+        log.warning("%s: %s (%s)", what, detail, action)
+        if daily:
+            _LOGGED[key] = now.date()
+    operator = settings.smtp.operator
     if not operator or (daily and notices_sql.already_queued(con, kind, operator)):
         return False
     head = letters.Letterhead.from_settings(settings)
