@@ -72,3 +72,30 @@ async def test_a_written_answer_s_time_goes_on_across_a_reload(live) -> None:  #
         await expect(page.locator("#timer")).to_have_text(left)
         await page.reload()
         await expect(page.locator("#timer")).to_have_text(left)
+
+
+SHORT = """\
+title: Short answers
+role: Support agent
+competencies:
+  - name: Clarity
+    anchors: {1: Unclear, 3: Clear, 5: Very clear}
+questions:
+  - {prompt: "Your mood in emoji?", kind: text, answer_seconds: 600, max_chars: 50, competencies: [Clarity]}
+"""
+
+
+async def test_characters_are_counted_as_the_server_counts_them(live) -> None:  # noqa: F811
+    open_interview(live, SHORT)
+    token, _ = invite(live)
+    async with chromium() as context:
+        page = await context.new_page()
+        await page.goto(f"{live.base}/i/{token}/interview")
+        answer = page.get_by_label("Your answer")
+        await answer.fill("😀" * 30)  # two UTF-16 units each: the browser alone would stop at 25
+        await expect(page.get_by_text("30 of 50 characters")).to_be_visible()
+        await answer.fill("😀" * 30 + "é" * 30)  # over the limit: kept to 50 characters
+        await expect(page.get_by_text("50 of 50 characters")).to_be_visible()
+        await page.get_by_role("button", name="Submit this answer").click()
+        await saved(page, 1, 1)
+    assert journey.progress(live.db, token).questions[0].text_value == "😀" * 30 + "é" * 20

@@ -49,6 +49,7 @@ def _context(request: web.Request, p: Progress) -> dict[str, Any]:
         "notice_version": settings.organisation.privacy_notice_version,
         "audio_only": p.interview.allow_audio_only,
         "needs_camera": any(q.kind.value == "video" for q in p.interview.questions),
+        "document_limit": settings.uploads.max_document_bytes,
     }
 
 

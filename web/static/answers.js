@@ -19,12 +19,17 @@ const Answers = (ui) => {
     sections("text-answer");
     phase("text");
     const area = $("text");
-    area.maxLength = q.max_chars || 2000;
+    // Characters as the server counts them (an emoji is one), where the browser's own limit counts UTF-16 units
+    const limit = q.max_chars || 2000;
+    const chars = (value) => [...value.normalize("NFC")];
+    const within = (value) => (chars(value).length > limit ? chars(value).slice(0, limit).join("") : value);
+    area.removeAttribute("maxlength");
     const draft = drafts.get(q);
-    area.value = draft ? draft.slice(0, area.maxLength) : "";
+    area.value = draft ? within(draft) : "";
     $("draft-note").textContent = draft ? _("We restored the draft you were writing on this device.") : "";
-    const count = () => { $("text-count").textContent = _("%(count)s of %(limit)s characters", { count: n(area.value.length), limit: n(area.maxLength) }); };
+    const count = () => { $("text-count").textContent = _("%(count)s of %(limit)s characters", { count: n(chars(area.value).length), limit: n(limit) }); };
     area.oninput = () => {
+      if (chars(area.value).length > limit) area.value = within(area.value);
       count();
       if (area.value) drafts.put(q, area.value);
       else drafts.drop(q);
