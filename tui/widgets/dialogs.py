@@ -38,7 +38,7 @@ class Confirm(ModalScreen[bool]):
 
 
 class TypedConfirm(ModalScreen[bool]):
-    """For what cannot be undone: the operator types `word` to go ahead."""
+    """For what cannot be undone: the operator types `word` to go ahead (in any case, spaces around it aside)."""
 
     AUTO_FOCUS = "#typed"
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
@@ -52,18 +52,27 @@ class TypedConfirm(ModalScreen[bool]):
             yield Static(self.warning, classes="question", markup=False)
             yield Label(f"Type {self.word} to {self.action}:", markup=False)
             yield CompactInput(placeholder=self.word, id="typed")
+            yield Static("", id="problem", classes="problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.action.capitalize(), variant="error", id="yes", disabled=True)
                 yield Button("Cancel", id="no")
 
+    def typed_right(self, typed: str) -> bool:
+        return typed.strip().casefold() == self.word.casefold()
+
     @on(Input.Changed, "#typed")
     def check(self, event: Input.Changed) -> None:
-        self.query_one("#yes", Button).disabled = event.value.strip() != self.word
+        self.query_one("#yes", Button).disabled = not self.typed_right(event.value)
+        self.query_one("#problem", Static).update("")
 
     @on(Input.Submitted, "#typed")
     def submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.word:
+        if self.typed_right(event.value):
             self.dismiss(True)
+        else:  # Enter that does nothing, silently, looks like a console that hangs
+            self.query_one("#problem", Static).update(
+                f"Type {self.word} to {self.action}, or press Escape to cancel"
+            )
 
     @on(Button.Pressed)
     def answer(self, event: Button.Pressed) -> None:
