@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +27,27 @@ from boxinterview.tui.widgets.dialogs import Choose, Field, Form
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 DRAFT_SECONDS = 1.0
+
+# A refusal names a place in the interview as the editor shows it: `questions[1].takes` is "question 2: takes",
+# the question numbered 2 in the table.
+_LISTED = re.compile(r"(questions|competencies|choices)\[(\d+)\]")
+_ONE = {"questions": "question", "competencies": "competency", "choices": "choice"}
+_FIELDS = {
+    "think_seconds": "think time",
+    "answer_seconds": "answer time",
+    "max_chars": "max characters",
+    "retention_days": "retention",
+    "review_target_days": "review within",
+    "time_zone": "time zone",
+}
+
+
+def where(path: str) -> str:
+    """`questions[1].choices[0].label` as "question 2, choice 1: label"."""
+    parts = [_LISTED.sub(lambda m: f"{_ONE[m[1]]} {int(m[2]) + 1}", part) for part in path.split(".")]
+    listed = [p for p in parts if p.split(" ")[0] in _ONE.values()]
+    rest = [_FIELDS.get(p, p) for p in parts if p not in listed]
+    return ": ".join(filter(None, (", ".join(listed), ".".join(rest))))
 
 
 class EditorScreen(ConsoleScreen[int | None]):
@@ -380,7 +402,7 @@ class EditorScreen(ConsoleScreen[int | None]):
 
     def refused(self, exc: Exception) -> None:
         if isinstance(exc, Invalid):
-            self.show_problems([f"{p}: {m}" for p, m in exc.problems] or [str(exc)])
+            self.show_problems([f"{where(p)}: {m}" for p, m in exc.problems] or [str(exc)])
         else:
             self.show_problems([str(exc)])
 
