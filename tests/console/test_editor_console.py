@@ -1,5 +1,5 @@
-"""The interview editor offers only what a question's kind has, names a refused question as its table numbers it and
-says so."""
+"""The interview editor offers only what a question's kind has, names a refused question as its table numbers it,
+and asks before q leaves unsaved changes behind."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from boxinterview.domain import interviews
 from boxinterview.domain.models import QuestionKind
+from boxinterview.tui import drafts
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.editor import EditorScreen
 from boxinterview.tui.screens.question_dialog import QuestionDialog
+from boxinterview.tui.widgets.dialogs import Choose
 from tests.console.test_console import type_into, until
 
 
@@ -90,3 +92,33 @@ async def test_a_refused_question_is_named_as_the_table_numbers_it(db, settings,
         problems = editor.query_one("#problems", Static)
         await until(pilot, lambda: "question 2: takes: only video and audio" in str(problems.render()))
         assert "questions[" not in str(problems.render())
+
+
+async def test_q_in_the_editor_asks_about_unsaved_changes(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        editor = await new_editor(app, pilot)
+        await type_into(pilot, "#title", "Unsaved")
+        await until(pilot, lambda: editor.dirty)
+        editor.query_one("#questions").focus()  # a table: q is not a letter here
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, Choose))
+        assert app.is_running
+        await pilot.click("#choice-stay")
+        await until(pilot, lambda: app.screen is editor)
+        assert app.is_running
+        await pilot.press("q")
+        await until(pilot, lambda: isinstance(app.screen, Choose))
+        await pilot.click("#choice-quit")
+        await until(pilot, lambda: not app.is_running)
+    draft = drafts.load(settings, "interview-new")
+    assert draft is not None and draft.title == "Unsaved"
+
+
+async def test_q_in_an_unchanged_editor_quits_at_once(db, settings) -> None:
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 40)) as pilot:
+        editor = await new_editor(app, pilot)
+        editor.query_one("#questions").focus()
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running)

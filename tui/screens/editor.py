@@ -66,6 +66,8 @@ class EditorScreen(ConsoleScreen[int | None]):
         Binding("ctrl+up", "move(-1)", "Move up", show=False),
         Binding("ctrl+down", "move(1)", "Move down", show=False),
         Binding("escape", "leave", "Back"),
+        # q, where it is not a letter typed, asks as Esc does before closing the console on unsaved changes
+        Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, interview: Interview | None = None) -> None:
@@ -431,6 +433,23 @@ class EditorScreen(ConsoleScreen[int | None]):
         from boxinterview.tui.screens.preview import PreviewScreen
 
         self.app.push_screen(PreviewScreen(self.current()))
+
+    async def action_quit(self) -> None:
+        if not self.dirty:
+            await self.app.action_quit()
+            return
+
+        async def answer(choice: str | None) -> None:
+            if choice == "quit":
+                await self.app.action_quit()  # which keeps the changes as a draft
+
+        self.app.push_screen(
+            Choose(
+                "This interview has changes that are not saved. They are kept as a draft if you quit.",
+                [("stay", "Stay"), ("quit", "Quit the console")],
+            ),
+            answer,
+        )
 
     def action_leave(self) -> None:
         if not self.dirty:
