@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from boxinterview.config.settings import Settings
 from boxinterview.store import Database
+from boxinterview.tui import console_log
 from boxinterview.tui.screens.audit import AuditScreen
 from boxinterview.tui.screens.backups import BackupsScreen
 from boxinterview.tui.screens.base import ConsoleScreen
@@ -70,6 +71,15 @@ class ConsoleApp(App[None]):
         # Interview editors alive in any mode, so quitting keeps their drafts
         self.open_editors: set[EditorScreen] = set()
         self.sub_title = f"{settings.organisation.name} · {settings.base_url}"
+        self.diverted_logs: console_log.Diverted | None = None
+
+    def on_load(self) -> None:
+        self.diverted_logs = console_log.divert(self.settings.data_dir)
+
+    def on_unmount(self) -> None:
+        if self.diverted_logs is not None:
+            self.diverted_logs.restore()
+            self.diverted_logs = None
 
     def notify(
         self,
