@@ -54,11 +54,11 @@ class CandidatesScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#candidates"
     BINDINGS = [
         Binding("i", "invite", "Invite"),
-        Binding("m", "import_csv", "Import CSV"),
-        Binding("l", "link", "Link"),
-        Binding("s", "resend", "Resend"),
-        Binding("x", "extend", "More time"),
-        Binding("a", "accommodation", "Accommodation"),
+        Binding("m", "import_csv", "Import CSV", show=False),
+        Binding("l", "link", "Link", show=False),
+        Binding("s", "resend", "Resend", show=False),
+        Binding("x", "extend", "Time", tooltip="More time (a later deadline)"),
+        Binding("a", "accommodation", "Adjust", tooltip="Accommodation (extra time per question)"),
         Binding("w", "withdraw", "Withdraw"),
         Binding("E", "erase", "Erase"),
     ]

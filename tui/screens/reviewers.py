@@ -19,8 +19,8 @@ class ReviewersScreen(ConsoleScreen[None]):
         Binding("n", "add", "Add"),
         Binding("g", "assign", "Assign"),
         Binding("u", "unassign", "Unassign"),
-        Binding("d", "disable_or_enable", "Disable/enable"),
-        Binding("p", "reset", "New password"),
+        Binding("d", "disable_or_enable", "On/off", tooltip="Disable or enable"),
+        Binding("p", "reset", "Password", tooltip="New password"),
     ]
 
     def __init__(self) -> None:

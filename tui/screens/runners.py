@@ -47,7 +47,7 @@ def _token_state(t: dict[str, Any]) -> str:
 
 class RunnersScreen(ConsoleScreen[None]):
     BINDINGS = [
-        Binding("n", "add_token", "New registration token"),
+        Binding("n", "add_token", "New token", tooltip="New registration token"),
         Binding("x", "revoke_token", "Revoke token"),
         Binding("r", "remove_runner", "Remove runner"),
     ]
