@@ -112,3 +112,19 @@ def problem_of(app: ConsoleApp) -> str:
 
 def focused_field(app: ConsoleApp) -> str:
     return app.screen.focused.id if app.screen.focused is not None else ""
+
+
+async def test_a_refusal_that_names_no_field_opens_on_the_field_edited_last(db, settings) -> None:
+    fields = [Field("name", "Name"), Field("email", "E-mail"), Field("deadline", "Deadline")]
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        answers: list[dict[str, str] | None] = []
+        app.push_screen(Form("Invite", fields), answers.append)
+        await until(pilot, lambda: isinstance(app.screen, Form) and app.screen.query("#field-email"))
+        await type_into(pilot, "#field-email", "ann@example.com")
+        await type_into(pilot, "#field-name", "Ann")
+        await pilot.press("enter")
+        await until(pilot, lambda: answers)
+        app.push_screen(Form("Invite", fields, problem="the server is busy", values=answers[0]))
+        await until(pilot, lambda: isinstance(app.screen, Form))
+        await until(pilot, lambda: focused_field(app) == "field-name")
