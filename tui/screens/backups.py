@@ -175,7 +175,8 @@ class BackupsScreen(ConsoleScreen[None]):
 
         self.app.push_screen(
             TypedConfirm(
-                f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted.",
+                f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted. "
+                "The console closes afterwards: start it again to go on with the restored data.",
                 chosen.name,
                 "restore",
             ),
