@@ -36,8 +36,12 @@ async def test_the_status_and_ages_follow_a_backup_and_the_clock(
 
 
 async def test_after_a_restore_the_console_closes_and_says_to_start_it_again(
-    db, settings, open_interview
+    db, settings, open_interview, monkeypatch
 ) -> None:
+    from boxinterview.tui.screens.backups import BackupsScreen
+
+    # Whatever else listens on the configured port on this machine is not this data directory's server.
+    monkeypatch.setattr(BackupsScreen, "server_running", lambda self: False)
     made = backup.run_and_record(db, settings, "test")
     app = ConsoleApp(settings, db)
     async with app.run_test(size=(100, 30)) as pilot:
