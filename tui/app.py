@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from boxinterview.config.settings import Settings
 from boxinterview.store import Database
+from boxinterview.tui import console_log
 from boxinterview.tui.screens.audit import AuditScreen
 from boxinterview.tui.screens.backups import BackupsScreen
 from boxinterview.tui.screens.base import ConsoleScreen
@@ -70,6 +71,16 @@ class ConsoleApp(App[None]):
         # Interview editors alive in any mode, so quitting keeps their drafts
         self.open_editors: set[EditorScreen] = set()
         self.sub_title = f"{settings.organisation.name} · {settings.base_url}"
+        self.diverted_logs: console_log.Diverted | None = None
+        self.farewell = ""  # what to print on the terminal once the console has closed
+
+    def on_load(self) -> None:
+        self.diverted_logs = console_log.divert(self.settings.data_dir)
+
+    def on_unmount(self) -> None:
+        if self.diverted_logs is not None:
+            self.diverted_logs.restore()
+            self.diverted_logs = None
 
     def notify(
         self,
@@ -87,6 +98,14 @@ class ConsoleApp(App[None]):
     async def action_quit(self) -> None:
         for editor in list(self.open_editors):  # in any mode, not only the one on screen
             editor.keep_if_changed()
+        self.exit()
+
+    def close_for_restore(self, farewell: str) -> None:
+        """After a restore the database this console holds open is the one moved aside: the console closes, and
+        `farewell` is printed on the terminal once it has (drafts are kept, as when quitting)."""
+        for editor in list(self.open_editors):
+            editor.keep_if_changed()
+        self.farewell = farewell
         self.exit()
 
     def show_candidates(self, interview_id: int) -> None:
@@ -141,8 +160,11 @@ def _bindings(listed: Iterable[BindingType]) -> list[Binding]:
 
 def run(settings: Settings) -> int:
     db = Database.open(settings.database_path, settings.store.busy_timeout_ms, settings.store.readers)
+    app = ConsoleApp(settings, db)
     try:
-        ConsoleApp(settings, db).run()
+        app.run()
     finally:
         db.close()
+    if app.farewell:
+        print(app.farewell)
     return 0

@@ -286,7 +286,9 @@ async def test_quitting_with_unsaved_changes_keeps_them_as_a_draft(db, settings)
         await until(pilot, lambda: isinstance(app.screen, EditorScreen))
         await type_into(pilot, "#role", "Night shift lead")
         app.screen.query_one("#questions").focus()
-        await pilot.press("q")  # at once, before the draft timer
+        await pilot.press("q")  # it asks first, as Esc does
+        await until(pilot, lambda: app.screen.query("#choice-quit"))
+        await pilot.click("#choice-quit")  # at once, before the draft timer
     assert drafts.load(settings, "interview-new").role == "Night shift lead"
 
 

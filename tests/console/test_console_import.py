@@ -3,7 +3,7 @@ headings, bad rows shown before anyone is invited), checked and previewed before
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import Button, DataTable, Static
 
 from boxinterview.domain import invitations
 from boxinterview.tui.app import ConsoleApp
@@ -138,3 +138,31 @@ async def test_import_unicode_text_a_named_encoding_and_a_file_without_addresses
         await until(pilot, lambda: rows.row_count == 1)
         assert str(rows.get_row_at(0)[2]) == "Jiří Dvořák"
         assert "Windows-1250" in str(summary.render())
+
+
+async def test_invite_acts_only_on_the_file_checked_as_the_fields_name_it(
+    db, settings, open_interview, tmp_path
+) -> None:
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("name,email\nAnn Example,ann@example.com\nBo Example,bo@example.com\n")
+    second.write_text("name,email\nCy Example,cy@example.com\n")
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        rows = await open_import(app, pilot, open_interview.id, first)
+        invite = app.screen.query_one("#invite", Button)
+        await until(pilot, lambda: rows.row_count == 2 and not invite.disabled)
+        await type_into(pilot, "#path", str(second))  # changed, not checked yet
+        await until(pilot, lambda: rows.row_count == 0 and invite.disabled)
+        assert "check it again" in str(app.screen.query_one("#summary", Static).render())
+        await pilot.click("#invite")  # does nothing: there is nothing checked to invite
+        await pilot.pause(0.3)
+        assert invitations.listing(db, open_interview.id) == []
+        await pilot.press("enter")
+        await until(pilot, lambda: rows.row_count == 1 and str(invite.label) == "Invite 1 candidate(s)")
+        await type_into(pilot, "#encoding", "latin-1")  # another reading of it: checked again first
+        await until(pilot, lambda: rows.row_count == 0 and invite.disabled)
+        await pilot.press("enter")
+        await until(pilot, lambda: rows.row_count == 1 and not invite.disabled)
+        await pilot.click("#invite")
+        await until(pilot, lambda: not app.screen.query("#path"))
+    assert [person.name for _, person in invitations.listing(db, open_interview.id)] == ["Cy Example"]

@@ -90,10 +90,22 @@ async def test_a_request_for_an_adjustment_is_marked_until_it_is_answered(
     assert answered.time_multiplier == 1.5 and not answered.accommodation_waiting
 
 
-async def test_every_screen_at_80_columns_keeps_help_and_quit_in_its_footer(
+def footer_keys(app) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The keys a screen's footer shows, and those of them cut at the terminal's right edge."""
+    footer = app.screen.query_one("Footer")
+    keys = [(k, k.key, k.description) for k in footer.query("FooterKey")]
+    width = app.screen.size.width
+    return [(key, what) for _, key, what in keys], [
+        (key, what) for k, key, what in keys if k.region.right > width
+    ]
+
+
+async def test_every_screen_at_80_columns_shows_all_its_keys_help_and_quit_first(
     db, settings, open_interview
 ) -> None:
     from boxinterview.tui.app import SCREENS
+    from boxinterview.tui.screens.csv_import import ImportScreen
+    from boxinterview.tui.screens.editor import EditorScreen
 
     app = ConsoleApp(settings, db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -101,8 +113,24 @@ async def test_every_screen_at_80_columns_keeps_help_and_quit_in_its_footer(
             await pilot.press(key)
             await until(pilot, lambda name=name: app.current_mode == name)
             await pilot.pause()
-            footer = app.screen.query_one("Footer")
-            keys = [(k.key, k.description) for k in footer.query("FooterKey") if k.region.right <= 80]
+            keys, cut = footer_keys(app)
             assert keys[:2] == [("question_mark", "Help"), ("q", "Quit")], (label, keys)
+            assert not cut, (label, cut)
+        for keys_to_open, screen in ((("2", "n"), EditorScreen), (("3", "m"), ImportScreen)):
+            await pilot.press(*keys_to_open)
+            await until(pilot, lambda screen=screen: isinstance(app.screen, screen))
+            await pilot.pause()
+            keys, cut = footer_keys(app)
+            assert not cut, (screen.__name__, cut)
+            await pilot.press("escape")
+            await until(pilot, lambda screen=screen: not isinstance(app.screen, screen))
+        await pilot.press("question_mark")  # every key is in the help, also those the footers leave out
+        await until(pilot, lambda: app.screen.query("#keys"))
+        listed = str(app.screen.query_one("#keys").render())
+        for what in ("Preview", "Duplicate", "Import CSV", "Link", "Resend", "More time", "Accommodation"):
+            assert what in listed, what
+        await pilot.press("escape")
+        await pilot.press("1")
+        await until(pilot, lambda: app.current_mode == "dashboard")
         await pilot.press("q")
     assert app.return_code == 0  # q, from the last screen, quits

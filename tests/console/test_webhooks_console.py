@@ -10,7 +10,8 @@ from boxinterview.domain import webhooks
 from boxinterview.store import webhooks as webhooks_sql
 from boxinterview.tui.app import ConsoleApp
 from boxinterview.tui.screens.help import HelpScreen
-from tests.console.test_console import until
+from boxinterview.tui.widgets.dialogs import Confirm
+from tests.console.test_console import screen_lines, until
 from tests.console.test_console_markup import shows
 
 
@@ -41,7 +42,18 @@ async def test_the_webhook_screen_lists_endpoints_and_deliveries_and_sends_again
         # painted whole, each column as wide as its longest text
         await shows(pilot, "https://ats.example.com/hooks", "503 gave up after 10 attempts; the last: 503")
         log.focus()
-        await pilot.press("s")
+        await pilot.press("enter")  # Enter asks first: nothing goes to the other system by a stray key
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "Send delivery 1 (interview.completed, now failed) to endpoint 1 again?" in " ".join(
+            screen_lines(app)
+        )
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, Confirm))
+        await pilot.pause(0.3)
+        assert webhooks.deliveries(db)[0].state == "failed"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.click("#yes")
         await until(pilot, lambda: webhooks.deliveries(db)[0].state == "queued")
         await until(pilot, lambda: str(log.get_row_at(0)[3]) == "queued" and str(log.get_row_at(0)[6]) != "")
         endpoints.focus()

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from boxinterview import clock
 from boxinterview.ops import backup, restore
+from boxinterview.ops.restore import Restored
 from boxinterview.tui.format import age, marked, size
 from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Message, TypedConfirm
@@ -174,7 +175,8 @@ class BackupsScreen(ConsoleScreen[None]):
 
         self.app.push_screen(
             TypedConfirm(
-                f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted.",
+                f"Put backup {chosen.name} in place of the live data? What it replaces is kept aside, not deleted. "
+                "The console closes afterwards: start it again to go on with the restored data.",
                 chosen.name,
                 "restore",
             ),
@@ -185,11 +187,17 @@ class BackupsScreen(ConsoleScreen[None]):
         self.act(
             # The console itself holds the data directory; the server was checked above.
             lambda: restore.restore(self.settings, name, force=True, progress=self.progress),
-            lambda done: self.finish(
-                Content(
-                    f"Restored {done.name}; the data it replaced is in {done.kept_aside}. "
-                    "Restart the console and start the server."
-                )
-            ),
+            self.restored,
             lambda exc: self.finish(marked("[red]Not restored:[/] $error", error=exc)),
+        )
+
+    def restored(self, done: Restored) -> None:
+        """The console's database connection is to the file the restore moved aside: whatever it wrote from now
+        on would be lost with it. It closes (every screen's state belongs to the old data too), saying why and
+        what to do next."""
+        self.app.close_for_restore(
+            f"Restored backup {done.name}; the data it replaced is kept in {done.kept_aside}.\n"
+            "The console has closed so that nothing more is written to the replaced data. Start it again with "
+            "`boxinterview console`, and start the server:\n\n"
+            "    sudo systemctl start boxinterview boxinterview-worker"
         )

@@ -3,6 +3,8 @@ accommodation, withdraw, erase."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +22,7 @@ from boxinterview.domain.models import (
 )
 from boxinterview.errors import Invalid
 from boxinterview.mail.letters import Letterhead
+from boxinterview.store import Database
 from boxinterview.tui.screens.base import ConsoleScreen
 from boxinterview.tui.widgets.dialogs import Confirm, Field, Form, Message, TypedConfirm
 from boxinterview.tui.widgets.plain_table import PlainTable
@@ -30,6 +33,14 @@ NAME_WIDTH = 28  # at 80 columns; wider terminals show more of a long name
 
 # How a deadline may be typed, under the field (`domain/deadlines.py` reads it).
 DEADLINE_FORMS = "e.g. 2026-12-31 17:00 or 31.12.2026, in the interview's time zone"
+
+
+def deadline_of(db: Database, interview_id: int, typed: str) -> datetime | None:
+    """A deadline as typed in a dialog; a refusal names the deadline field, which its words may not."""
+    try:
+        return deadlines.of_interview(db, interview_id, typed)
+    except Invalid as exc:
+        raise Invalid(str(exc), [("deadline", str(exc))]) from None
 
 
 def extra(inv: Invitation) -> str:
@@ -43,11 +54,11 @@ class CandidatesScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#candidates"
     BINDINGS = [
         Binding("i", "invite", "Invite"),
-        Binding("m", "import_csv", "Import CSV"),
-        Binding("l", "link", "Link"),
-        Binding("s", "resend", "Resend"),
-        Binding("x", "extend", "More time"),
-        Binding("a", "accommodation", "Accommodation"),
+        Binding("m", "import_csv", "Import CSV", show=False),
+        Binding("l", "link", "Link", show=False),
+        Binding("s", "resend", "Resend", show=False),
+        Binding("x", "extend", "Time", tooltip="More time (a later deadline)"),
+        Binding("a", "accommodation", "Adjust", tooltip="Accommodation (extra time per question)"),
         Binding("w", "withdraw", "Withdraw"),
         Binding("E", "erase", "Erase"),
     ]
@@ -184,7 +195,7 @@ class CandidatesScreen(ConsoleScreen[None]):
             )
         )
 
-    def action_invite(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+    def action_invite(self, typed: dict[str, str] | None = None, problem: str | BaseException = "") -> None:
         if self.interview_id is None:
             return
         interview_id = self.interview_id
@@ -200,7 +211,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                     values["name"],
                     values["email"],
                     "console",
-                    deadline=deadlines.of_interview(self.db, interview_id, values["deadline"]),
+                    deadline=deadline_of(self.db, interview_id, values["deadline"]),
                     letterhead=self.letterhead,
                 )[1]
 
@@ -209,7 +220,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                 for warning in invitations.email_advice(values["email"]):
                     self.notify(warning, severity="warning", timeout=15)
 
-            self.act(invite, invited, lambda error: self.action_invite(values, str(error)))
+            self.act(invite, invited, lambda error: self.action_invite(values, error))
 
         self.app.push_screen(
             Form(
@@ -251,7 +262,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                 lambda _: self.notify(f"The invitation to {person.name} is queued again"),
             )
 
-    def action_extend(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+    def action_extend(self, typed: dict[str, str] | None = None, problem: str | BaseException = "") -> None:
         chosen = self.selected()
         if chosen:
             inv, person = chosen
@@ -263,14 +274,19 @@ class CandidatesScreen(ConsoleScreen[None]):
             )
 
     def extend_form(
-        self, inv: Invitation, person: Candidate, time_zone: str, typed: dict[str, str] | None, problem: str
+        self,
+        inv: Invitation,
+        person: Candidate,
+        time_zone: str,
+        typed: dict[str, str] | None,
+        problem: str | BaseException,
     ) -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is None:
                 return
 
             def extend() -> Invitation:
-                deadline = deadlines.of_interview(self.db, inv.interview_id, values["deadline"])
+                deadline = deadline_of(self.db, inv.interview_id, values["deadline"])
                 if deadline is None:
                     raise Invalid("give the new deadline")
                 return invitations.extend_deadline(
@@ -280,7 +296,7 @@ class CandidatesScreen(ConsoleScreen[None]):
             self.act(
                 extend,
                 lambda _: self.notify(f"{person.name} has until {values['deadline']}; they are told"),
-                lambda error: self.action_extend(values, str(error)),  # the dialog again, as typed
+                lambda error: self.action_extend(values, error),  # the dialog again, as typed
             )
 
         zone = deadlines.zone(time_zone)
@@ -304,7 +320,9 @@ class CandidatesScreen(ConsoleScreen[None]):
             done,
         )
 
-    def action_accommodation(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+    def action_accommodation(
+        self, typed: dict[str, str] | None = None, problem: str | BaseException = ""
+    ) -> None:
         chosen = self.selected()
         if not chosen:
             return
@@ -332,7 +350,7 @@ class CandidatesScreen(ConsoleScreen[None]):
             self.act(
                 grant,
                 granted,
-                lambda error: self.action_accommodation(values, str(error)),
+                lambda error: self.action_accommodation(values, error),
             )
 
         request = ""

@@ -38,6 +38,8 @@ class ImportScreen(ConsoleScreen[int]):
         super().__init__()
         self.interview_id = interview_id
         self.rows: list[invite_csv.Row] = []
+        # The (path, encoding) the rows shown were read with: Invite acts on them only while the fields say so.
+        self.checked: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,11 +61,21 @@ class ImportScreen(ConsoleScreen[int]):
             yield Button("Invite the good rows", id="invite", variant="primary", disabled=True)
         yield Footer()
 
+    def typed(self) -> tuple[str, str]:
+        return self.query_one("#path", Input).value.strip(), self.query_one("#encoding", Input).value.strip()
+
+    @on(Input.Changed)
+    def file_changed(self) -> None:
+        """Another path or encoding is another file to check: the rows of the last one go, and Invite with them."""
+        if self.checked is not None and self.typed() != self.checked:
+            self.problem(
+                "The file or encoding has changed: press Enter (or Check the file) to check it again"
+            )
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#check")
     def check(self) -> None:
-        path = self.query_one("#path", Input).value.strip()
-        encoding = self.query_one("#encoding", Input).value.strip()
+        path, encoding = self.typed()
 
         def preview() -> invite_csv.Preview:
             data = Path(path).expanduser().read_bytes()
@@ -77,14 +89,21 @@ class ImportScreen(ConsoleScreen[int]):
             else:
                 self.problem(str(exc))
 
-        self.read(preview, self.show, unreadable, group="read", refusals=(BoxError, OSError))
+        def show(found: invite_csv.Preview) -> None:
+            if self.typed() == (path, encoding):  # not changed again while it was read
+                self.checked = (path, encoding)
+                self.show(found)
+
+        self.read(preview, show, unreadable, group="read", refusals=(BoxError, OSError))
 
     def problem(self, text: str) -> None:
         self.rows = []
+        self.checked = None
         self.query_one("#rows", DataTable).clear()
         self.query_one("#detail", Static).update("")
         self.query_one("#summary", Static).update(marked("[red]$problem[/]", problem=text))
-        self.query_one("#invite", Button).disabled = True
+        button = self.query_one("#invite", Button)
+        button.disabled, button.label = True, "Invite the good rows"
 
     def show(self, found: invite_csv.Preview) -> None:
         rows = self.rows = found.rows
@@ -137,6 +156,9 @@ class ImportScreen(ConsoleScreen[int]):
     @on(Button.Pressed, "#invite")
     def invite(self) -> None:
         self.query_one("#invite", Button).disabled = True
+        if self.checked is None or self.checked != self.typed():
+            self.problem("Check the file first: press Enter in its path")
+            return
         rows = self.rows
         self.act(
             lambda: invite_csv.invite_rows(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +28,27 @@ from boxinterview.tui.widgets.plain_table import PlainTable
 
 DRAFT_SECONDS = 1.0
 
+# A refusal names a place in the interview as the editor shows it: `questions[1].takes` is "question 2: takes",
+# the question numbered 2 in the table.
+_LISTED = re.compile(r"(questions|competencies|choices)\[(\d+)\]")
+_ONE = {"questions": "question", "competencies": "competency", "choices": "choice"}
+_FIELDS = {
+    "think_seconds": "think time",
+    "answer_seconds": "answer time",
+    "max_chars": "max characters",
+    "retention_days": "retention",
+    "review_target_days": "review within",
+    "time_zone": "time zone",
+}
+
+
+def where(path: str) -> str:
+    """`questions[1].choices[0].label` as "question 2, choice 1: label"."""
+    parts = [_LISTED.sub(lambda m: f"{_ONE[m[1]]} {int(m[2]) + 1}", part) for part in path.split(".")]
+    listed = [p for p in parts if p.split(" ")[0] in _ONE.values()]
+    rest = [_FIELDS.get(p, p) for p in parts if p not in listed]
+    return ": ".join(filter(None, (", ".join(listed), ".".join(rest))))
+
 
 class EditorScreen(ConsoleScreen[int | None]):
     """Dismisses with the saved interview's id, or None when left without saving."""
@@ -44,6 +66,8 @@ class EditorScreen(ConsoleScreen[int | None]):
         Binding("ctrl+up", "move(-1)", "Move up", show=False),
         Binding("ctrl+down", "move(1)", "Move down", show=False),
         Binding("escape", "leave", "Back"),
+        # q, where it is not a letter typed, asks as Esc does before closing the console on unsaved changes
+        Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, interview: Interview | None = None) -> None:
@@ -380,7 +404,7 @@ class EditorScreen(ConsoleScreen[int | None]):
 
     def refused(self, exc: Exception) -> None:
         if isinstance(exc, Invalid):
-            self.show_problems([f"{p}: {m}" for p, m in exc.problems] or [str(exc)])
+            self.show_problems([f"{where(p)}: {m}" for p, m in exc.problems] or [str(exc)])
         else:
             self.show_problems([str(exc)])
 
@@ -409,6 +433,23 @@ class EditorScreen(ConsoleScreen[int | None]):
         from boxinterview.tui.screens.preview import PreviewScreen
 
         self.app.push_screen(PreviewScreen(self.current()))
+
+    async def action_quit(self) -> None:
+        if not self.dirty:
+            await self.app.action_quit()
+            return
+
+        async def answer(choice: str | None) -> None:
+            if choice == "quit":
+                await self.app.action_quit()  # which keeps the changes as a draft
+
+        self.app.push_screen(
+            Choose(
+                "This interview has changes that are not saved. They are kept as a draft if you quit.",
+                [("stay", "Stay"), ("quit", "Quit the console")],
+            ),
+            answer,
+        )
 
     def action_leave(self) -> None:
         if not self.dirty:

@@ -25,7 +25,7 @@ def key_table(sections: list[tuple[str, list[Binding]]]) -> str:
         lines.append(f"[b]{title}[/b]")
         for b in bindings:
             keys = ", ".join(key_name(k) for k in b.key.split(","))
-            lines.append(f"  {keys:<10} {b.description}")
+            lines.append(f"  {keys:<10} {b.tooltip or b.description}")  # the footer's word, in full
         lines.append("")
     return "\n".join(lines)
 

@@ -19,8 +19,8 @@ class InterviewsScreen(ConsoleScreen[None]):
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
-        Binding("v", "preview", "Preview"),
-        Binding("u", "duplicate", "Duplicate"),
+        Binding("v", "preview", "Preview", show=False),
+        Binding("u", "duplicate", "Duplicate", show=False),
         Binding("o", "status('open')", "Open"),
         Binding("x", "status('closed')", "Close"),
         Binding("c", "candidates", "Candidates"),

@@ -39,6 +39,10 @@ def _number(text: str, what: str, problems: list[str], allow_empty: bool = False
         return None
 
 
+# What a new question starts with: think time and takes suit a recorded answer.
+NEW = {"think": "30", "answer": "120", "takes": "2"}
+
+
 class QuestionDialog(ModalScreen[Question | None]):
     AUTO_FOCUS = "#prompt"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding("ctrl+s", "save", "Keep")]
@@ -47,6 +51,7 @@ class QuestionDialog(ModalScreen[Question | None]):
         super().__init__()
         self.question = question
         self.competencies = competencies
+        self.kept: dict[str, str] = {}  # what was typed in a field the chosen kind has not, to bring back
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -74,13 +79,13 @@ class QuestionDialog(ModalScreen[Question | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Think time (s)")
-                    yield CompactInput(str(q.think_seconds) if q else "30", id="think")
+                    yield CompactInput(str(q.think_seconds) if q else NEW["think"], id="think")
                 with Vertical():
                     yield Label("Answer time (s)")
-                    yield CompactInput(str(q.answer_seconds) if q else "120", id="answer")
+                    yield CompactInput(str(q.answer_seconds) if q else NEW["answer"], id="answer")
                 with Vertical():
                     yield Label("Takes")
-                    yield CompactInput(str(q.takes) if q else "2", id="takes")
+                    yield CompactInput(str(q.takes) if q else NEW["takes"], id="takes")
                 with Vertical():
                     yield Label("Max characters")
                     yield CompactInput(
@@ -100,6 +105,28 @@ class QuestionDialog(ModalScreen[Question | None]):
                 yield Button("Keep", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        self.fit_kind()
+
+    @on(Select.Changed, "#kind")
+    def fit_kind(self) -> None:
+        """Only what applies to the kind can be typed: think time and takes are for recorded answers, a
+        character limit for text, choices for a choice question. What does not apply shows as it will be saved."""
+        kind = QuestionKind(str(self.query_one("#kind", Select).value))
+        for id_, applies, fixed in (
+            ("think", kind.is_recorded, "0"),
+            ("takes", kind.is_recorded, "1"),
+            ("chars", kind is QuestionKind.TEXT, ""),
+            ("choices", kind is QuestionKind.CHOICE, ""),
+        ):
+            field = self.query_one(f"#{id_}", Input)
+            if not applies and not field.disabled:
+                self.kept[id_] = field.value if field.value != fixed else NEW.get(id_, "")
+                field.value = fixed
+            elif applies and field.disabled:
+                field.value = self.kept.pop(id_, field.value)
+            field.disabled = not applies
+
     def action_save(self) -> None:
         problems: list[str] = []
         kind = QuestionKind(str(self.query_one("#kind", Select).value))
@@ -107,6 +134,10 @@ class QuestionDialog(ModalScreen[Question | None]):
         answer = _number(self.query_one("#answer", Input).value, "answer time", problems)
         takes = _number(self.query_one("#takes", Input).value, "takes", problems)
         chars = _number(self.query_one("#chars", Input).value, "max characters", problems, allow_empty=True)
+        if not kind.is_recorded:  # what the disabled fields show, whatever a draft held
+            think, takes = 0, 1
+        if kind is not QuestionKind.TEXT:
+            chars = None
         prompt = self.query_one("#prompt", TextArea).text.strip()
         if not prompt:
             problems.append("write the prompt")
@@ -122,7 +153,11 @@ class QuestionDialog(ModalScreen[Question | None]):
                 think_seconds=think or 0,
                 takes=takes or 1,
                 max_chars=chars,
-                choices=parse_choices(self.query_one("#choices", Input).value),
+                choices=(
+                    parse_choices(self.query_one("#choices", Input).value)
+                    if kind is QuestionKind.CHOICE
+                    else ()
+                ),
                 competencies=tuple(self.query_one("#assesses", SelectionList).selected),
             )
         )

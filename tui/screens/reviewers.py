@@ -19,8 +19,8 @@ class ReviewersScreen(ConsoleScreen[None]):
         Binding("n", "add", "Add"),
         Binding("g", "assign", "Assign"),
         Binding("u", "unassign", "Unassign"),
-        Binding("d", "disable_or_enable", "Disable/enable"),
-        Binding("p", "reset", "New password"),
+        Binding("d", "disable_or_enable", "On/off", tooltip="Disable or enable"),
+        Binding("p", "reset", "Password", tooltip="New password"),
     ]
 
     def __init__(self) -> None:
@@ -81,7 +81,7 @@ class ReviewersScreen(ConsoleScreen[None]):
             )
         )
 
-    def action_add(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+    def action_add(self, typed: dict[str, str] | None = None, problem: str | BaseException = "") -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is None:
                 return
@@ -97,7 +97,7 @@ class ReviewersScreen(ConsoleScreen[None]):
             self.act(
                 add,
                 lambda password: self.show_password(values["email"], password),
-                lambda error: self.action_add(values, str(error)),
+                lambda error: self.action_add(values, error),
             )
 
         self.app.push_screen(

@@ -47,7 +47,7 @@ def _token_state(t: dict[str, Any]) -> str:
 
 class RunnersScreen(ConsoleScreen[None]):
     BINDINGS = [
-        Binding("n", "add_token", "New registration token"),
+        Binding("n", "add_token", "New token", tooltip="New registration token"),
         Binding("x", "revoke_token", "Revoke token"),
         Binding("r", "remove_runner", "Remove runner"),
     ]
@@ -111,7 +111,9 @@ class RunnersScreen(ConsoleScreen[None]):
         if self.tokens:
             tokens.move_cursor(row=min(keep, len(self.tokens) - 1))
 
-    def action_add_token(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+    def action_add_token(
+        self, typed: dict[str, str] | None = None, problem: str | BaseException = ""
+    ) -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is None:
                 return
@@ -131,7 +133,7 @@ class RunnersScreen(ConsoleScreen[None]):
             self.act(
                 lambda: runners.create_registration_token(self.db, values["note"], ACTOR),
                 shown,
-                lambda error: self.action_add_token(values, str(error)),
+                lambda error: self.action_add_token(values, error),
             )
 
         self.app.push_screen(

@@ -60,7 +60,7 @@ class TokensScreen(ConsoleScreen[None]):
         if found:
             table.move_cursor(row=min(keep, len(found) - 1))
 
-    def action_add(self, typed: dict[str, str] | None = None, problem: str = "") -> None:
+    def action_add(self, typed: dict[str, str] | None = None, problem: str | BaseException = "") -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is None:
                 return
@@ -81,7 +81,7 @@ class TokensScreen(ConsoleScreen[None]):
                     )
                 )
 
-            self.act(make, shown, lambda error: self.action_add(values, str(error)))
+            self.act(make, shown, lambda error: self.action_add(values, error))
 
         self.app.push_screen(
             Form(

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from boxinterview.domain import webhooks
 from boxinterview.tui.screens.base import ConsoleScreen
+from boxinterview.tui.widgets.dialogs import Confirm
 from boxinterview.tui.widgets.plain_table import PlainTable
 
 REFRESH_SECONDS = 2.0
@@ -101,8 +102,8 @@ class WebhooksScreen(ConsoleScreen[None]):
             return None
         return self.sent[self.query_one("#deliveries", DataTable).cursor_row]
 
-    def action_send_again(self) -> None:
-        chosen = self._chosen_delivery()
+    def action_send_again(self, chosen: webhooks.Delivery | None = None) -> None:
+        chosen = chosen or self._chosen_delivery()
         if chosen is None:
             self.notify("No delivery to send again", severity="warning")
             return
@@ -124,4 +125,20 @@ class WebhooksScreen(ConsoleScreen[None]):
 
     @on(DataTable.RowSelected, "#deliveries")
     def send_selected(self, _: DataTable.RowSelected) -> None:
-        self.action_send_again()
+        """Enter is pressed to look as often as to act: it asks before sending anything to another system."""
+        chosen = self._chosen_delivery()
+        if chosen is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.action_send_again(chosen)
+
+        self.app.push_screen(
+            Confirm(
+                f"Send delivery {chosen.id} ({chosen.type}, now {chosen.state}) to endpoint {chosen.endpoint_id} "
+                "again?",
+                yes="Send again",
+            ),
+            answer,
+        )

@@ -4,6 +4,7 @@ it names candidates and accounts and quotes what they wrote."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual import on
@@ -38,7 +39,7 @@ class Confirm(ModalScreen[bool]):
 
 
 class TypedConfirm(ModalScreen[bool]):
-    """For what cannot be undone: the operator types `word` to go ahead."""
+    """For what cannot be undone: the operator types `word` to go ahead (in any case, spaces around it aside)."""
 
     AUTO_FOCUS = "#typed"
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
@@ -52,18 +53,27 @@ class TypedConfirm(ModalScreen[bool]):
             yield Static(self.warning, classes="question", markup=False)
             yield Label(f"Type {self.word} to {self.action}:", markup=False)
             yield CompactInput(placeholder=self.word, id="typed")
+            yield Static("", id="problem", classes="problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.action.capitalize(), variant="error", id="yes", disabled=True)
                 yield Button("Cancel", id="no")
 
+    def typed_right(self, typed: str) -> bool:
+        return typed.strip().casefold() == self.word.casefold()
+
     @on(Input.Changed, "#typed")
     def check(self, event: Input.Changed) -> None:
-        self.query_one("#yes", Button).disabled = event.value.strip() != self.word
+        self.query_one("#yes", Button).disabled = not self.typed_right(event.value)
+        self.query_one("#problem", Static).update("")
 
     @on(Input.Submitted, "#typed")
     def submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.word:
+        if self.typed_right(event.value):
             self.dismiss(True)
+        else:  # Enter that does nothing, silently, looks like a console that hangs
+            self.query_one("#problem", Static).update(
+                f"Type {self.word} to {self.action}, or press Escape to cancel"
+            )
 
     @on(Button.Pressed)
     def answer(self, event: Button.Pressed) -> None:
@@ -79,8 +89,45 @@ class Field:
     password: bool = False
 
 
+class FormValues(dict[str, str]):
+    """What a form's fields held, and which of them was edited last (to go back to it if the form comes again)."""
+
+    last_edited: str = ""
+
+
+def _words(f: Field) -> list[str]:
+    """How a refusal may name a field: `scopes` as scope(s), `time_multiplier` as time multiplier, its label."""
+    label = f.label.split("(")[0].strip().lower()
+    words = {f.name.lower(), f.name.lower().rstrip("s"), f.name.replace("_", " ").lower()}
+    if len(label) >= 4:
+        words.add(label)
+    return sorted(words, key=len, reverse=True)
+
+
+def field_of_problem(fields: list[Field], problem: str | BaseException) -> str:
+    """The name of the field a refusal is about, or "": the field an `Invalid` names in its problems
+    (`time_multiplier` is the field `multiplier`), else the field whose name the text mentions first."""
+    names = [f.name for f in fields]
+    for path, _ in getattr(problem, "problems", None) or []:
+        last = str(path).split(".")[-1]
+        for name in names:
+            if name in (path, last) or last.endswith(f"_{name}") or name.endswith(f"_{last}"):
+                return name
+    text = str(problem).lower()
+    found = []
+    for f in fields:
+        for word in _words(f):
+            at = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
+            if at:
+                found.append((at.start(), f.name))
+                break
+    return min(found)[1] if found else ""
+
+
 class Form(ModalScreen[dict[str, str] | None]):
-    """A few labelled inputs; Enter (or Save) returns their values, Escape returns None."""
+    """A few labelled inputs; Enter (or Save) returns their values, Escape returns None. Shown again after a
+    refusal, it opens on the field the refusal is about (or else the one edited last), so what the operator
+    types next goes where the problem is."""
 
     AUTO_FOCUS = "Input"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -91,15 +138,22 @@ class Form(ModalScreen[dict[str, str] | None]):
         fields: list[Field],
         save: str = "Save",
         note: str = "",
-        problem: str = "",
+        problem: str | BaseException = "",
         values: dict[str, str] | None = None,
     ) -> None:
-        """`values` (what was typed before) take the place of the fields' own; `problem` says what was wrong."""
+        """`values` (what was typed before) take the place of the fields' own; `problem` says what was wrong: a
+        text, or the refusal itself (an `Invalid` names its fields)."""
         super().__init__()
-        self.heading, self.save, self.note, self.problem = title, save, note, problem
+        self.heading, self.save, self.note, self.problem = title, save, note, str(problem)
         self.fields = [
             Field(f.name, f.label, values[f.name], f.placeholder, f.password) if values else f for f in fields
         ]
+        self.last_edited = getattr(values, "last_edited", "")
+        self.first = (field_of_problem(self.fields, problem) or self.last_edited) if problem else ""
+
+    def on_mount(self) -> None:
+        if self.first:  # focused before the screen's auto focus, which then leaves it there
+            self.query_one(f"#field-{self.first}", Input).focus()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
@@ -116,8 +170,15 @@ class Form(ModalScreen[dict[str, str] | None]):
                 yield Button(self.save, variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
-    def values(self) -> dict[str, str]:
-        return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
+    def values(self) -> FormValues:
+        found = FormValues({f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields})
+        found.last_edited = self.last_edited
+        return found
+
+    @on(Input.Changed)
+    def edited(self, event: Input.Changed) -> None:
+        if event.input.has_focus and event.input.id:  # typed, not filled in
+            self.last_edited = event.input.id.removeprefix("field-")
 
     @on(Input.Submitted)
     def submitted(self) -> None:

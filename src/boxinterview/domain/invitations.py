@@ -435,10 +435,14 @@ def resend(
             InvitationStatus.EXPIRED,
         ):
             raise Conflict(f"this invitation is {current.status}; there is nothing to resend")
-        last = outbox_sql.last_queued(con, invitation_id, ("invitation", "invitation.resend"))
-        if last is not None and now - last < RESEND_GAP:
-            minutes = max(1, int((now - last).total_seconds() // 60))
-            raise Conflict(f"the invitation was sent {minutes} minutes ago; wait an hour between resends")
+        last = outbox_sql.last_for(con, invitation_id, ("invitation", "invitation.resend"))
+        if last is not None and now - last[0] < RESEND_GAP:
+            minutes = max(1, int((now - last[0]).total_seconds() // 60))
+            said = {
+                "sent": f"was sent {minutes} minutes ago",
+                "failed": f"queued {minutes} minutes ago could not be sent (see the outbox)",
+            }.get(last[1], f"was queued {minutes} minutes ago and is not sent yet (see the outbox)")
+            raise Conflict(f"the invitation {said}; wait an hour between resends")
         person = sql.get_candidate(con, current.candidate_id)
         interview = interviews_sql.get(con, current.interview_id)
         assert person is not None and interview is not None

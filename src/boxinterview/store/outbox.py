@@ -87,14 +87,18 @@ def failed(con: apsw.Connection, message_id: int, error: str) -> None:
     )
 
 
-def last_queued(con: apsw.Connection, invitation_id: int, kinds: tuple[str, ...]) -> datetime | None:
+def last_for(con: apsw.Connection, invitation_id: int, kinds: tuple[str, ...]) -> tuple[datetime, str] | None:
+    """When the latest message of `kinds` to an invitation was queued, and its state (queued, sent, ...)."""
     marks = ",".join("?" * len(kinds))
-    found: str | None = value(
+    found = row(
         con,
-        f"SELECT max(created_at) FROM outbox WHERE invitation_id = ? AND kind IN ({marks})",
+        f"SELECT created_at, state FROM outbox WHERE invitation_id = ? AND kind IN ({marks}) "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
         (invitation_id, *kinds),
     )
-    return from_db(found)
+    if found is None:
+        return None
+    return from_db(found["created_at"]), found["state"]
 
 
 def kinds_for(con: apsw.Connection, invitation_id: int) -> set[str]:
