@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from boxinterview.cli.appliance import (
     cmd_worker,
     register_tokens,
 )
-from boxinterview.cli.base import Command, SubParsers, whole_argument
+from boxinterview.cli.base import Command, SubParsers, run, whole_argument
 from boxinterview.cli.base import actor as _actor
 from boxinterview.cli.base import open_db as _open
 from boxinterview.cli.invite import cmd_invite
@@ -477,28 +476,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.setup(settings.log_level)
     i18n.add_catalogue_dir(settings.data_dir / "locales")  # the operator's own languages, beside the shipped
     command: Command = args.func
-    try:
-        return command(args, settings)
-    except BoxError as exc:
-        print(f"boxinterview: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`| head`): what the command did is done; say so where it can still be read.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(
-            "boxinterview: the output stopped being read (broken pipe); what the command did is done",
-            file=sys.stderr,
-        )
-        return 1
-    except OSError as exc:
-        if exc.filename is None:
-            raise
-        # A file or folder named on the command line: missing, a folder where a file is wanted, not allowed
-        print(
-            f"boxinterview: error: {exc.filename}: {(exc.strerror or str(exc)).lower()}; check the path "
-            "(the folder must exist; name a file, not a folder) and its permissions",
-            file=sys.stderr,
-        )
-        return 2
+    return run(command, args, settings)
