@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 
-from boxinterview.domain import api, invitations, webhooks
+from boxinterview.domain import answers, api, invitations, webhooks
 from boxinterview.domain.models import InvitationStatus
 from boxinterview.mail.letters import Letterhead
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import outbox
+from tests.support.flows import record_take
 from tests.web.test_candidate_language import german_candidate
 
 OPERATOR = "Ops <ops@example.com>"
@@ -128,3 +129,29 @@ async def test_more_time_granted_is_told_to_the_candidate_with_a_working_link(ma
     assert not invitations.grant_accommodation(site.db, inv.id, 2.0, "", "console", letterhead=head)
     kinds = [m["kind"] for m in site.db.read(outbox.for_invitation, inv.id)]
     assert kinds.count("accommodation") == 1
+
+
+async def test_words_over_the_limit_are_refused_whole_not_cut(make_site) -> None:
+    site = await make_site()
+    inv, token = invitations.invite(site.db, site.interview.id, "Ann", "ann@example.com", "t")
+    s = await site.browser()
+    r = await s.post(f"/i/{token}/consent", data={"consent": "yes", "accommodation": "ü" * 1001})
+    assert r.status == 422 and "the limit is 1,000: shorten it" in await r.text()
+    assert invitations.get(site.db, inv.id).accommodation_request == ""
+
+    invitations.record_consent(site.db, inv.id, "1")
+    video, audio, text = site.interview.questions
+    for question in (video, audio):
+        record_take(site.db, site.settings, token, question.id, 1, b"take")
+        answers.submit_take(site.db, inv.id, question.id, 1)
+    answers.submit_text(site.db, inv.id, text.id, "Words.")
+    answers.complete(site.db, inv.id)
+    api = f"/api/v1/candidate/{token}/feedback"
+    too_long = await s.post(api, json={"rating": 4, "comment": "😀" * 2001})
+    assert too_long.status == 422 and "the limit is 2,000" in (await too_long.json())["error"]["message"]
+    as_text = await s.post(api, json={"rating": "4"})
+    assert (
+        as_text.status == 422
+        and 'sent as a number (3, not "3")' in (await as_text.json())["error"]["message"]
+    )
+    assert (await s.post(api, json={"rating": 4, "comment": "😀" * 2000})).status == 200
