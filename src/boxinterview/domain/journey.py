@@ -181,7 +181,9 @@ def consent(
     invitation = invitations.by_token(db, token)
     request = plaintext.one_line(accommodation_request)
     if len(request) > MAX_REQUEST:  # said, not cut
-        raise Invalid(f"the request is {len(request):,} characters long; the limit is {MAX_REQUEST:,}: shorten it")
+        raise Invalid(
+            f"the request is {len(request):,} characters long; the limit is {MAX_REQUEST:,}: shorten it"
+        )
     if invitation.status is InvitationStatus.INVITED and invitation.deadline > now:
         invitations.move(db, invitation.id, InvitationStatus.OPENED, f"candidate:{invitation.id}", now)
     if invitation.consent_at is None or invitation.consent_version != notice_version:
@@ -326,12 +328,16 @@ def feedback(db: Database, token: str, rating: Any, comment: str, now: datetime 
     if invitation.status is not InvitationStatus.COMPLETED:
         raise Conflict("finish the interview first; then you can tell us how it was")
     if isinstance(rating, str) and rating.strip().isdigit():
-        raise Invalid(f"the rating is a number from {RATINGS[0]} to {RATINGS[-1]}, sent as a number (3, not \"3\")")
+        raise Invalid(
+            f'the rating is a number from {RATINGS[0]} to {RATINGS[-1]}, sent as a number (3, not "3")'
+        )
     if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS:
         raise Invalid(f"choose a rating from {RATINGS[0]} to {RATINGS[-1]}")
     kept = plaintext.lines(comment)
     if len(kept) > MAX_COMMENT:  # said, not cut: the candidate's words are kept whole or not at all
-        raise Invalid(f"the comment is {len(kept):,} characters long; the limit is {MAX_COMMENT:,}: shorten it")
+        raise Invalid(
+            f"the comment is {len(kept):,} characters long; the limit is {MAX_COMMENT:,}: shorten it"
+        )
     db.write(sql.set_feedback, invitation.id, rating, kept, now)
 
 

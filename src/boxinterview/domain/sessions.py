@@ -58,24 +58,20 @@ def login(
     counted = accounts.attempt_key(email)
     r = settings.reviews
 
-    def claim(con: apsw.Connection) -> bool:
+    def claim(con: apsw.Connection) -> str:
+        """Why this attempt may not be made, or "" when it may."""
         pair, by_email, by_address = sql.attempts_since(con, counted, address, now - THROTTLE_WINDOW)
-        if (
-            pair >= r.login_max_failures
-            or by_address >= r.login_max_failures_per_address
-            or by_email >= r.login_max_failures * FROM_EVERYWHERE
-        ):
-            return False
+        if by_email >= r.login_max_failures * FROM_EVERYWHERE:  # guessed at from many places: a new password
+            return "too many failed sign-ins to this account; wait 15 minutes, or ask the operator for a new password"
+        if pair >= r.login_max_failures or by_address >= r.login_max_failures_per_address:
+            return "too many failed sign-ins from here; wait 15 minutes and try again"
         # The attempt counts as failed until the password proves right, and it is counted in the same write
         # transaction as the check: guesses sent in parallel queue here, so no more than the limit are ever tried.
         sql.record_attempt(con, counted, address, now)
-        return True
+        return ""
 
-    if not db.write(claim):
-        raise Throttled(
-            "too many failed sign-ins; wait 15 minutes and try again, or ask the operator to reset your password",
-            int(THROTTLE_WINDOW.total_seconds()),
-        )
+    if why := db.write(claim):
+        raise Throttled(why, int(THROTTLE_WINDOW.total_seconds()))
     account = accounts.authenticate(db, email, password)
     if account is None:
         raise Forbidden("the e-mail address or password is not right")
