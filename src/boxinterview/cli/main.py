@@ -275,6 +275,16 @@ def cmd_user_role(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_user_password(args: argparse.Namespace, settings: Settings) -> int:
+    from boxinterview.domain import accounts
+
+    with _open(settings) as db:
+        password = accounts.reset_password(db, args.email, _actor())
+    print(f"new password for {args.email} (shown only now; their sessions have ended):")
+    print(password)
+    return 0
+
+
 def cmd_config_check(args: argparse.Namespace, settings: Settings) -> int:
     from email.headerregistry import Address
 
@@ -437,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("role", cmd_user_role, "make an account a reviewer or an admin (it is signed out)", usub)
     p.add_argument("email")
     p.add_argument("role", choices=["reviewer", "admin"])
+    p = add("password", cmd_user_password, "give an account a new password and print it (it is signed out)", usub)
+    p.add_argument("email")
 
     mail = sub.add_parser("mail", help="e-mail: test the SMTP server, look at the outbox")
     msub = mail.add_subparsers(dest="mail_command", metavar="ACTION", required=True)

@@ -62,7 +62,10 @@ def create(
 
     def tx(con: apsw.Connection) -> Account:
         if sql.by_email(con, email) is not None:
-            raise Conflict(f"an account for {email} already exists; reset its password instead")
+            raise Conflict(
+                f"an account for {email} already exists; give it a new password instead "
+                f"(`boxinterview user password {email}`, or p in the console's Reviewers)"
+            )
         account_id = sql.insert(con, email, plaintext.one_line(name), role, hashed, now)
         audit_sql.record(
             con,

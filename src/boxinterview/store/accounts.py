@@ -34,7 +34,12 @@ def insert(con: apsw.Connection, email: str, name: str, role: Role, password_has
 
 
 def by_email(con: apsw.Connection, email: str) -> Account | None:
+    """The account with this address however its letters are written: SQLite's NOCASE folds only A to Z, so
+    "Björn@…" and "BJÖRN@…" are compared casefolded (there are few accounts)."""
     r = row(con, "SELECT * FROM accounts WHERE email = ?", (email,))
+    if r is None and not email.isascii():
+        wanted = email.casefold()
+        r = next((x for x in rows(con, "SELECT * FROM accounts") if x["email"].casefold() == wanted), None)
     return _account(r) if r else None
 
 
