@@ -447,7 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("role", cmd_user_role, "make an account a reviewer or an admin (it is signed out)", usub)
     p.add_argument("email")
     p.add_argument("role", choices=["reviewer", "admin"])
-    p = add("password", cmd_user_password, "give an account a new password and print it (it is signed out)", usub)
+    p = add(
+        "password", cmd_user_password, "give an account a new password and print it (it is signed out)", usub
+    )
     p.add_argument("email")
 
     mail = sub.add_parser("mail", help="e-mail: test the SMTP server, look at the outbox")
