@@ -46,7 +46,7 @@ async def test_a_resend_while_the_invitation_is_still_queued_says_queued(
         await candidates_of(app, pilot, open_interview.id, 1)
         await pilot.press("s")
         await until(pilot, lambda: "wait an hour" in notified(app))
-        assert "was queued 1 minutes ago and is not sent yet" in notified(app)
+        assert "was queued 1 minute ago and is not sent yet" in notified(app)
         assert "was sent" not in notified(app)
 
 

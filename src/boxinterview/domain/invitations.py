@@ -437,11 +437,12 @@ def resend(
             raise Conflict(f"this invitation is {current.status}; there is nothing to resend")
         last = outbox_sql.last_for(con, invitation_id, ("invitation", "invitation.resend"))
         if last is not None and now - last[0] < RESEND_GAP:
-            minutes = max(1, int((now - last[0]).total_seconds() // 60))
+            count = max(1, int((now - last[0]).total_seconds() // 60))
+            minutes = f"{count} minute{'s' if count != 1 else ''}"
             said = {
-                "sent": f"was sent {minutes} minutes ago",
-                "failed": f"queued {minutes} minutes ago could not be sent (see the outbox)",
-            }.get(last[1], f"was queued {minutes} minutes ago and is not sent yet (see the outbox)")
+                "sent": f"was sent {minutes} ago",
+                "failed": f"queued {minutes} ago could not be sent (see the outbox)",
+            }.get(last[1], f"was queued {minutes} ago and is not sent yet (see the outbox)")
             raise Conflict(f"the invitation {said}; wait an hour between resends")
         person = sql.get_candidate(con, current.candidate_id)
         interview = interviews_sql.get(con, current.interview_id)
