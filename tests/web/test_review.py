@@ -297,12 +297,20 @@ async def test_comments_pinned_to_a_moment_follow_the_same_fairness_rule(live, t
     b = await reviewer(live, "reader@example.com")
     page = f"/review/{invitation_id}"
     q = rec.question_id
+    beyond = await a.post(
+        f"{page}/questions/{q}/comments",
+        data={"csrf": await csrf(a, page), "at_ms": "75500", "body": "After the end"},
+    )  # the recording is 3 s long
+    assert (
+        beyond.status == 422
+        and "the moment 1:15 is after the end of the recording (0:03)" in await beyond.text()
+    )
     r = await a.post(
         f"{page}/questions/{q}/comments",
-        data={"csrf": await csrf(a, page), "at_ms": "75500", "body": "Clear example here"},
+        data={"csrf": await csrf(a, page), "at_ms": "2500", "body": "Clear example here"},
     )
     text = await r.text()
-    assert r.status == 200 and 'data-at="75500"' in text and "1:15" in text and "Clear example here" in text
+    assert r.status == 200 and 'data-at="2500"' in text and "0:02" in text and "Clear example here" in text
     assert "Clear example here" not in await text_of(b, page)  # not before b has scored
     bad = await a.post(f"{page}/questions/{q}/comments", data={"csrf": await csrf(a, page), "body": "  "})
     assert bad.status == 422

@@ -396,6 +396,11 @@ def interviews_for(db: Database, account: Account) -> list[InterviewSummary]:
 MAX_COMMENT = 2000
 
 
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def comment(
     db: Database,
     account: Account,
@@ -425,6 +430,13 @@ def comment(
             raise Invalid(
                 f"question {question.position} is not answered on video or audio: comments are pinned to a moment "
                 "of a recording; write about this answer in your notes beside its scores"
+            )
+        recording = answers_sql.submitted_recordings(con, invitation_id).get(question_id)
+        length = recording.duration_ms if recording is not None else None
+        if at_ms is not None and length and at_ms > length + 1000:  # a second's leeway for the player's end
+            raise Invalid(
+                f"the moment {_clock(at_ms)} is after the end of the recording ({_clock(length)}); "
+                "pick a moment within it"
             )
         review_id = sql.ensure_review(con, invitation_id, question_id, account.id, now)
         sql.add_comment(con, review_id, at_ms, body, now)
