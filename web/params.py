@@ -16,8 +16,16 @@ MAX_JSON_BYTES = 64 * 1024  # the largest body any JSON route takes (a device ch
 MAX_PAGE = 1_000_000
 
 
+def one(request: web.Request, name: str, default: str = "") -> str:
+    """The address's `name` parameter, given at most once: which of two was meant cannot be told."""
+    values = request.query.getall(name, [])
+    if len(values) > 1:
+        raise Invalid(f"{name} is given {len(values)} times in the address; give it once")
+    return values[0] if values else default
+
+
 def query_whole(request: web.Request, name: str, default: int, *, low: int = 1, high: int = MAX_PAGE) -> int:
-    value = request.query.get(name, "")
+    value = one(request, name)
     return default if value == "" else numbers.whole(value, name, low=low, high=high)
 
 

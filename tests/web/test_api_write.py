@@ -5,6 +5,7 @@ one error shape for whatever is sent wrong; and links to recordings that work fo
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -259,6 +260,11 @@ async def test_links_to_recordings_work_for_a_while_and_stop_with_the_token(site
     forged = local[:-4] + ("0000" if not local.endswith("0000") else "1111")
     assert (await ats.get(forged)).status == 403
     assert (await ats.get(local.split("?")[0])).status == 403
+    # The link as made, and nothing else: a part given twice, or its number in other digits, is not that link
+    expires = re.search(r"expires=([0-9]+)", local).group(1)
+    full_width = "".join(chr(ord(d) - ord("0") + ord("０")) for d in expires)
+    for other in (local + "&expires=1", local + f"&expires={expires}", local.replace(expires, full_width)):
+        assert (await ats.get(other)).status == 403, other
     for _ in range(40):  # viewings are written to the audit log a moment after they happen
         viewed = [
             e for e in site.db.read(audit_sql.entries, "api:ats", 20) if e.action == "recording.playback"

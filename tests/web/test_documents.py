@@ -337,6 +337,12 @@ def form(disposition: str, body: bytes = CV_ONE, end: bool = True) -> bytes:
         (MULTIPART, form('form-data; name="file"; filename="a\x01b.pdf"')),
         (MULTIPART, form('form-data; name="file"; filename="cv.pdf"', end=False)),  # cut short
         (MULTIPART, form("form-data; name=\"file\"; filename*=UTF-8''%FF%FE.pdf", b"not a document")),
+        (  # two documents in one form: which was meant cannot be told
+            MULTIPART,
+            form('form-data; name="file"; filename="a.pdf"', end=False)
+            + b"\r\n"
+            + form('form-data; name="file"; filename="b.pdf"', CV_TWO),
+        ),
     ],
 )
 async def test_a_body_that_is_not_a_document_form_is_refused_not_failed(

@@ -50,3 +50,18 @@ async def test_a_form_posted_from_another_site_is_refused_with_a_page_and_the_ap
     assert invitations.by_token(site.db, token).consent_at is None
     api = await s.post("/api/v1/interviews", json={}, headers=elsewhere)
     assert api.status == 403 and "another site" in (await api.json())["error"]["message"]
+
+
+async def test_an_address_with_a_parameter_given_twice_is_refused_saying_which(site) -> None:
+    from tests.support.reviewing import reviewer
+
+    s = await reviewer(site, "twice@example.com")
+    for path, name in [
+        ("/review/insight?period=30&period=90", "period"),
+        ("/review/insight.csv?table=interviews&table=questions", "table"),
+        (f"/review/interviews/{site.interview.id}?sort=number&sort=name", "sort"),
+    ]:
+        r = await s.get(path)
+        assert r.status == 422, path
+        assert f"{name} is given 2 times in the address; give it once" in visible(await r.text())
+    assert (await s.get("/review/insight?period=30")).status == 200

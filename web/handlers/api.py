@@ -184,15 +184,19 @@ def decide(request: web.Request, caller: Caller, body: Any) -> tuple[int, dict[s
 async def media(request: web.Request) -> web.StreamResponse:
     """A recording through a link the API handed out: no session or token, the link's signature is the key."""
     q = request.query
-    try:
-        token_id, expires = int(q.get("token", "")), int(q.get("expires", ""))
-    except ValueError:
+    # Each part once, and numbers in ASCII digits, as the link was made: anything else is not that link
+    token_text, expires_text = q.getall("token", []), q.getall("expires", [])
+    signatures = q.getall("signature", [])
+    if not (len(token_text) == len(expires_text) == len(signatures) == 1) or not all(
+        t.isascii() and t.isdigit() and len(t) <= 19 for t in (*token_text, *expires_text)
+    ):
         return json_error(403, "this link is not complete: ask the API for a fresh one")
+    token_id, expires = int(token_text[0]), int(expires_text[0])
     db = request.app[DB]
     recording_id, kind, signature = (
         _id(request, "recording_id"),
         request.match_info["kind"],
-        q.get("signature", ""),
+        signatures[0],
     )
     path = await db.call(integration.media_path, db, recording_id, kind, token_id, expires, signature)
 

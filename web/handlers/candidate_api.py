@@ -82,6 +82,7 @@ async def _document_field(request: web.Request, limit: int) -> tuple[bytes, str]
         raise Invalid("send the document as a multipart/form-data form, in the field 'file'")
     try:
         reader = await request.multipart()
+        found: tuple[bytes, str] | None = None
         for _ in range(MAX_FORM_PARTS):
             part = await reader.next()
             if part is None:
@@ -89,6 +90,8 @@ async def _document_field(request: web.Request, limit: int) -> tuple[bytes, str]
             if not isinstance(part, BodyPartReader) or part.name != "file":
                 await part.release()  # another field: skipped
                 continue
+            if found is not None:  # which of two was meant cannot be told
+                raise Invalid("send one document, in one form field 'file'; this form has more than one")
             data = bytearray()
             while chunk := await part.read_chunk(256 * 1024):
                 data += chunk
@@ -98,10 +101,12 @@ async def _document_field(request: web.Request, limit: int) -> tuple[bytes, str]
                     )
             if not part.at_eof():
                 raise Invalid("the document arrived incomplete; upload it again")
-            return bytes(data), part.filename or ""
+            found = bytes(data), part.filename or ""
     except forms.UNREADABLE:
         raise Invalid("the form could not be read; send the document in the form field 'file'") from None
-    raise Invalid("send the document as the form field 'file'")
+    if found is None:
+        raise Invalid("send the document as the form field 'file'")
+    return found
 
 
 async def upload_document(request: web.Request) -> web.Response:

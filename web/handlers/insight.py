@@ -8,7 +8,7 @@ from aiohttp import web
 
 from boxinterview.domain import csv_write, insight
 from boxinterview.errors import Invalid
-from boxinterview.web import auth, charts, sendfile
+from boxinterview.web import auth, charts, params, sendfile
 from boxinterview.web.keys import DB
 from boxinterview.web.render import reviewer_page
 
@@ -16,7 +16,7 @@ PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 
 
 def _period(request: web.Request) -> tuple[str, tuple[datetime, datetime]]:
-    key = request.query.get("period", "90")
+    key = params.one(request, "period", "90")
     if key not in PERIODS:
         raise Invalid(f"period is one of {', '.join(PERIODS)} (days, or all)")
     return key, insight.period(PERIODS[key])
@@ -175,7 +175,7 @@ async def interview_csv(request: web.Request) -> web.Response:
     found = await db.call(
         insight.for_interview, db, auth.signed_in(request).account, interview_id, since, until
     )
-    return _csv(found, request.query.get("table", "funnel"), f"interview-{interview_id}")
+    return _csv(found, params.one(request, "table", "funnel"), f"interview-{interview_id}")
 
 
 @auth.reviewer
@@ -183,4 +183,4 @@ async def overview_csv(request: web.Request) -> web.Response:
     db = request.app[DB]
     _, (since, until) = _period(request)
     whole, each = await db.call(insight.overview, db, auth.signed_in(request).account, since, until)
-    return _csv(whole, request.query.get("table", "funnel"), "all-interviews", each)
+    return _csv(whole, params.one(request, "table", "funnel"), "all-interviews", each)

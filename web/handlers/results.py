@@ -19,8 +19,8 @@ from boxinterview.web.render import reviewer_page
 async def pipeline(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
-    stage = request.query.get("stage", "")
-    sort = request.query.get("sort", "number")
+    stage = params.one(request, "stage")
+    sort = params.one(request, "sort", "number")
     page = params.query_whole(request, "page", 1)
     interview, rows, counts = await db.call(
         results.pipeline, db, session.account, int(request.match_info["interview_id"]), stage, sort, page

@@ -10,7 +10,7 @@ from boxinterview.domain import decisions, numbers, plaintext, reviews, sessions
 from boxinterview.domain.models import HIGHEST_SCORE, LOWEST_SCORE, Outcome
 from boxinterview.errors import Forbidden, Invalid
 from boxinterview.mail.letters import Letterhead
-from boxinterview.web import auth, forms, sendfile, signin, viewings
+from boxinterview.web import auth, forms, params, sendfile, signin, viewings
 from boxinterview.web.keys import DB, SETTINGS
 from boxinterview.web.render import render, reviewer_page
 
@@ -85,7 +85,7 @@ async def candidate(request: web.Request) -> web.Response:
     db = request.app[DB]
     session = auth.signed_in(request)
     view = await db.call(reviews.candidate, db, session.account, int(request.match_info["invitation_id"]))
-    scored = request.query.get("scored", "")
+    scored = params.one(request, "scored")
     return reviewer_page(
         request,
         "review.html",
