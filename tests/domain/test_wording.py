@@ -131,3 +131,22 @@ def test_wording_may_change_after_candidates_started_and_previews_show_it(env, c
     changed.write_text(WORDED.replace("Tell us about you", "Tell us something else"))
     refused = cli("--config", str(config), "interview", "update", str(interview_id), str(changed))
     assert refused.code != 0 and "interview duplicate" in refused.err
+
+
+def test_an_update_says_which_settings_it_changed_and_warns_when_candidates_read_them(
+    env, cli, tmp_path
+) -> None:
+    _, db, config = env
+    german = UPLOAD_INTERVIEW + "language: de\ntime_zone: Europe/Berlin\n"
+    interview_id = interviews.create(db, interview_io.from_yaml(german), "t")
+    interviews.set_status(db, interview_id, InterviewStatus.OPEN, "t")
+    invitations.invite(db, interview_id, "Jörg", "joerg@example.com", "t")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(UPLOAD_INTERVIEW)  # says no language or time zone: the defaults
+    out = cli("--config", str(config), "interview", "update", str(interview_id), str(plain))
+    assert out.code == 0, out.err
+    assert "changed language: de → en" in out.out and "changed time zone: Europe/Berlin → UTC" in out.out
+    assert "warning: 1 candidate(s) are invited already" in out.err
+    assert "write language, time_zone and deadline in it to keep them" in out.err
+    again = cli("--config", str(config), "interview", "update", str(interview_id), str(plain))
+    assert "changed" not in again.out and "warning" not in again.err  # nothing changed this time

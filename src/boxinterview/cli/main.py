@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from boxinterview import __version__, i18n
 from boxinterview.cli import data as commands_data
 from boxinterview.cli import runners as commands_runners
+from boxinterview.cli import users as commands_users
 from boxinterview.cli import webhooks as commands_webhooks
 from boxinterview.cli.appliance import (
     cmd_caddy,
@@ -192,14 +193,25 @@ def cmd_interview_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_interview_update(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import interviews
+    from boxinterview.domain import interviews, invitations
 
     iv = _read_template(args.file)
     with _open(settings) as db:
-        interviews.update(db, args.id, iv, _actor())
+        changed = interviews.update(db, args.id, iv, _actor())
+        invited = len(invitations.listing(db, args.id))
         for warning in interviews.advice(iv):
             print(f"advice: {warning}", file=sys.stderr)
     print(f"updated interview {args.id} ({iv.title}) from {args.file}")
+    for line in changed:
+        print(f"  changed {line}")
+    if invited and any(c.startswith(("language", "time zone", "default deadline")) for c in changed):
+        print(
+            f"warning: {invited} candidate(s) are invited already: they read the new language and time zone from "
+            "now on; the messages already sent stay as they were, and their own deadlines do not change "
+            "(`boxinterview interview export` shows what is set; a file leaves out what it does not say, so "
+            "write language, time_zone and deadline in it to keep them)",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -243,45 +255,6 @@ def cmd_resend(args: argparse.Namespace, settings: Settings) -> int:
     with _open(settings) as db:
         invitations.resend(db, args.invitation, Letterhead.from_settings(settings), _actor())
     print(f"invitation {args.invitation} is queued to be sent again, with a fresh link")
-    return 0
-
-
-def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import accounts
-    from boxinterview.domain.models import Role
-
-    with _open(settings) as db:
-        account, password = accounts.create(db, args.email, Role(args.role), _actor(), name=args.name or "")
-    print(f"created {account.role} {account.email}; password (shown only now): {password}")
-    return 0
-
-
-def cmd_user_assign(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import accounts
-
-    with _open(settings) as db:
-        accounts.assign(db, args.email, args.interview, _actor())
-    print(f"{args.email} now reviews interview {args.interview}")
-    return 0
-
-
-def cmd_user_role(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import accounts
-    from boxinterview.domain.models import Role
-
-    with _open(settings) as db:
-        account = accounts.set_role(db, args.email, Role(args.role), _actor())
-    print(f"{account.email} is now {account.role.value}; they sign in again")
-    return 0
-
-
-def cmd_user_password(args: argparse.Namespace, settings: Settings) -> int:
-    from boxinterview.domain import accounts
-
-    with _open(settings) as db:
-        password = accounts.reset_password(db, args.email, _actor())
-    print(f"new password for {args.email} (shown only now; their sessions have ended):")
-    print(password)
     return 0
 
 
@@ -435,23 +408,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("resend", cmd_resend, "send an invitation again with a fresh link (at most once an hour)")
     p.add_argument("invitation", type=whole_argument, metavar="INVITATION_ID")
 
-    user = sub.add_parser("user", help="reviewer and admin accounts")
-    usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    p = add("add", cmd_user_add, "create an account and print its password", usub)
-    p.add_argument("email")
-    p.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
-    p.add_argument("--name")
-    p = add("assign", cmd_user_assign, "let a reviewer review an interview", usub)
-    p.add_argument("email")
-    p.add_argument("interview", type=whole_argument, metavar="INTERVIEW_ID")
-    p = add("role", cmd_user_role, "make an account a reviewer or an admin (it is signed out)", usub)
-    p.add_argument("email")
-    p.add_argument("role", choices=["reviewer", "admin"])
-    p = add(
-        "password", cmd_user_password, "give an account a new password and print it (it is signed out)", usub
-    )
-    p.add_argument("email")
-
     mail = sub.add_parser("mail", help="e-mail: test the SMTP server, look at the outbox")
     msub = mail.add_subparsers(dest="mail_command", metavar="ACTION", required=True)
     p = add("test", cmd_mail, "send a test message and report the server's answer", msub)
@@ -462,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_tokens(add)
 
+    commands_users.register(add, sub)
     commands_webhooks.register(add, sub)
     commands_runners.register(add, sub)
     commands_data.register(add)

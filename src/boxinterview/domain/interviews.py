@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import apsw
 
@@ -239,16 +239,40 @@ def summaries(db: Database) -> list[InterviewSummary]:
     return db.read(sql.summaries)
 
 
-def update(db: Database, interview_id: int, iv: Interview, actor: str, now: datetime | None = None) -> None:
+# The settings an update says it changed, in words an operator checks: what candidates read and when.
+_SAID = {
+    "title": "title",
+    "language": "language",
+    "time_zone": "time zone",
+    "deadline": "default deadline",
+    "support_contact": "support contact",
+    "retention_days": "retention days",
+    "blind_review": "blind review",
+    "allow_audio_only": "sound-only answers",
+    "allow_accommodations": "accommodations",
+    "review_target_days": "review target days",
+}
+
+
+def update(
+    db: Database, interview_id: int, iv: Interview, actor: str, now: datetime | None = None
+) -> list[str]:
     """Replace an interview's content. Once a candidate has started, only settings that do not change what
-    candidates are asked may change; anything else is refused with the way forward."""
+    candidates are asked may change; anything else is refused with the way forward. Returns the settings that
+    changed, each as "language: en → de", for the operator to check."""
     iv = _check(iv)
     now = now or clock.now()
+    changed: list[str] = []
 
     def tx(con: apsw.Connection) -> None:
+        changed.clear()
         current = sql.get(con, interview_id)
         if current is None:
             raise NotFound(f"no interview with id {interview_id}")
+        for name, said in _SAID.items():
+            before, after = getattr(current, name), getattr(iv, name)
+            if before != after:
+                changed.append(f"{said}: {_setting(before)} → {_setting(after)}")
         if sql.is_locked(con, interview_id):
             if _content(normalised(current)) != _content(iv):
                 raise Conflict(
@@ -265,11 +289,22 @@ def update(db: Database, interview_id: int, iv: Interview, actor: str, now: date
             action="interview.update",
             subject_type="interview",
             subject_id=interview_id,
-            detail={"title": iv.title},
+            detail={"title": iv.title, "changed": changed},
             now=now,
         )
 
     db.write(tx)
+    return changed
+
+
+def _setting(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
 def duplicate(db: Database, interview_id: int, actor: str, now: datetime | None = None) -> int:
