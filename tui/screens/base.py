@@ -103,10 +103,14 @@ class ConsoleScreen(Screen[ScreenResultType]):
     def _if_here(self, fn: Callable[..., object], *args: object) -> None:
         """Show what a worker found, unless the screen has gone meanwhile (the console closing while a read was
         under way): its widgets may be gone already."""
-        if not self.is_attached:
+        if not self._here():
             return
         try:
             fn(*args)
         except NoMatches:
-            if self.is_attached:
+            if self._here():
                 raise
+
+    def _here(self) -> bool:
+        # The app stops running first when it shuts down, then takes the screens' widgets away
+        return self.is_attached and self.app.is_running
