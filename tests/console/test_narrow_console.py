@@ -145,3 +145,25 @@ async def test_every_screen_at_80_columns_shows_all_its_keys_help_and_quit_first
         await until(pilot, lambda: app.current_mode == "dashboard")
         await pilot.press("q")
     assert app.return_code == 0  # q, from the last screen, quits
+
+
+async def test_the_dashboards_recent_errors_say_which_recording_and_use_the_width(
+    db, settings, open_interview
+) -> None:
+    from boxinterview.pipeline import processing
+    from tests.support.flows import record_take
+
+    inv, token = invitations.invite(db, open_interview.id, "Ann Example", "ann@example.com", "t")
+    invitations.record_consent(db, inv.id, "1")
+    rid = record_take(db, settings, token, open_interview.questions[0].id, 1, b"not a recording")
+    why = (
+        "the file is not a recording we can read (it may be damaged or incomplete): record this answer again"
+    )
+    processing.reject(db, rid, why)
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: f"recording {rid}: the file is not a recording" in shown(app))
+        assert "incomplete): record this answer again" in shown(app)  # not cut at 70 characters
+    app = ConsoleApp(settings, db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: f"recording {rid}: the file is not" in shown(app))

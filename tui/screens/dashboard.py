@@ -20,6 +20,10 @@ from boxinterview.tui.widgets.plain_table import PlainTable
 REFRESH_SECONDS = 1.0
 
 
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class DashboardScreen(ConsoleScreen[None]):
     # Narrower than the summary's three parts side by side: one under the other, each whole.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -135,7 +139,11 @@ class DashboardScreen(ConsoleScreen[None]):
             "#traffic-label",
             f"Received in the last hour: {size(sum(per_minute))} · this minute {size(per_minute[-1])}",
         )
-        errors = "\n".join(f"{e_at:%d %b %H:%M} {what}: {detail[:70]}" for e_at, what, detail in d.errors[:4])
+        # One line each, as wide as the terminal allows: the number says which (`boxinterview recordings`, jobs)
+        wide = max(40, self.size.width - 4)
+        errors = "\n".join(
+            shorten(f"{e_at:%d %b %H:%M} {what}: {detail}", wide) for e_at, what, detail in d.errors[:4]
+        )
         self.put(
             "#errors",
             marked("[b]Recent errors[/b]\n$errors", errors=errors) if errors else "No recent errors",

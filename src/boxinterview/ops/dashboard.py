@@ -73,7 +73,7 @@ class Dashboard:
     disk: health.Disk  # how long it lasts at the last week's upload rate
     backup: health.LastBackup
     backup_failed: str  # the last backup's error, when the last attempt failed
-    errors: list[tuple[datetime, str, str]]  # (when, what, detail)
+    errors: list[tuple[datetime, str, str]]  # (when, what and its number: "recording 14", detail)
 
 
 def _read(con: apsw.Connection, now: datetime, limit: int) -> dict[str, Any]:
@@ -139,5 +139,5 @@ def dashboard(db: Database, settings: Settings, now: datetime | None = None, lim
         disk=health.disk(settings, daily),
         backup=health.last_backup(settings, now),
         backup_failed=failed,
-        errors=[(clock.from_db(e["at"]), e["what"], e["detail"]) for e in found["errors"]],
+        errors=[(clock.from_db(e["at"]), f"{e['what']} {e['ref']}", e["detail"]) for e in found["errors"]],
     )
