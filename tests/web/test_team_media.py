@@ -211,3 +211,36 @@ async def test_the_welcome_speaks_the_interviews_language(site: Site, tmp_path: 
     assert '<html lang="de"' in text
     assert 'kind="captions" srclang="de" label="Untertitel"' in text
     assert "Eine Begrüßung durch das Auswahlteam. Während Sie zusehen, wird nichts aufgenommen." in text
+
+
+async def test_a_question_video_cannot_change_once_candidates_have_started(
+    site: Site, tmp_path: Path
+) -> None:
+    from boxinterview.domain import answers
+
+    team = await reviewer(site, "lee@example.com")
+    clip = clips.make("vp8_opus.webm", tmp_path, seconds=1.0).read_bytes()
+    question = site.interview.questions[0].id
+    first = await send(
+        team, f"{page(site)}/questions/{question}", await csrf(team, page(site)), clip, "q.webm", "video/webm"
+    )
+    media_id = (await first.json())["media"]
+    inv, _ = invitations.invite(site.db, site.interview.id, "Ann", "ann@example.com", "t")
+    invitations.record_consent(site.db, inv.id, "1")
+    answers.begin_take(site.db, inv.id, question)  # a candidate has started: the questions are fixed
+    again = await send(
+        team,
+        f"{page(site)}/questions/{question}",
+        await csrf(team, page(site)),
+        clip,
+        "q2.webm",
+        "video/webm",
+    )
+    assert again.status == 409
+    assert "make a new version" in (await again.json())["error"]["message"]
+    assert interview_media.get(site.db, media_id).original_name == "q.webm"  # the video the candidate sees stays
+    # The welcome is not part of a question: it may still change
+    welcome = await send(
+        team, page(site) + "/welcome", await csrf(team, page(site)), clip, "w.webm", "video/webm"
+    )
+    assert welcome.status in (200, 201, 202), await welcome.text()

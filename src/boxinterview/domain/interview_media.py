@@ -21,7 +21,7 @@ from boxinterview import clock, files
 from boxinterview.domain import captions, invitations, placement
 from boxinterview.domain.models import Account, Interview
 from boxinterview.domain.reviews import may_review
-from boxinterview.errors import Invalid, NotFound
+from boxinterview.errors import Conflict, Invalid, NotFound
 from boxinterview.store import Database
 from boxinterview.store import audit as audit_sql
 from boxinterview.store import interview_media as sql
@@ -66,9 +66,22 @@ def _interview(con: apsw.Connection, account: Account, interview_id: int) -> Int
     return interview
 
 
-def _check_place(interview: Interview, question_id: int | None) -> None:
-    if question_id is not None and question_id not in {q.id for q in interview.questions}:
+def _check_place(con: apsw.Connection, interview: Interview, question_id: int | None) -> None:
+    if question_id is None:
+        return  # the welcome: not part of any question
+    if question_id not in {q.id for q in interview.questions}:
         raise NotFound(f"the interview has no question {question_id}")
+    _question_fixed(con, interview)
+
+
+def _question_fixed(con: apsw.Connection, interview: Interview) -> None:
+    """A question's video is part of the question, which every candidate must get the same way."""
+    if interview.id is not None and interviews_sql.is_locked(con, interview.id):
+        raise Conflict(
+            "candidates have started this interview, so its questions, their videos included, cannot change "
+            "(every candidate must get the same ones); make a new version (`boxinterview interview duplicate "
+            f"{interview.id}`, or u in the console's Interviews) and put the video there"
+        )
 
 
 def overview(db: Database, account: Account, interview_id: int) -> Overview:
@@ -80,7 +93,10 @@ def overview(db: Database, account: Account, interview_id: int) -> Overview:
 
 def may_add(db: Database, account: Account, interview_id: int, question_id: int | None) -> None:
     """Raise unless this reviewer may put a video in this place (checked before a byte of it is read)."""
-    _check_place(db.read(_interview, account, interview_id), question_id)
+    def check(con: apsw.Connection) -> None:
+        _check_place(con, _interview(con, account, interview_id), question_id)
+
+    db.read(check)
 
 
 def put(
@@ -102,7 +118,7 @@ def put(
     replaced: list[str] = []
 
     def tx(con: apsw.Connection) -> int:
-        _check_place(_interview(con, account, interview_id), question_id)
+        _check_place(con, _interview(con, account, interview_id), question_id)
         before = sql.at_place(con, interview_id, question_id)
         if before is not None:
             replaced.extend(p for p in (before.original_path, before.playback_path) if p)
@@ -166,6 +182,8 @@ def remove(db: Database, account: Account, media_id: int) -> int:
 
     def tx(con: apsw.Connection) -> TeamMedia:
         media = _own(con, account, media_id)
+        if media.question_id is not None:
+            _question_fixed(con, _interview(con, account, media.interview_id))
         sql.remove(con, media_id)
         placement.forget_under(con, Path(media.original_path).parent, now)
         placement.cancel_moves(con, [media_id], placement.MOVE_MEDIA_JOB)
