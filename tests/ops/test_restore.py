@@ -3,6 +3,7 @@ before the backup began is there, with no record pointing at a missing file."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -97,6 +98,10 @@ def test_restore_drill_under_load(tmp_path, cli) -> None:
         missing = [p for (p,) in named if Path(p).is_absolute() or not (settings.data_dir / p).exists()]
         assert named and missing == []
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        # The restored data's audit log says it was restored, from which backup, and where the replaced data is
+        [(detail,)] = con.execute("SELECT detail FROM audit_log WHERE action = 'backup.restore'").fetchall()
+        said = json.loads(detail)
+        assert said["backup"] == made.name and said["replaced_kept_in"].startswith(".replaced-")
     finally:
         con.close()
     aside = next(settings.data_dir.glob(".replaced-*"))

@@ -238,7 +238,9 @@ async def test_a_question_video_cannot_change_once_candidates_have_started(
     )
     assert again.status == 409
     assert "make a new version" in (await again.json())["error"]["message"]
-    assert interview_media.get(site.db, media_id).original_name == "q.webm"  # the video the candidate sees stays
+    assert (
+        interview_media.get(site.db, media_id).original_name == "q.webm"
+    )  # the video the candidate sees stays
     # The welcome is not part of a question: it may still change
     welcome = await send(
         team, page(site) + "/welcome", await csrf(team, page(site)), clip, "w.webm", "video/webm"

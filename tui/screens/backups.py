@@ -186,7 +186,7 @@ class BackupsScreen(ConsoleScreen[None]):
     def restore(self, name: str) -> None:
         self.act(
             # The console itself holds the data directory; the server was checked above.
-            lambda: restore.restore(self.settings, name, force=True, progress=self.progress),
+            lambda: restore.restore(self.settings, name, force=True, progress=self.progress, actor="console"),
             self.restored,
             lambda exc: self.finish(marked("[red]Not restored:[/] $error", error=exc)),
         )

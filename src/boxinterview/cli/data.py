@@ -107,7 +107,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
             raise BoxError("the name did not match; nothing was changed")
     bar = Bar()
     try:
-        done = restore.restore(settings, name, force=args.force, progress=bar)
+        done = restore.restore(settings, name, force=args.force, progress=bar, actor=_actor())
     finally:
         bar.done()
     print(

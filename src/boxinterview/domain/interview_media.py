@@ -93,6 +93,7 @@ def overview(db: Database, account: Account, interview_id: int) -> Overview:
 
 def may_add(db: Database, account: Account, interview_id: int, question_id: int | None) -> None:
     """Raise unless this reviewer may put a video in this place (checked before a byte of it is read)."""
+
     def check(con: apsw.Connection) -> None:
         _check_place(con, _interview(con, account, interview_id), question_id)
 

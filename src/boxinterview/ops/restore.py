@@ -15,6 +15,7 @@ from boxinterview.domain import uploads
 from boxinterview.errors import Conflict
 from boxinterview.ops import backup, datadir
 from boxinterview.store import Database
+from boxinterview.store import audit as audit_sql
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,10 @@ def restore(
     force: bool = False,
     progress: backup.Progress = backup._quiet,
     now: datetime | None = None,
+    actor: str = "",
 ) -> Restored:
-    """Put a backup (by name, or the newest) in place of the live data."""
+    """Put a backup (by name, or the newest) in place of the live data; the restored data's audit log says so
+    (by `actor`)."""
     now = now or clock.now()
     data_dir = settings.data_dir
     with backup.maintenance(settings, wait_seconds=30):
@@ -69,6 +72,15 @@ def restore(
         db = Database.open(settings.database_path, settings.store.busy_timeout_ms)
         try:
             uploads.finish_moves(db, data_dir)
+            db.write(
+                audit_sql.record,
+                actor=actor or "restore",
+                action="backup.restore",
+                subject_type="backup",
+                subject_id=None,
+                detail={"backup": info.name, "replaced_kept_in": aside.name, "forced": force},
+                now=now,
+            )
         finally:
             db.close()
     # Uploads in progress at the backup resume from the bytes it holds; the candidate's browser sends the rest.
