@@ -64,6 +64,8 @@ async def test_erase_takes_the_word_in_any_case_and_says_what_to_type(db, settin
         await type_into(pilot, "#typed", " erase ")
         await pilot.press("enter")
         await until(pilot, lambda: "Erased:" in notified(app))
+        # Shown and counted as erased, not as where the candidate had got to
+        await until(pilot, lambda: "1 candidate(s): 1 erased" in " ".join(screen_lines(app)))
     [(inv, person)] = invitations.listing(db, open_interview.id)
     assert not person.email  # erased
 

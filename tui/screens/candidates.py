@@ -43,6 +43,11 @@ def deadline_of(db: Database, interview_id: int, typed: str) -> datetime | None:
         raise Invalid(str(exc), [("deadline", str(exc))]) from None
 
 
+def status(inv: Invitation) -> str:
+    """Where the candidate is; an erased one is only that (nothing of theirs is left to act on)."""
+    return "erased" if inv.erased_at is not None else inv.status.value
+
+
 def extra(inv: Invitation) -> str:
     """The Extra column: the time granted, and "asks" while a request waits for an answer."""
     granted = f"×{inv.time_multiplier:g}" if inv.time_multiplier != 1 else ""
@@ -135,7 +140,7 @@ class CandidatesScreen(ConsoleScreen[None]):
             table.add_row(
                 str(inv.number),
                 person.name if len(person.name) <= width else person.name[: width - 1] + "…",
-                inv.status.value,
+                status(inv),
                 f"{inv.deadline.astimezone(zone):%d %b %H:%M}",
                 extra(inv),
                 person.email or "",
@@ -146,7 +151,7 @@ class CandidatesScreen(ConsoleScreen[None]):
         self.show_detail()
         counts: dict[str, int] = {}
         for inv, _ in rows:
-            counts[inv.status.value] = counts.get(inv.status.value, 0) + 1
+            counts[status(inv)] = counts.get(status(inv), 0) + 1
         summary = " · ".join(f"{n} {s}" for s, n in counts.items())
         if asking := sum(inv.accommodation_waiting for inv, _ in rows):
             summary += f" · {asking} ask(s) for an adjustment: a answers"
@@ -169,7 +174,7 @@ class CandidatesScreen(ConsoleScreen[None]):
                 extra += f' · asks: "{inv.accommodation_request}"'
             deadline = inv.deadline.astimezone(deadlines.zone(self.time_zone))
             detail = (
-                f"{who} · {inv.status.value} · deadline {deadline:%Y-%m-%d %H:%M} {self.time_zone}{extra}"
+                f"{who} · {status(inv)} · deadline {deadline:%Y-%m-%d %H:%M} {self.time_zone}{extra}"
             )
         self.query_one("#detail", Static).update(detail)
 
