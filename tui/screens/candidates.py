@@ -173,9 +173,7 @@ class CandidatesScreen(ConsoleScreen[None]):
             if inv.accommodation_waiting:
                 extra += f' · asks: "{inv.accommodation_request}"'
             deadline = inv.deadline.astimezone(deadlines.zone(self.time_zone))
-            detail = (
-                f"{who} · {status(inv)} · deadline {deadline:%Y-%m-%d %H:%M} {self.time_zone}{extra}"
-            )
+            detail = f"{who} · {status(inv)} · deadline {deadline:%Y-%m-%d %H:%M} {self.time_zone}{extra}"
         self.query_one("#detail", Static).update(detail)
 
     def selected(self) -> tuple[Invitation, Candidate] | None:
