@@ -202,3 +202,27 @@ async def test_the_demo_reviewer_watches_scores_decides_and_shares(tmp_path: Pat
         assert {r.state for r in recordings.listing(live.db) if r.invitation_id == invitation_ids[0]} == {
             "ready"
         }
+
+
+async def test_the_reviewers_lists_fit_a_phone_screen(tmp_path: Path) -> None:
+    from boxinterview.domain import accounts
+    from boxinterview.domain.models import Role
+    from tests.support.browser import PHONE
+    from tests.support.reviewing import completed_candidate
+
+    with live_server(tmp_path) as live:
+        for n in range(2):
+            completed_candidate(live, f"Maximiliane Alexandra Longname-Example {n}")
+        _, password = accounts.create(live.db, "lee@example.com", Role.ADMIN, "t")
+        async with chromium(PHONE) as context:
+            page = await context.new_page()
+            await page.goto(f"{live.base}/login")
+            await page.fill("#email", "lee@example.com")
+            await page.fill("#password", password)
+            await page.click("button[type=submit]")
+            await page.wait_for_url("**/review")
+            iv = live.interview.id
+            for path in ("/review", f"/review/interviews/{iv}", f"/review/interviews/{iv}/results"):
+                await page.goto(live.base + path)
+                width = await page.evaluate("document.documentElement.scrollWidth")
+                assert width <= PHONE["width"], (path, width)  # a wide table scrolls in its box, not the page
