@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from boxinterview.domain import runners
+from boxinterview.domain import interview_io, interviews, runners
 from boxinterview.domain.interview_media import MEDIA_JOB
 from boxinterview.pipeline import remote
 from tests.media.test_team_media_jobs import added
-from tests.support.live import live_server
+from tests.support.live import UPLOAD_INTERVIEW, live_server
 from tests.support.signin import sign_in
 from tests.support.world import build_world
 from tests.web.test_authorisation import BAD_TOKEN, routes
@@ -164,8 +164,12 @@ def runner_world(live) -> dict:
     registered, runner_token = runners.register(
         live.db, runners.create_registration_token(live.db, "", "test"), "fuzz", "127.0.0.1"
     )
-    question = live.interview.questions[1].id  # the welcome video is the world's own
-    media_id = added(live.settings, live.db, live.interview, b"a video, as far as the runner knows", question)
+    # A question's video in an interview of its own: the world's has candidates, so its questions are fixed
+    other = interviews.get(
+        live.db, interviews.create(live.db, interview_io.from_yaml(UPLOAD_INTERVIEW), "test")
+    )
+    question = other.questions[1].id
+    media_id = added(live.settings, live.db, other, b"a video, as far as the runner knows", question)
     [job] = [j for j in remote.available(live.db) if j.subject_id == media_id and j.kind == MEDIA_JOB]
     given = remote.accept(live.db, live.settings, registered, job.id)
     return {"job_id": job.id, "runner_token": runner_token, "job_token": given.token}
