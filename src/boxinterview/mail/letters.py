@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import apsw
 
@@ -66,6 +67,24 @@ def words(interview: Interview) -> Words:
     return Words(interview.language, interview.time_zone)
 
 
+def _to_candidate(
+    kind: str, head: Letterhead, candidate: Candidate, interview: Interview, **values: Any
+) -> Letter:
+    """A message to a candidate: in the interview's language, in its own wording where it has one, with the values
+    every such message has (name, organisation, role, support) and `values`."""
+    return render(
+        kind,
+        interview.wording(kind),
+        language=interview.language,
+        accent=head.accent,
+        name=candidate.name,
+        organisation=head.organisation,
+        role=interview.role,
+        support=interview.support_contact,
+        **values,
+    )
+
+
 def invitation(
     con: apsw.Connection,
     head: Letterhead,
@@ -77,20 +96,16 @@ def invitation(
     kind: str = "invitation",
 ) -> int:
     said = words(interview)
-    letter = render(
+    letter = _to_candidate(
         "invitation",
-        interview.wording("invitation"),
-        language=interview.language,
-        name=candidate.name,
-        organisation=head.organisation,
-        accent=head.accent,
-        role=interview.role,
+        head,
+        candidate,
+        interview,
         questions=len(interview.questions),
         kinds=said.kinds(interview.kind_counts),
         minutes=interview.estimated_minutes(inv.time_multiplier),
         deadline=said.when(inv.deadline),
         link=f"{head.base_url}/i/{token}",
-        support=interview.support_contact,
     )
     return queue(con, head, kind, inv.id, candidate.email or "", letter, now, candidate.name)
 
@@ -103,16 +118,12 @@ def confirmation(
     interview: Interview,
     now: datetime,
 ) -> int:
-    letter = render(
+    letter = _to_candidate(
         "confirmation",
-        interview.wording("confirmation"),
-        language=interview.language,
-        name=candidate.name,
-        organisation=head.organisation,
-        accent=head.accent,
-        role=interview.role,
+        head,
+        candidate,
+        interview,
         questions=len(interview.questions),
-        support=interview.support_contact,
         news_by=words(interview).day(interview.deadline) if interview.deadline else "",
     )
     return queue(con, head, "confirmation", inv.id, candidate.email or "", letter, now, candidate.name)
@@ -127,17 +138,13 @@ def extension(
     token: str,
     now: datetime,
 ) -> int:
-    letter = render(
+    letter = _to_candidate(
         "extension",
-        interview.wording("extension"),
-        language=interview.language,
-        name=candidate.name,
-        organisation=head.organisation,
-        accent=head.accent,
-        role=interview.role,
+        head,
+        candidate,
+        interview,
         deadline=words(interview).when(inv.deadline),
         link=f"{head.base_url}/i/{token}",
-        support=interview.support_contact,
     )
     return queue(con, head, "extension", inv.id, candidate.email or "", letter, now, candidate.name)
 
@@ -152,16 +159,13 @@ def accommodation(
     now: datetime,
 ) -> int:
     """The candidate is given more time for each question (their request answered)."""
-    letter = render(
+    letter = _to_candidate(
         "accommodation",
-        language=interview.language,
-        name=candidate.name,
-        organisation=head.organisation,
-        accent=head.accent,
-        role=interview.role,
+        head,
+        candidate,
+        interview,
         times=words(interview).language.number(inv.time_multiplier),
         link=f"{head.base_url}/i/{token}",
-        support=interview.support_contact,
     )
     return queue(con, head, "accommodation", inv.id, candidate.email or "", letter, now, candidate.name)
 
