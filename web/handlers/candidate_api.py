@@ -71,7 +71,7 @@ async def submit(request: web.Request) -> web.Response:
     token = request.match_info["token"]
     question_id = int(request.match_info["question_id"])
     grace = timedelta(minutes=request.app[SETTINGS].uploads.deadline_grace_minutes)
-    await db.call(journey.submit, db, token, question_id, await params.json_object(request), None, grace)
+    await db.call(journey.submit, db, token, question_id, await params.json_object(request), grace=grace)
     return _json(progress_json(await db.call(journey.progress, db, token)))
 
 
