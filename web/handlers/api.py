@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from boxinterview.domain import api, integration
+from boxinterview.domain import api, integration, numbers
 from boxinterview.domain.api import Caller
 from boxinterview.domain.models import Account
 from boxinterview.errors import Invalid
@@ -183,21 +183,15 @@ def decide(request: web.Request, caller: Caller, body: Any) -> tuple[int, dict[s
 
 async def media(request: web.Request) -> web.StreamResponse:
     """A recording through a link the API handed out: no session or token, the link's signature is the key."""
-    q = request.query
     # Each part once, and numbers in ASCII digits, as the link was made: anything else is not that link
-    token_text, expires_text = q.getall("token", []), q.getall("expires", [])
-    signatures = q.getall("signature", [])
-    if not (len(token_text) == len(expires_text) == len(signatures) == 1) or not all(
-        t.isascii() and t.isdigit() and len(t) <= 19 for t in (*token_text, *expires_text)
-    ):
+    try:
+        token_id = numbers.whole(params.one(request, "token"), "token")
+        expires = numbers.whole(params.one(request, "expires"), "expires")
+        signature = params.one(request, "signature")
+    except Invalid:
         return json_error(403, "this link is not complete: ask the API for a fresh one")
-    token_id, expires = int(token_text[0]), int(expires_text[0])
     db = request.app[DB]
-    recording_id, kind, signature = (
-        _id(request, "recording_id"),
-        request.match_info["kind"],
-        signatures[0],
-    )
+    recording_id, kind = _id(request, "recording_id"), request.match_info["kind"]
     path = await db.call(integration.media_path, db, recording_id, kind, token_id, expires, signature)
 
     async def check() -> str:
